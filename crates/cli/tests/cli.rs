@@ -1,0 +1,90 @@
+//! The `dnaplay` binary end to end: bad input exits with code 2 and a message naming the fault;
+//! a short real run writes every output file.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn dnaplay() -> Command {
+    Command::cargo_bin("dnaplay").expect("the dnaplay binary should build")
+}
+
+fn refused(args: &[&str], message: &str) {
+    dnaplay()
+        .args(args)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(message))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn score_prints_seed_values_and_one_hot() {
+    dnaplay()
+        .args(["score", "CCCCCTAT", "tgcgtttt", "ACAAAAAA", "--one-hot"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CCCCCTAT\t25.875"))
+        .stdout(predicate::str::contains("TGCGTTTT\t2.5"))
+        .stdout(predicate::str::contains("ACAAAAAA\t19.625"))
+        .stdout(predicate::str::contains("  C [0 1 0 0 0 0 0 0]"));
+}
+
+#[test]
+fn bad_sequences_exit_2_with_the_fault() {
+    refused(&["score", "ACGT", "ACXT"], "invalid base 'X' at position 2 of sequence 1");
+    refused(&["score"], "the sequence list is empty");
+    refused(&["score", "ACGT", "ACG"], "sequence 1 has length 3, but sequence 0 has length 4");
+}
+
+#[test]
+fn bad_settings_exit_2_with_the_fault() {
+    refused(&["train", "--k", "2"], "k = 2 is out of range; k must be between 3 and 10");
+    refused(&["train", "--k", "11"], "k = 11 is out of range");
+    refused(&["train", "--k", "4", "--batch-size", "0"], "batch size 0 is invalid");
+    refused(&["train", "--k", "4", "--batch-size", "1000"], "batch size 1000 is invalid; it must be between 1 and 163");
+    refused(&["train", "--k", "4", "--lr", "0"], "learning rate 0 is invalid");
+    refused(&["train", "--k", "4", "--lr", "-0.1"], "learning rate -0.1 is invalid");
+    refused(&["train", "--k", "4", "--lr", "inf"], "learning rate inf is invalid");
+    refused(&["train", "--k", "4", "--lr", "NaN"], "learning rate NaN is invalid");
+    refused(&["train", "--k", "4", "--epochs", "0"], "the number of epochs must be at least 1");
+    refused(&["train", "--activation", "swish"], "unknown activation 'swish'");
+    refused(&["train", "--model", "rnn"], "unknown model 'rnn'");
+    refused(&["train", "--device", "tpu"], "unknown device 'tpu'");
+    refused(&["train", "--k", "4", "--filter-width", "5"], "filter_width = 5 is invalid");
+    refused(&["train", "--align", "median"], "invalid --align 'median'");
+    refused(&["train", "--lr", "fast"], "invalid value 'fast'");
+}
+
+#[test]
+fn train_writes_every_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    dnaplay()
+        .args(["train", "--k", "6", "--epochs", "3", "--batch-size", "32", "--seed", "3", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"E0 \| train loss: \d+\.\d{3} \| val loss: \d+\.\d{3}").unwrap())
+        .stdout(predicate::str::contains("E2 | train loss"))
+        .stdout(predicate::str::contains("test MSE: "))
+        .stdout(predicate::str::contains("test R²: "));
+    for f in ["history.csv", "predictions.csv", "metrics.json", "filters.meme", "loss.svg", "parity.svg", "logos.svg", "filters.svg"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
+    assert!(history.starts_with("epoch,train_loss,val_loss,seconds\n"));
+    assert_eq!(history.lines().count(), 4);
+    let metrics: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    for key in ["task", "model", "activation", "device", "epochs", "seconds_per_epoch", "final_train_loss", "final_val_loss", "test_mse", "test_r2", "test_pearson_r"] {
+        assert!(metrics.get(key).is_some(), "metrics.json lacks {key}");
+    }
+    assert_eq!(metrics["epochs"], 3);
+    assert_eq!(metrics["model"], "cnn");
+    assert!(metrics["test_r2"].as_f64().unwrap() > 0.0);
+    let predictions = std::fs::read_to_string(out.join("predictions.csv")).unwrap();
+    // 4^6 = 4096 k-mers; 20% test = 820 rows + header.
+    assert_eq!(predictions.lines().count(), 821);
+    let meme = std::fs::read_to_string(out.join("filters.meme")).unwrap();
+    assert!(meme.starts_with("MEME version 4"));
+    assert_eq!(meme.matches("letter-probability matrix: alength= 4 w= 3").count(), 32);
+}

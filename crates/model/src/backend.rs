@@ -1,0 +1,121 @@
+//! Compute devices: the CPU backends (burn-flex, burn-ndarray) and burn-wgpu.
+//!
+//! Which are available depends on the crate's features. In a browser, WebGPU must be
+//! initialised asynchronously with `Device::wgpu_options().init_async()` by the app; natively,
+//! [`BackendChoice::device`] creates any of them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A compute backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendChoice {
+    /// burn-flex: burn's pure-Rust CPU backend (the default; see the README's Performance).
+    Flex,
+    /// burn-ndarray: the CPU backend built on `ndarray`.
+    Ndarray,
+    /// burn-wgpu: WebGPU in a browser; Vulkan, Metal or DX12 natively.
+    Wgpu,
+}
+
+impl BackendChoice {
+    /// Every backend, compiled in or not.
+    pub const ALL: [BackendChoice; 3] = [BackendChoice::Flex, BackendChoice::Ndarray, BackendChoice::Wgpu];
+
+    /// The short lowercase name, as used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendChoice::Flex => "flex",
+            BackendChoice::Ndarray => "ndarray",
+            BackendChoice::Wgpu => "wgpu",
+        }
+    }
+
+    /// Whether this build has the backend compiled in.
+    pub fn is_built(self) -> bool {
+        match self {
+            BackendChoice::Flex => cfg!(feature = "flex"),
+            BackendChoice::Ndarray => cfg!(feature = "ndarray"),
+            BackendChoice::Wgpu => cfg!(feature = "wgpu"),
+        }
+    }
+
+    /// The backends this build has, in [`BackendChoice::ALL`] order.
+    pub fn built() -> Vec<BackendChoice> {
+        Self::ALL.into_iter().filter(|b| b.is_built()).collect()
+    }
+
+    /// The default CPU backend of this build: Flex when built, else NdArray.
+    pub fn default_cpu() -> Option<BackendChoice> {
+        [BackendChoice::Flex, BackendChoice::Ndarray].into_iter().find(|b| b.is_built())
+    }
+
+    /// Whether this is a CPU backend.
+    pub fn is_cpu(self) -> bool {
+        self != BackendChoice::Wgpu
+    }
+
+    /// Create the device (without autodiff).
+    ///
+    /// On wasm32, `Wgpu` gives an error: the browser needs `init_async`, which the app calls.
+    ///
+    /// # Errors
+    /// [`Error::Device`] when the backend is not compiled into this build.
+    pub fn device(self) -> Result<Device> {
+        if !self.is_built() {
+            let built = Self::built().iter().map(|b| b.name()).collect::<Vec<_>>().join(", ");
+            return Err(Error::Device(format!("the {} backend is not built in; this build has: {built}", self.name())));
+        }
+        match self {
+            #[cfg(feature = "flex")]
+            BackendChoice::Flex => Ok(Device::flex()),
+            #[cfg(feature = "ndarray")]
+            #[allow(deprecated)]
+            BackendChoice::Ndarray => Ok(Device::ndarray()),
+            #[cfg(all(feature = "wgpu", not(target_family = "wasm")))]
+            BackendChoice::Wgpu => Ok(Device::wgpu(burn::tensor::DeviceKind::DefaultDevice)),
+            #[allow(unreachable_patterns)]
+            _ => Err(Error::Device(format!("the {} device must be initialised asynchronously in a browser", self.name()))),
+        }
+    }
+}
+
+impl fmt::Display for BackendChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for BackendChoice {
+    type Err = Error;
+
+    /// Parse a name case-insensitively; `cpu` means [`BackendChoice::default_cpu`], `webgpu`
+    /// means `wgpu`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] listing the accepted names.
+    fn from_str(s: &str) -> Result<Self> {
+        let s = s.trim().to_ascii_lowercase();
+        match s.as_str() {
+            "cpu" => Self::default_cpu().ok_or_else(|| Error::Device("no CPU backend is built in".into())),
+            "webgpu" => Ok(BackendChoice::Wgpu),
+            _ => Self::ALL.into_iter().find(|b| b.name() == s).ok_or_else(|| Error::UnknownName {
+                what: "device",
+                given: s.clone(),
+                expected: "cpu, flex, ndarray, wgpu".into(),
+            }),
+        }
+    }
+}
+
+/// The device unit tests run on: the default CPU backend.
+#[cfg(test)]
+pub(crate) fn test_device() -> Device {
+    BackendChoice::default_cpu().expect("tests need a CPU backend").device().expect("CPU device should build")
+}

@@ -1,0 +1,130 @@
+//! Errors for input a user gave: sequences, rules, settings. Each message names the value and
+//! where it was found, so the CLI and the web app can show it as it is.
+
+use thiserror::Error;
+
+/// Everything the model crate can refuse.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum Error {
+    /// A sequence holds a character that is not a base.
+    #[error(
+        "invalid base '{character}' at position {position} of sequence {index}; expected A, C, G, T or N"
+    )]
+    InvalidBase {
+        /// The offending character, as typed.
+        character: char,
+        /// 0-based position inside the sequence.
+        position: usize,
+        /// 0-based index of the sequence in its list.
+        index: usize,
+    },
+    /// No sequences were given.
+    #[error("the sequence list is empty; give at least one sequence")]
+    EmptySequences,
+    /// A sequence has no bases.
+    #[error("sequence {index} is empty; every sequence needs at least one base")]
+    EmptySequence {
+        /// 0-based index of the sequence in its list.
+        index: usize,
+    },
+    /// Sequences of different lengths cannot share one `[batch, 4, length]` tensor.
+    #[error(
+        "sequence {index} has length {found}, but sequence 0 has length {expected}; all sequences must have the same length"
+    )]
+    UnequalLengths {
+        /// 0-based index of the first sequence whose length differs.
+        index: usize,
+        /// Length of sequence 0.
+        expected: usize,
+        /// Length of sequence `index`.
+        found: usize,
+    },
+    /// k outside the range the 8-mer task supports.
+    #[error("k = {k} is out of range; k must be between {min} and {max}")]
+    KOutOfRange {
+        /// The k that was asked for.
+        k: usize,
+        /// Smallest k allowed.
+        min: usize,
+        /// Largest k allowed.
+        max: usize,
+    },
+    /// A scoring-rule motif is empty or holds a character other than A, C, G, T.
+    #[error("motif {index} ('{motif}') is invalid: {reason}")]
+    InvalidMotif {
+        /// 0-based index of the motif in the rule.
+        index: usize,
+        /// The motif as given.
+        motif: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A number in a rule or setting is NaN or infinite.
+    #[error("{name} must be a finite number, got {value}")]
+    NotFinite {
+        /// The setting's name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// The batch size is 0 or larger than the training split.
+    #[error("batch size {batch_size} is invalid; it must be between 1 and {max} (the number of training sequences)")]
+    BatchSize {
+        /// The batch size given.
+        batch_size: usize,
+        /// Number of training sequences.
+        max: usize,
+    },
+    /// The learning rate is not a positive finite number.
+    #[error("learning rate {0} is invalid; it must be a finite number greater than 0 (the seed uses 0.01)")]
+    LearningRate(f64),
+    /// Zero epochs were asked for.
+    #[error("the number of epochs must be at least 1")]
+    ZeroEpochs,
+    /// A model hyperparameter is out of range.
+    #[error("{name} = {value} is invalid: {reason}")]
+    Hyperparameter {
+        /// The hyperparameter's name.
+        name: &'static str,
+        /// The value given.
+        value: usize,
+        /// The valid range.
+        reason: String,
+    },
+    /// A split fraction is invalid or leaves a split empty.
+    #[error("invalid split: {0}")]
+    Split(String),
+    /// Training produced a NaN or infinite loss.
+    #[error(
+        "training diverged: the {which} loss became {value} in epoch {epoch}; try a lower learning rate (now {learning_rate})"
+    )]
+    Diverged {
+        /// "train" or "validation".
+        which: &'static str,
+        /// The non-finite value (NaN or inf).
+        value: f32,
+        /// 0-based epoch in which it happened.
+        epoch: usize,
+        /// Learning rate in force.
+        learning_rate: f64,
+    },
+    /// An unknown name for an activation, optimizer, model or device.
+    #[error("unknown {what} '{given}'; expected one of: {expected}")]
+    UnknownName {
+        /// What kind of name it is.
+        what: &'static str,
+        /// The name given.
+        given: String,
+        /// The accepted names, comma-separated.
+        expected: String,
+    },
+    /// The compute device failed (lost GPU, failed read-back).
+    #[error("the compute device failed: {0}")]
+    Device(String),
+    /// Training has already finished; nothing is left to step.
+    #[error("training is finished; reset to train again")]
+    Finished,
+}
+
+/// Result with the model crate's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,20 @@
+//! DNA Playground's model crate: the data, one-hot encoding, models, trainer, metrics and
+//! interpretation shared by the web app and the `dnaplay` CLI.
+//!
+//! Pure: no web code, no file I/O, no printing, no clock. Tensors are burn 0.22's `Tensor<D>`
+//! on a runtime [`burn::tensor::Device`]; every read-back is asynchronous so the same code runs
+//! on WebGPU in a browser.
+
+pub mod backend;
+pub mod data;
+pub mod error;
+pub mod interpret;
+pub mod metrics;
+pub mod models;
+pub mod scoring;
+pub mod sequence;
+pub mod trainer;
+
+pub use backend::BackendChoice;
+pub use burn;
+pub use error::{Error, Result};

@@ -1,0 +1,131 @@
+//! Regression metrics (MSE, R², Pearson r) and seed 002's spot-check table.
+
+use serde::{Deserialize, Serialize};
+
+/// Mean squared error, in squared score units. `NaN` for empty input.
+pub fn mse(truth: &[f32], pred: &[f32]) -> f64 {
+    assert_eq!(truth.len(), pred.len(), "truth and predictions should have equal lengths");
+    let n = truth.len() as f64;
+    truth.iter().zip(pred).map(|(&t, &p)| (t as f64 - p as f64).powi(2)).sum::<f64>() / n
+}
+
+fn mean(xs: &[f32]) -> f64 {
+    xs.iter().map(|&x| x as f64).sum::<f64>() / xs.len() as f64
+}
+
+/// Coefficient of determination R², as scikit-learn's `r2_score`: `1 − SS_res / SS_tot`.
+///
+/// When the truth is constant (SS_tot = 0), returns 1.0 for a perfect fit and 0.0 otherwise,
+/// as `r2_score` does with its default `force_finite=True`.
+pub fn r_squared(truth: &[f32], pred: &[f32]) -> f64 {
+    assert_eq!(truth.len(), pred.len(), "truth and predictions should have equal lengths");
+    let m = mean(truth);
+    let ss_res: f64 = truth.iter().zip(pred).map(|(&t, &p)| (t as f64 - p as f64).powi(2)).sum();
+    let ss_tot: f64 = truth.iter().map(|&t| (t as f64 - m).powi(2)).sum();
+    if ss_tot == 0.0 {
+        return if ss_res == 0.0 { 1.0 } else { 0.0 };
+    }
+    1.0 - ss_res / ss_tot
+}
+
+/// Pearson correlation coefficient, in [−1, 1]; `NaN` when either input is constant.
+pub fn pearson_r(x: &[f32], y: &[f32]) -> f64 {
+    assert_eq!(x.len(), y.len(), "inputs should have equal lengths");
+    let (mx, my) = (mean(x), mean(y));
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (&a, &b) in x.iter().zip(y) {
+        let (da, db) = (a as f64 - mx, b as f64 - my);
+        sxy += da * db;
+        sxx += da * da;
+        syy += db * db;
+    }
+    sxy / (sxx * syy).sqrt()
+}
+
+/// The spot-check groups of seed 002, Part 5 (`quick_8mer_pred`).
+pub const SPOT_CHECK_GROUPS: [(&str, &[&str]); 5] = [
+    ("poly-X seqs", &["AAAAAAAA", "CCCCCCCC", "GGGGGGGG", "TTTTTTTT"]),
+    ("other seqs", &["AACCAACA", "CCGGTGAG", "GGGTAAGG", "TTTCGTTT"]),
+    ("with TAT motif", &["TATAAAAA", "CCTATCCC", "GTATGGGG", "TTTATTTT"]),
+    ("with GCG motif", &["AAGCGAAA", "CGCGCCCC", "GGGCGGGG", "TTGCGTTT"]),
+    ("both TAT and GCG", &["ATATGCGA", "TGCGTATT"]),
+];
+
+/// One row of the spot-check table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpotCheck {
+    /// Group name from [`SPOT_CHECK_GROUPS`].
+    pub group: String,
+    /// The 8-mer.
+    pub seq: String,
+    /// Model prediction, in score units.
+    pub prediction: f32,
+    /// True score.
+    pub actual: f32,
+    /// `prediction − actual`.
+    pub difference: f32,
+}
+
+/// The spot-check sequences in table order, as one flat list.
+pub fn spot_check_sequences() -> Vec<&'static str> {
+    SPOT_CHECK_GROUPS.iter().flat_map(|(_, seqs)| seqs.iter().copied()).collect()
+}
+
+/// Build the spot-check table from predictions and true scores given in
+/// [`spot_check_sequences`] order.
+pub fn spot_checks(predictions: &[f32], actual: &[f32]) -> Vec<SpotCheck> {
+    let mut rows = Vec::new();
+    let mut i = 0;
+    for (group, seqs) in SPOT_CHECK_GROUPS {
+        for seq in seqs {
+            rows.push(SpotCheck {
+                group: group.to_string(),
+                seq: seq.to_string(),
+                prediction: predictions[i],
+                actual: actual[i],
+                difference: predictions[i] - actual[i],
+            });
+            i += 1;
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perfect_fit() {
+        let t = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(r_squared(&t, &t), 1.0);
+        assert_eq!(mse(&t, &t), 0.0);
+        assert!((pearson_r(&t, &t) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn against_hand_computed_values() {
+        // sklearn: r2_score([3, -0.5, 2, 7], [2.5, 0.0, 2, 8]) = 0.9486081370449679
+        let (t, p) = ([3.0, -0.5, 2.0, 7.0], [2.5, 0.0, 2.0, 8.0]);
+        assert!((r_squared(&t, &p) - 0.948_608_137_044_967_9).abs() < 1e-9);
+        assert!((mse(&t, &p) - 0.375).abs() < 1e-12);
+        // Predicting the mean gives R² = 0; anticorrelation gives r = −1.
+        assert!(r_squared(&t, &[2.875; 4]).abs() < 1e-12);
+        assert!((pearson_r(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        assert_eq!(r_squared(&[2.0, 2.0], &[2.0, 3.0]), 0.0, "constant truth, imperfect fit");
+    }
+
+    #[test]
+    fn spot_check_table_matches_seed_layout() {
+        let seqs = spot_check_sequences();
+        assert_eq!(seqs.len(), 18);
+        let rule = crate::scoring::ScoringRule::default();
+        let actual = rule.score_all(&seqs).unwrap();
+        let rows = spot_checks(&actual, &actual);
+        // Seed 002, Part 5: "CCTATCCC: … actual:25.875", "TTGCGTTT: … actual:2.500".
+        let row = rows.iter().find(|r| r.seq == "CCTATCCC").unwrap();
+        assert_eq!((row.group.as_str(), row.actual), ("with TAT motif", 25.875));
+        assert_eq!(rows.iter().find(|r| r.seq == "TTGCGTTT").unwrap().actual, 2.5);
+        assert!(rows.iter().all(|r| r.difference == 0.0));
+    }
+}

@@ -1,0 +1,389 @@
+//! The models of seed 002, Part 3: a linear model and a one-layer CNN, with the first-layer
+//! activation as a choice (seed 003 compares relu, exp and others).
+//!
+//! Inputs are one-hot DNA, `[batch, 4, length]` (burn's `Conv1d` layout). Outputs are one score
+//! per sequence, `[batch, 1]`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use burn::module::Module;
+use burn::nn::conv::{Conv1d, Conv1dConfig};
+use burn::nn::{Linear, LinearConfig};
+use burn::tensor::{Device, Tensor, activation};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// First-layer activation functions (seed 003, Koo and Ploenzke 2021, Fig. 1a).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    /// max(0, x): the seed 002 CNN's activation.
+    #[default]
+    Relu,
+    /// exp(x): seed 003's exponential activation, which favours whole, readable motifs.
+    Exp,
+    /// ln(1 + e^x).
+    Softplus,
+    /// 1 / (1 + e^−x).
+    Sigmoid,
+    /// tanh(x).
+    Tanh,
+    /// x for x > 0, e^x − 1 otherwise (alpha = 1).
+    Elu,
+    /// The identity.
+    Linear,
+}
+
+impl Activation {
+    /// Every activation, in the order the lessons list them.
+    pub const ALL: [Activation; 7] = [
+        Activation::Relu,
+        Activation::Exp,
+        Activation::Softplus,
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Elu,
+        Activation::Linear,
+    ];
+
+    /// The short lowercase name (`relu`, `exp`, …), as used on the command line and in URLs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Relu => "relu",
+            Activation::Exp => "exp",
+            Activation::Softplus => "softplus",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::Elu => "elu",
+            Activation::Linear => "linear",
+        }
+    }
+
+    /// Apply elementwise to a tensor of any shape.
+    pub fn apply<const D: usize>(self, x: Tensor<D>) -> Tensor<D> {
+        match self {
+            Activation::Relu => activation::relu(x),
+            Activation::Exp => x.exp(),
+            Activation::Softplus => activation::softplus(x, 1.0),
+            Activation::Sigmoid => activation::sigmoid(x),
+            Activation::Tanh => activation::tanh(x),
+            Activation::Elu => activation::elu(x, 1.0),
+            Activation::Linear => x,
+        }
+    }
+
+    /// Apply to one number (for plotting the functions, seed 003 Fig. 1a).
+    pub fn apply_scalar(self, x: f32) -> f32 {
+        match self {
+            Activation::Relu => x.max(0.0),
+            Activation::Exp => x.exp(),
+            Activation::Softplus => x.exp().ln_1p(),
+            Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
+            Activation::Tanh => x.tanh(),
+            Activation::Elu => if x > 0.0 { x } else { x.exp_m1() },
+            Activation::Linear => x,
+        }
+    }
+}
+
+impl fmt::Display for Activation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> String {
+    all.iter().map(|&a| name(a)).collect::<Vec<_>>().join(", ")
+}
+
+impl FromStr for Activation {
+    type Err = Error;
+
+    /// Parse a name case-insensitively.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] listing the accepted names.
+    fn from_str(s: &str) -> Result<Self> {
+        Activation::ALL
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| Error::UnknownName { what: "activation", given: s.into(), expected: names(&Activation::ALL, Activation::name) })
+    }
+}
+
+/// Which architecture to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    /// Flatten `4 · L` → 1 (seed 002, `DNA_Linear`).
+    Linear,
+    /// Conv1d → activation → flatten → Linear (seed 002, `DNA_CNN`).
+    #[default]
+    Cnn,
+}
+
+impl ModelKind {
+    /// Every kind.
+    pub const ALL: [ModelKind; 2] = [ModelKind::Linear, ModelKind::Cnn];
+
+    /// The short lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Linear => "linear",
+            ModelKind::Cnn => "cnn",
+        }
+    }
+}
+
+impl fmt::Display for ModelKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ModelKind {
+    type Err = Error;
+
+    /// Parse a name case-insensitively.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] listing the accepted names.
+    fn from_str(s: &str) -> Result<Self> {
+        ModelKind::ALL
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| Error::UnknownName { what: "model", given: s.into(), expected: names(&ModelKind::ALL, ModelKind::name) })
+    }
+}
+
+/// Hyperparameters of a model. Defaults are seed 002's CNN: 32 filters of width 3, relu.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelConfig {
+    /// Architecture.
+    pub kind: ModelKind,
+    /// Input length L in bases.
+    pub seq_len: usize,
+    /// Number of first-layer filters (CNN only).
+    pub num_filters: usize,
+    /// Filter width in bases (CNN only).
+    pub filter_width: usize,
+    /// First-layer activation (CNN only).
+    pub activation: Activation,
+}
+
+impl ModelConfig {
+    /// Seed 002's CNN for sequences of length `seq_len`: 32 filters, width 3, relu.
+    pub fn cnn(seq_len: usize) -> Self {
+        ModelConfig { kind: ModelKind::Cnn, seq_len, num_filters: 32, filter_width: 3, activation: Activation::Relu }
+    }
+
+    /// Seed 002's linear model for sequences of length `seq_len`.
+    pub fn linear(seq_len: usize) -> Self {
+        ModelConfig { kind: ModelKind::Linear, ..Self::cnn(seq_len) }
+    }
+
+    /// Check the hyperparameters.
+    ///
+    /// # Errors
+    /// [`Error::Hyperparameter`] for a zero length, zero filters, or a filter wider than the input.
+    pub fn validate(&self) -> Result<()> {
+        if self.seq_len == 0 {
+            return Err(Error::Hyperparameter { name: "sequence length", value: 0, reason: "it must be at least 1".into() });
+        }
+        if self.kind == ModelKind::Cnn {
+            if self.num_filters == 0 || self.num_filters > 1024 {
+                return Err(Error::Hyperparameter { name: "num_filters", value: self.num_filters, reason: "it must be between 1 and 1024".into() });
+            }
+            if self.filter_width == 0 || self.filter_width > self.seq_len {
+                return Err(Error::Hyperparameter {
+                    name: "filter_width",
+                    value: self.filter_width,
+                    reason: format!("it must be between 1 and the sequence length ({})", self.seq_len),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of trainable parameters the model will have.
+    pub fn num_params(&self) -> usize {
+        match self.kind {
+            ModelKind::Linear => 4 * self.seq_len + 1,
+            ModelKind::Cnn => {
+                let conv = self.num_filters * 4 * self.filter_width + self.num_filters;
+                let out_len = self.seq_len - self.filter_width + 1;
+                conv + self.num_filters * out_len + 1
+            }
+        }
+    }
+
+    /// Build the model with freshly initialised weights (PyTorch's default: uniform in
+    /// ±1/√fan_in, which is also burn's default for `Conv1d` and `Linear`).
+    ///
+    /// # Errors
+    /// As [`ModelConfig::validate`].
+    pub fn init(&self, device: &Device) -> Result<Model> {
+        self.validate()?;
+        Ok(match self.kind {
+            ModelKind::Linear => Model::Linear(LinearModel { linear: LinearConfig::new(4 * self.seq_len, 1).init(device) }),
+            ModelKind::Cnn => {
+                let out_len = self.seq_len - self.filter_width + 1;
+                Model::Cnn(CnnModel {
+                    conv: Conv1dConfig::new(4, self.num_filters, self.filter_width).init(device),
+                    activation: self.activation,
+                    linear: LinearConfig::new(self.num_filters * out_len, 1).init(device),
+                })
+            }
+        })
+    }
+}
+
+/// Seed 002's `DNA_Linear`: one weight per base per position.
+#[derive(Module, Debug)]
+pub struct LinearModel {
+    linear: Linear,
+}
+
+impl LinearModel {
+    /// # Shapes
+    /// - input: `[batch, 4, length]`
+    /// - output: `[batch, 1]`
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<2> {
+        let x = x.flatten::<2>(1, 2); // [batch, 4 · length]
+        self.linear.forward(x) // [batch, 1]
+    }
+}
+
+/// Seed 002's `DNA_CNN`: Conv1d 4 → num_filters (width w, no padding), activation, flatten,
+/// Linear → 1.
+#[derive(Module, Debug)]
+pub struct CnnModel {
+    conv: Conv1d,
+    #[module(skip)]
+    activation: Activation,
+    linear: Linear,
+}
+
+impl CnnModel {
+    /// First-layer filter responses before and after the activation.
+    ///
+    /// # Shapes
+    /// - input: `[batch, 4, length]`
+    /// - output: `[batch, num_filters, length − width + 1]` each
+    pub fn first_layer(&self, x: Tensor<3>) -> (Tensor<3>, Tensor<3>) {
+        let pre = self.conv.forward(x); // [batch, filters, length − width + 1]
+        let post = self.activation.apply(pre.clone());
+        (pre, post)
+    }
+
+    /// # Shapes
+    /// - input: `[batch, 4, length]`
+    /// - output: `[batch, 1]`
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<2> {
+        let x = self.activation.apply(self.conv.forward(x)); // [batch, filters, length − width + 1]
+        let x = x.flatten::<2>(1, 2); // [batch, filters · (length − width + 1)]
+        self.linear.forward(x) // [batch, 1]
+    }
+
+    /// First-layer weights, `[num_filters, 4, width]`.
+    pub fn conv_weight(&self) -> Tensor<3> {
+        self.conv.weight.val()
+    }
+
+    /// The first-layer activation.
+    pub fn activation(&self) -> Activation {
+        self.activation
+    }
+}
+
+/// Any model of this crate.
+#[derive(Module, Debug)]
+pub enum Model {
+    /// The linear model.
+    Linear(LinearModel),
+    /// The CNN.
+    Cnn(CnnModel),
+}
+
+impl Model {
+    /// # Shapes
+    /// - input: `[batch, 4, length]`
+    /// - output: `[batch, 1]`
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<2> {
+        match self {
+            Model::Linear(m) => m.forward(x),
+            Model::Cnn(m) => m.forward(x),
+        }
+    }
+
+    /// The CNN, if this is one (the linear model has no filters to interpret).
+    pub fn as_cnn(&self) -> Option<&CnnModel> {
+        match self {
+            Model::Cnn(m) => Some(m),
+            Model::Linear(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::test_device;
+
+    #[test]
+    fn shapes_and_parameter_counts() {
+        let device = test_device();
+        for config in [ModelConfig::linear(8), ModelConfig::cnn(8)] {
+            let model = config.init(&device).unwrap();
+            assert_eq!(model.num_params(), config.num_params());
+            let y = model.forward(Tensor::zeros([5, 4, 8], &device));
+            assert_eq!(y.dims(), [5, 1]);
+        }
+        // Seed 002: Linear(32 → 1) = 33; CNN: 32·4·3 + 32 + 32·6 + 1 = 609.
+        assert_eq!(ModelConfig::linear(8).num_params(), 33);
+        assert_eq!(ModelConfig::cnn(8).num_params(), 609);
+    }
+
+    #[test]
+    fn names_parse_and_unknown_names_are_listed() {
+        for a in Activation::ALL {
+            assert_eq!(a.name().parse::<Activation>().unwrap(), a);
+        }
+        assert_eq!("EXP".parse::<Activation>().unwrap(), Activation::Exp);
+        assert_eq!(
+            "swish".parse::<Activation>().unwrap_err().to_string(),
+            "unknown activation 'swish'; expected one of: relu, exp, softplus, sigmoid, tanh, elu, linear"
+        );
+        assert_eq!("CNN".parse::<ModelKind>().unwrap(), ModelKind::Cnn);
+    }
+
+    #[test]
+    fn activations_match_their_definitions() {
+        let device = test_device();
+        let xs = [-2.0f32, -0.5, 0.0, 0.5, 2.0];
+        for a in Activation::ALL {
+            let t = a.apply(Tensor::<1>::from_floats(xs, &device));
+            let got = t.into_data().try_to_vec::<f32>().unwrap();
+            for (x, y) in xs.iter().zip(got) {
+                assert!((a.apply_scalar(*x) - y).abs() < 1e-5, "{a} at {x}: {y}");
+            }
+        }
+        assert_eq!(Activation::Exp.apply_scalar(0.0), 1.0);
+        assert_eq!(Activation::Relu.apply_scalar(-1.0), 0.0);
+    }
+
+    #[test]
+    fn bad_hyperparameters_are_refused() {
+        let mut c = ModelConfig::cnn(8);
+        c.filter_width = 9;
+        assert_eq!(
+            c.validate().unwrap_err().to_string(),
+            "filter_width = 9 is invalid: it must be between 1 and the sequence length (8)"
+        );
+        c.filter_width = 3;
+        c.num_filters = 0;
+        assert!(c.validate().is_err());
+    }
+}

@@ -1,0 +1,731 @@
+//! Training as a stepper: [`Trainer`] owns the model, optimizer, data and schedule and advances
+//! one batch ([`Trainer::step_batch`]) or one epoch ([`Trainer::step_epoch`]) per call. It
+//! prints nothing and keeps no clock; the CLI and the web app drive it and time it.
+//!
+//! Every read-back goes through burn's async API (`into_scalar_async`, `into_data_async`), so
+//! the same code runs on WebGPU in a browser; native callers block on the futures.
+//!
+//! The loop follows seed 002, Part 4 (`train_model`): MSE loss, a reshuffle of the training
+//! split every epoch, and per-epoch train and validation loss averaged over batches weighted by
+//! batch size. Early stopping and reduce-LR-on-plateau follow seed 000's Keras callbacks.
+
+use std::fmt;
+use std::str::FromStr;
+
+use burn::module::Module;
+use burn::nn::loss::{MseLoss, Reduction};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
+use burn::tensor::{Device, Tensor, TensorData};
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+
+use crate::data::RegressionData;
+use crate::error::{Error, Result};
+use crate::interpret::{FilterMaps, FilterWeights};
+use crate::metrics::{SpotCheck, mse, pearson_r, r_squared, spot_check_sequences, spot_checks};
+use crate::models::{Model, ModelConfig};
+use crate::scoring::ScoringRule;
+use crate::sequence::{OneHot, one_hot};
+
+/// Sequences per forward pass when evaluating (no gradients), to bound memory.
+pub const EVAL_BATCH: usize = 4096;
+
+/// Optimizers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerKind {
+    /// Plain stochastic gradient descent (seed 002: `torch.optim.SGD`, no momentum).
+    #[default]
+    Sgd,
+    /// Adam with β1 = 0.9, β2 = 0.999, ε = 1e-7 (seed 000's Keras settings).
+    Adam,
+}
+
+impl OptimizerKind {
+    /// Every optimizer.
+    pub const ALL: [OptimizerKind; 2] = [OptimizerKind::Sgd, OptimizerKind::Adam];
+
+    /// The short lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Adam => "adam",
+        }
+    }
+
+    fn init(self) -> ModuleOptimizer {
+        match self {
+            OptimizerKind::Sgd => SgdConfig::new().init(),
+            OptimizerKind::Adam => AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-7).init(),
+        }
+    }
+}
+
+impl fmt::Display for OptimizerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for OptimizerKind {
+    type Err = Error;
+
+    /// Parse a name case-insensitively.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] listing the accepted names.
+    fn from_str(s: &str) -> Result<Self> {
+        OptimizerKind::ALL
+            .into_iter()
+            .find(|o| o.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| Error::UnknownName { what: "optimizer", given: s.into(), expected: "sgd, adam".into() })
+    }
+}
+
+/// Stop when the validation loss has not improved for `patience` epochs (seed 000: Keras
+/// `EarlyStopping(monitor='val_loss', patience=10, restore_best_weights=True)`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EarlyStopping {
+    /// Epochs without improvement before stopping.
+    pub patience: usize,
+    /// Put back the weights of the best epoch when stopping or finishing.
+    pub restore_best: bool,
+}
+
+impl Default for EarlyStopping {
+    /// Seed 000's settings: patience 10, restore the best weights.
+    fn default() -> Self {
+        EarlyStopping { patience: 10, restore_best: true }
+    }
+}
+
+/// Multiply the learning rate by `factor` when the validation loss has not improved by more
+/// than 1e-4 for `patience` epochs, down to `min_lr` (seed 000: Keras
+/// `ReduceLROnPlateau(monitor='val_loss', factor=0.5, patience=5, min_lr=1e-6)`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ReduceLrOnPlateau {
+    /// Multiplier applied to the learning rate, in (0, 1).
+    pub factor: f64,
+    /// Epochs without improvement before reducing.
+    pub patience: usize,
+    /// The learning rate never goes below this.
+    pub min_lr: f64,
+}
+
+impl Default for ReduceLrOnPlateau {
+    /// Seed 000's settings: factor 0.5, patience 5, minimum 1e-6.
+    fn default() -> Self {
+        ReduceLrOnPlateau { factor: 0.5, patience: 5, min_lr: 1e-6 }
+    }
+}
+
+/// Keras's `min_delta` for `ReduceLROnPlateau`.
+const PLATEAU_MIN_DELTA: f32 = 1e-4;
+
+/// Training settings. Defaults are seed 002's: SGD, learning rate 0.01, batch 128, 50 epochs,
+/// seed 17.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// The optimizer.
+    pub optimizer: OptimizerKind,
+    /// Initial learning rate.
+    pub learning_rate: f64,
+    /// Sequences per training batch; the last batch of an epoch may be smaller.
+    pub batch_size: usize,
+    /// Number of epochs.
+    pub num_epochs: usize,
+    /// Seed for weight initialisation and the per-epoch shuffles.
+    pub seed: u64,
+    /// Optional early stopping.
+    pub early_stopping: Option<EarlyStopping>,
+    /// Optional learning-rate reduction on plateau.
+    pub reduce_lr: Option<ReduceLrOnPlateau>,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            optimizer: OptimizerKind::Sgd,
+            learning_rate: 0.01,
+            batch_size: 128,
+            num_epochs: 50,
+            seed: 17,
+            early_stopping: None,
+            reduce_lr: None,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// Check the settings against a training split of `num_train` sequences.
+    ///
+    /// # Errors
+    /// [`Error::LearningRate`], [`Error::BatchSize`], [`Error::ZeroEpochs`].
+    pub fn validate(&self, num_train: usize) -> Result<()> {
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(Error::LearningRate(self.learning_rate));
+        }
+        if self.batch_size == 0 || self.batch_size > num_train {
+            return Err(Error::BatchSize { batch_size: self.batch_size, max: num_train });
+        }
+        if self.num_epochs == 0 {
+            return Err(Error::ZeroEpochs);
+        }
+        if let Some(r) = self.reduce_lr {
+            if !(r.factor > 0.0 && r.factor < 1.0) {
+                return Err(Error::Split(format!("reduce-LR factor must be between 0 and 1, got {}", r.factor)));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What one epoch gave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    /// 0-based epoch number (the seed prints `E0` for the first).
+    pub epoch: usize,
+    /// Mean training MSE over the epoch's batches, weighted by batch size.
+    pub train_loss: f32,
+    /// Validation MSE with the weights at the end of the epoch.
+    pub val_loss: f32,
+    /// Learning rate used during this epoch.
+    pub learning_rate: f64,
+}
+
+impl fmt::Display for EpochRecord {
+    /// The seed's line: `E0 | train loss: 21.318 | val loss: 13.230`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "E{} | train loss: {:.3} | val loss: {:.3}", self.epoch, self.train_loss, self.val_loss)
+    }
+}
+
+/// What a call to [`Trainer::step_batch`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepOutcome {
+    /// A batch was trained; the epoch goes on.
+    Batch {
+        /// 1-based index of the batch just trained.
+        batch: usize,
+        /// Batches in an epoch.
+        batches_per_epoch: usize,
+    },
+    /// The batch ended an epoch; its record.
+    Epoch(EpochRecord),
+}
+
+/// Test-split predictions and their metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// Sequences of the test split.
+    pub seqs: Vec<String>,
+    /// True scores.
+    pub truth: Vec<f32>,
+    /// Predicted scores.
+    pub predictions: Vec<f32>,
+    /// Mean squared error.
+    pub mse: f64,
+    /// R² (scikit-learn's `r2_score`).
+    pub r_squared: f64,
+    /// Pearson correlation.
+    pub pearson_r: f64,
+}
+
+impl Evaluation {
+    /// Compute the metrics for predictions of `data`.
+    pub fn new(data: &RegressionData, predictions: Vec<f32>) -> Self {
+        Evaluation {
+            mse: mse(&data.targets, &predictions),
+            r_squared: r_squared(&data.targets, &predictions),
+            pearson_r: pearson_r(&data.targets, &predictions),
+            seqs: data.seqs.clone(),
+            truth: data.targets.clone(),
+            predictions,
+        }
+    }
+}
+
+struct Plateau {
+    best: f32,
+    since_best: usize,
+    since_lr_best: usize,
+    lr_best: f32,
+    best_model: Option<Model>,
+}
+
+/// Owns a model in training and advances it a batch or an epoch at a time.
+pub struct Trainer {
+    config: TrainConfig,
+    model_config: ModelConfig,
+    device: Device,
+    model: Option<Model>,
+    optim: ModuleOptimizer,
+    train_x: OneHot,
+    train_y: Vec<f32>,
+    val_x: OneHot,
+    val_y: Vec<f32>,
+    rng: ChaCha8Rng,
+    order: Vec<usize>,
+    cursor: usize,
+    loss_sum: Option<Tensor<1>>,
+    learning_rate: f64,
+    history: Vec<EpochRecord>,
+    plateau: Plateau,
+    stopped_early: bool,
+}
+
+fn device_error(e: impl fmt::Display) -> Error {
+    Error::Device(e.to_string())
+}
+
+fn batch_tensors(x: &OneHot, y: &[f32], device: &Device) -> (Tensor<3>, Tensor<2>) {
+    let xs = Tensor::<3>::from_data(TensorData::new(x.values.clone(), x.shape()), device);
+    let ys = Tensor::<2>::from_data(TensorData::new(y.to_vec(), [y.len(), 1]), device);
+    (xs, ys)
+}
+
+impl Trainer {
+    /// Set up training of a new model on `train`, validated on `val`.
+    ///
+    /// `device` is a plain device (the trainer turns autodiff on). Weights are initialised from
+    /// `config.seed`.
+    ///
+    /// # Errors
+    /// Invalid settings ([`TrainConfig::validate`], [`ModelConfig::validate`]), sequences that
+    /// do not encode ([`one_hot`]), or a sequence length different from `model_config.seq_len`.
+    pub fn new(model_config: ModelConfig, config: TrainConfig, train: &RegressionData, val: &RegressionData, device: &Device) -> Result<Self> {
+        config.validate(train.len())?;
+        model_config.validate()?;
+        let train_x = train.one_hot()?;
+        let val_x = val.one_hot()?;
+        for (x, index) in [(&train_x, 0usize), (&val_x, 0)] {
+            if x.length != model_config.seq_len {
+                return Err(Error::UnequalLengths { index, expected: model_config.seq_len, found: x.length });
+            }
+        }
+        let device = device.clone().autodiff();
+        device.seed(config.seed);
+        let model = model_config.init(&device)?;
+        Ok(Trainer {
+            optim: config.optimizer.init(),
+            rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x5eed_5eed),
+            learning_rate: config.learning_rate,
+            model: Some(model),
+            order: Vec::new(),
+            cursor: 0,
+            loss_sum: None,
+            history: Vec::new(),
+            plateau: Plateau { best: f32::INFINITY, since_best: 0, since_lr_best: 0, lr_best: f32::INFINITY, best_model: None },
+            stopped_early: false,
+            train_y: train.targets.clone(),
+            val_y: val.targets.clone(),
+            train_x,
+            val_x,
+            device,
+            config,
+            model_config,
+        })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// The model's hyperparameters.
+    pub fn model_config(&self) -> &ModelConfig {
+        &self.model_config
+    }
+
+    /// The model as it stands (with autodiff).
+    pub fn model(&self) -> &Model {
+        self.model.as_ref().expect("the model should be present between steps")
+    }
+
+    /// Per-epoch records so far.
+    pub fn history(&self) -> &[EpochRecord] {
+        &self.history
+    }
+
+    /// Epochs completed.
+    pub fn epoch(&self) -> usize {
+        self.history.len()
+    }
+
+    /// Learning rate now in force.
+    pub fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    /// Batches in one epoch: `ceil(train / batch_size)`.
+    pub fn batches_per_epoch(&self) -> usize {
+        self.train_y.len().div_ceil(self.config.batch_size)
+    }
+
+    /// Batches trained so far in the current epoch.
+    pub fn batch_in_epoch(&self) -> usize {
+        self.cursor.div_ceil(self.config.batch_size)
+    }
+
+    /// True when all epochs ran or early stopping fired.
+    pub fn is_finished(&self) -> bool {
+        self.stopped_early || self.history.len() >= self.config.num_epochs
+    }
+
+    /// True when early stopping ended training before the last epoch.
+    pub fn stopped_early(&self) -> bool {
+        self.stopped_early
+    }
+
+    /// The plain (non-autodiff) device.
+    pub fn device(&self) -> Device {
+        self.device.clone().without_autodiff()
+    }
+
+    /// Train one batch. When it is the last batch of an epoch, also compute the validation
+    /// loss, apply the schedule and return the epoch's record.
+    ///
+    /// # Errors
+    /// [`Error::Finished`] after the last epoch; [`Error::Diverged`] when a loss is NaN or
+    /// infinite (training stops); [`Error::Device`] when a read-back fails.
+    pub async fn step_batch(&mut self) -> Result<StepOutcome> {
+        if self.is_finished() {
+            return Err(Error::Finished);
+        }
+        let n = self.train_y.len();
+        if self.cursor == 0 {
+            self.order = (0..n).collect();
+            self.order.shuffle(&mut self.rng);
+        }
+        let end = (self.cursor + self.config.batch_size).min(n);
+        let idx = &self.order[self.cursor..end];
+        let x = self.train_x.gather(idx);
+        let y: Vec<f32> = idx.iter().map(|&i| self.train_y[i]).collect();
+        let (xs, ys) = batch_tensors(&x, &y, &self.device);
+
+        let model = self.model.take().expect("the model should be present between steps");
+        let loss = MseLoss::new().forward(model.forward(xs), ys, Reduction::Mean);
+        let weighted = loss.clone().detach().mul_scalar(idx.len() as f32);
+        self.loss_sum = Some(match self.loss_sum.take() {
+            Some(sum) => sum + weighted,
+            None => weighted,
+        });
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        self.model = Some(self.optim.step(self.learning_rate, model, grads));
+        self.cursor = end;
+
+        if self.cursor < n {
+            return Ok(StepOutcome::Batch { batch: self.batch_in_epoch(), batches_per_epoch: self.batches_per_epoch() });
+        }
+        self.cursor = 0;
+        let sum = self.loss_sum.take().expect("an epoch should have at least one batch");
+        let train_loss = sum.into_scalar_async::<f32>().await.map_err(device_error)? / n as f32;
+        let epoch = self.history.len();
+        self.check_finite("train", train_loss, epoch)?;
+        let val_loss = self.validation_loss().await?;
+        self.check_finite("validation", val_loss, epoch)?;
+        let record = EpochRecord { epoch, train_loss, val_loss, learning_rate: self.learning_rate };
+        self.history.push(record.clone());
+        self.schedule(val_loss);
+        Ok(StepOutcome::Epoch(record))
+    }
+
+    /// Train batches until the current epoch ends; return its record.
+    ///
+    /// # Errors
+    /// As [`Trainer::step_batch`].
+    pub async fn step_epoch(&mut self) -> Result<EpochRecord> {
+        loop {
+            if let StepOutcome::Epoch(record) = self.step_batch().await? {
+                return Ok(record);
+            }
+        }
+    }
+
+    fn check_finite(&mut self, which: &'static str, value: f32, epoch: usize) -> Result<()> {
+        if value.is_finite() {
+            return Ok(());
+        }
+        self.stopped_early = true;
+        Err(Error::Diverged { which, value, epoch, learning_rate: self.learning_rate })
+    }
+
+    fn schedule(&mut self, val_loss: f32) {
+        let p = &mut self.plateau;
+        if let Some(r) = self.config.reduce_lr {
+            if val_loss < p.lr_best - PLATEAU_MIN_DELTA {
+                p.lr_best = val_loss;
+                p.since_lr_best = 0;
+            } else {
+                p.since_lr_best += 1;
+                if p.since_lr_best >= r.patience && self.learning_rate > r.min_lr {
+                    self.learning_rate = (self.learning_rate * r.factor).max(r.min_lr);
+                    p.since_lr_best = 0;
+                }
+            }
+        }
+        if val_loss < p.best {
+            p.best = val_loss;
+            p.since_best = 0;
+            if self.config.early_stopping.is_some_and(|e| e.restore_best) {
+                p.best_model = self.model.clone();
+            }
+        } else {
+            p.since_best += 1;
+        }
+        if let Some(es) = self.config.early_stopping {
+            if p.since_best >= es.patience {
+                self.stopped_early = true;
+            }
+            let finished = self.stopped_early || self.history.len() >= self.config.num_epochs;
+            if finished && es.restore_best {
+                if let Some(best) = p.best_model.take() {
+                    self.model = Some(best);
+                }
+            }
+        }
+    }
+
+    /// The model for inference: no autodiff, on the plain device.
+    pub fn inference_model(&self) -> Model {
+        self.model().valid()
+    }
+
+    async fn validation_loss(&self) -> Result<f32> {
+        let preds = predict(&self.inference_model(), &self.val_x, &self.device()).await?;
+        Ok(mse(&self.val_y, &preds) as f32)
+    }
+
+    /// Predict scores for `data` and compute MSE, R² and Pearson r.
+    ///
+    /// # Errors
+    /// Sequences that do not encode, a length other than the model's, or [`Error::Device`].
+    pub async fn evaluate(&self, data: &RegressionData) -> Result<Evaluation> {
+        let x = data.one_hot()?;
+        self.check_length(&x)?;
+        let preds = predict(&self.inference_model(), &x, &self.device()).await?;
+        Ok(Evaluation::new(data, preds))
+    }
+
+    /// Predict scores for sequences given as text.
+    ///
+    /// # Errors
+    /// As [`one_hot`], a length other than the model's, or [`Error::Device`].
+    pub async fn predict_seqs<S: AsRef<str>>(&self, seqs: &[S]) -> Result<Vec<f32>> {
+        let x = one_hot(seqs)?;
+        self.check_length(&x)?;
+        predict(&self.inference_model(), &x, &self.device()).await
+    }
+
+    /// Seed 002's spot-check table (Part 5) for the current model; only for 8-mers.
+    ///
+    /// # Errors
+    /// [`Error::UnequalLengths`] when the model does not take 8-mers; [`Error::Device`].
+    pub async fn spot_checks(&self, rule: &ScoringRule) -> Result<Vec<SpotCheck>> {
+        let seqs = spot_check_sequences();
+        let predictions = self.predict_seqs(&seqs).await?;
+        let actual = rule.score_all(&seqs)?;
+        Ok(spot_checks(&predictions, &actual))
+    }
+
+    fn check_length(&self, x: &OneHot) -> Result<()> {
+        if x.length != self.model_config.seq_len {
+            return Err(Error::UnequalLengths { index: 0, expected: self.model_config.seq_len, found: x.length });
+        }
+        Ok(())
+    }
+}
+
+/// Predict with a model (use an inference model, e.g. [`Trainer::inference_model`]).
+///
+/// Input `[batch, 4, length]`; output one score per sequence. Runs in chunks of
+/// [`EVAL_BATCH`] and reads back asynchronously.
+///
+/// # Errors
+/// [`Error::Device`] when a read-back fails.
+pub async fn predict(model: &Model, x: &OneHot, device: &Device) -> Result<Vec<f32>> {
+    let mut out = Vec::with_capacity(x.batch);
+    for start in (0..x.batch).step_by(EVAL_BATCH) {
+        let idx: Vec<usize> = (start..(start + EVAL_BATCH).min(x.batch)).collect();
+        let chunk = x.gather(&idx);
+        let xs = Tensor::<3>::from_data(TensorData::new(chunk.values, [idx.len(), 4, x.length]), device);
+        let data = model.forward(xs).into_data_async().await.map_err(device_error)?;
+        out.extend(data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?);
+    }
+    Ok(out)
+}
+
+/// First-layer responses of a CNN for `x` (`[batch, 4, length]`), read back to the host.
+/// Returns `None` for the linear model.
+///
+/// # Errors
+/// [`Error::Device`] when a read-back fails.
+pub async fn filter_maps(model: &Model, x: &OneHot, device: &Device) -> Result<Option<FilterMaps>> {
+    let Some(cnn) = model.as_cnn() else { return Ok(None) };
+    let (mut pre, mut post) = (Vec::new(), Vec::new());
+    let (mut num_filters, mut positions) = (0, 0);
+    for start in (0..x.batch).step_by(EVAL_BATCH) {
+        let idx: Vec<usize> = (start..(start + EVAL_BATCH).min(x.batch)).collect();
+        let chunk = x.gather(&idx);
+        let xs = Tensor::<3>::from_data(TensorData::new(chunk.values, [idx.len(), 4, x.length]), device);
+        let (a, b) = cnn.first_layer(xs);
+        [_, num_filters, positions] = a.dims();
+        for (t, dst) in [(a, &mut pre), (b, &mut post)] {
+            let data = t.into_data_async().await.map_err(device_error)?;
+            dst.extend(data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?);
+        }
+    }
+    Ok(Some(FilterMaps { pre, post, batch: x.batch, num_filters, positions }))
+}
+
+/// First-layer weights of a CNN, `[num_filters, 4, width]`; `None` for the linear model.
+///
+/// # Errors
+/// [`Error::Device`] when a read-back fails.
+pub async fn filter_weights(model: &Model) -> Result<Option<FilterWeights>> {
+    let Some(cnn) = model.as_cnn() else { return Ok(None) };
+    let w = cnn.conv_weight();
+    let [num_filters, _, width] = w.dims();
+    let data = w.into_data_async().await.map_err(device_error)?;
+    let values = data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;
+    Ok(Some(FilterWeights { values, num_filters, width }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::test_device;
+    use crate::data::{SplitFractions, split};
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        pollster::block_on(f)
+    }
+
+    fn task(k: usize) -> (RegressionData, RegressionData, RegressionData) {
+        let data = RegressionData::kmer_task(k, &ScoringRule::default()).unwrap();
+        let s = split(data.len(), SplitFractions::default(), 17).unwrap();
+        (data.subset(&s.train), data.subset(&s.val), data.subset(&s.test))
+    }
+
+    #[test]
+    fn cnn_loss_falls_over_a_few_epochs() {
+        let (train, val, test) = task(7);
+        let config = TrainConfig { batch_size: 32, num_epochs: 4, ..TrainConfig::default() };
+        let mut trainer = Trainer::new(ModelConfig::cnn(7), config, &train, &val, &test_device()).unwrap();
+        let mut records = Vec::new();
+        while !trainer.is_finished() {
+            records.push(block(trainer.step_epoch()).unwrap());
+        }
+        assert_eq!(records.len(), 4);
+        assert!(records[3].val_loss < 0.5 * records[0].val_loss, "{records:?}");
+        assert!(records[3].train_loss < records[0].train_loss, "{records:?}");
+        let eval = block(trainer.evaluate(&test)).unwrap();
+        assert_eq!(eval.predictions.len(), test.len());
+        assert!(eval.r_squared > 0.5, "R² {}", eval.r_squared);
+        assert!(matches!(block(trainer.step_batch()), Err(Error::Finished)));
+    }
+
+    #[test]
+    fn step_batch_reports_progress_then_the_epoch() {
+        let (train, val, _) = task(4);
+        let config = TrainConfig { batch_size: 64, num_epochs: 1, ..TrainConfig::default() };
+        let mut trainer = Trainer::new(ModelConfig::linear(4), config, &train, &val, &test_device()).unwrap();
+        let per_epoch = trainer.batches_per_epoch();
+        assert_eq!(per_epoch, train.len().div_ceil(64));
+        assert_eq!(block(trainer.step_batch()).unwrap(), StepOutcome::Batch { batch: 1, batches_per_epoch: per_epoch });
+        for _ in 1..per_epoch - 1 {
+            block(trainer.step_batch()).unwrap();
+        }
+        match block(trainer.step_batch()).unwrap() {
+            StepOutcome::Epoch(r) => {
+                assert_eq!(r.epoch, 0);
+                assert!(r.train_loss.is_finite() && r.val_loss.is_finite());
+            }
+            other => panic!("expected the end of the epoch, got {other:?}"),
+        }
+        assert!(trainer.is_finished());
+    }
+
+    #[test]
+    fn same_seed_same_run() {
+        let (train, val, _) = task(4);
+        let config = TrainConfig { batch_size: 16, num_epochs: 2, ..TrainConfig::default() };
+        let run = || {
+            let mut t = Trainer::new(ModelConfig::cnn(4), config.clone(), &train, &val, &test_device()).unwrap();
+            block(t.step_epoch()).unwrap();
+            block(t.step_epoch()).unwrap()
+        };
+        assert_eq!(run(), run());
+    }
+
+    #[test]
+    fn divergence_is_caught_and_explained() {
+        let (train, val, _) = task(5);
+        let config = TrainConfig { learning_rate: 1e4, batch_size: 8, num_epochs: 3, ..TrainConfig::default() };
+        let mut trainer = Trainer::new(ModelConfig::cnn(5), config, &train, &val, &test_device()).unwrap();
+        let err = loop {
+            match block(trainer.step_epoch()) {
+                Ok(r) => assert!(r.train_loss.is_finite() && r.val_loss.is_finite()),
+                Err(e) => break e,
+            }
+        };
+        assert!(matches!(err, Error::Diverged { .. }), "{err:?}");
+        assert!(err.to_string().contains("try a lower learning rate"), "{err}");
+        assert!(trainer.is_finished(), "training stops after divergence");
+    }
+
+    #[test]
+    fn bad_settings_are_refused() {
+        let (train, val, _) = task(4);
+        let device = test_device();
+        let try_config = |c: TrainConfig| Trainer::new(ModelConfig::cnn(4), c, &train, &val, &device).err().unwrap();
+        let base = TrainConfig::default();
+        assert_eq!(try_config(TrainConfig { batch_size: 0, ..base.clone() }), Error::BatchSize { batch_size: 0, max: train.len() });
+        assert_eq!(try_config(TrainConfig { batch_size: train.len() + 1, ..base.clone() }), Error::BatchSize { batch_size: train.len() + 1, max: train.len() });
+        assert_eq!(try_config(TrainConfig { learning_rate: 0.0, ..base.clone() }), Error::LearningRate(0.0));
+        assert_eq!(try_config(TrainConfig { learning_rate: -1.0, ..base.clone() }), Error::LearningRate(-1.0));
+        assert!(matches!(try_config(TrainConfig { learning_rate: f64::NAN, ..base.clone() }), Error::LearningRate(v) if v.is_nan()));
+        assert_eq!(try_config(TrainConfig { num_epochs: 0, ..base.clone() }), Error::ZeroEpochs);
+        let wrong_len = Trainer::new(ModelConfig::cnn(5), base, &train, &val, &device).err().unwrap();
+        assert_eq!(wrong_len, Error::UnequalLengths { index: 0, expected: 5, found: 4 });
+    }
+
+    #[test]
+    fn early_stopping_and_plateau_schedule() {
+        let (train, val, _) = task(4);
+        let config = TrainConfig {
+            learning_rate: 1e-9,
+            batch_size: 64,
+            num_epochs: 30,
+            early_stopping: Some(EarlyStopping { patience: 3, restore_best: true }),
+            reduce_lr: Some(ReduceLrOnPlateau { factor: 0.5, patience: 2, min_lr: 1e-10 }),
+            ..TrainConfig::default()
+        };
+        // With a learning rate of 1e-9 nothing improves by more than 1e-4: the rate halves
+        // after 2 flat epochs and training stops after 3 epochs without a new best.
+        let mut trainer = Trainer::new(ModelConfig::linear(4), config, &train, &val, &test_device()).unwrap();
+        while !trainer.is_finished() {
+            block(trainer.step_epoch()).unwrap();
+        }
+        assert!(trainer.stopped_early());
+        assert!(trainer.epoch() < 30, "stopped after {} epochs", trainer.epoch());
+        assert!(trainer.learning_rate() < 1e-9, "learning rate was reduced to {}", trainer.learning_rate());
+    }
+
+    #[test]
+    fn filters_weights_and_maps_have_seed_shapes() {
+        let (train, val, _) = task(8);
+        let config = TrainConfig { num_epochs: 1, ..TrainConfig::default() };
+        let trainer = Trainer::new(ModelConfig::cnn(8), config, &train.subset(&(0..256).collect::<Vec<_>>()), &val, &test_device()).unwrap();
+        let model = trainer.inference_model();
+        let w = block(filter_weights(&model)).unwrap().unwrap();
+        assert_eq!((w.num_filters, w.width, w.values.len()), (32, 3, 32 * 4 * 3));
+        let x = one_hot(&["ACGTACGT", "TTTTTTTT"]).unwrap();
+        let maps = block(filter_maps(&model, &x, &trainer.device())).unwrap().unwrap();
+        assert_eq!((maps.batch, maps.num_filters, maps.positions), (2, 32, 6));
+        // relu: post = max(pre, 0).
+        assert!(maps.pre.iter().zip(&maps.post).all(|(a, b)| (a.max(0.0) - b).abs() < 1e-6));
+    }
+}

@@ -1,0 +1,104 @@
+//! Sequence logos: at each position the letters are stacked, smallest at the bottom, each as
+//! tall as its height in bits (logomaker's default `stack_order='big_on_top'`), with
+//! logomaker's classic colours and a y axis in bits from 0 to 2.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::glyphs::glyph;
+use crate::{DrawResult, Theme};
+
+/// logomaker's classic colours for A, C, G, T: (0, 0.5, 0), (0, 0, 1), (1, 0.65, 0), (1, 0, 0).
+pub const LOGO_COLORS: [RGBColor; 4] = [RGBColor(0, 128, 0), RGBColor(0, 0, 255), RGBColor(255, 166, 0), RGBColor(255, 0, 0)];
+
+/// One logo to draw.
+#[derive(Debug, Clone)]
+pub struct Logo {
+    /// Title, e.g. "Filter 3".
+    pub title: String,
+    /// Optional second line under the title, e.g. "TAT · 412 sites".
+    pub subtitle: Option<String>,
+    /// Letter heights in bits, `heights[position][base]` with bases A, C, G, T.
+    pub heights: Vec<[f32; 4]>,
+}
+
+/// Draw logos in a grid of `columns` columns. The y axis of every logo runs from 0 to 2 bits.
+pub fn draw_logos<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logos: &[Logo], columns: usize, theme: &Theme) -> DrawResult<DB> {
+    area.fill(&WHITE)?;
+    if logos.is_empty() {
+        return Ok(());
+    }
+    let columns = columns.clamp(1, logos.len());
+    let rows = logos.len().div_ceil(columns);
+    let cells = area.split_evenly((rows, columns));
+    for (i, (logo, cell)) in logos.iter().zip(&cells).enumerate() {
+        draw_logo(cell, logo, i % columns == 0, theme)?;
+    }
+    Ok(())
+}
+
+fn draw_logo<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logo: &Logo, y_title: bool, t: &Theme) -> DrawResult<DB> {
+    let width = logo.heights.len().max(1);
+    let caption = match &logo.subtitle {
+        Some(s) => format!("{} · {}", logo.title, s),
+        None => logo.title.clone(),
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin(t.px(6.0))
+        .caption(caption, t.label_font())
+        .x_label_area_size(t.px(22.0))
+        .y_label_area_size(t.px(if y_title { 46.0 } else { 30.0 }))
+        .build_cartesian_2d(-0.5..(width as f64 - 0.5), 0.0..2.0)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.disable_x_mesh()
+        .disable_y_mesh()
+        .x_labels(width)
+        .y_labels(3)
+        .label_style(t.tick_font())
+        .axis_desc_style(t.tick_font())
+        .x_label_formatter(&|v| format!("{}", v.round() as i64 + 1))
+        .y_label_formatter(&|v| format!("{v:.0}"));
+    if y_title {
+        mesh.y_desc("bits");
+    }
+    mesh.draw()?;
+    for (pos, h) in logo.heights.iter().enumerate() {
+        let mut order: Vec<usize> = (0..4).collect();
+        order.sort_by(|&a, &b| h[a].total_cmp(&h[b]));
+        let mut y0 = 0.0f64;
+        let x0 = pos as f64 - 0.45;
+        for base in order {
+            let height = h[base].max(0.0) as f64;
+            if height < 1e-4 {
+                continue;
+            }
+            let color = LOGO_COLORS[base].filled();
+            let letter = glyph(['A', 'C', 'G', 'T'][base]);
+            chart.draw_series(letter.into_iter().map(|poly| {
+                Polygon::new(poly.into_iter().map(|(u, v)| (x0 + 0.9 * u, y0 + height * v)).collect::<Vec<_>>(), color)
+            }))?;
+            y0 += height;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render_svg;
+
+    #[test]
+    fn letters_are_stacked_with_classic_colours() {
+        // Position 1: T only (2 bits); position 2: A 1 bit over G 0.5 bit; position 3: empty.
+        let logo = Logo { title: "Filter 0".into(), subtitle: Some("TAT".into()), heights: vec![[0.0, 0.0, 0.0, 2.0], [1.0, 0.0, 0.5, 0.0], [0.0; 4]] };
+        let svg = render_svg(300, 200, |a| draw_logos(a, &[logo], 1, &Theme::default()).unwrap());
+        assert!(svg.contains("Filter 0 · TAT") && svg.contains("bits"));
+        let polys = svg.matches("<polygon").count();
+        // T = 2 polygons, A = 3, G = 3.
+        assert_eq!(polys, 2 + 3 + 3, "{svg}");
+        assert!(svg.to_uppercase().contains("#FF0000"), "T in red");
+        assert!(svg.to_uppercase().contains("#008000"), "A in green");
+        assert!(svg.to_uppercase().contains("#FFA600"), "G in orange");
+    }
+}

@@ -1,0 +1,126 @@
+//! Loss curves: training dashed, validation solid, several runs overlaid (seed 002,
+//! `quick_loss_plot`).
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::prelude::*;
+
+use crate::{DrawResult, TAB10, Theme, padded_range};
+
+/// One run's per-epoch losses.
+#[derive(Debug, Clone, Copy)]
+pub struct LossSeries<'a> {
+    /// Legend label, e.g. "CNN".
+    pub label: &'a str,
+    /// Training loss per epoch.
+    pub train: &'a [f32],
+    /// Validation loss per epoch.
+    pub val: &'a [f32],
+}
+
+/// Axis and title settings of a loss plot.
+#[derive(Debug, Clone)]
+pub struct LossOptions {
+    /// Plot the loss on a log10 axis.
+    pub log_y: bool,
+    /// The y-axis label (the seed's is "MSE Loss").
+    pub y_label: String,
+    /// An optional title.
+    pub title: Option<String>,
+    /// Sizes.
+    pub theme: Theme,
+}
+
+impl Default for LossOptions {
+    fn default() -> Self {
+        LossOptions { log_y: false, y_label: "MSE loss".into(), title: None, theme: Theme::default() }
+    }
+}
+
+/// Draw loss curves of several runs: run `i` in colour `C{i}`, training dashed and validation
+/// solid and thicker, x axis "Epoch" (0-based, as the seed prints `E0`).
+///
+/// Non-finite values are skipped. With `log_y`, values ≤ 0 are skipped too.
+pub fn draw_loss_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, runs: &[LossSeries], opts: &LossOptions) -> DrawResult<DB> {
+    area.fill(&WHITE)?;
+    let epochs = runs.iter().map(|r| r.train.len().max(r.val.len())).max().unwrap_or(0).max(2);
+    let values = || runs.iter().flat_map(|r| r.train.iter().chain(r.val)).map(|&v| v as f64).filter(|v| v.is_finite() && (!opts.log_y || *v > 0.0));
+    let x_range = -0.5..(epochs as f64 - 0.5);
+    if opts.log_y {
+        let (lo, hi) = values().fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let (lo, hi) = if lo.is_finite() { (lo / 1.2, hi * 1.2) } else { (0.1, 10.0) };
+        draw(area, runs, opts, x_range, (lo..hi).log_scale())
+    } else {
+        let (lo, hi) = padded_range(values());
+        draw(area, runs, opts, x_range, lo..hi)
+    }
+}
+
+fn draw<DB: DrawingBackend, Y>(area: &DrawingArea<DB, Shift>, runs: &[LossSeries], opts: &LossOptions, x: std::ops::Range<f64>, y: Y) -> DrawResult<DB>
+where
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
+{
+    let t = &opts.theme;
+    let mut builder = ChartBuilder::on(area);
+    builder.margin(t.px(12.0)).x_label_area_size(t.px(44.0)).y_label_area_size(t.px(64.0));
+    if let Some(title) = &opts.title {
+        builder.caption(title, t.title_font());
+    }
+    let mut chart = builder.build_cartesian_2d(x, y)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .x_desc("Epoch")
+        .y_desc(opts.y_label.as_str())
+        .axis_desc_style(t.label_font())
+        .label_style(t.tick_font())
+        .x_label_formatter(&|v| format!("{}", v.round() as i64))
+        .draw()?;
+    let keep = |v: f32| v.is_finite() && (!opts.log_y || v > 0.0);
+    for (i, run) in runs.iter().enumerate() {
+        let color = TAB10[i % TAB10.len()];
+        let train: Vec<(f64, f64)> = run.train.iter().enumerate().filter(|(_, v)| keep(**v)).map(|(e, &v)| (e as f64, v as f64)).collect();
+        let val: Vec<(f64, f64)> = run.val.iter().enumerate().filter(|(_, v)| keep(**v)).map(|(e, &v)| (e as f64, v as f64)).collect();
+        let thin = color.stroke_width(t.px(1.5));
+        let thick = color.stroke_width(t.px(3.0));
+        chart
+            .draw_series(DashedLineSeries::new(train, t.px(6.0), t.px(4.0), thin))?
+            .label(format!("{} train", run.label))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y), (x + 12, y), (x + 20, y)], thin));
+        chart
+            .draw_series(LineSeries::new(val, thick))?
+            .label(format!("{} val", run.label))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], thick));
+    }
+    if !runs.is_empty() {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font(t.tick_font())
+            .draw()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render_svg;
+
+    #[test]
+    fn draws_dashed_train_and_solid_val_for_each_run() {
+        let lin = LossSeries { label: "Linear", train: &[21.3, 13.0, 12.98], val: &[13.2, 13.08, 13.09] };
+        let cnn = LossSeries { label: "CNN", train: &[14.5, 8.6, f32::NAN], val: &[10.5, 6.9, 5.2] };
+        let svg = render_svg(640, 400, |a| draw_loss_curves(a, &[lin, cnn], &LossOptions::default()).unwrap());
+        assert!(svg.contains("Linear train") && svg.contains("CNN val"), "legend labels");
+        assert!(svg.contains("Epoch") && svg.contains("MSE loss"), "axis labels");
+        assert!(svg.contains("#1F77B4") || svg.contains("#1f77b4"), "run 0 in C0");
+        assert!(svg.contains("#FF7F0E") || svg.contains("#ff7f0e"), "run 1 in C1");
+        let log = render_svg(640, 400, |a| draw_loss_curves(a, &[lin, cnn], &LossOptions { log_y: true, ..LossOptions::default() }).unwrap());
+        assert!(log.contains("polyline") || log.contains("<path"), "log scale draws lines");
+    }
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Build the web app and serve it on http://127.0.0.1:8080, installing what is missing first:
+# the wasm32 target, Trunk 0.21.14, wasm-bindgen-cli matching Cargo.lock, and wasm-opt.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+source scripts/common.sh
+ensure_wasm_tools
+say "building and serving on http://127.0.0.1:8080"
+exec trunk serve --release "$@"
