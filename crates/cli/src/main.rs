@@ -132,6 +132,9 @@ struct BenchArgs {
     /// Epochs timed per device (after one warm-up epoch).
     #[arg(long, default_value_t = 3)]
     epochs: usize,
+    /// Devices to time (default: every device built in).
+    #[arg(long, value_delimiter = ',')]
+    device: Vec<String>,
 }
 
 /// A fault in what the user asked for: exit code 2.
@@ -301,7 +304,12 @@ fn bench(args: BenchArgs) -> Result<()> {
     let setup = args.model.setup(args.epochs + 1)?;
     println!("seed 002 {} ({} filters, width {}), {} lr {}, batch {}, {} training sequences", setup.model_config.kind, setup.model_config.num_filters, setup.model_config.filter_width, setup.train_config.optimizer, setup.train_config.learning_rate, setup.train_config.batch_size, setup.train.len());
     println!("{:<10} {:>12} {:>14} {:>14} {:>14}", "device", "epochs timed", "s/epoch mean", "s/epoch min", "first epoch s");
-    for choice in BackendChoice::built() {
+    let devices = if args.device.is_empty() {
+        BackendChoice::built()
+    } else {
+        args.device.iter().map(|d| d.parse::<BackendChoice>().map_err(usage)).collect::<Result<Vec<_>>>()?
+    };
+    for choice in devices {
         let device = match choice.device() {
             Ok(d) => d,
             Err(e) => {

@@ -33,22 +33,32 @@ pub fn draw_filter_heatmaps<DB: DrawingBackend>(
             .caption(format!("Filter {f}"), theme.tick_font())
             .x_label_area_size(theme.px(18.0))
             .y_label_area_size(theme.px(18.0))
-            .build_cartesian_2d(0..width, 0..4usize)?;
+            // plotters treats an integer range as inclusive: 0..width - 1 holds `width` cells.
+            .build_cartesian_2d((0..width - 1).into_segmented(), (0..3usize).into_segmented())?;
         chart
             .configure_mesh()
             .disable_mesh()
             .x_labels(width)
             .y_labels(4)
             .label_style(theme.tick_font())
-            .x_label_formatter(&|v| format!("{}", v + 1))
-            .y_label_formatter(&|v| ["T", "G", "C", "A"].get(*v).copied().unwrap_or("").to_string())
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => format!("{}", i + 1),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|v| match v {
+                // Row A at the top, as imshow puts row 0 there.
+                SegmentValue::CenterOf(r) => ["T", "G", "C", "A"].get(*r).copied().unwrap_or("").to_string(),
+                _ => String::new(),
+            })
             .draw()?;
         chart.draw_series((0..4).flat_map(|base| {
             (0..width).map(move |i| {
                 let g = (255.0 * (w[base * width + i] - lo) / span).round() as u8;
-                // Row A at the top, as imshow puts row 0 there.
                 let row = 3 - base;
-                Rectangle::new([(i, row), (i + 1, row + 1)], RGBColor(g, g, g).filled())
+                Rectangle::new(
+                    [(SegmentValue::Exact(i), SegmentValue::Exact(row)), (SegmentValue::Exact(i + 1), SegmentValue::Exact(row + 1))],
+                    RGBColor(g, g, g).filled(),
+                )
             })
         }))?;
     }

@@ -106,7 +106,8 @@ mod tests {
         let svg = render_svg(600, 400, |a| draw_histograms(a, &s, 4, "Sequence score", &Theme::default()).unwrap());
         assert!(svg.contains("train (n = 4)") && svg.contains("test (n = 2)"));
         assert!(svg.contains("Sequence score") && svg.contains("Count"));
-        // train fills bins 0, 2 and 3 (9.0 falls in the last bin); test bins 0 and 3; 2 legend boxes.
-        assert_eq!(svg.matches("<rect").count() - 1 - 1, 3 + 2 + 2, "{svg}");
+        // train fills bins 0 (1.0, 1.1), 2 (5.0) and 3 (9.0 falls in the last bin); test bins 0 and 3.
+        assert_eq!(svg.matches(r##"opacity="0.5" fill="#1F77B4""##).count(), 3, "{svg}");
+        assert_eq!(svg.matches(r##"opacity="0.4" fill="#FF7F0E""##).count(), 2, "{svg}");
     }
 }
