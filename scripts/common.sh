@@ -1,5 +1,6 @@
 # Shared by serve.sh and test.sh: one cargo target directory outside the clone, so that every
-# checkout and every CI run on this machine reuses the same build artifacts.
+# checkout and every CI run on this machine reuses the same build artifacts, and one folder for
+# the tools these scripts install.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/dna-playground/target}"
 export DNAPLAY_TOOLS="${DNAPLAY_TOOLS:-$HOME/.cache/dna-playground/tools}"
 export PATH="$HOME/.cargo/bin:$DNAPLAY_TOOLS/bin:$DNAPLAY_TOOLS/node_modules/.bin:$PATH"
@@ -7,38 +8,51 @@ mkdir -p "$CARGO_TARGET_DIR" "$DNAPLAY_TOOLS"
 
 say() { printf '\n==> %s\n' "$*"; }
 
-# The wasm-bindgen version pinned in Cargo.lock (the CLI must match it exactly).
+# The wasm-bindgen version pinned in Cargo.lock; the CLI and test runner must match it exactly.
 wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
 
-apt_install() {
-  local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  if [ "${#missing[@]}" -gt 0 ]; then
-    say "installing ${missing[*]} (apt)"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+ensure_wasm_target() {
+  rustup target list --installed | grep -qx 'wasm32-unknown-unknown' || {
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  }
+}
+
+ensure_wasm_bindgen() {
+  local v; v="$(wasm_bindgen_version)"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $v\$"; then
+    say "installing wasm-bindgen-cli $v (about 4 minutes)"
+    cargo install wasm-bindgen-cli --version "$v" --root "$DNAPLAY_TOOLS"
+  fi
+  if ! grep -q "^wasm_bindgen = \"$v\"" "$ROOT/Trunk.toml"; then
+    echo "error: Trunk.toml pins a wasm_bindgen other than Cargo.lock's $v; set [tools] wasm_bindgen = \"$v\"" >&2
+    exit 1
   fi
 }
 
-ensure_wasm_tools() {
-  rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || { say "adding the wasm32 target"; rustup target add wasm32-unknown-unknown; }
-  if ! trunk --version 2>/dev/null | grep -q '0.21.14'; then
+ensure_trunk() {
+  if ! trunk --version 2>/dev/null | grep -q '0\.21\.14'; then
     say "installing Trunk 0.21.14 (about 13 minutes on 2 cores)"
     cargo install trunk --version 0.21.14 --locked
   fi
-  local wbv; wbv="$(wasm_bindgen_version)"
-  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbv\$"; then
-    say "installing wasm-bindgen-cli $wbv (about 4 minutes)"
-    cargo install wasm-bindgen-cli --version "$wbv" --root "$DNAPLAY_TOOLS"
-  fi
+}
+
+ensure_wasm_opt() {
   if ! wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
-    say "installing wasm-opt (npm binaryen 132)"
+    say "installing wasm-opt (binaryen 132 from npm)"
     npm install --silent --prefix "$DNAPLAY_TOOLS" binaryen@132.0.0 >/dev/null
   fi
-  # Trunk.toml pins the tool versions; keep the wasm-bindgen pin equal to Cargo.lock's.
-  sed -i "s/^wasm_bindgen = .*/wasm_bindgen = \"$wbv\"/" "$ROOT/Trunk.toml"
+}
+
+# Install Debian packages that are missing (needs root or sudo).
+apt_install() {
+  local missing=() p sudo=""
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  say "installing ${missing[*]} (apt)"
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }

@@ -88,3 +88,16 @@ fn train_writes_every_output_file() {
     assert!(meme.starts_with("MEME version 4"));
     assert_eq!(meme.matches("letter-probability matrix: alength= 4 w= 3").count(), 32);
 }
+
+#[test]
+fn divergence_exits_1_and_suggests_a_lower_learning_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    dnaplay()
+        .args(["train", "--k", "5", "--lr", "10000", "--batch-size", "8", "--epochs", "3", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("training diverged"))
+        .stderr(predicate::str::contains("try a lower learning rate"))
+        .stderr(predicate::str::contains("panicked").not());
+}

@@ -4,12 +4,12 @@
 //! initialised asynchronously with `Device::wgpu_options().init_async()` by the app; natively,
 //! [`BackendChoice::device`] creates any of them.
 
-use std::fmt;
 use std::str::FromStr;
 
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
+use crate::choice::named_choice;
 use crate::error::{Error, Result};
 
 /// A compute backend.
@@ -24,19 +24,13 @@ pub enum BackendChoice {
     Wgpu,
 }
 
+named_choice!(BackendChoice, "device", {
+    Flex => "flex",
+    Ndarray => "ndarray",
+    Wgpu => "wgpu",
+}, custom_from_str);
+
 impl BackendChoice {
-    /// Every backend, compiled in or not.
-    pub const ALL: [BackendChoice; 3] = [BackendChoice::Flex, BackendChoice::Ndarray, BackendChoice::Wgpu];
-
-    /// The short lowercase name, as used on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            BackendChoice::Flex => "flex",
-            BackendChoice::Ndarray => "ndarray",
-            BackendChoice::Wgpu => "wgpu",
-        }
-    }
-
     /// Whether this build has the backend compiled in.
     pub fn is_built(self) -> bool {
         match self {
@@ -48,7 +42,7 @@ impl BackendChoice {
 
     /// The backends this build has, in [`BackendChoice::ALL`] order.
     pub fn built() -> Vec<BackendChoice> {
-        Self::ALL.into_iter().filter(|b| b.is_built()).collect()
+        Self::ALL.iter().copied().filter(|b| b.is_built()).collect()
     }
 
     /// The default CPU backend of this build: Flex when built, else NdArray.
@@ -86,12 +80,6 @@ impl BackendChoice {
     }
 }
 
-impl fmt::Display for BackendChoice {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 impl FromStr for BackendChoice {
     type Err = Error;
 
@@ -105,11 +93,7 @@ impl FromStr for BackendChoice {
         match s.as_str() {
             "cpu" => Self::default_cpu().ok_or_else(|| Error::Device("no CPU backend is built in".into())),
             "webgpu" => Ok(BackendChoice::Wgpu),
-            _ => Self::ALL.into_iter().find(|b| b.name() == s).ok_or_else(|| Error::UnknownName {
-                what: "device",
-                given: s.clone(),
-                expected: "cpu, flex, ndarray, wgpu".into(),
-            }),
+            _ => Self::parse_name(&s).map_err(|_| Error::UnknownName { what: "device", given: s.clone(), expected: "cpu, webgpu, flex, ndarray, wgpu".into() }),
         }
     }
 }

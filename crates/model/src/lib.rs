@@ -6,6 +6,7 @@
 //! on WebGPU in a browser.
 
 pub mod backend;
+mod choice;
 pub mod data;
 pub mod error;
 pub mod interpret;

@@ -4,15 +4,17 @@
 //! Inputs are one-hot DNA, `[batch, 4, length]` (burn's `Conv1d` layout). Outputs are one score
 //! per sequence, `[batch, 1]`.
 
-use std::fmt;
-use std::str::FromStr;
-
-use burn::module::Module;
+use burn::module::{Module, Param};
+use burn::nn::Initializer;
+use rand::SeedableRng;
+use rand::distr::{Distribution, Uniform};
+use rand::rngs::ChaCha8Rng;
 use burn::nn::conv::{Conv1d, Conv1dConfig};
 use burn::nn::{Linear, LinearConfig};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use serde::{Deserialize, Serialize};
 
+use crate::choice::named_choice;
 use crate::error::{Error, Result};
 
 /// First-layer activation functions (seed 003, Koo and Ploenzke 2021, Fig. 1a).
@@ -36,31 +38,17 @@ pub enum Activation {
     Linear,
 }
 
+named_choice!(Activation, "activation", {
+    Relu => "relu",
+    Exp => "exp",
+    Softplus => "softplus",
+    Sigmoid => "sigmoid",
+    Tanh => "tanh",
+    Elu => "elu",
+    Linear => "linear",
+});
+
 impl Activation {
-    /// Every activation, in the order the lessons list them.
-    pub const ALL: [Activation; 7] = [
-        Activation::Relu,
-        Activation::Exp,
-        Activation::Softplus,
-        Activation::Sigmoid,
-        Activation::Tanh,
-        Activation::Elu,
-        Activation::Linear,
-    ];
-
-    /// The short lowercase name (`relu`, `exp`, …), as used on the command line and in URLs.
-    pub fn name(self) -> &'static str {
-        match self {
-            Activation::Relu => "relu",
-            Activation::Exp => "exp",
-            Activation::Softplus => "softplus",
-            Activation::Sigmoid => "sigmoid",
-            Activation::Tanh => "tanh",
-            Activation::Elu => "elu",
-            Activation::Linear => "linear",
-        }
-    }
-
     /// Apply elementwise to a tensor of any shape.
     pub fn apply<const D: usize>(self, x: Tensor<D>) -> Tensor<D> {
         match self {
@@ -88,31 +76,6 @@ impl Activation {
     }
 }
 
-impl fmt::Display for Activation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> String {
-    all.iter().map(|&a| name(a)).collect::<Vec<_>>().join(", ")
-}
-
-impl FromStr for Activation {
-    type Err = Error;
-
-    /// Parse a name case-insensitively.
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] listing the accepted names.
-    fn from_str(s: &str) -> Result<Self> {
-        Activation::ALL
-            .into_iter()
-            .find(|a| a.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| Error::UnknownName { what: "activation", given: s.into(), expected: names(&Activation::ALL, Activation::name) })
-    }
-}
-
 /// Which architecture to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -124,39 +87,10 @@ pub enum ModelKind {
     Cnn,
 }
 
-impl ModelKind {
-    /// Every kind.
-    pub const ALL: [ModelKind; 2] = [ModelKind::Linear, ModelKind::Cnn];
-
-    /// The short lowercase name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ModelKind::Linear => "linear",
-            ModelKind::Cnn => "cnn",
-        }
-    }
-}
-
-impl fmt::Display for ModelKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for ModelKind {
-    type Err = Error;
-
-    /// Parse a name case-insensitively.
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] listing the accepted names.
-    fn from_str(s: &str) -> Result<Self> {
-        ModelKind::ALL
-            .into_iter()
-            .find(|a| a.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| Error::UnknownName { what: "model", given: s.into(), expected: names(&ModelKind::ALL, ModelKind::name) })
-    }
-}
+named_choice!(ModelKind, "model", {
+    Linear => "linear",
+    Cnn => "cnn",
+});
 
 /// Hyperparameters of a model. Defaults are seed 002's CNN: 32 filters of width 3, relu.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -219,25 +153,47 @@ impl ModelConfig {
         }
     }
 
-    /// Build the model with freshly initialised weights (PyTorch's default: uniform in
-    /// ±1/√fan_in, which is also burn's default for `Conv1d` and `Linear`).
+    /// Build the model with fresh weights drawn from `seed`.
+    ///
+    /// Every weight and bias is uniform in ±1/√fan_in, PyTorch's default for `Conv1d` and
+    /// `Linear` (and burn's), drawn on the host from ChaCha8 seeded by `seed` and then put on
+    /// `device`. So the same seed gives the same starting weights on every device and platform:
+    /// CPU and GPU runs differ only by floating-point rounding.
     ///
     /// # Errors
     /// As [`ModelConfig::validate`].
-    pub fn init(&self, device: &Device) -> Result<Model> {
+    pub fn init(&self, device: &Device, seed: u64) -> Result<Model> {
         self.validate()?;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
         Ok(match self.kind {
-            ModelKind::Linear => Model::Linear(LinearModel { linear: LinearConfig::new(4 * self.seq_len, 1).init(device) }),
+            ModelKind::Linear => Model::Linear(LinearModel { linear: linear_layer(4 * self.seq_len, &mut rng, device) }),
             ModelKind::Cnn => {
                 let out_len = self.seq_len - self.filter_width + 1;
-                Model::Cnn(CnnModel {
-                    conv: Conv1dConfig::new(4, self.num_filters, self.filter_width).init(device),
-                    activation: self.activation,
-                    linear: LinearConfig::new(self.num_filters * out_len, 1).init(device),
-                })
+                let mut conv = Conv1dConfig::new(4, self.num_filters, self.filter_width).with_initializer(Initializer::Zeros).init(device);
+                let fan_in = 4 * self.filter_width;
+                conv.weight = uniform_param([self.num_filters, 4, self.filter_width], fan_in, &mut rng, device);
+                conv.bias = Some(uniform_param([self.num_filters], fan_in, &mut rng, device));
+                Model::Cnn(CnnModel { conv, activation: self.activation, linear: linear_layer(self.num_filters * out_len, &mut rng, device) })
             }
         })
     }
+}
+
+/// A `[d_input → 1]` linear layer with PyTorch's default initialisation drawn from `rng`.
+fn linear_layer(d_input: usize, rng: &mut ChaCha8Rng, device: &Device) -> Linear {
+    let mut linear = LinearConfig::new(d_input, 1).with_initializer(Initializer::Zeros).init(device);
+    // burn's Linear stores its weight as [d_input, d_output].
+    linear.weight = uniform_param([d_input, 1], d_input, rng, device);
+    linear.bias = Some(uniform_param([1], d_input, rng, device));
+    linear
+}
+
+/// A parameter of `shape`, uniform in ±1/√fan_in.
+fn uniform_param<const D: usize>(shape: [usize; D], fan_in: usize, rng: &mut ChaCha8Rng, device: &Device) -> Param<Tensor<D>> {
+    let bound = 1.0 / (fan_in as f32).sqrt();
+    let dist = Uniform::new(-bound, bound).expect("a bound of 1/√fan_in should be finite and positive");
+    let values: Vec<f32> = (0..shape.iter().product::<usize>()).map(|_| dist.sample(rng)).collect();
+    Param::from_tensor(Tensor::from_data(TensorData::new(values, shape), device))
 }
 
 /// The 0/1 matrix that gathers every window of a flattened `[channels, length]` input:
@@ -394,7 +350,7 @@ mod tests {
     fn shapes_and_parameter_counts() {
         let device = test_device();
         for config in [ModelConfig::linear(8), ModelConfig::cnn(8)] {
-            let model = config.init(&device).unwrap();
+            let model = config.init(&device, 1).unwrap();
             assert_eq!(model.num_params(), config.num_params());
             let y = model.forward(Tensor::zeros([5, 4, 8], &device));
             assert_eq!(y.dims(), [5, 1]);
@@ -407,9 +363,8 @@ mod tests {
     #[test]
     fn convolution_equals_burn_conv1d() {
         let device = test_device();
-        device.seed(3);
         let config = ModelConfig { filter_width: 4, num_filters: 5, ..ModelConfig::cnn(9) };
-        let Model::Cnn(cnn) = config.init(&device).unwrap() else { panic!("a CNN") };
+        let Model::Cnn(cnn) = config.init(&device, 3).unwrap() else { panic!("a CNN") };
         let x = Tensor::<3>::random([3, 4, 9], burn::tensor::Distribution::Normal(0.0, 1.0), &device);
         let ours = cnn.convolve_position_major(x.clone()).swap_dims(1, 2).into_data().try_to_vec::<f32>().unwrap();
         let burns = cnn.conv.forward(x).into_data().try_to_vec::<f32>().unwrap();
@@ -420,8 +375,24 @@ mod tests {
     }
 
     #[test]
+    fn initialisation_is_seeded_and_bounded() {
+        let device = test_device();
+        let weights = |seed| {
+            let Model::Cnn(cnn) = ModelConfig::cnn(8).init(&device, seed).unwrap() else { panic!("a CNN") };
+            cnn.conv_weight().into_data().try_to_vec::<f32>().unwrap()
+        };
+        let (a, b) = (weights(17), weights(17));
+        assert_eq!(a, b, "same seed, same weights");
+        assert_ne!(a, weights(18));
+        // Conv1d fan_in = 4 · 3 = 12: bound 1/√12 ≈ 0.2887, as PyTorch's default.
+        let bound = 1.0 / 12f32.sqrt();
+        assert!(a.iter().all(|w| w.abs() <= bound));
+        assert!(a.iter().any(|w| w.abs() > 0.8 * bound), "the weights fill the range");
+    }
+
+    #[test]
     fn names_parse_and_unknown_names_are_listed() {
-        for a in Activation::ALL {
+        for &a in Activation::ALL {
             assert_eq!(a.name().parse::<Activation>().unwrap(), a);
         }
         assert_eq!("EXP".parse::<Activation>().unwrap(), Activation::Exp);
@@ -436,7 +407,7 @@ mod tests {
     fn activations_match_their_definitions() {
         let device = test_device();
         let xs = [-2.0f32, -0.5, 0.0, 0.5, 2.0];
-        for a in Activation::ALL {
+        for &a in Activation::ALL {
             let t = a.apply(Tensor::<1>::from_floats(xs, &device));
             let got = t.into_data().try_to_vec::<f32>().unwrap();
             for (x, y) in xs.iter().zip(got) {

@@ -26,31 +26,37 @@ fn kmer_task(k: usize) -> (RegressionData, RegressionData) {
 #[wasm_bindgen_test]
 async fn cnn_loss_falls_on_flex() {
     let (train, val) = kmer_task(7);
-    let config = TrainConfig { batch_size: 32, num_epochs: 3, ..TrainConfig::default() };
+    // The settings of the native `trainer::tests::cnn_loss_falls_over_a_few_epochs`.
+    let config = TrainConfig { batch_size: 32, num_epochs: 4, ..TrainConfig::default() };
     let device = BackendChoice::Flex.device().unwrap();
     let mut trainer = Trainer::new(ModelConfig::cnn(7), config, &train, &val, &device).unwrap();
     let first = trainer.step_epoch().await.unwrap();
-    trainer.step_epoch().await.unwrap();
-    let last = trainer.step_epoch().await.unwrap();
-    assert!(last.val_loss < 0.5 * first.val_loss, "{first:?} → {last:?}");
+    let mut last = first.clone();
+    while !trainer.is_finished() {
+        last = trainer.step_epoch().await.unwrap();
+    }
+    assert!(last.val_loss < 0.6 * first.val_loss, "{first:?} → {last:?}");
 }
 
-/// Seconds per epoch of seed 002's CNN run on Flex in wasm (a benchmark, not a test: run with
-/// `--include-ignored`; it prints the figure and asserts nothing about time).
+/// Seconds per epoch of seed 002's CNN run on each CPU backend built in, in wasm (a benchmark,
+/// not a test: run with `--include-ignored --nocapture`; it prints figures and asserts nothing
+/// about time).
 #[wasm_bindgen_test]
 #[ignore]
 async fn bench_seed_cnn_epoch() {
     let (train, val) = kmer_task(8);
-    let config = TrainConfig { num_epochs: 4, ..TrainConfig::default() };
-    let device = BackendChoice::Flex.device().unwrap();
-    let mut trainer = Trainer::new(ModelConfig::cnn(8), config, &train, &val, &device).unwrap();
-    let mut times = Vec::new();
-    while !trainer.is_finished() {
-        let t = js_sys::Date::now();
-        let r = trainer.step_epoch().await.unwrap();
-        times.push((js_sys::Date::now() - t) / 1000.0);
-        console_log!("{r}");
+    for backend in BackendChoice::built().into_iter().filter(|b| b.is_cpu()) {
+        let config = TrainConfig { num_epochs: 4, ..TrainConfig::default() };
+        let device = backend.device().unwrap();
+        let mut trainer = Trainer::new(ModelConfig::cnn(8), config, &train, &val, &device).unwrap();
+        let mut times = Vec::new();
+        while !trainer.is_finished() {
+            let t = js_sys::Date::now();
+            let r = trainer.step_epoch().await.unwrap();
+            times.push((js_sys::Date::now() - t) / 1000.0);
+            console_log!("{backend}: {r}");
+        }
+        let timed = &times[1..];
+        console_log!("wasm {backend}: s/epoch mean {:.3} (epochs after the first: {timed:?})", timed.iter().sum::<f64>() / timed.len() as f64);
     }
-    let timed = &times[1..];
-    console_log!("wasm flex: s/epoch mean {:.3} (epochs after the first: {:?})", timed.iter().sum::<f64>() / timed.len() as f64, timed);
 }
