@@ -9,7 +9,7 @@ cd "$ROOT"
 source scripts/common.sh
 
 say "native tests (release profile, target dir $CARGO_TARGET_DIR)"
-cargo test --locked --release -p dnaplay-model -p dnaplay-plots -p dnaplay-cli
+cargo test --locked --release -p dnaplay-model -p dnaplay-plots -p dnaplay-state -p dnaplay-cli
 
 say "wasm32 tests in Node (wasm-bindgen-test-runner)"
 ensure_wasm_target

@@ -215,9 +215,6 @@ fn progress_bar(total: u64, enabled: bool) -> ProgressBar {
 
 fn train(args: TrainArgs) -> Result<()> {
     let mut setup = args.model.setup(args.epochs)?;
-    if args.epochs == 0 {
-        return Err(usage(ModelError::ZeroEpochs));
-    }
     setup.train_config.early_stopping = args.early_stopping.map(|patience| EarlyStopping { patience, ..EarlyStopping::default() });
     setup.train_config.reduce_lr = args.reduce_lr.map(|patience| ReduceLrOnPlateau { patience, ..ReduceLrOnPlateau::default() });
     let align = parse_align(&args.align)?;

@@ -39,6 +39,14 @@ pub enum Error {
         /// Length of sequence `index`.
         found: usize,
     },
+    /// Sequences whose length is not the one the model takes.
+    #[error("the sequences have length {found}, but the model takes sequences of length {expected}")]
+    ModelLength {
+        /// Length the model was built for.
+        expected: usize,
+        /// Length of the sequences given.
+        found: usize,
+    },
     /// k outside the range the 8-mer task supports.
     #[error("k = {k} is out of range; k must be between {min} and {max}")]
     KOutOfRange {

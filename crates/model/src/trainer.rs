@@ -253,9 +253,11 @@ fn device_error(e: impl fmt::Display) -> Error {
     Error::Device(e.to_string())
 }
 
-fn batch_tensors(x: &OneHot, y: &[f32], device: &Device) -> (Tensor<3>, Tensor<2>) {
-    let xs = Tensor::<3>::from_data(TensorData::new(x.values.clone(), x.shape()), device);
-    let ys = Tensor::<2>::from_data(TensorData::new(y.to_vec(), [y.len(), 1]), device);
+fn batch_tensors(x: OneHot, y: Vec<f32>, device: &Device) -> (Tensor<3>, Tensor<2>) {
+    let shape = x.shape();
+    let xs = Tensor::<3>::from_data(TensorData::new(x.values, shape), device);
+    let n = y.len();
+    let ys = Tensor::<2>::from_data(TensorData::new(y, [n, 1]), device);
     (xs, ys)
 }
 
@@ -267,15 +269,16 @@ impl Trainer {
     ///
     /// # Errors
     /// Invalid settings ([`TrainConfig::validate`], [`ModelConfig::validate`]), sequences that
-    /// do not encode ([`one_hot`]), or a sequence length different from `model_config.seq_len`.
+    /// do not encode ([`one_hot`]), or [`Error::ModelLength`] for a sequence length other than
+    /// `model_config.seq_len`.
     pub fn new(model_config: ModelConfig, config: TrainConfig, train: &RegressionData, val: &RegressionData, device: &Device) -> Result<Self> {
         config.validate(train.len())?;
         model_config.validate()?;
         let train_x = train.one_hot()?;
         let val_x = val.one_hot()?;
-        for (x, index) in [(&train_x, 0usize), (&val_x, 0)] {
+        for x in [&train_x, &val_x] {
             if x.length != model_config.seq_len {
-                return Err(Error::UnequalLengths { index, expected: model_config.seq_len, found: x.length });
+                return Err(Error::ModelLength { expected: model_config.seq_len, found: x.length });
             }
         }
         let device = device.clone().autodiff();
@@ -375,7 +378,7 @@ impl Trainer {
         let idx = &self.order[self.cursor..end];
         let x = self.train_x.gather(idx);
         let y: Vec<f32> = idx.iter().map(|&i| self.train_y[i]).collect();
-        let (xs, ys) = batch_tensors(&x, &y, &self.device);
+        let (xs, ys) = batch_tensors(x, y, &self.device);
 
         let model = self.model.take().expect("the model should be present between steps");
         let loss = MseLoss::new().forward(model.forward(xs), ys, Reduction::Mean);
@@ -494,7 +497,7 @@ impl Trainer {
     /// Seed 002's spot-check table (Part 5) for the current model; only for 8-mers.
     ///
     /// # Errors
-    /// [`Error::UnequalLengths`] when the model does not take 8-mers; [`Error::Device`].
+    /// [`Error::ModelLength`] when the model does not take 8-mers; [`Error::Device`].
     pub async fn spot_checks(&self, rule: &ScoringRule) -> Result<Vec<SpotCheck>> {
         let seqs = spot_check_sequences();
         let predictions = self.predict_seqs(&seqs).await?;
@@ -504,7 +507,7 @@ impl Trainer {
 
     fn check_length(&self, x: &OneHot) -> Result<()> {
         if x.length != self.model_config.seq_len {
-            return Err(Error::UnequalLengths { index: 0, expected: self.model_config.seq_len, found: x.length });
+            return Err(Error::ModelLength { expected: self.model_config.seq_len, found: x.length });
         }
         Ok(())
     }
@@ -661,7 +664,8 @@ mod tests {
         assert!(matches!(try_config(TrainConfig { learning_rate: f64::NAN, ..base.clone() }), Error::LearningRate(v) if v.is_nan()));
         assert_eq!(try_config(TrainConfig { num_epochs: 0, ..base.clone() }), Error::ZeroEpochs);
         let wrong_len = Trainer::new(ModelConfig::cnn(5), base, &train, &val, &device).err().unwrap();
-        assert_eq!(wrong_len, Error::UnequalLengths { index: 0, expected: 5, found: 4 });
+        assert_eq!(wrong_len, Error::ModelLength { expected: 5, found: 4 });
+        assert_eq!(wrong_len.to_string(), "the sequences have length 4, but the model takes sequences of length 5");
     }
 
     #[test]

@@ -1,0 +1,3 @@
+//! Reusable pieces of the lesson pages.
+
+pub mod plot_canvas;
