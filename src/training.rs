@@ -107,9 +107,10 @@ pub fn TrainingPanel(
             let run = run.clone();
             spawn_local(async move {
                 let Some(mut current) = run.borrow_mut().take() else { return };
-                while running.get_untracked() && !current.trainer.is_finished() {
+                let mut failed = false;
+                while running.get_untracked() && !current.trainer.is_finished() && !failed {
                     let slice_start = now_ms();
-                    while now_ms() - slice_start < SLICE_MS && !current.trainer.is_finished() {
+                    while now_ms() - slice_start < SLICE_MS && !current.trainer.is_finished() && !failed {
                         match current.trainer.step_batch().await {
                             Ok(StepOutcome::Batch { batch, batches_per_epoch }) => set_progress.set((batch, batches_per_epoch)),
                             Ok(StepOutcome::Epoch(record)) => {
@@ -120,15 +121,16 @@ pub fn TrainingPanel(
                                 set_history.update(|h| h.push(record));
                             }
                             Err(e) => {
+                                // A diverged run stops here; its loss is not plotted or evaluated.
                                 set_error.set(Some(e.to_string()));
                                 set_running.set(false);
-                                break;
+                                failed = true;
                             }
                         }
                     }
                     yield_to_browser().await;
                 }
-                if current.trainer.is_finished() {
+                if current.trainer.is_finished() && !failed {
                     match current.trainer.evaluate(&current.test).await {
                         Ok(eval) => set_r2.set(Some(eval.r_squared)),
                         Err(e) => set_error.set(Some(e.to_string())),
