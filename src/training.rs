@@ -8,9 +8,10 @@ use std::rc::Rc;
 
 use dnaplay_model::burn::tensor::Device;
 use dnaplay_model::data::{RegressionData, SplitFractions, split};
-use dnaplay_model::models::{ModelConfig, ModelKind};
+use dnaplay_model::models::{Activation, ModelConfig, ModelKind};
 use dnaplay_model::scoring::ScoringRule;
-use dnaplay_model::trainer::{EpochRecord, StepOutcome, TrainConfig, Trainer};
+use dnaplay_model::trainer::{EpochRecord, OptimizerKind, StepOutcome, TrainConfig, Trainer};
+use dnaplay_state::Settings;
 use dnaplay_plots::{LossOptions, LossSeries, draw_loss_curves, draw_message};
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -49,9 +50,11 @@ struct Run {
 pub fn TrainingPanel(
     /// The device to train on, once known.
     device: ReadSignal<Option<(DeviceKind, Device)>>,
+    /// The settings of the shared link; the controls edit them.
+    settings: RwSignal<Settings>,
 ) -> impl IntoView {
-    let (model, set_model) = signal(ModelKind::Cnn);
-    let (epochs, set_epochs) = signal(50usize);
+    let model = move || settings.with(|s| s.model);
+    let epochs = move || settings.with(|s| s.num_epochs);
     let (running, set_running) = signal(false);
     let (history, set_history) = signal(Vec::<EpochRecord>::new());
     let (progress, set_progress) = signal((0usize, 0usize));
@@ -63,7 +66,10 @@ pub fn TrainingPanel(
 
     Effect::new(move |_| {
         let h = history.get();
-        let label = model.get_untracked().name().to_uppercase();
+        let label = settings.with_untracked(|s| match s.model {
+            ModelKind::Linear => "Linear".to_string(),
+            ModelKind::Cnn => format!("CNN ({})", s.activation),
+        });
         redraw(&canvas, 720, 380, |area, theme| {
             if h.is_empty() {
                 let _ = draw_message(area, theme, "Press Train to start; the loss curves appear here");
@@ -89,12 +95,17 @@ pub fn TrainingPanel(
                     Ok(d) => d,
                     Err(e) => return set_error.set(Some(e.to_string())),
                 };
-                let s = split(data.len(), SplitFractions::default(), 17).expect("65,536 k-mers should split");
-                let config = TrainConfig { num_epochs: epochs.get_untracked(), ..TrainConfig::default() };
-                let model_config = match model.get_untracked() {
-                    ModelKind::Linear => ModelConfig::linear(8),
-                    ModelKind::Cnn => ModelConfig::cnn(8),
+                let st = settings.get_untracked();
+                let s = split(data.len(), SplitFractions::default(), st.seed).expect("65,536 k-mers should split");
+                let config = TrainConfig {
+                    optimizer: st.optimizer,
+                    learning_rate: st.learning_rate,
+                    batch_size: st.batch_size,
+                    num_epochs: st.num_epochs,
+                    seed: st.seed,
+                    ..TrainConfig::default()
                 };
+                let model_config = ModelConfig { kind: st.model, activation: st.activation, ..ModelConfig::cnn(8) };
                 match Trainer::new(model_config, config, &data.subset(&s.train), &data.subset(&s.val), &dev) {
                     Ok(trainer) => *run.borrow_mut() = Some(Run { trainer, test: data.subset(&s.test), started_ms: now_ms() }),
                     Err(e) => return set_error.set(Some(e.to_string())),
@@ -145,7 +156,7 @@ pub fn TrainingPanel(
     let epoch_text = move || {
         let h = history.get();
         let (b, n) = progress.get();
-        format!("epoch {} of {} · batch {b} of {n}", h.len(), epochs.get())
+        format!("epoch {} of {} · batch {b} of {n}", h.len(), epochs())
     };
 
     view! {
@@ -153,24 +164,64 @@ pub fn TrainingPanel(
             <div class="controls">
                 <label>
                     "Model "
-                    <select on:change=move |ev| set_model.set(if event_target_value(&ev) == "linear" { ModelKind::Linear } else { ModelKind::Cnn })>
-                        <option value="cnn" selected>"CNN"</option>
-                        <option value="linear">"Linear"</option>
+                    <select prop:value=move || model().name() on:change=move |ev| {
+                        if let Ok(m) = event_target_value(&ev).parse() { settings.update(|s| s.model = m) }
+                    }>
+                        {ModelKind::ALL.iter().map(|m| view! { <option value=m.name()>{m.name()}</option> }).collect_view()}
                     </select>
                 </label>
                 <label>
-                    "Epochs "
-                    <input type="number" min="1" max="500" prop:value=move || epochs.get().to_string()
-                        on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse::<usize>() {
-                                if n >= 1 {
-                                    set_epochs.set(n);
-                                }
-                            }
-                        } />
+                    "First-layer activation "
+                    <select prop:value=move || settings.with(|s| s.activation.name()) on:change=move |ev| {
+                        if let Ok(a) = event_target_value(&ev).parse::<Activation>() { settings.update(|s| s.activation = a) }
+                    }>
+                        {Activation::ALL.iter().map(|a| view! { <option value=a.name()>{a.name()}</option> }).collect_view()}
+                    </select>
                 </label>
+                <label>
+                    "Optimizer "
+                    <select prop:value=move || settings.with(|s| s.optimizer.name()) on:change=move |ev| {
+                        if let Ok(o) = event_target_value(&ev).parse::<OptimizerKind>() { settings.update(|s| s.optimizer = o) }
+                    }>
+                        {OptimizerKind::ALL.iter().map(|o| view! { <option value=o.name()>{o.name()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <NumberField label="Learning rate" value=Signal::derive(move || settings.with(|s| s.learning_rate.to_string()))
+                    on_input={move |v: String| match v.trim().parse::<f64>() {
+                        Ok(x) if x.is_finite() && x > 0.0 && x <= 10.0 => { settings.update(|s| s.learning_rate = x); None }
+                        _ => Some(format!("'{v}' is not a learning rate: give a number above 0 and at most 10 (the seed uses 0.01)")),
+                    }} />
+                <NumberField label="Batch size" value=Signal::derive(move || settings.with(|s| s.batch_size.to_string()))
+                    on_input={move |v: String| match v.trim().parse::<usize>() {
+                        Ok(n) if (1..=dnaplay_state::MAX_BATCH).contains(&n) => { settings.update(|s| s.batch_size = n); None }
+                        _ => Some(format!("'{v}' is not a batch size: give a whole number from 1 to {}", dnaplay_state::MAX_BATCH)),
+                    }} />
+                <NumberField label="Epochs" value=Signal::derive(move || epochs().to_string())
+                    on_input={move |v: String| match v.trim().parse::<usize>() {
+                        Ok(n) if (1..=dnaplay_state::MAX_EPOCHS).contains(&n) => { settings.update(|s| s.num_epochs = n); None }
+                        _ => Some(format!("'{v}' is not a number of epochs: give a whole number from 1 to {}", dnaplay_state::MAX_EPOCHS)),
+                    }} />
+                <NumberField label="Seed" value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
+                    on_input={move |v: String| match v.trim().parse::<u64>() {
+                        Ok(n) => { settings.update(|s| s.seed = n); None }
+                        Err(_) => Some(format!("'{v}' is not a seed: give a whole number")),
+                    }} />
+            </div>
+            <div class="controls">
                 <button data-testid="train" on:click=start disabled=move || device.get().is_none() || running.get()>"Train"</button>
                 <button data-testid="pause" on:click=move |_| set_running.set(false) disabled=move || !running.get()>"Pause"</button>
+                <button data-testid="reset" on:click={
+                    let run = run.clone();
+                    move |_| {
+                        set_running.set(false);
+                        *run.borrow_mut() = None;
+                        set_history.set(Vec::new());
+                        set_progress.set((0, 0));
+                        set_r2.set(None);
+                        set_seconds_per_epoch.set(None);
+                        set_error.set(None);
+                    }
+                } disabled=move || running.get()>"Reset"</button>
                 <span class="device">"Device: "<b data-testid="device">{move || device.get().map(|(k, _)| k.label()).unwrap_or("starting…")}</b></span>
             </div>
             <p class="status"><span data-testid="epoch">{epoch_text}</span>
@@ -180,5 +231,29 @@ pub fn TrainingPanel(
             <p class="metric" data-testid="r2">{move || r2.get().map(|v| format!("Test R² = {v:.3}")).unwrap_or_default()}</p>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </section>
+    }
+}
+
+/// A labelled text field for a number. The text the student typed stays in the field; when it
+/// is not valid, `on_input` returns a message that is shown under the field and the setting
+/// keeps its last valid value.
+#[component]
+fn NumberField(
+    /// The visible label, also the field's accessible name.
+    label: &'static str,
+    /// The current value, as text.
+    value: Signal<String>,
+    /// Called with the typed text; returns an error message when the text is not valid.
+    on_input: impl Fn(String) -> Option<String> + 'static,
+) -> impl IntoView {
+    let (problem, set_problem) = signal(None::<String>);
+    view! {
+        <label class="number">
+            {label}" "
+            <input type="text" inputmode="decimal" prop:value=move || value.get_untracked()
+                aria-invalid=move || problem.get().is_some().to_string()
+                on:input=move |ev| set_problem.set(on_input(event_target_value(&ev))) />
+            {move || problem.get().map(|p| view! { <span class="field-error" role="alert">{p}</span> })}
+        </label>
     }
 }
