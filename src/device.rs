@@ -34,7 +34,10 @@ pub async fn init_webgpu() -> Result<Device, String> {
     if !browser_has_webgpu() {
         return Err("this browser has no WebGPU (navigator.gpu is missing)".into());
     }
-    Device::wgpu_options().init_async().await.map_err(|e| format!("WebGPU initialisation failed: {e}"))
+    #[cfg(feature = "webgpu")]
+    return Device::wgpu_options().init_async().await.map_err(|e| format!("WebGPU initialisation failed: {e}"));
+    #[cfg(not(feature = "webgpu"))]
+    Err("this build of the app has no WebGPU support (built without the `webgpu` feature)".into())
 }
 
 /// The CPU device.

@@ -123,10 +123,8 @@ pub fn TrainingPanel(
                     let slice_start = now_ms();
                     while now_ms() - slice_start < SLICE_MS && !current.trainer.is_finished() && !failed {
                         match current.trainer.step_batch().await {
-                            Ok(StepOutcome::Batch { batch, batches_per_epoch }) => set_progress.set((batch, batches_per_epoch)),
+                            Ok(StepOutcome::Batch { .. }) => {}
                             Ok(StepOutcome::Epoch(record)) => {
-                                let per_epoch = current.trainer.batches_per_epoch();
-                                set_progress.set((per_epoch, per_epoch));
                                 let done = record.epoch + 1;
                                 set_seconds_per_epoch.set(Some((now_ms() - current.started_ms) / 1000.0 / done as f64));
                                 set_history.update(|h| h.push(record));
@@ -139,6 +137,9 @@ pub fn TrainingPanel(
                             }
                         }
                     }
+                    // The progress text changes once per slice, not once per batch.
+                    let (b, n) = (current.trainer.batch_in_epoch(), current.trainer.batches_per_epoch());
+                    set_progress.set((if b == 0 && current.trainer.epoch() > 0 { n } else { b }, n));
                     yield_to_browser().await;
                 }
                 if current.trainer.is_finished() && !failed {
