@@ -163,30 +163,12 @@ pub fn TrainingPanel(
     view! {
         <section class="panel">
             <div class="controls">
-                <label>
-                    "Model "
-                    <select prop:value=move || model().name() on:change=move |ev| {
-                        if let Ok(m) = event_target_value(&ev).parse() { settings.update(|s| s.model = m) }
-                    }>
-                        {ModelKind::ALL.iter().map(|m| view! { <option value=m.name()>{m.name()}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label>
-                    "First-layer activation "
-                    <select prop:value=move || settings.with(|s| s.activation.name()) on:change=move |ev| {
-                        if let Ok(a) = event_target_value(&ev).parse::<Activation>() { settings.update(|s| s.activation = a) }
-                    }>
-                        {Activation::ALL.iter().map(|a| view! { <option value=a.name()>{a.name()}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label>
-                    "Optimizer "
-                    <select prop:value=move || settings.with(|s| s.optimizer.name()) on:change=move |ev| {
-                        if let Ok(o) = event_target_value(&ev).parse::<OptimizerKind>() { settings.update(|s| s.optimizer = o) }
-                    }>
-                        {OptimizerKind::ALL.iter().map(|o| view! { <option value=o.name()>{o.name()}</option> }).collect_view()}
-                    </select>
-                </label>
+                <ChoiceSelect label="Model" options=ModelKind::ALL value=Signal::derive(model)
+                    on_pick=move |m| settings.update(|s| s.model = m) />
+                <ChoiceSelect label="First-layer activation" options=Activation::ALL value=Signal::derive(move || settings.with(|s| s.activation))
+                    on_pick=move |a| settings.update(|s| s.activation = a) />
+                <ChoiceSelect label="Optimizer" options=OptimizerKind::ALL value=Signal::derive(move || settings.with(|s| s.optimizer))
+                    on_pick=move |o| settings.update(|s| s.optimizer = o) />
                 <NumberField label="Learning rate" value=Signal::derive(move || settings.with(|s| s.learning_rate.to_string()))
                     on_input={move |v: String| match v.trim().parse::<f64>() {
                         Ok(x) if x.is_finite() && x > 0.0 && x <= 10.0 => { settings.update(|s| s.learning_rate = x); None }
@@ -255,6 +237,37 @@ fn NumberField(
                 aria-invalid=move || problem.get().is_some().to_string()
                 on:input=move |ev| set_problem.set(on_input(event_target_value(&ev))) />
             {move || problem.get().map(|p| view! { <span class="field-error" role="alert">{p}</span> })}
+        </label>
+    }
+}
+
+/// A labelled drop-down over one of the model crate's named choices (model, activation,
+/// optimizer): options show their short names, as typed in links and on the command line.
+#[component]
+fn ChoiceSelect<T, F>(
+    /// The visible label, also the select's accessible name.
+    label: &'static str,
+    /// Every option, in menu order.
+    options: &'static [T],
+    /// The current choice.
+    value: Signal<T>,
+    /// Called with the option picked.
+    on_pick: F,
+) -> impl IntoView
+where
+    T: Copy + std::fmt::Display + std::str::FromStr + Send + Sync + 'static,
+    F: Fn(T) + 'static,
+{
+    view! {
+        <label>
+            {label}" "
+            <select prop:value=move || value.get().to_string() on:change=move |ev| {
+                if let Ok(v) = event_target_value(&ev).parse::<T>() {
+                    on_pick(v);
+                }
+            }>
+                {options.iter().map(|o| view! { <option value=o.to_string()>{o.to_string()}</option> }).collect_view()}
+            </select>
         </label>
     }
 }
