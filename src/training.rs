@@ -42,7 +42,8 @@ async fn yield_to_browser() {
 struct Run {
     trainer: Trainer,
     test: RegressionData,
-    started_ms: f64,
+    /// Milliseconds spent training so far, pauses excluded.
+    busy_ms: f64,
 }
 
 /// The training panel: model choice, play / pause, progress, live loss curves, test R².
@@ -59,6 +60,8 @@ pub fn TrainingPanel(
     let (history, set_history) = signal(Vec::<EpochRecord>::new());
     let (progress, set_progress) = signal((0usize, 0usize));
     let (seconds_per_epoch, set_seconds_per_epoch) = signal(None::<f64>);
+    // The epochs of the run in progress: the Epochs field may change while it trains.
+    let (run_epochs, set_run_epochs) = signal(None::<usize>);
     let (r2, set_r2) = signal(None::<f64>);
     let (error, set_error) = signal(None::<String>);
     let run: Rc<RefCell<Option<Run>>> = Rc::new(RefCell::new(None));
@@ -107,12 +110,13 @@ pub fn TrainingPanel(
                 };
                 let model_config = ModelConfig { kind: st.model, activation: st.activation, ..ModelConfig::cnn(8) };
                 match Trainer::new(model_config, config, &data.subset(&s.train), &data.subset(&s.val), &dev) {
-                    Ok(trainer) => *run.borrow_mut() = Some(Run { trainer, test: data.subset(&s.test), started_ms: now_ms() }),
+                    Ok(trainer) => *run.borrow_mut() = Some(Run { trainer, test: data.subset(&s.test), busy_ms: 0.0 }),
                     Err(e) => return set_error.set(Some(e.to_string())),
                 }
                 set_history.set(Vec::new());
                 set_r2.set(None);
                 set_seconds_per_epoch.set(None);
+                set_run_epochs.set(Some(st.num_epochs));
             }
             set_running.set(true);
             let run = run.clone();
@@ -125,8 +129,8 @@ pub fn TrainingPanel(
                         match current.trainer.step_batch().await {
                             Ok(StepOutcome::Batch { .. }) => {}
                             Ok(StepOutcome::Epoch(record)) => {
-                                let done = record.epoch + 1;
-                                set_seconds_per_epoch.set(Some((now_ms() - current.started_ms) / 1000.0 / done as f64));
+                                let busy = current.busy_ms + now_ms() - slice_start;
+                                set_seconds_per_epoch.set(Some(busy / 1000.0 / (record.epoch + 1) as f64));
                                 set_history.update(|h| h.push(record));
                             }
                             Err(e) => {
@@ -137,6 +141,7 @@ pub fn TrainingPanel(
                             }
                         }
                     }
+                    current.busy_ms += now_ms() - slice_start;
                     // The progress text changes once per slice, not once per batch.
                     let (b, n) = (current.trainer.batch_in_epoch(), current.trainer.batches_per_epoch());
                     set_progress.set((if b == 0 && current.trainer.epoch() > 0 { n } else { b }, n));
@@ -157,7 +162,7 @@ pub fn TrainingPanel(
     let epoch_text = move || {
         let h = history.get();
         let (b, n) = progress.get();
-        format!("epoch {} of {} · batch {b} of {n}", h.len(), epochs())
+        format!("epoch {} of {} · batch {b} of {n}", h.len(), run_epochs.get().unwrap_or_else(epochs))
     };
 
     view! {
@@ -202,6 +207,7 @@ pub fn TrainingPanel(
                         set_progress.set((0, 0));
                         set_r2.set(None);
                         set_seconds_per_epoch.set(None);
+                        set_run_epochs.set(None);
                         set_error.set(None);
                     }
                 } disabled=move || running.get()>"Reset"</button>
