@@ -142,7 +142,7 @@ pub fn write_all(dir: &Path, run: &Run, trainer: &Trainer) -> Result<()> {
         draw_loss_curves(a, &[LossSeries { label: &label, train: &train, val: &val }], &LossOptions::default()).map_err(plot_err)
     })?;
     let opts = ParityOptions { model_name: label.clone(), r_squared: run.eval.r_squared, alpha: 0.2, theme: Theme::default() };
-    svg(&dir.join("parity.svg"), (600, 600), |a| draw_parity(a, &run.eval.truth, &run.eval.predictions, None, &opts).map_err(plot_err))?;
+    svg(&dir.join("parity.svg"), (600, 600), |a| draw_parity(a, &run.eval.truth, &run.eval.predictions, None, &opts).map(|_| ()).map_err(plot_err))?;
 
     let model = trainer.inference_model();
     if let Some(weights) = pollster::block_on(filter_weights(&model))? {

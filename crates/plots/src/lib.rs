@@ -15,10 +15,10 @@ mod loss;
 mod parity;
 
 pub use heatmap::draw_filter_heatmaps;
-pub use histogram::{HistogramSeries, draw_histograms};
+pub use histogram::{HistogramSeries, draw_histograms, thousands};
 pub use logo::{LOGO_COLORS, Logo, draw_logos};
 pub use loss::{LossOptions, LossSeries, draw_loss_curves};
-pub use parity::{ParityOptions, draw_parity};
+pub use parity::{ParityOptions, PlotFrame, draw_parity};
 
 /// What a drawing function returns: plotters' error for the backend in use.
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
