@@ -1,16 +1,21 @@
 //! DNA Playground's web app: a Leptos single-page app over the `dnaplay-model` crate.
+//!
+//! The page is a sequence of lessons (seed 002's parts, in order). The URL holds the lesson and
+//! every setting (`dnaplay-state`), so a link restores the page. Training state lives in the
+//! [`lab::Lab`], shared by all lessons, so a run keeps going while the student moves on.
 
 pub mod components;
 pub mod device;
-pub mod training;
+pub mod lab;
+pub mod lessons;
 
-use dnaplay_model::burn::tensor::Device;
-use dnaplay_state::{DevicePref, Settings};
+use dnaplay_state::{DevicePref, Lesson, Settings};
+use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::device::{DeviceKind, cpu, init_webgpu};
-use crate::training::TrainingPanel;
+use crate::lab::Lab;
 
 /// The page's query string, e.g. `?lesson=train&model=cnn`.
 fn location_query() -> String {
@@ -25,6 +30,14 @@ fn replace_query(query: &str) {
     }
 }
 
+/// True when a key press belongs to a form control (typing, or moving a slider).
+fn typing_in_control(ev: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"))
+}
+
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
@@ -33,15 +46,28 @@ pub fn App() -> impl IntoView {
     let (notices, set_notices) = signal(notices);
     Effect::new(move |_| replace_query(&settings.with(Settings::to_query)));
 
-    let (device, set_device) = signal(None::<(DeviceKind, Device)>);
-    let (device_note, set_device_note) = signal(None::<String>);
+    let lab = Lab::new(settings);
+    provide_context(lab);
+
+    // The split follows the seed.
+    Effect::new(move |prev: Option<u64>| {
+        let seed = settings.with(|s| s.seed);
+        if prev.is_some_and(|p| p != seed) {
+            let rule = lab.dataset.with_untracked(|d| d.rule.clone());
+            if let Ok(d) = lab::Dataset::new(rule, seed) {
+                lab.dataset.set(std::sync::Arc::new(d));
+            }
+        }
+        seed
+    });
+
     // `init_async` may run only once per page: keep the WebGPU device (or why there is none).
-    let webgpu: StoredValue<Option<Result<Device, String>>> = StoredValue::new(None);
+    let webgpu: StoredValue<Option<Result<dnaplay_model::burn::tensor::Device, String>>> = StoredValue::new(None);
     let choose = move |pref: Option<DevicePref>| {
         spawn_local(async move {
             if pref == Some(DevicePref::Cpu) {
-                set_device_note.set(None);
-                set_device.set(Some((DeviceKind::Cpu, cpu())));
+                lab.device_note.set(None);
+                lab.set_device(DeviceKind::Cpu, cpu());
                 return;
             }
             if webgpu.with_value(Option::is_none) {
@@ -50,55 +76,105 @@ pub fn App() -> impl IntoView {
             }
             match webgpu.get_value().expect("WebGPU was just asked for") {
                 Ok(d) => {
-                    set_device_note.set(None);
-                    set_device.set(Some((DeviceKind::WebGpu, d)));
+                    lab.device_note.set(None);
+                    lab.set_device(DeviceKind::WebGpu, d);
                 }
                 Err(reason) => {
-                    set_device_note.set(Some(reason));
-                    set_device.set(Some((DeviceKind::Cpu, cpu())));
+                    lab.device_note.set(Some(reason));
+                    lab.set_device(DeviceKind::Cpu, cpu());
                 }
             }
         });
     };
     choose(settings.get_untracked().device);
 
+    // A memo, so only a change of lesson (not of any other setting) rebuilds the page.
+    let lesson = Memo::new(move |_| settings.with(|s| s.lesson));
+    let lesson = move || lesson.get();
+    let go = move |delta: isize| {
+        let i = lesson().index() as isize + delta;
+        if let Some(&l) = usize::try_from(i).ok().and_then(|i| Lesson::ALL.get(i)) {
+            settings.update(|s| s.lesson = l);
+            if let Some(w) = web_sys::window() {
+                w.scroll_to_with_x_and_y(0.0, 0.0);
+            }
+        }
+    };
+    // The app lives as long as the page, so the listener is never removed.
+    let _keys = window_event_listener(ev::keydown, move |ev| {
+        if typing_in_control(&ev) || ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+            return;
+        }
+        match ev.key().as_str() {
+            "ArrowLeft" => go(-1),
+            "ArrowRight" => go(1),
+            _ => {}
+        }
+    });
+
     view! {
         <header class="top">
-            <h1>"DNA Playground"</h1>
-            <p class="tagline">"Learn deep learning on DNA, in your browser."</p>
+            <div class="brand">
+                <h1>"DNA Playground"</h1>
+                <p class="tagline">"Learn deep learning on DNA, in your browser."</p>
+            </div>
+            <div class="device-box">
+                <label>"Device "
+                    <select prop:value=move || if settings.with(|s| s.device) == Some(DevicePref::Cpu) { "cpu" } else { "webgpu" }
+                        on:change=move |ev| {
+                            let pref = if event_target_value(&ev) == "cpu" { DevicePref::Cpu } else { DevicePref::WebGpu };
+                            settings.update(|s| s.device = Some(pref));
+                            choose(Some(pref));
+                        }
+                        disabled=move || lab.running.get()>
+                        <option value="webgpu">"WebGPU (CPU if unavailable)"</option>
+                        <option value="cpu">"CPU"</option>
+                    </select>
+                </label>
+                <span class="device">"In use: "<b data-testid="device">{move || lab.device.with(|d| d.as_ref().map(|(k, _)| k.label()).unwrap_or("starting…"))}</b></span>
+            </div>
         </header>
+        <nav class="lessons" aria-label="Lessons">
+            <ol>
+                {Lesson::ALL.iter().map(|&l| view! {
+                    <li><a href=format!("?lesson={}", l.slug()) aria-current=move || (lesson() == l).then_some("page")
+                        on:click=move |ev| { ev.prevent_default(); settings.update(|s| s.lesson = l); }>
+                        {format!("{}. {}", l.index() + 1, l.title())}</a></li>
+                }).collect_view()}
+            </ol>
+        </nav>
         <main class="lesson">
             {move || (!notices.get().is_empty()).then(|| view! {
-                <div class="notices" role="status">
+                <div class="notices" role="status" data-testid="notices">
                     <ul>{notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
                     <button on:click=move |_| set_notices.set(Vec::new())>"Dismiss"</button>
                 </div>
             })}
-            <h2>"Train a model on every 8-mer"</h2>
-            <p>
-                "Each 8-mer is scored by a simple rule (seed 002, Part 1): the mean of A = 20, C = 17, G = 14, T = 11, "
-                <code>"TAT"</code>" +10, "<code>"GCG"</code>" −10. A linear model sees single bases; a CNN with "
-                "32 filters of width 3 can learn the motifs."
-            </p>
-            <label class="device-choice">
-                "Device "
-                <select prop:value={move || if settings.with(|s| s.device) == Some(DevicePref::Cpu) { "cpu" } else { "webgpu" }}
-                    on:change=move |ev| {
-                        let pref = if event_target_value(&ev) == "cpu" { DevicePref::Cpu } else { DevicePref::WebGpu };
-                        settings.update(|s| s.device = Some(pref));
-                        choose(Some(pref));
-                    }>
-                    <option value="webgpu">"WebGPU (CPU if unavailable)"</option>
-                    <option value="cpu">"CPU"</option>
-                </select>
-            </label>
-            {move || device_note.get().map(|n| view! {
+            {move || lab.device_note.get().map(|n| view! {
                 <details class="note">
                     <summary>"No WebGPU here, so training runs on the CPU (WebAssembly)."</summary>
                     <p>{n}</p>
                 </details>
             })}
-            <TrainingPanel device=device settings=settings />
+            {move || {
+                let l = lesson();
+                view! {
+                    <h2 data-testid="lesson-title">{format!("{}. {}", l.index() + 1, l.title())}</h2>
+                    {lessons::lesson_view(l)}
+                }
+            }}
+            <nav class="pager" aria-label="Previous and next lesson">
+                <button data-testid="prev" on:click=move |_| go(-1) disabled=move || lesson().index() == 0>
+                    {move || Lesson::ALL.get(lesson().index().wrapping_sub(1)).map(|l| format!("← {}", l.title())).unwrap_or_else(|| "←".into())}
+                </button>
+                <span class="hint">"← / → keys"</span>
+                <button data-testid="next" class="primary" on:click=move |_| go(1) disabled=move || lesson().index() + 1 == Lesson::ALL.len()>
+                    {move || Lesson::ALL.get(lesson().index() + 1).map(|l| format!("{} →", l.title())).unwrap_or_else(|| "→".into())}
+                </button>
+            </nav>
         </main>
+        <footer class="foot">
+            "Lessons after E. Wilson's "<i>"Modeling DNA Sequences with PyTorch"</i>" (seeds 001, 002). Everything runs in this page; nothing is uploaded."
+        </footer>
     }
 }

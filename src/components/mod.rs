@@ -1,3 +1,4 @@
-//! Reusable pieces of the lesson pages.
+//! Small reusable pieces of the page.
 
+pub mod fields;
 pub mod plot_canvas;

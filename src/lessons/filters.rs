@@ -1,0 +1,133 @@
+//! Lesson 8: what the filters learned (seed 002, Part 7): first-layer weight heatmaps, and
+//! logos built by aligning the test sequences where each filter responds strongly.
+//!
+//! Two alignment rules: seed 002's raw convolution output above a threshold (it uses 0 and 1),
+//! and seed 003's activation at least 50% of the filter's maximum (Methods, "filter
+//! visualization").
+
+use dnaplay_model::interpret::{AlignmentRule, LOGOMAKER_PSEUDOCOUNT};
+use dnaplay_plots::{Logo, draw_filter_heatmaps, draw_logos, draw_message, thousands};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use crate::components::plot_canvas::redraw;
+use crate::lab::Lab;
+use crate::lessons::RunPicker;
+
+/// Heatmaps per row.
+const HEAT_COLUMNS: usize = 8;
+/// Logos per row: wide enough for "Filter 12" and "TAT · 1,234 sites" on a projector.
+const LOGO_COLUMNS: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum RuleKind {
+    Threshold,
+    FractionOfMax,
+}
+
+#[component]
+pub fn FiltersLesson() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let (kind, set_kind) = signal(RuleKind::Threshold);
+    let (threshold, set_threshold) = signal(1.0f32);
+    let (fraction, set_fraction) = signal(0.5f32);
+    let heat = NodeRef::<Canvas>::new();
+    let logos_canvas = NodeRef::<Canvas>::new();
+    let rule = move || match kind.get() {
+        RuleKind::Threshold => AlignmentRule::Threshold(threshold.get()),
+        RuleKind::FractionOfMax => AlignmentRule::FractionOfMax(fraction.get()),
+    };
+
+    Effect::new(move |_| {
+        let run = lab.shown_run();
+        let weights = run.as_ref().and_then(|r| r.results.as_ref()).and_then(|r| r.weights.clone());
+        let rows = weights.as_ref().map_or(1, |w| w.num_filters.div_ceil(HEAT_COLUMNS)) as u32;
+        redraw(&heat, 960, (rows * 95).max(120), |area, theme| match (&run, &weights) {
+            (None, _) => drop(draw_message(area, theme, "Train a CNN to see its filters")),
+            (Some(_), None) => drop(draw_message(area, theme, "The linear model has no filters: train a CNN")),
+            (Some(_), Some(w)) => drop(draw_filter_heatmaps(area, &w.values, w.num_filters, w.width, HEAT_COLUMNS, theme)),
+        });
+    });
+
+    // Logos: re-aligned whenever the rule or the run changes (a few ms for 13,108 sequences).
+    let logo_count = RwSignal::new(None::<(usize, usize)>);
+    Effect::new(move |_| {
+        let rule = rule();
+        let run = lab.shown_run();
+        let maps = run.as_ref().and_then(|r| r.results.as_ref()).and_then(|r| r.maps.clone());
+        let width = run.as_ref().map_or(3, |r| r.model.filter_width);
+        let logos: Vec<Logo> = maps
+            .map(|m| {
+                let (maps, x) = &*m;
+                maps.align(x, width, rule)
+                    .iter()
+                    .enumerate()
+                    .map(|(i, pfm)| {
+                        let ppm = pfm.to_ppm(LOGOMAKER_PSEUDOCOUNT);
+                        let sites = pfm.num_sites().round() as u64;
+                        let subtitle = if sites == 0 { "no sites".to_string() } else { format!("{} · {} sites", ppm.consensus(), thousands(sites as usize)) };
+                        Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights() }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let with_sites = logos.iter().filter(|l| l.subtitle.as_deref() != Some("no sites")).count();
+        logo_count.set(if logos.is_empty() { None } else { Some((with_sites, logos.len())) });
+        let rows = logos.len().div_ceil(LOGO_COLUMNS).max(1) as u32;
+        redraw(&logos_canvas, 960, rows * 150, |area, theme| {
+            if logos.is_empty() {
+                let _ = draw_message(area, theme, "Train a CNN to see what its filters learned");
+            } else {
+                let _ = draw_logos(area, &logos, LOGO_COLUMNS, theme);
+            }
+        });
+    });
+
+    view! {
+        <p>
+            "Each of the CNN's filters is a "<code>"[4, 3]"</code>" matrix of weights, shown first as a heatmap (white is "
+            "the filter's largest weight, black its smallest). Easier to read: collect every 3-base window of the test "
+            "sequences where a filter responds strongly, stack them, and draw the stack as a sequence logo. A letter's "
+            "height is its share of the column times the column's information content, up to 2 bits. Seed 002 "
+            "(Part 7) finds filters for "<code>"TAT"</code>" and "<code>"GCG"</code>"."
+        </p>
+        <RunPicker />
+        <canvas node_ref=heat data-testid="filter-heatmaps" aria-label="First-layer filter weights as heatmaps, rows A, C, G, T"></canvas>
+        <section class="panel">
+            <div class="controls">
+                <label>"Alignment rule "
+                    <select on:change=move |ev| set_kind.set(if event_target_value(&ev) == "fraction" { RuleKind::FractionOfMax } else { RuleKind::Threshold })
+                        prop:value=move || if kind.get() == RuleKind::Threshold { "threshold" } else { "fraction" }>
+                        <option value="threshold">"raw output above a threshold (seed 002)"</option>
+                        <option value="fraction">"activation ≥ a fraction of the maximum (seed 003)"</option>
+                    </select>
+                </label>
+            </div>
+            <div class="controls">
+                {move || match kind.get() {
+                    RuleKind::Threshold => view! {
+                        <label>"Threshold "
+                            <input type="range" min="-2" max="4" step="0.25" data-testid="threshold"
+                                prop:value=move || threshold.get().to_string()
+                                on:input=move |ev| if let Ok(v) = event_target_value(&ev).parse() { set_threshold.set(v) } />
+                            <output>{move || format!("{:.2}", threshold.get())}</output>
+                        </label>
+                        <button on:click=move |_| set_threshold.set(0.0)>"0 (seed 002)"</button>
+                        <button on:click=move |_| set_threshold.set(1.0)>"1 (seed 002)"</button>
+                    }.into_any(),
+                    RuleKind::FractionOfMax => view! {
+                        <label>"Fraction of maximum "
+                            <input type="range" min="0.05" max="0.95" step="0.05" data-testid="threshold"
+                                prop:value=move || fraction.get().to_string()
+                                on:input=move |ev| if let Ok(v) = event_target_value(&ev).parse() { set_fraction.set(v) } />
+                            <output>{move || format!("{:.0}%", fraction.get() * 100.0)}</output>
+                        </label>
+                        <button on:click=move |_| set_fraction.set(0.5)>"50% (seed 003)"</button>
+                    }.into_any(),
+                }}
+            </div>
+            <p class="note">{move || logo_count.get().map(|(n, total)| format!("{n} of {total} filters have aligned sites under this rule."))}</p>
+        </section>
+        <canvas node_ref=logos_canvas data-testid="logos" aria-label="Sequence logos of the filters, in bits"></canvas>
+    }
+}

@@ -1,0 +1,49 @@
+//! The lesson pages, in seed 002's order. Each has short text citing the seed, an interactive
+//! element, and the ← / → navigation of the app.
+
+mod filters;
+mod models;
+mod onehot;
+mod parity;
+mod rule;
+mod spot;
+mod split;
+mod train;
+
+use dnaplay_state::Lesson;
+use leptos::prelude::*;
+
+use crate::lab::Lab;
+
+pub use rule::motif_problem;
+
+/// The page for `lesson`.
+pub fn lesson_view(lesson: Lesson) -> AnyView {
+    match lesson {
+        Lesson::Rule => view! { <rule::RuleLesson /> }.into_any(),
+        Lesson::OneHot => view! { <onehot::OneHotLesson /> }.into_any(),
+        Lesson::Split => view! { <split::SplitLesson /> }.into_any(),
+        Lesson::Models => view! { <models::ModelsLesson /> }.into_any(),
+        Lesson::Train => view! { <train::TrainLesson /> }.into_any(),
+        Lesson::Spot => view! { <spot::SpotLesson /> }.into_any(),
+        Lesson::Parity => view! { <parity::ParityLesson /> }.into_any(),
+        Lesson::Filters => view! { <filters::FiltersLesson /> }.into_any(),
+    }
+}
+
+/// Which run the results lessons (spot checks, parity, filters) show.
+#[component]
+pub fn RunPicker() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let with_results = move || lab.runs.with(|r| r.iter().filter(|r| r.results.is_some()).map(|r| (r.id, r.label())).collect::<Vec<_>>());
+    view! {
+        <Show when=move || !with_results().is_empty()>
+            <label class="picker">"Run "
+                <select data-testid="run-picker" prop:value=move || lab.shown_run().map(|r| r.id.to_string()).unwrap_or_default()
+                    on:change=move |ev| lab.selected.set(event_target_value(&ev).parse().ok())>
+                    {move || with_results().into_iter().map(|(id, label)| view! { <option value=id.to_string()>{label}</option> }).collect_view()}
+                </select>
+            </label>
+        </Show>
+    }
+}
