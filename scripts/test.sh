@@ -1,19 +1,61 @@
 #!/usr/bin/env bash
 # Run every test, installing what is missing first:
-#  1. native: the model crate (the seeds' values, split, one-hot, training, interpretation),
-#     the plots (rendered to SVG) and the dnaplay CLI end to end;
-#  2. wasm32 in Node: the same split and the CNN training on burn-flex.
+#  - native: the model crate (the seeds' values, split, one-hot, training, interpretation), the
+#    plots (rendered to SVG), the page state, and the dnaplay CLI end to end;
+#  - the web app end to end: `trunk build --release` makes dist/, served on 127.0.0.1 and driven
+#    in headless Chromium over WebDriver (tests/e2e): lessons on the CPU, training on WebGPU.
+#
+# Tool installs (wasm-bindgen-cli, Trunk, wasm-opt) run in the background, in their own target
+# folder, while the app's wasm builds. dist/ is cached by the hash of its inputs, because
+# wasm-opt takes minutes. `scripts/test.sh --wasm-node` also runs the model crate's wasm tests in
+# Node (wasm-bindgen-test).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 source scripts/common.sh
 
-say "native tests (release profile, target dir $CARGO_TARGET_DIR)"
-cargo test --locked --release -p dnaplay-model -p dnaplay-plots -p dnaplay-state -p dnaplay-cli
-
-say "wasm32 tests in Node (wasm-bindgen-test-runner)"
 ensure_wasm_target
-ensure_wasm_bindgen
-command -v node >/dev/null || apt_install nodejs
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --locked --release --target wasm32-unknown-unknown -p dnaplay-model --features simd --test wasm
+tools_log="$DNAPLAY_TOOLS/install.log"
+say "installing missing tools in the background (log: $tools_log)"
+(
+  export CARGO_TARGET_DIR="$DNAPLAY_TOOLS/build"
+  ensure_wasm_bindgen && ensure_wasm_opt && ensure_trunk
+) >"$tools_log" 2>&1 &
+tools_pid=$!
+
+apt_install chromium chromium-driver
+
+say "building the app for wasm32 (release profile, target dir $CARGO_TARGET_DIR)"
+cargo build --locked --release --target wasm32-unknown-unknown -p dna-playground
+
+say "waiting for the tool installs"
+if ! wait "$tools_pid"; then
+  cat "$tools_log" >&2
+  echo "error: installing the tools failed (log above)" >&2
+  exit 1
+fi
+
+# dist/ from Trunk, reused when nothing that goes into it changed.
+app_wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/dna-playground.wasm"
+key="$(cat "$app_wasm" Index.html Trunk.toml Cargo.lock <(find style assets -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)"
+cache="$HOME/.cache/dna-playground/dist-$key"
+if [ -f "$cache/index.html" ]; then
+  say "dist/ unchanged since a previous run: reusing $cache"
+  rm -rf dist && cp -r "$cache" dist
+else
+  say "trunk build --release (wasm-bindgen, then wasm-opt: a few minutes)"
+  trunk build --release
+  rm -rf "$HOME"/.cache/dna-playground/dist-* && cp -r dist "$cache"
+fi
+ls -l dist/*.wasm
+
+say "native and end-to-end tests"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
+cargo test --locked --release -p dnaplay-model -p dnaplay-plots -p dnaplay-state -p dnaplay-cli -p dnaplay-e2e
+
+if [ "${1:-}" = "--wasm-node" ]; then
+  say "wasm32 tests in Node (wasm-bindgen-test-runner)"
+  command -v node >/dev/null || apt_install nodejs
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test --locked --release --target wasm32-unknown-unknown -p dnaplay-model --features simd --test wasm
+fi

@@ -1,0 +1,272 @@
+//! Helpers for the end-to-end tests: serve the built `dist/` on 127.0.0.1, start chromedriver,
+//! open headless Chromium through WebDriver (fantoccini), and read what the page shows.
+//!
+//! Paths and programs come from the environment, with the defaults the test script sets up:
+//! `DNAPLAY_DIST` (default `<workspace>/dist`), `CHROMEDRIVER` (`/usr/bin/chromedriver`),
+//! `CHROME` (`/usr/bin/chromium`), and `DNAPLAY_SCREENSHOTS` (a folder for PNGs; none if unset).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+/// A boxed error, with a message that says what failed.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+/// Result of a test step.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The subpath the app is also served under, to check a static host's subfolder works.
+pub const SUBPATH: &str = "/course/dna-playground/";
+
+/// The built app, served over HTTP on a free port of 127.0.0.1, at `/` and at [`SUBPATH`].
+pub struct DistServer {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+}
+
+fn mime(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+impl DistServer {
+    /// Serve `DNAPLAY_DIST` (default: the workspace's `dist/`).
+    ///
+    /// # Errors
+    /// When `dist/index.html` is missing (build it first: `trunk build --release`).
+    pub fn start() -> Result<DistServer> {
+        let dist = std::env::var_os("DNAPLAY_DIST")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
+        if !dist.join("index.html").is_file() {
+            return Err(format!("{} has no index.html: build the app first (`trunk build --release`, which scripts/test.sh runs)", dist.display()).into());
+        }
+        let server = tiny_http::Server::http("127.0.0.1:0").map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+        let port = server.server_addr().to_ip().map(|a| a.port()).ok_or("no port")?;
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let url = request.url().split('?').next().unwrap_or("/").to_string();
+                let rel = url.strip_prefix(SUBPATH).or_else(|| url.strip_prefix('/')).unwrap_or("");
+                let rel = if rel.is_empty() { "index.html" } else { rel };
+                let path = dist.join(rel);
+                let response = if rel.contains("..") || !path.is_file() {
+                    request.respond(tiny_http::Response::from_string("not found").with_status_code(404))
+                } else {
+                    let body = std::fs::read(&path).unwrap_or_default();
+                    let header = tiny_http::Header::from_bytes("Content-Type", mime(&path)).expect("valid header");
+                    request.respond(tiny_http::Response::from_data(body).with_header(header))
+                };
+                let _ = response;
+            }
+        });
+        Ok(DistServer { base: format!("http://127.0.0.1:{port}") })
+    }
+}
+
+/// A chromedriver process, killed on drop.
+pub struct Driver {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+}
+
+impl Driver {
+    /// Start chromedriver on a free port and wait until it answers.
+    ///
+    /// # Errors
+    /// When chromedriver is missing or does not start within 20 s.
+    pub fn start() -> Result<Driver> {
+        let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = Command::new(&program)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {program}: {e} (apt-get install chromium-driver, or set CHROMEDRIVER)"))?;
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if started.elapsed() > Duration::from_secs(20) {
+                return Err(format!("{program} did not listen on port {port} within 20 s").into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(Driver { child, url: format!("http://127.0.0.1:{port}") })
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Open headless Chromium. With `webgpu`, Chromium's software WebGPU adapter (SwiftShader) is
+/// enabled by `--enable-unsafe-webgpu`.
+///
+/// # Errors
+/// When the session cannot start.
+pub async fn browser(driver: &Driver, webgpu: bool) -> Result<Client> {
+    let profile = std::env::temp_dir().join(format!("dnaplay-e2e-{}-{}", std::process::id(), webgpu));
+    let mut args = vec![
+        "--headless=new".to_string(),
+        "--no-sandbox".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--no-first-run".into(),
+        "--disable-quic".into(),
+        "--disable-dev-shm-usage".into(),
+        "--window-size=1280,1600".into(),
+        "--force-device-scale-factor=1".into(),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    if webgpu {
+        args.push("--enable-unsafe-webgpu".into());
+    }
+    let binary = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut caps = Capabilities::new();
+    caps.insert("browserName".into(), json!("chrome"));
+    caps.insert("goog:chromeOptions".into(), json!({ "binary": binary, "args": args }));
+    caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    Ok(ClientBuilder::new(connector).capabilities(caps).connect(&driver.url).await?)
+}
+
+/// Chromedriver's browser log (`POST /session/{id}/se/log`): console messages and page errors.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> std::result::Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+/// The browser log entries since the last call, as `(level, message)`.
+///
+/// # Errors
+/// When chromedriver does not answer.
+pub async fn console(client: &Client) -> Result<Vec<(String, String)>> {
+    let v = client.issue_cmd(BrowserLog).await?;
+    Ok(v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| (e["level"].as_str().unwrap_or("").to_string(), e["message"].as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// The text of the element with `data-testid=id`, or "" when it is not on the page.
+pub async fn text(client: &Client, id: &str) -> String {
+    match client.find(Locator::Css(&format!("[data-testid={id}]"))).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Poll `check` every 200 ms until it returns `Some`, for at most `limit`.
+///
+/// # Errors
+/// When `limit` passes; the message names `what`.
+pub async fn wait_until<T, F, Fut>(what: &str, limit: Duration, mut check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check().await {
+            return Ok(v);
+        }
+        if start.elapsed() > limit {
+            return Err(format!("timed out after {:.0} s waiting for {what}", limit.as_secs_f64()).into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Click the element with `data-testid=id`.
+///
+/// # Errors
+/// When it is not on the page.
+pub async fn click(client: &Client, id: &str) -> Result<()> {
+    client
+        .find(Locator::Css(&format!("[data-testid={id}]")))
+        .await
+        .map_err(|e| format!("no element [data-testid={id}]: {e}"))?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// Pixels of the canvas `data-testid=id` that are clearly coloured (a channel spread above 60):
+/// plot lines, dots and logo letters, not the white background, grey grid or black text.
+///
+/// # Errors
+/// When the canvas is missing.
+pub async fn coloured_pixels(client: &Client, id: &str) -> Result<u64> {
+    let script = r#"
+        const c = document.querySelector(`[data-testid="${arguments[0]}"]`);
+        if (!c) return -1;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+            const mx = Math.max(d[i], d[i+1], d[i+2]), mn = Math.min(d[i], d[i+1], d[i+2]);
+            if (d[i+3] > 0 && mx - mn > 60) n++;
+        }
+        return n;"#;
+    let v = client.execute(script, vec![json!(id)]).await?;
+    match v.as_i64() {
+        Some(n) if n >= 0 => Ok(n as u64),
+        _ => Err(format!("no canvas [data-testid={id}] on the page").into()),
+    }
+}
+
+/// Validation losses from the per-epoch log (`E0 | train loss: … | val loss: …`, the seed's
+/// format) of the run shown on the Training page.
+pub async fn val_losses(client: &Client) -> Vec<f64> {
+    text(client, "epoch-log")
+        .await
+        .lines()
+        .filter_map(|l| l.split("val loss:").nth(1))
+        .filter_map(|v| v.trim().parse().ok())
+        .collect()
+}
+
+/// Save a screenshot as `DNAPLAY_SCREENSHOTS/<name>.png`, when that variable is set.
+///
+/// # Errors
+/// When the screenshot or the file fails.
+pub async fn screenshot(client: &Client, name: &str) -> Result<()> {
+    let Some(dir) = std::env::var_os("DNAPLAY_SCREENSHOTS") else { return Ok(()) };
+    std::fs::create_dir_all(&dir)?;
+    let png = client.screenshot().await?;
+    std::fs::write(Path::new(&dir).join(format!("{name}.png")), png)?;
+    Ok(())
+}
+
+/// Run a script and return its value.
+///
+/// # Errors
+/// When the script throws.
+pub async fn js(client: &Client, script: &str) -> Result<Value> {
+    Ok(client.execute(script, vec![]).await?)
+}
