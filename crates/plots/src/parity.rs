@@ -115,7 +115,9 @@ mod tests {
         let truth = [2.5f32, 15.0, 25.875, 20.0];
         let pred = [3.6f32, 15.1, 24.8, f32::NAN];
         let opts = ParityOptions { model_name: "CNN".into(), r_squared: 0.9434, alpha: 0.2, theme: Theme::default() };
-        let svg = render_svg(500, 500, |a| draw_parity(a, &truth, &pred, Some(1), &opts).unwrap());
+        let svg = render_svg(500, 500, |a| {
+            draw_parity(a, &truth, &pred, Some(1), &opts).unwrap();
+        });
         assert!(svg.contains("CNN (R² = 0.943)"), "title");
         assert!(svg.contains("Actual score") && svg.contains("Predicted score"));
         // 3 finite points + 2 highlight circles.
