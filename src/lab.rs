@@ -186,8 +186,9 @@ pub struct Lab {
 impl Lab {
     /// A lab with seed 002's rule and the settings' seed.
     pub fn new(settings: RwSignal<Settings>) -> Lab {
-        let seed = settings.with_untracked(|s| s.seed);
-        let dataset = Dataset::new(ScoringRule::default(), seed).expect("seed 002's rule is valid");
+        let (rule, seed) = settings.with_untracked(|s| (s.rule.clone(), s.seed));
+        // The link's rule was checked when it was read; fall back to seed 002's if it fails.
+        let dataset = Dataset::new(rule, seed).unwrap_or_else(|_| Dataset::new(ScoringRule::default(), seed).expect("seed 002's rule is valid"));
         Lab {
             settings,
             device: RwSignal::new(None),
@@ -291,7 +292,7 @@ impl Lab {
             Until::End => usize::MAX,
             Until::NextEpoch => active.trainer.epoch() + 1,
         };
-        let mut failure = None;
+        let mut failure: Option<Error> = None;
         'outer: while self.running.get_untracked() && !active.trainer.is_finished() {
             let slice_start = now_ms();
             while now_ms() - slice_start < SLICE_MS && !active.trainer.is_finished() {
@@ -311,7 +312,7 @@ impl Lab {
                     }
                     Err(e) => {
                         // A diverged run stops here: its NaN loss is neither plotted nor evaluated.
-                        failure = Some(e.to_string());
+                        failure = Some(e);
                         break 'outer;
                     }
                 }
@@ -323,9 +324,19 @@ impl Lab {
         }
         let (b, n) = (active.trainer.batch_in_epoch(), active.trainer.batches_per_epoch());
         self.update_run(id, |r| r.batch = (b, n));
-        if let Some(message) = failure {
-            self.update_run(id, |r| r.status = RunStatus::Failed(message));
+        if let Some(error) = failure {
+            let on_gpu = self.runs.with_untracked(|r| r.iter().any(|r| r.id == id && r.device == DeviceKind::WebGpu));
+            self.update_run(id, |r| r.status = RunStatus::Failed(error.to_string()));
             self.running.set(false);
+            if on_gpu && matches!(error, Error::Device(_)) {
+                // A lost GPU: go on with the CPU. The run's recorded epochs stay in the table
+                // and the loss chart.
+                self.device_note.set(Some(format!(
+                    "The WebGPU device failed during run #{id} ({error}); the page switched to the CPU. \
+                     The epochs recorded so far are kept; press Train to start a new run."
+                )));
+                self.set_device(DeviceKind::Cpu, crate::device::cpu());
+            }
             return;
         }
         let finished = active.trainer.is_finished();

@@ -49,16 +49,15 @@ pub fn App() -> impl IntoView {
     let lab = Lab::new(settings);
     provide_context(lab);
 
-    // The split follows the seed.
-    Effect::new(move |prev: Option<u64>| {
-        let seed = settings.with(|s| s.seed);
-        if prev.is_some_and(|p| p != seed) {
-            let rule = lab.dataset.with_untracked(|d| d.rule.clone());
-            if let Ok(d) = lab::Dataset::new(rule, seed) {
-                lab.dataset.set(std::sync::Arc::new(d));
-            }
+    // The data follows the rule and the seed of the settings.
+    let rule_and_seed = Memo::new(move |_| settings.with(|s| (s.rule.clone(), s.seed)));
+    Effect::new(move |_| {
+        let (rule, seed) = rule_and_seed.get();
+        if lab.dataset.with_untracked(|d| d.rule != rule || d.seed != seed)
+            && let Ok(d) = lab::Dataset::new(rule, seed)
+        {
+            lab.dataset.set(std::sync::Arc::new(d));
         }
-        seed
     });
 
     // `init_async` may run only once per page: keep the WebGPU device (or why there is none).
@@ -151,8 +150,8 @@ pub fn App() -> impl IntoView {
                 </div>
             })}
             {move || lab.device_note.get().map(|n| view! {
-                <details class="note">
-                    <summary>"No WebGPU here, so training runs on the CPU (WebAssembly)."</summary>
+                <details class="note" data-testid="device-note">
+                    <summary>"Training runs on the CPU (WebAssembly): WebGPU is not available."</summary>
                     <p>{n}</p>
                 </details>
             })}

@@ -15,8 +15,6 @@ use leptos::prelude::*;
 
 use crate::lab::Lab;
 
-pub use rule::motif_problem;
-
 /// The page for `lesson`.
 pub fn lesson_view(lesson: Lesson) -> AnyView {
     match lesson {

@@ -1,8 +1,6 @@
 //! Lesson 1: the scoring rule and the data (seed 001 and seed 002, Part 1; the
 //! position-dependent variant is seed 002's Question 1).
 
-use std::sync::Arc;
-
 use dnaplay_model::scoring::{MotifBonus, PositionEffect, ScoringRule};
 use dnaplay_plots::{HistogramSeries, draw_histograms, thousands};
 use leptos::html::Canvas;
@@ -10,23 +8,9 @@ use leptos::prelude::*;
 
 use crate::components::fields::NumberField;
 use crate::components::plot_canvas::redraw;
-use crate::lab::{Dataset, Lab};
+use dnaplay_state::motif_problem;
 
-/// Why `text` is not a motif, or `None` when it is one (1 to 8 of A, C, G, T; lowercase is
-/// accepted and upper-cased).
-pub fn motif_problem(text: &str) -> Option<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Some("a motif needs at least one base".into());
-    }
-    if let Some((i, c)) = t.chars().enumerate().find(|(_, c)| !matches!(c.to_ascii_uppercase(), 'A' | 'C' | 'G' | 'T')) {
-        return Some(format!("'{c}' at position {} is not A, C, G or T", i + 1));
-    }
-    if t.chars().count() > 8 {
-        return Some("a motif can be at most 8 bases long (the sequences are 8-mers)".into());
-    }
-    None
-}
+use crate::lab::Lab;
 
 /// The rule being edited: the text of each field, so nothing typed is lost.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +23,7 @@ struct MotifRow {
 #[component]
 pub fn RuleLesson() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let current = lab.dataset.get_untracked().rule.clone();
+    let current = lab.settings.with_untracked(|s| s.rule.clone());
     let values = RwSignal::new(current.base_values);
     let rows = RwSignal::new(
         current
@@ -69,24 +53,20 @@ pub fn RuleLesson() -> impl IntoView {
         let position = if positional.get() { PositionEffect::DEFAULT_DECAY } else { PositionEffect::Uniform };
         Ok(ScoringRule { base_values: values.get(), motifs, position })
     };
-    let regenerate = move |_| match draft() {
+    // The data follows the rule in the settings (and so in the link); see `App`.
+    let regenerate = move |_| match draft().and_then(|rule| rule.validate().map(|_| rule).map_err(|e| e.to_string())) {
         Err(p) => set_problem.set(Some(p)),
-        Ok(rule) => match Dataset::new(rule, lab.settings.with_untracked(|s| s.seed)) {
-            Ok(d) => {
-                set_problem.set(None);
-                lab.dataset.set(Arc::new(d));
-            }
-            Err(e) => set_problem.set(Some(e.to_string())),
-        },
+        Ok(rule) => {
+            set_problem.set(None);
+            lab.settings.update(|s| s.rule = rule);
+        }
     };
     let restore = move |_| {
         let d = ScoringRule::default();
         values.set(d.base_values);
         rows.set(d.motifs.iter().enumerate().map(|(key, m)| MotifRow { key: key + 100, motif: m.motif.clone(), bonus: m.bonus.to_string() }).collect());
         positional.set(false);
-        if let Ok(ds) = Dataset::new(d, lab.settings.with_untracked(|s| s.seed)) {
-            lab.dataset.set(Arc::new(ds));
-        }
+        lab.settings.update(|s| s.rule = d);
         set_problem.set(None);
     };
 

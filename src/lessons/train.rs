@@ -124,7 +124,7 @@ pub fn TrainLesson() -> impl IntoView {
                     disabled=move || no_device() || running.get()>"Step one epoch"</button>
                 <button data-testid="reset" on:click=move |_| lab.reset() disabled=move || running.get()
                     title="Close the current run; the next Train starts a new one">"Reset"</button>
-                <button on:click=move |_| lab.clear_runs() disabled=move || lab.runs.with(Vec::is_empty)>"Clear runs"</button>
+                <button data-testid="clear-runs" on:click=move |_| lab.clear_runs() disabled=move || lab.runs.with(Vec::is_empty)>"Clear runs"</button>
             </div>
             <progress max="1" prop:value=move || progress().map_or(0.0, |(_, f)| f) aria-label="Training progress"></progress>
             <p class="status"><span data-testid="epoch">{epoch_text}</span>{timing}</p>

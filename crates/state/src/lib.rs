@@ -8,6 +8,7 @@
 //! Notices are plain text (Leptos escapes text), so nothing from the URL reaches the page as HTML.
 
 use dnaplay_model::models::{Activation, ModelKind};
+use dnaplay_model::scoring::{MotifBonus, PositionEffect, ScoringRule};
 use dnaplay_model::trainer::OptimizerKind;
 
 /// The lesson pages, in order.
@@ -100,6 +101,8 @@ pub struct Settings {
     pub seed: u64,
     /// `device`: cpu or webgpu; `None` means "WebGPU if the browser has it".
     pub device: Option<DevicePref>,
+    /// `rule` and `pos`: the scoring rule of lesson 1 (see [`format_rule`]).
+    pub rule: ScoringRule,
 }
 
 impl Default for Settings {
@@ -114,8 +117,64 @@ impl Default for Settings {
             num_epochs: 50,
             seed: 17,
             device: None,
+            rule: ScoringRule::default(),
         }
     }
+}
+
+/// Longest motif a rule may hold (the sequences are 8-mers).
+pub const MAX_MOTIF: usize = 8;
+
+/// Why `text` is not a motif of the rule, or `None` when it is one: 1 to [`MAX_MOTIF`] of A, C,
+/// G, T (lowercase is accepted).
+pub fn motif_problem(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some("a motif needs at least one base".into());
+    }
+    if let Some((i, c)) = t.chars().enumerate().find(|(_, c)| !matches!(c.to_ascii_uppercase(), 'A' | 'C' | 'G' | 'T')) {
+        return Some(format!("'{c}' at position {} is not A, C, G or T", i + 1));
+    }
+    if t.chars().count() > MAX_MOTIF {
+        return Some(format!("a motif can be at most {MAX_MOTIF} bases long (the sequences are 8-mers)"));
+    }
+    None
+}
+
+/// The `rule` link value: base values then motifs with their bonus, comma-separated, e.g.
+/// seed 002's `A20,C17,G14,T11,TAT:10,GCG:-10`.
+pub fn format_rule(rule: &ScoringRule) -> String {
+    let bases = ['A', 'C', 'G', 'T'].iter().zip(rule.base_values).map(|(b, v)| format!("{b}{v}"));
+    let motifs = rule.motifs.iter().map(|m| format!("{}:{}", m.motif, m.bonus));
+    bases.chain(motifs).collect::<Vec<_>>().join(",")
+}
+
+/// Read a `rule` link value (see [`format_rule`]). Bases left out keep seed 002's values; the
+/// motifs given replace seed 002's. The position effect is not part of it (`pos`).
+///
+/// # Errors
+/// A message naming the first item that is neither `<base><number>` nor `<motif>:<number>`.
+pub fn parse_rule(text: &str) -> Result<ScoringRule, String> {
+    let mut rule = ScoringRule { motifs: Vec::new(), ..ScoringRule::default() };
+    for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let number = |v: &str| v.trim().parse::<f32>().ok().filter(|x| x.is_finite());
+        if let Some((motif, bonus)) = item.split_once(':') {
+            if let Some(p) = motif_problem(motif) {
+                return Err(format!("motif '{}': {p}", shown(motif)));
+            }
+            let bonus = number(bonus).ok_or_else(|| format!("'{}' is not a bonus (a number) for motif {motif}", shown(bonus)))?;
+            rule.motifs.push(MotifBonus { motif: motif.trim().to_ascii_uppercase(), bonus });
+        } else {
+            let mut chars = item.chars();
+            let base = chars.next().map(|c| c.to_ascii_uppercase());
+            let slot = ['A', 'C', 'G', 'T'].iter().position(|&b| Some(b) == base);
+            match (slot, number(chars.as_str())) {
+                (Some(i), Some(v)) => rule.base_values[i] = v,
+                _ => return Err(format!("'{}' is neither a base value like A20 nor a motif like TAT:10", shown(item))),
+            }
+        }
+    }
+    Ok(rule)
 }
 
 /// Largest number of epochs a link may ask for.
@@ -206,6 +265,18 @@ impl Settings {
                     "webgpu" | "gpu" => s.device = Some(DevicePref::WebGpu),
                     _ => bad("expected cpu or webgpu", "WebGPU if available".into()),
                 },
+                "rule" => match parse_rule(v) {
+                    Ok(r) => {
+                        let position = s.rule.position;
+                        s.rule = ScoringRule { position, ..r };
+                    }
+                    Err(e) => bad(&e, "seed 002's rule".into()),
+                },
+                "pos" => match v {
+                    "1" | "decay" => s.rule.position = PositionEffect::DEFAULT_DECAY,
+                    "0" | "uniform" => s.rule.position = PositionEffect::Uniform,
+                    _ => bad("expected 1 (position-dependent bonus) or 0", "0".into()),
+                },
                 _ => notices.push(format!("Ignored unknown setting {}.", shown(&key))),
             }
         }
@@ -229,6 +300,14 @@ impl Settings {
             Some(DevicePref::Cpu) => q.push_str("&device=cpu"),
             Some(DevicePref::WebGpu) => q.push_str("&device=webgpu"),
             None => {}
+        }
+        let default = ScoringRule::default();
+        if self.rule.base_values != default.base_values || self.rule.motifs != default.motifs {
+            q.push_str("&rule=");
+            q.push_str(&format_rule(&self.rule).replace('+', "%2B"));
+        }
+        if self.rule.position != PositionEffect::Uniform {
+            q.push_str("&pos=1");
         }
         q
     }
@@ -258,6 +337,31 @@ mod tests {
         assert!(notices[0].starts_with("Ignored lr=-1: the learning rate must be"));
         assert!(notices[4].contains("<script>alert(1)</script>"), "shown as text, decoded: {}", notices[4]);
         assert_eq!(notices[5], "Ignored unknown setting foo.");
+    }
+
+    #[test]
+    fn the_rule_rides_in_the_link() {
+        // Seed 002's rule is the default and stays out of the link.
+        assert_eq!(parse_rule("A20,C17,G14,T11,TAT:10,GCG:-10").unwrap(), ScoringRule::default());
+        assert!(!Settings::default().to_query().contains("rule="));
+        // A changed rule round-trips, with the position-dependent variant (seed 002, Question 1).
+        let (s, notices) = Settings::from_query("?lesson=rule&rule=a22,T9.5,ccg:4,TAT:-2.5&pos=1");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.rule.base_values, [22.0, 17.0, 14.0, 9.5]);
+        assert_eq!(s.rule.motifs, vec![MotifBonus { motif: "CCG".into(), bonus: 4.0 }, MotifBonus { motif: "TAT".into(), bonus: -2.5 }]);
+        assert_eq!(s.rule.position, PositionEffect::DEFAULT_DECAY);
+        assert_eq!(Settings::from_query(&s.to_query()).0, s);
+        // The rule scores as written: A = 22 on AAAAAAAA; CCGAAAAA has CCG at the start, so its
+        // bonus is 1.5 × 4: (17 + 17 + 14 + 5 × 22) / 8 + 6 = 25.75.
+        assert_eq!(s.rule.score("AAAAAAAA").unwrap(), 22.0);
+        assert!((s.rule.score("CCGAAAAA").unwrap() - 25.75).abs() < 1e-5);
+        // Bad items are named, and seed 002's rule is kept.
+        let (s, notices) = Settings::from_query("rule=A20,TAX:3");
+        assert_eq!(s.rule, ScoringRule::default());
+        assert!(notices[0].contains("motif 'TAX': 'X' at position 3 is not A, C, G or T"), "{notices:?}");
+        assert!(parse_rule("Q5").unwrap_err().contains("'Q5' is neither a base value"));
+        assert!(parse_rule("TAT:ten").unwrap_err().contains("'ten' is not a bonus"));
+        assert!(parse_rule("ACGTACGTA:1").unwrap_err().contains("at most 8 bases"));
     }
 
     #[test]
