@@ -1,0 +1,116 @@
+//! Benchmark of the built app (not a test: it prints figures and asserts nothing about speed).
+//!
+//! ```sh
+//! trunk build --release
+//! cargo test --release -p dnaplay-e2e --test bench -- --ignored --nocapture
+//! ```
+//!
+//! Prints the wasm bundle's size (raw and gzip -9), the time to first paint and to the first
+//! lesson on 127.0.0.1, and seed 002's full 50-epoch CNN run on the CPU device in the page
+//! (seconds per epoch, wall time, test R²) beside the same run natively (burn-flex).
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use dnaplay_e2e::*;
+use dnaplay_model::data::{RegressionData, SplitFractions, split};
+use dnaplay_model::models::ModelConfig;
+use dnaplay_model::scoring::ScoringRule;
+use dnaplay_model::trainer::{TrainConfig, Trainer};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+fn bundle_sizes() -> Result<(u64, u64)> {
+    let dist = std::env::var_os("DNAPLAY_DIST")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
+    let wasm = std::fs::read_dir(&dist)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .ok_or("no .wasm in dist/")?;
+    let bytes = std::fs::read(wasm)?;
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    gz.write_all(&bytes)?;
+    Ok((bytes.len() as u64, gz.finish()?.len() as u64))
+}
+
+async fn native_seconds_per_epoch(epochs: usize) -> f64 {
+    let data = RegressionData::kmer_task(8, &ScoringRule::default()).expect("seed rule");
+    let s = split(data.len(), SplitFractions::default(), 17).expect("split");
+    let config = TrainConfig { num_epochs: epochs + 1, ..TrainConfig::default() };
+    let device = dnaplay_model::burn::tensor::Device::flex();
+    let mut trainer = Trainer::new(ModelConfig::cnn(8), config, &data.subset(&s.train), &data.subset(&s.val), &device).expect("trainer");
+    trainer.step_epoch().await.expect("warm-up epoch");
+    let start = Instant::now();
+    for _ in 0..epochs {
+        trainer.step_epoch().await.expect("epoch");
+    }
+    start.elapsed().as_secs_f64() / epochs as f64
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "benchmark: prints figures; run with --ignored --nocapture"]
+async fn bench_page() -> Result<()> {
+    let (raw, gz) = bundle_sizes()?;
+    println!("wasm bundle: {:.2} MB raw, {:.2} MB gzip -9 ({:.2} MiB)", raw as f64 / 1e6, gz as f64 / 1e6, gz as f64 / 1048576.0);
+
+    let server = DistServer::start()?;
+    let driver = Driver::start()?;
+    let client = browser(&driver, false).await?;
+    let result = async {
+        client.goto(&format!("{}/?lesson=train&model=cnn&epochs=50&seed=17&device=cpu", server.base)).await?;
+        wait_until("the lesson", Duration::from_secs(30), || async { (!text(&client, "lesson-title").await.is_empty()).then_some(()) }).await?;
+        let paint = js(
+            &client,
+            "const p = performance.getEntriesByName('first-contentful-paint')[0]; \
+             const n = performance.getEntriesByType('navigation')[0]; \
+             return [p ? p.startTime : -1, n ? n.domContentLoadedEventEnd : -1];",
+        )
+        .await?;
+        println!("first contentful paint: {:.0} ms; DOMContentLoaded: {:.0} ms (localhost, headless Chromium)", paint[0].as_f64().unwrap_or(-1.0), paint[1].as_f64().unwrap_or(-1.0));
+
+        // Pause latency: click Pause 2 s into a run, then watch when the progress text last
+        // changed (it changes once per ~25 ms slice while training).
+        click(&client, "train").await?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let pause_ms = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 const el = document.querySelector('[data-testid=epoch]'); \
+                 let last = el.textContent, changed = performance.now(); \
+                 const t0 = performance.now(); \
+                 document.querySelector('[data-testid=pause]').click(); \
+                 const timer = setInterval(() => { \
+                   if (el.textContent !== last) { last = el.textContent; changed = performance.now(); } \
+                   if (performance.now() - t0 > 1500) { clearInterval(timer); done(changed - t0); } \
+                 }, 2);",
+                vec![],
+            )
+            .await?;
+        println!("pause: last progress update {:.0} ms after the click", pause_ms.as_f64().unwrap_or(-1.0));
+        // Reset and train the full run from the start.
+        wait_until("the paused run", Duration::from_secs(30), || async {
+            client.find(fantoccini::Locator::Css("[data-testid=reset]:not([disabled])")).await.ok()
+        })
+        .await?;
+        click(&client, "reset").await?;
+        click(&client, "clear-runs").await?;
+        click(&client, "train").await?;
+        let start = Instant::now();
+        let r2 = wait_until("test R²", Duration::from_secs(600), || async {
+            let t = text(&client, "r2").await;
+            t.split("test R² = ").nth(1).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse::<f64>().ok())
+        })
+        .await?;
+        let wall = start.elapsed().as_secs_f64();
+        let status = js(&client, "return document.querySelector('.status').innerText").await?;
+        println!("page, CPU device, 50 epochs: {wall:.1} s wall (training and evaluation), test R² = {r2:.3}; status: {}", status.as_str().unwrap_or(""));
+        Ok::<_, Error>(())
+    }
+    .await;
+    client.close().await?;
+    result?;
+    let native = native_seconds_per_epoch(10).await;
+    println!("native burn-flex in this process: {native:.3} s per epoch");
+    Ok(())
+}
