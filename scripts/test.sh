@@ -25,8 +25,8 @@ tools_pid=$!
 
 apt_install chromium chromium-driver
 
-say "building the app for wasm32 (release profile, target dir $CARGO_TARGET_DIR)"
-cargo build --locked --release --target wasm32-unknown-unknown -p dna-playground
+say "building the app for wasm32 (wasm-release profile, as Trunk does; target dir $CARGO_TARGET_DIR)"
+cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p dna-playground
 
 say "waiting for the tool installs"
 if ! wait "$tools_pid"; then
@@ -36,7 +36,7 @@ if ! wait "$tools_pid"; then
 fi
 
 # dist/ from Trunk, reused when nothing that goes into it changed.
-app_wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/dna-playground.wasm"
+app_wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/dna-playground.wasm"
 key="$(cat "$app_wasm" Index.html Trunk.toml Cargo.lock <(find style assets -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)"
 cache="$HOME/.cache/dna-playground/dist-$key"
 if [ -f "$cache/index.html" ]; then

@@ -20,4 +20,8 @@ fn main() {
     }
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(dna_playground::App);
+    // For the page benchmark (tests/e2e/tests/bench.rs): when the first lesson is on screen.
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("dnaplay-mounted");
+    }
 }
