@@ -50,6 +50,17 @@ pub async fn yield_to_browser() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// Histogram bins for scores: 0.25 score units wide when the range allows (seed 002's scores
+/// are multiples of 1/8, so bins of other widths alternate between one and two score values and
+/// draw a comb), between 10 and 120 bins.
+pub fn score_bins(scores: &[f32]) -> usize {
+    let (lo, hi) = scores.iter().filter(|v| v.is_finite()).fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    if !(hi > lo) {
+        return 10;
+    }
+    (((hi - lo) / 0.25).round() as usize).clamp(10, 120)
+}
+
 /// The 8-mer data under one scoring rule, split by one seed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {

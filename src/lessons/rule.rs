@@ -10,7 +10,7 @@ use crate::components::fields::NumberField;
 use crate::components::plot_canvas::redraw;
 use dnaplay_state::motif_problem;
 
-use crate::lab::Lab;
+use crate::lab::{Lab, score_bins};
 
 /// The rule being edited: the text of each field, so nothing typed is lost.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +74,7 @@ pub fn RuleLesson() -> impl IntoView {
         let ds = lab.dataset.get();
         redraw(&canvas, 720, 320, |area, theme| {
             let series = [HistogramSeries { label: "all 8-mers", values: &ds.data.targets, alpha: 0.7 }];
-            let _ = draw_histograms(area, &series, 60, "Score", theme);
+            let _ = draw_histograms(area, &series, score_bins(&ds.data.targets), "Score", theme);
         });
     });
 

@@ -5,7 +5,7 @@ use dnaplay_plots::{HistogramSeries, draw_histograms, thousands};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::lab::Lab;
+use crate::lab::{Lab, score_bins};
 use crate::components::plot_canvas::redraw;
 
 #[component]
@@ -23,7 +23,7 @@ pub fn SplitLesson() -> impl IntoView {
                 HistogramSeries { label: "validation", values: &val, alpha: 0.75 },
                 HistogramSeries { label: "test", values: &test, alpha: 0.4 },
             ];
-            let _ = draw_histograms(area, &series, 50, "Score", theme);
+            let _ = draw_histograms(area, &series, score_bins(&ds.data.targets), "Score", theme);
         });
     });
     view! {

@@ -76,7 +76,9 @@ where
         .y_desc(opts.y_label.as_str())
         .axis_desc_style(t.label_font())
         .label_style(t.tick_font())
-        .x_label_formatter(&|v| format!("{}", v.round() as i64))
+        // Epochs are whole numbers: label only the ticks that fall on one (with 2 epochs
+        // plotters puts ticks at 0.2 steps, which rounded read "0 0 0 1 1").
+        .x_label_formatter(&|v| if (v - v.round()).abs() < 1e-6 { format!("{}", v.round() as i64) } else { String::new() })
         .draw()?;
     let keep = |v: f32| v.is_finite() && (!opts.log_y || v > 0.0);
     for (i, run) in runs.iter().enumerate() {
