@@ -36,13 +36,18 @@ ensure_trunk() {
   if ! trunk --version 2>/dev/null | grep -q '0\.21\.14'; then
     say "installing Trunk 0.21.14 (about 13 minutes on 2 cores)"
     cargo install trunk --version 0.21.14 --locked
+    trunk --version | grep -q '0\.21\.14' || { echo "error: trunk 0.21.14 is not on PATH after cargo install" >&2; return 1; }
   fi
 }
 
 ensure_wasm_opt() {
   if ! wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
     say "installing wasm-opt (binaryen 132 from npm)"
-    npm install --silent --prefix "$DNAPLAY_TOOLS" binaryen@132.0.0 >/dev/null
+    npm install --no-fund --no-audit --loglevel=error --prefix "$DNAPLAY_TOOLS" binaryen@132.0.0 >/dev/null
+    wasm-opt --version 2>/dev/null | grep -q 'version 132' || {
+      echo "error: npm did not install binaryen 132 into $DNAPLAY_TOOLS (see npm's message above)" >&2
+      return 1
+    }
   fi
 }
 
