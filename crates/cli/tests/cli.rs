@@ -87,6 +87,10 @@ fn train_writes_every_output_file() {
     let meme = std::fs::read_to_string(out.join("filters.meme")).unwrap();
     assert!(meme.starts_with("MEME version 4"));
     assert_eq!(meme.matches("letter-probability matrix: alength= 4 w= 3").count(), 32);
+    // The model crate's MEME reader reads it back: 32 filters of width 3.
+    let motifs = dnaplay_model::motifs::parse_meme(&meme).expect("the CLI's MEME file parses");
+    assert_eq!(motifs.len(), 32);
+    assert!(motifs.iter().all(|m| m.pfm.width() == 3));
 }
 
 #[test]

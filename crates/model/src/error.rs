@@ -126,6 +126,16 @@ pub enum Error {
         /// The accepted names, comma-separated.
         expected: String,
     },
+    /// A motif file (JASPAR or MEME format) is malformed.
+    #[error("invalid {format} file, line {line}: {reason}")]
+    MotifFile {
+        /// "JASPAR" or "MEME".
+        format: &'static str,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong there.
+        reason: String,
+    },
     /// The compute device failed (lost GPU, failed read-back).
     #[error("the compute device failed: {0}")]
     Device(String),

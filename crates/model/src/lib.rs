@@ -12,6 +12,7 @@ pub mod error;
 pub mod interpret;
 pub mod metrics;
 pub mod models;
+pub mod motifs;
 pub mod scoring;
 pub mod sequence;
 pub mod trainer;

@@ -91,6 +91,56 @@ pub fn spot_checks(predictions: &[f32], actual: &[f32]) -> Vec<SpotCheck> {
     rows
 }
 
+/// Distinct scores from high to low, with the positives and negatives at each: the points of a
+/// ROC or precision-recall curve (ties form one point, as scikit-learn's `_binary_clf_curve`).
+fn score_steps(labels: &[bool], scores: &[f32]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..labels.len().min(scores.len())).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let mut steps = Vec::new();
+    let (mut tp, mut fp) = (0, 0);
+    for (k, &i) in order.iter().enumerate() {
+        if labels[i] { tp += 1 } else { fp += 1 }
+        if order.get(k + 1).is_none_or(|&j| scores[j] != scores[i]) {
+            steps.push((tp, fp));
+        }
+    }
+    steps
+}
+
+/// Area under the ROC curve (trapezoidal, ties as one point), as scikit-learn's
+/// `roc_auc_score`. `None` when there are no positives or no negatives.
+pub fn auroc(labels: &[bool], scores: &[f32]) -> Option<f64> {
+    let steps = score_steps(labels, scores);
+    let &(p, n) = steps.last()?;
+    if p == 0 || n == 0 {
+        return None;
+    }
+    let (mut area, mut prev) = (0.0, (0usize, 0usize));
+    for &(tp, fp) in &steps {
+        area += (fp - prev.1) as f64 * (tp + prev.0) as f64 / 2.0;
+        prev = (tp, fp);
+    }
+    Some(area / (p as f64 * n as f64))
+}
+
+/// Area under the precision-recall curve as average precision, Σ (Rₖ − Rₖ₋₁) Pₖ over the
+/// distinct scores, as scikit-learn's `average_precision_score` (seed 003 reports AUPR).
+/// `None` when there are no positives.
+pub fn aupr(labels: &[bool], scores: &[f32]) -> Option<f64> {
+    let steps = score_steps(labels, scores);
+    let &(p, _) = steps.last()?;
+    if p == 0 {
+        return None;
+    }
+    let (mut ap, mut prev_recall) = (0.0, 0.0);
+    for &(tp, fp) in &steps {
+        let recall = tp as f64 / p as f64;
+        ap += (recall - prev_recall) * tp as f64 / (tp + fp) as f64;
+        prev_recall = recall;
+    }
+    Some(ap)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +177,22 @@ mod tests {
         assert_eq!((row.group.as_str(), row.actual), ("with TAT motif", 25.875));
         assert_eq!(rows.iter().find(|r| r.seq == "TTGCGTTT").unwrap().actual, 2.5);
         assert!(rows.iter().all(|r| r.difference == 0.0));
+    }
+
+    #[test]
+    fn auroc_and_aupr_match_scikit_learn() {
+        // scikit-learn's docstring example: roc_auc_score 0.75, average_precision_score 0.8333.
+        let y = [false, false, true, true];
+        let s = [0.1, 0.4, 0.35, 0.8];
+        assert!((auroc(&y, &s).unwrap() - 0.75).abs() < 1e-12);
+        assert!((aupr(&y, &s).unwrap() - 0.833_333_333_333_333_4).abs() < 1e-12);
+        // Perfect and reversed rankings; ties count as one point (AUROC 0.5 for all-equal scores).
+        assert_eq!(auroc(&y, &[0.0, 0.1, 0.8, 0.9]), Some(1.0));
+        assert_eq!(auroc(&y, &[0.9, 0.8, 0.1, 0.0]), Some(0.0));
+        assert_eq!(auroc(&y, &[0.5; 4]), Some(0.5));
+        assert_eq!(aupr(&y, &[0.5; 4]), Some(0.5));
+        // One class only: undefined.
+        assert_eq!(auroc(&[true, true], &[0.1, 0.2]), None);
+        assert_eq!(aupr(&[false, false], &[0.1, 0.2]), None);
     }
 }
