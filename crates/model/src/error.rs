@@ -126,6 +126,9 @@ pub enum Error {
         /// The accepted names, comma-separated.
         expected: String,
     },
+    /// Synthetic data cannot be generated with these motifs or settings.
+    #[error("cannot generate the data: {0}")]
+    Synthetic(String),
     /// A motif file (JASPAR or MEME format) is malformed.
     #[error("invalid {format} file, line {line}: {reason}")]
     MotifFile {

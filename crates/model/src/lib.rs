@@ -15,6 +15,7 @@ pub mod models;
 pub mod motifs;
 pub mod scoring;
 pub mod sequence;
+pub mod synthetic;
 pub mod trainer;
 
 pub use backend::BackendChoice;
