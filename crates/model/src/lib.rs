@@ -10,6 +10,7 @@ mod choice;
 pub mod data;
 pub mod error;
 pub mod interpret;
+pub mod matching;
 pub mod metrics;
 pub mod models;
 pub mod motifs;
