@@ -141,6 +141,61 @@ pub fn aupr(labels: &[bool], scores: &[f32]) -> Option<f64> {
     Some(ap)
 }
 
+/// Seed 000's classification report at a probability threshold: the confusion matrix and the
+/// metrics scikit-learn's `classification_report` prints for the positive class.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    /// Positives predicted positive.
+    pub true_positives: usize,
+    /// Negatives predicted positive.
+    pub false_positives: usize,
+    /// Negatives predicted negative.
+    pub true_negatives: usize,
+    /// Positives predicted negative.
+    pub false_negatives: usize,
+}
+
+impl Classification {
+    /// Count predictions `probability > threshold` (seed 000 uses 0.5) against `labels`.
+    pub fn new(labels: &[bool], probabilities: &[f32], threshold: f32) -> Self {
+        let mut c = Classification { true_positives: 0, false_positives: 0, true_negatives: 0, false_negatives: 0 };
+        for (&y, &p) in labels.iter().zip(probabilities) {
+            match (y, p > threshold) {
+                (true, true) => c.true_positives += 1,
+                (false, true) => c.false_positives += 1,
+                (false, false) => c.true_negatives += 1,
+                (true, false) => c.false_negatives += 1,
+            }
+        }
+        c
+    }
+
+    fn ratio(a: usize, b: usize) -> f64 {
+        if b == 0 { 0.0 } else { a as f64 / b as f64 }
+    }
+
+    /// Share of correct predictions.
+    pub fn accuracy(&self) -> f64 {
+        Self::ratio(self.true_positives + self.true_negatives, self.true_positives + self.true_negatives + self.false_positives + self.false_negatives)
+    }
+
+    /// TP / (TP + FP); 0 when nothing is predicted positive (scikit-learn's `zero_division=0`).
+    pub fn precision(&self) -> f64 {
+        Self::ratio(self.true_positives, self.true_positives + self.false_positives)
+    }
+
+    /// TP / (TP + FN).
+    pub fn recall(&self) -> f64 {
+        Self::ratio(self.true_positives, self.true_positives + self.false_negatives)
+    }
+
+    /// Harmonic mean of precision and recall; 0 when both are 0.
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +249,20 @@ mod tests {
         // One class only: undefined.
         assert_eq!(auroc(&[true, true], &[0.1, 0.2]), None);
         assert_eq!(aupr(&[false, false], &[0.1, 0.2]), None);
+    }
+
+    #[test]
+    fn classification_report_by_hand() {
+        // 3 positives (2 found), 3 negatives (1 false alarm); 0.5 itself counts as negative.
+        let y = [true, true, true, false, false, false];
+        let p = [0.9, 0.6, 0.5, 0.7, 0.2, 0.1];
+        let c = Classification::new(&y, &p, 0.5);
+        assert_eq!((c.true_positives, c.false_negatives, c.false_positives, c.true_negatives), (2, 1, 1, 2));
+        assert!((c.accuracy() - 4.0 / 6.0).abs() < 1e-12);
+        assert!((c.precision() - 2.0 / 3.0).abs() < 1e-12);
+        assert!((c.recall() - 2.0 / 3.0).abs() < 1e-12);
+        assert!((c.f1() - 2.0 / 3.0).abs() < 1e-12);
+        let none = Classification::new(&[true], &[0.1], 0.5);
+        assert_eq!((none.precision(), none.f1()), (0.0, 0.0));
     }
 }

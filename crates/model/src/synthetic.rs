@@ -184,6 +184,51 @@ fn embed(chosen: &[&PoolEntry], label: bool, length: usize, rng: &mut ChaCha8Rng
     MotifSequence { seq, label, placements, information }
 }
 
+/// Seed 000's positive motifs (`generate_synthetic_data`).
+pub const KERAS200_POSITIVE: [&str; 4] = ["TATAAA", "CAAT", "GGGCGG", "TTGACA"];
+/// Seed 000's negative decoys: 7-nt homopolymers.
+pub const KERAS200_NEGATIVE: [&str; 4] = ["AAAAAAA", "TTTTTTT", "CCCCCCC", "GGGGGGG"];
+/// Share of negatives that carry a homopolymer (seed 000: `random.random() < 0.3`).
+pub const KERAS200_DECOY_RATE: f64 = 0.3;
+
+/// Seed 000's data set (`generate_synthetic_data`): `num_seqs` uniform random sequences of
+/// `length` nt; the first half are positives with one of [`KERAS200_POSITIVE`] written over a
+/// random position, the second half negatives, 30% of them with one of [`KERAS200_NEGATIVE`].
+/// In the seed's order (positives first); split with [`crate::data::split`].
+/// `information` is 2 bits at a planted motif's positions and 0 elsewhere.
+///
+/// # Errors
+/// [`Error::Synthetic`] when there are no sequences or `length` < 7.
+pub fn generate_keras200(num_seqs: usize, length: usize, seed: u64) -> Result<Vec<MotifSequence>> {
+    if num_seqs == 0 || length < 7 {
+        return Err(Error::Synthetic(format!("{num_seqs} sequences of {length} nt: give at least 1 sequence of at least 7 nt")));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    Ok((0..num_seqs)
+        .map(|i| {
+            let mut seq: Vec<u8> = (0..length).map(|_| BASES[rng.random_range(0..4)] as u8).collect();
+            let mut information = vec![0.0; length];
+            let label = i < num_seqs / 2;
+            let motif = if label {
+                Some(KERAS200_POSITIVE[rng.random_range(0..4)])
+            } else if rng.random_bool(KERAS200_DECOY_RATE) {
+                Some(KERAS200_NEGATIVE[rng.random_range(0..4)])
+            } else {
+                None
+            };
+            let placements = motif
+                .map(|m| {
+                    let start = rng.random_range(0..=length - m.len());
+                    seq[start..start + m.len()].copy_from_slice(m.as_bytes());
+                    information[start..start + m.len()].fill(2.0);
+                    vec![Placement { id: m.into(), name: m.into(), reverse: false, start, width: m.len(), core: label }]
+                })
+                .unwrap_or_default();
+            MotifSequence { seq: String::from_utf8(seq).expect("ASCII bases"), label, placements, information }
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,5 +303,26 @@ mod tests {
         assert!(generate_task3(&no_core, &c).unwrap_err().to_string().contains("core motif MA0079.3 is not in the motif file"));
         assert!(generate_task3(&motifs, &Task3Config { num_seqs: 0, ..c.clone() }).is_err());
         assert!(generate_task3(&motifs, &Task3Config { length: 50, ..c }).unwrap_err().to_string().contains("does not fit 7 times"));
+    }
+
+    #[test]
+    fn keras200_follows_seed_000() {
+        let data = generate_keras200(1000, 200, 42).unwrap();
+        assert_eq!(data.iter().filter(|s| s.label).count(), 500);
+        for s in &data {
+            assert_eq!(s.seq.len(), 200);
+            if s.label {
+                let p = &s.placements[0];
+                assert!(KERAS200_POSITIVE.contains(&p.name.as_str()));
+                assert_eq!(&s.seq[p.start..p.start + p.width], p.name, "the motif stands where recorded");
+                assert!(s.information[p.start..p.start + p.width].iter().all(|&b| b == 2.0));
+            } else {
+                assert!(s.placements.iter().all(|p| KERAS200_NEGATIVE.contains(&p.name.as_str())));
+            }
+        }
+        // About 30% of the 500 negatives carry a homopolymer.
+        let decoys = data.iter().filter(|s| !s.label && !s.placements.is_empty()).count();
+        assert!((110..190).contains(&decoys), "{decoys} of 500 negatives");
+        assert!(generate_keras200(10, 5, 1).unwrap_err().to_string().contains("at least 7 nt"));
     }
 }
