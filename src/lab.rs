@@ -99,6 +99,8 @@ pub enum RunStatus {
     Training,
     /// Paused by the student; can go on.
     Paused,
+    /// Closed by Reset before its last epoch; its metrics stay.
+    Stopped,
     /// All epochs done (or early-stopped).
     Finished,
     /// Stopped by an error: the message says what happened and what to try.
@@ -378,8 +380,8 @@ impl Lab {
         self.running.set(false);
         if let Some(a) = self.active.try_update_value(Option::take).flatten() {
             self.update_run(a.id, |r| {
-                if r.status != RunStatus::Finished && r.results.is_none() {
-                    r.status = RunStatus::Failed("reset before it finished".into());
+                if matches!(r.status, RunStatus::Paused | RunStatus::Training) {
+                    r.status = RunStatus::Stopped;
                 }
             });
         }

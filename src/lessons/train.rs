@@ -159,6 +159,7 @@ pub fn RunTable() -> impl IntoView {
                         let status = match &r.status {
                             RunStatus::Training => "training".to_string(),
                             RunStatus::Paused => "paused".to_string(),
+                            RunStatus::Stopped => "stopped (reset)".to_string(),
                             RunStatus::Finished => "finished".to_string(),
                             RunStatus::Failed(m) => m.clone(),
                         };

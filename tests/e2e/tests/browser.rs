@@ -142,6 +142,18 @@ async fn lessons_train_on_the_cpu_and_draw_every_plot() -> Result<()> {
         assert!(url.path() == SUBPATH && url.query().is_some_and(|q| q.contains("lesson=train") && q.contains("epochs=4")), "the URL keeps the lesson: {url}");
         screenshot(&client, "5-train").await?;
 
+        // Step one epoch: a second run trains one epoch and pauses; Reset closes it. Both runs
+        // stay in the table (and on the loss chart).
+        click(&client, "step").await?;
+        wait_until("the stepped run to pause", Duration::from_secs(60), || async {
+            text(&client, "runs").await.lines().any(|l| l.starts_with("#2") && l.ends_with("paused")).then_some(())
+        })
+        .await?;
+        click(&client, "reset").await?;
+        let runs = text(&client, "runs").await;
+        assert!(runs.lines().any(|l| l.starts_with("#1") && l.ends_with("finished")), "run 1 kept: {runs}");
+        assert!(runs.lines().any(|l| l.starts_with("#2") && l.contains(" 1 ") && l.ends_with("stopped (reset)")), "run 2: one epoch, then reset: {runs}");
+
         // Lesson 6: the spot-check table and the 8-mer box.
         next_lesson(&client).await?;
         let table = text(&client, "spot-table").await;
