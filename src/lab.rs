@@ -160,6 +160,27 @@ impl RunView {
     }
 }
 
+/// The run the results lessons show, with its results read back. Two values are equal when they
+/// name the same run and the same read-back (`Arc::ptr_eq`), so a memo of it changes when the
+/// results change, not on every training slice (the run list updates after each one).
+#[derive(Debug, Clone)]
+pub struct ShownRun {
+    /// The run's id.
+    pub id: usize,
+    /// Its legend label.
+    pub label: String,
+    /// Its model.
+    pub model: ModelConfig,
+    /// Its results.
+    pub results: Arc<RunResults>,
+}
+
+impl PartialEq for ShownRun {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && Arc::ptr_eq(&self.results, &other.results)
+    }
+}
+
 /// The trainer of the run in progress, with the time it has trained.
 struct Active {
     id: usize,
@@ -187,8 +208,10 @@ pub struct Lab {
     pub dataset: RwSignal<Arc<Dataset>>,
     /// Every run since the last "Clear runs", oldest first.
     pub runs: RwSignal<Vec<RunView>>,
-    /// The run the results lessons show (its id).
+    /// The run the student picked for the results lessons (its id).
     pub selected: RwSignal<Option<usize>>,
+    /// The run the results lessons show: the picked one, else the latest with results.
+    pub shown: Memo<Option<ShownRun>>,
     /// True while the training loop runs.
     pub running: RwSignal<bool>,
     /// A message about the device (e.g. why WebGPU is not used).
@@ -202,12 +225,25 @@ impl Lab {
         let (rule, seed) = settings.with_untracked(|s| (s.rule.clone(), s.seed));
         // The link's rule was checked when it was read; fall back to seed 002's if it fails.
         let dataset = Dataset::new(rule, seed).unwrap_or_else(|_| Dataset::new(ScoringRule::default(), seed).expect("seed 002's rule is valid"));
+        let runs = RwSignal::new(Vec::<RunView>::new());
+        let selected = RwSignal::new(None::<usize>);
+        let shown = Memo::new(move |_| {
+            let selected = selected.get();
+            runs.with(|runs| {
+                let with_results = |r: &&RunView| r.results.is_some();
+                let run = selected
+                    .and_then(|id| runs.iter().filter(with_results).find(|r| r.id == id))
+                    .or_else(|| runs.iter().rev().find(with_results))?;
+                Some(ShownRun { id: run.id, label: run.label(), model: run.model.clone(), results: run.results.clone()? })
+            })
+        });
         Lab {
             settings,
             device: RwSignal::new(None),
             dataset: RwSignal::new(Arc::new(dataset)),
-            runs: RwSignal::new(Vec::new()),
-            selected: RwSignal::new(None),
+            runs,
+            selected,
+            shown,
             running: RwSignal::new(false),
             device_note: RwSignal::new(None),
             active: StoredValue::new_local(None),
@@ -218,17 +254,6 @@ impl Lab {
     pub fn current(&self) -> Option<RunView> {
         let id = self.active.with_value(|a| a.as_ref().map(|a| a.id))?;
         self.runs.with(|r| r.iter().find(|v| v.id == id).cloned())
-    }
-
-    /// The run the results lessons show: the selected one, else the latest with results.
-    pub fn shown_run(&self) -> Option<RunView> {
-        let selected = self.selected.get();
-        self.runs.with(|runs| {
-            selected
-                .and_then(|id| runs.iter().find(|r| r.id == id && r.results.is_some()))
-                .or_else(|| runs.iter().rev().find(|r| r.results.is_some()))
-                .cloned()
-        })
     }
 
     fn update_run(&self, id: usize, f: impl FnOnce(&mut RunView)) {

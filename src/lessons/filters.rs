@@ -39,8 +39,8 @@ pub fn FiltersLesson() -> impl IntoView {
     };
 
     Effect::new(move |_| {
-        let run = lab.shown_run();
-        let weights = run.as_ref().and_then(|r| r.results.as_ref()).and_then(|r| r.weights.clone());
+        let run = lab.shown.get();
+        let weights = run.as_ref().and_then(|r| r.results.weights.clone());
         let rows = weights.as_ref().map_or(1, |w| w.num_filters.div_ceil(HEAT_COLUMNS)) as u32;
         redraw(&heat, 960, (rows * 95).max(120), |area, theme| match (&run, &weights) {
             (None, _) => drop(draw_message(area, theme, "Train a CNN to see its filters")),
@@ -53,8 +53,8 @@ pub fn FiltersLesson() -> impl IntoView {
     let logo_count = RwSignal::new(None::<(usize, usize)>);
     Effect::new(move |_| {
         let rule = rule();
-        let run = lab.shown_run();
-        let maps = run.as_ref().and_then(|r| r.results.as_ref()).and_then(|r| r.maps.clone());
+        let run = lab.shown.get();
+        let maps = run.as_ref().and_then(|r| r.results.maps.clone());
         let width = run.as_ref().map_or(3, |r| r.model.filter_width);
         let logos: Vec<Logo> = maps
             .map(|m| {

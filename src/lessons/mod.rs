@@ -33,13 +33,15 @@ pub fn lesson_view(lesson: Lesson) -> AnyView {
 #[component]
 pub fn RunPicker() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let with_results = move || lab.runs.with(|r| r.iter().filter(|r| r.results.is_some()).map(|r| (r.id, r.label())).collect::<Vec<_>>());
+    // A memo: the run list changes after every training slice, the options only when a run
+    // gets results.
+    let with_results = Memo::new(move |_| lab.runs.with(|r| r.iter().filter(|r| r.results.is_some()).map(|r| (r.id, r.label())).collect::<Vec<_>>()));
     view! {
-        <Show when=move || !with_results().is_empty()>
+        <Show when=move || with_results.with(|r| !r.is_empty())>
             <label class="picker">"Run "
-                <select data-testid="run-picker" prop:value=move || lab.shown_run().map(|r| r.id.to_string()).unwrap_or_default()
+                <select data-testid="run-picker" prop:value=move || lab.shown.with(|r| r.as_ref().map(|r| r.id.to_string()).unwrap_or_default())
                     on:change=move |ev| lab.selected.set(event_target_value(&ev).parse().ok())>
-                    {move || with_results().into_iter().map(|(id, label)| view! { <option value=id.to_string()>{label}</option> }).collect_view()}
+                    {move || with_results.get().into_iter().map(|(id, label)| view! { <option value=id.to_string()>{label}</option> }).collect_view()}
                 </select>
             </label>
         </Show>

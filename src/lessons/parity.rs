@@ -19,13 +19,13 @@ pub fn ParityLesson() -> impl IntoView {
     let frame = StoredValue::new(None::<PlotFrame>);
     // Truth and predictions of the test split, for the run shown.
     let points = Memo::new(move |_| {
-        let run = lab.shown_run()?;
-        let res = run.results.clone()?;
+        let run = lab.shown.get()?;
+        let res = &run.results;
         let test = &res.dataset.split.test;
         let truth: Vec<f32> = test.iter().map(|&i| res.dataset.data.targets[i]).collect();
         let pred: Vec<f32> = test.iter().map(|&i| res.all_predictions[i]).collect();
         let seqs: Vec<String> = test.iter().map(|&i| res.dataset.data.seqs[i].clone()).collect();
-        Some((run.label(), res.r_squared, truth, pred, seqs))
+        Some((run.label.clone(), res.r_squared, truth, pred, seqs))
     });
     Effect::new(move |_| {
         let h = hover.get();

@@ -18,8 +18,7 @@ pub fn SpotLesson() -> impl IntoView {
         if q.chars().count() != 8 {
             return Err(format!("an 8-mer has 8 bases; this has {}", q.chars().count()));
         }
-        let run = lab.shown_run().ok_or("train a model first (Training page)")?;
-        let results = run.results.ok_or("this run has no predictions yet")?;
+        let results = lab.shown.get().ok_or("train a model first (Training page)")?.results;
         let d = &results.dataset;
         let (i, actual) = (d.index_of(&q), d.rule.score(&q));
         let i = i.ok_or("not in the data")?;
@@ -33,13 +32,13 @@ pub fn SpotLesson() -> impl IntoView {
             "true score everywhere; a linear model misses the motif bonuses."
         </p>
         <RunPicker />
-        {move || match lab.shown_run() {
+        {move || match lab.shown.get() {
             None => view! { <p class="note">"No trained model yet: train one on the Training page, then come back."</p> }.into_any(),
             Some(run) => {
-                let rows = run.results.as_ref().map(|r| r.spot_checks.clone()).unwrap_or_default();
+                let rows = run.results.spot_checks.clone();
                 view! {
                     <table class="spot" data-testid="spot-table">
-                        <caption>{format!("Spot checks for run {}", run.label())}</caption>
+                        <caption>{format!("Spot checks for run {}", run.label)}</caption>
                         <thead><tr><th>"Group"</th><th>"8-mer"</th><th>"Predicted"</th><th>"Actual"</th><th>"Difference"</th></tr></thead>
                         <tbody>{rows.into_iter().map(|r| {
                             let class = if r.difference.abs() > 1.0 { "off" } else { "" };

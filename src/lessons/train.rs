@@ -28,25 +28,30 @@ pub fn TrainLesson() -> impl IntoView {
     let (log_y, set_log_y) = signal(false);
     let canvas = NodeRef::<Canvas>::new();
 
+    // The curves of every run: a memo, so the chart redraws once per epoch, not after every
+    // training slice (the run list also holds the batch counter).
+    let curves = Memo::new(move |_| {
+        lab.runs.with(|runs| {
+            runs.iter()
+                .map(|r| (r.label(), r.history.iter().map(|h| h.train_loss).collect::<Vec<f32>>(), r.history.iter().map(|h| h.val_loss).collect::<Vec<f32>>()))
+                .collect::<Vec<_>>()
+        })
+    });
     Effect::new(move |_| {
-        let runs = lab.runs.get();
         let log = log_y.get();
+        let curves = curves.get();
         redraw(&canvas, 760, 400, |area, theme| {
-            if runs.iter().all(|r| r.history.is_empty()) {
+            if curves.iter().all(|(_, train, _)| train.is_empty()) {
                 let _ = draw_message(area, theme, "Press Train: each epoch's train and validation loss appear here");
                 return;
             }
-            let labels: Vec<String> = runs.iter().map(|r| r.label()).collect();
-            let curves: Vec<(Vec<f32>, Vec<f32>)> =
-                runs.iter().map(|r| (r.history.iter().map(|h| h.train_loss).collect(), r.history.iter().map(|h| h.val_loss).collect())).collect();
-            let series: Vec<LossSeries> =
-                labels.iter().zip(&curves).map(|(label, (train, val))| LossSeries { label, train, val }).collect();
+            let series: Vec<LossSeries> = curves.iter().map(|(label, train, val)| LossSeries { label, train, val }).collect();
             let opts = LossOptions { log_y: log, theme: *theme, ..LossOptions::default() };
             let _ = draw_loss_curves(area, &series, &opts);
         });
     });
 
-    let current = move || lab.runs.with(|_| lab.current()).or_else(|| lab.runs.with(|r| r.last().cloned()));
+    let current = move || lab.current().or_else(|| lab.runs.with(|r| r.last().cloned()));
     let running = lab.running;
     let no_device = move || lab.device.with(|d| d.is_none());
     let progress = move || {
