@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use dnaplay_model::data::{RegressionData, SplitFractions, split};
+use dnaplay_model::models::ModelConfig;
+use dnaplay_model::scoring::ScoringRule;
+use dnaplay_model::trainer::{TrainConfig, Trainer};
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -40,15 +44,18 @@ fn mime(path: &Path) -> &'static str {
     }
 }
 
+/// The built app: `DNAPLAY_DIST`, else the workspace's `dist/`.
+pub fn dist_dir() -> PathBuf {
+    std::env::var_os("DNAPLAY_DIST").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist"))
+}
+
 impl DistServer {
-    /// Serve `DNAPLAY_DIST` (default: the workspace's `dist/`).
+    /// Serve [`dist_dir`].
     ///
     /// # Errors
     /// When `dist/index.html` is missing (build it first: `trunk build --release`).
     pub fn start() -> Result<DistServer> {
-        let dist = std::env::var_os("DNAPLAY_DIST")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
+        let dist = dist_dir();
         if !dist.join("index.html").is_file() {
             return Err(format!("{} has no index.html: build the app first (`trunk build --release`, which scripts/test.sh runs)", dist.display()).into());
         }
@@ -143,6 +150,33 @@ pub async fn browser(driver: &Driver, webgpu: bool) -> Result<Client> {
     caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     Ok(ClientBuilder::new(connector).capabilities(caps).connect(&driver.url).await?)
+}
+
+/// Serve the app, start chromedriver and Chromium (see [`browser`]), run `test` with the client
+/// and the server's base URL, and close the browser whether `test` passed or not.
+///
+/// # Errors
+/// What `test` returns, or a failure to start or close the browser.
+pub async fn with_browser<F>(webgpu: bool, test: F) -> Result<()>
+where
+    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+{
+    let server = DistServer::start()?;
+    let driver = Driver::start()?;
+    let client = browser(&driver, webgpu).await?;
+    let result = test(&client, &server.base).await;
+    client.close().await?;
+    result
+}
+
+/// Seed 002's CNN run set up natively on burn-flex with `seed` for the split, weights and
+/// shuffles: the same run the page trains with that seed (SGD, lr 0.01, batch 128).
+pub fn seed_trainer(seed: u64, num_epochs: usize) -> Trainer {
+    let data = RegressionData::kmer_task(8, &ScoringRule::default()).expect("seed 002's rule is valid");
+    let s = split(data.len(), SplitFractions::default(), seed).expect("65,536 8-mers split");
+    let config = TrainConfig { num_epochs, seed, ..TrainConfig::default() };
+    let device = dnaplay_model::burn::tensor::Device::flex();
+    Trainer::new(ModelConfig::cnn(8), config, &data.subset(&s.train), &data.subset(&s.val), &device).expect("seed 002's settings are valid")
 }
 
 /// Chromedriver's browser log (`POST /session/{id}/se/log`): console messages and page errors.
@@ -240,14 +274,17 @@ pub async fn coloured_pixels(client: &Client, id: &str) -> Result<u64> {
     }
 }
 
-/// Validation losses from the per-epoch log (`E0 | train loss: … | val loss: …`, the seed's
-/// format) of the run shown on the Training page.
-pub async fn val_losses(client: &Client) -> Vec<f64> {
+/// Train and validation loss of each line of the per-epoch log (`E0 | train loss: … | val loss:
+/// …`, the seed's format) of the run shown on the Training page.
+pub async fn epoch_losses(client: &Client) -> Vec<(f32, f32)> {
     text(client, "epoch-log")
         .await
         .lines()
-        .filter_map(|l| l.split("val loss:").nth(1))
-        .filter_map(|v| v.trim().parse().ok())
+        .filter_map(|l| {
+            let train = l.split("train loss:").nth(1)?.split('|').next()?.trim().parse().ok()?;
+            let val = l.split("val loss:").nth(1)?.trim().parse().ok()?;
+            Some((train, val))
+        })
         .collect()
 }
 

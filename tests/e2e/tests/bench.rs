@@ -13,18 +13,12 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use dnaplay_e2e::*;
-use dnaplay_model::data::{RegressionData, SplitFractions, split};
-use dnaplay_model::models::ModelConfig;
-use dnaplay_model::scoring::ScoringRule;
-use dnaplay_model::trainer::{TrainConfig, Trainer};
+use fantoccini::Client;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
 fn bundle_sizes() -> Result<(u64, u64)> {
-    let dist = std::env::var_os("DNAPLAY_DIST")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
-    let wasm = std::fs::read_dir(&dist)?
+    let wasm = std::fs::read_dir(dist_dir())?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.extension().is_some_and(|e| e == "wasm"))
         .ok_or("no .wasm in dist/")?;
@@ -35,11 +29,7 @@ fn bundle_sizes() -> Result<(u64, u64)> {
 }
 
 async fn native_seconds_per_epoch(epochs: usize) -> f64 {
-    let data = RegressionData::kmer_task(8, &ScoringRule::default()).expect("seed rule");
-    let s = split(data.len(), SplitFractions::default(), 17).expect("split");
-    let config = TrainConfig { num_epochs: epochs + 1, ..TrainConfig::default() };
-    let device = dnaplay_model::burn::tensor::Device::flex();
-    let mut trainer = Trainer::new(ModelConfig::cnn(8), config, &data.subset(&s.train), &data.subset(&s.val), &device).expect("trainer");
+    let mut trainer = seed_trainer(17, epochs + 1);
     trainer.step_epoch().await.expect("warm-up epoch");
     let start = Instant::now();
     for _ in 0..epochs {
@@ -54,15 +44,12 @@ async fn bench_page() -> Result<()> {
     let (raw, gz) = bundle_sizes()?;
     println!("wasm bundle: {:.2} MB raw, {:.2} MB gzip -9 ({:.2} MiB)", raw as f64 / 1e6, gz as f64 / 1e6, gz as f64 / 1048576.0);
 
-    let server = DistServer::start()?;
-    let driver = Driver::start()?;
-    let client = browser(&driver, false).await?;
-    let result = async {
-        client.goto(&format!("{}/?lesson=train&model=cnn&epochs=50&seed=17&device=cpu", server.base)).await?;
-        wait_until("the lesson", Duration::from_secs(30), || async { (!text(&client, "lesson-title").await.is_empty()).then_some(()) }).await?;
+    with_browser(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{}/?lesson=train&model=cnn&epochs=50&seed=17&device=cpu", base)).await?;
+        wait_until("the lesson", Duration::from_secs(30), || async { (!text(client, "lesson-title").await.is_empty()).then_some(()) }).await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let paint = js(
-            &client,
+            client,
             "const p = performance.getEntriesByName('first-contentful-paint')[0]; \
              const m = performance.getEntriesByName('dnaplay-mounted')[0]; \
              const n = performance.getEntriesByType('navigation')[0]; \
@@ -77,7 +64,7 @@ async fn bench_page() -> Result<()> {
 
         // Pause latency: click Pause 2 s into a run, then watch when the progress text last
         // changed (it changes once per ~25 ms slice while training).
-        click(&client, "train").await?;
+        click(client, "train").await?;
         tokio::time::sleep(Duration::from_secs(2)).await;
         let pause_ms = client
             .execute_async(
@@ -107,23 +94,21 @@ async fn bench_page() -> Result<()> {
             client.find(fantoccini::Locator::Css("[data-testid=reset]:not([disabled])")).await.ok()
         })
         .await?;
-        click(&client, "reset").await?;
-        click(&client, "clear-runs").await?;
-        click(&client, "train").await?;
+        click(client, "reset").await?;
+        click(client, "clear-runs").await?;
+        click(client, "train").await?;
         let start = Instant::now();
         let r2 = wait_until("test R²", Duration::from_secs(600), || async {
-            let t = text(&client, "r2").await;
+            let t = text(client, "r2").await;
             t.split("test R² = ").nth(1).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse::<f64>().ok())
         })
         .await?;
         let wall = start.elapsed().as_secs_f64();
-        let status = js(&client, "return document.querySelector('.status').innerText").await?;
+        let status = js(client, "return document.querySelector('.status').innerText").await?;
         println!("page, CPU device, 50 epochs: {wall:.1} s wall (training and evaluation), test R² = {r2:.3}; status: {}", status.as_str().unwrap_or(""));
-        Ok::<_, Error>(())
-    }
-    .await;
-    client.close().await?;
-    result?;
+        Ok(())
+    })
+    .await?;
     let native = native_seconds_per_epoch(10).await;
     println!("native burn-flex in this process: {native:.3} s per epoch");
     Ok(())

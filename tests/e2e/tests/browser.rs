@@ -9,10 +9,6 @@ use std::time::Duration;
 use std::sync::Mutex;
 
 use dnaplay_e2e::*;
-use dnaplay_model::data::{RegressionData, SplitFractions, split};
-use dnaplay_model::models::ModelConfig;
-use dnaplay_model::scoring::ScoringRule;
-use dnaplay_model::trainer::{TrainConfig, Trainer};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
@@ -21,27 +17,8 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// The first epoch of seed 002's CNN run, trained natively (burn-flex) with the page's settings.
 async fn native_first_epoch(seed: u64) -> (f32, f32) {
-    let data = RegressionData::kmer_task(8, &ScoringRule::default()).expect("seed rule");
-    let s = split(data.len(), SplitFractions::default(), seed).expect("split");
-    let config = TrainConfig { num_epochs: 4, seed, ..TrainConfig::default() };
-    let device = dnaplay_model::burn::tensor::Device::flex();
-    let mut trainer =
-        Trainer::new(ModelConfig::cnn(8), config, &data.subset(&s.train), &data.subset(&s.val), &device).expect("trainer");
-    let e0 = trainer.step_epoch().await.expect("epoch");
+    let e0 = seed_trainer(seed, 4).step_epoch().await.expect("epoch");
     (e0.train_loss, e0.val_loss)
-}
-
-/// Train and validation loss of each `E<n> | train loss: … | val loss: …` line of the page.
-async fn epoch_lines(client: &Client) -> Vec<(f32, f32)> {
-    text(client, "epoch-log")
-        .await
-        .lines()
-        .filter_map(|l| {
-            let train = l.split("train loss:").nth(1)?.split('|').next()?.trim().parse().ok()?;
-            let val = l.split("val loss:").nth(1)?.trim().parse().ok()?;
-            Some((train, val))
-        })
-        .collect()
 }
 
 /// Console entries at level SEVERE (errors and uncaught exceptions), as text.
@@ -72,153 +49,143 @@ async fn device_is(client: &Client, expected: &str) -> Result<()> {
 }
 
 /// Press Train and wait for the test R² line; returns the validation losses.
-async fn train_until_r2(client: &Client, limit: Duration) -> Result<(Vec<f64>, f64)> {
+async fn train_until_r2(client: &Client, limit: Duration) -> Result<(Vec<f32>, f64)> {
     click(client, "train").await?;
     let r2 = wait_until("test R² after training", limit, || async {
         let t = text(client, "r2").await;
         t.split("test R² = ").nth(1).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse::<f64>().ok())
     })
     .await?;
-    Ok((val_losses(client).await, r2))
+    Ok((epoch_losses(client).await.into_iter().map(|(_, val)| val).collect(), r2))
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn lessons_train_on_the_cpu_and_draw_every_plot() -> Result<()> {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let server = DistServer::start()?;
-    let driver = Driver::start()?;
-    let client = browser(&driver, false).await?;
-    let result = async {
+    with_browser(false, async |client: &Client, base: &str| {
         // Lesson 1 at the subpath a static host might use: the score histogram has three peaks.
-        client.goto(&format!("{}{SUBPATH}?lesson=rule&model=cnn&epochs=4&seed=17&device=cpu", server.base)).await?;
-        wait_until("lesson 1", Duration::from_secs(30), || async { lesson_title(&client).await.starts_with("1.").then_some(()) }).await?;
-        device_is(&client, "CPU").await?;
-        assert!(coloured_pixels(&client, "score-histogram").await? > 2_000, "score histogram drawn");
-        screenshot(&client, "1-rule").await?;
+        client.goto(&format!("{}{SUBPATH}?lesson=rule&model=cnn&epochs=4&seed=17&device=cpu", base)).await?;
+        wait_until("lesson 1", Duration::from_secs(30), || async { lesson_title(client).await.starts_with("1.").then_some(()) }).await?;
+        device_is(client, "CPU").await?;
+        assert!(coloured_pixels(client, "score-histogram").await? > 2_000, "score histogram drawn");
+        screenshot(client, "1-rule").await?;
 
         // Lesson 2: an invalid base is marked where it stands.
-        next_lesson(&client).await?;
-        assert!(lesson_title(&client).await.starts_with("2."), "→ goes to lesson 2");
+        next_lesson(client).await?;
+        assert!(lesson_title(client).await.starts_with("2."), "→ goes to lesson 2");
         let input = client.find(Locator::Css("[data-testid=onehot-input]")).await?;
         input.clear().await?;
         input.send_keys("ACGXT").await?;
-        let bad = js(&client, "return Array.from(document.querySelectorAll('.seq-echo .bad')).map(e => e.textContent + '@' + e.title).join(';')").await?;
+        let bad = js(client, "return Array.from(document.querySelectorAll('.seq-echo .bad')).map(e => e.textContent + '@' + e.title).join(';')").await?;
         assert_eq!(bad.as_str(), Some("X@position 4: 'X' is not A, C, G, T or N"), "the invalid base is marked at its position");
-        let matrix = text(&client, "onehot-matrix").await;
+        let matrix = text(client, "onehot-matrix").await;
         assert!(matrix.contains('?'), "the invalid column shows '?': {matrix}");
         input.clear().await?;
         input.send_keys("CCCCCTAT").await?;
-        screenshot(&client, "2-onehot").await?;
+        screenshot(client, "2-onehot").await?;
         // Typing in the field does not change the lesson (→ is a cursor key there).
         input.send_keys(&Key::Right.to_string()).await?;
-        assert!(lesson_title(&client).await.starts_with("2."), "→ in a text field stays on the lesson");
+        assert!(lesson_title(client).await.starts_with("2."), "→ in a text field stays on the lesson");
 
         // Lesson 3: seed 002's split sizes.
-        next_lesson(&client).await?;
-        assert_eq!(text(&client, "split-sizes").await, "train 41,942 · validation 10,486 · test 13,108");
-        assert!(coloured_pixels(&client, "split-chart").await? > 2_000, "split histograms drawn");
-        screenshot(&client, "3-split").await?;
+        next_lesson(client).await?;
+        assert_eq!(text(client, "split-sizes").await, "train 41,942 · validation 10,486 · test 13,108");
+        assert!(coloured_pixels(client, "split-chart").await? > 2_000, "split histograms drawn");
+        screenshot(client, "3-split").await?;
 
         // Lesson 4: parameter counts.
-        next_lesson(&client).await?;
-        assert_eq!(text(&client, "params-linear").await, "33 parameters");
-        assert_eq!(text(&client, "params-cnn").await, "609 parameters");
-        screenshot(&client, "4-models").await?;
+        next_lesson(client).await?;
+        assert_eq!(text(client, "params-linear").await, "33 parameters");
+        assert_eq!(text(client, "params-cnn").await, "609 parameters");
+        screenshot(client, "4-models").await?;
 
         // Lesson 5: train the CNN on the CPU for 4 epochs.
-        next_lesson(&client).await?;
-        let (val, r2) = train_until_r2(&client, Duration::from_secs(180)).await?;
+        next_lesson(client).await?;
+        let (val, r2) = train_until_r2(client, Duration::from_secs(180)).await?;
         assert_eq!(val.len(), 4, "one validation loss per epoch: {val:?}");
         assert!(val[3] < val[0], "validation loss falls: {val:?}");
         assert!(r2 > 0.5, "test R² after 4 epochs: {r2}");
         // Same seed, same data, split, weights and shuffles: the page's first epoch (wasm,
         // single thread) matches the native one to rounding.
         let (train0, val0) = native_first_epoch(17).await;
-        let page = epoch_lines(&client).await;
+        let page = epoch_losses(client).await;
         assert!((page[0].0 - train0).abs() < 2e-3 && (page[0].1 - val0).abs() < 2e-3,
             "page E0 {:?} vs native E0 ({train0:.3}, {val0:.3})", page[0]);
-        assert!(coloured_pixels(&client, "loss-chart").await? > 500, "loss curves drawn");
+        assert!(coloured_pixels(client, "loss-chart").await? > 500, "loss curves drawn");
         let url = client.current_url().await?;
         assert!(url.path() == SUBPATH && url.query().is_some_and(|q| q.contains("lesson=train") && q.contains("epochs=4")), "the URL keeps the lesson: {url}");
-        screenshot(&client, "5-train").await?;
+        screenshot(client, "5-train").await?;
 
         // Step one epoch: a second run trains one epoch and pauses; Reset closes it. Both runs
         // stay in the table (and on the loss chart).
-        click(&client, "step").await?;
+        click(client, "step").await?;
         wait_until("the stepped run to pause", Duration::from_secs(60), || async {
-            text(&client, "runs").await.lines().any(|l| l.starts_with("#2") && l.ends_with("paused")).then_some(())
+            text(client, "runs").await.lines().any(|l| l.starts_with("#2") && l.ends_with("paused")).then_some(())
         })
         .await?;
-        click(&client, "reset").await?;
-        let runs = text(&client, "runs").await;
+        click(client, "reset").await?;
+        let runs = text(client, "runs").await;
         assert!(runs.lines().any(|l| l.starts_with("#1") && l.ends_with("finished")), "run 1 kept: {runs}");
         assert!(runs.lines().any(|l| l.starts_with("#2") && l.contains(" 1 ") && l.ends_with("stopped (reset)")), "run 2: one epoch, then reset: {runs}");
 
         // Lesson 6: the spot-check table and the 8-mer box.
-        next_lesson(&client).await?;
-        let table = text(&client, "spot-table").await;
+        next_lesson(client).await?;
+        let table = text(client, "spot-table").await;
         assert!(table.lines().any(|l| l.contains("CCTATCCC") && l.contains("25.875")), "spot checks list CCTATCCC with its seed score 25.875: {table}");
-        let result = text(&client, "spot-result").await;
+        let result = text(client, "spot-result").await;
         assert!(result.starts_with("CCCCCTAT: predicted") && result.contains("true score 25.875"), "8-mer box: {result}");
-        screenshot(&client, "6-spot").await?;
+        screenshot(client, "6-spot").await?;
 
         // Lesson 7: the parity plot, and a hover that names a sequence.
-        next_lesson(&client).await?;
-        assert!(coloured_pixels(&client, "parity-chart").await? > 2_000, "parity points drawn");
+        next_lesson(client).await?;
+        assert!(coloured_pixels(client, "parity-chart").await? > 2_000, "parity points drawn");
         let mut hovered = String::new();
         for step in 0..40 {
             let t = 0.15 + 0.7 * step as f64 / 40.0;
-            js(&client, &format!(
+            js(client, &format!(
                 "const c = document.querySelector('[data-testid=parity-chart]'); const r = c.getBoundingClientRect();
                  c.dispatchEvent(new MouseEvent('mousemove', {{ bubbles: true, clientX: r.left + r.width * {t}, clientY: r.top + r.height * {} }}));",
                 1.0 - t
             ))
             .await?;
-            hovered = text(&client, "parity-hover").await;
+            hovered = text(client, "parity-hover").await;
             if !hovered.is_empty() {
                 break;
             }
         }
         assert!(hovered.contains(": true score") && hovered.contains("predicted"), "hovering the diagonal names a point: '{hovered}'");
-        let parity_r2 = text(&client, "parity-r2").await;
+        let parity_r2 = text(client, "parity-r2").await;
         assert!(parity_r2.starts_with("R² = ") && parity_r2.ends_with("on 13,108 test sequences"), "parity R² text: {parity_r2}");
-        screenshot(&client, "7-parity").await?;
+        screenshot(client, "7-parity").await?;
 
         // Lesson 8: heatmaps and logos.
-        next_lesson(&client).await?;
-        assert!(coloured_pixels(&client, "logos").await? > 2_000, "logos drawn");
-        screenshot(&client, "8-filters").await?;
+        next_lesson(client).await?;
+        assert!(coloured_pixels(client, "logos").await? > 2_000, "logos drawn");
+        screenshot(client, "8-filters").await?;
 
-        let errors = errors(&client).await?;
+        let errors = errors(client).await?;
         assert!(errors.is_empty(), "console errors: {errors:#?}");
-        Ok::<_, Error>(())
-    }
-    .await;
-    client.close().await?;
-    result
+        Ok(())
+    })
+    .await
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn trains_on_webgpu_when_the_browser_has_it() -> Result<()> {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let server = DistServer::start()?;
-    let driver = Driver::start()?;
-    let client = browser(&driver, true).await?;
-    let result = async {
+    with_browser(true, async |client: &Client, base: &str| {
         // Few, large batches: SwiftShader runs WebGPU on the CPU, slowly.
-        client.goto(&format!("{}/?lesson=train&model=cnn&opt=adam&lr=0.005&bs=2048&epochs=2&seed=17&device=webgpu", server.base)).await?;
-        device_is(&client, "WebGPU").await?;
-        let (val, r2) = train_until_r2(&client, Duration::from_secs(300)).await?;
+        client.goto(&format!("{}/?lesson=train&model=cnn&opt=adam&lr=0.005&bs=2048&epochs=2&seed=17&device=webgpu", base)).await?;
+        device_is(client, "WebGPU").await?;
+        let (val, r2) = train_until_r2(client, Duration::from_secs(300)).await?;
         assert_eq!(val.len(), 2, "one validation loss per epoch: {val:?}");
         assert!(val[1] < val[0], "validation loss falls on WebGPU: {val:?}");
         assert!(r2.is_finite(), "R² shown: {r2}");
-        assert!(coloured_pixels(&client, "loss-chart").await? > 300, "loss curves drawn");
-        screenshot(&client, "webgpu-train").await?;
-        let errors = errors(&client).await?;
+        assert!(coloured_pixels(client, "loss-chart").await? > 300, "loss curves drawn");
+        screenshot(client, "webgpu-train").await?;
+        let errors = errors(client).await?;
         assert!(errors.is_empty(), "console errors: {errors:#?}");
-        Ok::<_, Error>(())
-    }
-    .await;
-    client.close().await?;
-    result
+        Ok(())
+    })
+    .await
 }
