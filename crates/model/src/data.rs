@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::scoring::{ScoringRule, kmers};
 use crate::sequence::{OneHot, one_hot};
+use crate::synthetic::MotifSequence;
 
-/// Sequences with one real-valued target each (a regression task).
+/// Sequences with one real-valued target each: a score (regression) or a 0/1 label
+/// (classification, [`RegressionData::from_labelled`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegressionData {
     /// Uppercase sequences, all of one length.
@@ -34,6 +36,15 @@ impl RegressionData {
         let seqs = kmers(k)?;
         let targets = rule.score_all(&seqs)?;
         Ok(RegressionData { seqs, targets })
+    }
+
+    /// A classification task from generated sequences ([`crate::synthetic`]): targets 1.0 for
+    /// the positive class and 0.0 for the negative.
+    pub fn from_labelled(seqs: &[MotifSequence]) -> Self {
+        RegressionData {
+            seqs: seqs.iter().map(|s| s.seq.clone()).collect(),
+            targets: seqs.iter().map(|s| if s.label { 1.0 } else { 0.0 }).collect(),
+        }
     }
 
     /// Number of sequences.
@@ -78,6 +89,12 @@ impl Default for SplitFractions {
     fn default() -> Self {
         SplitFractions { test: 0.2, val_of_rest: 0.2 }
     }
+}
+
+impl SplitFractions {
+    /// Seed 003, Methods ("Task 3"): 0.7 / 0.1 / 0.2 of all data (20% test, then 12.5% of the
+    /// rest), i.e. 14,000 / 2,000 / 4,000 of 20,000.
+    pub const SEED003: SplitFractions = SplitFractions { test: 0.2, val_of_rest: 0.125 };
 }
 
 /// Indices of the train, validation and test splits.
@@ -139,6 +156,11 @@ mod tests {
         let mut all: Vec<usize> = s.train.iter().chain(&s.val).chain(&s.test).copied().collect();
         all.sort_unstable();
         assert_eq!(all, (0..65_536).collect::<Vec<_>>(), "a partition of all indices");
+    }
+
+    #[test]
+    fn seed003_split_sizes() {
+        assert_eq!(split_sizes(20_000, SplitFractions::SEED003).unwrap(), (14_000, 2_000, 4_000));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod backend;
 mod choice;
 pub mod data;
+pub mod deep;
 pub mod error;
 pub mod interpret;
 pub mod matching;
@@ -17,6 +18,7 @@ pub mod motifs;
 pub mod scoring;
 pub mod sequence;
 pub mod synthetic;
+pub mod tasks;
 pub mod trainer;
 
 pub use backend::BackendChoice;

@@ -107,6 +107,50 @@ fn score_steps(labels: &[bool], scores: &[f32]) -> Vec<(usize, usize)> {
     steps
 }
 
+/// Points of the ROC curve, `(false positive rate, true positive rate)`, from (0, 0) to
+/// (1, 1), one per distinct score (scikit-learn's `roc_curve` with `drop_intermediate=False`).
+/// Empty when there are no positives or no negatives.
+pub fn roc_curve(labels: &[bool], scores: &[f32]) -> Vec<(f64, f64)> {
+    let steps = score_steps(labels, scores);
+    let Some(&(p, n)) = steps.last() else { return Vec::new() };
+    if p == 0 || n == 0 {
+        return Vec::new();
+    }
+    std::iter::once((0.0, 0.0)).chain(steps.iter().map(|&(tp, fp)| (fp as f64 / n as f64, tp as f64 / p as f64))).collect()
+}
+
+/// Points of the precision-recall curve, `(recall, precision)`, one per distinct score from the
+/// highest down (scikit-learn's `precision_recall_curve`, reversed, without its final (0, 1)
+/// point). Empty when there are no positives.
+pub fn pr_curve(labels: &[bool], scores: &[f32]) -> Vec<(f64, f64)> {
+    let steps = score_steps(labels, scores);
+    let Some(&(p, _)) = steps.last() else { return Vec::new() };
+    if p == 0 {
+        return Vec::new();
+    }
+    steps.iter().map(|&(tp, fp)| (tp as f64 / p as f64, tp as f64 / (tp + fp) as f64)).collect()
+}
+
+/// The logistic function, 1 / (1 + e^−z): a logit to a probability.
+pub fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Mean binary cross-entropy (natural log) of `logits` against 0/1 `targets`, computed stably
+/// as `max(z, 0) − z·y + ln(1 + e^−|z|)` (the form of TensorFlow's
+/// `sigmoid_cross_entropy_with_logits`). 0 for no data.
+pub fn bce_with_logits(targets: &[f32], logits: &[f32]) -> f64 {
+    let n = targets.len().min(logits.len());
+    if n == 0 {
+        return 0.0;
+    }
+    let sum: f64 = targets.iter().zip(logits).map(|(&y, &z)| {
+        let (y, z) = (y as f64, z as f64);
+        z.max(0.0) - z * y + (-z.abs()).exp().ln_1p()
+    }).sum();
+    sum / n as f64
+}
+
 /// Area under the ROC curve (trapezoidal, ties as one point), as scikit-learn's
 /// `roc_auc_score`. `None` when there are no positives or no negatives.
 pub fn auroc(labels: &[bool], scores: &[f32]) -> Option<f64> {
@@ -249,6 +293,37 @@ mod tests {
         // One class only: undefined.
         assert_eq!(auroc(&[true, true], &[0.1, 0.2]), None);
         assert_eq!(aupr(&[false, false], &[0.1, 0.2]), None);
+    }
+
+    #[test]
+    fn curves_match_scikit_learn() {
+        // scikit-learn's roc_curve docstring example (drop_intermediate=False):
+        // fpr [0, 0, 0.5, 0.5, 1], tpr [0, 0.5, 0.5, 1, 1].
+        let y = [false, false, true, true];
+        let s = [0.1, 0.4, 0.35, 0.8];
+        assert_eq!(roc_curve(&y, &s), vec![(0.0, 0.0), (0.0, 0.5), (0.5, 0.5), (0.5, 1.0), (1.0, 1.0)]);
+        // precision_recall_curve: precision [0.5, 0.667, 0.5, 1, 1], recall [1, 1, 0.5, 0.5, 0],
+        // reversed and without the final (0, 1).
+        let pr = pr_curve(&y, &s);
+        let want = [(0.5, 1.0), (0.5, 0.5), (1.0, 2.0 / 3.0), (1.0, 0.5)];
+        assert_eq!(pr.len(), 4);
+        for (got, want) in pr.iter().zip(want) {
+            assert!((got.0 - want.0).abs() < 1e-12 && (got.1 - want.1).abs() < 1e-12, "{pr:?}");
+        }
+        assert!(roc_curve(&[true], &[0.3]).is_empty());
+    }
+
+    #[test]
+    fn bce_matches_its_definition() {
+        // −[y ln σ(z) + (1 − y) ln(1 − σ(z))]: z = 0 gives ln 2 for either label.
+        assert!((bce_with_logits(&[1.0], &[0.0]) - std::f64::consts::LN_2).abs() < 1e-12);
+        assert!((bce_with_logits(&[0.0], &[0.0]) - std::f64::consts::LN_2).abs() < 1e-12);
+        // z = 2, y = 1: −ln σ(2) = ln(1 + e^−2) = 0.126928.
+        assert!((bce_with_logits(&[1.0], &[2.0]) - 0.126_928_011).abs() < 1e-8);
+        // Stable for large logits: no inf or NaN, ≈ |z| when wrong, ≈ 0 when right.
+        assert!((bce_with_logits(&[0.0], &[1000.0]) - 1000.0).abs() < 1e-9);
+        assert!(bce_with_logits(&[1.0], &[1000.0]) < 1e-12);
+        assert!((sigmoid(0.0) - 0.5).abs() < 1e-7);
     }
 
     #[test]

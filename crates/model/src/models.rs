@@ -10,11 +10,12 @@ use rand::SeedableRng;
 use rand::distr::{Distribution, Uniform};
 use rand::rngs::ChaCha8Rng;
 use burn::nn::conv::{Conv1d, Conv1dConfig};
-use burn::nn::{Linear, LinearConfig};
+use burn::nn::Linear;
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use serde::{Deserialize, Serialize};
 
 use crate::choice::named_choice;
+use crate::deep::{CNN_DIST, CNN_LOCAL, ConvSpec, DENSE_UNITS, DeepCnn, MULTISCALE_FILTERS, MULTISCALE_WIDTHS, MultiScaleCnn, dense, layer_output_length};
 use crate::error::{Error, Result};
 
 /// First-layer activation functions (seed 003, Koo and Ploenzke 2021, Fig. 1a).
@@ -76,7 +77,8 @@ impl Activation {
     }
 }
 
-/// Which architecture to build.
+/// Which architecture to build. The first two take 8-mers (seed 002); the rest classify 200-nt
+/// sequences ([`crate::deep`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelKind {
@@ -85,12 +87,37 @@ pub enum ModelKind {
     /// Conv1d → activation → flatten → Linear (seed 002, `DNA_CNN`).
     #[default]
     Cnn,
+    /// Seed 003's CNN-local: one convolution (24 × 19) with a large max-pool (50).
+    CnnLocal,
+    /// Seed 003's CNN-dist: four convolutions (24 × 7 first) with small max-pools.
+    CnnDist,
+    /// Seed 000's multi-scale CNN with attention pooling.
+    MultiScale,
 }
 
 named_choice!(ModelKind, "model", {
     Linear => "linear",
     Cnn => "cnn",
+    CnnLocal => "cnn-local",
+    CnnDist => "cnn-dist",
+    MultiScale => "multiscale",
 });
+
+impl ModelKind {
+    /// True for the 200-nt binary classifiers, which output a logit.
+    pub fn is_classifier(self) -> bool {
+        matches!(self, ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::MultiScale)
+    }
+
+    /// The seed-003 layer specs, for CNN-local and CNN-dist.
+    pub fn conv_specs(self) -> Option<&'static [ConvSpec]> {
+        match self {
+            ModelKind::CnnLocal => Some(&CNN_LOCAL),
+            ModelKind::CnnDist => Some(&CNN_DIST),
+            _ => None,
+        }
+    }
+}
 
 /// Hyperparameters of a model. Defaults are seed 002's CNN: 32 filters of width 3, relu.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +140,33 @@ impl ModelConfig {
         ModelConfig { kind: ModelKind::Cnn, seq_len, num_filters: 32, filter_width: 3, activation: Activation::Relu }
     }
 
+    /// Seed 003's CNN-local (24 filters of width 19) for `seq_len` nt, first-layer `activation`.
+    pub fn cnn_local(seq_len: usize, activation: Activation) -> Self {
+        ModelConfig { kind: ModelKind::CnnLocal, seq_len, num_filters: CNN_LOCAL[0].filters, filter_width: CNN_LOCAL[0].width, activation }
+    }
+
+    /// Seed 003's CNN-dist (24 first-layer filters of width 7) for `seq_len` nt.
+    pub fn cnn_dist(seq_len: usize, activation: Activation) -> Self {
+        ModelConfig { kind: ModelKind::CnnDist, seq_len, num_filters: CNN_DIST[0].filters, filter_width: CNN_DIST[0].width, activation }
+    }
+
+    /// Seed 000's multi-scale CNN for `seq_len` nt (4 branches of 64 filters; the widest, 25,
+    /// is recorded as `filter_width`). Seed 000 uses relu.
+    pub fn multiscale(seq_len: usize, activation: Activation) -> Self {
+        ModelConfig { kind: ModelKind::MultiScale, seq_len, num_filters: MULTISCALE_FILTERS, filter_width: 25, activation }
+    }
+
+    /// The model of `kind` with its seed's defaults for `seq_len` nt and `activation`.
+    pub fn of_kind(kind: ModelKind, seq_len: usize, activation: Activation) -> Self {
+        match kind {
+            ModelKind::Linear => ModelConfig { activation, ..Self::linear(seq_len) },
+            ModelKind::Cnn => ModelConfig { activation, ..Self::cnn(seq_len) },
+            ModelKind::CnnLocal => Self::cnn_local(seq_len, activation),
+            ModelKind::CnnDist => Self::cnn_dist(seq_len, activation),
+            ModelKind::MultiScale => Self::multiscale(seq_len, activation),
+        }
+    }
+
     /// Seed 002's linear model for sequences of length `seq_len`.
     pub fn linear(seq_len: usize) -> Self {
         ModelConfig { kind: ModelKind::Linear, ..Self::cnn(seq_len) }
@@ -121,10 +175,23 @@ impl ModelConfig {
     /// Check the hyperparameters.
     ///
     /// # Errors
-    /// [`Error::Hyperparameter`] for a zero length, zero filters, or a filter wider than the input.
+    /// [`Error::Hyperparameter`] for a zero length, zero filters, a filter wider than the input,
+    /// or sequences too short for a deep model's pooling.
     pub fn validate(&self) -> Result<()> {
         if self.seq_len == 0 {
             return Err(Error::Hyperparameter { name: "sequence length", value: 0, reason: "it must be at least 1".into() });
+        }
+        if let Some(specs) = self.kind.conv_specs() {
+            if self.deep_output_length(specs) == 0 {
+                return Err(Error::Hyperparameter {
+                    name: "sequence length",
+                    value: self.seq_len,
+                    reason: format!("{} pools it to nothing; it needs sequences of at least {} nt", self.kind, min_length(specs)),
+                });
+            }
+        }
+        if self.kind == ModelKind::MultiScale && self.seq_len < 25 {
+            return Err(Error::Hyperparameter { name: "sequence length", value: self.seq_len, reason: "multiscale needs at least 25 nt, its widest kernel".into() });
         }
         if self.kind == ModelKind::Cnn {
             if self.num_filters == 0 || self.num_filters > 1024 {
@@ -141,7 +208,8 @@ impl ModelConfig {
         Ok(())
     }
 
-    /// Number of trainable parameters the model will have.
+    /// Number of trainable parameters the model will have (batch norm's running statistics,
+    /// which burn's `Module::num_params` also counts, are not trained).
     pub fn num_params(&self) -> usize {
         match self.kind {
             ModelKind::Linear => 4 * self.seq_len + 1,
@@ -150,7 +218,28 @@ impl ModelConfig {
                 let out_len = self.seq_len - self.filter_width + 1;
                 conv + self.num_filters * out_len + 1
             }
+            ModelKind::CnnLocal | ModelKind::CnnDist => {
+                let specs = self.kind.conv_specs().expect("deep kinds have specs");
+                let mut channels = 4;
+                let mut n = 0;
+                for spec in specs {
+                    n += spec.filters * channels * spec.width + spec.filters + 2 * spec.filters; // conv + batch norm
+                    channels = spec.filters;
+                }
+                let flat = channels * self.deep_output_length(specs);
+                n + flat * DENSE_UNITS + DENSE_UNITS + 2 * DENSE_UNITS + DENSE_UNITS + 1
+            }
+            ModelKind::MultiScale => {
+                let f = MULTISCALE_FILTERS;
+                let branches: usize = MULTISCALE_WIDTHS.iter().map(|w| f * 4 * w + f + 2 * f + f + 1).sum();
+                let merged = MULTISCALE_WIDTHS.len() * f;
+                branches + merged * 256 + 256 + 2 * 256 + 256 * 128 + 128 + 2 * 128 + 128 + 1
+            }
         }
+    }
+
+    fn deep_output_length(&self, specs: &[ConvSpec]) -> usize {
+        specs.iter().enumerate().fold(self.seq_len, |len, (i, spec)| layer_output_length(len, spec, i == 0))
     }
 
     /// Build the model with fresh weights drawn from `seed`.
@@ -175,21 +264,27 @@ impl ModelConfig {
                 conv.bias = Some(uniform_param([self.num_filters], fan_in, &mut rng, device));
                 Model::Cnn(CnnModel { conv, activation: self.activation, linear: linear_layer(self.num_filters * out_len, &mut rng, device) })
             }
+            ModelKind::CnnLocal | ModelKind::CnnDist => {
+                let specs = self.kind.conv_specs().expect("deep kinds have specs");
+                Model::Deep(DeepCnn::new(specs, self.seq_len, self.activation, &mut rng, device))
+            }
+            ModelKind::MultiScale => Model::MultiScale(MultiScaleCnn::new(self.activation, &mut rng, device)),
         })
     }
 }
 
+/// Shortest input a deep model's pooling leaves at least one position of.
+fn min_length(specs: &[ConvSpec]) -> usize {
+    (1..=100_000).find(|&len| specs.iter().enumerate().fold(len, |l, (i, s)| layer_output_length(l, s, i == 0)) > 0).unwrap_or(usize::MAX)
+}
+
 /// A `[d_input → 1]` linear layer with PyTorch's default initialisation drawn from `rng`.
 fn linear_layer(d_input: usize, rng: &mut ChaCha8Rng, device: &Device) -> Linear {
-    let mut linear = LinearConfig::new(d_input, 1).with_initializer(Initializer::Zeros).init(device);
-    // burn's Linear stores its weight as [d_input, d_output].
-    linear.weight = uniform_param([d_input, 1], d_input, rng, device);
-    linear.bias = Some(uniform_param([1], d_input, rng, device));
-    linear
+    dense(d_input, 1, rng, device)
 }
 
 /// A parameter of `shape`, uniform in ±1/√fan_in.
-fn uniform_param<const D: usize>(shape: [usize; D], fan_in: usize, rng: &mut ChaCha8Rng, device: &Device) -> Param<Tensor<D>> {
+pub(crate) fn uniform_param<const D: usize>(shape: [usize; D], fan_in: usize, rng: &mut ChaCha8Rng, device: &Device) -> Param<Tensor<D>> {
     let bound = 1.0 / (fan_in as f32).sqrt();
     let dist = Uniform::new(-bound, bound).expect("a bound of 1/√fan_in should be finite and positive");
     let values: Vec<f32> = (0..shape.iter().product::<usize>()).map(|_| dist.sample(rng)).collect();
@@ -319,6 +414,10 @@ pub enum Model {
     Linear(LinearModel),
     /// The CNN.
     Cnn(CnnModel),
+    /// CNN-local or CNN-dist.
+    Deep(DeepCnn),
+    /// The multi-scale CNN.
+    MultiScale(MultiScaleCnn),
 }
 
 impl Model {
@@ -329,14 +428,49 @@ impl Model {
         match self {
             Model::Linear(m) => m.forward(x),
             Model::Cnn(m) => m.forward(x),
+            Model::Deep(m) => m.forward(x),
+            Model::MultiScale(m) => m.forward(x),
         }
     }
 
-    /// The CNN, if this is one (the linear model has no filters to interpret).
+    /// The 8-mer CNN, if this is one.
     pub fn as_cnn(&self) -> Option<&CnnModel> {
         match self {
             Model::Cnn(m) => Some(m),
-            Model::Linear(_) => None,
+            _ => None,
+        }
+    }
+
+    /// First-layer responses before and after the activation, for models with one first layer
+    /// of filters to interpret (the 8-mer CNN, CNN-local, CNN-dist); `None` for the others.
+    /// For the deep models "before" is after batch norm.
+    ///
+    /// # Shapes
+    /// - input: `[batch, 4, length]`
+    /// - output: `[batch, num_filters, length − width + 1]` each
+    pub fn first_layer(&self, x: Tensor<3>) -> Option<(Tensor<3>, Tensor<3>)> {
+        match self {
+            Model::Cnn(m) => Some(m.first_layer(x)),
+            Model::Deep(m) => Some(m.first().pre_post(x)),
+            _ => None,
+        }
+    }
+
+    /// First-layer weights `[num_filters, 4, width]`, for the models of [`Model::first_layer`].
+    pub fn first_layer_weight(&self) -> Option<Tensor<3>> {
+        match self {
+            Model::Cnn(m) => Some(m.conv_weight()),
+            Model::Deep(m) => Some(m.first().weight()),
+            _ => None,
+        }
+    }
+
+    /// Attention weights of the multi-scale model, `[branches, batch, length]`; `None` for the
+    /// others.
+    pub fn attention(&self, x: Tensor<3>) -> Option<Tensor<3>> {
+        match self {
+            Model::MultiScale(m) => Some(m.attention(x)),
+            _ => None,
         }
     }
 }

@@ -8,13 +8,17 @@
 //! The loop follows seed 002, Part 4 (`train_model`): MSE loss, a reshuffle of the training
 //! split every epoch, and per-epoch train and validation loss averaged over batches weighted by
 //! batch size. Early stopping and reduce-LR-on-plateau follow seed 000's Keras callbacks.
+//! Classification (seed 003, Methods, "Training"): binary cross-entropy on logits, the
+//! validation AUROC computed every epoch, and the schedule monitoring it
+//! ([`TrainConfig::seed003`]).
 
 use std::fmt;
 
 use burn::module::Module;
-use burn::nn::loss::{MseLoss, Reduction};
+use burn::nn::loss::{BinaryCrossEntropyLossConfig, MseLoss, Reduction};
+use burn::optim::decay::WeightDecayConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
@@ -24,7 +28,7 @@ use crate::choice::named_choice;
 use crate::data::RegressionData;
 use crate::error::{Error, Result};
 use crate::interpret::{FilterMaps, FilterWeights};
-use crate::metrics::{SpotCheck, mse, pearson_r, r_squared, spot_check_sequences, spot_checks};
+use crate::metrics::{Classification, SpotCheck, aupr, auroc, bce_with_logits, mse, pearson_r, r_squared, sigmoid, spot_check_sequences, spot_checks};
 use crate::models::{Model, ModelConfig};
 use crate::scoring::ScoringRule;
 use crate::sequence::{OneHot, one_hot};
@@ -49,12 +53,38 @@ named_choice!(OptimizerKind, "optimizer", {
 });
 
 impl OptimizerKind {
-    fn init(self) -> ModuleOptimizer {
+    /// The optimizer, with an L2 penalty of `weight_decay` (added to the gradients, as Keras's
+    /// kernel regulariser and PyTorch's `weight_decay` do) when it is above 0.
+    fn init(self, weight_decay: f64) -> ModuleOptimizer {
+        let decay = (weight_decay > 0.0).then(|| WeightDecayConfig::new(weight_decay as f32));
         match self {
-            OptimizerKind::Sgd => SgdConfig::new().init(),
-            OptimizerKind::Adam => AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-7).init(),
+            OptimizerKind::Sgd => SgdConfig::new().with_weight_decay(decay).init(),
+            OptimizerKind::Adam => AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-7).with_weight_decay(decay).init(),
         }
     }
+}
+
+/// What the model is trained to minimise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum LossKind {
+    /// Mean squared error of scores (seed 002's regression).
+    #[default]
+    Mse,
+    /// Binary cross-entropy of a logit against a 0/1 label (seeds 000 and 003). Predictions are
+    /// `sigmoid(logit)`, the probability of the positive class.
+    BinaryCrossEntropy,
+}
+
+/// What early stopping and the learning-rate schedule watch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Monitor {
+    /// The validation loss; lower is better (seeds 000 and 002).
+    #[default]
+    ValLoss,
+    /// The validation AUROC; higher is better (seed 003, Task 3). Needs the BCE loss.
+    ValAuroc,
 }
 
 /// Stop when the validation loss has not improved for `patience` epochs (seed 000: Keras
@@ -74,7 +104,7 @@ impl Default for EarlyStopping {
     }
 }
 
-/// Multiply the learning rate by `factor` when the validation loss has not improved by more
+/// Multiply the learning rate by `factor` when the monitored value has not improved by more
 /// than 1e-4 for `patience` epochs, down to `min_lr` (seed 000: Keras
 /// `ReduceLROnPlateau(monitor='val_loss', factor=0.5, patience=5, min_lr=1e-6)`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -115,6 +145,15 @@ pub struct TrainConfig {
     pub early_stopping: Option<EarlyStopping>,
     /// Optional learning-rate reduction on plateau.
     pub reduce_lr: Option<ReduceLrOnPlateau>,
+    /// The loss.
+    #[serde(default)]
+    pub loss: LossKind,
+    /// What early stopping and the schedule watch.
+    #[serde(default)]
+    pub monitor: Monitor,
+    /// L2 penalty on every parameter (0 for none).
+    #[serde(default)]
+    pub weight_decay: f64,
 }
 
 impl Default for TrainConfig {
@@ -127,6 +166,49 @@ impl Default for TrainConfig {
             seed: 17,
             early_stopping: None,
             reduce_lr: None,
+            loss: LossKind::Mse,
+            monitor: Monitor::ValLoss,
+            weight_decay: 0.0,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// Seed 000's training (`train` and `main`): binary cross-entropy, Adam at 1e-3 (β1 0.9,
+    /// β2 0.999, ε 1e-7), batches of 64, 30 epochs, early stopping after 10 epochs without a
+    /// lower validation loss (best weights restored), learning rate × 0.5 after 5 (min 1e-6).
+    pub fn seed000() -> Self {
+        TrainConfig {
+            optimizer: OptimizerKind::Adam,
+            learning_rate: 1e-3,
+            batch_size: 64,
+            num_epochs: 30,
+            seed: 42,
+            early_stopping: Some(EarlyStopping::default()),
+            reduce_lr: Some(ReduceLrOnPlateau::default()),
+            loss: LossKind::BinaryCrossEntropy,
+            monitor: Monitor::ValLoss,
+            weight_decay: 0.0,
+        }
+    }
+
+    /// Seed 003's training (Methods, "Training"): binary cross-entropy, Adam at 1e-3, batches
+    /// of 100, up to 100 epochs, L2 1e-6 on all parameters, the learning rate × 0.3 after 5
+    /// epochs without a better validation AUROC, and the weights of the best validation AUROC
+    /// kept. The paper ran all 100 epochs; early stopping after 10 epochs without improvement
+    /// (seed 000's patience) saves time without changing which weights are kept.
+    pub fn seed003() -> Self {
+        TrainConfig {
+            optimizer: OptimizerKind::Adam,
+            learning_rate: 1e-3,
+            batch_size: 100,
+            num_epochs: 100,
+            seed: 17,
+            early_stopping: Some(EarlyStopping { patience: 10, restore_best: true }),
+            reduce_lr: Some(ReduceLrOnPlateau { factor: 0.3, patience: 5, min_lr: 1e-6 }),
+            loss: LossKind::BinaryCrossEntropy,
+            monitor: Monitor::ValAuroc,
+            weight_decay: 1e-6,
         }
     }
 }
@@ -151,6 +233,12 @@ impl TrainConfig {
                 return Err(Error::Split(format!("reduce-LR factor must be between 0 and 1, got {}", r.factor)));
             }
         }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return Err(Error::Split(format!("the L2 weight decay must be 0 or more, got {}", self.weight_decay)));
+        }
+        if self.monitor == Monitor::ValAuroc && self.loss != LossKind::BinaryCrossEntropy {
+            return Err(Error::Split("the validation AUROC can only be monitored with the binary cross-entropy loss".into()));
+        }
         Ok(())
     }
 }
@@ -160,18 +248,26 @@ impl TrainConfig {
 pub struct EpochRecord {
     /// 0-based epoch number (the seed prints `E0` for the first).
     pub epoch: usize,
-    /// Mean training MSE over the epoch's batches, weighted by batch size.
+    /// Mean training loss (MSE or BCE) over the epoch's batches, weighted by batch size.
     pub train_loss: f32,
-    /// Validation MSE with the weights at the end of the epoch.
+    /// Validation loss with the weights at the end of the epoch.
     pub val_loss: f32,
+    /// Validation AUROC (classification only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub val_auroc: Option<f32>,
     /// Learning rate used during this epoch.
     pub learning_rate: f64,
 }
 
 impl fmt::Display for EpochRecord {
-    /// The seed's line: `E0 | train loss: 21.318 | val loss: 13.230`.
+    /// The seed's line: `E0 | train loss: 21.318 | val loss: 13.230`, with
+    /// `| val AUROC: 0.912` for classification.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "E{} | train loss: {:.3} | val loss: {:.3}", self.epoch, self.train_loss, self.val_loss)
+        write!(f, "E{} | train loss: {:.3} | val loss: {:.3}", self.epoch, self.train_loss, self.val_loss)?;
+        if let Some(a) = self.val_auroc {
+            write!(f, " | val AUROC: {a:.3}")?;
+        }
+        Ok(())
     }
 }
 
@@ -216,6 +312,39 @@ impl Evaluation {
             seqs: data.seqs.clone(),
             truth: data.targets.clone(),
             predictions,
+        }
+    }
+}
+
+/// Test-split probabilities and seed 000's and 003's classification metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassEvaluation {
+    /// True labels (positive class = true).
+    pub labels: Vec<bool>,
+    /// Predicted probability of the positive class, `sigmoid(logit)`.
+    pub probabilities: Vec<f32>,
+    /// Area under the ROC curve; `None` when the split has one class only.
+    pub auroc: Option<f64>,
+    /// Area under the precision-recall curve (average precision); `None` without positives.
+    pub aupr: Option<f64>,
+    /// Confusion matrix and report at probability 0.5 (seed 000).
+    pub report: Classification,
+    /// Mean binary cross-entropy.
+    pub bce: f64,
+}
+
+impl ClassEvaluation {
+    /// Metrics for `logits` of sequences labelled by `targets` (1 = positive).
+    pub fn new(targets: &[f32], logits: &[f32]) -> Self {
+        let labels: Vec<bool> = targets.iter().map(|&t| t >= 0.5).collect();
+        let probabilities: Vec<f32> = logits.iter().map(|&z| sigmoid(z)).collect();
+        ClassEvaluation {
+            auroc: auroc(&labels, &probabilities),
+            aupr: aupr(&labels, &probabilities),
+            report: Classification::new(&labels, &probabilities, 0.5),
+            bce: bce_with_logits(targets, logits),
+            labels,
+            probabilities,
         }
     }
 }
@@ -281,10 +410,17 @@ impl Trainer {
                 return Err(Error::ModelLength { expected: model_config.seq_len, found: x.length });
             }
         }
+        if config.loss == LossKind::BinaryCrossEntropy {
+            if let Some((i, t)) = train.targets.iter().chain(&val.targets).enumerate().find(|(_, t)| **t != 0.0 && **t != 1.0) {
+                return Err(Error::Split(format!("binary cross-entropy needs 0/1 labels; label {i} is {t}")));
+            }
+        }
         let device = device.clone().autodiff();
+        // Dropout draws from the device's generator: seed it so a run repeats.
+        device.seed(config.seed);
         let model = model_config.init(&device, config.seed)?;
         Ok(Trainer {
-            optim: config.optimizer.init(),
+            optim: config.optimizer.init(config.weight_decay),
             rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x5eed_5eed),
             learning_rate: config.learning_rate,
             model: Some(model),
@@ -381,7 +517,14 @@ impl Trainer {
         let (xs, ys) = batch_tensors(x, y, &self.device);
 
         let model = self.model.take().expect("the model should be present between steps");
-        let loss = MseLoss::new().forward(model.forward(xs), ys, Reduction::Mean);
+        let out = model.forward(xs);
+        let loss = match self.config.loss {
+            LossKind::Mse => MseLoss::new().forward(out, ys, Reduction::Mean),
+            LossKind::BinaryCrossEntropy => {
+                let targets: Tensor<2, Int> = ys.int();
+                BinaryCrossEntropyLossConfig::new().with_logits(true).init(&self.device).forward(out, targets)
+            }
+        };
         let weighted = loss.clone().detach().mul_scalar(idx.len() as f32);
         self.loss_sum = Some(match self.loss_sum.take() {
             Some(sum) => sum + weighted,
@@ -399,11 +542,15 @@ impl Trainer {
         let train_loss = sum.into_scalar_async::<f32>().await.map_err(device_error)? / n as f32;
         let epoch = self.history.len();
         self.check_finite("train", train_loss, epoch)?;
-        let val_loss = self.validation_loss().await?;
+        let (val_loss, val_auroc) = self.validation().await?;
         self.check_finite("validation", val_loss, epoch)?;
-        let record = EpochRecord { epoch, train_loss, val_loss, learning_rate: self.learning_rate };
+        let record = EpochRecord { epoch, train_loss, val_loss, val_auroc, learning_rate: self.learning_rate };
         self.history.push(record.clone());
-        self.schedule(val_loss);
+        // The schedule minimises: the loss, or minus the AUROC (0.5, chance, when undefined).
+        self.schedule(match self.config.monitor {
+            Monitor::ValLoss => val_loss,
+            Monitor::ValAuroc => -val_auroc.unwrap_or(0.5),
+        });
         Ok(StepOutcome::Epoch(record))
     }
 
@@ -428,6 +575,7 @@ impl Trainer {
     }
 
     fn schedule(&mut self, val_loss: f32) {
+        // `val_loss` is the monitored value, lower is better.
         let p = &mut self.plateau;
         if let Some(r) = self.config.reduce_lr {
             if val_loss < p.lr_best - PLATEAU_MIN_DELTA {
@@ -468,9 +616,27 @@ impl Trainer {
         self.model().valid()
     }
 
-    async fn validation_loss(&self) -> Result<f32> {
-        let preds = predict(&self.inference_model(), &self.val_x, &self.device()).await?;
-        Ok(mse(&self.val_y, &preds) as f32)
+    /// Validation loss, and the AUROC for classification.
+    async fn validation(&self) -> Result<(f32, Option<f32>)> {
+        let out = predict(&self.inference_model(), &self.val_x, &self.device()).await?;
+        Ok(match self.config.loss {
+            LossKind::Mse => (mse(&self.val_y, &out) as f32, None),
+            LossKind::BinaryCrossEntropy => {
+                let labels: Vec<bool> = self.val_y.iter().map(|&t| t >= 0.5).collect();
+                (bce_with_logits(&self.val_y, &out) as f32, auroc(&labels, &out).map(|a| a as f32))
+            }
+        })
+    }
+
+    /// Classify `data` (targets 0/1): probabilities, AUROC, AUPR and the report.
+    ///
+    /// # Errors
+    /// Sequences that do not encode, a length other than the model's, or [`Error::Device`].
+    pub async fn evaluate_classification(&self, data: &RegressionData) -> Result<ClassEvaluation> {
+        let x = data.one_hot()?;
+        self.check_length(&x)?;
+        let logits = predict(&self.inference_model(), &x, &self.device()).await?;
+        Ok(ClassEvaluation::new(&data.targets, &logits))
     }
 
     /// Predict scores for `data` and compute MSE, R² and Pearson r.
@@ -515,7 +681,8 @@ impl Trainer {
 
 /// Predict with a model (use an inference model, e.g. [`Trainer::inference_model`]).
 ///
-/// Input `[batch, 4, length]`; output one score per sequence. Runs in chunks of
+/// Input `[batch, 4, length]`; output one score (regression) or logit (classification) per
+/// sequence. Runs in chunks of
 /// [`EVAL_BATCH`] and reads back asynchronously.
 ///
 /// # Errors
@@ -533,19 +700,21 @@ pub async fn predict(model: &Model, x: &OneHot, device: &Device) -> Result<Vec<f
 }
 
 /// First-layer responses of a CNN for `x` (`[batch, 4, length]`), read back to the host.
-/// Returns `None` for the linear model.
+/// Returns `None` for models without one first layer to interpret (linear, multi-scale).
 ///
 /// # Errors
 /// [`Error::Device`] when a read-back fails.
 pub async fn filter_maps(model: &Model, x: &OneHot, device: &Device) -> Result<Option<FilterMaps>> {
-    let Some(cnn) = model.as_cnn() else { return Ok(None) };
+    if model.first_layer_weight().is_none() {
+        return Ok(None);
+    }
     let (mut pre, mut post) = (Vec::new(), Vec::new());
     let (mut num_filters, mut positions) = (0, 0);
     for start in (0..x.batch).step_by(EVAL_BATCH) {
         let idx: Vec<usize> = (start..(start + EVAL_BATCH).min(x.batch)).collect();
         let chunk = x.gather(&idx);
         let xs = Tensor::<3>::from_data(TensorData::new(chunk.values, [idx.len(), 4, x.length]), device);
-        let (a, b) = cnn.first_layer(xs);
+        let (a, b) = model.first_layer(xs).expect("checked above");
         [_, num_filters, positions] = a.dims();
         for (t, dst) in [(a, &mut pre), (b, &mut post)] {
             let data = t.into_data_async().await.map_err(device_error)?;
@@ -555,13 +724,25 @@ pub async fn filter_maps(model: &Model, x: &OneHot, device: &Device) -> Result<O
     Ok(Some(FilterMaps { pre, post, batch: x.batch, num_filters, positions }))
 }
 
-/// First-layer weights of a CNN, `[num_filters, 4, width]`; `None` for the linear model.
+/// Attention weights of the multi-scale model for `x` (`[batch, 4, length]`), read back as
+/// `[branches, batch, length]` flat (branches in [`crate::deep::MULTISCALE_WIDTHS`] order; each
+/// row sums to 1). `None` for the other models.
+///
+/// # Errors
+/// [`Error::Device`] when a read-back fails.
+pub async fn attention_maps(model: &Model, x: &OneHot, device: &Device) -> Result<Option<Vec<f32>>> {
+    let xs = Tensor::<3>::from_data(TensorData::new(x.values.clone(), x.shape()), device);
+    let Some(a) = model.attention(xs) else { return Ok(None) };
+    let data = a.into_data_async().await.map_err(device_error)?;
+    Ok(Some(data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?))
+}
+
+/// First-layer weights of a CNN, `[num_filters, 4, width]`; `None` as for [`filter_maps`].
 ///
 /// # Errors
 /// [`Error::Device`] when a read-back fails.
 pub async fn filter_weights(model: &Model) -> Result<Option<FilterWeights>> {
-    let Some(cnn) = model.as_cnn() else { return Ok(None) };
-    let w = cnn.conv_weight();
+    let Some(w) = model.first_layer_weight() else { return Ok(None) };
     let [num_filters, _, width] = w.dims();
     let data = w.into_data_async().await.map_err(device_error)?;
     let values = data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;

@@ -10,12 +10,14 @@ use plotters::prelude::*;
 mod glyphs;
 mod heatmap;
 mod histogram;
+mod lines;
 mod logo;
 mod loss;
 mod parity;
 
 pub use heatmap::draw_filter_heatmaps;
 pub use histogram::{HistogramSeries, draw_histograms, thousands};
+pub use lines::{Line, LineOptions, draw_lines};
 pub use logo::{LOGO_COLORS, Logo, draw_logos};
 pub use loss::{LossOptions, LossSeries, draw_loss_curves};
 pub use parity::{ParityOptions, PlotFrame, draw_parity};

@@ -1,0 +1,365 @@
+//! The 200-nt classifiers: seed 003's CNN-local and CNN-dist (Koo and Ploenzke 2021, Methods,
+//! "Task 3") and seed 000's multi-scale CNN with attention pooling.
+//!
+//! Inputs are one-hot DNA, `[batch, 4, length]`; outputs are one logit per sequence,
+//! `[batch, 1]` (the sigmoid is in the loss, [`crate::trainer::LossKind::BinaryCrossEntropy`],
+//! and in the predicted probabilities).
+//!
+//! Choices the seeds leave open, documented here:
+//! - The first convolution has no padding ("valid"), so every first-layer activation is one
+//!   whole window of the input and the filter logos of [`crate::interpret`] apply as for 8-mers.
+//!   Deeper convolutions pad to keep their length ("same"; even kernels pad one more on the
+//!   right, as Keras does). Max-pooling drops an incomplete last window (Keras's default).
+//! - Weights are uniform in ±1/√fan_in (PyTorch's default), drawn on the host from a seeded
+//!   ChaCha8 so runs repeat on every device; batch-norm scales start at 1 and shifts at 0.
+//! - Flattening before the dense layer is channel-major (`[channels, positions]`), PyTorch's
+//!   order; Keras flattens position-major. The models are the same up to a permutation of the
+//!   dense layer's inputs.
+
+use burn::module::Module;
+use burn::nn::conv::{Conv1d, Conv1dConfig};
+use burn::nn::pool::{MaxPool1d, MaxPool1dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Dropout, DropoutConfig, Initializer, Linear, LinearConfig, PaddingConfig1d};
+use burn::tensor::{Device, Tensor, activation};
+use rand::rngs::ChaCha8Rng;
+
+use crate::models::{Activation, uniform_param};
+
+/// A `[d_input → d_output]` dense layer, weights uniform in ±1/√d_input.
+pub(crate) fn dense(d_input: usize, d_output: usize, rng: &mut ChaCha8Rng, device: &Device) -> Linear {
+    let mut linear = LinearConfig::new(d_input, d_output).with_initializer(Initializer::Zeros).init(device);
+    // burn's Linear stores its weight as [d_input, d_output].
+    linear.weight = uniform_param([d_input, d_output], d_input, rng, device);
+    linear.bias = Some(uniform_param([d_output], d_input, rng, device));
+    linear
+}
+
+/// A convolution `[channels_in → channels_out]` of width `width`, weights uniform in
+/// ±1/√(channels_in · width).
+fn conv(channels_in: usize, channels_out: usize, width: usize, padding: PaddingConfig1d, rng: &mut ChaCha8Rng, device: &Device) -> Conv1d {
+    let mut conv = Conv1dConfig::new(channels_in, channels_out, width).with_padding(padding).with_initializer(Initializer::Zeros).init(device);
+    let fan_in = channels_in * width;
+    conv.weight = uniform_param([channels_out, channels_in, width], fan_in, rng, device);
+    conv.bias = Some(uniform_param([channels_out], fan_in, rng, device));
+    conv
+}
+
+/// One hidden convolutional layer of seed 003's CNNs: convolution → batch norm → activation →
+/// max-pool (optional) → dropout.
+#[derive(Module, Debug)]
+pub struct ConvBlock {
+    conv: Conv1d,
+    norm: BatchNorm,
+    #[module(skip)]
+    activation: Activation,
+    pool: Option<MaxPool1d>,
+    dropout: Dropout,
+}
+
+/// Settings of one [`ConvBlock`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConvSpec {
+    /// Output channels (filters).
+    pub filters: usize,
+    /// Kernel width in positions.
+    pub width: usize,
+    /// Max-pool size and stride; 1 for none.
+    pub pool: usize,
+    /// Dropout probability.
+    pub dropout: f64,
+}
+
+impl ConvBlock {
+    fn new(channels_in: usize, spec: ConvSpec, padding: PaddingConfig1d, activation: Activation, rng: &mut ChaCha8Rng, device: &Device) -> Self {
+        ConvBlock {
+            conv: conv(channels_in, spec.filters, spec.width, padding, rng, device),
+            norm: BatchNormConfig::new(spec.filters).init(device),
+            activation,
+            pool: (spec.pool > 1).then(|| MaxPool1dConfig::new(spec.pool).with_stride(spec.pool).init()),
+            dropout: DropoutConfig::new(spec.dropout).init(),
+        }
+    }
+
+    /// Batch-normalised convolution (before the activation) and the activation of it.
+    ///
+    /// # Shapes
+    /// - input: `[batch, channels_in, length]`
+    /// - output: `[batch, filters, positions]` each (`positions = length − width + 1` without
+    ///   padding)
+    pub fn pre_post(&self, x: Tensor<3>) -> (Tensor<3>, Tensor<3>) {
+        let pre = self.norm.forward(self.conv.forward(x));
+        let post = self.activation.apply(pre.clone());
+        (pre, post)
+    }
+
+    /// # Shapes
+    /// - input: `[batch, channels_in, length]`
+    /// - output: `[batch, filters, positions / pool]`
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
+        let (_, mut y) = self.pre_post(x);
+        if let Some(pool) = &self.pool {
+            y = pool.forward(y);
+        }
+        self.dropout.forward(y)
+    }
+
+    /// The convolution's weights, `[filters, channels_in, width]`.
+    pub fn weight(&self) -> Tensor<3> {
+        self.conv.weight.val()
+    }
+}
+
+/// A dense hidden layer: linear → batch norm → relu → dropout (seed 003's "fully-connected
+/// layer (96 units, relu)" with batch norm before the activation).
+#[derive(Module, Debug)]
+pub struct DenseBlock {
+    linear: Linear,
+    norm: BatchNorm,
+    dropout: Dropout,
+}
+
+impl DenseBlock {
+    fn new(d_input: usize, units: usize, dropout: f64, rng: &mut ChaCha8Rng, device: &Device) -> Self {
+        DenseBlock { linear: dense(d_input, units, rng, device), norm: BatchNormConfig::new(units).init(device), dropout: DropoutConfig::new(dropout).init() }
+    }
+
+    /// # Shapes
+    /// - input: `[batch, d_input]`
+    /// - output: `[batch, units]`
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        self.dropout.forward(activation::relu(self.norm.forward(self.linear.forward(x))))
+    }
+}
+
+/// Seed 003's CNN-local: conv (24 filters, width 19, activation), max-pool 50, dense 96 (relu),
+/// dense 1. Dropout 0.1 and 0.5.
+pub const CNN_LOCAL: [ConvSpec; 1] = [ConvSpec { filters: 24, width: 19, pool: 50, dropout: 0.1 }];
+/// Seed 003's CNN-dist: conv (24, width 7, activation); conv (32, 9, relu), max-pool 3;
+/// conv (48, 6, relu), max-pool 4; conv (64, 4, relu), max-pool 3; dense 96 (relu); dense 1.
+/// Dropout 0.1, 0.2, 0.3, 0.4 and 0.5.
+pub const CNN_DIST: [ConvSpec; 4] = [
+    ConvSpec { filters: 24, width: 7, pool: 1, dropout: 0.1 },
+    ConvSpec { filters: 32, width: 9, pool: 3, dropout: 0.2 },
+    ConvSpec { filters: 48, width: 6, pool: 4, dropout: 0.3 },
+    ConvSpec { filters: 64, width: 4, pool: 3, dropout: 0.4 },
+];
+/// Units of the dense hidden layer of CNN-local and CNN-dist.
+pub const DENSE_UNITS: usize = 96;
+/// Dropout of that layer.
+pub const DENSE_DROPOUT: f64 = 0.5;
+
+/// Length after one [`ConvSpec`] layer: convolution (valid for the first layer, same after),
+/// then max-pooling that drops an incomplete last window.
+pub fn layer_output_length(length: usize, spec: &ConvSpec, first: bool) -> usize {
+    let conv = if first { (length + 1).saturating_sub(spec.width) } else { length };
+    conv / spec.pool
+}
+
+/// Seed 003's CNN-local or CNN-dist: [`ConvBlock`]s, flatten, a [`DenseBlock`], one logit.
+#[derive(Module, Debug)]
+pub struct DeepCnn {
+    blocks: Vec<ConvBlock>,
+    hidden: DenseBlock,
+    output: Linear,
+}
+
+impl DeepCnn {
+    /// Build from layer specs; the first layer gets `activation`, the rest relu.
+    pub(crate) fn new(specs: &[ConvSpec], seq_len: usize, activation: Activation, rng: &mut ChaCha8Rng, device: &Device) -> Self {
+        let (mut channels, mut length) = (4, seq_len);
+        let mut blocks = Vec::with_capacity(specs.len());
+        for (i, spec) in specs.iter().enumerate() {
+            let (padding, act) = if i == 0 { (PaddingConfig1d::Valid, activation) } else { (PaddingConfig1d::Same, Activation::Relu) };
+            blocks.push(ConvBlock::new(channels, *spec, padding, act, rng, device));
+            length = layer_output_length(length, spec, i == 0);
+            channels = spec.filters;
+        }
+        let hidden = DenseBlock::new(channels * length, DENSE_UNITS, DENSE_DROPOUT, rng, device);
+        let output = dense(DENSE_UNITS, 1, rng, device);
+        DeepCnn { blocks, hidden, output }
+    }
+
+    /// # Shapes
+    /// - input: `[batch, 4, length]`
+    /// - output: `[batch, 1]` (logits)
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<2> {
+        let mut x = x;
+        for block in &self.blocks {
+            x = block.forward(x);
+        }
+        self.output.forward(self.hidden.forward(x.flatten::<2>(1, 2)))
+    }
+
+    /// The first layer (the filters to interpret).
+    pub fn first(&self) -> &ConvBlock {
+        &self.blocks[0]
+    }
+}
+
+/// Seed 000's kernel widths, one branch each.
+pub const MULTISCALE_WIDTHS: [usize; 4] = [3, 7, 15, 25];
+/// Filters per branch (seed 000: 64).
+pub const MULTISCALE_FILTERS: usize = 64;
+
+/// One branch of seed 000's multi-scale CNN: convolution (same padding, activation) → batch
+/// norm → dropout 0.2 → attention pooling (seed 000's `attention_layer`: a tanh score per
+/// position, softmax over positions, features scaled by it, global max-pool).
+#[derive(Module, Debug)]
+pub struct AttentionBranch {
+    conv: Conv1d,
+    #[module(skip)]
+    activation: Activation,
+    norm: BatchNorm,
+    dropout: Dropout,
+    score: Linear,
+}
+
+impl AttentionBranch {
+    /// Features after dropout and the attention weights over positions.
+    ///
+    /// # Shapes
+    /// - input: `[batch, 4, length]`
+    /// - output: features `[batch, length, filters]`, weights `[batch, length]` (each row sums
+    ///   to 1)
+    pub fn features_and_attention(&self, x: Tensor<3>) -> (Tensor<3>, Tensor<2>) {
+        let h = self.dropout.forward(self.norm.forward(self.activation.apply(self.conv.forward(x)))); // [batch, filters, length]
+        let h = h.swap_dims(1, 2); // [batch, length, filters]
+        let scores = activation::tanh(self.score.forward(h.clone())).squeeze_dim::<2>(2); // [batch, length]
+        (h, activation::softmax(scores, 1))
+    }
+
+    /// # Shapes
+    /// - input: `[batch, 4, length]`
+    /// - output: `[batch, filters]`
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<2> {
+        let (h, weights) = self.features_and_attention(x);
+        let attended = h * weights.unsqueeze_dim::<3>(2); // [batch, length, filters]
+        attended.max_dim(1).squeeze_dim::<2>(1) // [batch, filters]
+    }
+}
+
+/// Seed 000's multi-scale CNN: four [`AttentionBranch`]es (widths 3, 7, 15, 25; 64 filters
+/// each), concatenated (256), dense 256 (relu) → batch norm → dropout 0.5, dense 128 (relu) →
+/// batch norm → dropout 0.3, one logit.
+#[derive(Module, Debug)]
+pub struct MultiScaleCnn {
+    branches: Vec<AttentionBranch>,
+    dense1: Linear,
+    norm1: BatchNorm,
+    dropout1: Dropout,
+    dense2: Linear,
+    norm2: BatchNorm,
+    dropout2: Dropout,
+    output: Linear,
+}
+
+impl MultiScaleCnn {
+    pub(crate) fn new(activation: Activation, rng: &mut ChaCha8Rng, device: &Device) -> Self {
+        let branches = MULTISCALE_WIDTHS
+            .iter()
+            .map(|&w| AttentionBranch {
+                conv: conv(4, MULTISCALE_FILTERS, w, PaddingConfig1d::Same, rng, device),
+                activation,
+                norm: BatchNormConfig::new(MULTISCALE_FILTERS).init(device),
+                dropout: DropoutConfig::new(0.2).init(),
+                score: dense(MULTISCALE_FILTERS, 1, rng, device),
+            })
+            .collect();
+        let merged = MULTISCALE_WIDTHS.len() * MULTISCALE_FILTERS;
+        MultiScaleCnn {
+            branches,
+            dense1: dense(merged, 256, rng, device),
+            norm1: BatchNormConfig::new(256).init(device),
+            dropout1: DropoutConfig::new(0.5).init(),
+            dense2: dense(256, 128, rng, device),
+            norm2: BatchNormConfig::new(128).init(device),
+            dropout2: DropoutConfig::new(0.3).init(),
+            output: dense(128, 1, rng, device),
+        }
+    }
+
+    /// # Shapes
+    /// - input: `[batch, 4, length]`
+    /// - output: `[batch, 1]` (logits)
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<2> {
+        let merged = Tensor::cat(self.branches.iter().map(|b| b.forward(x.clone())).collect(), 1); // [batch, 256]
+        let h = self.dropout1.forward(self.norm1.forward(activation::relu(self.dense1.forward(merged))));
+        let h = self.dropout2.forward(self.norm2.forward(activation::relu(self.dense2.forward(h))));
+        self.output.forward(h)
+    }
+
+    /// Attention weights over positions of every branch, in [`MULTISCALE_WIDTHS`] order.
+    ///
+    /// # Shapes
+    /// - input: `[batch, 4, length]`
+    /// - output: `[branches, batch, length]`; each row sums to 1
+    pub fn attention(&self, x: Tensor<3>) -> Tensor<3> {
+        Tensor::stack(self.branches.iter().map(|b| b.features_and_attention(x.clone()).1).collect(), 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use burn::module::Module;
+    use burn::tensor::{Distribution, Tensor};
+
+    use crate::backend::test_device;
+    use crate::models::{Activation, Model, ModelConfig, ModelKind};
+
+    #[test]
+    fn shapes_and_parameter_counts() {
+        let device = test_device();
+        for kind in [ModelKind::CnnLocal, ModelKind::CnnDist, ModelKind::MultiScale] {
+            let config = ModelConfig::of_kind(kind, 200, Activation::Exp);
+            let model = config.init(&device, 1).unwrap();
+            // burn counts batch norm's running mean and variance too; ours counts trainable ones.
+            let norm_features = match kind {
+                ModelKind::CnnLocal => 24 + 96,
+                ModelKind::CnnDist => 24 + 32 + 48 + 64 + 96,
+                _ => 4 * 64 + 256 + 128,
+            };
+            assert_eq!(model.num_params(), config.num_params() + 2 * norm_features, "{kind}");
+            let x = Tensor::<3>::random([3, 4, 200], Distribution::Bernoulli(0.25), &device);
+            assert_eq!(model.forward(x.clone()).dims(), [3, 1], "{kind}");
+            if kind == ModelKind::MultiScale {
+                assert!(model.first_layer(x.clone()).is_none());
+                let a = model.attention(x).unwrap();
+                assert_eq!(a.dims(), [4, 3, 200]);
+                let sums = a.sum_dim(2).into_data().try_to_vec::<f32>().unwrap();
+                assert!(sums.iter().all(|s| (s - 1.0).abs() < 1e-4), "attention rows sum to 1: {sums:?}");
+            } else {
+                let (pre, post) = model.first_layer(x).unwrap();
+                let width = config.filter_width;
+                assert_eq!(pre.dims(), [3, 24, 200 - width + 1]);
+                let (pre, post) = (pre.into_data().try_to_vec::<f32>().unwrap(), post.into_data().try_to_vec::<f32>().unwrap());
+                assert!(pre.iter().zip(&post).all(|(a, b)| (a.exp() - b).abs() <= 1e-4 * b.abs().max(1.0)), "exp activation");
+                assert_eq!(model.first_layer_weight().unwrap().dims(), [24, 4, width]);
+            }
+        }
+        // By hand, CNN-local: conv 24·4·19 + 24, batch norm 48; 182 positions pool to 3:
+        // dense 72·96 + 96, batch norm 192, output 97.
+        assert_eq!(ModelConfig::cnn_local(200, Activation::Relu).num_params(), 1848 + 48 + 6912 + 96 + 192 + 97);
+    }
+
+    #[test]
+    fn too_short_for_the_pooling_is_refused() {
+        let err = ModelConfig::cnn_dist(30, Activation::Relu).validate().unwrap_err();
+        assert_eq!(err.to_string(), "sequence length = 30 is invalid: cnn-dist pools it to nothing; it needs sequences of at least 42 nt");
+        assert!(ModelConfig::cnn_local(68, Activation::Relu).validate().is_ok());
+        assert!(ModelConfig::cnn_local(67, Activation::Relu).validate().is_err());
+    }
+
+    #[test]
+    fn inference_uses_running_statistics_and_no_dropout() {
+        let device = test_device();
+        let model = ModelConfig::cnn_dist(200, Activation::Relu).init(&device, 3).unwrap().valid();
+        let x = Tensor::<3>::random([4, 4, 200], Distribution::Bernoulli(0.25), &device);
+        let a = model.forward(x.clone()).into_data().try_to_vec::<f32>().unwrap();
+        let b = model.forward(x.clone()).into_data().try_to_vec::<f32>().unwrap();
+        assert_eq!(a, b, "no dropout at inference");
+        // Batch-independent: one sequence alone gives the same output as in a batch.
+        let one = model.forward(x.slice([0..1])).into_data().try_to_vec::<f32>().unwrap();
+        assert!((one[0] - a[0]).abs() < 1e-5, "{} vs {}", one[0], a[0]);
+        let Model::Deep(_) = model else { panic!("CNN-dist is a deep CNN") };
+    }
+}

@@ -1,0 +1,226 @@
+//! The 200-nt classification tasks, ready to train: seed 003's Task 3 and seed 000's data set,
+//! each with its split, its seed's model and training settings, and the ground-truth motifs
+//! the first-layer filters are matched against.
+//!
+//! The JASPAR 2016 vertebrate matrices Task 3 samples from are compiled in
+//! ([`JASPAR_2016_VERTEBRATES`], from `assets/motifs/`, with its citation there), so the web
+//! app and the CLI generate the same data with no file to fetch.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::data::{RegressionData, Split, SplitFractions, split};
+use crate::error::{Error, Result};
+use crate::interpret::{AlignmentRule, FilterMaps, FilterWeights, Pfm};
+use crate::matching::{FilterMatch, MatchConfig, match_filters, match_fraction};
+use crate::models::{Activation, Model, ModelConfig, ModelKind};
+use crate::motifs::{Motif, parse_jaspar};
+use crate::sequence::OneHot;
+use crate::synthetic::{CORE_MOTIF_IDS, KERAS200_POSITIVE, MotifSequence, Task3Config, generate_keras200, generate_task3};
+use crate::trainer::{TrainConfig, filter_maps, filter_weights};
+
+/// JASPAR 2016 CORE vertebrates, non-redundant: the 519 matrices seed 003 samples Task 3 from
+/// (Mathelier et al., Nucleic Acids Research 44, D110–D115, 2016; `assets/motifs/README.md`).
+pub const JASPAR_2016_VERTEBRATES: &str = include_str!("../../../assets/motifs/JASPAR2016_CORE_vertebrates_non-redundant.jaspar");
+
+/// Which classification task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClassTaskKind {
+    /// Seed 003's Task 3: 20,000 sequences, core motifs vs background motifs.
+    Task3,
+    /// Seed 000's data set: 10,000 sequences, four planted k-mers vs homopolymer decoys.
+    Keras200,
+}
+
+impl ClassTaskKind {
+    /// The short name used on the command line and in links.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClassTaskKind::Task3 => "task3",
+            ClassTaskKind::Keras200 => "keras200",
+        }
+    }
+
+    /// The seed's number of sequences.
+    pub fn default_num_seqs(self) -> usize {
+        match self {
+            ClassTaskKind::Task3 => 20_000,
+            ClassTaskKind::Keras200 => 10_000,
+        }
+    }
+
+    /// The seed's model: CNN-dist for Task 3, the multi-scale CNN for seed 000.
+    pub fn default_model(self) -> ModelKind {
+        match self {
+            ClassTaskKind::Task3 => ModelKind::CnnDist,
+            ClassTaskKind::Keras200 => ModelKind::MultiScale,
+        }
+    }
+
+    /// The seed's training settings ([`TrainConfig::seed003`] or [`TrainConfig::seed000`]).
+    pub fn default_training(self) -> TrainConfig {
+        match self {
+            ClassTaskKind::Task3 => TrainConfig::seed003(),
+            ClassTaskKind::Keras200 => TrainConfig::seed000(),
+        }
+    }
+
+    /// The seed's split: 0.7 / 0.1 / 0.2 (seed 003) or 0.64 / 0.16 / 0.2 (seed 000's two
+    /// `train_test_split` calls with `test_size=0.2`).
+    pub fn fractions(self) -> SplitFractions {
+        match self {
+            ClassTaskKind::Task3 => SplitFractions::SEED003,
+            ClassTaskKind::Keras200 => SplitFractions::default(),
+        }
+    }
+}
+
+impl fmt::Display for ClassTaskKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ClassTaskKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "task3" => Ok(ClassTaskKind::Task3),
+            "keras200" => Ok(ClassTaskKind::Keras200),
+            other => Err(Error::UnknownName { what: "task", given: other.into(), expected: "task3, keras200".into() }),
+        }
+    }
+}
+
+/// A generated classification data set with its split and ground truth.
+#[derive(Debug, Clone)]
+pub struct ClassTask {
+    /// Which task.
+    pub kind: ClassTaskKind,
+    /// Every sequence with its label, placements and information content.
+    pub seqs: Vec<MotifSequence>,
+    /// Indices of the train / validation / test splits.
+    pub split: Split,
+    /// Motifs the first-layer filters are matched against: Task 3's five core JASPAR matrices,
+    /// or seed 000's four positive k-mers as one-hot count matrices.
+    pub targets: Vec<Motif>,
+    /// Seed of the data and the split.
+    pub seed: u64,
+}
+
+impl ClassTask {
+    /// Generate the task: `num_seqs` sequences of 200 nt from `seed`, split by the seed's
+    /// fractions with the same seed.
+    ///
+    /// # Errors
+    /// [`Error::Synthetic`] or [`Error::Split`] for too few sequences.
+    pub fn generate(kind: ClassTaskKind, num_seqs: usize, seed: u64) -> Result<Self> {
+        let (seqs, targets) = match kind {
+            ClassTaskKind::Task3 => {
+                let motifs = parse_jaspar(JASPAR_2016_VERTEBRATES)?;
+                let config = Task3Config { num_seqs, seed, ..Task3Config::default() };
+                let seqs = generate_task3(&motifs, &config)?;
+                let targets = CORE_MOTIF_IDS.iter().filter_map(|id| motifs.iter().find(|m| m.id == *id).cloned()).collect();
+                (seqs, targets)
+            }
+            ClassTaskKind::Keras200 => {
+                let seqs = generate_keras200(num_seqs, 200, seed)?;
+                let targets = KERAS200_POSITIVE.iter().map(|k| kmer_motif(k)).collect();
+                (seqs, targets)
+            }
+        };
+        let split = split(seqs.len(), kind.fractions(), seed)?;
+        Ok(ClassTask { kind, seqs, split, targets, seed })
+    }
+
+    /// The sequences at `indices` as 0/1-labelled training data.
+    pub fn subset(&self, indices: &[usize]) -> RegressionData {
+        let picked: Vec<MotifSequence> = indices.iter().map(|&i| self.seqs[i].clone()).collect();
+        RegressionData::from_labelled(&picked)
+    }
+
+    /// Training, validation and test data.
+    pub fn data(&self) -> (RegressionData, RegressionData, RegressionData) {
+        (self.subset(&self.split.train), self.subset(&self.split.val), self.subset(&self.split.test))
+    }
+
+    /// The seed's model for this task with the first-layer `activation`.
+    pub fn model(&self, kind: ModelKind, activation: Activation) -> ModelConfig {
+        ModelConfig::of_kind(kind, 200, activation)
+    }
+}
+
+/// A k-mer as a motif: one count for its base at each position.
+fn kmer_motif(kmer: &str) -> Motif {
+    let counts = kmer
+        .bytes()
+        .map(|b| {
+            let mut c = [0.0; 4];
+            c[match b {
+                b'A' => 0,
+                b'C' => 1,
+                b'G' => 2,
+                _ => 3,
+            }] = 1.0;
+            c
+        })
+        .collect();
+    Motif { id: kmer.into(), name: kmer.into(), pfm: Pfm { counts } }
+}
+
+/// What the first-layer filters learned: seed 003's logos and their matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilterReport {
+    /// First-layer weights.
+    pub weights: FilterWeights,
+    /// One count matrix per filter: windows at ≥ 50% of the filter's maximum activation.
+    pub pfms: Vec<Pfm>,
+    /// Each filter's best match among the targets (`None` when it aligned no site).
+    pub matches: Vec<Option<FilterMatch>>,
+    /// Share of filters with a significant match.
+    pub match_fraction: f64,
+}
+
+/// Seed 003's filter analysis (Methods, "Filter visualization"; Fig. 1c): align each filter's
+/// windows at ≥ `fraction` of its maximum activation over `x` (the paper: 0.5, on the test
+/// set), and match the resulting logos against `targets` ([`crate::matching`]). `None` for
+/// models without one first layer of filters.
+///
+/// # Errors
+/// [`crate::Error::Device`] when a read-back fails.
+pub async fn filter_report(model: &Model, x: &OneHot, fraction: f32, targets: &[Motif], config: &MatchConfig, device: &burn::tensor::Device) -> Result<Option<FilterReport>> {
+    let Some(weights) = filter_weights(model).await? else { return Ok(None) };
+    let Some(maps): Option<FilterMaps> = filter_maps(model, x, device).await? else { return Ok(None) };
+    let pfms = maps.align(x, weights.width, AlignmentRule::FractionOfMax(fraction));
+    // Filters with no site stay unmatched rather than matching as uniform columns.
+    let ppms: Vec<_> = pfms.iter().map(|p| p.to_ppm(0.0)).collect();
+    let mut matches = match_filters(&ppms, targets, config);
+    for (m, p) in matches.iter_mut().zip(&pfms) {
+        if p.num_sites() == 0.0 {
+            *m = None;
+        }
+    }
+    let match_fraction = match_fraction(&matches);
+    Ok(Some(FilterReport { weights, pfms, matches, match_fraction }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tasks_generate_with_the_seeds_sizes() {
+        let t = ClassTask::generate(ClassTaskKind::Task3, 2000, 5).unwrap();
+        assert_eq!((t.split.train.len(), t.split.val.len(), t.split.test.len()), (1400, 200, 400));
+        assert_eq!(t.targets.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["CEBPB", "Gabpa", "MAX", "SP1", "YY1"]);
+        let (train, _, _) = t.data();
+        assert!(train.targets.iter().all(|&y| y == 0.0 || y == 1.0));
+        assert!(train.seqs.iter().all(|s| s.len() == 200));
+        let k = ClassTask::generate(ClassTaskKind::Keras200, 1000, 5).unwrap();
+        assert_eq!((k.split.train.len(), k.split.val.len(), k.split.test.len()), (640, 160, 200));
+        assert_eq!(k.targets[0].pfm.to_ppm(0.0).consensus(), "TATAAA");
+        assert_eq!("TASK3".parse::<ClassTaskKind>().unwrap(), ClassTaskKind::Task3);
+        assert!("task9".parse::<ClassTaskKind>().unwrap_err().to_string().contains("task3, keras200"));
+    }
+}
