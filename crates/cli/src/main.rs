@@ -18,6 +18,8 @@ use dnaplay_model::interpret::AlignmentRule;
 use dnaplay_model::models::{Activation, ModelConfig, ModelKind};
 use dnaplay_model::scoring::{DEFAULT_K, ScoringRule};
 use dnaplay_model::sequence::{ALPHABET, one_hot};
+use dnaplay_model::matching::MatchConfig;
+use dnaplay_model::tasks::{ClassTask, ClassTaskKind, filter_report};
 use dnaplay_model::trainer::{EarlyStopping, EpochRecord, OptimizerKind, ReduceLrOnPlateau, StepOutcome, TrainConfig, Trainer};
 use dnaplay_model::burn::tensor::Device;
 use dnaplay_model::{BackendChoice, Error as ModelError};
@@ -52,11 +54,31 @@ struct ScoreArgs {
     one_hot: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Task {
-    /// Every k-mer scored by seed 002's rule (Part 1).
+    /// Every k-mer scored by seed 002's rule (Part 1): regression.
     #[value(name = "8mer")]
     Kmer,
+    /// Seed 003's Task 3: 200-nt sequences with core vs background JASPAR motifs.
+    #[value(name = "task3")]
+    Task3,
+    /// Seed 000's 200-nt data: planted TATAAA/CAAT/GGGCGG/TTGACA vs homopolymer decoys.
+    #[value(name = "keras200")]
+    Keras200,
+}
+
+impl Task {
+    fn class_task(self) -> Option<ClassTaskKind> {
+        match self {
+            Task::Kmer => None,
+            Task::Task3 => Some(ClassTaskKind::Task3),
+            Task::Keras200 => Some(ClassTaskKind::Keras200),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        self.class_task().map_or("8mer", ClassTaskKind::name)
+    }
 }
 
 #[derive(Args, Clone)]
@@ -70,9 +92,13 @@ struct ModelArgs {
     /// Score motifs by position (1.5× bonus at the start to 0.5× at the end; seed 002, Question 1).
     #[arg(long)]
     position_dependent: bool,
-    /// Model: linear or cnn.
-    #[arg(long, default_value = "cnn")]
-    model: String,
+    /// Sequences to generate for task3 or keras200 [default: 20000 and 10000, the seeds'].
+    #[arg(long)]
+    num_seqs: Option<usize>,
+    /// Model: linear or cnn (8mer); cnn-local, cnn-dist or multiscale (task3, keras200)
+    /// [default: cnn, cnn-dist for task3, multiscale for keras200].
+    #[arg(long)]
+    model: Option<String>,
     /// First-layer activation: relu, exp, softplus, sigmoid, tanh, elu, linear.
     #[arg(long, default_value = "relu")]
     activation: String,
@@ -82,15 +108,15 @@ struct ModelArgs {
     /// Filter width in bases.
     #[arg(long, default_value_t = 3)]
     filter_width: usize,
-    /// Optimizer: sgd or adam.
-    #[arg(long, default_value = "sgd")]
-    optimizer: String,
-    /// Learning rate.
-    #[arg(long, default_value_t = 0.01, allow_negative_numbers = true)]
-    lr: f64,
-    /// Sequences per batch.
-    #[arg(long, default_value_t = 128)]
-    batch_size: usize,
+    /// Optimizer: sgd or adam [default: sgd for 8mer (seed 002), adam otherwise (seeds 000, 003)].
+    #[arg(long)]
+    optimizer: Option<String>,
+    /// Learning rate [default: 0.01 for 8mer, 0.001 otherwise].
+    #[arg(long, allow_negative_numbers = true)]
+    lr: Option<f64>,
+    /// Sequences per batch [default: 128 for 8mer, 100 for task3, 64 for keras200].
+    #[arg(long)]
+    batch_size: Option<usize>,
     /// Seed for the split, the initial weights and the shuffles.
     #[arg(long, default_value_t = 17)]
     seed: u64,
@@ -100,9 +126,9 @@ struct ModelArgs {
 struct TrainArgs {
     #[command(flatten)]
     model: ModelArgs,
-    /// Number of epochs.
-    #[arg(long, default_value_t = 50)]
-    epochs: usize,
+    /// Number of epochs [default: 50 for 8mer, 100 for task3, 30 for keras200].
+    #[arg(long)]
+    epochs: Option<usize>,
     /// Device: cpu (the default CPU backend), flex, ndarray, or wgpu when built with it.
     #[arg(long, default_value = "cpu")]
     device: String,
@@ -114,9 +140,10 @@ struct TrainArgs {
     #[arg(long, value_name = "PATIENCE")]
     reduce_lr: Option<usize>,
     /// Logo alignment rule: `threshold=T` (seed 002: windows whose convolution output exceeds
-    /// T) or `max=F` (seed 003: windows above F × the filter's maximum activation).
-    #[arg(long, default_value = "threshold=1")]
-    align: String,
+    /// T) or `max=F` (seed 003: windows above F × the filter's maximum activation)
+    /// [default: threshold=1 for 8mer, max=0.5 otherwise].
+    #[arg(long)]
+    align: Option<String>,
     /// Directory for the output files (created if missing).
     #[arg(long, default_value = "out")]
     out: PathBuf,
@@ -170,6 +197,8 @@ fn parse_align(s: &str) -> Result<AlignmentRule> {
 /// Everything a run needs, parsed and checked.
 struct Setup {
     rule: ScoringRule,
+    /// The generated 200-nt task, for classification.
+    class_task: Option<ClassTask>,
     model_config: ModelConfig,
     train_config: TrainConfig,
     train: RegressionData,
@@ -178,19 +207,45 @@ struct Setup {
 }
 
 impl ModelArgs {
-    fn setup(&self, num_epochs: usize) -> Result<Setup> {
-        let Task::Kmer = self.task;
-        let kind: ModelKind = self.model.parse().map_err(usage)?;
+    /// Parse and check everything; `num_epochs` overrides the task's default.
+    fn setup(&self, num_epochs: Option<usize>) -> Result<Setup> {
         let activation: Activation = self.activation.parse().map_err(usage)?;
-        let optimizer: OptimizerKind = self.optimizer.parse().map_err(usage)?;
+        let class_kind = self.task.class_task();
+        let kind: ModelKind = match &self.model {
+            Some(m) => m.parse().map_err(usage)?,
+            None => class_kind.map_or(ModelKind::Cnn, ClassTaskKind::default_model),
+        };
+        if kind.is_classifier() != class_kind.is_some() {
+            let wanted = if class_kind.is_some() { "cnn-local, cnn-dist or multiscale" } else { "linear or cnn" };
+            return Err(anyhow::Error::new(UsageError(format!("--model {kind} does not fit --task {}; use {wanted}", self.task.name()))));
+        }
+        let mut train_config = class_kind.map_or_else(TrainConfig::default, ClassTaskKind::default_training);
+        if let Some(o) = &self.optimizer {
+            train_config.optimizer = o.parse::<OptimizerKind>().map_err(usage)?;
+        }
+        train_config.learning_rate = self.lr.unwrap_or(train_config.learning_rate);
+        train_config.batch_size = self.batch_size.unwrap_or(train_config.batch_size);
+        train_config.num_epochs = num_epochs.unwrap_or(train_config.num_epochs);
+        train_config.seed = self.seed;
         let rule = if self.position_dependent { ScoringRule::position_dependent() } else { ScoringRule::default() };
-        let data = RegressionData::kmer_task(self.k, &rule).map_err(usage)?;
-        let model_config = ModelConfig { kind, seq_len: self.k, num_filters: self.num_filters, filter_width: self.filter_width, activation };
-        model_config.validate().map_err(usage)?;
-        let s = split(data.len(), SplitFractions::default(), self.seed).map_err(usage)?;
-        let train_config = TrainConfig { optimizer, learning_rate: self.lr, batch_size: self.batch_size, num_epochs, seed: self.seed, ..TrainConfig::default() };
-        train_config.validate(s.train.len()).map_err(usage)?;
-        Ok(Setup { rule, model_config, train_config, train: data.subset(&s.train), val: data.subset(&s.val), test: data.subset(&s.test) })
+        let (class_task, model_config, train, val, test) = match class_kind {
+            None => {
+                let data = RegressionData::kmer_task(self.k, &rule).map_err(usage)?;
+                let model_config = ModelConfig { kind, seq_len: self.k, num_filters: self.num_filters, filter_width: self.filter_width, activation };
+                model_config.validate().map_err(usage)?;
+                let s = split(data.len(), SplitFractions::default(), self.seed).map_err(usage)?;
+                (None, model_config, data.subset(&s.train), data.subset(&s.val), data.subset(&s.test))
+            }
+            Some(ck) => {
+                let task = ClassTask::generate(ck, self.num_seqs.unwrap_or(ck.default_num_seqs()), self.seed).map_err(usage)?;
+                let model_config = task.model(kind, activation);
+                model_config.validate().map_err(usage)?;
+                let (train, val, test) = task.data();
+                (Some(task), model_config, train, val, test)
+            }
+        };
+        train_config.validate(train.len()).map_err(usage)?;
+        Ok(Setup { rule, class_task, model_config, train_config, train, val, test })
     }
 }
 
@@ -215,17 +270,25 @@ fn progress_bar(total: u64, enabled: bool) -> ProgressBar {
 
 fn train(args: TrainArgs) -> Result<()> {
     let mut setup = args.model.setup(args.epochs)?;
-    setup.train_config.early_stopping = args.early_stopping.map(|patience| EarlyStopping { patience, ..EarlyStopping::default() });
-    setup.train_config.reduce_lr = args.reduce_lr.map(|patience| ReduceLrOnPlateau { patience, ..ReduceLrOnPlateau::default() });
-    let align = parse_align(&args.align)?;
+    if let Some(patience) = args.early_stopping {
+        setup.train_config.early_stopping = Some(EarlyStopping { patience, ..EarlyStopping::default() });
+    }
+    if let Some(patience) = args.reduce_lr {
+        let base = setup.train_config.reduce_lr.unwrap_or_default();
+        setup.train_config.reduce_lr = Some(ReduceLrOnPlateau { patience, ..base });
+    }
+    let default_align = if setup.class_task.is_some() { "max=0.5" } else { "threshold=1" };
+    let align = parse_align(args.align.as_deref().unwrap_or(default_align))?;
     let (choice, device) = device(&args.device)?;
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create output directory {}", args.out.display()))?;
 
     let mut trainer = Trainer::new(setup.model_config.clone(), setup.train_config.clone(), &setup.train, &setup.val, &device).map_err(usage)?;
+    let epochs = setup.train_config.num_epochs;
     if !args.quiet {
         println!(
-            "{} · {} · {} · {} lr {} · batch {} · {} epochs · seed {} · device {}",
-            args.model.model,
+            "{} · {} · {} · {} · {} lr {} · batch {} · {} epochs · seed {} · device {}",
+            args.model.task.name(),
+            setup.model_config.kind,
             setup.model_config.activation,
             format_args!("{} train / {} val / {} test", setup.train.len(), setup.val.len(), setup.test.len()),
             setup.train_config.optimizer,
@@ -238,27 +301,38 @@ fn train(args: TrainArgs) -> Result<()> {
     }
     let show_bar = !args.quiet && std::io::stderr().is_terminal();
     let per_epoch = trainer.batches_per_epoch() as u64;
-    let bar = progress_bar(per_epoch * args.epochs as u64, show_bar);
+    let bar = progress_bar(per_epoch * epochs as u64, show_bar);
     let mut history: Vec<(EpochRecord, f64)> = Vec::new();
+    let mut match_fractions: Vec<f64> = Vec::new();
+    let val_x = one_hot(&setup.val.seqs)?;
     let started = Instant::now();
     let mut epoch_start = Instant::now();
-    bar.set_message(format!("1/{}", args.epochs));
+    bar.set_message(format!("1/{epochs}"));
     while !trainer.is_finished() {
         match pollster::block_on(trainer.step_batch()) {
             Ok(StepOutcome::Batch { .. }) => bar.inc(1),
             Ok(StepOutcome::Epoch(record)) => {
                 bar.inc(1);
                 let seconds = epoch_start.elapsed().as_secs_f64();
-                epoch_start = Instant::now();
-                if !args.quiet {
-                    bar.suspend(|| println!("{record}"));
+                // Seed 003's match fraction on the validation split, every epoch (not timed).
+                let mut line = record.to_string();
+                if let Some(task) = &setup.class_task {
+                    let model = trainer.inference_model();
+                    if let Some(report) = pollster::block_on(filter_report(&model, &val_x, 0.5, &task.targets, &MatchConfig::default(), &trainer.device()))? {
+                        line.push_str(&format!(" | match fraction: {:.2}", report.match_fraction));
+                        match_fractions.push(report.match_fraction);
+                    }
                 }
-                bar.set_message(format!("{}/{}", (record.epoch + 2).min(args.epochs), args.epochs));
+                if !args.quiet {
+                    bar.suspend(|| println!("{line}"));
+                }
+                epoch_start = Instant::now();
+                bar.set_message(format!("{}/{epochs}", (record.epoch + 2).min(epochs)));
                 history.push((record, seconds));
             }
             Err(e) => {
                 bar.abandon();
-                output::write_history(&args.out, &history)?;
+                output::write_history(&args.out, &history, &match_fractions)?;
                 bail!(e);
             }
         }
@@ -268,6 +342,25 @@ fn train(args: TrainArgs) -> Result<()> {
     if trainer.stopped_early() && !args.quiet {
         println!("early stopping after {} epochs", trainer.epoch());
     }
+    if let Some(task) = &setup.class_task {
+        let run = output::ClassRun { task, model: &setup.model_config, train: &setup.train_config, device: choice, history: &history, match_fractions: &match_fractions, total_seconds, test: &setup.test };
+        let eval = output::write_classification(&args.out, &run, &trainer)?;
+        if !args.quiet {
+            println!();
+            output::print_classification_report(&eval.report);
+        }
+        println!(
+            "test AUROC: {:.3} | test AUPR: {:.3} | test accuracy: {:.3}{}",
+            eval.auroc.unwrap_or(f64::NAN),
+            eval.aupr.unwrap_or(f64::NAN),
+            eval.report.accuracy(),
+            eval.match_fraction.map(|m| format!(" | match fraction: {m:.2}")).unwrap_or_default()
+        );
+        if !args.quiet {
+            println!("wrote {}", args.out.display());
+        }
+        return Ok(());
+    }
 
     let eval = pollster::block_on(trainer.evaluate(&setup.test))?;
     let spot = if setup.model_config.seq_len == 8 { Some(pollster::block_on(trainer.spot_checks(&setup.rule))?) } else { None };
@@ -276,7 +369,7 @@ fn train(args: TrainArgs) -> Result<()> {
         output::print_spot_checks(rows);
     }
     let run = output::Run {
-        task: "8mer",
+        task: args.model.task.name(),
         model: &setup.model_config,
         train: &setup.train_config,
         device: choice,
@@ -298,8 +391,10 @@ fn bench(args: BenchArgs) -> Result<()> {
     if args.epochs == 0 {
         return Err(usage(ModelError::ZeroEpochs));
     }
-    let setup = args.model.setup(args.epochs + 1)?;
-    println!("seed 002 {} ({} filters, width {}), {} lr {}, batch {}, {} training sequences", setup.model_config.kind, setup.model_config.num_filters, setup.model_config.filter_width, setup.train_config.optimizer, setup.train_config.learning_rate, setup.train_config.batch_size, setup.train.len());
+    let mut setup = args.model.setup(Some(args.epochs + 1))?;
+    // Time every epoch: no early stopping.
+    setup.train_config.early_stopping = None;
+    println!("{} {} ({} first-layer filters, width {}, {}), {} lr {}, batch {}, {} training sequences", args.model.task.name(), setup.model_config.kind, setup.model_config.num_filters, setup.model_config.filter_width, setup.model_config.activation, setup.train_config.optimizer, setup.train_config.learning_rate, setup.train_config.batch_size, setup.train.len());
     println!("{:<10} {:>12} {:>14} {:>14} {:>14}", "device", "epochs timed", "s/epoch mean", "s/epoch min", "first epoch s");
     let devices = if args.device.is_empty() {
         BackendChoice::built()

@@ -1,5 +1,7 @@
 //! The files `dnaplay train` writes: history.csv, predictions.csv, metrics.json, filters.meme,
-//! loss.svg, parity.svg, logos.svg and filters.svg.
+//! loss.svg, logos.svg and filters.svg; parity.svg for the 8-mer regression; match.json,
+//! roc.csv, pr.csv and roc.svg for the 200-nt classifiers, and attention.csv for the
+//! multi-scale model.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -7,10 +9,15 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use dnaplay_model::BackendChoice;
 use dnaplay_model::interpret::{AlignmentRule, LOGOMAKER_PSEUDOCOUNT, Pfm};
-use dnaplay_model::metrics::SpotCheck;
+use dnaplay_model::data::RegressionData;
+use dnaplay_model::deep::MULTISCALE_WIDTHS;
+use dnaplay_model::matching::MatchConfig;
+use dnaplay_model::metrics::{Classification, SpotCheck, pr_curve, roc_curve};
+use dnaplay_model::synthetic::MotifSequence;
+use dnaplay_model::tasks::{ClassTask, filter_report};
 use dnaplay_model::models::{ModelConfig, ModelKind};
 use dnaplay_model::sequence::one_hot;
-use dnaplay_model::trainer::{EpochRecord, Evaluation, TrainConfig, Trainer, filter_maps, filter_weights};
+use dnaplay_model::trainer::{EpochRecord, Evaluation, TrainConfig, Trainer, attention_maps, filter_maps, filter_weights};
 use dnaplay_plots::{Logo, LossOptions, LossSeries, ParityOptions, Theme, draw_filter_heatmaps, draw_logos, draw_loss_curves, draw_parity};
 use plotters::prelude::*;
 use serde::Serialize;
@@ -53,13 +60,29 @@ struct Metrics<'a> {
     spot_checks: Option<&'a [SpotCheck]>,
 }
 
-/// history.csv: epoch, train_loss, val_loss, seconds.
-pub fn write_history(dir: &Path, history: &[(EpochRecord, f64)]) -> Result<()> {
+/// history.csv: epoch, train_loss, val_loss, seconds; classification adds val_auroc and
+/// match_fraction (seed 003's, on the validation split) when there are any.
+pub fn write_history(dir: &Path, history: &[(EpochRecord, f64)], match_fractions: &[f64]) -> Result<()> {
     let path = dir.join("history.csv");
     let mut w = csv::Writer::from_path(&path).with_context(|| format!("cannot write {}", path.display()))?;
-    w.write_record(["epoch", "train_loss", "val_loss", "seconds"])?;
-    for (r, s) in history {
-        w.write_record([r.epoch.to_string(), r.train_loss.to_string(), r.val_loss.to_string(), format!("{s:.4}")])?;
+    let classification = history.iter().any(|(r, _)| r.val_auroc.is_some());
+    let mut header = vec!["epoch", "train_loss", "val_loss", "seconds"];
+    if classification {
+        header.push("val_auroc");
+    }
+    if !match_fractions.is_empty() {
+        header.push("match_fraction");
+    }
+    w.write_record(&header)?;
+    for (i, (r, s)) in history.iter().enumerate() {
+        let mut row = vec![r.epoch.to_string(), r.train_loss.to_string(), r.val_loss.to_string(), format!("{s:.4}")];
+        if classification {
+            row.push(r.val_auroc.map(|a| a.to_string()).unwrap_or_default());
+        }
+        if !match_fractions.is_empty() {
+            row.push(match_fractions.get(i).map(|m| m.to_string()).unwrap_or_default());
+        }
+        w.write_record(&row)?;
     }
     w.flush().with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
@@ -104,7 +127,7 @@ fn plot_err<E: std::error::Error + Send + Sync + 'static>(e: DrawingAreaErrorKin
 
 /// Write every output file of a finished run into `dir`.
 pub fn write_all(dir: &Path, run: &Run, trainer: &Trainer) -> Result<()> {
-    write_history(dir, run.history)?;
+    write_history(dir, run.history, &[])?;
     write_predictions(dir, run.eval)?;
     let last = run.history.last().map(|(r, _)| r.clone());
     let seconds_per_epoch = run.history.iter().map(|(_, s)| s).sum::<f64>() / run.history.len().max(1) as f64;
@@ -134,7 +157,7 @@ pub fn write_all(dir: &Path, run: &Run, trainer: &Trainer) -> Result<()> {
 
     let label = match run.model.kind {
         ModelKind::Linear => "Linear".to_string(),
-        ModelKind::Cnn => format!("CNN ({})", run.model.activation),
+        other => format!("{other} ({})", run.model.activation),
     };
     let train: Vec<f32> = run.history.iter().map(|(r, _)| r.train_loss).collect();
     let val: Vec<f32> = run.history.iter().map(|(r, _)| r.val_loss).collect();
@@ -185,4 +208,266 @@ pub fn print_spot_checks(rows: &[SpotCheck]) {
         println!("{}: pred:{:.3} actual:{:.3} ({:.3})", r.seq, r.prediction, r.actual, r.difference);
     }
     println!();
+}
+
+/// What one classification run produced, for [`write_classification`].
+pub struct ClassRun<'a> {
+    pub task: &'a ClassTask,
+    pub model: &'a ModelConfig,
+    pub train: &'a TrainConfig,
+    pub device: BackendChoice,
+    pub history: &'a [(EpochRecord, f64)],
+    /// Match fraction on the validation split after each epoch.
+    pub match_fractions: &'a [f64],
+    pub total_seconds: f64,
+    pub test: &'a RegressionData,
+}
+
+/// The test metrics [`write_classification`] printed and wrote.
+pub struct ClassSummary {
+    pub auroc: Option<f64>,
+    pub aupr: Option<f64>,
+    pub report: Classification,
+    pub match_fraction: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct ClassMetrics<'a> {
+    task: &'a str,
+    model: &'a str,
+    activation: &'a str,
+    device: &'a str,
+    epochs: usize,
+    seconds_per_epoch: f64,
+    final_train_loss: f32,
+    final_val_loss: f32,
+    best_val_auroc: Option<f32>,
+    test_auroc: Option<f64>,
+    test_aupr: Option<f64>,
+    test_accuracy: f64,
+    test_precision: f64,
+    test_recall: f64,
+    test_f1: f64,
+    test_bce: f64,
+    confusion_matrix: Confusion,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    match_fraction: Option<f64>,
+    num_seqs: usize,
+    optimizer: &'a str,
+    learning_rate: f64,
+    batch_size: usize,
+    weight_decay: f64,
+    seed: u64,
+    num_params: usize,
+    total_seconds: f64,
+}
+
+/// Rows are the true class, columns the predicted one, as scikit-learn's `confusion_matrix`.
+#[derive(Serialize)]
+struct Confusion {
+    true_negative: usize,
+    false_positive: usize,
+    false_negative: usize,
+    true_positive: usize,
+}
+
+#[derive(Serialize)]
+struct MatchFile<'a> {
+    /// Share of filters with a significant match.
+    match_fraction: f64,
+    method: &'static str,
+    p_threshold: f64,
+    null_rounds: usize,
+    min_overlap: usize,
+    targets: Vec<&'a str>,
+    filters: Vec<FilterEntry>,
+}
+
+#[derive(Serialize)]
+struct FilterEntry {
+    filter: usize,
+    consensus: String,
+    sites: u64,
+    #[serde(rename = "match")]
+    best: Option<MatchEntry>,
+}
+
+#[derive(Serialize)]
+struct MatchEntry {
+    id: String,
+    name: String,
+    strand: &'static str,
+    offset: isize,
+    overlap: usize,
+    score: f64,
+    p_value: f64,
+    significant: bool,
+}
+
+fn write_csv(path: &Path, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(&row)?;
+    }
+    w.flush().with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Attention rows written for the multi-scale model: this many test sequences.
+const ATTENTION_SEQS: usize = 20;
+
+/// Write every file of a classification run into `dir` and return the test metrics.
+pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Result<ClassSummary> {
+    write_history(dir, run.history, run.match_fractions)?;
+    let eval = pollster::block_on(trainer.evaluate_classification(run.test))?;
+    write_csv(
+        &dir.join("predictions.csv"),
+        &["seq", "label", "probability"],
+        run.test.seqs.iter().zip(&eval.labels).zip(&eval.probabilities).map(|((s, l), p)| vec![s.clone(), u8::from(*l).to_string(), p.to_string()]),
+    )?;
+    write_csv(&dir.join("roc.csv"), &["fpr", "tpr"], roc_curve(&eval.labels, &eval.probabilities).into_iter().map(|(x, y)| vec![x.to_string(), y.to_string()]))?;
+    write_csv(&dir.join("pr.csv"), &["recall", "precision"], pr_curve(&eval.labels, &eval.probabilities).into_iter().map(|(x, y)| vec![x.to_string(), y.to_string()]))?;
+
+    let model = trainer.inference_model();
+    let x = one_hot(&run.test.seqs)?;
+    let config = MatchConfig::default();
+    let report = pollster::block_on(filter_report(&model, &x, 0.5, &run.task.targets, &config, &trainer.device()))?;
+    if let Some(r) = &report {
+        let filters = r
+            .pfms
+            .iter()
+            .zip(&r.matches)
+            .enumerate()
+            .map(|(i, (pfm, m))| FilterEntry {
+                filter: i,
+                consensus: pfm.to_ppm(0.0).consensus(),
+                sites: pfm.num_sites().round() as u64,
+                best: m.as_ref().map(|m| MatchEntry {
+                    id: m.id.clone(),
+                    name: m.name.clone(),
+                    strand: if m.reverse { "-" } else { "+" },
+                    offset: m.alignment.offset,
+                    overlap: m.alignment.overlap,
+                    score: m.alignment.score,
+                    p_value: m.p_value,
+                    significant: m.significant,
+                }),
+            })
+            .collect();
+        let file = MatchFile {
+            match_fraction: r.match_fraction,
+            method: "best alignment over offsets and strands, summed column Pearson correlation; p-value from column-shuffled targets (crates/model/src/matching.rs)",
+            p_threshold: config.p_threshold,
+            null_rounds: config.null_rounds,
+            min_overlap: config.min_overlap,
+            targets: run.task.targets.iter().map(|m| m.name.as_str()).collect(),
+            filters,
+        };
+        let path = dir.join("match.json");
+        std::fs::write(&path, serde_json::to_string_pretty(&file)? + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+        let path = dir.join("filters.meme");
+        std::fs::write(&path, meme(&r.pfms)).with_context(|| format!("cannot write {}", path.display()))?;
+        let logos: Vec<Logo> = r
+            .pfms
+            .iter()
+            .zip(&r.matches)
+            .enumerate()
+            .map(|(i, (pfm, m))| {
+                let ppm = pfm.to_ppm(LOGOMAKER_PSEUDOCOUNT);
+                let subtitle = match m {
+                    Some(m) if m.significant => format!("{}{} · p = {:.3}", m.name, if m.reverse { " (rc)" } else { "" }, m.p_value),
+                    _ if pfm.num_sites() == 0.0 => "no sites".into(),
+                    _ => "no match".into(),
+                };
+                Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights() }
+            })
+            .collect();
+        let cols = 6;
+        let rows = logos.len().div_ceil(cols) as u32;
+        svg(&dir.join("logos.svg"), (cols as u32 * 220, rows * 150), |a| draw_logos(a, &logos, cols, &Theme::default()).map_err(plot_err))?;
+        svg(&dir.join("filters.svg"), (cols as u32 * 180, rows * 120), |a| {
+            draw_filter_heatmaps(a, &r.weights.values, r.weights.num_filters, r.weights.width, cols, &Theme::default()).map_err(plot_err)
+        })?;
+    }
+
+    // attention.csv: the first test sequences, one row per position, a column per branch.
+    let sample: Vec<usize> = (0..run.test.len().min(ATTENTION_SEQS)).collect();
+    let xs = x.gather(&sample);
+    if let Some(att) = pollster::block_on(attention_maps(&model, &xs, &trainer.device()))? {
+        let (n, len) = (sample.len(), xs.length);
+        let truth: Vec<&MotifSequence> = sample.iter().map(|&i| &run.task.seqs[run.task.split.test[i]]).collect();
+        let mut header = vec!["test_index".to_string(), "position".into(), "base".into(), "label".into(), "in_motif".into()];
+        header.extend(MULTISCALE_WIDTHS.iter().map(|w| format!("width_{w}")));
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let rows = (0..n).flat_map(|b| {
+            let t = truth[b];
+            let att = &att;
+            (0..len).map(move |p| {
+                let mut row = vec![b.to_string(), p.to_string(), t.seq[p..p + 1].to_string(), u8::from(t.label).to_string(), u8::from(t.placements.iter().any(|m| (m.start..m.start + m.width).contains(&p))).to_string()];
+                row.extend((0..MULTISCALE_WIDTHS.len()).map(|k| att[(k * n + b) * len + p].to_string()));
+                row
+            })
+        });
+        write_csv(&dir.join("attention.csv"), &header, rows)?;
+    }
+
+    let label = format!("{} ({})", run.model.kind, run.model.activation);
+    let train: Vec<f32> = run.history.iter().map(|(r, _)| r.train_loss).collect();
+    let val: Vec<f32> = run.history.iter().map(|(r, _)| r.val_loss).collect();
+    svg(&dir.join("loss.svg"), (800, 500), |a| {
+        draw_loss_curves(a, &[LossSeries { label: &label, train: &train, val: &val }], &LossOptions { y_label: "binary cross-entropy".into(), ..LossOptions::default() }).map_err(plot_err)
+    })?;
+
+    let last = run.history.last().map(|(r, _)| r.clone());
+    let c = &eval.report;
+    let metrics = ClassMetrics {
+        task: run.task.kind.name(),
+        model: run.model.kind.name(),
+        activation: run.model.activation.name(),
+        device: run.device.name(),
+        epochs: run.history.len(),
+        seconds_per_epoch: run.history.iter().map(|(_, s)| s).sum::<f64>() / run.history.len().max(1) as f64,
+        final_train_loss: last.as_ref().map_or(f32::NAN, |r| r.train_loss),
+        final_val_loss: last.as_ref().map_or(f32::NAN, |r| r.val_loss),
+        best_val_auroc: run.history.iter().filter_map(|(r, _)| r.val_auroc).reduce(f32::max),
+        test_auroc: eval.auroc,
+        test_aupr: eval.aupr,
+        test_accuracy: c.accuracy(),
+        test_precision: c.precision(),
+        test_recall: c.recall(),
+        test_f1: c.f1(),
+        test_bce: eval.bce,
+        confusion_matrix: Confusion { true_negative: c.true_negatives, false_positive: c.false_positives, false_negative: c.false_negatives, true_positive: c.true_positives },
+        match_fraction: report.as_ref().map(|r| r.match_fraction),
+        num_seqs: run.task.seqs.len(),
+        optimizer: run.train.optimizer.name(),
+        learning_rate: run.train.learning_rate,
+        batch_size: run.train.batch_size,
+        weight_decay: run.train.weight_decay,
+        seed: run.train.seed,
+        num_params: run.model.num_params(),
+        total_seconds: run.total_seconds,
+    };
+    let path = dir.join("metrics.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&metrics)? + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(ClassSummary { auroc: eval.auroc, aupr: eval.aupr, report: eval.report, match_fraction: report.map(|r| r.match_fraction) })
+}
+
+/// Print seed 000's classification report (scikit-learn's `classification_report` layout).
+pub fn print_classification_report(c: &Classification) {
+    let (p0, r0) = (ratio(c.true_negatives, c.true_negatives + c.false_negatives), ratio(c.true_negatives, c.true_negatives + c.false_positives));
+    let (p1, r1) = (c.precision(), c.recall());
+    let f = |p: f64, r: f64| if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let (n0, n1) = (c.true_negatives + c.false_positives, c.true_positives + c.false_negatives);
+    println!("              precision    recall  f1-score   support");
+    println!();
+    println!("           0       {p0:.2}      {r0:.2}      {:.2}      {n0:>5}", f(p0, r0));
+    println!("           1       {p1:.2}      {r1:.2}      {:.2}      {n1:>5}", f(p1, r1));
+    println!();
+    println!("    accuracy                           {:.2}      {:>5}", c.accuracy(), n0 + n1);
+    println!("confusion matrix (rows true 0/1, columns predicted 0/1): [[{}, {}], [{}, {}]]", c.true_negatives, c.false_positives, c.false_negatives, c.true_positives);
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
