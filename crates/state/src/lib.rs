@@ -31,11 +31,13 @@ pub enum Lesson {
     Parity,
     /// 8. Filters.
     Filters,
+    /// 9. Why exponential? (seed 003): relu vs exp on Task 3.
+    Exp,
 }
 
 impl Lesson {
     /// Every lesson, in order.
-    pub const ALL: [Lesson; 8] = [Lesson::Rule, Lesson::OneHot, Lesson::Split, Lesson::Models, Lesson::Train, Lesson::Spot, Lesson::Parity, Lesson::Filters];
+    pub const ALL: [Lesson; 9] = [Lesson::Rule, Lesson::OneHot, Lesson::Split, Lesson::Models, Lesson::Train, Lesson::Spot, Lesson::Parity, Lesson::Filters, Lesson::Exp];
 
     /// The URL name.
     pub fn slug(self) -> &'static str {
@@ -48,6 +50,7 @@ impl Lesson {
             Lesson::Spot => "spot",
             Lesson::Parity => "parity",
             Lesson::Filters => "filters",
+            Lesson::Exp => "exp",
         }
     }
 
@@ -62,6 +65,7 @@ impl Lesson {
             Lesson::Spot => "Spot checks",
             Lesson::Parity => "Parity plot",
             Lesson::Filters => "What the filters learned",
+            Lesson::Exp => "Why exponential?",
         }
     }
 
@@ -103,7 +107,19 @@ pub struct Settings {
     pub device: Option<DevicePref>,
     /// `rule` and `pos`: the scoring rule of lesson 1 (see [`format_rule`]).
     pub rule: ScoringRule,
+    /// `n`: sequences generated for the 200-nt lessons (seed 003 uses 20,000).
+    pub class_seqs: usize,
+    /// `cepochs`: epochs of each run in the 200-nt lessons.
+    pub class_epochs: usize,
 }
+
+/// Default `n`: fewer sequences than seed 003's 20,000 so that an epoch of two models takes
+/// seconds in a browser; the link can ask for up to [`MAX_CLASS_SEQS`].
+pub const DEFAULT_CLASS_SEQS: usize = 6000;
+/// Largest `n`.
+pub const MAX_CLASS_SEQS: usize = 20_000;
+/// Default `cepochs`.
+pub const DEFAULT_CLASS_EPOCHS: usize = 10;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -118,6 +134,8 @@ impl Default for Settings {
             seed: 17,
             device: None,
             rule: ScoringRule::default(),
+            class_seqs: DEFAULT_CLASS_SEQS,
+            class_epochs: DEFAULT_CLASS_EPOCHS,
         }
     }
 }
@@ -230,10 +248,11 @@ impl Settings {
             match key.as_str() {
                 "lesson" => match Lesson::ALL.into_iter().find(|l| l.slug() == v) {
                     Some(l) => s.lesson = l,
-                    None => bad("not a lesson (rule, onehot, split, models, train, spot, parity, filters)", s.lesson.slug().into()),
+                    None => bad("not a lesson (rule, onehot, split, models, train, spot, parity, filters, exp)", s.lesson.slug().into()),
                 },
                 "model" => match v.parse() {
-                    Ok(m) => s.model = m,
+                    Ok(m @ (ModelKind::Linear | ModelKind::Cnn)) => s.model = m,
+                    Ok(_) => bad("the 8-mer lessons take linear or cnn", s.model.to_string()),
                     Err(_) => bad("expected linear or cnn", s.model.to_string()),
                 },
                 "act" => match v.parse() {
@@ -272,6 +291,14 @@ impl Settings {
                     }
                     Err(e) => bad(&e, "seed 002's rule".into()),
                 },
+                "n" => match v.parse::<usize>() {
+                    Ok(n) if (1000..=MAX_CLASS_SEQS).contains(&n) => s.class_seqs = n,
+                    _ => bad(&format!("the number of 200-nt sequences must be a whole number from 1000 to {MAX_CLASS_SEQS}"), s.class_seqs.to_string()),
+                },
+                "cepochs" => match v.parse::<usize>() {
+                    Ok(n) if (1..=100).contains(&n) => s.class_epochs = n,
+                    _ => bad("epochs of the 200-nt runs must be a whole number from 1 to 100", s.class_epochs.to_string()),
+                },
                 "pos" => match v {
                     "1" | "decay" => s.rule.position = PositionEffect::DEFAULT_DECAY,
                     "0" | "uniform" => s.rule.position = PositionEffect::Uniform,
@@ -309,6 +336,12 @@ impl Settings {
         if self.rule.position != PositionEffect::Uniform {
             q.push_str("&pos=1");
         }
+        if self.class_seqs != DEFAULT_CLASS_SEQS {
+            q.push_str(&format!("&n={}", self.class_seqs));
+        }
+        if self.class_epochs != DEFAULT_CLASS_EPOCHS {
+            q.push_str(&format!("&cepochs={}", self.class_epochs));
+        }
         q
     }
 }
@@ -337,6 +370,20 @@ mod tests {
         assert!(notices[0].starts_with("Ignored lr=-1: the learning rate must be"));
         assert!(notices[4].contains("<script>alert(1)</script>"), "shown as text, decoded: {}", notices[4]);
         assert_eq!(notices[5], "Ignored unknown setting foo.");
+    }
+
+    #[test]
+    fn the_200nt_settings_ride_in_the_link() {
+        let (s, notices) = Settings::from_query("?lesson=exp&n=4000&cepochs=5");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!((s.lesson, s.class_seqs, s.class_epochs), (Lesson::Exp, 4000, 5));
+        assert!(s.to_query().ends_with("&n=4000&cepochs=5"), "{}", s.to_query());
+        assert_eq!(Settings::from_query(&s.to_query()).0, s);
+        let (s, notices) = Settings::from_query("n=50&cepochs=0&model=cnn-dist");
+        assert_eq!(notices.len(), 3, "{notices:?}");
+        assert!(notices[0].contains("from 1000 to 20000"), "{}", notices[0]);
+        assert!(notices[2].starts_with("Ignored model=cnn-dist"), "the 8-mer lessons take linear or cnn: {}", notices[2]);
+        assert_eq!((s.class_seqs, s.class_epochs, s.model), (DEFAULT_CLASS_SEQS, DEFAULT_CLASS_EPOCHS, ModelKind::Cnn));
     }
 
     #[test]
