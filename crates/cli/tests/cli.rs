@@ -105,3 +105,67 @@ fn divergence_exits_1_and_suggests_a_lower_learning_rate() {
         .stderr(predicate::str::contains("try a lower learning rate"))
         .stderr(predicate::str::contains("panicked").not());
 }
+
+#[test]
+fn task3_writes_the_classification_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("task3");
+    dnaplay()
+        .args(["train", "--task", "task3", "--num-seqs", "1000", "--epochs", "2", "--activation", "exp", "--seed", "2", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"E1 \| train loss: \d+\.\d{3} \| val loss: \d+\.\d{3} \| val AUROC: \d\.\d{3} \| match fraction: \d\.\d{2}").unwrap())
+        .stdout(predicate::str::contains("precision    recall  f1-score   support"))
+        .stdout(predicate::str::contains("test AUROC: "));
+    for f in ["history.csv", "predictions.csv", "metrics.json", "match.json", "roc.csv", "pr.csv", "filters.meme", "loss.svg", "logos.svg", "filters.svg"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let metrics: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(metrics["model"], "cnn-dist", "task3's default model");
+    for key in ["test_auroc", "test_aupr", "test_accuracy"] {
+        let v = metrics[key].as_f64().unwrap_or_else(|| panic!("metrics.json lacks {key}"));
+        assert!((0.0..=1.0).contains(&v), "{key} = {v}");
+    }
+    let cm = &metrics["confusion_matrix"];
+    let total: u64 = ["true_negative", "false_positive", "false_negative", "true_positive"].iter().map(|k| cm[k].as_u64().unwrap()).sum();
+    assert_eq!(total, 200, "20% of 1,000 sequences in the test split");
+    let matches: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("match.json")).unwrap()).unwrap();
+    assert_eq!(matches["filters"].as_array().unwrap().len(), 24, "one entry per CNN-dist first-layer filter");
+    assert_eq!(matches["targets"], serde_json::json!(["CEBPB", "Gabpa", "MAX", "SP1", "YY1"]));
+    let significant = matches["filters"].as_array().unwrap().iter().filter(|f| f["match"]["significant"] == true).count();
+    assert!((matches["match_fraction"].as_f64().unwrap() - significant as f64 / 24.0).abs() < 1e-9);
+    let roc = std::fs::read_to_string(out.join("roc.csv")).unwrap();
+    assert!(roc.starts_with("fpr,tpr\n0,0\n") && roc.trim_end().ends_with("1,1"), "ROC runs from (0,0) to (1,1)");
+    assert!(std::fs::read_to_string(out.join("pr.csv")).unwrap().starts_with("recall,precision\n"));
+    let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
+    assert!(history.starts_with("epoch,train_loss,val_loss,seconds,val_auroc,match_fraction\n"), "{history}");
+}
+
+#[test]
+fn keras200_multiscale_writes_attention() {
+    let dir = tempfile::tempdir().unwrap();
+    dnaplay()
+        .args(["train", "--task", "keras200", "--num-seqs", "1000", "--epochs", "1", "--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("test accuracy: "));
+    let attention = std::fs::read_to_string(dir.path().join("attention.csv")).unwrap();
+    let mut lines = attention.lines();
+    assert_eq!(lines.next(), Some("test_index,position,base,label,in_motif,width_3,width_7,width_15,width_25"));
+    let rows: Vec<Vec<String>> = lines.map(|l| l.split(',').map(str::to_string).collect()).collect();
+    assert_eq!(rows.len(), 20 * 200, "20 test sequences × 200 positions");
+    // Each branch's weights over one sequence's positions sum to 1 (a softmax).
+    let sum: f64 = rows.iter().filter(|r| r[0] == "0").map(|r| r[5].parse::<f64>().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 1e-3, "attention sums to {sum}");
+    assert!(!dir.path().join("match.json").exists() || std::fs::read_to_string(dir.path().join("metrics.json")).unwrap().contains("multiscale"));
+}
+
+#[test]
+fn classification_settings_are_checked() {
+    refused(&["train", "--task", "task3", "--model", "cnn"], "--model cnn does not fit --task task3; use cnn-local, cnn-dist or multiscale");
+    refused(&["train", "--model", "cnn-dist"], "--model cnn-dist does not fit --task 8mer; use linear or cnn");
+    refused(&["train", "--task", "task3", "--num-seqs", "0"], "num_seqs = 0");
+    refused(&["train", "--task", "keras200", "--num-seqs", "10", "--epochs", "1"], "batch size 64 is invalid; it must be between 1 and 6");
+}
