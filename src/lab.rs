@@ -155,6 +155,7 @@ impl RunView {
         let model = match self.model.kind {
             ModelKind::Linear => "Linear".to_string(),
             ModelKind::Cnn => format!("CNN ({})", self.model.activation),
+            other => format!("{other} ({})", self.model.activation),
         };
         format!("#{} {model}, {} lr {}", self.id, self.config.optimizer, self.config.learning_rate)
     }

@@ -307,3 +307,17 @@ pub async fn screenshot(client: &Client, name: &str) -> Result<()> {
 pub async fn js(client: &Client, script: &str) -> Result<Value> {
     Ok(client.execute(script, vec![]).await?)
 }
+
+/// Save a screenshot of one element as `DNAPLAY_SCREENSHOTS/<name>.png`, when that variable is
+/// set.
+///
+/// # Errors
+/// When the element is missing or the screenshot or the file fails.
+pub async fn screenshot_of(client: &Client, id: &str, name: &str) -> Result<()> {
+    let Some(dir) = std::env::var_os("DNAPLAY_SCREENSHOTS") else { return Ok(()) };
+    std::fs::create_dir_all(&dir)?;
+    let element = client.find(fantoccini::Locator::Css(&format!("[data-testid=\"{id}\"]"))).await?;
+    let png = element.screenshot().await?;
+    std::fs::write(Path::new(&dir).join(format!("{name}.png")), png)?;
+    Ok(())
+}

@@ -189,3 +189,98 @@ async fn trains_on_webgpu_when_the_browser_has_it() -> Result<()> {
     })
     .await
 }
+
+/// Each run's line of the exp lesson's status list, e.g. "relu: finished after 3 epochs · best
+/// val AUROC 0.912 · 1.2 s per epoch".
+async fn exp_status(client: &Client) -> Vec<String> {
+    text(client, "exp-status").await.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
+}
+
+/// A number after `key` in `line`, e.g. 0.912 after "val AUROC ".
+fn number_after(line: &str, key: &str) -> Option<f64> {
+    line.split(key).nth(1)?.split(|c: char| !(c.is_ascii_digit() || c == '.')).next()?.parse().ok()
+}
+
+/// Lesson 9: CNN-dist with relu and with exp trained side by side on Task 3; both finish with an
+/// AUROC above chance, the logos and curves are drawn, and each run shows its match fraction.
+async fn exp_lesson(client: &Client, base: &str, device: &str, query: &str, epochs: usize, limit: Duration) -> Result<Vec<(f64, f64)>> {
+    client.goto(&format!("{base}?lesson=exp&{query}")).await?;
+    device_is(client, device).await?;
+    assert_eq!(lesson_title(client).await, "9. Why exponential?");
+    assert!(coloured_pixels(client, "activations").await? > 2_000, "activation functions drawn");
+    click(client, "exp-train").await?;
+    // Pause once the first batches ran, then resume: the runs keep their epochs.
+    wait_until("both runs to start", Duration::from_secs(120), || async {
+        let s = exp_status(client).await;
+        (s.len() == 2 && s.iter().all(|l| l.contains("batch"))).then_some(())
+    })
+    .await?;
+    click(client, "exp-pause").await?;
+    wait_until("both runs to pause", Duration::from_secs(120), || async {
+        let s = exp_status(client).await;
+        s.iter().all(|l| l.ends_with("paused") || l.contains("finished")).then_some(())
+    })
+    .await?;
+    click(client, "exp-train").await?;
+    let finished = format!("finished after {epochs} epochs");
+    let lines = wait_until("both runs to finish", limit, || async {
+        let s = exp_status(client).await;
+        assert!(!s.iter().any(|l| l.contains("stopped")), "a run failed: {s:?}");
+        (s.len() == 2 && s.iter().all(|l| l.contains(&finished))).then_some(s)
+    })
+    .await?;
+    let mut results = Vec::new();
+    for (line, act) in lines.iter().zip(["relu", "exp"]) {
+        assert!(line.starts_with(act), "{line}");
+        let auroc = number_after(line, "best val AUROC ").unwrap_or_else(|| panic!("no AUROC in {line}"));
+        let matched = text(client, &format!("match-{act}")).await;
+        let fraction = number_after(&matched, "match fraction ").unwrap_or_else(|| panic!("no match fraction in {matched:?}"));
+        assert!(matched.contains(&format!("after epoch {epochs}")), "{matched}");
+        assert!((0.0..=1.0).contains(&fraction), "{matched}");
+        assert!(coloured_pixels(client, &format!("logos-{act}")).await? > 2_000, "{act} logos drawn");
+        eprintln!("{device} {line} · {matched}");
+        results.push((auroc, fraction));
+    }
+    assert!(coloured_pixels(client, "exp-loss").await? > 300, "loss curves drawn");
+    assert!(coloured_pixels(client, "exp-auroc").await? > 300, "AUROC and match-fraction curves drawn");
+    Ok(results)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn exp_lesson_trains_relu_and_exp_side_by_side_on_the_cpu() -> Result<()> {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    with_browser(false, async |client: &Client, base: &str| {
+        let results = exp_lesson(client, base, "CPU", "device=cpu&n=4000&cepochs=3&seed=1", 3, Duration::from_secs(400)).await?;
+        screenshot(client, "9-exp").await?;
+        screenshot_of(client, "exp-logos", "9-exp-logos-cpu").await?;
+        // 2,800 training sequences, 3 epochs: above chance (0.5) for both activations.
+        for (auroc, _) in &results {
+            assert!(*auroc > 0.7, "val AUROC {auroc}");
+        }
+        let errors = errors(client).await?;
+        assert!(errors.is_empty(), "console errors: {errors:?}");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn exp_lesson_trains_on_webgpu() -> Result<()> {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    with_browser(true, async |client: &Client, base: &str| {
+        // Small by default (SwiftShader is a CPU in disguise); DNAPLAY_EXP_WEBGPU=N,EPOCHS asks
+        // for a longer run, e.g. 4000,3 for the README's screenshot.
+        let (n, epochs) = std::env::var("DNAPLAY_EXP_WEBGPU")
+            .ok()
+            .and_then(|v| v.split_once(',').and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?))))
+            .unwrap_or((1000, 2));
+        let query = format!("n={n}&cepochs={epochs}&seed=1");
+        let results = exp_lesson(client, base, "WebGPU", &query, epochs, Duration::from_secs(600)).await?;
+        assert_eq!(results.len(), 2);
+        screenshot_of(client, "exp-logos", "9-exp-logos-webgpu").await?;
+        let errors = errors(client).await?;
+        assert!(errors.is_empty(), "console errors: {errors:?}");
+        Ok(())
+    })
+    .await
+}
