@@ -5,7 +5,7 @@
 //! [`lab::Lab`], shared by all lessons, so a run keeps going while the student moves on.
 
 pub mod components;
-pub mod contrast;
+pub mod classlab;
 pub mod device;
 pub mod lab;
 pub mod lessons;
@@ -49,8 +49,8 @@ pub fn App() -> impl IntoView {
 
     let lab = Lab::new(settings);
     provide_context(lab);
-    let contrast = contrast::Contrast::new();
-    provide_context(contrast);
+    let class_labs = classlab::ClassLabs::new();
+    provide_context(class_labs);
 
     // The data follows the rule and the seed of the settings.
     let rule_and_seed = Memo::new(move |_| settings.with(|s| (s.rule.clone(), s.seed)));
@@ -126,11 +126,11 @@ pub fn App() -> impl IntoView {
                         on:change=move |ev| {
                             let pref = if event_target_value(&ev) == "cpu" { DevicePref::Cpu } else { DevicePref::WebGpu };
                             settings.update(|s| s.device = Some(pref));
-                            // The paused relu/exp pair lives on the old device.
-                            contrast.reset();
+                            // The 200-nt lessons' paused runs live on the old device.
+                            class_labs.reset();
                             choose(Some(pref));
                         }
-                        disabled=move || lab.running.get() || contrast.running.get()>
+                        disabled=move || lab.running.get() || class_labs.running()>
                         <option value="webgpu">"WebGPU (CPU if unavailable)"</option>
                         <option value="cpu">"CPU"</option>
                     </select>

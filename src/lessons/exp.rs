@@ -4,7 +4,7 @@
 //! one matches.
 
 use dnaplay_model::interpret::LOGOMAKER_PSEUDOCOUNT;
-use dnaplay_model::models::Activation;
+use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_plots::{Line, LineOptions, Logo, LossOptions, LossSeries, TAB10, draw_lines, draw_logos, draw_loss_curves, draw_message, thousands};
 use dnaplay_state::MAX_CLASS_SEQS;
 use leptos::html::Canvas;
@@ -12,8 +12,11 @@ use leptos::prelude::*;
 
 use crate::components::fields::NumberField;
 use crate::components::plot_canvas::redraw;
-use crate::contrast::{ACTIVATIONS, Contrast, ContrastRun};
+use crate::classlab::{ClassLab, ClassLabs, ClassRunView};
 use crate::lab::{Lab, RunStatus};
+
+/// The two first-layer activations compared, in display order.
+const ACTIVATIONS: [Activation; 2] = [Activation::Relu, Activation::Exp];
 
 /// Logos per row in each of the two grids.
 const LOGO_COLUMNS: usize = 3;
@@ -22,7 +25,7 @@ fn color(a: Activation) -> plotters::style::RGBColor {
     TAB10[ACTIVATIONS.iter().position(|&x| x == a).unwrap_or(2) % TAB10.len()]
 }
 
-fn logos(run: &ContrastRun) -> Vec<Logo> {
+fn logos(run: &ClassRunView) -> Vec<Logo> {
     let Some(f) = &run.filters else { return Vec::new() };
     f.pfms
         .iter()
@@ -39,40 +42,12 @@ fn logos(run: &ContrastRun) -> Vec<Logo> {
         .collect()
 }
 
-fn status_text(r: &ContrastRun) -> String {
-    let done = r.history.len();
-    let mut s = format!("{}: epoch {} of {}", r.activation, (done + 1).min(r.num_epochs), r.num_epochs);
-    if r.status == RunStatus::Training || r.status == RunStatus::Paused {
-        s.push_str(&format!(" · batch {} of {}", r.batch.0, r.batch.1));
-    }
-    if let Some(a) = r.history.last().and_then(|h| h.val_auroc) {
-        s.push_str(&format!(" · val AUROC {a:.3}"));
-    }
-    if let Some(sec) = r.seconds_per_epoch {
-        s.push_str(&format!(" · {sec:.1} s per epoch"));
-    }
-    match &r.status {
-        RunStatus::Paused => s.push_str(" · paused"),
-        RunStatus::Finished => {
-            s = format!(
-                "{}: finished after {done} epochs{}{}",
-                r.activation,
-                r.history.iter().filter_map(|h| h.val_auroc).reduce(f32::max).map(|a| format!(" · best val AUROC {a:.3}")).unwrap_or_default(),
-                r.seconds_per_epoch.map(|x| format!(" · {x:.1} s per epoch")).unwrap_or_default()
-            )
-        }
-        RunStatus::Failed(e) => s = format!("{}: stopped: {e}", r.activation),
-        _ => {}
-    }
-    s
-}
-
 #[component]
-fn LogoGrid(contrast: Contrast, index: usize) -> impl IntoView {
+fn LogoGrid(contrast: ClassLab, index: usize) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let activation = ACTIVATIONS[index];
     // Redraw when this run's filters change (once per epoch), not on every slice.
-    let run = Memo::new(move |_| contrast.runs.with(|r| r.get(index).filter(|r| r.filters.is_some()).map(|r| ContrastRun { history: Vec::new(), batch: (0, 0), ..r.clone() })));
+    let run = Memo::new(move |_| contrast.runs.with(|r| r.get(index).filter(|r| r.filters.is_some()).map(|r| ClassRunView { history: Vec::new(), batch: (0, 0), test: None, ..r.clone() })));
     Effect::new(move |_| {
         let logos = run.with(|r| r.as_ref().map(logos).unwrap_or_default());
         let rows = logos.len().div_ceil(LOGO_COLUMNS).max(1) as u32;
@@ -104,7 +79,7 @@ fn LogoGrid(contrast: Contrast, index: usize) -> impl IntoView {
 #[component]
 pub fn ExpLesson() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let contrast = expect_context::<Contrast>();
+    let contrast = expect_context::<ClassLabs>().contrast;
     let settings = lab.settings;
     let act_canvas = NodeRef::<Canvas>::new();
     let loss_canvas = NodeRef::<Canvas>::new();
@@ -219,7 +194,7 @@ pub fn ExpLesson() -> impl IntoView {
             </div>
             <div class="controls buttons">
                 <button class="primary" data-testid="exp-train" disabled=move || running.get() || no_device()
-                    on:click=move |_| contrast.play(lab)>
+                    on:click=move |_| contrast.play(lab, ACTIVATIONS.iter().map(|&a| ModelConfig::cnn_dist(200, a)).collect())>
                     {move || if resumable() { "Resume both" } else if finished() { "Train both again" } else { "Train both" }}
                 </button>
                 <button data-testid="exp-pause" disabled=move || !running.get() on:click=move |_| contrast.pause()>"Pause"</button>
@@ -230,7 +205,7 @@ pub fn ExpLesson() -> impl IntoView {
             <ul class="status" data-testid="exp-status">
                 {move || contrast.runs.with(|r| r.iter().map(|r| {
                     let failed = matches!(r.status, RunStatus::Failed(_));
-                    view! { <li class:error=failed>{status_text(r)}</li> }
+                    view! { <li class:error=failed>{r.status_line(r.activation.name())}</li> }
                 }).collect_view())}
             </ul>
             {move || contrast.runs.with(|r| r.first().map(|r| {

@@ -1,6 +1,7 @@
 //! The lesson pages, in seed 002's order. Each has short text citing the seed, an interactive
 //! element, and the ← / → navigation of the app.
 
+mod classify;
 mod exp;
 mod filters;
 mod models;
@@ -28,6 +29,7 @@ pub fn lesson_view(lesson: Lesson) -> AnyView {
         Lesson::Parity => view! { <parity::ParityLesson /> }.into_any(),
         Lesson::Filters => view! { <filters::FiltersLesson /> }.into_any(),
         Lesson::Exp => view! { <exp::ExpLesson /> }.into_any(),
+        Lesson::Classify => view! { <classify::ClassifyLesson /> }.into_any(),
     }
 }
 

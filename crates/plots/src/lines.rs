@@ -32,17 +32,22 @@ pub struct LineOptions {
     pub x_range: Option<(f64, f64)>,
     /// Label only whole-number x ticks (epochs).
     pub integer_x: bool,
+    /// Where the legend goes.
+    pub legend: SeriesLabelPosition,
+    /// x ranges shaded behind the lines (e.g. where a motif was planted), with their label.
+    pub bands: Vec<(f64, f64, String)>,
     /// Sizes.
     pub theme: Theme,
 }
 
 impl Default for LineOptions {
     fn default() -> Self {
-        LineOptions { x_label: String::new(), y_label: String::new(), y_range: None, x_range: None, integer_x: false, theme: Theme::default() }
+        LineOptions { x_label: String::new(), y_label: String::new(), y_range: None, x_range: None, integer_x: false, legend: SeriesLabelPosition::UpperLeft, bands: Vec::new(), theme: Theme::default() }
     }
 }
 
-/// Draw `lines` with a legend in the upper left. Values outside a fixed y range are clipped.
+/// Draw `lines` with a legend. A line stops where it leaves a fixed y range (points outside it
+/// are not drawn, rather than drawn flat along the border).
 pub fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Line], opts: &LineOptions) -> DrawResult<DB> {
     area.fill(&WHITE)?;
     let finite = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
@@ -76,8 +81,14 @@ pub fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Li
             }
         })
         .draw()?;
+    for (a, b, label) in &opts.bands {
+        let shade = RGBColor(255, 200, 60).mix(0.3).filled();
+        chart.draw_series(std::iter::once(Rectangle::new([(*a, y0), (*b, y1)], shade)))?;
+        let style = t.tick_font().color(&RGBColor(150, 100, 0));
+        chart.draw_series(std::iter::once(Text::new(label.clone(), (*a, y1 - (y1 - y0) * 0.04), style)))?;
+    }
     for line in lines {
-        let pts: Vec<(f64, f64)> = line.points.iter().filter(finite).map(|&(x, y)| (x, y.clamp(y0, y1))).collect();
+        let pts: Vec<(f64, f64)> = line.points.iter().filter(finite).filter(|p| (y0..=y1).contains(&p.1)).copied().collect();
         let style = line.color.stroke_width(t.px(2.5));
         let series = if line.dashed {
             chart.draw_series(DashedLineSeries::new(pts.clone(), t.px(6.0), t.px(4.0), style))?
@@ -93,7 +104,7 @@ pub fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Li
     if !lines.is_empty() {
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(opts.legend.clone())
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(200, 200, 200))
             .label_font(t.tick_font())
@@ -111,10 +122,11 @@ mod tests {
     fn draws_each_line_with_its_label_and_axes() {
         let relu = Line { label: "relu".into(), points: vec![(-3.0, 0.0), (0.0, 0.0), (3.0, 3.0)], color: TAB10[0], dashed: false };
         let exp = Line { label: "exp".into(), points: vec![(-3.0, 0.05), (0.0, 1.0), (f64::NAN, 2.0), (2.0, 7.39)], color: TAB10[1], dashed: true };
-        let opts = LineOptions { x_label: "x".into(), y_label: "f(x)".into(), y_range: Some((-1.0, 4.0)), ..LineOptions::default() };
+        let opts = LineOptions { x_label: "x".into(), y_label: "f(x)".into(), y_range: Some((-1.0, 4.0)), bands: vec![(0.5, 1.5, "TATAAA".into())], ..LineOptions::default() };
         let svg = render_svg(500, 300, |a| draw_lines(a, &[relu, exp], &opts).unwrap());
         assert!(svg.contains("relu") && svg.contains("exp"), "legend");
         assert!(svg.contains("f(x)"), "y label");
+        assert!(svg.contains("TATAAA"), "band label");
         assert!(svg.contains("#1F77B4") || svg.contains("#1f77b4"));
         assert!(svg.contains("#FF7F0E") || svg.contains("#ff7f0e"));
     }

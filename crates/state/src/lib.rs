@@ -33,11 +33,13 @@ pub enum Lesson {
     Filters,
     /// 9. Why exponential? (seed 003): relu vs exp on Task 3.
     Exp,
+    /// 10. Classifying 200-nt sequences (seed 000): the multi-scale CNN with attention.
+    Classify,
 }
 
 impl Lesson {
     /// Every lesson, in order.
-    pub const ALL: [Lesson; 9] = [Lesson::Rule, Lesson::OneHot, Lesson::Split, Lesson::Models, Lesson::Train, Lesson::Spot, Lesson::Parity, Lesson::Filters, Lesson::Exp];
+    pub const ALL: [Lesson; 10] = [Lesson::Rule, Lesson::OneHot, Lesson::Split, Lesson::Models, Lesson::Train, Lesson::Spot, Lesson::Parity, Lesson::Filters, Lesson::Exp, Lesson::Classify];
 
     /// The URL name.
     pub fn slug(self) -> &'static str {
@@ -51,6 +53,7 @@ impl Lesson {
             Lesson::Parity => "parity",
             Lesson::Filters => "filters",
             Lesson::Exp => "exp",
+            Lesson::Classify => "classify",
         }
     }
 
@@ -66,6 +69,7 @@ impl Lesson {
             Lesson::Parity => "Parity plot",
             Lesson::Filters => "What the filters learned",
             Lesson::Exp => "Why exponential?",
+            Lesson::Classify => "Classifying 200-nt sequences",
         }
     }
 
@@ -248,7 +252,7 @@ impl Settings {
             match key.as_str() {
                 "lesson" => match Lesson::ALL.into_iter().find(|l| l.slug() == v) {
                     Some(l) => s.lesson = l,
-                    None => bad("not a lesson (rule, onehot, split, models, train, spot, parity, filters, exp)", s.lesson.slug().into()),
+                    None => bad("not a lesson (rule, onehot, split, models, train, spot, parity, filters, exp, classify)", s.lesson.slug().into()),
                 },
                 "model" => match v.parse() {
                     Ok(m @ (ModelKind::Linear | ModelKind::Cnn)) => s.model = m,

@@ -1,12 +1,14 @@
-//! Lesson 9's experiment (seed 003, Fig. 1): CNN-dist trained twice on Task 3, once with a relu
-//! and once with an exponential first-layer activation, side by side on the same data, seed and
-//! device.
+//! Training for the 200-nt lessons: one or more classifiers trained side by side on one
+//! generated task. Lesson 9 (seed 003, Fig. 1) trains CNN-dist twice on Task 3, with a relu and
+//! with an exponential first-layer activation, on the same data, seed and device; lesson 10
+//! (seed 000) trains the multi-scale CNN.
 //!
-//! The two runs take turns: one slice of about [`SLICE_MS`] each, then a yield to the browser,
-//! so both curves grow together and a pause takes effect within a slice. After every epoch the
-//! filters of that run are aligned on the validation split (windows at ≥ 50% of each filter's
-//! maximum) and matched against the five core motifs, so the logos and the match fraction
-//! update live.
+//! The runs take turns: one slice of about [`SLICE_MS`] each, then a yield to the browser, so
+//! the curves grow together and a pause takes effect within a slice. After every epoch a run's
+//! first-layer filters (when it has one layer of them) are aligned on the validation split
+//! (windows at ≥ 50% of each filter's maximum) and matched against the task's ground-truth
+//! motifs, so the logos and the match fraction update live. When the runs pause or finish, each
+//! is evaluated on the test split (probabilities, AUROC, AUPR, seed 000's report).
 
 use std::sync::Arc;
 
@@ -16,14 +18,11 @@ use dnaplay_model::matching::{FilterMatch, MatchConfig};
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_model::sequence::OneHot;
 use dnaplay_model::tasks::{ClassTask, ClassTaskKind, filter_report};
-use dnaplay_model::trainer::{EpochRecord, StepOutcome, TrainConfig, Trainer};
+use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, StepOutcome, Trainer, attention_maps};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::lab::{Lab, RunStatus, SLICE_MS, now_ms, yield_to_browser};
-
-/// The two first-layer activations compared, in display order.
-pub const ACTIVATIONS: [Activation; 2] = [Activation::Relu, Activation::Exp];
 
 /// Seed 003's alignment rule: windows at ≥ 50% of the filter's maximum activation.
 pub const LOGO_FRACTION: f32 = 0.5;
@@ -41,9 +40,11 @@ pub struct FilterSnapshot {
     pub match_fraction: f64,
 }
 
-/// One of the two runs, as the page shows it.
+/// One run, as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ContrastRun {
+pub struct ClassRunView {
+    /// Its model.
+    pub model: ModelConfig,
     /// Its first-layer activation.
     pub activation: Activation,
     /// Epochs to train.
@@ -60,20 +61,30 @@ pub struct ContrastRun {
     pub status: RunStatus,
     /// The latest filters.
     pub filters: Option<Arc<FilterSnapshot>>,
+    /// Test-split evaluation, once the run pauses or finishes.
+    pub test: Option<Arc<ClassEvaluation>>,
 }
 
 struct Active {
     trainers: Vec<Trainer>,
     busy_ms: Vec<f64>,
     val_x: Arc<OneHot>,
+    test_x: Arc<OneHot>,
     task: Arc<ClassTask>,
 }
 
-/// The experiment's state. Cheap to copy: all fields are reactive handles.
+/// A lesson's runs. Cheap to copy: all fields are reactive handles.
 #[derive(Clone, Copy)]
-pub struct Contrast {
-    /// The two runs (empty before the first Train).
-    pub runs: RwSignal<Vec<ContrastRun>>,
+pub struct ClassLab {
+    /// The task the runs train on.
+    pub kind: ClassTaskKind,
+    /// Evaluate on the test split when the runs pause or finish (lesson 10's report; lesson 9
+    /// reads only the validation split).
+    pub evaluate_test: bool,
+    /// The generated data of the current runs.
+    pub task: RwSignal<Option<Arc<ClassTask>>>,
+    /// The runs (empty before the first Train).
+    pub runs: RwSignal<Vec<ClassRunView>>,
     /// True while the loop runs.
     pub running: RwSignal<bool>,
     /// Size of the data of the current runs: (train, validation).
@@ -83,20 +94,57 @@ pub struct Contrast {
     active: StoredValue<Option<Active>, LocalStorage>,
 }
 
-impl Default for Contrast {
+/// The two lessons' labs, provided as one context.
+#[derive(Clone, Copy)]
+pub struct ClassLabs {
+    /// Lesson 9: relu vs exp on Task 3.
+    pub contrast: ClassLab,
+    /// Lesson 10: seed 000's multi-scale CNN.
+    pub keras: ClassLab,
+}
+
+impl ClassLabs {
+    /// Both labs, without runs.
+    pub fn new() -> Self {
+        ClassLabs { contrast: ClassLab::new(ClassTaskKind::Task3, false), keras: ClassLab::new(ClassTaskKind::Keras200, true) }
+    }
+
+    /// True while either trains.
+    pub fn running(&self) -> bool {
+        self.contrast.running.get() || self.keras.running.get()
+    }
+
+    /// Forget every run (their weights live on the device being replaced).
+    pub fn reset(&self) {
+        self.contrast.reset();
+        self.keras.reset();
+    }
+}
+
+impl Default for ClassLabs {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Contrast {
+impl ClassLab {
     /// No runs yet.
-    pub fn new() -> Self {
-        Contrast { runs: RwSignal::new(Vec::new()), running: RwSignal::new(false), data_sizes: RwSignal::new(None), error: RwSignal::new(None), active: StoredValue::new_local(None) }
+    pub fn new(kind: ClassTaskKind, evaluate_test: bool) -> Self {
+        ClassLab {
+            kind,
+            evaluate_test,
+            task: RwSignal::new(None),
+            runs: RwSignal::new(Vec::new()),
+            running: RwSignal::new(false),
+            data_sizes: RwSignal::new(None),
+            error: RwSignal::new(None),
+            active: StoredValue::new_local(None),
+        }
     }
 
-    /// Start both runs with the lab's settings and device, or go on with the paused pair.
-    pub fn play(self, lab: Lab) {
+    /// Start one run per model with the lab's settings (sequences, epochs, seed) and device, or
+    /// go on with the paused runs.
+    pub fn play(self, lab: Lab, models: Vec<ModelConfig>) {
         if self.running.get_untracked() {
             return;
         }
@@ -104,15 +152,17 @@ impl Contrast {
         let resumable = self.active.with_value(|a| a.as_ref().is_some_and(|a| a.trainers.iter().any(|t| !t.is_finished())));
         if !resumable {
             let st = lab.settings.get_untracked();
-            match start(st.class_seqs, st.class_epochs, st.seed, &device) {
+            match start(self.kind, &models, st.class_seqs, st.class_epochs, st.seed, &device) {
                 Ok(active) => {
                     self.error.set(None);
                     self.data_sizes.set(Some((active.task.split.train.len(), active.task.split.val.len())));
+                    self.task.set(Some(active.task.clone()));
                     self.runs.set(
                         active
                             .trainers
                             .iter()
-                            .map(|t| ContrastRun {
+                            .map(|t| ClassRunView {
+                                model: t.model_config().clone(),
                                 activation: t.model_config().activation,
                                 num_epochs: t.config().num_epochs,
                                 history: Vec::new(),
@@ -121,6 +171,7 @@ impl Contrast {
                                 seconds_per_epoch: None,
                                 status: RunStatus::Training,
                                 filters: None,
+                                test: None,
                             })
                             .collect(),
                     );
@@ -141,12 +192,26 @@ impl Contrast {
         self.running.set(false);
     }
 
-    /// Forget both runs.
+    /// Forget the runs.
     pub fn reset(&self) {
         self.running.set(false);
         self.active.set_value(None);
         self.runs.set(Vec::new());
         self.data_sizes.set(None);
+    }
+
+    /// Attention weights of run `run` (the multi-scale model) over test sequence `index`:
+    /// `[branches, length]` flat, or `None` when the run is gone or has no attention.
+    ///
+    /// # Errors
+    /// A device read-back failure, as text.
+    pub async fn attention(&self, run: usize, index: usize) -> Result<Option<Vec<f32>>, String> {
+        let Some((model, x, device)) = self.active.with_value(|a| {
+            a.as_ref().and_then(|a| a.trainers.get(run).map(|t| (t.inference_model(), a.test_x.gather(&[index.min(a.test_x.batch.saturating_sub(1))]), t.device())))
+        }) else {
+            return Ok(None);
+        };
+        attention_maps(&model, &x, &device).await.map_err(|e| e.to_string())
     }
 
     async fn train_loop(self) {
@@ -220,32 +285,70 @@ impl Contrast {
             }
             yield_to_browser().await;
         }
+        // Evaluate every run on the test split (the test set is never seen in training).
+        for r in (0..active.trainers.len()).filter(|_| self.evaluate_test) {
+            let data = active.task.subset(&active.task.split.test);
+            match active.trainers[r].evaluate_classification(&data).await {
+                Ok(eval) => self.runs.update(|runs| runs[r].test = Some(Arc::new(eval))),
+                Err(e) => self.runs.update(|runs| runs[r].status = RunStatus::Failed(format!("could not evaluate the model: {e}"))),
+            }
+        }
         self.runs.update(|runs| {
             for run in runs.iter_mut().filter(|r| r.status == RunStatus::Training) {
                 run.status = RunStatus::Paused;
             }
         });
-        if active.trainers.iter().any(|t| !t.is_finished()) {
-            self.active.set_value(Some(active));
-        }
+        // Kept when finished too: the lesson reads attention maps from the trained models.
+        self.active.set_value(Some(active));
         self.running.set(false);
     }
 }
 
-/// Generate Task 3 and set up the two trainers (seed 003's training, `epochs` epochs).
-fn start(num_seqs: usize, epochs: usize, seed: u64, device: &dnaplay_model::burn::tensor::Device) -> Result<Active, Error> {
-    let task = Arc::new(ClassTask::generate(ClassTaskKind::Task3, num_seqs, seed)?);
-    let (train, val, _) = task.data();
-    let config = TrainConfig { num_epochs: epochs, seed, ..TrainConfig::seed003() };
-    let trainers = ACTIVATIONS
-        .iter()
-        .map(|&a| Trainer::new(ModelConfig::cnn_dist(200, a), config.clone(), &train, &val, device))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Active { busy_ms: vec![0.0; trainers.len()], trainers, val_x: Arc::new(val.one_hot()?), task })
+/// Generate the task and set up one trainer per model (the task's seed training, `epochs`
+/// epochs).
+fn start(kind: ClassTaskKind, models: &[ModelConfig], num_seqs: usize, epochs: usize, seed: u64, device: &dnaplay_model::burn::tensor::Device) -> Result<Active, Error> {
+    let task = Arc::new(ClassTask::generate(kind, num_seqs, seed)?);
+    let (train, val, test) = task.data();
+    let mut config = kind.default_training();
+    config.num_epochs = epochs;
+    config.seed = seed;
+    let trainers = models.iter().map(|m| Trainer::new(m.clone(), config.clone(), &train, &val, device)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Active { busy_ms: vec![0.0; trainers.len()], trainers, val_x: Arc::new(val.one_hot()?), test_x: Arc::new(test.one_hot()?), task })
 }
 
 async fn snapshot(trainer: &Trainer, val_x: &OneHot, task: &ClassTask) -> Result<Option<FilterSnapshot>, Error> {
     let model = trainer.inference_model();
     let report = filter_report(&model, val_x, LOGO_FRACTION, &task.targets, &MatchConfig::default(), &trainer.device()).await?;
     Ok(report.map(|r| FilterSnapshot { epoch: trainer.epoch(), pfms: r.pfms, matches: r.matches, match_fraction: r.match_fraction }))
+}
+
+impl ClassRunView {
+    /// One status line, e.g. "relu: epoch 3 of 10 · batch 12 of 28 · val AUROC 0.912 · 4.1 s
+    /// per epoch", naming the run `name`.
+    pub fn status_line(&self, name: &str) -> String {
+        let done = self.history.len();
+        let mut s = format!("{name}: epoch {} of {}", (done + 1).min(self.num_epochs), self.num_epochs);
+        if self.status == RunStatus::Training || self.status == RunStatus::Paused {
+            s.push_str(&format!(" · batch {} of {}", self.batch.0, self.batch.1));
+        }
+        if let Some(a) = self.history.last().and_then(|h| h.val_auroc) {
+            s.push_str(&format!(" · val AUROC {a:.3}"));
+        }
+        if let Some(sec) = self.seconds_per_epoch {
+            s.push_str(&format!(" · {sec:.1} s per epoch"));
+        }
+        match &self.status {
+            RunStatus::Paused => s.push_str(" · paused"),
+            RunStatus::Finished => {
+                s = format!(
+                    "{name}: finished after {done} epochs{}{}",
+                    self.history.iter().filter_map(|h| h.val_auroc).reduce(f32::max).map(|a| format!(" · best val AUROC {a:.3}")).unwrap_or_default(),
+                    self.seconds_per_epoch.map(|x| format!(" · {x:.1} s per epoch")).unwrap_or_default()
+                )
+            }
+            RunStatus::Failed(e) => s = format!("{name}: stopped: {e}"),
+            _ => {}
+        }
+        s
+    }
 }
