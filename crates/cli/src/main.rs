@@ -343,7 +343,7 @@ fn train(args: TrainArgs) -> Result<()> {
         println!("early stopping after {} epochs", trainer.epoch());
     }
     if let Some(task) = &setup.class_task {
-        let run = output::ClassRun { task, model: &setup.model_config, train: &setup.train_config, device: choice, history: &history, match_fractions: &match_fractions, total_seconds, test: &setup.test };
+        let run = output::ClassRun { task, model: &setup.model_config, train: &setup.train_config, device: choice, history: &history, match_fractions: &match_fractions, total_seconds, val: &setup.val, test: &setup.test };
         let eval = output::write_classification(&args.out, &run, &trainer)?;
         if !args.quiet {
             println!();
@@ -356,6 +356,9 @@ fn train(args: TrainArgs) -> Result<()> {
             eval.report.accuracy(),
             eval.match_fraction.map(|m| format!(" | match fraction: {m:.2}")).unwrap_or_default()
         );
+        if let (Some((t, acc)), false) = (eval.threshold, args.quiet) {
+            println!("test accuracy at the threshold that is best on the validation split ({t:.3}): {acc:.3}");
+        }
         if !args.quiet {
             println!("wrote {}", args.out.display());
         }

@@ -12,7 +12,7 @@ use dnaplay_model::interpret::{AlignmentRule, LOGOMAKER_PSEUDOCOUNT, Pfm};
 use dnaplay_model::data::RegressionData;
 use dnaplay_model::deep::MULTISCALE_WIDTHS;
 use dnaplay_model::matching::MatchConfig;
-use dnaplay_model::metrics::{Classification, SpotCheck, pr_curve, roc_curve};
+use dnaplay_model::metrics::{Classification, SpotCheck, best_accuracy_threshold, pr_curve, roc_curve};
 use dnaplay_model::synthetic::MotifSequence;
 use dnaplay_model::tasks::{ClassTask, filter_report};
 use dnaplay_model::models::{ModelConfig, ModelKind};
@@ -220,6 +220,7 @@ pub struct ClassRun<'a> {
     /// Match fraction on the validation split after each epoch.
     pub match_fractions: &'a [f64],
     pub total_seconds: f64,
+    pub val: &'a RegressionData,
     pub test: &'a RegressionData,
 }
 
@@ -229,6 +230,8 @@ pub struct ClassSummary {
     pub aupr: Option<f64>,
     pub report: Classification,
     pub match_fraction: Option<f64>,
+    /// The validation-chosen threshold and the test accuracy at it.
+    pub threshold: Option<(f32, f64)>,
 }
 
 #[derive(Serialize)]
@@ -245,6 +248,9 @@ struct ClassMetrics<'a> {
     test_auroc: Option<f64>,
     test_aupr: Option<f64>,
     test_accuracy: f64,
+    /// The threshold that maximises validation accuracy, and the test accuracy at it.
+    val_best_threshold: Option<f32>,
+    test_accuracy_at_val_threshold: Option<f64>,
     test_precision: f64,
     test_recall: f64,
     test_f1: f64,
@@ -420,6 +426,9 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
 
     let last = run.history.last().map(|(r, _)| r.clone());
     let c = &eval.report;
+    let val_eval = pollster::block_on(trainer.evaluate_classification(run.val))?;
+    let threshold = best_accuracy_threshold(&val_eval.labels, &val_eval.probabilities).map(|(t, _)| t);
+    let at_threshold = threshold.map(|t| Classification::new(&eval.labels, &eval.probabilities, t).accuracy());
     let metrics = ClassMetrics {
         task: run.task.kind.name(),
         model: run.model.kind.name(),
@@ -433,6 +442,8 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
         test_auroc: eval.auroc,
         test_aupr: eval.aupr,
         test_accuracy: c.accuracy(),
+        val_best_threshold: threshold,
+        test_accuracy_at_val_threshold: at_threshold,
         test_precision: c.precision(),
         test_recall: c.recall(),
         test_f1: c.f1(),
@@ -450,7 +461,7 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
     };
     let path = dir.join("metrics.json");
     std::fs::write(&path, serde_json::to_string_pretty(&metrics)? + "\n").with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(ClassSummary { auroc: eval.auroc, aupr: eval.aupr, report: eval.report, match_fraction: report.map(|r| r.match_fraction) })
+    Ok(ClassSummary { auroc: eval.auroc, aupr: eval.aupr, report: eval.report, match_fraction: report.map(|r| r.match_fraction), threshold: threshold.zip(at_threshold) })
 }
 
 /// Print seed 000's classification report (scikit-learn's `classification_report` layout).

@@ -131,6 +131,35 @@ pub fn pr_curve(labels: &[bool], scores: &[f32]) -> Vec<(f64, f64)> {
     steps.iter().map(|&(tp, fp)| (tp as f64 / p as f64, tp as f64 / (tp + fp) as f64)).collect()
 }
 
+/// The probability threshold that maximises accuracy on (`labels`, `scores`), predicting
+/// positive for `score > threshold`, and that accuracy. Thresholds are taken midway between
+/// distinct scores (and below the lowest), so the choice carries over to new data; pick it on
+/// the validation split, report it on the test split. `None` for no data.
+pub fn best_accuracy_threshold(labels: &[bool], scores: &[f32]) -> Option<(f32, f64)> {
+    let n = labels.len().min(scores.len());
+    if n == 0 {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    // Threshold below everything: all predicted positive.
+    let positives = labels[..n].iter().filter(|&&l| l).count();
+    let mut correct = positives;
+    let mut best = (scores[order[0]] - 1e-6, correct);
+    for (k, &i) in order.iter().enumerate() {
+        // Moving the threshold above score i predicts i negative.
+        if labels[i] { correct -= 1 } else { correct += 1 }
+        let next = order.get(k + 1).map(|&j| scores[j]);
+        if next.is_some_and(|v| v == scores[i]) {
+            continue;
+        }
+        if correct > best.1 {
+            best = (next.map_or(scores[i] + 1e-6, |v| (scores[i] + v) / 2.0), correct);
+        }
+    }
+    Some((best.0, best.1 as f64 / n as f64))
+}
+
 /// The logistic function, 1 / (1 + e^−z): a logit to a probability.
 pub fn sigmoid(z: f32) -> f32 {
     1.0 / (1.0 + (-z).exp())
@@ -311,6 +340,22 @@ mod tests {
             assert!((got.0 - want.0).abs() < 1e-12 && (got.1 - want.1).abs() < 1e-12, "{pr:?}");
         }
         assert!(roc_curve(&[true], &[0.3]).is_empty());
+    }
+
+    #[test]
+    fn best_threshold_by_hand() {
+        // Scores 0.1 0.2 0.3 0.4 with labels F F T T: any threshold in (0.2, 0.3) is perfect.
+        let (t, acc) = best_accuracy_threshold(&[false, false, true, true], &[0.1, 0.2, 0.3, 0.4]).unwrap();
+        assert_eq!(acc, 1.0);
+        assert!((t - 0.25).abs() < 1e-6, "{t}");
+        // One positive below a negative: 3 of 4 at best.
+        let (_, acc) = best_accuracy_threshold(&[false, true, false, true], &[0.1, 0.2, 0.3, 0.4]).unwrap();
+        assert_eq!(acc, 0.75);
+        // All negatives: predict everything negative.
+        let (t, acc) = best_accuracy_threshold(&[false, false], &[0.6, 0.7]).unwrap();
+        assert_eq!(acc, 1.0);
+        assert!(t >= 0.7);
+        assert_eq!(best_accuracy_threshold(&[], &[]), None);
     }
 
     #[test]
