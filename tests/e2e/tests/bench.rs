@@ -113,3 +113,30 @@ async fn bench_page() -> Result<()> {
     println!("native burn-flex in this process: {native:.3} s per epoch");
     Ok(())
 }
+
+/// Lesson 9 at seed 003's full size in the page: CNN-dist relu and exp on 14,000 training
+/// sequences, one epoch each, seconds per epoch as the page reports it (each run's own slices).
+/// DNAPLAY_BENCH_WEBGPU=1 runs it on WebGPU (Chromium's software adapter here).
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "benchmark: prints figures; run with --ignored --nocapture"]
+async fn bench_exp_lesson() -> Result<()> {
+    let webgpu = std::env::var_os("DNAPLAY_BENCH_WEBGPU").is_some();
+    with_browser(webgpu, async |client: &Client, base: &str| {
+        let device = if webgpu { "" } else { "&device=cpu" };
+        client.goto(&format!("{base}?lesson=exp&n=20000&cepochs=1&seed=1{device}")).await?;
+        wait_until("the device", Duration::from_secs(60), || async { (!text(client, "device").await.starts_with("starting")).then_some(()) }).await?;
+        let started = Instant::now();
+        click(client, "exp-train").await?;
+        let lines = wait_until("both runs to finish one epoch", Duration::from_secs(1800), || async {
+            let s: Vec<String> = text(client, "exp-status").await.lines().map(str::to_string).collect();
+            (s.len() == 2 && s.iter().all(|l| l.contains("finished"))).then_some(s)
+        })
+        .await?;
+        println!("page, device {}: CNN-dist on Task 3 (14,000 training sequences), wall {:.1} s for both runs", text(client, "device").await, started.elapsed().as_secs_f64());
+        for l in lines {
+            println!("  {l}");
+        }
+        Ok(())
+    })
+    .await
+}
