@@ -2,3 +2,4 @@
 
 pub mod fields;
 pub mod plot_canvas;
+pub mod class_panel;

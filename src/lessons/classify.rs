@@ -7,15 +7,14 @@ use dnaplay_model::deep::MULTISCALE_WIDTHS;
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_model::synthetic::{MotifSequence, generate_keras200};
 use dnaplay_plots::{HistogramSeries, Line, LineOptions, LossOptions, LossSeries, TAB10, draw_histograms, draw_lines, draw_loss_curves, draw_message, thousands};
-use dnaplay_state::MAX_CLASS_SEQS;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::classlab::ClassLabs;
-use crate::components::fields::NumberField;
+use crate::classlab::{ClassLabs, ClassRunView};
+use crate::components::class_panel::ClassPanel;
 use crate::components::plot_canvas::redraw;
-use crate::lab::{Lab, RunStatus};
+use crate::lab::Lab;
 
 /// Sequences shown in the data preview, per class.
 const PREVIEW_PER_CLASS: usize = 3;
@@ -133,10 +132,6 @@ pub fn ClassifyLesson() -> impl IntoView {
         });
     });
 
-    let running = class_lab.running;
-    let no_device = move || lab.device.with(|d| d.is_none());
-    let has_runs = move || class_lab.runs.with(|r| !r.is_empty());
-    let resumable = move || class_lab.runs.with(|r| r.iter().any(|r| r.status == RunStatus::Paused));
     let num_test = move || class_lab.task.with(|t| t.as_ref().map_or(0, |t| t.split.test.len()));
 
     view! {
@@ -164,49 +159,8 @@ pub fn ClassifyLesson() -> impl IntoView {
             "is seed 000's: binary cross-entropy, Adam at 0.001, batches of 64, the learning rate halved when the "
             "validation loss stalls."
         </p>
-        <section class="panel">
-            <div class="controls">
-                <NumberField label="Sequences"
-                    value=Signal::derive(move || settings.with(|s| s.class_seqs.to_string()))
-                    on_input={move |text: String| match text.trim().parse::<usize>() {
-                        Ok(n) if (1000..=MAX_CLASS_SEQS).contains(&n) => { settings.update(|s| s.class_seqs = n); None }
-                        _ => Some(format!("a whole number from 1,000 to {} (seed 000 uses 10,000)", thousands(MAX_CLASS_SEQS))),
-                    }} />
-                <NumberField label="Epochs"
-                    value=Signal::derive(move || settings.with(|s| s.class_epochs.to_string()))
-                    on_input={move |text: String| match text.trim().parse::<usize>() {
-                        Ok(n) if (1..=100).contains(&n) => { settings.update(|s| s.class_epochs = n); None }
-                        _ => Some("a whole number from 1 to 100 (seed 000 uses 30)".into()),
-                    }} />
-                <NumberField label="Seed"
-                    value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
-                    on_input={move |text: String| match text.trim().parse::<u64>() {
-                        Ok(n) => { settings.update(|s| s.seed = n); None }
-                        Err(_) => Some("a whole number".into()),
-                    }} />
-            </div>
-            <div class="controls buttons">
-                <button class="primary" data-testid="cls-train" disabled=move || running.get() || no_device()
-                    on:click=move |_| class_lab.play(lab, vec![ModelConfig::multiscale(200, Activation::Relu)])>
-                    {move || if resumable() { "Resume" } else if has_runs() && !running.get() { "Train again" } else { "Train" }}
-                </button>
-                <button data-testid="cls-pause" disabled=move || !running.get() on:click=move |_| class_lab.pause()>"Pause"</button>
-                <button data-testid="cls-reset" disabled=move || !has_runs() on:click=move |_| class_lab.reset()>"Reset"</button>
-                <span class="status">{move || class_lab.data_sizes.get().map(|(t, v)| format!("{} training and {} validation sequences", thousands(t), thousands(v)))}</span>
-            </div>
-            {move || class_lab.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <ul class="status" data-testid="cls-status">
-                {move || class_lab.runs.with(|r| r.iter().map(|r| {
-                    let failed = matches!(r.status, RunStatus::Failed(_));
-                    view! { <li class:error=failed>{r.status_line("multiscale")}</li> }
-                }).collect_view())}
-            </ul>
-            {move || class_lab.runs.with(|r| r.first().map(|r| {
-                let total = (r.num_epochs * r.batch.1.max(1)) as f64;
-                let done = (r.history.len() * r.batch.1 + r.batch.0) as f64;
-                view! { <progress max=total value=done.min(total) aria-label="Training progress"></progress> }
-            }))}
-        </section>
+        <ClassPanel class_lab=class_lab prefix="cls" train_label="Train" seed_size="seed 000 uses 10,000"
+            models={|| vec![ModelConfig::multiscale(200, Activation::Relu)]} run_name={|_: &ClassRunView| "multiscale".to_string()} />
         <div class="cards">
             <canvas node_ref=loss_canvas data-testid="cls-loss" aria-label="Training (dashed) and validation (solid) loss per epoch"></canvas>
             <canvas node_ref=hist_canvas data-testid="cls-scores" aria-label="Histograms of the predicted probability on the test split, by true class"></canvas>

@@ -5,15 +5,13 @@
 
 use dnaplay_model::interpret::LOGOMAKER_PSEUDOCOUNT;
 use dnaplay_model::models::{Activation, ModelConfig};
-use dnaplay_plots::{Line, LineOptions, Logo, LossOptions, LossSeries, TAB10, draw_lines, draw_logos, draw_loss_curves, draw_message, thousands};
-use dnaplay_state::MAX_CLASS_SEQS;
+use dnaplay_plots::{Line, LineOptions, Logo, LossOptions, LossSeries, TAB10, draw_lines, draw_logos, draw_loss_curves, draw_message};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::components::fields::NumberField;
+use crate::components::class_panel::ClassPanel;
 use crate::components::plot_canvas::redraw;
 use crate::classlab::{ClassLab, ClassLabs, ClassRunView};
-use crate::lab::{Lab, RunStatus};
 
 /// The two first-layer activations compared, in display order.
 const ACTIVATIONS: [Activation; 2] = [Activation::Relu, Activation::Exp];
@@ -78,9 +76,7 @@ fn LogoGrid(contrast: ClassLab, index: usize) -> impl IntoView {
 
 #[component]
 pub fn ExpLesson() -> impl IntoView {
-    let lab = expect_context::<Lab>();
     let contrast = expect_context::<ClassLabs>().contrast;
-    let settings = lab.settings;
     let act_canvas = NodeRef::<Canvas>::new();
     let loss_canvas = NodeRef::<Canvas>::new();
     let auroc_canvas = NodeRef::<Canvas>::new();
@@ -146,11 +142,6 @@ pub fn ExpLesson() -> impl IntoView {
         });
     });
 
-    let running = contrast.running;
-    let no_device = move || lab.device.with(|d| d.is_none());
-    let has_runs = move || contrast.runs.with(|r| !r.is_empty());
-    let resumable = move || contrast.runs.with(|r| r.iter().any(|r| r.status == RunStatus::Paused));
-    let finished = move || contrast.runs.with(|r| !r.is_empty() && r.iter().all(|r| matches!(r.status, RunStatus::Finished | RunStatus::Failed(_))));
 
     view! {
         <p>
@@ -171,49 +162,8 @@ pub fn ExpLesson() -> impl IntoView {
             "half its maximum, and matched against the core motifs (a Tomtom-like test, p ≤ 0.01; \"rc\" marks a "
             "match to the reverse complement)."
         </p>
-        <section class="panel">
-            <div class="controls">
-                <NumberField label="Sequences"
-                    value=Signal::derive(move || settings.with(|s| s.class_seqs.to_string()))
-                    on_input={move |text: String| match text.trim().parse::<usize>() {
-                        Ok(n) if (1000..=MAX_CLASS_SEQS).contains(&n) => { settings.update(|s| s.class_seqs = n); None }
-                        _ => Some(format!("a whole number from 1,000 to {} (seed 003 uses 20,000)", thousands(MAX_CLASS_SEQS))),
-                    }} />
-                <NumberField label="Epochs"
-                    value=Signal::derive(move || settings.with(|s| s.class_epochs.to_string()))
-                    on_input={move |text: String| match text.trim().parse::<usize>() {
-                        Ok(n) if (1..=100).contains(&n) => { settings.update(|s| s.class_epochs = n); None }
-                        _ => Some("a whole number from 1 to 100".into()),
-                    }} />
-                <NumberField label="Seed"
-                    value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
-                    on_input={move |text: String| match text.trim().parse::<u64>() {
-                        Ok(n) => { settings.update(|s| s.seed = n); None }
-                        Err(_) => Some("a whole number".into()),
-                    }} />
-            </div>
-            <div class="controls buttons">
-                <button class="primary" data-testid="exp-train" disabled=move || running.get() || no_device()
-                    on:click=move |_| contrast.play(lab, ACTIVATIONS.iter().map(|&a| ModelConfig::cnn_dist(200, a)).collect())>
-                    {move || if resumable() { "Resume both" } else if finished() { "Train both again" } else { "Train both" }}
-                </button>
-                <button data-testid="exp-pause" disabled=move || !running.get() on:click=move |_| contrast.pause()>"Pause"</button>
-                <button data-testid="exp-reset" disabled=move || !has_runs() on:click=move |_| contrast.reset()>"Reset"</button>
-                <span class="status">{move || contrast.data_sizes.get().map(|(t, v)| format!("{} training and {} validation sequences", thousands(t), thousands(v)))}</span>
-            </div>
-            {move || contrast.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <ul class="status" data-testid="exp-status">
-                {move || contrast.runs.with(|r| r.iter().map(|r| {
-                    let failed = matches!(r.status, RunStatus::Failed(_));
-                    view! { <li class:error=failed>{r.status_line(r.activation.name())}</li> }
-                }).collect_view())}
-            </ul>
-            {move || contrast.runs.with(|r| r.first().map(|r| {
-                let total = (r.num_epochs * r.batch.1.max(1)) as f64;
-                let done = (r.history.len() * r.batch.1 + r.batch.0) as f64;
-                view! { <progress max=total value=done.min(total) aria-label="Training progress of the runs"></progress> }
-            }))}
-        </section>
+        <ClassPanel class_lab=contrast prefix="exp" train_label="Train both" seed_size="seed 003 uses 20,000"
+            models={|| ACTIVATIONS.iter().map(|&a| ModelConfig::cnn_dist(200, a)).collect()} run_name={|r: &ClassRunView| r.activation.to_string()} />
         <div class="cards">
             <canvas node_ref=loss_canvas data-testid="exp-loss" aria-label="Training (dashed) and validation (solid) loss per epoch of both runs"></canvas>
             <canvas node_ref=auroc_canvas data-testid="exp-auroc" aria-label="Validation AUROC (solid) and filter match fraction (dashed) per epoch of both runs"></canvas>

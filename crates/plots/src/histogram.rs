@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::{DrawResult, TAB10, Theme, padded_range};
+use crate::{DrawResult, draw_legend, TAB10, Theme, padded_range};
 
 /// One data set to histogram.
 #[derive(Debug, Clone, Copy)]
@@ -79,13 +79,7 @@ pub fn draw_histograms<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.mix(0.7).filled()));
     }
     if series.len() > 1 || series.first().is_some_and(|s| !s.label.is_empty()) {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(theme.tick_font())
-            .draw()?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, theme)?;
     }
     Ok(())
 }

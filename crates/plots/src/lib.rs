@@ -93,6 +93,22 @@ pub fn draw_message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &T
     area.draw_text(message, &style, (w as i32 / 2, h as i32 / 2))
 }
 
+/// Draw the series labels of `chart` as every chart here does: a white, lightly bordered box at
+/// `position`, in the tick font.
+pub(crate) fn draw_legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>, position: SeriesLabelPosition, theme: &Theme) -> DrawResult<DB>
+where
+    DB: DrawingBackend + 'a,
+    CT: plotters::coord::CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(theme.tick_font())
+        .draw()
+}
+
 /// Nice axis bounds: the range of the finite values, padded by 5%, never empty.
 pub(crate) fn padded_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);

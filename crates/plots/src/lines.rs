@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::{DrawResult, Theme, padded_range};
+use crate::{DrawResult, draw_legend, Theme, padded_range};
 
 /// One line.
 #[derive(Debug, Clone)]
@@ -102,13 +102,7 @@ pub fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Li
         }
     }
     if !lines.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(opts.legend.clone())
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(t.tick_font())
-            .draw()?;
+        draw_legend(&mut chart, opts.legend.clone(), t)?;
     }
     Ok(())
 }

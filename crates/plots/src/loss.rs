@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
-use crate::{DrawResult, TAB10, Theme, padded_range};
+use crate::{DrawResult, draw_legend, TAB10, Theme, padded_range};
 
 /// One run's per-epoch losses.
 #[derive(Debug, Clone, Copy)]
@@ -97,13 +97,7 @@ where
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], thick));
     }
     if !runs.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(t.tick_font())
-            .draw()?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight, t)?;
     }
     Ok(())
 }
