@@ -178,7 +178,9 @@ pub fn App() -> impl IntoView {
             </nav>
         </main>
         <footer class="foot">
-            "Lessons after E. Wilson's "<i>"Modeling DNA Sequences with PyTorch"</i>" (seeds 001, 002). Everything runs in this page; nothing is uploaded."
+            "Lessons 1–8 after E. Wilson's "<i>"Modeling DNA Sequences with PyTorch"</i>" (seeds 001, 002); lesson 9 after Koo and Ploenzke, "
+            <i>"Nature Machine Intelligence"</i>" 2021 (seed 003); lesson 10 after seed 000's multi-scale CNN tutorial; motifs from JASPAR 2016. "
+            "Everything runs in this page; nothing is uploaded."
         </footer>
     }
 }
