@@ -3,7 +3,7 @@
 //! validation AUROC, match fraction, and the first-layer logos labelled with the core motif each
 //! one matches.
 
-use dnaplay_model::interpret::LOGOMAKER_PSEUDOCOUNT;
+use dnaplay_model::interpret::{LOGOMAKER_PSEUDOCOUNT, TRIM_BITS};
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_plots::{Line, LineOptions, Logo, LossOptions, LossSeries, TAB10, draw_lines, draw_logos, draw_loss_curves, draw_message};
 use leptos::html::Canvas;
@@ -35,7 +35,10 @@ fn logos(run: &ClassRunView) -> Vec<Logo> {
                 _ if pfm.num_sites() == 0.0 => "no sites".into(),
                 _ => "no match".into(),
             };
-            Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: pfm.to_ppm(LOGOMAKER_PSEUDOCOUNT).letter_heights() }
+            // Trimmed to the informative core (≥ 0.2 bits at both ends).
+            let ppm = pfm.to_ppm(LOGOMAKER_PSEUDOCOUNT);
+            let core = ppm.informative_core(TRIM_BITS);
+            Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights()[core.clone()].to_vec(), start: core.start }
         })
         .collect()
 }

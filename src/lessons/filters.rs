@@ -66,7 +66,7 @@ pub fn FiltersLesson() -> impl IntoView {
                         let ppm = pfm.to_ppm(LOGOMAKER_PSEUDOCOUNT);
                         let sites = pfm.num_sites().round() as u64;
                         let subtitle = if sites == 0 { "no sites".to_string() } else { format!("{} · {} sites", ppm.consensus(), thousands(sites as usize)) };
-                        Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights() }
+                        Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights(), start: 0 }
                     })
                     .collect()
             })

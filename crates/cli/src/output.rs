@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use dnaplay_model::BackendChoice;
-use dnaplay_model::interpret::{AlignmentRule, LOGOMAKER_PSEUDOCOUNT, Pfm};
+use dnaplay_model::interpret::{AlignmentRule, LOGOMAKER_PSEUDOCOUNT, Pfm, TRIM_BITS};
 use dnaplay_model::data::RegressionData;
 use dnaplay_model::deep::MULTISCALE_WIDTHS;
 use dnaplay_model::matching::MatchConfig;
@@ -181,7 +181,7 @@ pub fn write_all(dir: &Path, run: &Run, trainer: &Trainer) -> Result<()> {
                 let ppm = pfm.to_ppm(LOGOMAKER_PSEUDOCOUNT);
                 let sites = pfm.num_sites().round() as u64;
                 let subtitle = if sites == 0 { "no sites".to_string() } else { format!("{} · {} sites", ppm.consensus(), sites) };
-                Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights() }
+                Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights(), start: 0 }
             })
             .collect();
         let cols = 8;
@@ -385,7 +385,9 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
                     _ if pfm.num_sites() == 0.0 => "no sites".into(),
                     _ => "no match".into(),
                 };
-                Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights() }
+                // Trimmed to the informative core; filters.meme keeps every column.
+                let core = ppm.informative_core(TRIM_BITS);
+                Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights()[core.clone()].to_vec(), start: core.start }
             })
             .collect();
         let cols = 6;

@@ -93,7 +93,22 @@ impl Ppm {
             })
             .collect()
     }
+
+    /// The informative core: from the first to the last position carrying at least `min_bits`
+    /// of information, for drawing a filter's logo trimmed (issue 4; the threshold is ours,
+    /// [`TRIM_BITS`] by default). The whole matrix when no position reaches it.
+    pub fn informative_core(&self, min_bits: f32) -> std::ops::Range<usize> {
+        let ic = self.information_content();
+        match (ic.iter().position(|&b| b >= min_bits), ic.iter().rposition(|&b| b >= min_bits)) {
+            (Some(first), Some(last)) => first..last + 1,
+            _ => 0..self.probs.len(),
+        }
+    }
 }
+
+/// Default threshold of [`Ppm::informative_core`]: 0.2 bits, a tenth of a fully specified
+/// base; flanks below it read as background in a logo.
+pub const TRIM_BITS: f32 = 0.2;
 
 /// How windows are chosen for a filter's count matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -217,6 +232,16 @@ mod tests {
         // No counts at all: uniform, 0 bits, as logomaker gives for an empty filter.
         assert_eq!(Pfm::zeros(3).to_ppm(1.0).information_content(), vec![0.0; 3]);
         assert_eq!(Pfm::zeros(1).to_ppm(0.0).probs[0], [0.25; 4]);
+    }
+
+    #[test]
+    fn trimming_keeps_the_informative_core() {
+        let u = [0.25f32; 4];
+        let t = [0.0, 0.0, 0.0, 1.0];
+        let a = [0.97, 0.01, 0.01, 0.01];
+        let ppm = Ppm { probs: vec![u, u, t, u, a, u] };
+        assert_eq!(ppm.informative_core(TRIM_BITS), 2..5, "T . A, with the uniform middle kept");
+        assert_eq!(Ppm { probs: vec![u, u] }.informative_core(TRIM_BITS), 0..2, "nothing informative: all of it");
     }
 
     #[test]

@@ -20,9 +20,13 @@ pub struct Logo {
     pub subtitle: Option<String>,
     /// Letter heights in bits, `heights[position][base]` with bases A, C, G, T.
     pub heights: Vec<[f32; 4]>,
+    /// 0-based position of the first column in the filter (non-zero for a trimmed logo); the
+    /// x labels count from it, 1-based.
+    pub start: usize,
 }
 
-/// Draw logos in a grid of `columns` columns. The y axis of every logo runs from 0 to 2 bits.
+/// Draw logos in a grid of `columns` columns. The y axis of every logo runs from 0 to 2 bits;
+/// every logo has the x scale of the widest, so trimmed logos keep their letters' width.
 pub fn draw_logos<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logos: &[Logo], columns: usize, theme: &Theme) -> DrawResult<DB> {
     area.fill(&WHITE)?;
     if logos.is_empty() {
@@ -31,14 +35,16 @@ pub fn draw_logos<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logos: &[Lo
     let columns = columns.clamp(1, logos.len());
     let rows = logos.len().div_ceil(columns);
     let cells = area.split_evenly((rows, columns));
+    let widest = logos.iter().map(|l| l.heights.len()).max().unwrap_or(1);
     for (i, (logo, cell)) in logos.iter().zip(&cells).enumerate() {
-        draw_logo(cell, logo, i % columns == 0, theme)?;
+        draw_logo(cell, logo, widest, i % columns == 0, theme)?;
     }
     Ok(())
 }
 
-fn draw_logo<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logo: &Logo, y_title: bool, t: &Theme) -> DrawResult<DB> {
+fn draw_logo<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logo: &Logo, widest: usize, y_title: bool, t: &Theme) -> DrawResult<DB> {
     let width = logo.heights.len().max(1);
+    let start = logo.start as i64;
     let caption = match &logo.subtitle {
         Some(s) => format!("{} · {}", logo.title, s),
         None => logo.title.clone(),
@@ -48,15 +54,16 @@ fn draw_logo<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logo: &Logo, y_t
         .caption(caption, t.label_font())
         .x_label_area_size(t.px(22.0))
         .y_label_area_size(t.px(if y_title { 46.0 } else { 30.0 }))
-        .build_cartesian_2d(-0.5..(width as f64 - 0.5), 0.0..2.0)?;
+        .build_cartesian_2d(-0.5..(widest.max(width) as f64 - 0.5), 0.0..2.0)?;
+    let x_label = move |v: &f64| if v.round() < width as f64 { format!("{}", v.round() as i64 + start + 1) } else { String::new() };
     let mut mesh = chart.configure_mesh();
     mesh.disable_x_mesh()
         .disable_y_mesh()
-        .x_labels(width)
+        .x_labels(widest.max(width))
         .y_labels(3)
         .label_style(t.tick_font())
         .axis_desc_style(t.tick_font())
-        .x_label_formatter(&|v| format!("{}", v.round() as i64 + 1))
+        .x_label_formatter(&x_label)
         .y_label_formatter(&|v| format!("{v:.0}"));
     if y_title {
         mesh.y_desc("bits");
@@ -91,7 +98,7 @@ mod tests {
     #[test]
     fn letters_are_stacked_with_classic_colours() {
         // Position 1: T only (2 bits); position 2: A 1 bit over G 0.5 bit; position 3: empty.
-        let logo = Logo { title: "Filter 0".into(), subtitle: Some("TAT".into()), heights: vec![[0.0, 0.0, 0.0, 2.0], [1.0, 0.0, 0.5, 0.0], [0.0; 4]] };
+        let logo = Logo { title: "Filter 0".into(), subtitle: Some("TAT".into()), heights: vec![[0.0, 0.0, 0.0, 2.0], [1.0, 0.0, 0.5, 0.0], [0.0; 4]], start: 0 };
         let svg = render_svg(300, 200, |a| draw_logos(a, &[logo], 1, &Theme::default()).unwrap());
         assert!(svg.contains("Filter 0 · TAT") && svg.contains("bits"));
         let polys = svg.matches("<polygon").count();
