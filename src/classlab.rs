@@ -13,12 +13,11 @@
 use std::sync::Arc;
 
 use dnaplay_model::Error;
-use dnaplay_model::interpret::Pfm;
-use dnaplay_model::matching::{FilterMatch, MatchConfig};
-use dnaplay_model::models::{Activation, ModelConfig};
+use dnaplay_model::matching::MatchConfig;
+use dnaplay_model::models::ModelConfig;
 use dnaplay_model::sequence::OneHot;
-use dnaplay_model::tasks::{ClassTask, ClassTaskKind, filter_report};
-use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, StepOutcome, Trainer, attention_maps};
+use dnaplay_model::tasks::{ClassTask, ClassTaskKind, FilterReport, filter_report};
+use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, StepOutcome, Trainer, attention_maps, predict};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -32,12 +31,8 @@ pub const LOGO_FRACTION: f32 = 0.5;
 pub struct FilterSnapshot {
     /// Epochs trained when it was taken.
     pub epoch: usize,
-    /// One count matrix per filter.
-    pub pfms: Vec<Pfm>,
-    /// Each filter's best match among the core motifs.
-    pub matches: Vec<Option<FilterMatch>>,
-    /// Share of filters with a significant match.
-    pub match_fraction: f64,
+    /// Logos (count matrices), matches and the match fraction.
+    pub report: FilterReport,
 }
 
 /// One run, as the page shows it.
@@ -45,8 +40,6 @@ pub struct FilterSnapshot {
 pub struct ClassRunView {
     /// Its model.
     pub model: ModelConfig,
-    /// Its first-layer activation.
-    pub activation: Activation,
     /// Epochs to train.
     pub num_epochs: usize,
     /// One record per epoch (losses, validation AUROC).
@@ -87,8 +80,6 @@ pub struct ClassLab {
     pub runs: RwSignal<Vec<ClassRunView>>,
     /// True while the loop runs.
     pub running: RwSignal<bool>,
-    /// Size of the data of the current runs: (train, validation).
-    pub data_sizes: RwSignal<Option<(usize, usize)>>,
     /// Why the runs could not start.
     pub error: RwSignal<Option<String>>,
     active: StoredValue<Option<Active>, LocalStorage>,
@@ -136,7 +127,6 @@ impl ClassLab {
             task: RwSignal::new(None),
             runs: RwSignal::new(Vec::new()),
             running: RwSignal::new(false),
-            data_sizes: RwSignal::new(None),
             error: RwSignal::new(None),
             active: StoredValue::new_local(None),
         }
@@ -155,7 +145,6 @@ impl ClassLab {
             match start(self.kind, &models, st.class_seqs, st.class_epochs, st.seed, &device) {
                 Ok(active) => {
                     self.error.set(None);
-                    self.data_sizes.set(Some((active.task.split.train.len(), active.task.split.val.len())));
                     self.task.set(Some(active.task.clone()));
                     self.runs.set(
                         active
@@ -163,7 +152,6 @@ impl ClassLab {
                             .iter()
                             .map(|t| ClassRunView {
                                 model: t.model_config().clone(),
-                                activation: t.model_config().activation,
                                 num_epochs: t.config().num_epochs,
                                 history: Vec::new(),
                                 match_fractions: Vec::new(),
@@ -197,7 +185,12 @@ impl ClassLab {
         self.running.set(false);
         self.active.set_value(None);
         self.runs.set(Vec::new());
-        self.data_sizes.set(None);
+        self.task.set(None);
+    }
+
+    /// Sizes of the current runs' training and validation splits.
+    pub fn data_sizes(&self) -> Option<(usize, usize)> {
+        self.task.with(|t| t.as_ref().map(|t| (t.split.train.len(), t.split.val.len())))
     }
 
     /// Attention weights of run `run` (the multi-scale model) over test sequence `index`:
@@ -272,7 +265,7 @@ impl ClassLab {
                     }
                     match filters {
                         Ok(Some(f)) => {
-                            run.match_fractions.push(f.match_fraction);
+                            run.match_fractions.push(f.report.match_fraction);
                             run.filters = Some(Arc::new(f));
                         }
                         Ok(None) => {}
@@ -286,10 +279,11 @@ impl ClassLab {
             yield_to_browser().await;
         }
         // Evaluate every run on the test split (the test set is never seen in training).
+        let test_labels: Vec<f32> = if self.evaluate_test { active.task.subset(&active.task.split.test).targets } else { Vec::new() };
         for r in (0..active.trainers.len()).filter(|_| self.evaluate_test) {
-            let data = active.task.subset(&active.task.split.test);
-            match active.trainers[r].evaluate_classification(&data).await {
-                Ok(eval) => self.runs.update(|runs| runs[r].test = Some(Arc::new(eval))),
+            let t = &active.trainers[r];
+            match predict(&t.inference_model(), &active.test_x, &t.device()).await {
+                Ok(logits) => self.runs.update(|runs| runs[r].test = Some(Arc::new(ClassEvaluation::new(&test_labels, &logits)))),
                 Err(e) => self.runs.update(|runs| runs[r].status = RunStatus::Failed(format!("could not evaluate the model: {e}"))),
             }
         }
@@ -319,7 +313,7 @@ fn start(kind: ClassTaskKind, models: &[ModelConfig], num_seqs: usize, epochs: u
 async fn snapshot(trainer: &Trainer, val_x: &OneHot, task: &ClassTask) -> Result<Option<FilterSnapshot>, Error> {
     let model = trainer.inference_model();
     let report = filter_report(&model, val_x, LOGO_FRACTION, &task.targets, &MatchConfig::default(), &trainer.device()).await?;
-    Ok(report.map(|r| FilterSnapshot { epoch: trainer.epoch(), pfms: r.pfms, matches: r.matches, match_fraction: r.match_fraction }))
+    Ok(report.map(|report| FilterSnapshot { epoch: trainer.epoch(), report }))
 }
 
 impl ClassRunView {

@@ -63,7 +63,7 @@ pub fn ClassPanel(
                 </button>
                 <button data-testid=format!("{prefix}-pause") disabled=move || !running.get() on:click=move |_| class_lab.pause()>"Pause"</button>
                 <button data-testid=format!("{prefix}-reset") disabled=move || !has_runs() on:click=move |_| class_lab.reset()>"Reset"</button>
-                <span class="status">{move || class_lab.data_sizes.get().map(|(t, v)| format!("{} training and {} validation sequences", thousands(t), thousands(v)))}</span>
+                <span class="status">{move || class_lab.data_sizes().map(|(t, v)| format!("{} training and {} validation sequences", thousands(t), thousands(v)))}</span>
             </div>
             {move || class_lab.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <ul class="status" data-testid=format!("{prefix}-status")>

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::components::class_panel::ClassPanel;
 use crate::components::plot_canvas::redraw;
-use crate::classlab::{ClassLab, ClassLabs, ClassRunView};
+use crate::classlab::{ClassLab, ClassLabs, ClassRunView, FilterSnapshot};
 
 /// The two first-layer activations compared, in display order.
 const ACTIVATIONS: [Activation; 2] = [Activation::Relu, Activation::Exp];
@@ -23,11 +23,11 @@ fn color(a: Activation) -> plotters::style::RGBColor {
     TAB10[ACTIVATIONS.iter().position(|&x| x == a).unwrap_or(2) % TAB10.len()]
 }
 
-fn logos(run: &ClassRunView) -> Vec<Logo> {
-    let Some(f) = &run.filters else { return Vec::new() };
-    f.pfms
+fn logos(f: &FilterSnapshot) -> Vec<Logo> {
+    f.report
+        .pfms
         .iter()
-        .zip(&f.matches)
+        .zip(&f.report.matches)
         .enumerate()
         .map(|(i, (pfm, m))| {
             let subtitle = match m {
@@ -48,9 +48,9 @@ fn LogoGrid(contrast: ClassLab, index: usize) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let activation = ACTIVATIONS[index];
     // Redraw when this run's filters change (once per epoch), not on every slice.
-    let run = Memo::new(move |_| contrast.runs.with(|r| r.get(index).filter(|r| r.filters.is_some()).map(|r| ClassRunView { history: Vec::new(), batch: (0, 0), test: None, ..r.clone() })));
+    let filters = Memo::new(move |_| contrast.runs.with(|r| r.get(index).and_then(|r| r.filters.clone())));
     Effect::new(move |_| {
-        let logos = run.with(|r| r.as_ref().map(logos).unwrap_or_default());
+        let logos = filters.with(|f| f.as_deref().map(logos).unwrap_or_default());
         let rows = logos.len().div_ceil(LOGO_COLUMNS).max(1) as u32;
         redraw(&canvas, 460, rows * 120, |area, theme| {
             if logos.is_empty() {
@@ -61,10 +61,11 @@ fn LogoGrid(contrast: ClassLab, index: usize) -> impl IntoView {
         });
     });
     let heading = move || {
-        contrast.runs.with(|r| {
-            r.get(index).and_then(|r| r.filters.as_ref()).map(|f| {
-                let n = f.matches.iter().filter(|m| m.as_ref().is_some_and(|m| m.significant)).count();
-                format!("match fraction {:.2} ({n} of {} filters) after epoch {}", f.match_fraction, f.pfms.len(), f.epoch)
+        filters.with(|f| {
+            f.as_ref().map(|f| {
+                let r = &f.report;
+                let n = r.matches.iter().filter(|m| m.as_ref().is_some_and(|m| m.significant)).count();
+                format!("match fraction {:.2} ({n} of {} filters) after epoch {}", r.match_fraction, r.pfms.len(), f.epoch)
             })
         })
     };
@@ -108,7 +109,7 @@ pub fn ExpLesson() -> impl IntoView {
             runs.iter()
                 .map(|r| {
                     (
-                        r.activation,
+                        r.model.activation,
                         r.history.iter().map(|h| h.train_loss).collect::<Vec<f32>>(),
                         r.history.iter().map(|h| h.val_loss).collect::<Vec<f32>>(),
                         r.history.iter().map(|h| h.val_auroc.unwrap_or(f32::NAN) as f64).collect::<Vec<f64>>(),
@@ -166,7 +167,7 @@ pub fn ExpLesson() -> impl IntoView {
             "match to the reverse complement)."
         </p>
         <ClassPanel class_lab=contrast prefix="exp" train_label="Train both" seed_size="seed 003 uses 20,000"
-            models={|| ACTIVATIONS.iter().map(|&a| ModelConfig::cnn_dist(200, a)).collect()} run_name={|r: &ClassRunView| r.activation.to_string()} />
+            models={|| ACTIVATIONS.iter().map(|&a| ModelConfig::cnn_dist(200, a)).collect()} run_name={|r: &ClassRunView| r.model.activation.to_string()} />
         <div class="cards">
             <canvas node_ref=loss_canvas data-testid="exp-loss" aria-label="Training (dashed) and validation (solid) loss per epoch of both runs"></canvas>
             <canvas node_ref=auroc_canvas data-testid="exp-auroc" aria-label="Validation AUROC (solid) and filter match fraction (dashed) per epoch of both runs"></canvas>
