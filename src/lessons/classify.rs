@@ -4,6 +4,7 @@
 //! score distributions by class, and the attention weights over a chosen test sequence.
 
 use dnaplay_model::deep::MULTISCALE_WIDTHS;
+use dnaplay_model::metrics::Classification;
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_model::synthetic::{MotifSequence, generate_keras200};
 use dnaplay_plots::{HistogramSeries, Line, LineOptions, LossOptions, LossSeries, TAB10, draw_histograms, draw_lines, draw_loss_curves, draw_message, thousands};
@@ -34,12 +35,10 @@ fn highlighted(s: &MotifSequence) -> impl IntoView + use<> {
     parts.into_iter().map(|(text, motif)| if motif { view! { <mark class="motif">{text}</mark> }.into_any() } else { view! { <span>{text}</span> }.into_any() }).collect_view()
 }
 
-/// Seed 000's report row for one class: precision, recall, F1, support.
-fn class_row(name: &str, tp: usize, fp: usize, fn_: usize) -> impl IntoView + use<> {
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let (p, r) = (ratio(tp, tp + fp), ratio(tp, tp + fn_));
-    let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
-    view! { <tr><td>{name.to_string()}</td><td>{format!("{p:.2}")}</td><td>{format!("{r:.2}")}</td><td>{format!("{f1:.2}")}</td><td>{thousands(tp + fn_)}</td></tr> }
+/// Seed 000's report row for one class (`c` counted with that class as positive): precision,
+/// recall, F1, support.
+fn class_row(name: &str, c: Classification) -> impl IntoView + use<> {
+    view! { <tr><td>{name.to_string()}</td><td>{format!("{:.2}", c.precision())}</td><td>{format!("{:.2}", c.recall())}</td><td>{format!("{:.2}", c.f1())}</td><td>{thousands(c.support())}</td></tr> }
 }
 
 #[component]
@@ -52,8 +51,10 @@ pub fn ClassifyLesson() -> impl IntoView {
     let att_canvas = NodeRef::<Canvas>::new();
 
     // The data preview follows the settings (generating 10,000 sequences takes milliseconds).
+    // Keyed on (n, seed) alone: other settings changing must not regenerate the data.
+    let size_and_seed = Memo::new(move |_| settings.with(|s| (s.class_seqs, s.seed)));
     let preview = Memo::new(move |_| {
-        let (n, seed) = settings.with(|s| (s.class_seqs, s.seed));
+        let (n, seed) = size_and_seed.get();
         generate_keras200(n, 200, seed).ok().map(|seqs| {
             let pos = seqs.iter().filter(|s| s.label).take(PREVIEW_PER_CLASS).cloned();
             let neg = seqs.iter().filter(|s| !s.label && !s.placements.is_empty()).take(PREVIEW_PER_CLASS - 1).cloned();
@@ -173,8 +174,8 @@ pub fn ClassifyLesson() -> impl IntoView {
                         <caption>{format!("Classification report on {} test sequences (threshold 0.5)", thousands(e.labels.len()))}</caption>
                         <thead><tr><th></th><th>"precision"</th><th>"recall"</th><th>"F1"</th><th>"support"</th></tr></thead>
                         <tbody>
-                            {class_row("negative (0)", c.true_negatives, c.false_negatives, c.false_positives)}
-                            {class_row("positive (1)", c.true_positives, c.false_positives, c.false_negatives)}
+                            {class_row("negative (0)", c.for_negative_class())}
+                            {class_row("positive (1)", c)}
                             <tr><td>"accuracy"</td><td></td><td></td><td data-testid="cls-accuracy">{format!("{:.3}", c.accuracy())}</td><td>{thousands(e.labels.len())}</td></tr>
                             <tr><td>"AUROC / AUPR"</td><td></td><td></td><td data-testid="cls-auroc">{format!("{:.3} / {:.3}", e.auroc.unwrap_or(f64::NAN), e.aupr.unwrap_or(f64::NAN))}</td><td></td></tr>
                         </tbody>

@@ -17,7 +17,7 @@ use dnaplay_model::synthetic::MotifSequence;
 use dnaplay_model::tasks::{ClassTask, filter_report};
 use dnaplay_model::models::{ModelConfig, ModelKind};
 use dnaplay_model::sequence::one_hot;
-use dnaplay_model::trainer::{EpochRecord, Evaluation, TrainConfig, Trainer, attention_maps, filter_maps, filter_weights};
+use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, Evaluation, TrainConfig, Trainer, attention_maps, filter_maps, filter_weights, predict};
 use dnaplay_plots::{Logo, LossOptions, LossSeries, ParityOptions, Theme, draw_filter_heatmaps, draw_logos, draw_loss_curves, draw_parity};
 use plotters::prelude::*;
 use serde::Serialize;
@@ -36,8 +36,9 @@ pub struct Run<'a> {
     pub align: AlignmentRule,
 }
 
+/// The first keys of every metrics.json: what ran, and how its last epoch ended.
 #[derive(Serialize)]
-struct Metrics<'a> {
+struct RunHead<'a> {
     task: &'a str,
     model: &'a str,
     activation: &'a str,
@@ -46,16 +47,51 @@ struct Metrics<'a> {
     seconds_per_epoch: f64,
     final_train_loss: f32,
     final_val_loss: f32,
-    test_mse: f64,
-    test_r2: f64,
-    test_pearson_r: f64,
-    k: usize,
+}
+
+impl<'a> RunHead<'a> {
+    fn new(task: &'a str, model: &ModelConfig, device: BackendChoice, history: &[(EpochRecord, f64)]) -> Self {
+        let last = history.last().map(|(r, _)| r);
+        RunHead {
+            task,
+            model: model.kind.name(),
+            activation: model.activation.name(),
+            device: device.name(),
+            epochs: history.len(),
+            seconds_per_epoch: history.iter().map(|(_, s)| s).sum::<f64>() / history.len().max(1) as f64,
+            final_train_loss: last.map_or(f32::NAN, |r| r.train_loss),
+            final_val_loss: last.map_or(f32::NAN, |r| r.val_loss),
+        }
+    }
+}
+
+/// The training settings every metrics.json ends with.
+#[derive(Serialize)]
+struct RunSettings<'a> {
     optimizer: &'a str,
     learning_rate: f64,
     batch_size: usize,
     seed: u64,
     num_params: usize,
     total_seconds: f64,
+}
+
+impl<'a> RunSettings<'a> {
+    fn new(model: &ModelConfig, train: &TrainConfig, total_seconds: f64) -> Self {
+        RunSettings { optimizer: train.optimizer.name(), learning_rate: train.learning_rate, batch_size: train.batch_size, seed: train.seed, num_params: model.num_params(), total_seconds }
+    }
+}
+
+#[derive(Serialize)]
+struct Metrics<'a> {
+    #[serde(flatten)]
+    run: RunHead<'a>,
+    test_mse: f64,
+    test_r2: f64,
+    test_pearson_r: f64,
+    k: usize,
+    #[serde(flatten)]
+    settings: RunSettings<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     spot_checks: Option<&'a [SpotCheck]>,
 }
@@ -129,27 +165,13 @@ fn plot_err<E: std::error::Error + Send + Sync + 'static>(e: DrawingAreaErrorKin
 pub fn write_all(dir: &Path, run: &Run, trainer: &Trainer) -> Result<()> {
     write_history(dir, run.history, &[])?;
     write_predictions(dir, run.eval)?;
-    let last = run.history.last().map(|(r, _)| r.clone());
-    let seconds_per_epoch = run.history.iter().map(|(_, s)| s).sum::<f64>() / run.history.len().max(1) as f64;
     let metrics = Metrics {
-        task: run.task,
-        model: run.model.kind.name(),
-        activation: run.model.activation.name(),
-        device: run.device.name(),
-        epochs: run.history.len(),
-        seconds_per_epoch,
-        final_train_loss: last.as_ref().map_or(f32::NAN, |r| r.train_loss),
-        final_val_loss: last.as_ref().map_or(f32::NAN, |r| r.val_loss),
+        run: RunHead::new(run.task, run.model, run.device, run.history),
         test_mse: run.eval.mse,
         test_r2: run.eval.r_squared,
         test_pearson_r: run.eval.pearson_r,
         k: run.model.seq_len,
-        optimizer: run.train.optimizer.name(),
-        learning_rate: run.train.learning_rate,
-        batch_size: run.train.batch_size,
-        seed: run.train.seed,
-        num_params: run.model.num_params(),
-        total_seconds: run.total_seconds,
+        settings: RunSettings::new(run.model, run.train, run.total_seconds),
         spot_checks: run.spot_checks,
     };
     let path = dir.join("metrics.json");
@@ -236,14 +258,8 @@ pub struct ClassSummary {
 
 #[derive(Serialize)]
 struct ClassMetrics<'a> {
-    task: &'a str,
-    model: &'a str,
-    activation: &'a str,
-    device: &'a str,
-    epochs: usize,
-    seconds_per_epoch: f64,
-    final_train_loss: f32,
-    final_val_loss: f32,
+    #[serde(flatten)]
+    run: RunHead<'a>,
     best_val_auroc: Option<f32>,
     test_auroc: Option<f64>,
     test_aupr: Option<f64>,
@@ -259,13 +275,9 @@ struct ClassMetrics<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     match_fraction: Option<f64>,
     num_seqs: usize,
-    optimizer: &'a str,
-    learning_rate: f64,
-    batch_size: usize,
     weight_decay: f64,
-    seed: u64,
-    num_params: usize,
-    total_seconds: f64,
+    #[serde(flatten)]
+    settings: RunSettings<'a>,
 }
 
 /// Rows are the true class, columns the predicted one, as scikit-learn's `confusion_matrix`.
@@ -325,7 +337,9 @@ const ATTENTION_SEQS: usize = 20;
 /// Write every file of a classification run into `dir` and return the test metrics.
 pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Result<ClassSummary> {
     write_history(dir, run.history, run.match_fractions)?;
-    let eval = pollster::block_on(trainer.evaluate_classification(run.test))?;
+    let model = trainer.inference_model();
+    let x = one_hot(&run.test.seqs)?;
+    let eval = ClassEvaluation::new(&run.test.targets, &pollster::block_on(predict(&model, &x, &trainer.device()))?);
     write_csv(
         &dir.join("predictions.csv"),
         &["seq", "label", "probability"],
@@ -334,8 +348,6 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
     write_csv(&dir.join("roc.csv"), &["fpr", "tpr"], roc_curve(&eval.labels, &eval.probabilities).into_iter().map(|(x, y)| vec![x.to_string(), y.to_string()]))?;
     write_csv(&dir.join("pr.csv"), &["recall", "precision"], pr_curve(&eval.labels, &eval.probabilities).into_iter().map(|(x, y)| vec![x.to_string(), y.to_string()]))?;
 
-    let model = trainer.inference_model();
-    let x = one_hot(&run.test.seqs)?;
     let config = MatchConfig::default();
     let report = pollster::block_on(filter_report(&model, &x, 0.5, &run.task.targets, &config, &trainer.device()))?;
     if let Some(r) = &report {
@@ -426,20 +438,12 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
         draw_loss_curves(a, &[LossSeries { label: &label, train: &train, val: &val }], &LossOptions { y_label: "binary cross-entropy".into(), ..LossOptions::default() }).map_err(plot_err)
     })?;
 
-    let last = run.history.last().map(|(r, _)| r.clone());
     let c = &eval.report;
     let val_eval = pollster::block_on(trainer.evaluate_classification(run.val))?;
     let threshold = best_accuracy_threshold(&val_eval.labels, &val_eval.probabilities).map(|(t, _)| t);
     let at_threshold = threshold.map(|t| Classification::new(&eval.labels, &eval.probabilities, t).accuracy());
     let metrics = ClassMetrics {
-        task: run.task.kind.name(),
-        model: run.model.kind.name(),
-        activation: run.model.activation.name(),
-        device: run.device.name(),
-        epochs: run.history.len(),
-        seconds_per_epoch: run.history.iter().map(|(_, s)| s).sum::<f64>() / run.history.len().max(1) as f64,
-        final_train_loss: last.as_ref().map_or(f32::NAN, |r| r.train_loss),
-        final_val_loss: last.as_ref().map_or(f32::NAN, |r| r.val_loss),
+        run: RunHead::new(run.task.kind.name(), run.model, run.device, run.history),
         best_val_auroc: run.history.iter().filter_map(|(r, _)| r.val_auroc).reduce(f32::max),
         test_auroc: eval.auroc,
         test_aupr: eval.aupr,
@@ -453,13 +457,8 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
         confusion_matrix: Confusion { true_negative: c.true_negatives, false_positive: c.false_positives, false_negative: c.false_negatives, true_positive: c.true_positives },
         match_fraction: report.as_ref().map(|r| r.match_fraction),
         num_seqs: run.task.seqs.len(),
-        optimizer: run.train.optimizer.name(),
-        learning_rate: run.train.learning_rate,
-        batch_size: run.train.batch_size,
         weight_decay: run.train.weight_decay,
-        seed: run.train.seed,
-        num_params: run.model.num_params(),
-        total_seconds: run.total_seconds,
+        settings: RunSettings::new(run.model, run.train, run.total_seconds),
     };
     let path = dir.join("metrics.json");
     std::fs::write(&path, serde_json::to_string_pretty(&metrics)? + "\n").with_context(|| format!("cannot write {}", path.display()))?;
@@ -468,19 +467,12 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
 
 /// Print seed 000's classification report (scikit-learn's `classification_report` layout).
 pub fn print_classification_report(c: &Classification) {
-    let (p0, r0) = (ratio(c.true_negatives, c.true_negatives + c.false_negatives), ratio(c.true_negatives, c.true_negatives + c.false_positives));
-    let (p1, r1) = (c.precision(), c.recall());
-    let f = |p: f64, r: f64| if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
-    let (n0, n1) = (c.true_negatives + c.false_positives, c.true_positives + c.false_negatives);
     println!("              precision    recall  f1-score   support");
     println!();
-    println!("           0       {p0:.2}      {r0:.2}      {:.2}      {n0:>5}", f(p0, r0));
-    println!("           1       {p1:.2}      {r1:.2}      {:.2}      {n1:>5}", f(p1, r1));
+    for (name, row) in [("0", c.for_negative_class()), ("1", *c)] {
+        println!("           {name}       {:.2}      {:.2}      {:.2}      {:>5}", row.precision(), row.recall(), row.f1(), row.support());
+    }
     println!();
-    println!("    accuracy                           {:.2}      {:>5}", c.accuracy(), n0 + n1);
+    println!("    accuracy                           {:.2}      {:>5}", c.accuracy(), c.support() + c.for_negative_class().support());
     println!("confusion matrix (rows true 0/1, columns predicted 0/1): [[{}, {}], [{}, {}]]", c.true_negatives, c.false_positives, c.false_negatives, c.true_positives);
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }

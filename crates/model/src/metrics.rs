@@ -267,6 +267,18 @@ impl Classification {
         let (p, r) = (self.precision(), self.recall());
         if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
     }
+
+    /// Positives predicted or not: TP + FN (scikit-learn's "support" of the positive class).
+    pub fn support(&self) -> usize {
+        self.true_positives + self.false_negatives
+    }
+
+    /// The same counts with the negative class as "positive", so [`precision`](Self::precision),
+    /// [`recall`](Self::recall), [`f1`](Self::f1) and [`support`](Self::support) give the
+    /// negative class's row of scikit-learn's `classification_report`.
+    pub fn for_negative_class(&self) -> Classification {
+        Classification { true_positives: self.true_negatives, false_positives: self.false_negatives, true_negatives: self.true_positives, false_negatives: self.false_positives }
+    }
 }
 
 #[cfg(test)]
@@ -384,5 +396,12 @@ mod tests {
         assert!((c.f1() - 2.0 / 3.0).abs() < 1e-12);
         let none = Classification::new(&[true], &[0.1], 0.5);
         assert_eq!((none.precision(), none.f1()), (0.0, 0.0));
+        // The negative class's row: 2 of 3 negatives found, 2 of 3 called negative are right.
+        let y = [true, true, true, false, false, false, false];
+        let p = [0.9, 0.6, 0.5, 0.7, 0.2, 0.1, 0.0];
+        let neg = Classification::new(&y, &p, 0.5).for_negative_class();
+        assert_eq!((neg.support(), neg.true_positives), (4, 3));
+        assert!((neg.precision() - 3.0 / 4.0).abs() < 1e-12, "3 of the 4 called negative are");
+        assert!((neg.recall() - 3.0 / 4.0).abs() < 1e-12);
     }
 }

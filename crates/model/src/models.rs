@@ -255,14 +255,14 @@ impl ModelConfig {
         self.validate()?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         Ok(match self.kind {
-            ModelKind::Linear => Model::Linear(LinearModel { linear: linear_layer(4 * self.seq_len, &mut rng, device) }),
+            ModelKind::Linear => Model::Linear(LinearModel { linear: dense(4 * self.seq_len, 1, &mut rng, device) }),
             ModelKind::Cnn => {
                 let out_len = self.seq_len - self.filter_width + 1;
                 let mut conv = Conv1dConfig::new(4, self.num_filters, self.filter_width).with_initializer(Initializer::Zeros).init(device);
                 let fan_in = 4 * self.filter_width;
                 conv.weight = uniform_param([self.num_filters, 4, self.filter_width], fan_in, &mut rng, device);
                 conv.bias = Some(uniform_param([self.num_filters], fan_in, &mut rng, device));
-                Model::Cnn(CnnModel { conv, activation: self.activation, linear: linear_layer(self.num_filters * out_len, &mut rng, device) })
+                Model::Cnn(CnnModel { conv, activation: self.activation, linear: dense(self.num_filters * out_len, 1, &mut rng, device) })
             }
             ModelKind::CnnLocal | ModelKind::CnnDist => {
                 let specs = self.kind.conv_specs().expect("deep kinds have specs");
@@ -276,11 +276,6 @@ impl ModelConfig {
 /// Shortest input a deep model's pooling leaves at least one position of.
 fn min_length(specs: &[ConvSpec]) -> usize {
     (1..=100_000).find(|&len| specs.iter().enumerate().fold(len, |l, (i, s)| layer_output_length(l, s, i == 0)) > 0).unwrap_or(usize::MAX)
-}
-
-/// A `[d_input → 1]` linear layer with PyTorch's default initialisation drawn from `rng`.
-fn linear_layer(d_input: usize, rng: &mut ChaCha8Rng, device: &Device) -> Linear {
-    dense(d_input, 1, rng, device)
 }
 
 /// A parameter of `shape`, uniform in ±1/√fan_in.

@@ -15,7 +15,7 @@ use crate::interpret::{AlignmentRule, FilterMaps, FilterWeights, Pfm};
 use crate::matching::{FilterMatch, MatchConfig, match_filters, match_fraction};
 use crate::models::{Activation, Model, ModelConfig, ModelKind};
 use crate::motifs::{Motif, parse_jaspar};
-use crate::sequence::OneHot;
+use crate::sequence::{OneHot, base_index};
 use crate::synthetic::{CORE_MOTIF_IDS, KERAS200_POSITIVE, MotifSequence, Task3Config, generate_keras200, generate_task3};
 use crate::trainer::{TrainConfig, filter_maps, filter_weights};
 
@@ -151,18 +151,16 @@ impl ClassTask {
     }
 }
 
-/// A k-mer as a motif: one count for its base at each position.
+/// A k-mer as a motif: one count for its base at each position (an N column stays empty).
 fn kmer_motif(kmer: &str) -> Motif {
     let counts = kmer
-        .bytes()
-        .map(|b| {
+        .chars()
+        .enumerate()
+        .map(|(i, b)| {
             let mut c = [0.0; 4];
-            c[match b {
-                b'A' => 0,
-                b'C' => 1,
-                b'G' => 2,
-                _ => 3,
-            }] = 1.0;
+            if let Ok(Some(k)) = base_index(b, i) {
+                c[k] = 1.0;
+            }
             c
         })
         .collect();
