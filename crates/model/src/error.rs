@@ -102,6 +102,10 @@ pub enum Error {
     /// A split fraction is invalid or leaves a split empty.
     #[error("invalid split: {0}")]
     Split(String),
+    /// A training setting is invalid or does not fit the others (the schedule, the L2 penalty,
+    /// the monitored value, the labels the loss needs).
+    #[error("invalid training setting: {0}")]
+    Setting(String),
     /// Training produced a NaN or infinite loss.
     #[error(
         "training diverged: the {which} loss became {value} in epoch {epoch}; try a lower learning rate (now {learning_rate})"

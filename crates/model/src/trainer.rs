@@ -230,14 +230,14 @@ impl TrainConfig {
         }
         if let Some(r) = self.reduce_lr {
             if !(r.factor > 0.0 && r.factor < 1.0) {
-                return Err(Error::Split(format!("reduce-LR factor must be between 0 and 1, got {}", r.factor)));
+                return Err(Error::Setting(format!("reduce-LR factor must be between 0 and 1, got {}", r.factor)));
             }
         }
         if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
-            return Err(Error::Split(format!("the L2 weight decay must be 0 or more, got {}", self.weight_decay)));
+            return Err(Error::Setting(format!("the L2 weight decay must be 0 or more, got {}", self.weight_decay)));
         }
         if self.monitor == Monitor::ValAuroc && self.loss != LossKind::BinaryCrossEntropy {
-            return Err(Error::Split("the validation AUROC can only be monitored with the binary cross-entropy loss".into()));
+            return Err(Error::Setting("the validation AUROC can only be monitored with the binary cross-entropy loss".into()));
         }
         Ok(())
     }
@@ -412,7 +412,7 @@ impl Trainer {
         }
         if config.loss == LossKind::BinaryCrossEntropy {
             if let Some((i, t)) = train.targets.iter().chain(&val.targets).enumerate().find(|(_, t)| **t != 0.0 && **t != 1.0) {
-                return Err(Error::Split(format!("binary cross-entropy needs 0/1 labels; label {i} is {t}")));
+                return Err(Error::Setting(format!("binary cross-entropy needs 0/1 labels; label {i} is {t}")));
             }
         }
         let device = device.clone().autodiff();
@@ -574,12 +574,13 @@ impl Trainer {
         Err(Error::Diverged { which, value, epoch, learning_rate: self.learning_rate })
     }
 
-    fn schedule(&mut self, val_loss: f32) {
-        // `val_loss` is the monitored value, lower is better.
+    /// Early stopping and the learning-rate schedule, given the monitored value (lower is
+    /// better: the validation loss, or minus the AUROC).
+    fn schedule(&mut self, monitored: f32) {
         let p = &mut self.plateau;
         if let Some(r) = self.config.reduce_lr {
-            if val_loss < p.lr_best - PLATEAU_MIN_DELTA {
-                p.lr_best = val_loss;
+            if monitored < p.lr_best - PLATEAU_MIN_DELTA {
+                p.lr_best = monitored;
                 p.since_lr_best = 0;
             } else {
                 p.since_lr_best += 1;
@@ -589,8 +590,8 @@ impl Trainer {
                 }
             }
         }
-        if val_loss < p.best {
-            p.best = val_loss;
+        if monitored < p.best {
+            p.best = monitored;
             p.since_best = 0;
             if self.config.early_stopping.is_some_and(|e| e.restore_best) {
                 p.best_model = self.model.clone();
@@ -847,6 +848,22 @@ mod tests {
         let wrong_len = Trainer::new(ModelConfig::cnn(5), base, &train, &val, &device).err().unwrap();
         assert_eq!(wrong_len, Error::ModelLength { expected: 5, found: 4 });
         assert_eq!(wrong_len.to_string(), "the sequences have length 4, but the model takes sequences of length 5");
+    }
+
+    #[test]
+    fn classification_settings_are_checked() {
+        let (train, val, _) = task(4);
+        let device = test_device();
+        let bce = TrainConfig { loss: LossKind::BinaryCrossEntropy, ..TrainConfig::default() };
+        let err = Trainer::new(ModelConfig::linear(4), bce.clone(), &train, &val, &device).err().unwrap();
+        assert!(err.to_string().starts_with("invalid training setting: binary cross-entropy needs 0/1 labels; label 0 is "), "{err}");
+        let auroc_on_mse = TrainConfig { monitor: Monitor::ValAuroc, ..TrainConfig::default() };
+        assert_eq!(
+            auroc_on_mse.validate(1000).unwrap_err().to_string(),
+            "invalid training setting: the validation AUROC can only be monitored with the binary cross-entropy loss"
+        );
+        let negative_l2 = TrainConfig { weight_decay: -1e-6, ..TrainConfig::default() };
+        assert_eq!(negative_l2.validate(1000).unwrap_err().to_string(), "invalid training setting: the L2 weight decay must be 0 or more, got -0.000001");
     }
 
     #[test]
