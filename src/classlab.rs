@@ -16,15 +16,12 @@ use dnaplay_model::Error;
 use dnaplay_model::matching::MatchConfig;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::sequence::OneHot;
-use dnaplay_model::tasks::{ClassTask, ClassTaskKind, FilterReport, filter_report};
+use dnaplay_model::tasks::{ClassTask, ClassTaskKind, FilterReport, SEED003_ALIGNMENT, filter_report};
 use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, StepOutcome, Trainer, attention_maps, predict};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::lab::{Lab, RunStatus, SLICE_MS, now_ms, yield_to_browser};
-
-/// Seed 003's alignment rule: windows at ≥ 50% of the filter's maximum activation.
-pub const LOGO_FRACTION: f32 = 0.5;
 
 /// The filters of a run after an epoch: logos and their matches.
 #[derive(Debug, Clone, PartialEq)]
@@ -312,7 +309,7 @@ fn start(kind: ClassTaskKind, models: &[ModelConfig], num_seqs: usize, epochs: u
 
 async fn snapshot(trainer: &Trainer, val_x: &OneHot, task: &ClassTask) -> Result<Option<FilterSnapshot>, Error> {
     let model = trainer.inference_model();
-    let report = filter_report(&model, val_x, LOGO_FRACTION, &task.targets, &MatchConfig::default(), &trainer.device()).await?;
+    let report = filter_report(&model, val_x, SEED003_ALIGNMENT, &task.targets, &MatchConfig::default(), &trainer.device()).await?;
     Ok(report.map(|report| FilterSnapshot { epoch: trainer.epoch(), report }))
 }
 

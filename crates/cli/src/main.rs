@@ -318,7 +318,7 @@ fn train(args: TrainArgs) -> Result<()> {
                 let mut line = record.to_string();
                 if let Some(task) = &setup.class_task {
                     let model = trainer.inference_model();
-                    if let Some(report) = pollster::block_on(filter_report(&model, &val_x, 0.5, &task.targets, &MatchConfig::default(), &trainer.device()))? {
+                    if let Some(report) = pollster::block_on(filter_report(&model, &val_x, align, &task.targets, &MatchConfig::default(), &trainer.device()))? {
                         line.push_str(&format!(" | match fraction: {:.2}", report.match_fraction));
                         match_fractions.push(report.match_fraction);
                     }
@@ -343,7 +343,7 @@ fn train(args: TrainArgs) -> Result<()> {
         println!("early stopping after {} epochs", trainer.epoch());
     }
     if let Some(task) = &setup.class_task {
-        let run = output::ClassRun { task, model: &setup.model_config, train: &setup.train_config, device: choice, history: &history, match_fractions: &match_fractions, total_seconds, val: &setup.val, test: &setup.test };
+        let run = output::ClassRun { task, model: &setup.model_config, train: &setup.train_config, device: choice, history: &history, match_fractions: &match_fractions, total_seconds, align, val: &setup.val, test: &setup.test };
         let eval = output::write_classification(&args.out, &run, &trainer)?;
         if !args.quiet {
             println!();

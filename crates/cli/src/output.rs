@@ -242,6 +242,8 @@ pub struct ClassRun<'a> {
     /// Match fraction on the validation split after each epoch.
     pub match_fractions: &'a [f64],
     pub total_seconds: f64,
+    /// How the logos' windows are chosen (`--align`).
+    pub align: AlignmentRule,
     pub val: &'a RegressionData,
     pub test: &'a RegressionData,
 }
@@ -349,7 +351,7 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
     write_csv(&dir.join("pr.csv"), &["recall", "precision"], pr_curve(&eval.labels, &eval.probabilities).into_iter().map(|(x, y)| vec![x.to_string(), y.to_string()]))?;
 
     let config = MatchConfig::default();
-    let report = pollster::block_on(filter_report(&model, &x, 0.5, &run.task.targets, &config, &trainer.device()))?;
+    let report = pollster::block_on(filter_report(&model, &x, run.align, &run.task.targets, &config, &trainer.device()))?;
     if let Some(r) = &report {
         let filters = r
             .pfms

@@ -163,6 +163,21 @@ fn keras200_multiscale_writes_attention() {
 }
 
 #[test]
+fn task3_honours_align() {
+    // A raw-output threshold no window reaches: no filter has sites, so none matches.
+    let dir = tempfile::tempdir().unwrap();
+    dnaplay()
+        .args(["train", "--task", "task3", "--num-seqs", "1000", "--epochs", "1", "--align", "threshold=1000", "--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("match fraction: 0.00"));
+    let matches: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("match.json")).unwrap()).unwrap();
+    let filters = matches["filters"].as_array().unwrap();
+    assert!(filters.iter().all(|f| f["sites"] == 0 && f["match"].is_null()), "{filters:?}");
+}
+
+#[test]
 fn classification_settings_are_checked() {
     refused(&["train", "--task", "task3", "--model", "cnn"], "--model cnn does not fit --task task3; use cnn-local, cnn-dist or multiscale");
     refused(&["train", "--model", "cnn-dist"], "--model cnn-dist does not fit --task 8mer; use linear or cnn");

@@ -172,7 +172,7 @@ fn kmer_motif(kmer: &str) -> Motif {
 pub struct FilterReport {
     /// First-layer weights.
     pub weights: FilterWeights,
-    /// One count matrix per filter: windows at ≥ 50% of the filter's maximum activation.
+    /// One count matrix per filter: the windows the alignment rule selected.
     pub pfms: Vec<Pfm>,
     /// Each filter's best match among the targets (`None` when it aligned no site).
     pub matches: Vec<Option<FilterMatch>>,
@@ -180,17 +180,20 @@ pub struct FilterReport {
     pub match_fraction: f64,
 }
 
-/// Seed 003's filter analysis (Methods, "Filter visualization"; Fig. 1c): align each filter's
-/// windows at ≥ `fraction` of its maximum activation over `x` (the paper: 0.5, on the test
-/// set), and match the resulting logos against `targets` ([`crate::matching`]). `None` for
-/// models without one first layer of filters.
+/// Seed 003's alignment rule (Methods, "Filter visualization"): windows whose activation
+/// reaches 50% of the filter's maximum.
+pub const SEED003_ALIGNMENT: AlignmentRule = AlignmentRule::FractionOfMax(0.5);
+
+/// Seed 003's filter analysis (Fig. 1c): align each filter's windows over `x` by `rule` (the
+/// paper: [`SEED003_ALIGNMENT`], on the test set), and match the resulting logos against
+/// `targets` ([`crate::matching`]). `None` for models without one first layer of filters.
 ///
 /// # Errors
 /// [`crate::Error::Device`] when a read-back fails.
-pub async fn filter_report(model: &Model, x: &OneHot, fraction: f32, targets: &[Motif], config: &MatchConfig, device: &burn::tensor::Device) -> Result<Option<FilterReport>> {
+pub async fn filter_report(model: &Model, x: &OneHot, rule: AlignmentRule, targets: &[Motif], config: &MatchConfig, device: &burn::tensor::Device) -> Result<Option<FilterReport>> {
     let Some(weights) = filter_weights(model).await? else { return Ok(None) };
     let Some(maps): Option<FilterMaps> = filter_maps(model, x, device).await? else { return Ok(None) };
-    let pfms = maps.align(x, weights.width, AlignmentRule::FractionOfMax(fraction));
+    let pfms = maps.align(x, weights.width, rule);
     // Filters with no site stay unmatched rather than matching as uniform columns.
     let ppms: Vec<_> = pfms.iter().map(|p| p.to_ppm(0.0)).collect();
     let mut matches = match_filters(&ppms, targets, config);
