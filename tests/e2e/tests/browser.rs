@@ -26,6 +26,22 @@ async fn errors(client: &Client) -> Result<Vec<String>> {
     Ok(console(client).await?.into_iter().filter(|(level, _)| level == "SEVERE").map(|(_, m)| m).collect())
 }
 
+/// One test's browser session: one at a time ([`ONE_AT_A_TIME`]), in headless Chromium (with
+/// WebGPU when `webgpu`), and after `test` passes, a console without errors.
+async fn session<F>(webgpu: bool, test: F) -> Result<()>
+where
+    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+{
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    with_browser(webgpu, async |client: &Client, base: &str| {
+        test(client, base).await?;
+        let errors = errors(client).await?;
+        assert!(errors.is_empty(), "console errors: {errors:#?}");
+        Ok(())
+    })
+    .await
+}
+
 /// Press → on the page body (lesson navigation).
 async fn next_lesson(client: &Client) -> Result<()> {
     let body = client.find(Locator::Css("body")).await?;
@@ -61,8 +77,7 @@ async fn train_until_r2(client: &Client, limit: Duration) -> Result<(Vec<f32>, f
 
 #[tokio::test(flavor = "current_thread")]
 async fn lessons_train_on_the_cpu_and_draw_every_plot() -> Result<()> {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    with_browser(false, async |client: &Client, base: &str| {
+    session(false, async |client: &Client, base: &str| {
         // Lesson 1 at the subpath a static host might use: the score histogram has three peaks.
         client.goto(&format!("{}{SUBPATH}?lesson=rule&model=cnn&epochs=4&seed=17&device=cpu", base)).await?;
         wait_until("lesson 1", Duration::from_secs(30), || async { lesson_title(client).await.starts_with("1.").then_some(()) }).await?;
@@ -163,8 +178,6 @@ async fn lessons_train_on_the_cpu_and_draw_every_plot() -> Result<()> {
         assert!(coloured_pixels(client, "logos").await? > 2_000, "logos drawn");
         screenshot(client, "8-filters").await?;
 
-        let errors = errors(client).await?;
-        assert!(errors.is_empty(), "console errors: {errors:#?}");
         Ok(())
     })
     .await
@@ -172,8 +185,7 @@ async fn lessons_train_on_the_cpu_and_draw_every_plot() -> Result<()> {
 
 #[tokio::test(flavor = "current_thread")]
 async fn trains_on_webgpu_when_the_browser_has_it() -> Result<()> {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    with_browser(true, async |client: &Client, base: &str| {
+    session(true, async |client: &Client, base: &str| {
         // Few, large batches: SwiftShader runs WebGPU on the CPU, slowly.
         client.goto(&format!("{}/?lesson=train&model=cnn&opt=adam&lr=0.005&bs=2048&epochs=2&seed=17&device=webgpu", base)).await?;
         device_is(client, "WebGPU").await?;
@@ -183,8 +195,6 @@ async fn trains_on_webgpu_when_the_browser_has_it() -> Result<()> {
         assert!(r2.is_finite(), "R² shown: {r2}");
         assert!(coloured_pixels(client, "loss-chart").await? > 300, "loss curves drawn");
         screenshot(client, "webgpu-train").await?;
-        let errors = errors(client).await?;
-        assert!(errors.is_empty(), "console errors: {errors:#?}");
         Ok(())
     })
     .await
@@ -250,8 +260,7 @@ async fn exp_lesson(client: &Client, base: &str, device: &str, query: &str, epoc
 
 #[tokio::test(flavor = "current_thread")]
 async fn exp_lesson_trains_relu_and_exp_side_by_side_on_the_cpu() -> Result<()> {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    with_browser(false, async |client: &Client, base: &str| {
+    session(false, async |client: &Client, base: &str| {
         let results = exp_lesson(client, base, "CPU", "device=cpu&n=4000&cepochs=3&seed=1", 3, Duration::from_secs(400)).await?;
         screenshot(client, "9-exp").await?;
         screenshot_of(client, "exp-logos", "9-exp-logos-cpu").await?;
@@ -259,8 +268,6 @@ async fn exp_lesson_trains_relu_and_exp_side_by_side_on_the_cpu() -> Result<()> 
         for (auroc, _) in &results {
             assert!(*auroc > 0.7, "val AUROC {auroc}");
         }
-        let errors = errors(client).await?;
-        assert!(errors.is_empty(), "console errors: {errors:?}");
         Ok(())
     })
     .await
@@ -268,8 +275,7 @@ async fn exp_lesson_trains_relu_and_exp_side_by_side_on_the_cpu() -> Result<()> 
 
 #[tokio::test(flavor = "current_thread")]
 async fn exp_lesson_trains_on_webgpu() -> Result<()> {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    with_browser(true, async |client: &Client, base: &str| {
+    session(true, async |client: &Client, base: &str| {
         // Small by default (SwiftShader is a CPU in disguise); DNAPLAY_EXP_WEBGPU=N,EPOCHS asks
         // for a longer run, e.g. 4000,3 for the README's screenshot.
         let (n, epochs) = std::env::var("DNAPLAY_EXP_WEBGPU")
@@ -280,8 +286,6 @@ async fn exp_lesson_trains_on_webgpu() -> Result<()> {
         let results = exp_lesson(client, base, "WebGPU", &query, epochs, Duration::from_secs(600)).await?;
         assert_eq!(results.len(), 2);
         screenshot_of(client, "exp-logos", "9-exp-logos-webgpu").await?;
-        let errors = errors(client).await?;
-        assert!(errors.is_empty(), "console errors: {errors:?}");
         Ok(())
     })
     .await
@@ -291,8 +295,7 @@ async fn exp_lesson_trains_on_webgpu() -> Result<()> {
 /// the classification report, score histograms and an attention map.
 #[tokio::test(flavor = "current_thread")]
 async fn classify_lesson_trains_the_multiscale_cnn_and_shows_attention() -> Result<()> {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    with_browser(false, async |client: &Client, base: &str| {
+    session(false, async |client: &Client, base: &str| {
         client.goto(&format!("{base}?lesson=classify&device=cpu&n=4000&cepochs=4&seed=3")).await?;
         device_is(client, "CPU").await?;
         assert_eq!(lesson_title(client).await, "10. Classifying 200-nt sequences");
@@ -331,8 +334,6 @@ async fn classify_lesson_trains_the_multiscale_cnn_and_shows_attention() -> Resu
         assert!(attention > 500);
         screenshot(client, "10-classify").await?;
         screenshot_of(client, "cls-attention", "10-attention").await?;
-        let errors = errors(client).await?;
-        assert!(errors.is_empty(), "console errors: {errors:?}");
         Ok(())
     })
     .await
