@@ -5,17 +5,18 @@
 //! [`lab::Lab`], shared by all lessons, so a run keeps going while the student moves on.
 
 pub mod components;
-pub mod classlab;
 pub mod device;
+pub mod engine;
 pub mod lab;
 pub mod lessons;
+pub mod panic;
 
-use dnaplay_state::{DevicePref, Lesson, Settings};
+use dnaplay_model::BackendChoice;
+use dnaplay_state::{Lesson, Settings};
 use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::device::{DeviceKind, cpu, init_webgpu};
+use crate::engine::Engine;
 use crate::lab::Lab;
 
 /// The page's query string, e.g. `?lesson=train&model=cnn`.
@@ -47,12 +48,11 @@ pub fn App() -> impl IntoView {
     let (notices, set_notices) = signal(notices);
     Effect::new(move |_| replace_query(&settings.with(Settings::to_query)));
 
-    let lab = Lab::new(settings);
+    let engine = Engine::new();
+    let lab = Lab::new(settings, engine);
     provide_context(lab);
-    let class_labs = classlab::ClassLabs::new();
-    provide_context(class_labs);
 
-    // The data follows the rule and the seed of the settings.
+    // The data follows the rule and the seed of the settings; runs keep the data they started on.
     let rule_and_seed = Memo::new(move |_| settings.with(|s| (s.rule.clone(), s.seed)));
     Effect::new(move |_| {
         let (rule, seed) = rule_and_seed.get();
@@ -63,32 +63,7 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    // `init_async` may run only once per page: keep the WebGPU device (or why there is none).
-    let webgpu: StoredValue<Option<Result<dnaplay_model::burn::tensor::Device, String>>> = StoredValue::new(None);
-    let choose = move |pref: Option<DevicePref>| {
-        spawn_local(async move {
-            if pref == Some(DevicePref::Cpu) {
-                lab.device_note.set(None);
-                lab.set_device(DeviceKind::Cpu, cpu());
-                return;
-            }
-            if webgpu.with_value(Option::is_none) {
-                let result = init_webgpu().await;
-                webgpu.set_value(Some(result));
-            }
-            match webgpu.get_value().expect("WebGPU was just asked for") {
-                Ok(d) => {
-                    lab.device_note.set(None);
-                    lab.set_device(DeviceKind::WebGpu, d);
-                }
-                Err(reason) => {
-                    lab.device_note.set(Some(reason));
-                    lab.set_device(DeviceKind::Cpu, cpu());
-                }
-            }
-        });
-    };
-    choose(settings.get_untracked().device);
+    engine.choose_device(settings.get_untracked().device);
 
     // A memo, so only a change of lesson (not of any other setting) rebuilds the page.
     let lesson = Memo::new(move |_| settings.with(|s| s.lesson));
@@ -122,20 +97,18 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="device-box">
                 <label>"Device "
-                    <select prop:value=move || if settings.with(|s| s.device) == Some(DevicePref::Cpu) { "cpu" } else { "webgpu" }
+                    <select data-testid="device-select" prop:value=move || if settings.with(|s| s.device).is_some_and(BackendChoice::is_cpu) { "cpu" } else { "webgpu" }
+                        title="Changing the device stops the runs in progress; their metrics stay"
                         on:change=move |ev| {
-                            let pref = if event_target_value(&ev) == "cpu" { DevicePref::Cpu } else { DevicePref::WebGpu };
+                            let pref = if event_target_value(&ev) == "cpu" { BackendChoice::Flex } else { BackendChoice::Wgpu };
                             settings.update(|s| s.device = Some(pref));
-                            // The 200-nt lessons' paused runs live on the old device.
-                            class_labs.reset();
-                            choose(Some(pref));
-                        }
-                        disabled=move || lab.running.get() || class_labs.running()>
+                            engine.choose_device(Some(pref));
+                        }>
                         <option value="webgpu">"WebGPU (CPU if unavailable)"</option>
                         <option value="cpu">"CPU"</option>
                     </select>
                 </label>
-                <span class="device">"In use: "<b data-testid="device">{move || lab.device.with(|d| d.as_ref().map(|(k, _)| k.label()).unwrap_or("starting…"))}</b></span>
+                <span class="device">"In use: "<b data-testid="device">{move || engine.device.with(|d| d.as_ref().map(|(k, _)| k.label()).unwrap_or("starting…"))}</b></span>
             </div>
         </header>
         <nav class="lessons" aria-label="Lessons">
@@ -154,7 +127,7 @@ pub fn App() -> impl IntoView {
                     <button on:click=move |_| set_notices.set(Vec::new())>"Dismiss"</button>
                 </div>
             })}
-            {move || lab.device_note.get().map(|n| view! {
+            {move || engine.device_note.get().map(|n| view! {
                 <details class="note" data-testid="device-note">
                     <summary>"Training runs on the CPU (WebAssembly): WebGPU is not available."</summary>
                     <p>{n}</p>

@@ -18,7 +18,7 @@ fn main() {
     unsafe {
         __wasm_call_ctors();
     }
-    console_error_panic_hook::set_once();
+    dna_playground::panic::install();
     leptos::mount::mount_to_body(dna_playground::App);
     // For the page benchmark (tests/e2e/tests/bench.rs): when the first lesson is on screen.
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {

@@ -1,82 +1,100 @@
 //! The control panel of the 200-nt lessons (9 and 10): sequences, epochs and seed; Train,
-//! Pause and Reset; one status line per run and a progress bar.
+//! Pause and Reset; one status line per run and a progress bar. Every button acts through the
+//! run engine and derives its enabled state from the runs' states.
+
+use std::sync::Arc;
 
 use dnaplay_model::models::ModelConfig;
+use dnaplay_model::settings::{CLASS_EPOCHS, CLASS_SEQS, SEED};
 use dnaplay_plots::thousands;
-use dnaplay_state::MAX_CLASS_SEQS;
 use leptos::prelude::*;
 
-use crate::classlab::{ClassLab, ClassRunView};
 use crate::components::fields::NumberField;
-use crate::lab::{Lab, RunStatus};
+use crate::engine::{Bench, ClassData, RunData, RunState, RunView, Until};
+use crate::lab::Lab;
 
-/// The panel for `class_lab`. Buttons and the status list get the test ids `{prefix}-train`,
-/// `{prefix}-pause`, `{prefix}-reset` and `{prefix}-status`.
+/// Train: go on with the paused runs of `bench`, or generate the task from the settings and
+/// start one run per model, with the task's seed training and the lesson's epochs.
+fn train(lab: Lab, bench: Bench, models: Vec<ModelConfig>) -> Result<(), String> {
+    let engine = lab.engine;
+    if engine.resume(bench, Until::End) {
+        return Ok(());
+    }
+    let kind = bench.class_task().ok_or("not a 200-nt lesson")?;
+    let st = lab.settings.get_untracked();
+    let data = ClassData::generate(kind, st.class_seqs, st.seed, bench == Bench::Keras).map_err(|e| e.to_string())?;
+    let mut config = kind.default_training();
+    config.num_epochs = st.class_epochs;
+    config.seed = st.seed;
+    let specs = models.into_iter().map(|m| (m, config.clone())).collect();
+    engine.start(bench, RunData::Class(Arc::new(data)), specs, Until::End)
+}
+
+/// The panel for the runs of `bench`. Buttons and the status list get the test ids
+/// `{prefix}-train`, `{prefix}-pause`, `{prefix}-reset` and `{prefix}-status`.
 #[component]
 pub fn ClassPanel(
-    /// The runs this panel drives.
-    class_lab: ClassLab,
+    /// The lesson whose runs this panel drives.
+    bench: Bench,
     /// Test-id prefix, e.g. "exp".
     prefix: &'static str,
     /// Words for the Train button: "Train both" or "Train".
     train_label: &'static str,
-    /// What the seed used, shown when the sequence count is invalid, e.g. "seed 003 uses 20,000".
-    seed_size: &'static str,
     /// The models to train, one run each.
     models: fn() -> Vec<ModelConfig>,
     /// A run's name in its status line.
-    run_name: fn(&ClassRunView) -> String,
+    run_name: fn(&RunView) -> String,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let engine = lab.engine;
     let settings = lab.settings;
-    let running = class_lab.running;
-    let no_device = move || lab.device.with(|d| d.is_none());
-    let has_runs = move || class_lab.runs.with(|r| !r.is_empty());
-    let resumable = move || class_lab.runs.with(|r| r.iter().any(|r| r.status == RunStatus::Paused));
-    let finished = move || class_lab.runs.with(|r| !r.is_empty() && r.iter().all(|r| matches!(r.status, RunStatus::Finished | RunStatus::Failed(_))));
+    let training = move || engine.is_training(bench);
+    let no_device = move || engine.device.with(|d| d.is_none());
+    let runs = move || engine.runs_of(bench);
+    let resumable = move || engine.any(bench, |s| *s == RunState::Paused);
+    let ended = move || {
+        let r = runs();
+        !r.is_empty() && r.iter().all(|r| !r.state.is_live())
+    };
+    let (error, set_error) = signal(None::<String>);
     view! {
         <section class="panel">
             <div class="controls">
-                <NumberField label="Sequences"
+                <NumberField label=CLASS_SEQS.title()
                     value=Signal::derive(move || settings.with(|s| s.class_seqs.to_string()))
-                    on_input={move |text: String| match text.trim().parse::<usize>() {
-                        Ok(n) if (1000..=MAX_CLASS_SEQS).contains(&n) => { settings.update(|s| s.class_seqs = n); None }
-                        _ => Some(format!("a whole number from 1,000 to {} ({seed_size})", thousands(MAX_CLASS_SEQS))),
-                    }} />
-                <NumberField label="Epochs"
+                    on_input={move |text: String| CLASS_SEQS.parse_usize(&text).map(|n| settings.update(|s| s.class_seqs = n)).err().map(|e| e.to_string())} />
+                <NumberField label=CLASS_EPOCHS.title()
                     value=Signal::derive(move || settings.with(|s| s.class_epochs.to_string()))
-                    on_input={move |text: String| match text.trim().parse::<usize>() {
-                        Ok(n) if (1..=100).contains(&n) => { settings.update(|s| s.class_epochs = n); None }
-                        _ => Some("a whole number from 1 to 100".into()),
-                    }} />
-                <NumberField label="Seed"
+                    on_input={move |text: String| CLASS_EPOCHS.parse_usize(&text).map(|n| settings.update(|s| s.class_epochs = n)).err().map(|e| e.to_string())} />
+                <NumberField label=SEED.title()
                     value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
-                    on_input={move |text: String| match text.trim().parse::<u64>() {
-                        Ok(n) => { settings.update(|s| s.seed = n); None }
-                        Err(_) => Some("a whole number".into()),
-                    }} />
+                    on_input={move |text: String| SEED.parse_u64(&text).map(|n| settings.update(|s| s.seed = n)).err().map(|e| e.to_string())} />
             </div>
             <div class="controls buttons">
-                <button class="primary" data-testid=format!("{prefix}-train") disabled=move || running.get() || no_device()
-                    on:click=move |_| class_lab.play(lab, models())>
-                    {move || if resumable() { "Resume".to_string() } else if finished() { format!("{train_label} again") } else { train_label.to_string() }}
+                <button class="primary" data-testid=format!("{prefix}-train") disabled=move || training() || no_device()
+                    on:click=move |_| set_error.set(train(lab, bench, models()).err())>
+                    {move || if resumable() { "Resume".to_string() } else if ended() { format!("{train_label} again") } else { train_label.to_string() }}
                 </button>
-                <button data-testid=format!("{prefix}-pause") disabled=move || !running.get() on:click=move |_| class_lab.pause()>"Pause"</button>
-                <button data-testid=format!("{prefix}-reset") disabled=move || !has_runs() on:click=move |_| class_lab.reset()>"Reset"</button>
-                <span class="status">{move || class_lab.data_sizes().map(|(t, v)| format!("{} training and {} validation sequences", thousands(t), thousands(v)))}</span>
+                <button data-testid=format!("{prefix}-pause") disabled=move || !training() on:click=move |_| engine.pause(bench)>"Pause"</button>
+                <button data-testid=format!("{prefix}-reset") disabled=move || runs().is_empty()
+                    title="Stop and forget these runs" on:click=move |_| { engine.clear(bench); set_error.set(None); }>"Reset"</button>
+                <span class="status">{move || runs().first().map(|r| {
+                    let (t, v) = r.data.sizes();
+                    format!("{} training and {} validation sequences", thousands(t), thousands(v))
+                })}</span>
             </div>
-            {move || class_lab.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid=format!("{prefix}-error")>{e}</p> })}
             <ul class="status" data-testid=format!("{prefix}-status")>
-                {move || class_lab.runs.with(|r| r.iter().map(|r| {
-                    let failed = matches!(r.status, RunStatus::Failed(_));
+                {move || runs().iter().map(|r| {
+                    let failed = matches!(r.state, RunState::Failed(_));
                     view! { <li class:error=failed>{r.status_line(&run_name(r))}</li> }
-                }).collect_view())}
+                }).collect_view()}
             </ul>
-            {move || class_lab.runs.with(|r| r.first().map(|r| {
-                let total = (r.num_epochs * r.batch.1.max(1)) as f64;
+            {move || runs().first().map(|r| {
+                let total = (r.config.num_epochs * r.batch.1.max(1)) as f64;
                 let done = (r.history.len() * r.batch.1 + r.batch.0) as f64;
                 view! { <progress max=total value=done.min(total) aria-label="Training progress"></progress> }
-            }))}
+            })}
         </section>
     }
 }

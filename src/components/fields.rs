@@ -8,7 +8,8 @@ use leptos::prelude::*;
 #[component]
 pub fn NumberField(
     /// The visible label, also the field's accessible name.
-    label: &'static str,
+    #[prop(into)]
+    label: String,
     /// The current value, as text.
     value: Signal<String>,
     /// Called with the typed text; returns an error message when the text is not valid.

@@ -7,14 +7,15 @@ use dnaplay_model::deep::MULTISCALE_WIDTHS;
 use dnaplay_model::metrics::Classification;
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_model::synthetic::{MotifSequence, generate_keras200};
+use dnaplay_model::trainer::attention_maps;
 use dnaplay_plots::{HistogramSeries, Line, LineOptions, LossOptions, LossSeries, TAB10, draw_histograms, draw_lines, draw_loss_curves, draw_message, thousands};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::classlab::{ClassLabs, ClassRunView};
 use crate::components::class_panel::ClassPanel;
 use crate::components::plot_canvas::redraw;
+use crate::engine::{Bench, RunView};
 use crate::lab::Lab;
 
 /// Sequences shown in the data preview, per class.
@@ -44,8 +45,10 @@ fn class_row(name: &str, c: Classification) -> impl IntoView + use<> {
 #[component]
 pub fn ClassifyLesson() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let class_lab = expect_context::<ClassLabs>().keras;
+    let engine = lab.engine;
     let settings = lab.settings;
+    // Lesson 10 trains one run at a time: the newest.
+    let run = Memo::new(move |_| engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::Keras).cloned()));
     let loss_canvas = NodeRef::<Canvas>::new();
     let hist_canvas = NodeRef::<Canvas>::new();
     let att_canvas = NodeRef::<Canvas>::new();
@@ -64,7 +67,7 @@ pub fn ClassifyLesson() -> impl IntoView {
     });
 
     let curves = Memo::new(move |_| {
-        class_lab.runs.with(|runs| runs.first().map(|r| (r.history.iter().map(|h| h.train_loss).collect::<Vec<f32>>(), r.history.iter().map(|h| h.val_loss).collect::<Vec<f32>>())))
+        run.with(|r| r.as_ref().map(|r| (r.history.iter().map(|h| h.train_loss).collect::<Vec<f32>>(), r.history.iter().map(|h| h.val_loss).collect::<Vec<f32>>())))
     });
     Effect::new(move |_| {
         let curves = curves.get();
@@ -76,7 +79,7 @@ pub fn ClassifyLesson() -> impl IntoView {
         });
     });
 
-    let test = Memo::new(move |_| class_lab.runs.with(|r| r.first().and_then(|r| r.test.clone())));
+    let test = Memo::new(move |_| run.with(|r| r.as_ref().and_then(|r| r.test.clone())));
     Effect::new(move |_| {
         let eval = test.get();
         redraw(&hist_canvas, 460, 300, |area, theme| match &eval {
@@ -99,14 +102,20 @@ pub fn ClassifyLesson() -> impl IntoView {
             attention.set(None);
             return;
         }
+        let Some((id, class)) = run.with_untracked(|r| r.as_ref().and_then(|r| r.data.class().map(|c| (r.id, c.clone())))) else { return };
+        let Some((model, device)) = engine.inference_model(id) else {
+            attention.set(Some(Err("the model is training; pause to see where it attends".into())));
+            return;
+        };
+        let x = class.test_x.gather(&[index.min(class.test_x.batch.saturating_sub(1))]);
         spawn_local(async move {
-            let result = class_lab.attention(0, index).await.transpose();
+            let result = attention_maps(&model, &x, &device).await.map_err(|e| e.to_string()).transpose();
             attention.set(result);
         });
     });
     let chosen_seq = move || {
         let index = chosen.get();
-        class_lab.task.with(|t| t.as_ref().and_then(|t| t.split.test.get(index).map(|&i| t.seqs[i].clone())))
+        run.with(|r| r.as_ref().and_then(|r| r.data.class().and_then(|c| c.task.split.test.get(index).map(|&i| c.task.seqs[i].clone()))))
     };
     Effect::new(move |_| {
         let att = attention.get();
@@ -133,7 +142,7 @@ pub fn ClassifyLesson() -> impl IntoView {
         });
     });
 
-    let num_test = move || class_lab.task.with(|t| t.as_ref().map_or(0, |t| t.split.test.len()));
+    let num_test = move || run.with(|r| r.as_ref().and_then(|r| r.data.class().map(|c| c.task.split.test.len())).unwrap_or(0));
 
     view! {
         <p>
@@ -160,8 +169,8 @@ pub fn ClassifyLesson() -> impl IntoView {
             "is seed 000's: binary cross-entropy, Adam at 0.001, batches of 64, the learning rate halved when the "
             "validation loss stalls."
         </p>
-        <ClassPanel class_lab=class_lab prefix="cls" train_label="Train" seed_size="seed 000 uses 10,000"
-            models={|| vec![ModelConfig::multiscale(200, Activation::Relu)]} run_name={|_: &ClassRunView| "multiscale".to_string()} />
+        <ClassPanel bench=Bench::Keras prefix="cls" train_label="Train"
+            models={|| vec![ModelConfig::multiscale(200, Activation::Relu)]} run_name={|_: &RunView| "multiscale".to_string()} />
         <div class="cards">
             <canvas node_ref=loss_canvas data-testid="cls-loss" aria-label="Training (dashed) and validation (solid) loss per epoch"></canvas>
             <canvas node_ref=hist_canvas data-testid="cls-scores" aria-label="Histograms of the predicted probability on the test split, by true class"></canvas>
@@ -205,7 +214,7 @@ pub fn ClassifyLesson() -> impl IntoView {
                     on:input={move |ev| if let Ok(v) = event_target_value(&ev).parse::<usize>() { set_chosen.set(v.min(num_test().saturating_sub(1))) }} />
             </label>
             <span class="status">{move || chosen_seq().map(|s| {
-                let p = class_lab.runs.with(|r| r.first().and_then(|r| r.test.as_ref().and_then(|t| t.probabilities.get(chosen.get()).copied())));
+                let p = test.with(|t| t.as_ref().and_then(|t| t.probabilities.get(chosen.get()).copied()));
                 format!("{} · predicted probability {}", if s.label { "positive" } else { "negative" }, p.map(|p| format!("{p:.3}")).unwrap_or_else(|| "–".into()))
             })}</span>
         </div>

@@ -11,7 +11,8 @@ use leptos::prelude::*;
 
 use crate::components::class_panel::ClassPanel;
 use crate::components::plot_canvas::redraw;
-use crate::classlab::{ClassLab, ClassLabs, ClassRunView, FilterSnapshot};
+use crate::engine::{Bench, FilterSnapshot, RunView};
+use crate::lab::Lab;
 
 /// The two first-layer activations compared, in display order.
 const ACTIVATIONS: [Activation; 2] = [Activation::Relu, Activation::Exp];
@@ -44,11 +45,12 @@ fn logos(f: &FilterSnapshot) -> Vec<Logo> {
 }
 
 #[component]
-fn LogoGrid(contrast: ClassLab, index: usize) -> impl IntoView {
+fn LogoGrid(index: usize) -> impl IntoView {
+    let engine = expect_context::<Lab>().engine;
     let canvas = NodeRef::<Canvas>::new();
     let activation = ACTIVATIONS[index];
     // Redraw when this run's filters change (once per epoch), not on every slice.
-    let filters = Memo::new(move |_| contrast.runs.with(|r| r.get(index).and_then(|r| r.filters.clone())));
+    let filters = Memo::new(move |_| engine.runs.with(|r| r.iter().filter(|r| r.bench == Bench::Contrast).nth(index).and_then(|r| r.filters.clone())));
     Effect::new(move |_| {
         let logos = filters.with(|f| f.as_deref().map(logos).unwrap_or_default());
         let rows = logos.len().div_ceil(LOGO_COLUMNS).max(1) as u32;
@@ -80,7 +82,7 @@ fn LogoGrid(contrast: ClassLab, index: usize) -> impl IntoView {
 
 #[component]
 pub fn ExpLesson() -> impl IntoView {
-    let contrast = expect_context::<ClassLabs>().contrast;
+    let engine = expect_context::<Lab>().engine;
     let act_canvas = NodeRef::<Canvas>::new();
     let loss_canvas = NodeRef::<Canvas>::new();
     let auroc_canvas = NodeRef::<Canvas>::new();
@@ -105,8 +107,9 @@ pub fn ExpLesson() -> impl IntoView {
     });
 
     let curves = Memo::new(move |_| {
-        contrast.runs.with(|runs| {
+        engine.runs.with(|runs| {
             runs.iter()
+                .filter(|r| r.bench == Bench::Contrast)
                 .map(|r| {
                     (
                         r.model.activation,
@@ -166,15 +169,15 @@ pub fn ExpLesson() -> impl IntoView {
             "half its maximum, and matched against the core motifs (a Tomtom-like test, p ≤ 0.01; \"rc\" marks a "
             "match to the reverse complement)."
         </p>
-        <ClassPanel class_lab=contrast prefix="exp" train_label="Train both" seed_size="seed 003 uses 20,000"
-            models={|| ACTIVATIONS.iter().map(|&a| ModelConfig::cnn_dist(200, a)).collect()} run_name={|r: &ClassRunView| r.model.activation.to_string()} />
+        <ClassPanel bench=Bench::Contrast prefix="exp" train_label="Train both"
+            models={|| ACTIVATIONS.iter().map(|&a| ModelConfig::cnn_dist(200, a)).collect()} run_name={|r: &RunView| r.model.activation.to_string()} />
         <div class="cards">
             <canvas node_ref=loss_canvas data-testid="exp-loss" aria-label="Training (dashed) and validation (solid) loss per epoch of both runs"></canvas>
             <canvas node_ref=auroc_canvas data-testid="exp-auroc" aria-label="Validation AUROC (solid) and filter match fraction (dashed) per epoch of both runs"></canvas>
         </div>
         <div class="cards" data-testid="exp-logos">
-            <LogoGrid contrast=contrast index=0 />
-            <LogoGrid contrast=contrast index=1 />
+            <LogoGrid index=0 />
+            <LogoGrid index=1 />
         </div>
         <p class="note">
             "What to look for: both runs classify about equally well (AUROC), but the exp run's logos sharpen into "

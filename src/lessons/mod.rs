@@ -15,6 +15,7 @@ mod train;
 use dnaplay_state::Lesson;
 use leptos::prelude::*;
 
+use crate::engine::Bench;
 use crate::lab::Lab;
 
 /// The page for `lesson`.
@@ -39,7 +40,7 @@ pub fn RunPicker() -> impl IntoView {
     let lab = expect_context::<Lab>();
     // A memo: the run list changes after every training slice, the options only when a run
     // gets results.
-    let with_results = Memo::new(move |_| lab.runs.with(|r| r.iter().filter(|r| r.results.is_some()).map(|r| (r.id, r.label())).collect::<Vec<_>>()));
+    let with_results = Memo::new(move |_| lab.engine.runs.with(|r| r.iter().filter(|r| r.bench == Bench::Kmers && r.results.is_some()).map(|r| (r.id, r.label())).collect::<Vec<_>>()));
     view! {
         <Show when=move || with_results.with(|r| !r.is_empty())>
             <label class="picker">"Run "

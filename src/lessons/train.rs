@@ -4,13 +4,14 @@
 use dnaplay_model::models::{Activation, ModelKind};
 use dnaplay_model::trainer::OptimizerKind;
 use dnaplay_plots::{LossOptions, LossSeries, draw_loss_curves, draw_message};
-use dnaplay_state::{MAX_BATCH, MAX_EPOCHS};
+use dnaplay_model::settings::{BATCH_SIZE, EPOCHS, LEARNING_RATE, SEED};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::fields::{ChoiceSelect, NumberField};
 use crate::components::plot_canvas::redraw;
-use crate::lab::{Lab, RunStatus, Until};
+use crate::engine::{Bench, RunState, RunView, Until};
+use crate::lab::Lab;
 
 /// "12 s", "3 min 5 s".
 fn duration(seconds: f64) -> String {
@@ -30,9 +31,11 @@ pub fn TrainLesson() -> impl IntoView {
 
     // The curves of every run: a memo, so the chart redraws once per epoch, not after every
     // training slice (the run list also holds the batch counter).
+    let engine = lab.engine;
     let curves = Memo::new(move |_| {
-        lab.runs.with(|runs| {
+        engine.runs.with(|runs| {
             runs.iter()
+                .filter(|r| r.bench == Bench::Kmers)
                 .map(|r| (r.label(), r.history.iter().map(|h| h.train_loss).collect::<Vec<f32>>(), r.history.iter().map(|h| h.val_loss).collect::<Vec<f32>>()))
                 .collect::<Vec<_>>()
         })
@@ -51,9 +54,17 @@ pub fn TrainLesson() -> impl IntoView {
         });
     });
 
-    let current = move || lab.current().or_else(|| lab.runs.with(|r| r.last().cloned()));
-    let running = lab.running;
-    let no_device = move || lab.device.with(|d| d.is_none());
+    // The run the panel reports on: the live one, else the latest.
+    let current = move || -> Option<RunView> {
+        engine.runs.with(|r| {
+            let mine = || r.iter().filter(|r| r.bench == Bench::Kmers);
+            mine().rev().find(|r| r.state.is_live()).or_else(|| mine().last()).cloned()
+        })
+    };
+    let training = move || engine.is_training(Bench::Kmers);
+    let no_device = move || engine.device.with(|d| d.is_none());
+    let (start_error, set_start_error) = signal(None::<String>);
+    let play = move |until| set_start_error.set(lab.play(until).err());
     let progress = move || {
         current().map(|r| {
             let total = r.config.num_epochs;
@@ -75,7 +86,7 @@ pub fn TrainLesson() -> impl IntoView {
         progress().and_then(|(r, _)| {
             let s = r.seconds_per_epoch?;
             let left = (r.config.num_epochs - r.history.len()) as f64 * s;
-            Some(if r.status == RunStatus::Training && left > 0.0 {
+            Some(if r.state.is_active() && left > 0.0 {
                 format!(" · {s:.2} s per epoch · about {} left", duration(left))
             } else {
                 format!(" · {s:.2} s per epoch")
@@ -99,42 +110,33 @@ pub fn TrainLesson() -> impl IntoView {
                     on_pick=move |o| settings.update(|s| s.optimizer = o) />
             </div>
             <div class="controls">
-                <NumberField label="Learning rate" value=Signal::derive(move || settings.with(|s| s.learning_rate.to_string()))
-                    on_input={move |v: String| match v.trim().parse::<f64>() {
-                        Ok(x) if x.is_finite() && x > 0.0 && x <= 10.0 => { settings.update(|s| s.learning_rate = x); None }
-                        _ => Some(format!("'{v}' is not a learning rate: give a number above 0 and at most 10 (the seed uses 0.01)")),
-                    }} />
-                <NumberField label="Batch size" value=Signal::derive(move || settings.with(|s| s.batch_size.to_string()))
-                    on_input={move |v: String| match v.trim().parse::<usize>() {
-                        Ok(n) if (1..=MAX_BATCH).contains(&n) => { settings.update(|s| s.batch_size = n); None }
-                        _ => Some(format!("'{v}' is not a batch size: give a whole number from 1 to {MAX_BATCH}")),
-                    }} />
-                <NumberField label="Epochs" value=Signal::derive(move || settings.with(|s| s.num_epochs.to_string()))
-                    on_input={move |v: String| match v.trim().parse::<usize>() {
-                        Ok(n) if (1..=MAX_EPOCHS).contains(&n) => { settings.update(|s| s.num_epochs = n); None }
-                        _ => Some(format!("'{v}' is not a number of epochs: give a whole number from 1 to {MAX_EPOCHS}")),
-                    }} />
-                <NumberField label="Seed" value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
-                    on_input={move |v: String| match v.trim().parse::<u64>() {
-                        Ok(n) => { settings.update(|s| s.seed = n); None }
-                        Err(_) => Some(format!("'{v}' is not a seed: give a whole number")),
-                    }} />
+                <NumberField label=LEARNING_RATE.title() value=Signal::derive(move || settings.with(|s| s.learning_rate.to_string()))
+                    on_input={move |v: String| LEARNING_RATE.parse_f64(&v).map(|x| settings.update(|s| s.learning_rate = x)).err().map(|e| e.to_string())} />
+                <NumberField label=BATCH_SIZE.title() value=Signal::derive(move || settings.with(|s| s.batch_size.to_string()))
+                    on_input={move |v: String| BATCH_SIZE.parse_usize(&v).map(|n| settings.update(|s| s.batch_size = n)).err().map(|e| e.to_string())} />
+                <NumberField label=EPOCHS.title() value=Signal::derive(move || settings.with(|s| s.num_epochs.to_string()))
+                    on_input={move |v: String| EPOCHS.parse_usize(&v).map(|n| settings.update(|s| s.num_epochs = n)).err().map(|e| e.to_string())} />
+                <NumberField label=SEED.title() value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
+                    on_input={move |v: String| SEED.parse_u64(&v).map(|n| settings.update(|s| s.seed = n)).err().map(|e| e.to_string())} />
             </div>
             <p class="note">"New settings apply to the next run; a paused run goes on with its own."</p>
             <div class="controls buttons">
-                <button class="primary" data-testid="train" on:click=move |_| lab.play(Until::End)
-                    disabled=move || no_device() || running.get()>"▶ Train"</button>
-                <button data-testid="pause" on:click=move |_| lab.pause() disabled=move || !running.get()>"Pause"</button>
-                <button data-testid="step" on:click=move |_| lab.play(Until::NextEpoch)
-                    disabled=move || no_device() || running.get()>"Step one epoch"</button>
-                <button data-testid="reset" on:click=move |_| lab.reset() disabled=move || running.get()
+                <button class="primary" data-testid="train" on:click=move |_| play(Until::End)
+                    disabled=move || no_device() || training()>
+                    {move || if engine.any(Bench::Kmers, |s| *s == RunState::Paused) { "▶ Resume" } else { "▶ Train" }}</button>
+                <button data-testid="pause" on:click=move |_| engine.pause(Bench::Kmers) disabled=move || !training()>"Pause"</button>
+                <button data-testid="step" on:click=move |_| play(Until::NextEpoch)
+                    disabled=move || no_device() || training()>"Step one epoch"</button>
+                <button data-testid="reset" on:click=move |_| engine.reset(Bench::Kmers) disabled=move || !engine.any(Bench::Kmers, RunState::is_live)
                     title="Close the current run; the next Train starts a new one">"Reset"</button>
-                <button data-testid="clear-runs" on:click=move |_| lab.clear_runs() disabled=move || lab.runs.with(Vec::is_empty)>"Clear runs"</button>
+                <button data-testid="clear-runs" on:click=move |_| { engine.clear(Bench::Kmers); lab.selected.set(None); }
+                    disabled=move || engine.runs.with(|r| !r.iter().any(|r| r.bench == Bench::Kmers))>"Clear runs"</button>
             </div>
             <progress max="1" prop:value=move || progress().map_or(0.0, |(_, f)| f) aria-label="Training progress"></progress>
             <p class="status"><span data-testid="epoch">{epoch_text}</span>{timing}</p>
-            {move || current().and_then(|r| match r.status {
-                RunStatus::Failed(m) => Some(view! { <p class="error" role="alert">{format!("Run #{}: {m}", r.id)}</p> }),
+            {move || start_error.get().map(|m| view! { <p class="error" role="alert" data-testid="train-error">{m}</p> })}
+            {move || current().and_then(|r| match r.state {
+                RunState::Failed(m) => Some(view! { <p class="error" role="alert" data-testid="run-error">{format!("Run #{}: {m}", r.id)}</p> }),
                 _ => None,
             })}
         </section>
@@ -142,7 +144,7 @@ pub fn TrainLesson() -> impl IntoView {
             " Log-scale loss axis"</label>
         <canvas node_ref=canvas data-testid="loss-chart" aria-label="Loss curves: train dashed, validation solid, one colour per run"></canvas>
         <p class="metric" data-testid="r2">{move || current().and_then(|r| r.results.map(|res| (r.id, res)))
-            .map(|(id, res)| format!("Run #{id}: test R² = {:.3} after {} epochs", res.r_squared, res.epochs)).unwrap_or_default()}</p>
+            .map(|(id, res)| format!("Run #{id}: test R² = {:.3} after {} epochs, on its own {} test sequences", res.r_squared, res.epochs, dnaplay_plots::thousands(res.dataset.split.test.len()))).unwrap_or_default()}</p>
         <pre class="epoch-log" data-testid="epoch-log" aria-label="Loss per epoch, in the seed's format">{move || current().map(|r| {
             r.history.iter().map(|h| h.to_string()).collect::<Vec<_>>().join("\n")
         }).unwrap_or_default()}</pre>
@@ -153,21 +155,16 @@ pub fn TrainLesson() -> impl IntoView {
 /// Every run with its final losses, as text.
 #[component]
 pub fn RunTable() -> impl IntoView {
-    let lab = expect_context::<Lab>();
+    let engine = expect_context::<Lab>().engine;
+    let runs = move || engine.runs_of(Bench::Kmers);
     view! {
-        <Show when=move || lab.runs.with(|r| !r.is_empty())>
+        <Show when=move || !runs().is_empty()>
             <table class="runs" data-testid="runs">
                 <thead><tr><th>"Run"</th><th>"Device"</th><th>"Epochs"</th><th>"Train MSE"</th><th>"Val MSE"</th><th>"Test R²"</th><th>"Status"</th></tr></thead>
                 <tbody>
-                    {move || lab.runs.get().into_iter().map(|r| {
+                    {move || runs().into_iter().map(|r| {
                         let last = r.history.last();
-                        let status = match &r.status {
-                            RunStatus::Training => "training".to_string(),
-                            RunStatus::Paused => "paused".to_string(),
-                            RunStatus::Stopped => "stopped (reset)".to_string(),
-                            RunStatus::Finished => "finished".to_string(),
-                            RunStatus::Failed(m) => m.clone(),
-                        };
+                        let status = r.state.describe();
                         view! { <tr>
                             <td>{r.label()}</td><td>{r.device.label()}</td><td>{r.history.len()}</td>
                             <td>{last.map(|h| format!("{:.3}", h.train_loss)).unwrap_or_default()}</td>

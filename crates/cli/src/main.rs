@@ -4,6 +4,7 @@
 //! arguments, drives the trainer epoch by epoch, prints the seed's per-epoch lines, and writes
 //! CSV, JSON, MEME and SVG files.
 
+mod outdir;
 mod output;
 
 use std::io::IsTerminal;
@@ -11,12 +12,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dnaplay_model::data::{RegressionData, SplitFractions, split};
 use dnaplay_model::interpret::AlignmentRule;
 use dnaplay_model::models::{Activation, ModelConfig, ModelKind};
-use dnaplay_model::scoring::{DEFAULT_K, ScoringRule};
+use dnaplay_model::scoring::ScoringRule;
+use dnaplay_model::settings::{self, Refusal};
 use dnaplay_model::sequence::{ALPHABET, one_hot};
 use dnaplay_model::matching::MatchConfig;
 use dnaplay_model::tasks::{ClassTask, ClassTaskKind, filter_report};
@@ -86,14 +88,16 @@ struct ModelArgs {
     /// Task.
     #[arg(long, value_enum, default_value = "8mer")]
     task: Task,
-    /// k-mer length (3 to 10).
-    #[arg(long, default_value_t = DEFAULT_K)]
-    k: usize,
-    /// Score motifs by position (1.5× bonus at the start to 0.5× at the end; seed 002, Question 1).
+    /// k-mer length, 3 to 10 (8mer only) [default: 8].
+    #[arg(long, value_parser = |s: &str| settings::K.parse_usize(s))]
+    k: Option<usize>,
+    /// Score motifs by position (1.5× bonus at the start to 0.5× at the end; seed 002, Question 1;
+    /// 8mer only).
     #[arg(long)]
     position_dependent: bool,
-    /// Sequences to generate for task3 or keras200 [default: 20000 and 10000, the seeds'].
-    #[arg(long)]
+    /// Sequences to generate for task3 or keras200, 1,000 to 20,000 [default: 20000 and 10000,
+    /// the seeds'].
+    #[arg(long, value_parser = |s: &str| settings::CLASS_SEQS.parse_usize(s))]
     num_seqs: Option<usize>,
     /// Model: linear or cnn (8mer); cnn-local, cnn-dist or multiscale (task3, keras200)
     /// [default: cnn, cnn-dist for task3, multiscale for keras200].
@@ -102,23 +106,23 @@ struct ModelArgs {
     /// First-layer activation: relu, exp, softplus, sigmoid, tanh, elu, linear.
     #[arg(long, default_value = "relu")]
     activation: String,
-    /// Number of first-layer filters.
-    #[arg(long, default_value_t = 32)]
-    num_filters: usize,
-    /// Filter width in bases.
-    #[arg(long, default_value_t = 3)]
-    filter_width: usize,
+    /// Number of first-layer filters of the 8-mer CNN (8mer only) [default: 32].
+    #[arg(long, value_parser = |s: &str| settings::NUM_FILTERS.parse_usize(s))]
+    num_filters: Option<usize>,
+    /// Filter width in bases of the 8-mer CNN (8mer only) [default: 3].
+    #[arg(long, value_parser = |s: &str| settings::FILTER_WIDTH.parse_usize(s))]
+    filter_width: Option<usize>,
     /// Optimizer: sgd or adam [default: sgd for 8mer (seed 002), adam otherwise (seeds 000, 003)].
     #[arg(long)]
     optimizer: Option<String>,
     /// Learning rate [default: 0.01 for 8mer, 0.001 otherwise].
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| settings::LEARNING_RATE.parse_f64(s))]
     lr: Option<f64>,
     /// Sequences per batch [default: 128 for 8mer, 100 for task3, 64 for keras200].
-    #[arg(long)]
+    #[arg(long, value_parser = |s: &str| settings::BATCH_SIZE.parse_usize(s))]
     batch_size: Option<usize>,
     /// Seed for the split, the initial weights and the shuffles.
-    #[arg(long, default_value_t = 17)]
+    #[arg(long, default_value_t = 17, allow_negative_numbers = true, value_parser = |s: &str| settings::SEED.parse_u64(s))]
     seed: u64,
 }
 
@@ -126,25 +130,26 @@ struct ModelArgs {
 struct TrainArgs {
     #[command(flatten)]
     model: ModelArgs,
-    /// Number of epochs [default: 50 for 8mer, 100 for task3, 30 for keras200].
-    #[arg(long)]
+    /// Number of epochs, 1 to 1,000 [default: 50 for 8mer, 100 for task3, 30 for keras200].
+    #[arg(long, value_parser = |s: &str| settings::EPOCHS.parse_usize(s))]
     epochs: Option<usize>,
     /// Device: cpu (the default CPU backend), flex, ndarray, or wgpu when built with it.
     #[arg(long, default_value = "cpu")]
     device: String,
     /// Stop when the validation loss has not improved for this many epochs (seed 000 uses 10).
-    #[arg(long, value_name = "PATIENCE")]
+    #[arg(long, value_name = "PATIENCE", value_parser = |s: &str| settings::PATIENCE.parse_usize(s))]
     early_stopping: Option<usize>,
     /// Halve the learning rate when the validation loss has not improved for this many epochs
     /// (seed 000 uses 5).
-    #[arg(long, value_name = "PATIENCE")]
+    #[arg(long, value_name = "PATIENCE", value_parser = |s: &str| settings::PATIENCE.parse_usize(s))]
     reduce_lr: Option<usize>,
     /// Logo alignment rule: `threshold=T` (seed 002: windows whose convolution output exceeds
     /// T) or `max=F` (seed 003: windows above F × the filter's maximum activation)
     /// [default: threshold=1 for 8mer, max=0.5 otherwise].
     #[arg(long)]
     align: Option<String>,
-    /// Directory for the output files (created if missing).
+    /// Directory for the output files: created if missing; a previous run's files in it are
+    /// replaced; a folder with other files is refused.
     #[arg(long, default_value = "out")]
     out: PathBuf,
     /// Print only the final metrics.
@@ -156,8 +161,8 @@ struct TrainArgs {
 struct BenchArgs {
     #[command(flatten)]
     model: ModelArgs,
-    /// Epochs timed per device (after one warm-up epoch).
-    #[arg(long, default_value_t = 3)]
+    /// Epochs timed per device (after one warm-up epoch), 1 to 999.
+    #[arg(long, default_value_t = 3, value_parser = |s: &str| settings::EPOCHS.parse_usize(s))]
     epochs: usize,
     /// Devices to time (default: every device built in).
     #[arg(long, value_delimiter = ',')]
@@ -177,6 +182,10 @@ impl std::fmt::Display for UsageError {
 impl std::error::Error for UsageError {}
 
 fn usage(e: ModelError) -> anyhow::Error {
+    anyhow::Error::new(UsageError(e.to_string()))
+}
+
+fn refused(e: Refusal) -> anyhow::Error {
     anyhow::Error::new(UsageError(e.to_string()))
 }
 
@@ -219,6 +228,20 @@ impl ModelArgs {
             let wanted = if class_kind.is_some() { "cnn-local, cnn-dist or multiscale" } else { "linear or cnn" };
             return Err(anyhow::Error::new(UsageError(format!("--model {kind} does not fit --task {}; use {wanted}", self.task.name()))));
         }
+        // Options that only one kind of task reads are refused for the other, not ignored.
+        let given = |set: bool, flag: &str| set.then(|| flag.to_string());
+        let misplaced: Vec<String> = if class_kind.is_some() {
+            [given(self.k.is_some(), "--k"), given(self.num_filters.is_some(), "--num-filters"), given(self.filter_width.is_some(), "--filter-width"), given(self.position_dependent, "--position-dependent")]
+                .into_iter()
+                .flatten()
+                .collect()
+        } else {
+            given(self.num_seqs.is_some(), "--num-seqs").into_iter().collect()
+        };
+        if !misplaced.is_empty() {
+            let only = if class_kind.is_some() { "the 8-mer task (--task 8mer)" } else { "the 200-nt tasks (task3, keras200)" };
+            return Err(anyhow::Error::new(UsageError(format!("{} applies only to {only}, not to --task {}", misplaced.join(", "), self.task.name()))));
+        }
         let mut train_config = class_kind.map_or_else(TrainConfig::default, ClassTaskKind::default_training);
         if let Some(o) = &self.optimizer {
             train_config.optimizer = o.parse::<OptimizerKind>().map_err(usage)?;
@@ -230,8 +253,15 @@ impl ModelArgs {
         let rule = if self.position_dependent { ScoringRule::position_dependent() } else { ScoringRule::default() };
         let (class_task, model_config, train, val, test) = match class_kind {
             None => {
-                let data = RegressionData::kmer_task(self.k, &rule).map_err(usage)?;
-                let model_config = ModelConfig { kind, seq_len: self.k, num_filters: self.num_filters, filter_width: self.filter_width, activation };
+                let k = self.k.unwrap_or(settings::K.default_usize());
+                let data = RegressionData::kmer_task(k, &rule).map_err(usage)?;
+                let model_config = ModelConfig {
+                    kind,
+                    seq_len: k,
+                    num_filters: self.num_filters.unwrap_or(settings::NUM_FILTERS.default_usize()),
+                    filter_width: self.filter_width.unwrap_or(settings::FILTER_WIDTH.default_usize()),
+                    activation,
+                };
                 model_config.validate().map_err(usage)?;
                 let s = split(data.len(), SplitFractions::default(), self.seed).map_err(usage)?;
                 (None, model_config, data.subset(&s.train), data.subset(&s.val), data.subset(&s.test))
@@ -280,7 +310,7 @@ fn train(args: TrainArgs) -> Result<()> {
     let default_align = if setup.class_task.is_some() { "max=0.5" } else { "threshold=1" };
     let align = parse_align(args.align.as_deref().unwrap_or(default_align))?;
     let (choice, device) = device(&args.device)?;
-    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create output directory {}", args.out.display()))?;
+    outdir::prepare(&args.out)?;
 
     let mut trainer = Trainer::new(setup.model_config.clone(), setup.train_config.clone(), &setup.train, &setup.val, &device).map_err(usage)?;
     let epochs = setup.train_config.num_epochs;
@@ -391,10 +421,9 @@ fn train(args: TrainArgs) -> Result<()> {
 }
 
 fn bench(args: BenchArgs) -> Result<()> {
-    if args.epochs == 0 {
-        return Err(usage(ModelError::ZeroEpochs));
-    }
-    let mut setup = args.model.setup(Some(args.epochs + 1))?;
+    // One warm-up epoch plus the timed ones, within the epochs' range.
+    let total = settings::EPOCHS.check_usize(args.epochs + 1).map_err(refused)?;
+    let mut setup = args.model.setup(Some(total))?;
     // Time every epoch: no early stopping.
     setup.train_config.early_stopping = None;
     println!("{} {} ({} first-layer filters, width {}, {}), {} lr {}, batch {}, {} training sequences", args.model.task.name(), setup.model_config.kind, setup.model_config.num_filters, setup.model_config.filter_width, setup.model_config.activation, setup.train_config.optimizer, setup.train_config.learning_rate, setup.train_config.batch_size, setup.train.len());
@@ -458,7 +487,7 @@ fn main() -> ExitCode {
             for cause in e.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            if e.downcast_ref::<UsageError>().is_some() { ExitCode::from(2) } else { ExitCode::FAILURE }
+            if e.downcast_ref::<UsageError>().is_some() || e.downcast_ref::<outdir::Refused>().is_some() { ExitCode::from(2) } else { ExitCode::FAILURE }
         }
     }
 }

@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+
+use crate::outdir::write_file;
 use dnaplay_model::BackendChoice;
 use dnaplay_model::interpret::{AlignmentRule, LOGOMAKER_PSEUDOCOUNT, Pfm, TRIM_BITS};
 use dnaplay_model::data::RegressionData;
@@ -100,7 +102,7 @@ struct Metrics<'a> {
 /// match_fraction (seed 003's, on the validation split) when there are any.
 pub fn write_history(dir: &Path, history: &[(EpochRecord, f64)], match_fractions: &[f64]) -> Result<()> {
     let path = dir.join("history.csv");
-    let mut w = csv::Writer::from_path(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
     let classification = history.iter().any(|(r, _)| r.val_auroc.is_some());
     let mut header = vec!["epoch", "train_loss", "val_loss", "seconds"];
     if classification {
@@ -120,19 +122,17 @@ pub fn write_history(dir: &Path, history: &[(EpochRecord, f64)], match_fractions
         }
         w.write_record(&row)?;
     }
-    w.flush().with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    write_file(&path, w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
 }
 
 fn write_predictions(dir: &Path, eval: &Evaluation) -> Result<()> {
     let path = dir.join("predictions.csv");
-    let mut w = csv::Writer::from_path(&path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["seq", "truth", "pred"])?;
     for ((s, t), p) in eval.seqs.iter().zip(&eval.truth).zip(&eval.predictions) {
         w.write_record([s.as_str(), &t.to_string(), &p.to_string()])?;
     }
-    w.flush().with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    write_file(&path, w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
 }
 
 /// MEME motif format (version 4), one letter-probability matrix per filter.
@@ -152,9 +152,13 @@ pub fn meme(pfms: &[Pfm]) -> String {
 }
 
 fn svg(path: &Path, size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<()>) -> Result<()> {
-    let area = SVGBackend::new(path, size).into_drawing_area();
-    draw(&area)?;
-    area.present().map_err(|e| anyhow::anyhow!("{e}")).with_context(|| format!("cannot write {}", path.display()))
+    let mut text = String::new();
+    {
+        let area = SVGBackend::with_string(&mut text, size).into_drawing_area();
+        draw(&area)?;
+        area.present().map_err(|e| anyhow::anyhow!("{e}")).with_context(|| format!("cannot draw {}", path.display()))?;
+    }
+    write_file(path, text)
 }
 
 fn plot_err<E: std::error::Error + Send + Sync + 'static>(e: DrawingAreaErrorKind<E>) -> anyhow::Error {
@@ -175,7 +179,7 @@ pub fn write_all(dir: &Path, run: &Run, trainer: &Trainer) -> Result<()> {
         spot_checks: run.spot_checks,
     };
     let path = dir.join("metrics.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&metrics)? + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+    write_file(&path, serde_json::to_string_pretty(&metrics)? + "\n")?;
 
     let label = match run.model.kind {
         ModelKind::Linear => "Linear".to_string(),
@@ -195,7 +199,7 @@ pub fn write_all(dir: &Path, run: &Run, trainer: &Trainer) -> Result<()> {
         let maps = pollster::block_on(filter_maps(&model, &x, &trainer.device()))?.expect("a CNN should have filter maps");
         let pfms = maps.align(&x, weights.width, run.align);
         let path = dir.join("filters.meme");
-        std::fs::write(&path, meme(&pfms)).with_context(|| format!("cannot write {}", path.display()))?;
+        write_file(&path, meme(&pfms))?;
         let logos: Vec<Logo> = pfms
             .iter()
             .enumerate()
@@ -325,12 +329,12 @@ struct MatchEntry {
 }
 
 fn write_csv(path: &Path, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<()> {
-    let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header)?;
     for row in rows {
         w.write_record(&row)?;
     }
-    w.flush().with_context(|| format!("cannot write {}", path.display()))
+    write_file(path, w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
 }
 
 /// Attention rows written for the multi-scale model: this many test sequences.
@@ -384,9 +388,9 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
             filters,
         };
         let path = dir.join("match.json");
-        std::fs::write(&path, serde_json::to_string_pretty(&file)? + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+        write_file(&path, serde_json::to_string_pretty(&file)? + "\n")?;
         let path = dir.join("filters.meme");
-        std::fs::write(&path, meme(&r.pfms)).with_context(|| format!("cannot write {}", path.display()))?;
+        write_file(&path, meme(&r.pfms))?;
         let logos: Vec<Logo> = r
             .pfms
             .iter()
@@ -463,7 +467,7 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
         settings: RunSettings::new(run.model, run.train, run.total_seconds),
     };
     let path = dir.join("metrics.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&metrics)? + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+    write_file(&path, serde_json::to_string_pretty(&metrics)? + "\n")?;
     Ok(ClassSummary { auroc: eval.auroc, aupr: eval.aupr, report: eval.report, match_fraction: report.map(|r| r.match_fraction), threshold: threshold.zip(at_threshold) })
 }
 

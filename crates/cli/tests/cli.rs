@@ -38,15 +38,15 @@ fn bad_sequences_exit_2_with_the_fault() {
 
 #[test]
 fn bad_settings_exit_2_with_the_fault() {
-    refused(&["train", "--k", "2"], "k = 2 is out of range; k must be between 3 and 10");
-    refused(&["train", "--k", "11"], "k = 11 is out of range");
+    refused(&["train", "--k", "2"], "k 2 is invalid; it must be a whole number from 3 to 10 (the seed uses 8)");
+    refused(&["train", "--k", "11"], "k 11 is invalid");
     refused(&["train", "--k", "4", "--batch-size", "0"], "batch size 0 is invalid");
     refused(&["train", "--k", "4", "--batch-size", "1000"], "batch size 1000 is invalid; it must be between 1 and 163");
     refused(&["train", "--k", "4", "--lr", "0"], "learning rate 0 is invalid");
     refused(&["train", "--k", "4", "--lr", "-0.1"], "learning rate -0.1 is invalid");
     refused(&["train", "--k", "4", "--lr", "inf"], "learning rate inf is invalid");
     refused(&["train", "--k", "4", "--lr", "NaN"], "learning rate NaN is invalid");
-    refused(&["train", "--k", "4", "--epochs", "0"], "the number of epochs must be at least 1");
+    refused(&["train", "--k", "4", "--epochs", "0"], "epochs 0 is invalid; it must be a whole number from 1 to 1,000");
     refused(&["train", "--activation", "swish"], "unknown activation 'swish'");
     refused(&["train", "--model", "rnn"], "unknown model 'rnn'");
     refused(&["train", "--device", "tpu"], "unknown device 'tpu'");
@@ -97,7 +97,7 @@ fn train_writes_every_output_file() {
 fn divergence_exits_1_and_suggests_a_lower_learning_rate() {
     let dir = tempfile::tempdir().unwrap();
     dnaplay()
-        .args(["train", "--k", "5", "--lr", "10000", "--batch-size", "8", "--epochs", "3", "--out"])
+        .args(["train", "--k", "5", "--lr", "10", "--batch-size", "8", "--epochs", "3", "--out"])
         .arg(dir.path())
         .assert()
         .code(1)
@@ -181,6 +181,66 @@ fn task3_honours_align() {
 fn classification_settings_are_checked() {
     refused(&["train", "--task", "task3", "--model", "cnn"], "--model cnn does not fit --task task3; use cnn-local, cnn-dist or multiscale");
     refused(&["train", "--model", "cnn-dist"], "--model cnn-dist does not fit --task 8mer; use linear or cnn");
-    refused(&["train", "--task", "task3", "--num-seqs", "0"], "num_seqs = 0");
-    refused(&["train", "--task", "keras200", "--num-seqs", "10", "--epochs", "1"], "batch size 64 is invalid; it must be between 1 and 6");
+    refused(&["train", "--task", "task3", "--num-seqs", "0"], "number of 200-nt sequences 0 is invalid; it must be a whole number from 1,000 to 20,000");
+    refused(&["train", "--task", "keras200", "--num-seqs", "1000", "--batch-size", "5000", "--epochs", "1"], "batch size 5000 is invalid; it must be between 1 and 640");
+}
+
+#[test]
+fn every_number_has_a_range_and_says_what_it_would_cost() {
+    // 10,000,000 sequences were killed for memory without a word.
+    refused(&["train", "--task", "task3", "--num-seqs", "10000000"], "10000000 sequences would need about 32.0 GB of memory");
+    // These overflowed or wrapped.
+    refused(&["train", "--epochs", "18446744073709551615"], "epochs 18446744073709551615 is invalid; it must be a whole number from 1 to 1,000");
+    refused(&["train", "--epochs", "99999999999999999999999"], "epochs 99999999999999999999999 is invalid");
+    refused(&["bench", "--epochs", "18446744073709551615"], "epochs 18446744073709551615 is invalid");
+    refused(&["bench", "--epochs", "1000"], "epochs 1001 is invalid");
+    refused(&["train", "--seed", "-1"], "seed -1 is invalid; it must be a whole number from 0 up");
+    // Stopped after epoch 0.
+    refused(&["train", "--early-stopping", "0"], "patience 0 is invalid; it must be a whole number from 1 to 1,000");
+    refused(&["train", "--reduce-lr", "0"], "patience 0 is invalid");
+    refused(&["train", "--num-filters", "100000"], "number of filters 100000 is invalid; it must be a whole number from 1 to 1,024");
+}
+
+#[test]
+fn options_of_the_other_task_are_refused_by_name() {
+    refused(&["train", "--task", "task3", "--k", "6"], "--k applies only to the 8-mer task (--task 8mer), not to --task task3");
+    refused(
+        &["train", "--task", "keras200", "--num-filters", "8", "--filter-width", "5", "--position-dependent"],
+        "--num-filters, --filter-width, --position-dependent applies only to the 8-mer task (--task 8mer), not to --task keras200",
+    );
+    refused(&["train", "--num-seqs", "2000"], "--num-seqs applies only to the 200-nt tasks (task3, keras200), not to --task 8mer");
+}
+
+#[test]
+fn the_output_folder_never_mixes_two_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    // A classification run writes match.json, roc.csv, pr.csv ...
+    dnaplay().args(["train", "--task", "keras200", "--num-seqs", "1000", "--epochs", "1", "--quiet", "--out"]).arg(&out).assert().success();
+    for f in ["match.json", "roc.csv", "pr.csv", "attention.csv", "metrics.json", ".dnaplay-run"] {
+        assert!(out.join(f).is_file(), "{f} written");
+    }
+    // ... which an 8-mer run into the same folder does not leave behind.
+    dnaplay().args(["train", "--k", "4", "--epochs", "1", "--batch-size", "32", "--quiet", "--out"]).arg(&out).assert().success();
+    for f in ["match.json", "roc.csv", "pr.csv", "attention.csv"] {
+        assert!(!out.join(f).exists(), "stale {f} removed");
+    }
+    assert!(out.join("parity.svg").is_file() && out.join("metrics.json").is_file());
+    // A run that diverges leaves its history and nothing of the run before it.
+    dnaplay().args(["train", "--k", "5", "--lr", "10", "--batch-size", "8", "--epochs", "3", "--quiet", "--out"]).arg(&out).assert().code(1);
+    for f in ["metrics.json", "parity.svg", "loss.svg", "predictions.csv", "logos.svg"] {
+        assert!(!out.join(f).exists(), "stale {f} removed after a diverged run");
+    }
+    assert!(out.join("history.csv").is_file());
+    // No temporary file is left.
+    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".tmp")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A folder that holds someone else's files is refused, and left as it was.
+    let foreign = dir.path().join("thesis");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("chapter1.tex"), "text").unwrap();
+    let mut args: Vec<String> = ["train", "--k", "4", "--epochs", "1", "--out"].map(String::from).to_vec();
+    args.push(foreign.display().to_string());
+    refused(&args.iter().map(String::as_str).collect::<Vec<_>>(), "is not empty and was not written by dnaplay (it holds 'chapter1.tex')");
+    assert_eq!(std::fs::read_dir(&foreign).unwrap().count(), 1);
 }

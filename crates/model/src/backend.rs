@@ -50,6 +50,15 @@ impl BackendChoice {
         [BackendChoice::Flex, BackendChoice::Ndarray].into_iter().find(|b| b.is_built())
     }
 
+    /// What the page shows: "CPU" for burn-flex, "CPU (ndarray)", "WebGPU" for burn-wgpu.
+    pub fn label(self) -> &'static str {
+        match self {
+            BackendChoice::Flex => "CPU",
+            BackendChoice::Ndarray => "CPU (ndarray)",
+            BackendChoice::Wgpu => "WebGPU",
+        }
+    }
+
     /// Whether this is a CPU backend.
     pub fn is_cpu(self) -> bool {
         self != BackendChoice::Wgpu

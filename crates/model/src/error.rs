@@ -67,13 +67,23 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
-    /// A number in a rule or setting is NaN or infinite.
-    #[error("{name} must be a finite number, got {value}")]
+    /// A number in a rule is NaN, infinite, or beyond ±1000 ([`crate::scoring::MAX_MAGNITUDE`]).
+    #[error("{name} must be a finite number between -1000 and 1000, got {value}")]
     NotFinite {
         /// The setting's name.
         name: &'static str,
         /// The value given.
         value: f64,
+    },
+    /// More items than a limit allows.
+    #[error("{count} {what} is too many; at most {max} are allowed")]
+    TooMany {
+        /// What was counted, e.g. "motifs in a rule".
+        what: &'static str,
+        /// How many were given.
+        count: usize,
+        /// The limit.
+        max: usize,
     },
     /// The batch size is 0 or larger than the training split.
     #[error("batch size {batch_size} is invalid; it must be between 1 and {max} (the number of training sequences)")]
@@ -83,12 +93,10 @@ pub enum Error {
         /// Number of training sequences.
         max: usize,
     },
-    /// The learning rate is not a positive finite number.
-    #[error("learning rate {0} is invalid; it must be a finite number greater than 0 (the seed uses 0.01)")]
-    LearningRate(f64),
-    /// Zero epochs were asked for.
-    #[error("the number of epochs must be at least 1")]
-    ZeroEpochs,
+    /// A setting's value is out of its range ([`crate::settings`]: the same words in the link,
+    /// the page, the CLI and the trainer).
+    #[error("{0}")]
+    Refused(#[from] crate::settings::Refusal),
     /// A model hyperparameter is out of range.
     #[error("{name} = {value} is invalid: {reason}")]
     Hyperparameter {
@@ -108,7 +116,8 @@ pub enum Error {
     Setting(String),
     /// Training produced a NaN or infinite loss.
     #[error(
-        "training diverged: the {which} loss became {value} in epoch {epoch}; try a lower learning rate (now {learning_rate})"
+        "training diverged: the {which} loss became {value} {}epoch {epoch}; try a lower learning rate (now {learning_rate})",
+        batch.map(|b| format!("at batch {} of ", b + 1)).unwrap_or_else(|| "in ".into())
     )]
     Diverged {
         /// "train" or "validation".
@@ -117,6 +126,8 @@ pub enum Error {
         value: f32,
         /// 0-based epoch in which it happened.
         epoch: usize,
+        /// 0-based batch of that epoch, when a batch's loss diverged.
+        batch: Option<usize>,
         /// Learning rate in force.
         learning_rate: f64,
     },

@@ -17,6 +17,7 @@ pub mod models;
 pub mod motifs;
 pub mod scoring;
 pub mod sequence;
+pub mod settings;
 pub mod synthetic;
 pub mod tasks;
 pub mod trainer;

@@ -428,6 +428,21 @@ impl Model {
         }
     }
 
+    /// Channels of the widest activation a forward pass makes at each position (an upper bound
+    /// over the layers), so that the largest buffer for `batch` sequences of `length` is at most
+    /// `batch × channels × length × 4` bytes.
+    pub fn widest_channels(&self) -> usize {
+        match self {
+            Model::Linear(_) => 4,
+            Model::Cnn(m) => {
+                let [filters, _, width] = m.conv_weight().dims();
+                filters.max(4 * width)
+            }
+            Model::Deep(_) => CNN_DIST.iter().chain(CNN_LOCAL.iter()).map(|s| s.filters).max().unwrap_or(4),
+            Model::MultiScale(_) => MULTISCALE_FILTERS,
+        }
+    }
+
     /// The 8-mer CNN, if this is one.
     pub fn as_cnn(&self) -> Option<&CnnModel> {
         match self {

@@ -18,6 +18,12 @@ pub const MIN_K: usize = 3;
 pub const MAX_K: usize = 10;
 /// The seed's k.
 pub const DEFAULT_K: usize = 8;
+/// Most motifs a rule may hold: scoring costs one search per motif for each of the 65,536
+/// 8-mers, so a link with thousands of motifs would hold the page for seconds.
+pub const MAX_MOTIFS: usize = 16;
+/// Largest magnitude of a base value, bonus or position multiplier, in score units. Seed 002's
+/// values are 10 to 20; this bound keeps every score and its square (the MSE) finite in f32.
+pub const MAX_MAGNITUDE: f32 = 1000.0;
 
 /// A motif and the bonus added to a sequence's score when the motif occurs in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,15 +104,20 @@ impl ScoringRule {
         ScoringRule { position: PositionEffect::DEFAULT_DECAY, ..Self::default() }
     }
 
-    /// Check that every value is finite and every motif is a non-empty A/C/G/T string.
+    /// Check that every value is finite and at most [`MAX_MAGNITUDE`] in size, that the rule
+    /// has at most [`MAX_MOTIFS`] motifs, and that every motif is a non-empty A/C/G/T string.
     ///
     /// # Errors
-    /// [`Error::NotFinite`] or [`Error::InvalidMotif`].
+    /// [`Error::NotFinite`], [`Error::TooMany`] or [`Error::InvalidMotif`].
     pub fn validate(&self) -> Result<()> {
+        let bounded = |v: f32| v.is_finite() && v.abs() <= MAX_MAGNITUDE;
         for (v, name) in self.base_values.iter().zip(["value of A", "value of C", "value of G", "value of T"]) {
-            if !v.is_finite() {
+            if !bounded(*v) {
                 return Err(Error::NotFinite { name, value: *v as f64 });
             }
+        }
+        if self.motifs.len() > MAX_MOTIFS {
+            return Err(Error::TooMany { what: "motifs in a rule", count: self.motifs.len(), max: MAX_MOTIFS });
         }
         for (index, m) in self.motifs.iter().enumerate() {
             if m.motif.is_empty() {
@@ -119,13 +130,13 @@ impl ScoringRule {
                     reason: format!("character '{c}' at position {position} is not one of A, C, G, T (uppercase)"),
                 });
             }
-            if !m.bonus.is_finite() {
+            if !bounded(m.bonus) {
                 return Err(Error::NotFinite { name: "motif bonus", value: m.bonus as f64 });
             }
         }
         if let PositionEffect::LinearDecay { first, last } = self.position {
-            if !first.is_finite() || !last.is_finite() {
-                return Err(Error::NotFinite { name: "position multiplier", value: if first.is_finite() { last } else { first } as f64 });
+            if !bounded(first) || !bounded(last) {
+                return Err(Error::NotFinite { name: "position multiplier", value: if bounded(first) { last } else { first } as f64 });
             }
         }
         Ok(())

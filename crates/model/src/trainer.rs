@@ -32,9 +32,23 @@ use crate::metrics::{Classification, SpotCheck, aupr, auroc, bce_with_logits, ms
 use crate::models::{Model, ModelConfig};
 use crate::scoring::ScoringRule;
 use crate::sequence::{OneHot, one_hot};
+use crate::settings;
 
-/// Sequences per forward pass when evaluating (no gradients), to bound memory.
+/// Most sequences per forward pass when evaluating (no gradients), to bound memory.
 pub const EVAL_BATCH: usize = 4096;
+
+/// WebGPU's default `maxStorageBufferBindingSize`, 128 MiB (WebGPU spec, "Limits"): burn-wgpu
+/// asks the browser for the default limits, so no buffer may be larger. Evaluation chunks are
+/// sized to keep the widest activation under half of it.
+pub const MAX_BUFFER_BYTES: usize = 128 << 20;
+
+/// Sequences per evaluation chunk for `model` on sequences of `length`: at most [`EVAL_BATCH`],
+/// and few enough that the widest activation (`[chunk, channels, length]` f32) stays under half
+/// of [`MAX_BUFFER_BYTES`]. Seed 000's multi-scale CNN on 200-nt sequences gets 1,310.
+pub fn eval_chunk(model: &Model, length: usize) -> usize {
+    let per_sequence = model.widest_channels() * length.max(1) * 4;
+    (MAX_BUFFER_BYTES / 2 / per_sequence).clamp(1, EVAL_BATCH)
+}
 
 /// Optimizers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -217,16 +231,15 @@ impl TrainConfig {
     /// Check the settings against a training split of `num_train` sequences.
     ///
     /// # Errors
-    /// [`Error::LearningRate`], [`Error::BatchSize`], [`Error::ZeroEpochs`].
+    /// [`Error::Refused`] for a learning rate, batch size or epoch count outside its range
+    /// ([`settings::LEARNING_RATE`], [`settings::BATCH_SIZE`], [`settings::EPOCHS`]);
+    /// [`Error::BatchSize`] for a batch larger than the training split; [`Error::Setting`] for
+    /// a schedule, penalty or monitor that does not fit.
     pub fn validate(&self, num_train: usize) -> Result<()> {
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
-            return Err(Error::LearningRate(self.learning_rate));
-        }
+        settings::LEARNING_RATE.check_f64(self.learning_rate)?;
+        settings::EPOCHS.check_usize(self.num_epochs)?;
         if self.batch_size == 0 || self.batch_size > num_train {
             return Err(Error::BatchSize { batch_size: self.batch_size, max: num_train });
-        }
-        if self.num_epochs == 0 {
-            return Err(Error::ZeroEpochs);
         }
         if let Some(r) = self.reduce_lr {
             if !(r.factor > 0.0 && r.factor < 1.0) {
@@ -371,7 +384,9 @@ pub struct Trainer {
     rng: ChaCha8Rng,
     order: Vec<usize>,
     cursor: usize,
-    loss_sum: Option<Tensor<1>>,
+    /// Sum of batch losses × batch sizes in the current epoch.
+    loss_sum: f64,
+    diverged: bool,
     learning_rate: f64,
     history: Vec<EpochRecord>,
     plateau: Plateau,
@@ -426,7 +441,8 @@ impl Trainer {
             model: Some(model),
             order: Vec::new(),
             cursor: 0,
-            loss_sum: None,
+            loss_sum: 0.0,
+            diverged: false,
             history: Vec::new(),
             plateau: Plateau { best: f32::INFINITY, since_best: 0, since_lr_best: 0, lr_best: f32::INFINITY, best_model: None },
             stopped_early: false,
@@ -485,9 +501,14 @@ impl Trainer {
         self.stopped_early || self.history.len() >= self.config.num_epochs
     }
 
-    /// True when early stopping ended training before the last epoch.
+    /// True when early stopping ended training before the last epoch (or a loss diverged).
     pub fn stopped_early(&self) -> bool {
         self.stopped_early
+    }
+
+    /// True when a loss became NaN or infinite: the model must not be evaluated.
+    pub fn diverged(&self) -> bool {
+        self.diverged
     }
 
     /// The plain (non-autodiff) device.
@@ -525,11 +546,16 @@ impl Trainer {
                 BinaryCrossEntropyLossConfig::new().with_logits(true).init(&self.device).forward(out, targets)
             }
         };
-        let weighted = loss.clone().detach().mul_scalar(idx.len() as f32);
-        self.loss_sum = Some(match self.loss_sum.take() {
-            Some(sum) => sum + weighted,
-            None => weighted,
-        });
+        // Read the batch's loss back now: a NaN or infinite loss stops training at the batch
+        // where it appears, before the optimizer applies its gradients (and on WebGPU this
+        // bounds the queue of submitted batches to one, so a pause lands at once).
+        let batch_loss = loss.clone().detach().into_scalar_async::<f32>().await.map_err(device_error)?;
+        let epoch = self.history.len();
+        let batch = self.cursor / self.config.batch_size.max(1);
+        if !batch_loss.is_finite() {
+            return Err(self.stop_diverged("train", batch_loss, epoch, Some(batch)));
+        }
+        self.loss_sum += f64::from(batch_loss) * idx.len() as f64;
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         self.model = Some(self.optim.step(self.learning_rate, model, grads));
         self.cursor = end;
@@ -538,12 +564,14 @@ impl Trainer {
             return Ok(StepOutcome::Batch { batch: self.batch_in_epoch(), batches_per_epoch: self.batches_per_epoch() });
         }
         self.cursor = 0;
-        let sum = self.loss_sum.take().expect("an epoch should have at least one batch");
-        let train_loss = sum.into_scalar_async::<f32>().await.map_err(device_error)? / n as f32;
-        let epoch = self.history.len();
-        self.check_finite("train", train_loss, epoch)?;
+        let train_loss = (std::mem::take(&mut self.loss_sum) / n as f64) as f32;
+        if !train_loss.is_finite() {
+            return Err(self.stop_diverged("train", train_loss, epoch, None));
+        }
         let (val_loss, val_auroc) = self.validation().await?;
-        self.check_finite("validation", val_loss, epoch)?;
+        if !val_loss.is_finite() {
+            return Err(self.stop_diverged("validation", val_loss, epoch, None));
+        }
         let record = EpochRecord { epoch, train_loss, val_loss, val_auroc, learning_rate: self.learning_rate };
         self.history.push(record.clone());
         // The schedule minimises: the loss, or minus the AUROC (0.5, chance, when undefined).
@@ -566,12 +594,11 @@ impl Trainer {
         }
     }
 
-    fn check_finite(&mut self, which: &'static str, value: f32, epoch: usize) -> Result<()> {
-        if value.is_finite() {
-            return Ok(());
-        }
+    /// Stop training: a loss became NaN or infinite.
+    fn stop_diverged(&mut self, which: &'static str, value: f32, epoch: usize, batch: Option<usize>) -> Error {
         self.stopped_early = true;
-        Err(Error::Diverged { which, value, epoch, learning_rate: self.learning_rate })
+        self.diverged = true;
+        Error::Diverged { which, value, epoch, batch, learning_rate: self.learning_rate }
     }
 
     /// Early stopping and the learning-rate schedule, given the monitored value (lower is
@@ -683,15 +710,16 @@ impl Trainer {
 /// Predict with a model (use an inference model, e.g. [`Trainer::inference_model`]).
 ///
 /// Input `[batch, 4, length]`; output one score (regression) or logit (classification) per
-/// sequence. Runs in chunks of
-/// [`EVAL_BATCH`] and reads back asynchronously.
+/// sequence. Runs in chunks of [`eval_chunk`] sequences, so no buffer exceeds WebGPU's limit,
+/// and reads back asynchronously.
 ///
 /// # Errors
 /// [`Error::Device`] when a read-back fails.
 pub async fn predict(model: &Model, x: &OneHot, device: &Device) -> Result<Vec<f32>> {
     let mut out = Vec::with_capacity(x.batch);
-    for start in (0..x.batch).step_by(EVAL_BATCH) {
-        let idx: Vec<usize> = (start..(start + EVAL_BATCH).min(x.batch)).collect();
+    let chunk = eval_chunk(model, x.length);
+    for start in (0..x.batch).step_by(chunk) {
+        let idx: Vec<usize> = (start..(start + chunk).min(x.batch)).collect();
         let chunk = x.gather(&idx);
         let xs = Tensor::<3>::from_data(TensorData::new(chunk.values, [idx.len(), 4, x.length]), device);
         let data = model.forward(xs).into_data_async().await.map_err(device_error)?;
@@ -711,8 +739,9 @@ pub async fn filter_maps(model: &Model, x: &OneHot, device: &Device) -> Result<O
     }
     let (mut pre, mut post) = (Vec::new(), Vec::new());
     let (mut num_filters, mut positions) = (0, 0);
-    for start in (0..x.batch).step_by(EVAL_BATCH) {
-        let idx: Vec<usize> = (start..(start + EVAL_BATCH).min(x.batch)).collect();
+    let step = eval_chunk(model, x.length);
+    for start in (0..x.batch).step_by(step) {
+        let idx: Vec<usize> = (start..(start + step).min(x.batch)).collect();
         let chunk = x.gather(&idx);
         let xs = Tensor::<3>::from_data(TensorData::new(chunk.values, [idx.len(), 4, x.length]), device);
         let (a, b) = model.first_layer(xs).expect("checked above");
@@ -806,6 +835,18 @@ mod tests {
     }
 
     #[test]
+    fn evaluation_chunks_fit_webgpu_buffers() {
+        let device = test_device();
+        let multiscale = ModelConfig::multiscale(200, crate::models::Activation::Relu).init(&device, 1).unwrap();
+        // [1310, 64, 200] f32 = 67 MB, under half of 128 MiB; lesson 10's 4,000 test sequences
+        // at n = 20,000 would be 205 MB in one pass.
+        assert_eq!(eval_chunk(&multiscale, 200), 1310);
+        assert!(eval_chunk(&multiscale, 200) * 64 * 200 * 4 <= MAX_BUFFER_BYTES / 2);
+        let cnn = ModelConfig::cnn(8).init(&device, 1).unwrap();
+        assert_eq!(eval_chunk(&cnn, 8), EVAL_BATCH);
+    }
+
+    #[test]
     fn same_seed_same_run() {
         let (train, val, _) = task(4);
         let config = TrainConfig { batch_size: 16, num_epochs: 2, ..TrainConfig::default() };
@@ -820,17 +861,22 @@ mod tests {
     #[test]
     fn divergence_is_caught_and_explained() {
         let (train, val, _) = task(5);
-        let config = TrainConfig { learning_rate: 1e4, batch_size: 8, num_epochs: 3, ..TrainConfig::default() };
+        let config = TrainConfig { learning_rate: 10.0, batch_size: 8, num_epochs: 3, ..TrainConfig::default() };
         let mut trainer = Trainer::new(ModelConfig::cnn(5), config, &train, &val, &test_device()).unwrap();
+        let mut batches = 0;
         let err = loop {
-            match block(trainer.step_epoch()) {
-                Ok(r) => assert!(r.train_loss.is_finite() && r.val_loss.is_finite()),
+            match block(trainer.step_batch()) {
+                Ok(_) => batches += 1,
                 Err(e) => break e,
             }
         };
-        assert!(matches!(err, Error::Diverged { .. }), "{err:?}");
+        // Caught at the batch where it happened, within the first epoch, not at its end.
+        assert!(matches!(err, Error::Diverged { epoch: 0, batch: Some(b), .. } if b == batches), "{err:?} after {batches} batches");
+        assert!(batches < trainer.batches_per_epoch(), "{batches}");
+        assert!(err.to_string().contains(&format!("at batch {} of epoch 0", batches + 1)), "{err}");
         assert!(err.to_string().contains("try a lower learning rate"), "{err}");
-        assert!(trainer.is_finished(), "training stops after divergence");
+        assert!(trainer.is_finished() && trainer.diverged(), "training stops after divergence");
+        assert!(matches!(block(trainer.step_batch()), Err(Error::Finished)));
     }
 
     #[test]
@@ -841,10 +887,14 @@ mod tests {
         let base = TrainConfig::default();
         assert_eq!(try_config(TrainConfig { batch_size: 0, ..base.clone() }), Error::BatchSize { batch_size: 0, max: train.len() });
         assert_eq!(try_config(TrainConfig { batch_size: train.len() + 1, ..base.clone() }), Error::BatchSize { batch_size: train.len() + 1, max: train.len() });
-        assert_eq!(try_config(TrainConfig { learning_rate: 0.0, ..base.clone() }), Error::LearningRate(0.0));
-        assert_eq!(try_config(TrainConfig { learning_rate: -1.0, ..base.clone() }), Error::LearningRate(-1.0));
-        assert!(matches!(try_config(TrainConfig { learning_rate: f64::NAN, ..base.clone() }), Error::LearningRate(v) if v.is_nan()));
-        assert_eq!(try_config(TrainConfig { num_epochs: 0, ..base.clone() }), Error::ZeroEpochs);
+        // The same words as the link and the CLI (settings.rs).
+        for lr in [0.0, -1.0, f64::NAN, f64::INFINITY, 11.0] {
+            let e = try_config(TrainConfig { learning_rate: lr, ..base.clone() });
+            assert!(matches!(&e, Error::Refused(r) if r.label == "learning rate"), "{e:?}");
+            assert!(e.to_string().starts_with(&format!("learning rate {lr} is invalid; it must be a number above 0 and at most 10")), "{e}");
+        }
+        assert_eq!(try_config(TrainConfig { num_epochs: 0, ..base.clone() }).to_string(), "epochs 0 is invalid; it must be a whole number from 1 to 1,000 (the seed uses 50)");
+        assert!(matches!(try_config(TrainConfig { num_epochs: usize::MAX, ..base.clone() }), Error::Refused(_)));
         let wrong_len = Trainer::new(ModelConfig::cnn(5), base, &train, &val, &device).err().unwrap();
         assert_eq!(wrong_len, Error::ModelLength { expected: 5, found: 4 });
         assert_eq!(wrong_len.to_string(), "the sequences have length 4, but the model takes sequences of length 5");

@@ -7,8 +7,10 @@
 //! A bad or hostile value is ignored with a notice that names it, and the default is used.
 //! Notices are plain text (Leptos escapes text), so nothing from the URL reaches the page as HTML.
 
+use dnaplay_model::BackendChoice;
 use dnaplay_model::models::{Activation, ModelKind};
-use dnaplay_model::scoring::{MotifBonus, PositionEffect, ScoringRule};
+use dnaplay_model::scoring::{MAX_MOTIFS, MotifBonus, PositionEffect, ScoringRule};
+use dnaplay_model::settings::{self, Setting, shortened};
 use dnaplay_model::trainer::OptimizerKind;
 
 /// The lesson pages, in order.
@@ -79,15 +81,6 @@ impl Lesson {
     }
 }
 
-/// Device asked for in the link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DevicePref {
-    /// burn-flex on the CPU.
-    Cpu,
-    /// WebGPU, falling back to the CPU when the browser has none.
-    WebGpu,
-}
-
 /// Every setting a link can hold. Defaults are seed 002's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -107,8 +100,9 @@ pub struct Settings {
     pub num_epochs: usize,
     /// `seed`: data split, weights and shuffles.
     pub seed: u64,
-    /// `device`: cpu or webgpu; `None` means "WebGPU if the browser has it".
-    pub device: Option<DevicePref>,
+    /// `device`: `cpu` (burn-flex) or `webgpu` (burn-wgpu); `None` means "WebGPU if the
+    /// browser has it". The model crate's device type, as the CLI's `--device`.
+    pub device: Option<BackendChoice>,
     /// `rule` and `pos`: the scoring rule of lesson 1 (see [`format_rule`]).
     pub rule: ScoringRule,
     /// `n`: sequences generated for the 200-nt lessons (seed 003 uses 20,000).
@@ -117,13 +111,13 @@ pub struct Settings {
     pub class_epochs: usize,
 }
 
-/// Default `n`: fewer sequences than seed 003's 20,000 so that an epoch of two models takes
-/// seconds in a browser; the link can ask for up to [`MAX_CLASS_SEQS`].
-pub const DEFAULT_CLASS_SEQS: usize = 6000;
-/// Largest `n`.
-pub const MAX_CLASS_SEQS: usize = 20_000;
-/// Default `cepochs`.
-pub const DEFAULT_CLASS_EPOCHS: usize = 10;
+/// Longest query string read, in bytes: a hand-written link is far shorter; past this the rest
+/// is ignored with one notice, so a hostile link cannot hold the page.
+pub const MAX_QUERY_BYTES: usize = 4096;
+/// Most `key=value` pairs read (there are 13 settings).
+pub const MAX_PAIRS: usize = 64;
+/// Most notices listed; the rest are counted in one more notice.
+pub const MAX_NOTICES: usize = 8;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -132,14 +126,14 @@ impl Default for Settings {
             model: ModelKind::Cnn,
             activation: Activation::Relu,
             optimizer: OptimizerKind::Sgd,
-            learning_rate: 0.01,
-            batch_size: 128,
-            num_epochs: 50,
-            seed: 17,
+            learning_rate: settings::LEARNING_RATE.default,
+            batch_size: settings::BATCH_SIZE.default_usize(),
+            num_epochs: settings::EPOCHS.default_usize(),
+            seed: settings::SEED.default as u64,
             device: None,
             rule: ScoringRule::default(),
-            class_seqs: DEFAULT_CLASS_SEQS,
-            class_epochs: DEFAULT_CLASS_EPOCHS,
+            class_seqs: settings::CLASS_SEQS.default_usize(),
+            class_epochs: settings::CLASS_EPOCHS.default_usize(),
         }
     }
 }
@@ -175,10 +169,15 @@ pub fn format_rule(rule: &ScoringRule) -> String {
 /// motifs given replace seed 002's. The position effect is not part of it (`pos`).
 ///
 /// # Errors
-/// A message naming the first item that is neither `<base><number>` nor `<motif>:<number>`.
+/// A message naming the first item that is neither `<base><number>` nor `<motif>:<number>`,
+/// more than [`MAX_MOTIFS`] motifs, or a value the rule refuses ([`ScoringRule::validate`]).
 pub fn parse_rule(text: &str) -> Result<ScoringRule, String> {
     let mut rule = ScoringRule { motifs: Vec::new(), ..ScoringRule::default() };
     for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        if rule.motifs.len() == MAX_MOTIFS && item.contains(':') {
+            let count = text.split(',').filter(|i| i.contains(':')).count();
+            return Err(format!("the rule has {count} motifs; at most {MAX_MOTIFS} are allowed"));
+        }
         let number = |v: &str| v.trim().parse::<f32>().ok().filter(|x| x.is_finite());
         if let Some((motif, bonus)) = item.split_once(':') {
             if let Some(p) = motif_problem(motif) {
@@ -196,122 +195,118 @@ pub fn parse_rule(text: &str) -> Result<ScoringRule, String> {
             }
         }
     }
+    rule.validate().map_err(|e| e.to_string())?;
     Ok(rule)
 }
 
-/// Largest number of epochs a link may ask for.
-pub const MAX_EPOCHS: usize = 1000;
-/// Largest batch size a link may ask for (the training split of the 8-mers).
-pub const MAX_BATCH: usize = 41_942;
-
 fn shown(value: &str) -> String {
-    let mut v: String = value.chars().take(40).collect();
-    if value.chars().count() > 40 {
-        v.push('…');
-    }
-    v
+    shortened(value)
 }
 
-/// Decode `%XX` escapes and `+`; invalid escapes are kept as they are.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// Read a whole-number setting into `slot`, or give the refusal.
+fn read_count(setting: &Setting, value: &str, slot: &mut usize) -> Result<(), String> {
+    *slot = setting.parse_usize(value).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 impl Settings {
-    /// Read a query string (with or without the leading `?`). Returns the settings and one
-    /// notice per value that was ignored.
+    /// Read a query string (with or without the leading `?`). Returns the settings and the
+    /// notices to show: one per value that was ignored (the default is used), at most
+    /// [`MAX_NOTICES`] of them plus one that counts the rest. Only the first
+    /// [`MAX_QUERY_BYTES`] bytes and [`MAX_PAIRS`] pairs are read. Decoding is
+    /// `application/x-www-form-urlencoded` (the `form_urlencoded` crate): `+` is a space, and an
+    /// invalid `%` escape or invalid UTF-8 is kept or replaced, never an error.
     pub fn from_query(query: &str) -> (Settings, Vec<String>) {
         let mut s = Settings::default();
         let mut notices = Vec::new();
-        let query = query.strip_prefix('?').unwrap_or(query);
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
-            let key = percent_decode(key);
-            let value = percent_decode(raw);
-            let v = value.trim();
-            let mut bad = |what: &str, default: String| notices.push(format!("Ignored {}={}: {what}; using {default}.", shown(&key), shown(&value)));
-            match key.as_str() {
-                "lesson" => match Lesson::ALL.into_iter().find(|l| l.slug() == v) {
-                    Some(l) => s.lesson = l,
-                    None => bad("not a lesson (rule, onehot, split, models, train, spot, parity, filters, exp, classify)", s.lesson.slug().into()),
-                },
-                "model" => match v.parse() {
-                    Ok(m @ (ModelKind::Linear | ModelKind::Cnn)) => s.model = m,
-                    Ok(_) => bad("the 8-mer lessons take linear or cnn", s.model.to_string()),
-                    Err(_) => bad("expected linear or cnn", s.model.to_string()),
-                },
-                "act" => match v.parse() {
-                    Ok(a) => s.activation = a,
-                    Err(_) => bad("expected relu, exp, softplus, sigmoid, tanh, elu or linear", s.activation.to_string()),
-                },
-                "opt" => match v.parse() {
-                    Ok(o) => s.optimizer = o,
-                    Err(_) => bad("expected sgd or adam", s.optimizer.to_string()),
-                },
-                "lr" => match v.parse::<f64>() {
-                    Ok(x) if x.is_finite() && x > 0.0 && x <= 10.0 => s.learning_rate = x,
-                    _ => bad("the learning rate must be a number above 0 and at most 10", s.learning_rate.to_string()),
-                },
-                "bs" => match v.parse::<usize>() {
-                    Ok(n) if (1..=MAX_BATCH).contains(&n) => s.batch_size = n,
-                    _ => bad(&format!("the batch size must be a whole number from 1 to {MAX_BATCH}"), s.batch_size.to_string()),
-                },
-                "epochs" => match v.parse::<usize>() {
-                    Ok(n) if (1..=MAX_EPOCHS).contains(&n) => s.num_epochs = n,
-                    _ => bad(&format!("epochs must be a whole number from 1 to {MAX_EPOCHS}"), s.num_epochs.to_string()),
-                },
-                "seed" => match v.parse::<u64>() {
-                    Ok(n) => s.seed = n,
-                    Err(_) => bad("the seed must be a whole number", s.seed.to_string()),
-                },
-                "device" => match v.to_ascii_lowercase().as_str() {
-                    "cpu" => s.device = Some(DevicePref::Cpu),
-                    "webgpu" | "gpu" => s.device = Some(DevicePref::WebGpu),
-                    _ => bad("expected cpu or webgpu", "WebGPU if available".into()),
-                },
-                "rule" => match parse_rule(v) {
-                    Ok(r) => {
-                        let position = s.rule.position;
-                        s.rule = ScoringRule { position, ..r };
-                    }
-                    Err(e) => bad(&e, "seed 002's rule".into()),
-                },
-                "n" => match v.parse::<usize>() {
-                    Ok(n) if (1000..=MAX_CLASS_SEQS).contains(&n) => s.class_seqs = n,
-                    _ => bad(&format!("the number of 200-nt sequences must be a whole number from 1000 to {MAX_CLASS_SEQS}"), s.class_seqs.to_string()),
-                },
-                "cepochs" => match v.parse::<usize>() {
-                    Ok(n) if (1..=100).contains(&n) => s.class_epochs = n,
-                    _ => bad("epochs of the 200-nt runs must be a whole number from 1 to 100", s.class_epochs.to_string()),
-                },
-                "pos" => match v {
-                    "1" | "decay" => s.rule.position = PositionEffect::DEFAULT_DECAY,
-                    "0" | "uniform" => s.rule.position = PositionEffect::Uniform,
-                    _ => bad("expected 1 (position-dependent bonus) or 0", "0".into()),
-                },
-                _ => notices.push(format!("Ignored unknown setting {}.", shown(&key))),
+        let mut query = query.strip_prefix('?').unwrap_or(query);
+        if query.len() > MAX_QUERY_BYTES {
+            let mut cut = MAX_QUERY_BYTES;
+            while !query.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            // Drop the pair the cut falls in, rather than read half a value.
+            let end = query[..cut].rfind('&').unwrap_or(0);
+            notices.push(format!("The link's settings are {} characters long; only the first {MAX_QUERY_BYTES} were read.", query.len()));
+            query = &query[..end];
+        }
+        let mut pairs = form_urlencoded::parse(query.as_bytes()).filter(|(k, v)| !(k.is_empty() && v.is_empty()));
+        for (key, value) in pairs.by_ref().take(MAX_PAIRS) {
+            if let Err(notice) = s.apply(&key, &value) {
+                notices.push(notice);
             }
         }
+        let rest = pairs.count();
+        if rest > 0 {
+            notices.push(format!("Ignored {rest} more settings: a link reads at most {MAX_PAIRS}."));
+        }
+        if notices.len() > MAX_NOTICES {
+            let more = notices.len() - (MAX_NOTICES - 1);
+            notices.truncate(MAX_NOTICES - 1);
+            notices.push(format!("… and {more} more ignored settings."));
+        }
         (s, notices)
+    }
+
+    /// Apply one `key=value` of a link; on a bad value keep the default and return the notice.
+    fn apply(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let v = value.trim();
+        let s = self;
+        let notice = |why: &str, default: String| format!("Ignored {}={}: {why}; using {default}.", shown(key), shown(value));
+        let result: Result<(), String> = match key {
+            "lesson" => Lesson::ALL
+                .into_iter()
+                .find(|l| l.slug() == v)
+                .map(|l| s.lesson = l)
+                .ok_or_else(|| "not a lesson (rule, onehot, split, models, train, spot, parity, filters, exp, classify)".into()),
+            "model" => match v.parse() {
+                Ok(m @ (ModelKind::Linear | ModelKind::Cnn)) => Ok(s.model = m),
+                Ok(_) => Err("the 8-mer lessons take linear or cnn".into()),
+                Err(_) => Err("expected linear or cnn".into()),
+            },
+            "act" => v.parse().map(|a| s.activation = a).map_err(|_| "expected relu, exp, softplus, sigmoid, tanh, elu or linear".into()),
+            "opt" => v.parse().map(|o| s.optimizer = o).map_err(|_| "expected sgd or adam".into()),
+            "lr" => settings::LEARNING_RATE.parse_f64(v).map(|x| s.learning_rate = x).map_err(|e| e.to_string()),
+            "bs" => read_count(&settings::BATCH_SIZE, v, &mut s.batch_size),
+            "epochs" => read_count(&settings::EPOCHS, v, &mut s.num_epochs),
+            "seed" => settings::SEED.parse_u64(v).map(|n| s.seed = n).map_err(|e| e.to_string()),
+            "device" => match v.to_ascii_lowercase().as_str() {
+                "cpu" => Ok(s.device = Some(BackendChoice::Flex)),
+                "webgpu" | "gpu" => Ok(s.device = Some(BackendChoice::Wgpu)),
+                _ => Err("expected cpu or webgpu".into()),
+            },
+            "rule" => parse_rule(v).map(|r| {
+                let position = s.rule.position;
+                s.rule = ScoringRule { position, ..r };
+            }),
+            "n" => read_count(&settings::CLASS_SEQS, v, &mut s.class_seqs),
+            "cepochs" => read_count(&settings::CLASS_EPOCHS, v, &mut s.class_epochs),
+            "pos" => match v {
+                "1" | "decay" => Ok(s.rule.position = PositionEffect::DEFAULT_DECAY),
+                "0" | "uniform" => Ok(s.rule.position = PositionEffect::Uniform),
+                _ => Err("expected 1 (position-dependent bonus) or 0".into()),
+            },
+            _ => return Err(format!("Ignored unknown setting {}.", shown(key))),
+        };
+        result.map_err(|why| {
+            let default = Settings::default();
+            let default = match key {
+                "lesson" => default.lesson.slug().to_string(),
+                "model" => default.model.to_string(),
+                "act" => default.activation.to_string(),
+                "opt" => default.optimizer.to_string(),
+                "lr" => default.learning_rate.to_string(),
+                "bs" => default.batch_size.to_string(),
+                "epochs" => default.num_epochs.to_string(),
+                "seed" => default.seed.to_string(),
+                "device" => "WebGPU if available".into(),
+                "rule" => "seed 002's rule".into(),
+                "n" => default.class_seqs.to_string(),
+                "cepochs" => default.class_epochs.to_string(),
+                _ => "0".into(),
+            };
+            notice(&why, default)
+        })
     }
 
     /// The query string that restores these settings (with the leading `?`).
@@ -328,8 +323,8 @@ impl Settings {
             self.seed
         );
         match self.device {
-            Some(DevicePref::Cpu) => q.push_str("&device=cpu"),
-            Some(DevicePref::WebGpu) => q.push_str("&device=webgpu"),
+            Some(BackendChoice::Wgpu) => q.push_str("&device=webgpu"),
+            Some(_) => q.push_str("&device=cpu"),
             None => {}
         }
         let default = ScoringRule::default();
@@ -340,10 +335,10 @@ impl Settings {
         if self.rule.position != PositionEffect::Uniform {
             q.push_str("&pos=1");
         }
-        if self.class_seqs != DEFAULT_CLASS_SEQS {
+        if self.class_seqs != settings::CLASS_SEQS.default_usize() {
             q.push_str(&format!("&n={}", self.class_seqs));
         }
-        if self.class_epochs != DEFAULT_CLASS_EPOCHS {
+        if self.class_epochs != settings::CLASS_EPOCHS.default_usize() {
             q.push_str(&format!("&cepochs={}", self.class_epochs));
         }
         q
@@ -361,7 +356,7 @@ mod tests {
         assert!(notices.is_empty(), "{notices:?}");
         assert_eq!(s.lesson, Lesson::Train);
         assert_eq!(s.activation, Activation::Exp);
-        assert_eq!(s.device, Some(DevicePref::Cpu));
+        assert_eq!(s.device, Some(BackendChoice::Flex));
         assert_eq!(s.to_query(), q);
         assert_eq!(Settings::from_query(&s.to_query()).0, s);
     }
@@ -371,7 +366,7 @@ mod tests {
         let (s, notices) = Settings::from_query("lr=-1&bs=0&epochs=abc&act=swish&lesson=%3Cscript%3Ealert(1)%3C%2Fscript%3E&foo=1");
         assert_eq!(s, Settings::default());
         assert_eq!(notices.len(), 6, "{notices:?}");
-        assert!(notices[0].starts_with("Ignored lr=-1: the learning rate must be"));
+        assert!(notices[0].starts_with("Ignored lr=-1: learning rate -1 is invalid; it must be a number above 0 and at most 10"), "{}", notices[0]);
         assert!(notices[4].contains("<script>alert(1)</script>"), "shown as text, decoded: {}", notices[4]);
         assert_eq!(notices[5], "Ignored unknown setting foo.");
     }
@@ -385,9 +380,9 @@ mod tests {
         assert_eq!(Settings::from_query(&s.to_query()).0, s);
         let (s, notices) = Settings::from_query("n=50&cepochs=0&model=cnn-dist");
         assert_eq!(notices.len(), 3, "{notices:?}");
-        assert!(notices[0].contains("from 1000 to 20000"), "{}", notices[0]);
+        assert!(notices[0].contains("from 1,000 to 20,000"), "{}", notices[0]);
         assert!(notices[2].starts_with("Ignored model=cnn-dist"), "the 8-mer lessons take linear or cnn: {}", notices[2]);
-        assert_eq!((s.class_seqs, s.class_epochs, s.model), (DEFAULT_CLASS_SEQS, DEFAULT_CLASS_EPOCHS, ModelKind::Cnn));
+        assert_eq!((s.class_seqs, s.class_epochs, s.model), (6000, 10, ModelKind::Cnn));
     }
 
     #[test]
@@ -420,7 +415,43 @@ mod tests {
         let long = "9".repeat(100);
         let (_, notices) = Settings::from_query(&format!("seed={long}"));
         assert!(notices[0].contains('…') && notices[0].len() < 120, "{}", notices[0]);
-        assert_eq!(percent_decode("a%20b+c%zz%4"), "a b c%zz%4");
-        assert_eq!(percent_decode("%é%"), "%é%", "non-ASCII after % does not panic");
+        let (s, notices) = Settings::from_query("act=%zz%4&lesson=a%20b+c%é%");
+        assert_eq!(s, Settings::default());
+        assert!(notices[0].starts_with("Ignored act=%zz%4:"), "invalid escapes are kept: {notices:?}");
+        assert!(notices[1].starts_with("Ignored lesson=a b c%é%:"), "{notices:?}");
+    }
+
+    #[test]
+    fn hostile_links_are_bounded() {
+        // 1,200 motifs: refused at once with one notice; seed 002's rule is kept.
+        let rule = vec!["TAT:1"; 1200].join(",");
+        let start = std::time::Instant::now();
+        let (s, notices) = Settings::from_query(&format!("rule={rule}&lesson=train"));
+        assert_eq!(s.rule, ScoringRule::default());
+        assert_eq!(notices.len(), 2, "{notices:?}");
+        assert!(notices[0].starts_with("The link's settings are 6008 characters long; only the first 4096 were read."), "{notices:?}");
+        assert!(notices[1].contains("motifs; at most 16 are allowed"), "{notices:?}");
+        let (_, notices) = Settings::from_query(&format!("rule={}", vec!["TAT:1"; 17].join(",")));
+        assert_eq!(notices, vec!["Ignored rule=TAT:1,TAT:1,TAT:1,TAT:1,TAT:1,TAT:1,TAT:1,TAT:1…: the rule has 17 motifs; at most 16 are allowed; using seed 002's rule.".to_string()]);
+        // Values that would overflow every score to +inf.
+        let (s, notices) = Settings::from_query("rule=A3e38,C3e38,G3e38,T3e38");
+        assert_eq!(s.rule, ScoringRule::default());
+        assert!(notices[0].contains("value of A must be a finite number between -1000 and 1000, got 300000000000000000000000000000000000000"), "{notices:?}");
+        // A value of several kilobytes is shortened in its notice.
+        let (_, notices) = Settings::from_query(&format!("lr={}", "9".repeat(3000)));
+        assert_eq!(notices.len(), 1);
+        assert!(notices[0].len() < 300, "{}", notices[0]);
+        // Thousands of unknown parameters: one notice per ignored one, at most 8 in all.
+        let many: String = (0..3000).map(|i| format!("x{i}=1&")).collect();
+        let (s, notices) = Settings::from_query(&format!("lesson=spot&{many}"));
+        assert_eq!(s.lesson, Lesson::Spot);
+        assert_eq!(notices.len(), MAX_NOTICES, "{notices:?}");
+        assert!(notices.last().unwrap().starts_with("… and "), "{notices:?}");
+        // Every number's magnitude.
+        let (s, notices) = Settings::from_query("epochs=18446744073709551616&bs=99999999999&n=10000000&seed=-3&lr=1e308");
+        assert_eq!(s, Settings::default());
+        assert_eq!(notices.len(), 5, "{notices:?}");
+        assert!(notices[2].contains("would need about 32.0 GB"), "{}", notices[2]);
+        assert!(start.elapsed().as_millis() < 500, "bounded work: {:?}", start.elapsed());
     }
 }
