@@ -19,6 +19,16 @@ use leptos::prelude::*;
 use crate::engine::Engine;
 use crate::lab::Lab;
 
+/// Bytes of the app's WebAssembly memory (64 KiB pages × 65,536), for the page's memory
+/// benchmark (`tests/e2e`): it grows and never shrinks, so it is the high-water mark.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return (core::arch::wasm32::memory_size(0) * 65_536) as f64;
+    #[cfg(not(target_arch = "wasm32"))]
+    0.0
+}
+
 /// The page's query string, e.g. `?lesson=train&model=cnn`.
 fn location_query() -> String {
     web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()

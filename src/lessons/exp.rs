@@ -3,7 +3,7 @@
 //! validation AUROC, match fraction, and the first-layer logos labelled with the core motif each
 //! one matches.
 
-use dnaplay_model::interpret::{LOGOMAKER_PSEUDOCOUNT, TRIM_BITS};
+use dnaplay_model::interpret::filter_logos;
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_plots::{Line, LineOptions, Logo, LossOptions, LossSeries, TAB10, draw_lines, draw_logos, draw_loss_curves, draw_message};
 use leptos::html::Canvas;
@@ -25,23 +25,7 @@ fn color(a: Activation) -> plotters::style::RGBColor {
 }
 
 fn logos(f: &FilterSnapshot) -> Vec<Logo> {
-    f.report
-        .pfms
-        .iter()
-        .zip(&f.report.matches)
-        .enumerate()
-        .map(|(i, (pfm, m))| {
-            let subtitle = match m {
-                Some(m) if m.significant => format!("{}{}", m.name, if m.reverse { " (rc)" } else { "" }),
-                _ if pfm.num_sites() == 0.0 => "no sites".into(),
-                _ => "no match".into(),
-            };
-            // Trimmed to the informative core (≥ 0.2 bits at both ends).
-            let ppm = pfm.to_ppm(LOGOMAKER_PSEUDOCOUNT);
-            let core = ppm.informative_core(TRIM_BITS);
-            Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights()[core.clone()].to_vec(), start: core.start }
-        })
-        .collect()
+    filter_logos(&f.report.pfms, Some(&f.report.matches)).into_iter().map(Logo::from).collect()
 }
 
 #[component]

@@ -5,8 +5,9 @@
 //! and seed 003's activation at least 50% of the filter's maximum (Methods, "filter
 //! visualization").
 
-use dnaplay_model::interpret::{AlignmentRule, LOGOMAKER_PSEUDOCOUNT};
-use dnaplay_plots::{Logo, draw_filter_heatmaps, draw_logos, draw_message, thousands};
+use dnaplay_model::interpret::{AlignmentRule, filter_logos};
+use dnaplay_model::models::ModelKind;
+use dnaplay_plots::{Logo, draw_filter_heatmaps, draw_logos, draw_message};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -56,26 +57,20 @@ pub fn FiltersLesson() -> impl IntoView {
         let run = lab.shown.get();
         let maps = run.as_ref().and_then(|r| r.results.maps.clone());
         let width = run.as_ref().map_or(3, |r| r.model.filter_width);
+        let dropped = run.as_ref().is_some_and(|r| r.model.kind == ModelKind::Cnn && r.results.maps.is_none());
         let logos: Vec<Logo> = maps
             .map(|m| {
                 let (maps, x) = &*m;
-                maps.align(x, width, rule)
-                    .iter()
-                    .enumerate()
-                    .map(|(i, pfm)| {
-                        let ppm = pfm.to_ppm(LOGOMAKER_PSEUDOCOUNT);
-                        let sites = pfm.num_sites().round() as u64;
-                        let subtitle = if sites == 0 { "no sites".to_string() } else { format!("{} · {} sites", ppm.consensus(), thousands(sites as usize)) };
-                        Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights(), start: 0 }
-                    })
-                    .collect()
+                filter_logos(&maps.align(x, width, rule), None).into_iter().map(Logo::from).collect()
             })
             .unwrap_or_default();
         let with_sites = logos.iter().filter(|l| l.subtitle.as_deref() != Some("no sites")).count();
         logo_count.set(if logos.is_empty() { None } else { Some((with_sites, logos.len())) });
         let rows = logos.len().div_ceil(LOGO_COLUMNS).max(1) as u32;
         redraw(&logos_canvas, 960, rows * 150, |area, theme| {
-            if logos.is_empty() {
+            if dropped {
+                let _ = draw_message(area, theme, "Only the two newest runs keep their filter maps (memory): pick one of them, or train again");
+            } else if logos.is_empty() {
                 let _ = draw_message(area, theme, "Train a CNN to see what its filters learned");
             } else {
                 let _ = draw_logos(area, &logos, LOGO_COLUMNS, theme);

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 
 use crate::outdir::write_file;
 use dnaplay_model::BackendChoice;
-use dnaplay_model::interpret::{AlignmentRule, LOGOMAKER_PSEUDOCOUNT, Pfm, TRIM_BITS};
+use dnaplay_model::interpret::{AlignmentRule, Pfm, filter_logos};
 use dnaplay_model::data::RegressionData;
 use dnaplay_model::deep::MULTISCALE_WIDTHS;
 use dnaplay_model::matching::MatchConfig;
@@ -200,16 +200,7 @@ pub fn write_all(dir: &Path, run: &Run, trainer: &Trainer) -> Result<()> {
         let pfms = maps.align(&x, weights.width, run.align);
         let path = dir.join("filters.meme");
         write_file(&path, meme(&pfms))?;
-        let logos: Vec<Logo> = pfms
-            .iter()
-            .enumerate()
-            .map(|(i, pfm)| {
-                let ppm = pfm.to_ppm(LOGOMAKER_PSEUDOCOUNT);
-                let sites = pfm.num_sites().round() as u64;
-                let subtitle = if sites == 0 { "no sites".to_string() } else { format!("{} · {} sites", ppm.consensus(), sites) };
-                Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights(), start: 0 }
-            })
-            .collect();
+        let logos: Vec<Logo> = filter_logos(&pfms, None).into_iter().map(Logo::from).collect();
         let cols = 8;
         let rows = logos.len().div_ceil(cols) as u32;
         svg(&dir.join("logos.svg"), (cols as u32 * 190, rows * 150), |a| draw_logos(a, &logos, cols, &Theme::default()).map_err(plot_err))?;
@@ -391,23 +382,7 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
         write_file(&path, serde_json::to_string_pretty(&file)? + "\n")?;
         let path = dir.join("filters.meme");
         write_file(&path, meme(&r.pfms))?;
-        let logos: Vec<Logo> = r
-            .pfms
-            .iter()
-            .zip(&r.matches)
-            .enumerate()
-            .map(|(i, (pfm, m))| {
-                let ppm = pfm.to_ppm(LOGOMAKER_PSEUDOCOUNT);
-                let subtitle = match m {
-                    Some(m) if m.significant => format!("{}{} · p = {:.3}", m.name, if m.reverse { " (rc)" } else { "" }, m.p_value),
-                    _ if pfm.num_sites() == 0.0 => "no sites".into(),
-                    _ => "no match".into(),
-                };
-                // Trimmed to the informative core; filters.meme keeps every column.
-                let core = ppm.informative_core(TRIM_BITS);
-                Logo { title: format!("Filter {i}"), subtitle: Some(subtitle), heights: ppm.letter_heights()[core.clone()].to_vec(), start: core.start }
-            })
-            .collect();
+        let logos: Vec<Logo> = filter_logos(&r.pfms, Some(&r.matches)).into_iter().map(Logo::from).collect();
         let cols = 6;
         let rows = logos.len().div_ceil(cols) as u32;
         svg(&dir.join("logos.svg"), (cols as u32 * 220, rows * 150), |a| draw_logos(a, &logos, cols, &Theme::default()).map_err(plot_err))?;

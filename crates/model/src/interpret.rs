@@ -110,6 +110,44 @@ impl Ppm {
 /// base; flanks below it read as background in a logo.
 pub const TRIM_BITS: f32 = 0.2;
 
+/// A filter's logo as numbers, ready to draw (`dnaplay_plots::Logo` converts from it): the one
+/// conversion from a count matrix to a logo, used by every lesson and the CLI. Letter heights
+/// are logomaker's counts → information transform with its pseudocount of 1
+/// ([`LOGOMAKER_PSEUDOCOUNT`]), in bits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilterLogo {
+    /// "Filter 3".
+    pub title: String,
+    /// The match ("MAX (rc) · p = 0.005", "no match"), or the consensus and sites
+    /// ("TAT · 412 sites"), or "no sites".
+    pub subtitle: String,
+    /// Letter heights in bits, `[position][A, C, G, T]`.
+    pub heights: Vec<[f32; 4]>,
+    /// 0-based position of the first column (non-zero when trimmed).
+    pub start: usize,
+}
+
+/// The logos of first-layer filters from their count matrices `pfms`. With `matches` (one per
+/// filter, seed 003's matching), each is captioned with its significant match and trimmed to
+/// its informative core ([`TRIM_BITS`]); without, with its consensus and number of sites, whole.
+pub fn filter_logos(pfms: &[Pfm], matches: Option<&[Option<crate::matching::FilterMatch>]>) -> Vec<FilterLogo> {
+    pfms.iter()
+        .enumerate()
+        .map(|(i, pfm)| {
+            let ppm = pfm.to_ppm(LOGOMAKER_PSEUDOCOUNT);
+            let sites = pfm.num_sites().round() as u64;
+            let subtitle = match matches.map(|m| m.get(i).and_then(Option::as_ref)) {
+                _ if sites == 0 => "no sites".to_string(),
+                Some(Some(m)) if m.significant => format!("{}{} · p = {:.3}", m.name, if m.reverse { " (rc)" } else { "" }, m.p_value),
+                Some(_) => "no match".to_string(),
+                None => format!("{} · {sites} sites", ppm.consensus()),
+            };
+            let core = if matches.is_some() { ppm.informative_core(TRIM_BITS) } else { 0..pfm.width() };
+            FilterLogo { title: format!("Filter {i}"), subtitle, heights: ppm.letter_heights()[core.clone()].to_vec(), start: core.start }
+        })
+        .collect()
+}
+
 /// How windows are chosen for a filter's count matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum AlignmentRule {

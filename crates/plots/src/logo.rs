@@ -25,6 +25,12 @@ pub struct Logo {
     pub start: usize,
 }
 
+impl From<dnaplay_model::interpret::FilterLogo> for Logo {
+    fn from(l: dnaplay_model::interpret::FilterLogo) -> Self {
+        Logo { title: l.title, subtitle: Some(l.subtitle), heights: l.heights, start: l.start }
+    }
+}
+
 /// Draw logos in a grid of `columns` columns. The y axis of every logo runs from 0 to 2 bits;
 /// every logo has the x scale of the widest, so trimmed logos keep their letters' width.
 pub fn draw_logos<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logos: &[Logo], columns: usize, theme: &Theme) -> DrawResult<DB> {

@@ -7,6 +7,8 @@
 //! A bad or hostile value is ignored with a notice that names it, and the default is used.
 //! Notices are plain text (Leptos escapes text), so nothing from the URL reaches the page as HTML.
 
+pub mod fuzz;
+
 use dnaplay_model::BackendChoice;
 use dnaplay_model::models::{Activation, ModelKind};
 use dnaplay_model::scoring::{MAX_MOTIFS, MotifBonus, PositionEffect, ScoringRule};

@@ -6,6 +6,7 @@
 //! `CHROME` (`/usr/bin/chromium`), and `DNAPLAY_SCREENSHOTS` (a folder for PNGs; none if unset).
 
 use std::net::TcpListener;
+use std::sync::Mutex;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -319,5 +320,107 @@ pub async fn screenshot_of(client: &Client, id: &str, name: &str) -> Result<()> 
     let element = client.find(fantoccini::Locator::Css(&format!("[data-testid=\"{id}\"]"))).await?;
     let png = element.screenshot().await?;
     std::fs::write(Path::new(&dir).join(format!("{name}.png")), png)?;
+    Ok(())
+}
+
+/// The tests train models: one at a time, so their timings do not fight over the CPU.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Console entries at level SEVERE (errors, uncaught exceptions, panics), as text.
+///
+/// # Errors
+/// When chromedriver does not answer.
+pub async fn errors(client: &Client) -> Result<Vec<String>> {
+    Ok(console(client).await?.into_iter().filter(|(level, _)| level == "SEVERE").map(|(_, m)| m).collect())
+}
+
+/// One test's browser session: one at a time, in headless Chromium (with WebGPU when `webgpu`),
+/// and after `test` passes, a console without errors.
+///
+/// # Errors
+/// What `test` returns, or a failure to start the browser.
+pub async fn session<F>(webgpu: bool, test: F) -> Result<()>
+where
+    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+{
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    with_browser(webgpu, async |client: &Client, base: &str| {
+        test(client, base).await?;
+        let errors = errors(client).await?;
+        assert!(errors.is_empty(), "console errors: {errors:#?}");
+        Ok(())
+    })
+    .await
+}
+
+/// The lesson's title, e.g. "5. Training".
+pub async fn lesson_title(client: &Client) -> String {
+    text(client, "lesson-title").await
+}
+
+/// Wait until the device shown is `expected`.
+///
+/// # Errors
+/// When no device is shown within 60 s; panics when another is.
+pub async fn device_is(client: &Client, expected: &str) -> Result<()> {
+    let seen = wait_until("the device to be known", Duration::from_secs(60), || async {
+        let d = text(client, "device").await;
+        (!d.is_empty() && d != "starting…").then_some(d)
+    })
+    .await?;
+    assert_eq!(seen, expected, "device shown");
+    Ok(())
+}
+
+/// Wait for the Training lesson's "test R² = …" line and return R².
+///
+/// # Errors
+/// When it does not appear within `limit`.
+pub async fn wait_for_r2(client: &Client, limit: Duration) -> Result<f64> {
+    wait_until("test R² after training", limit, || async {
+        let t = text(client, "r2").await;
+        t.split("test R² = ").nth(1).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse::<f64>().ok())
+    })
+    .await
+}
+
+/// The page is alive: no crash message, and a lesson change still works (the "Next" button
+/// changes the title).
+///
+/// # Errors
+/// When the page does not answer.
+pub async fn assert_alive(client: &Client) -> Result<()> {
+    let crashed = js(client, "return document.querySelector('[data-testid=crash]') ? document.querySelector('[data-testid=crash]').textContent : ''").await?;
+    assert_eq!(crashed.as_str(), Some(""), "the app stopped");
+    let before = lesson_title(client).await;
+    let to = if before.starts_with("1.") { "next" } else { "prev" };
+    click(client, to).await?;
+    wait_until("the lesson to change", Duration::from_secs(10), || async { (lesson_title(client).await != before).then_some(()) }).await?;
+    Ok(())
+}
+
+/// Bytes of the app's WebAssembly memory (`wasm_memory_bytes`, exported by the app).
+///
+/// # Errors
+/// When the page has no such export.
+pub async fn wasm_memory(client: &Client) -> Result<f64> {
+    js(client, "return window.wasmBindings.wasm_memory_bytes()").await?.as_f64().ok_or_else(|| "no wasm_memory_bytes export".into())
+}
+
+/// Seed 002's CNN run set up natively with `seed`, and that seed's test split: the same run and
+/// test sequences the page uses.
+pub fn seed_trainer_and_test(seed: u64, num_epochs: usize) -> (Trainer, RegressionData) {
+    let data = RegressionData::kmer_task(8, &ScoringRule::default()).expect("seed 002's rule is valid");
+    let s = split(data.len(), SplitFractions::default(), seed).expect("65,536 8-mers split");
+    (seed_trainer(seed, num_epochs), data.subset(&s.test))
+}
+
+/// Press → on the page body (lesson navigation).
+///
+/// # Errors
+/// When the page has no body.
+pub async fn next_lesson(client: &Client) -> Result<()> {
+    let body = client.find(Locator::Css("body")).await?;
+    body.send_keys(&fantoccini::key::Key::Right.to_string()).await?;
     Ok(())
 }

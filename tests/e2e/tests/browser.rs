@@ -6,14 +6,9 @@
 
 use std::time::Duration;
 
-use std::sync::Mutex;
-
 use dnaplay_e2e::*;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-
-/// The tests train models: one at a time, so their timings do not fight over the CPU.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// The first epoch of seed 002's CNN run, trained natively (burn-flex) with the page's settings.
 async fn native_first_epoch(seed: u64) -> (f32, f32) {
@@ -21,57 +16,10 @@ async fn native_first_epoch(seed: u64) -> (f32, f32) {
     (e0.train_loss, e0.val_loss)
 }
 
-/// Console entries at level SEVERE (errors and uncaught exceptions), as text.
-async fn errors(client: &Client) -> Result<Vec<String>> {
-    Ok(console(client).await?.into_iter().filter(|(level, _)| level == "SEVERE").map(|(_, m)| m).collect())
-}
-
-/// One test's browser session: one at a time ([`ONE_AT_A_TIME`]), in headless Chromium (with
-/// WebGPU when `webgpu`), and after `test` passes, a console without errors.
-async fn session<F>(webgpu: bool, test: F) -> Result<()>
-where
-    F: AsyncFnOnce(&Client, &str) -> Result<()>,
-{
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    with_browser(webgpu, async |client: &Client, base: &str| {
-        test(client, base).await?;
-        let errors = errors(client).await?;
-        assert!(errors.is_empty(), "console errors: {errors:#?}");
-        Ok(())
-    })
-    .await
-}
-
-/// Press → on the page body (lesson navigation).
-async fn next_lesson(client: &Client) -> Result<()> {
-    let body = client.find(Locator::Css("body")).await?;
-    body.send_keys(&Key::Right.to_string()).await?;
-    Ok(())
-}
-
-async fn lesson_title(client: &Client) -> String {
-    text(client, "lesson-title").await
-}
-
-/// Wait until the device shown is `expected`.
-async fn device_is(client: &Client, expected: &str) -> Result<()> {
-    let seen = wait_until("the device to be known", Duration::from_secs(60), || async {
-        let d = text(client, "device").await;
-        (!d.is_empty() && d != "starting…").then_some(d)
-    })
-    .await?;
-    assert_eq!(seen, expected, "device shown");
-    Ok(())
-}
-
 /// Press Train and wait for the test R² line; returns the validation losses.
 async fn train_until_r2(client: &Client, limit: Duration) -> Result<(Vec<f32>, f64)> {
     click(client, "train").await?;
-    let r2 = wait_until("test R² after training", limit, || async {
-        let t = text(client, "r2").await;
-        t.split("test R² = ").nth(1).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse::<f64>().ok())
-    })
-    .await?;
+    let r2 = wait_for_r2(client, limit).await?;
     Ok((epoch_losses(client).await.into_iter().map(|(_, val)| val).collect(), r2))
 }
 
@@ -237,7 +185,7 @@ async fn exp_lesson(client: &Client, base: &str, device: &str, query: &str, epoc
     let finished = format!("finished after {epochs} epochs");
     let lines = wait_until("both runs to finish", limit, || async {
         let s = exp_status(client).await;
-        assert!(!s.iter().any(|l| l.contains("stopped")), "a run failed: {s:?}");
+        assert!(!s.iter().any(|l| l.contains("failed") || l.contains("stopped")), "a run failed: {s:?}");
         (s.len() == 2 && s.iter().all(|l| l.contains(&finished))).then_some(s)
     })
     .await?;
@@ -306,7 +254,7 @@ async fn classify_lesson_trains_the_multiscale_cnn_and_shows_attention() -> Resu
         click(client, "cls-train").await?;
         let line = wait_until("the run to finish", Duration::from_secs(400), || async {
             let s = text(client, "cls-status").await;
-            assert!(!s.contains("stopped"), "the run failed: {s}");
+            assert!(!s.contains("failed") && !s.contains("stopped"), "the run failed: {s}");
             s.contains("finished after 4 epochs").then_some(s)
         })
         .await?;

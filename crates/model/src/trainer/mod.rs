@@ -1,0 +1,208 @@
+//! Training as a stepper: [`Trainer`] owns the model, optimizer, data and schedule and advances
+//! one batch ([`Trainer::step_batch`]) or one epoch ([`Trainer::step_epoch`]) per call. It
+//! prints nothing and keeps no clock; the CLI and the web app drive it and time it.
+//!
+//! Every read-back goes through burn's async API (`into_scalar_async`, `into_data_async`), so
+//! the same code runs on WebGPU in a browser; native callers block on the futures.
+//!
+//! The loop follows seed 002, Part 4 (`train_model`): MSE loss, a reshuffle of the training
+//! split every epoch, and per-epoch train and validation loss averaged over batches weighted by
+//! batch size. Early stopping and reduce-LR-on-plateau follow seed 000's Keras callbacks.
+//! Classification (seed 003, Methods, "Training"): binary cross-entropy on logits, the
+//! validation AUROC computed every epoch, and the schedule monitoring it
+//! ([`TrainConfig::seed003`]).
+
+//!
+//! Split by job: [`config`] (the settings and their checks), [`stepper`] (the [`Trainer`]),
+//! [`evaluation`] (what an evaluation gives) and [`readback`] (device read-backs in chunks).
+
+pub mod config;
+pub mod evaluation;
+pub mod readback;
+pub mod stepper;
+
+pub use config::{EarlyStopping, LossKind, Monitor, OptimizerKind, ReduceLrOnPlateau, TrainConfig};
+pub use evaluation::{ClassEvaluation, Evaluation};
+pub use readback::{EVAL_BATCH, MAX_BUFFER_BYTES, attention_maps, eval_chunk, filter_maps, filter_weights, predict};
+pub use stepper::{EpochRecord, StepOutcome, Trainer};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::RegressionData;
+    use crate::error::Error;
+    use crate::models::ModelConfig;
+    use crate::scoring::ScoringRule;
+    use crate::sequence::one_hot;
+    use crate::backend::test_device;
+    use crate::data::{SplitFractions, split};
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        pollster::block_on(f)
+    }
+
+    fn task(k: usize) -> (RegressionData, RegressionData, RegressionData) {
+        let data = RegressionData::kmer_task(k, &ScoringRule::default()).unwrap();
+        let s = split(data.len(), SplitFractions::default(), 17).unwrap();
+        (data.subset(&s.train), data.subset(&s.val), data.subset(&s.test))
+    }
+
+    #[test]
+    fn cnn_loss_falls_over_a_few_epochs() {
+        let (train, val, test) = task(7);
+        let config = TrainConfig { batch_size: 32, num_epochs: 4, ..TrainConfig::default() };
+        let mut trainer = Trainer::new(ModelConfig::cnn(7), config, &train, &val, &test_device()).unwrap();
+        let mut records = Vec::new();
+        while !trainer.is_finished() {
+            records.push(block(trainer.step_epoch()).unwrap());
+        }
+        assert_eq!(records.len(), 4);
+        assert!(records[3].val_loss < 0.6 * records[0].val_loss, "{records:?}");
+        assert!(records[3].train_loss < records[0].train_loss, "{records:?}");
+        let eval = block(trainer.evaluate(&test)).unwrap();
+        assert_eq!(eval.predictions.len(), test.len());
+        assert!(eval.r_squared > 0.5, "R² {}", eval.r_squared);
+        assert!(matches!(block(trainer.step_batch()), Err(Error::Finished)));
+    }
+
+    #[test]
+    fn step_batch_reports_progress_then_the_epoch() {
+        let (train, val, _) = task(4);
+        let config = TrainConfig { batch_size: 64, num_epochs: 1, ..TrainConfig::default() };
+        let mut trainer = Trainer::new(ModelConfig::linear(4), config, &train, &val, &test_device()).unwrap();
+        let per_epoch = trainer.batches_per_epoch();
+        assert_eq!(per_epoch, train.len().div_ceil(64));
+        assert_eq!(block(trainer.step_batch()).unwrap(), StepOutcome::Batch { batch: 1, batches_per_epoch: per_epoch });
+        for _ in 1..per_epoch - 1 {
+            block(trainer.step_batch()).unwrap();
+        }
+        match block(trainer.step_batch()).unwrap() {
+            StepOutcome::Epoch(r) => {
+                assert_eq!(r.epoch, 0);
+                assert!(r.train_loss.is_finite() && r.val_loss.is_finite());
+            }
+            other => panic!("expected the end of the epoch, got {other:?}"),
+        }
+        assert!(trainer.is_finished());
+    }
+
+    #[test]
+    fn evaluation_chunks_fit_webgpu_buffers() {
+        let device = test_device();
+        let multiscale = ModelConfig::multiscale(200, crate::models::Activation::Relu).init(&device, 1).unwrap();
+        // [1310, 64, 200] f32 = 67 MB, under half of 128 MiB; lesson 10's 4,000 test sequences
+        // at n = 20,000 would be 205 MB in one pass.
+        assert_eq!(eval_chunk(&multiscale, 200), 1310);
+        assert!(eval_chunk(&multiscale, 200) * 64 * 200 * 4 <= MAX_BUFFER_BYTES / 2);
+        let cnn = ModelConfig::cnn(8).init(&device, 1).unwrap();
+        assert_eq!(eval_chunk(&cnn, 8), EVAL_BATCH);
+    }
+
+    #[test]
+    fn same_seed_same_run() {
+        let (train, val, _) = task(4);
+        let config = TrainConfig { batch_size: 16, num_epochs: 2, ..TrainConfig::default() };
+        let run = || {
+            let mut t = Trainer::new(ModelConfig::cnn(4), config.clone(), &train, &val, &test_device()).unwrap();
+            block(t.step_epoch()).unwrap();
+            block(t.step_epoch()).unwrap()
+        };
+        assert_eq!(run(), run());
+    }
+
+    #[test]
+    fn divergence_is_caught_and_explained() {
+        let (train, val, _) = task(5);
+        let config = TrainConfig { learning_rate: 10.0, batch_size: 8, num_epochs: 3, ..TrainConfig::default() };
+        let mut trainer = Trainer::new(ModelConfig::cnn(5), config, &train, &val, &test_device()).unwrap();
+        let mut batches = 0;
+        let err = loop {
+            match block(trainer.step_batch()) {
+                Ok(_) => batches += 1,
+                Err(e) => break e,
+            }
+        };
+        // Caught at the batch where it happened, within the first epoch, not at its end.
+        assert!(matches!(err, Error::Diverged { epoch: 0, batch: Some(b), .. } if b == batches), "{err:?} after {batches} batches");
+        assert!(batches < trainer.batches_per_epoch(), "{batches}");
+        assert!(err.to_string().contains(&format!("at batch {} of epoch 0", batches + 1)), "{err}");
+        assert!(err.to_string().contains("try a lower learning rate"), "{err}");
+        assert!(trainer.is_finished() && trainer.diverged(), "training stops after divergence");
+        assert!(matches!(block(trainer.step_batch()), Err(Error::Finished)));
+    }
+
+    #[test]
+    fn bad_settings_are_refused() {
+        let (train, val, _) = task(4);
+        let device = test_device();
+        let try_config = |c: TrainConfig| Trainer::new(ModelConfig::cnn(4), c, &train, &val, &device).err().unwrap();
+        let base = TrainConfig::default();
+        assert_eq!(try_config(TrainConfig { batch_size: 0, ..base.clone() }), Error::BatchSize { batch_size: 0, max: train.len() });
+        assert_eq!(try_config(TrainConfig { batch_size: train.len() + 1, ..base.clone() }), Error::BatchSize { batch_size: train.len() + 1, max: train.len() });
+        // The same words as the link and the CLI (settings.rs).
+        for lr in [0.0, -1.0, f64::NAN, f64::INFINITY, 11.0] {
+            let e = try_config(TrainConfig { learning_rate: lr, ..base.clone() });
+            assert!(matches!(&e, Error::Refused(r) if r.label == "learning rate"), "{e:?}");
+            assert!(e.to_string().starts_with(&format!("learning rate {lr} is invalid; it must be a number above 0 and at most 10")), "{e}");
+        }
+        assert_eq!(try_config(TrainConfig { num_epochs: 0, ..base.clone() }).to_string(), "epochs 0 is invalid; it must be a whole number from 1 to 1,000 (the seed uses 50)");
+        assert!(matches!(try_config(TrainConfig { num_epochs: usize::MAX, ..base.clone() }), Error::Refused(_)));
+        let wrong_len = Trainer::new(ModelConfig::cnn(5), base, &train, &val, &device).err().unwrap();
+        assert_eq!(wrong_len, Error::ModelLength { expected: 5, found: 4 });
+        assert_eq!(wrong_len.to_string(), "the sequences have length 4, but the model takes sequences of length 5");
+    }
+
+    #[test]
+    fn classification_settings_are_checked() {
+        let (train, val, _) = task(4);
+        let device = test_device();
+        let bce = TrainConfig { loss: LossKind::BinaryCrossEntropy, ..TrainConfig::default() };
+        let err = Trainer::new(ModelConfig::linear(4), bce.clone(), &train, &val, &device).err().unwrap();
+        assert!(err.to_string().starts_with("invalid training setting: binary cross-entropy needs 0/1 labels; label 0 is "), "{err}");
+        let auroc_on_mse = TrainConfig { monitor: Monitor::ValAuroc, ..TrainConfig::default() };
+        assert_eq!(
+            auroc_on_mse.validate(1000).unwrap_err().to_string(),
+            "invalid training setting: the validation AUROC can only be monitored with the binary cross-entropy loss"
+        );
+        let negative_l2 = TrainConfig { weight_decay: -1e-6, ..TrainConfig::default() };
+        assert_eq!(negative_l2.validate(1000).unwrap_err().to_string(), "invalid training setting: the L2 weight decay must be 0 or more, got -0.000001");
+    }
+
+    #[test]
+    fn early_stopping_and_plateau_schedule() {
+        let (train, val, _) = task(4);
+        let config = TrainConfig {
+            learning_rate: 1e-9,
+            batch_size: 64,
+            num_epochs: 30,
+            early_stopping: Some(EarlyStopping { patience: 3, restore_best: true }),
+            reduce_lr: Some(ReduceLrOnPlateau { factor: 0.5, patience: 2, min_lr: 1e-10 }),
+            ..TrainConfig::default()
+        };
+        // With a learning rate of 1e-9 nothing improves by more than 1e-4: the rate halves
+        // after 2 flat epochs and training stops after 3 epochs without a new best.
+        let mut trainer = Trainer::new(ModelConfig::linear(4), config, &train, &val, &test_device()).unwrap();
+        while !trainer.is_finished() {
+            block(trainer.step_epoch()).unwrap();
+        }
+        assert!(trainer.stopped_early());
+        assert!(trainer.epoch() < 30, "stopped after {} epochs", trainer.epoch());
+        assert!(trainer.learning_rate() < 1e-9, "learning rate was reduced to {}", trainer.learning_rate());
+    }
+
+    #[test]
+    fn filters_weights_and_maps_have_seed_shapes() {
+        let (train, val, _) = task(8);
+        let config = TrainConfig { num_epochs: 1, ..TrainConfig::default() };
+        let trainer = Trainer::new(ModelConfig::cnn(8), config, &train.subset(&(0..256).collect::<Vec<_>>()), &val, &test_device()).unwrap();
+        let model = trainer.inference_model();
+        let w = block(filter_weights(&model)).unwrap().unwrap();
+        assert_eq!((w.num_filters, w.width, w.values.len()), (32, 3, 32 * 4 * 3));
+        let x = one_hot(&["ACGTACGT", "TTTTTTTT"]).unwrap();
+        let maps = block(filter_maps(&model, &x, &trainer.device())).unwrap().unwrap();
+        assert_eq!((maps.batch, maps.num_filters, maps.positions), (2, 32, 6));
+        // relu: post = max(pre, 0).
+        assert!(maps.pre.iter().zip(&maps.post).all(|(a, b)| (a.max(0.0) - b).abs() < 1e-6));
+    }
+}
+

@@ -1,0 +1,406 @@
+//! The stepper: [`Trainer`] advances one batch or one epoch per call and returns what it did.
+
+use std::fmt;
+
+use burn::module::Module;
+use burn::nn::loss::{BinaryCrossEntropyLossConfig, MseLoss, Reduction};
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use rand::SeedableRng;
+use rand::rngs::ChaCha8Rng;
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+
+use super::config::{LossKind, Monitor, PLATEAU_MIN_DELTA, TrainConfig};
+use super::evaluation::{ClassEvaluation, Evaluation};
+use super::readback::{device_error, predict};
+use crate::data::RegressionData;
+use crate::error::{Error, Result};
+use crate::metrics::{SpotCheck, auroc, bce_with_logits, mse, spot_check_sequences, spot_checks};
+use crate::models::{Model, ModelConfig};
+use crate::scoring::ScoringRule;
+use crate::sequence::{OneHot, one_hot};
+
+/// What one epoch gave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    /// 0-based epoch number (the seed prints `E0` for the first).
+    pub epoch: usize,
+    /// Mean training loss (MSE or BCE) over the epoch's batches, weighted by batch size.
+    pub train_loss: f32,
+    /// Validation loss with the weights at the end of the epoch.
+    pub val_loss: f32,
+    /// Validation AUROC (classification only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub val_auroc: Option<f32>,
+    /// Learning rate used during this epoch.
+    pub learning_rate: f64,
+}
+
+impl fmt::Display for EpochRecord {
+    /// The seed's line: `E0 | train loss: 21.318 | val loss: 13.230`, with
+    /// `| val AUROC: 0.912` for classification.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "E{} | train loss: {:.3} | val loss: {:.3}", self.epoch, self.train_loss, self.val_loss)?;
+        if let Some(a) = self.val_auroc {
+            write!(f, " | val AUROC: {a:.3}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a call to [`Trainer::step_batch`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepOutcome {
+    /// A batch was trained; the epoch goes on.
+    Batch {
+        /// 1-based index of the batch just trained.
+        batch: usize,
+        /// Batches in an epoch.
+        batches_per_epoch: usize,
+    },
+    /// The batch ended an epoch; its record.
+    Epoch(EpochRecord),
+}
+
+struct Plateau {
+    best: f32,
+    since_best: usize,
+    since_lr_best: usize,
+    lr_best: f32,
+    best_model: Option<Model>,
+}
+
+/// Owns a model in training and advances it a batch or an epoch at a time.
+pub struct Trainer {
+    config: TrainConfig,
+    model_config: ModelConfig,
+    device: Device,
+    model: Option<Model>,
+    optim: ModuleOptimizer,
+    train_x: OneHot,
+    train_y: Vec<f32>,
+    val_x: OneHot,
+    val_y: Vec<f32>,
+    rng: ChaCha8Rng,
+    order: Vec<usize>,
+    cursor: usize,
+    /// Sum of batch losses × batch sizes in the current epoch.
+    loss_sum: f64,
+    diverged: bool,
+    learning_rate: f64,
+    history: Vec<EpochRecord>,
+    plateau: Plateau,
+    stopped_early: bool,
+}
+
+fn batch_tensors(x: OneHot, y: Vec<f32>, device: &Device) -> (Tensor<3>, Tensor<2>) {
+    let shape = x.shape();
+    let xs = Tensor::<3>::from_data(TensorData::new(x.values, shape), device);
+    let n = y.len();
+    let ys = Tensor::<2>::from_data(TensorData::new(y, [n, 1]), device);
+    (xs, ys)
+}
+
+impl Trainer {
+    /// Set up training of a new model on `train`, validated on `val`.
+    ///
+    /// `device` is a plain device (the trainer turns autodiff on). Weights are initialised from
+    /// `config.seed`.
+    ///
+    /// # Errors
+    /// Invalid settings ([`TrainConfig::validate`], [`ModelConfig::validate`]), sequences that
+    /// do not encode ([`one_hot`]), or [`Error::ModelLength`] for a sequence length other than
+    /// `model_config.seq_len`.
+    pub fn new(model_config: ModelConfig, config: TrainConfig, train: &RegressionData, val: &RegressionData, device: &Device) -> Result<Self> {
+        config.validate(train.len())?;
+        model_config.validate()?;
+        let train_x = train.one_hot()?;
+        let val_x = val.one_hot()?;
+        for x in [&train_x, &val_x] {
+            if x.length != model_config.seq_len {
+                return Err(Error::ModelLength { expected: model_config.seq_len, found: x.length });
+            }
+        }
+        if config.loss == LossKind::BinaryCrossEntropy {
+            if let Some((i, t)) = train.targets.iter().chain(&val.targets).enumerate().find(|(_, t)| **t != 0.0 && **t != 1.0) {
+                return Err(Error::Setting(format!("binary cross-entropy needs 0/1 labels; label {i} is {t}")));
+            }
+        }
+        let device = device.clone().autodiff();
+        // Dropout draws from the device's generator: seed it so a run repeats.
+        device.seed(config.seed);
+        let model = model_config.init(&device, config.seed)?;
+        Ok(Trainer {
+            optim: config.optimizer.init(config.weight_decay),
+            rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x5eed_5eed),
+            learning_rate: config.learning_rate,
+            model: Some(model),
+            order: Vec::new(),
+            cursor: 0,
+            loss_sum: 0.0,
+            diverged: false,
+            history: Vec::new(),
+            plateau: Plateau { best: f32::INFINITY, since_best: 0, since_lr_best: 0, lr_best: f32::INFINITY, best_model: None },
+            stopped_early: false,
+            train_y: train.targets.clone(),
+            val_y: val.targets.clone(),
+            train_x,
+            val_x,
+            device,
+            config,
+            model_config,
+        })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// The model's hyperparameters.
+    pub fn model_config(&self) -> &ModelConfig {
+        &self.model_config
+    }
+
+    /// The model as it stands (with autodiff).
+    pub fn model(&self) -> &Model {
+        self.model.as_ref().expect("the model should be present between steps")
+    }
+
+    /// Per-epoch records so far.
+    pub fn history(&self) -> &[EpochRecord] {
+        &self.history
+    }
+
+    /// Epochs completed.
+    pub fn epoch(&self) -> usize {
+        self.history.len()
+    }
+
+    /// Learning rate now in force.
+    pub fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    /// Batches in one epoch: `ceil(train / batch_size)`.
+    pub fn batches_per_epoch(&self) -> usize {
+        self.train_y.len().div_ceil(self.config.batch_size)
+    }
+
+    /// Batches trained so far in the current epoch.
+    pub fn batch_in_epoch(&self) -> usize {
+        self.cursor.div_ceil(self.config.batch_size)
+    }
+
+    /// True when all epochs ran or early stopping fired.
+    pub fn is_finished(&self) -> bool {
+        self.stopped_early || self.history.len() >= self.config.num_epochs
+    }
+
+    /// True when early stopping ended training before the last epoch (or a loss diverged).
+    pub fn stopped_early(&self) -> bool {
+        self.stopped_early
+    }
+
+    /// True when a loss became NaN or infinite: the model must not be evaluated.
+    pub fn diverged(&self) -> bool {
+        self.diverged
+    }
+
+    /// The plain (non-autodiff) device.
+    pub fn device(&self) -> Device {
+        self.device.clone().without_autodiff()
+    }
+
+    /// Train one batch. When it is the last batch of an epoch, also compute the validation
+    /// loss, apply the schedule and return the epoch's record.
+    ///
+    /// # Errors
+    /// [`Error::Finished`] after the last epoch; [`Error::Diverged`] when a loss is NaN or
+    /// infinite (training stops); [`Error::Device`] when a read-back fails.
+    pub async fn step_batch(&mut self) -> Result<StepOutcome> {
+        if self.is_finished() {
+            return Err(Error::Finished);
+        }
+        let n = self.train_y.len();
+        if self.cursor == 0 {
+            self.order = (0..n).collect();
+            self.order.shuffle(&mut self.rng);
+        }
+        let end = (self.cursor + self.config.batch_size).min(n);
+        let idx = &self.order[self.cursor..end];
+        let x = self.train_x.gather(idx);
+        let y: Vec<f32> = idx.iter().map(|&i| self.train_y[i]).collect();
+        let (xs, ys) = batch_tensors(x, y, &self.device);
+
+        let model = self.model.take().expect("the model should be present between steps");
+        let out = model.forward(xs);
+        let loss = match self.config.loss {
+            LossKind::Mse => MseLoss::new().forward(out, ys, Reduction::Mean),
+            LossKind::BinaryCrossEntropy => {
+                let targets: Tensor<2, Int> = ys.int();
+                BinaryCrossEntropyLossConfig::new().with_logits(true).init(&self.device).forward(out, targets)
+            }
+        };
+        // Read the batch's loss back now: a NaN or infinite loss stops training at the batch
+        // where it appears, before the optimizer applies its gradients (and on WebGPU this
+        // bounds the queue of submitted batches to one, so a pause lands at once).
+        let batch_loss = loss.clone().detach().into_scalar_async::<f32>().await.map_err(device_error)?;
+        let epoch = self.history.len();
+        let batch = self.cursor / self.config.batch_size.max(1);
+        if !batch_loss.is_finite() {
+            return Err(self.stop_diverged("train", batch_loss, epoch, Some(batch)));
+        }
+        self.loss_sum += f64::from(batch_loss) * idx.len() as f64;
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        self.model = Some(self.optim.step(self.learning_rate, model, grads));
+        self.cursor = end;
+
+        if self.cursor < n {
+            return Ok(StepOutcome::Batch { batch: self.batch_in_epoch(), batches_per_epoch: self.batches_per_epoch() });
+        }
+        self.cursor = 0;
+        let train_loss = (std::mem::take(&mut self.loss_sum) / n as f64) as f32;
+        if !train_loss.is_finite() {
+            return Err(self.stop_diverged("train", train_loss, epoch, None));
+        }
+        let (val_loss, val_auroc) = self.validation().await?;
+        if !val_loss.is_finite() {
+            return Err(self.stop_diverged("validation", val_loss, epoch, None));
+        }
+        let record = EpochRecord { epoch, train_loss, val_loss, val_auroc, learning_rate: self.learning_rate };
+        self.history.push(record.clone());
+        // The schedule minimises: the loss, or minus the AUROC (0.5, chance, when undefined).
+        self.schedule(match self.config.monitor {
+            Monitor::ValLoss => val_loss,
+            Monitor::ValAuroc => -val_auroc.unwrap_or(0.5),
+        });
+        Ok(StepOutcome::Epoch(record))
+    }
+
+    /// Train batches until the current epoch ends; return its record.
+    ///
+    /// # Errors
+    /// As [`Trainer::step_batch`].
+    pub async fn step_epoch(&mut self) -> Result<EpochRecord> {
+        loop {
+            if let StepOutcome::Epoch(record) = self.step_batch().await? {
+                return Ok(record);
+            }
+        }
+    }
+
+    /// Stop training: a loss became NaN or infinite.
+    fn stop_diverged(&mut self, which: &'static str, value: f32, epoch: usize, batch: Option<usize>) -> Error {
+        self.stopped_early = true;
+        self.diverged = true;
+        Error::Diverged { which, value, epoch, batch, learning_rate: self.learning_rate }
+    }
+
+    /// Early stopping and the learning-rate schedule, given the monitored value (lower is
+    /// better: the validation loss, or minus the AUROC).
+    fn schedule(&mut self, monitored: f32) {
+        let p = &mut self.plateau;
+        if let Some(r) = self.config.reduce_lr {
+            if monitored < p.lr_best - PLATEAU_MIN_DELTA {
+                p.lr_best = monitored;
+                p.since_lr_best = 0;
+            } else {
+                p.since_lr_best += 1;
+                if p.since_lr_best >= r.patience && self.learning_rate > r.min_lr {
+                    self.learning_rate = (self.learning_rate * r.factor).max(r.min_lr);
+                    p.since_lr_best = 0;
+                }
+            }
+        }
+        if monitored < p.best {
+            p.best = monitored;
+            p.since_best = 0;
+            if self.config.early_stopping.is_some_and(|e| e.restore_best) {
+                p.best_model = self.model.clone();
+            }
+        } else {
+            p.since_best += 1;
+        }
+        if let Some(es) = self.config.early_stopping {
+            if p.since_best >= es.patience {
+                self.stopped_early = true;
+            }
+            let finished = self.stopped_early || self.history.len() >= self.config.num_epochs;
+            if finished && es.restore_best {
+                if let Some(best) = p.best_model.take() {
+                    self.model = Some(best);
+                }
+            }
+        }
+    }
+
+    /// The model for inference: no autodiff, on the plain device.
+    pub fn inference_model(&self) -> Model {
+        self.model().valid()
+    }
+
+    /// Validation loss, and the AUROC for classification.
+    async fn validation(&self) -> Result<(f32, Option<f32>)> {
+        let out = predict(&self.inference_model(), &self.val_x, &self.device()).await?;
+        Ok(match self.config.loss {
+            LossKind::Mse => (mse(&self.val_y, &out) as f32, None),
+            LossKind::BinaryCrossEntropy => {
+                let labels: Vec<bool> = self.val_y.iter().map(|&t| t >= 0.5).collect();
+                (bce_with_logits(&self.val_y, &out) as f32, auroc(&labels, &out).map(|a| a as f32))
+            }
+        })
+    }
+
+    /// Classify `data` (targets 0/1): probabilities, AUROC, AUPR and the report.
+    ///
+    /// # Errors
+    /// Sequences that do not encode, a length other than the model's, or [`Error::Device`].
+    pub async fn evaluate_classification(&self, data: &RegressionData) -> Result<ClassEvaluation> {
+        let x = data.one_hot()?;
+        self.check_length(&x)?;
+        let logits = predict(&self.inference_model(), &x, &self.device()).await?;
+        Ok(ClassEvaluation::new(&data.targets, &logits))
+    }
+
+    /// Predict scores for `data` and compute MSE, R² and Pearson r.
+    ///
+    /// # Errors
+    /// Sequences that do not encode, a length other than the model's, or [`Error::Device`].
+    pub async fn evaluate(&self, data: &RegressionData) -> Result<Evaluation> {
+        let x = data.one_hot()?;
+        self.check_length(&x)?;
+        let preds = predict(&self.inference_model(), &x, &self.device()).await?;
+        Ok(Evaluation::new(data, preds))
+    }
+
+    /// Predict scores for sequences given as text.
+    ///
+    /// # Errors
+    /// As [`one_hot`], a length other than the model's, or [`Error::Device`].
+    pub async fn predict_seqs<S: AsRef<str>>(&self, seqs: &[S]) -> Result<Vec<f32>> {
+        let x = one_hot(seqs)?;
+        self.check_length(&x)?;
+        predict(&self.inference_model(), &x, &self.device()).await
+    }
+
+    /// Seed 002's spot-check table (Part 5) for the current model; only for 8-mers.
+    ///
+    /// # Errors
+    /// [`Error::ModelLength`] when the model does not take 8-mers; [`Error::Device`].
+    pub async fn spot_checks(&self, rule: &ScoringRule) -> Result<Vec<SpotCheck>> {
+        let seqs = spot_check_sequences();
+        let predictions = self.predict_seqs(&seqs).await?;
+        let actual = rule.score_all(&seqs)?;
+        Ok(spot_checks(&predictions, &actual))
+    }
+
+    fn check_length(&self, x: &OneHot) -> Result<()> {
+        if x.length != self.model_config.seq_len {
+            return Err(Error::ModelLength { expected: self.model_config.seq_len, found: x.length });
+        }
+        Ok(())
+    }
+}
+

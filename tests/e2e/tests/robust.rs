@@ -1,0 +1,270 @@
+//! The page cannot be crashed: one test per fault found in issue 9 (controls clicked in the
+//! wrong order mid-run, device races, GPU buffer limits, hostile links). Each ends by checking
+//! that the page is alive (no crash message, a lesson change still works) and, through
+//! `session`, that the console has no error.
+//!
+//! Needs `dist/`, chromium and chromium-driver (`scripts/test.sh` provides all three).
+
+use std::time::{Duration, Instant};
+
+use dnaplay_e2e::*;
+use fantoccini::{Client, Locator};
+
+/// The status lines of a 200-nt lesson (`prefix` "exp" or "cls").
+async fn status(client: &Client, prefix: &str) -> Vec<String> {
+    text(client, &format!("{prefix}-status")).await.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
+}
+
+/// Wait until every run of a 200-nt lesson has trained a batch.
+async fn wait_training(client: &Client, prefix: &str, runs: usize) -> Result<()> {
+    wait_until("the runs to train a batch", Duration::from_secs(120), || async {
+        let s = status(client, prefix).await;
+        (s.len() == runs && s.iter().all(|l| l.contains("batch") && !l.contains("batch 0 of"))).then_some(())
+    })
+    .await
+}
+
+/// Select `value` in the `<select data-testid=id>` as a student would (a change event).
+async fn select(client: &Client, id: &str, value: &str) -> Result<()> {
+    js(client, &format!("const s = document.querySelector('[data-testid={id}]'); s.value = '{value}'; s.dispatchEvent(new Event('change', {{ bubbles: true }}));")).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn reset_then_train_again_while_lessons_9_and_10_train() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        // Lesson 10: Train, Reset mid-run, Train again at once (the wasm used to panic with
+        // "index out of bounds" in the evaluation after the loop).
+        client.goto(&format!("{base}/?lesson=classify&device=cpu&n=1000&cepochs=3")).await?;
+        device_is(client, "CPU").await?;
+        click(client, "cls-train").await?;
+        wait_training(client, "cls", 1).await?;
+        click(client, "cls-reset").await?;
+        assert!(status(client, "cls").await.is_empty(), "Reset forgets the runs");
+        click(client, "cls-train").await?;
+        wait_training(client, "cls", 1).await?;
+        click(client, "cls-pause").await?;
+        wait_until("the run to pause with a report", Duration::from_secs(120), || async {
+            let s = status(client, "cls").await;
+            (s.len() == 1 && s[0].ends_with("paused") && !text(client, "cls-accuracy").await.is_empty()).then_some(())
+        })
+        .await?;
+        assert_alive(client).await?;
+
+        // Lesson 9: Reset then Train while both runs train; the new pair trains from epoch 1.
+        client.goto(&format!("{base}/?lesson=exp&device=cpu&n=1000&cepochs=2")).await?;
+        device_is(client, "CPU").await?;
+        click(client, "exp-train").await?;
+        wait_training(client, "exp", 2).await?;
+        click(client, "exp-reset").await?;
+        click(client, "exp-train").await?;
+        wait_training(client, "exp", 2).await?;
+        let s = status(client, "exp").await;
+        assert!(s.iter().all(|l| l.contains("epoch 1 of 2")), "{s:?}");
+        click(client, "exp-pause").await?;
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn clear_runs_while_training_leaves_no_ghost_run() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=train&device=cpu&epochs=50")).await?;
+        device_is(client, "CPU").await?;
+        click(client, "train").await?;
+        wait_until("an epoch", Duration::from_secs(60), || async { (!epoch_losses(client).await.is_empty()).then_some(()) }).await?;
+        click(client, "clear-runs").await?;
+        assert_eq!(text(client, "runs").await, "", "the run table is empty");
+        // The next Train starts a new run from epoch 0; the cleared one does not come back.
+        click(client, "train").await?;
+        wait_until("the new run's first epoch", Duration::from_secs(60), || async { (!epoch_losses(client).await.is_empty()).then_some(()) }).await?;
+        click(client, "pause").await?;
+        let runs = text(client, "runs").await;
+        let rows: Vec<&str> = runs.lines().filter(|l| l.starts_with('#')).collect();
+        assert_eq!(rows.len(), 1, "one run: {runs}");
+        assert!(rows[0].starts_with("#2"), "{runs}");
+        let log = text(client, "epoch-log").await;
+        assert!(log.starts_with("E0 |"), "the new run starts at epoch 0: {log}");
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_seed_change_mid_run_leaves_the_run_on_its_own_split() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=train&device=cpu&epochs=3&seed=17")).await?;
+        device_is(client, "CPU").await?;
+        click(client, "train").await?;
+        // Change the seed while the run trains: the data of the next run changes, this one's not.
+        let field = client.find(Locator::XPath("//label[contains(., 'Seed')]/input")).await?;
+        field.clear().await?;
+        field.send_keys("5").await?;
+        let r2 = wait_for_r2(client, Duration::from_secs(180)).await?;
+        let (mut trainer, test) = seed_trainer_and_test(17, 3);
+        while !trainer.is_finished() {
+            trainer.step_epoch().await.expect("epoch");
+        }
+        let native = trainer.evaluate(&test).await.expect("evaluate").r_squared;
+        eprintln!("page R² {r2} · native R² {native:.4} (seed 17, its own test split)");
+        assert!((r2 - native).abs() < 2e-3, "page R² {r2} vs native {native} on the run's own split");
+        assert!(client.current_url().await?.query().is_some_and(|q| q.contains("seed=5")), "the new seed is in the link");
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn cpu_chosen_during_webgpu_initialisation_stays_chosen() -> Result<()> {
+    session(true, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=train&epochs=1&bs=2048")).await?;
+        // At once, before WebGPU answers: CPU, WebGPU, CPU (initialisation must run once).
+        wait_until("the page", Duration::from_secs(30), || async { (!lesson_title(client).await.is_empty()).then_some(()) }).await?;
+        let during = text(client, "device").await;
+        select(client, "device-select", "cpu").await?;
+        select(client, "device-select", "webgpu").await?;
+        select(client, "device-select", "cpu").await?;
+        eprintln!("device shown when the CPU was chosen: {during}");
+        // Give WebGPU's initialisation time to finish: it must not override the choice.
+        tokio::time::sleep(Duration::from_secs(8)).await;
+        device_is(client, "CPU").await?;
+        // WebGPU, asked for again, comes from the one initialisation.
+        select(client, "device-select", "webgpu").await?;
+        device_is(client, "WebGPU").await?;
+        select(client, "device-select", "cpu").await?;
+        device_is(client, "CPU").await?;
+        click(client, "train").await?;
+        let r2 = wait_for_r2(client, Duration::from_secs(120)).await?;
+        assert!(r2.is_finite());
+        assert!(text(client, "runs").await.contains("CPU"), "trained on the CPU");
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn pause_then_train_at_once_on_webgpu_runs_one_loop() -> Result<()> {
+    session(true, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=train&model=cnn&opt=adam&lr=0.005&bs=2048&epochs=2&seed=17&device=webgpu")).await?;
+        device_is(client, "WebGPU").await?;
+        click(client, "train").await?;
+        wait_until("a batch", Duration::from_secs(300), || async {
+            let t = text(client, "epoch").await;
+            (!t.contains("batch 0 of")).then_some(())
+        })
+        .await?;
+        // Pause, then Train in the same task, while the read-back may be in flight.
+        js(client, "document.querySelector('[data-testid=pause]').click(); setTimeout(() => document.querySelector('[data-testid=train]').click(), 0);").await?;
+        let r2 = wait_for_r2(client, Duration::from_secs(400)).await?;
+        let losses = epoch_losses(client).await;
+        assert_eq!(losses.len(), 2, "two epochs, each once: {losses:?}");
+        let runs = text(client, "runs").await;
+        let rows: Vec<&str> = runs.lines().filter(|l| l.starts_with('#')).collect();
+        assert_eq!(rows.len(), 1, "one run: {runs}");
+        assert!(rows[0].contains(" 2 ") && rows[0].ends_with("finished"), "{runs}");
+        assert!(r2.is_finite());
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn lesson_10_at_20000_sequences_evaluates_on_webgpu_in_chunks() -> Result<()> {
+    session(true, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=classify&device=webgpu&n=20000&cepochs=1&seed=3")).await?;
+        device_is(client, "WebGPU").await?;
+        click(client, "cls-train").await?;
+        wait_training(client, "cls", 1).await?;
+        // Pausing evaluates the 4,000 test sequences: [4000, 64, 200] f32 would be 205 MB in
+        // one buffer, above WebGPU's 128 MiB; the engine evaluates in chunks of 1,310.
+        click(client, "cls-pause").await?;
+        let accuracy: f64 = wait_until("the report", Duration::from_secs(500), || async {
+            let s = status(client, "cls").await;
+            assert!(!s.iter().any(|l| l.contains("failed")), "{s:?}");
+            text(client, "cls-accuracy").await.parse().ok()
+        })
+        .await?;
+        let caption = text(client, "cls-report").await;
+        assert!(caption.contains("4,000 test sequences"), "{caption}");
+        assert!((0.0..=1.0).contains(&accuracy));
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Open `query` and check the page answers within a second of its first paint: the title is
+/// there and a lesson change works at once.
+async fn opens_and_answers(client: &Client, base: &str, query: &str) -> Result<Vec<String>> {
+    client.goto(&format!("{base}/?{query}")).await?;
+    wait_until("the page", Duration::from_secs(30), || async { (!lesson_title(client).await.is_empty()).then_some(()) }).await?;
+    let start = Instant::now();
+    assert_alive(client).await?;
+    let answered = start.elapsed();
+    assert!(answered < Duration::from_secs(1), "the page answered after {answered:?} for ?{}", &query[..query.len().min(60)]);
+    let notices = js(client, "return Array.from(document.querySelectorAll('[data-testid=notices] li')).map(l => l.textContent)").await?;
+    Ok(notices.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default())
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn hostile_links_are_refused_with_notices_and_the_page_answers() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        // 1,200 motifs (a 7 kB link) held the page for 6.4 s.
+        let n = opens_and_answers(client, base, &format!("lesson=rule&device=cpu&rule={}", vec!["TAT:1"; 1200].join(","))).await?;
+        assert!(n.iter().any(|m| m.contains("only the first 4096 were read")) && n.iter().any(|m| m.contains("at most 16 are allowed")), "{n:?}");
+        // Every score overflowed to +inf.
+        let n = opens_and_answers(client, base, "lesson=rule&device=cpu&rule=A3e38,C3e38,G3e38,T3e38").await?;
+        assert!(n.len() == 1 && n[0].contains("must be a finite number between -1000 and 1000"), "{n:?}");
+        // A value of several kilobytes.
+        let n = opens_and_answers(client, base, &format!("lesson=train&device=cpu&lr={}", "7".repeat(4000))).await?;
+        assert!(n.len() == 1 && n[0].len() < 300, "{n:?}");
+        // Thousands of unknown parameters.
+        let many: Vec<String> = (0..3000).map(|i| format!("p{i}=1")).collect();
+        let n = opens_and_answers(client, base, &format!("lesson=split&device=cpu&{}", many.join("&"))).await?;
+        assert!(n.len() <= 8, "at most 8 notices: {n:?}");
+        // Invalid percent-encoding and invalid UTF-8.
+        let n = opens_and_answers(client, base, "lesson=a%zz&act=%E2%28%A1&seed=%&device=cpu").await?;
+        assert_eq!(n.len(), 3, "{n:?}");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn memory_stays_bounded_over_100_train_reset_cycles() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=train&device=cpu&epochs=50")).await?;
+        device_is(client, "CPU").await?;
+        let cycle = async || -> Result<()> {
+            click(client, "train").await?;
+            wait_until("a batch", Duration::from_secs(30), || async { (!text(client, "epoch").await.contains("batch 0 of")).then_some(()) }).await?;
+            click(client, "reset").await?;
+            Ok(())
+        };
+        let start = wasm_memory(client).await?;
+        cycle().await?;
+        let after_one = wasm_memory(client).await?;
+        for _ in 1..100 {
+            cycle().await?;
+        }
+        let after_hundred = wasm_memory(client).await?;
+        let runs = text(client, "runs").await.lines().filter(|l| l.starts_with('#')).count();
+        eprintln!(
+            "wasm memory: {:.1} MB at start, {:.1} MB after 1 Train/Reset cycle, {:.1} MB after 100 ({runs} runs kept)",
+            start / 1e6,
+            after_one / 1e6,
+            after_hundred / 1e6
+        );
+        assert!(runs <= 8, "at most 8 runs kept: {runs}");
+        assert!(after_hundred <= after_one * 1.5, "memory grew from {after_one} to {after_hundred} bytes");
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
