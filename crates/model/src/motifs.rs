@@ -145,6 +145,12 @@ pub fn parse_meme(text: &str) -> Result<Vec<Motif>> {
                 None
             };
             let w: usize = field("w=").and_then(|v| v.parse().ok()).filter(|&w| w > 0).ok_or_else(|| bad(F, n, format!("motif {id}: the matrix header needs w= (its width)")))?;
+            // A width beyond the lines left is refused before anything is allocated for it (the
+            // fuzzer's w= 16397105843297379214 asked for an impossible allocation).
+            let left = lines.len() - i;
+            if w > left {
+                return Err(bad(F, n, format!("motif {id}: w= {w} but the file has only {left} more lines")));
+            }
             let nsites: f32 = field("nsites=").and_then(|v| v.parse().ok()).filter(|v: &f32| v.is_finite() && *v > 0.0).unwrap_or(1.0);
             let mut counts = Vec::with_capacity(w);
             while counts.len() < w {
@@ -194,6 +200,15 @@ mod tests {
         assert_eq!(m[0].pfm.counts, vec![[1.0, 4.0, 7.0, 10.0], [2.0, 5.0, 8.0, 11.0], [3.0, 6.0, 9.0, 12.0]]);
         assert_eq!(m[1].name, "Arnt");
         assert_eq!(m[1].pfm.counts[1], [19.0, 0.0, 1.0, 0.0]);
+    }
+
+    #[test]
+    fn a_width_beyond_the_file_is_refused_not_allocated() {
+        // Found by the `meme` fuzz target: a capacity-overflow panic.
+        let text = "MOTIF flt\nletter-probability matrix: alength= 4 w= 16397105843297379214 nsites= 110\n0.0 0.0 0.0 1.0\n";
+        let e = parse_meme(text).unwrap_err().to_string();
+        assert_eq!(e, "invalid MEME file, line 2: motif flt: w= 16397105843297379214 but the file has only 1 more lines");
+        assert!(parse_meme("MOTIF a\nletter-probability matrix: w= 3\n0.25 0.25 0.25 0.25\n").unwrap_err().to_string().contains("w= 3 but the file has only 1 more lines"));
     }
 
     /// The file seed 003 samples from, shipped in assets/motifs (compiled in; no I/O).
@@ -247,7 +262,7 @@ mod tests {
         let msg = |t: &str| parse_meme(t).unwrap_err().to_string();
         assert!(msg("ALPHABET= ACDEFGHIKLMNPQRSTVWY\n").contains("line 1: alphabet 'ACDEFGHIKLMNPQRSTVWY' is not supported"));
         assert!(msg("MOTIF a\nletter-probability matrix: alength= 4\n").contains("line 2: motif a: the matrix header needs w="));
-        assert!(msg("MOTIF a\nletter-probability matrix: w= 2\n0.5 0.5 0 0\n").contains("w= 2 but the file ends after 1 rows"));
+        assert!(msg("MOTIF a\nletter-probability matrix: w= 2\n0.5 0.5 0 0\n").contains("line 2: motif a: w= 2 but the file has only 1 more lines"));
         assert!(msg("MOTIF a\nletter-probability matrix: w= 1\n0.5 0.5 0\n").contains("line 3: motif a: a row needs 4 probabilities"));
         assert!(msg("MOTIF a\nletter-probability matrix: w= 1\n0.5 0.6 0 0\n").contains("sums to 1.1"));
         assert!(msg("letter-probability matrix: w= 1\n").contains("before its MOTIF line"));
