@@ -127,7 +127,10 @@ impl Drop for Driver {
 /// # Errors
 /// When the session cannot start.
 pub async fn browser(driver: &Driver, webgpu: bool) -> Result<Client> {
-    let profile = std::env::temp_dir().join(format!("dnaplay-e2e-{}-{}", std::process::id(), webgpu));
+    // A fresh profile per session: a browser left open by a failed test must not block the next.
+    static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let profile = std::env::temp_dir().join(format!("dnaplay-e2e-{}-{n}-{webgpu}", std::process::id()));
     let mut args = vec![
         "--headless=new".to_string(),
         "--no-sandbox".into(),
@@ -192,6 +195,33 @@ impl WebDriverCompatibleCommand for BrowserLog {
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
     }
+}
+
+/// A Chrome DevTools Protocol command through chromedriver (`POST /session/{id}/goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> std::result::Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()))
+    }
+}
+
+/// Run `source` in every page the browser opens from now on, before the page's own scripts
+/// (CDP `Page.addScriptToEvaluateOnNewDocument`).
+///
+/// # Errors
+/// When chromedriver refuses the command.
+pub async fn before_page_scripts(client: &Client, source: &str) -> Result<()> {
+    client.issue_cmd(Cdp { cmd: "Page.addScriptToEvaluateOnNewDocument", params: json!({ "source": source }) }).await?;
+    Ok(())
 }
 
 /// The browser log entries since the last call, as `(level, message)`.

@@ -126,23 +126,24 @@ async fn a_seed_change_mid_run_leaves_the_run_on_its_own_split() -> Result<()> {
 #[tokio::test(flavor = "current_thread")]
 async fn cpu_chosen_during_webgpu_initialisation_stays_chosen() -> Result<()> {
     session(true, async |client: &Client, base: &str| {
+        // Before the app's own scripts: as soon as the device menu exists (the app has mounted
+        // and WebGPU's initialisation has only just started), choose CPU, WebGPU, CPU in one go.
+        before_page_scripts(
+            client,
+            "const t = setInterval(() => {
+                 const s = document.querySelector('[data-testid=device-select]');
+                 if (!s) return;
+                 clearInterval(t);
+                 window.deviceWhenChosen = document.querySelector('[data-testid=device]').textContent;
+                 for (const v of ['cpu', 'webgpu', 'cpu']) { s.value = v; s.dispatchEvent(new Event('change', { bubbles: true })); }
+             }, 0);",
+        )
+        .await?;
         client.goto(&format!("{base}/?lesson=train&epochs=1&bs=2048")).await?;
-        // As soon as the app mounts (WebGPU's initialisation has only just started), choose
-        // CPU, WebGPU, CPU in one go; polled from the page itself, every millisecond.
-        let during = client
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 const t = setInterval(() => {
-                     const s = document.querySelector('[data-testid=device-select]');
-                     if (!s) return;
-                     clearInterval(t);
-                     const shown = document.querySelector('[data-testid=device]').textContent;
-                     for (const v of ['cpu', 'webgpu', 'cpu']) { s.value = v; s.dispatchEvent(new Event('change', { bubbles: true })); }
-                     done(shown);
-                 }, 1);",
-                vec![],
-            )
-            .await?;
+        let during = wait_until("the device menu to be used", Duration::from_secs(30), || async {
+            js(client, "return window.deviceWhenChosen || null").await.ok().filter(|v| !v.is_null())
+        })
+        .await?;
         assert_eq!(during.as_str(), Some("starting…"), "the CPU was chosen while WebGPU was still initialising");
         // Give WebGPU's initialisation time to finish: it must not override the choice.
         tokio::time::sleep(Duration::from_secs(8)).await;
