@@ -89,8 +89,8 @@ pub fn shortened(value: &str) -> String {
     v
 }
 
-/// "1,234,567".
-fn thousands(n: u64) -> String {
+/// Thousands separators: 1234567 → "1,234,567".
+pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

@@ -16,17 +16,9 @@ pub struct HistogramSeries<'a> {
     pub alpha: f64,
 }
 
-/// Thousands separators: 41942 → "41,942".
+/// Thousands separators: 41942 → "41,942" (the model crate's, which its messages use).
 pub fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    dnaplay_model::settings::thousands(n as u64)
 }
 
 /// Draw histograms with `bins` equal-width bins over the range of all values, series `i` in
