@@ -8,12 +8,13 @@ mod outdir;
 mod output;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use dnaplay_model::checkpoint::{self, CheckpointMeta, META_FILE, WEIGHTS_FILE};
 use dnaplay_model::data::{RegressionData, SplitFractions, split};
 use dnaplay_model::interpret::AlignmentRule;
 use dnaplay_model::models::{Activation, ModelConfig, ModelKind};
@@ -152,6 +153,15 @@ struct TrainArgs {
     /// replaced; a folder with other files is refused.
     #[arg(long, default_value = "out")]
     out: PathBuf,
+    /// Save the trained weights (model.bpk, burn's record format) and how they were made
+    /// (checkpoint.json) in this folder; it may be the --out folder.
+    #[arg(long, value_name = "DIR")]
+    save: Option<PathBuf>,
+    /// Start from the weights saved in this folder by --save. The task, model and activation
+    /// must match the checkpoint's. Without --epochs the model is only evaluated; with it,
+    /// training goes on for that many epochs.
+    #[arg(long, value_name = "DIR")]
+    load: Option<PathBuf>,
     /// Print only the final metrics.
     #[arg(long)]
     quiet: bool,
@@ -310,9 +320,25 @@ fn train(args: TrainArgs) -> Result<()> {
     let default_align = if setup.class_task.is_some() { "max=0.5" } else { "threshold=1" };
     let align = parse_align(args.align.as_deref().unwrap_or(default_align))?;
     let (choice, device) = device(&args.device)?;
+    // Read the checkpoint before preparing the folders: --load may name the --out folder.
+    let loaded = args.load.as_deref().map(|dir| read_checkpoint(dir, &args.model, &setup)).transpose()?;
     outdir::prepare(&args.out)?;
+    if let Some(dir) = args.save.as_deref().filter(|d| *d != args.out) {
+        outdir::prepare(dir)?;
+    }
 
     let mut trainer = Trainer::new(setup.model_config.clone(), setup.train_config.clone(), &setup.train, &setup.val, &device).map_err(usage)?;
+    // Loaded weights keep their history (seconds unknown: NaN); new epochs are numbered after it.
+    let mut history: Vec<(EpochRecord, f64)> = Vec::new();
+    let mut match_fractions: Vec<f64> = Vec::new();
+    if let Some((meta, weights)) = &loaded {
+        trainer.load_weights(weights).map_err(usage)?;
+        history = meta.history.iter().map(|r| (r.clone(), f64::NAN)).collect();
+        match_fractions = meta.match_fractions.clone();
+    }
+    let epoch_offset = history.len();
+    // With --load and no --epochs the model is only evaluated.
+    let train_now = loaded.is_none() || args.epochs.is_some();
     let epochs = setup.train_config.num_epochs;
     if !args.quiet {
         println!(
@@ -329,19 +355,18 @@ fn train(args: TrainArgs) -> Result<()> {
             choice
         );
     }
-    let show_bar = !args.quiet && std::io::stderr().is_terminal();
+    let show_bar = train_now && !args.quiet && std::io::stderr().is_terminal();
     let per_epoch = trainer.batches_per_epoch() as u64;
     let bar = progress_bar(per_epoch * epochs as u64, show_bar);
-    let mut history: Vec<(EpochRecord, f64)> = Vec::new();
-    let mut match_fractions: Vec<f64> = Vec::new();
     let val_x = one_hot(&setup.val.seqs)?;
     let started = Instant::now();
     let mut epoch_start = Instant::now();
     bar.set_message(format!("1/{epochs}"));
-    while !trainer.is_finished() {
+    while train_now && !trainer.is_finished() {
         match pollster::block_on(trainer.step_batch()) {
             Ok(StepOutcome::Batch { .. }) => bar.inc(1),
-            Ok(StepOutcome::Epoch(record)) => {
+            Ok(StepOutcome::Epoch(mut record)) => {
+                record.epoch += epoch_offset;
                 bar.inc(1);
                 let seconds = epoch_start.elapsed().as_secs_f64();
                 // Seed 003's match fraction on the validation split, every epoch (not timed).
@@ -357,7 +382,7 @@ fn train(args: TrainArgs) -> Result<()> {
                     bar.suspend(|| println!("{line}"));
                 }
                 epoch_start = Instant::now();
-                bar.set_message(format!("{}/{epochs}", (record.epoch + 2).min(epochs)));
+                bar.set_message(format!("{}/{epochs}", (record.epoch - epoch_offset + 2).min(epochs)));
                 history.push((record, seconds));
             }
             Err(e) => {
@@ -375,6 +400,10 @@ fn train(args: TrainArgs) -> Result<()> {
     if let Some(task) = &setup.class_task {
         let run = output::ClassRun { task, model: &setup.model_config, train: &setup.train_config, device: choice, history: &history, match_fractions: &match_fractions, total_seconds, align, val: &setup.val, test: &setup.test };
         let eval = output::write_classification(&args.out, &run, &trainer)?;
+        if let Some(dir) = &args.save {
+            let metrics = [("auroc", eval.auroc), ("aupr", eval.aupr), ("accuracy", Some(eval.report.accuracy())), ("match_fraction", eval.match_fraction)];
+            save_checkpoint(dir, &args.model, &setup, &trainer, &history, &match_fractions, &metrics)?;
+        }
         if !args.quiet {
             println!();
             output::print_classification_report(&eval.report);
@@ -413,11 +442,61 @@ fn train(args: TrainArgs) -> Result<()> {
         align,
     };
     output::write_all(&args.out, &run, &trainer)?;
+    if let Some(dir) = &args.save {
+        let metrics = [("mse", Some(eval.mse)), ("r_squared", Some(eval.r_squared)), ("pearson_r", Some(eval.pearson_r))];
+        save_checkpoint(dir, &args.model, &setup, &trainer, &history, &[], &metrics)?;
+    }
     println!("test MSE: {:.3} | test R²: {:.3} | Pearson r: {:.3}", eval.mse, eval.r_squared, eval.pearson_r);
     if !args.quiet {
         println!("wrote {}", args.out.display());
     }
     Ok(())
+}
+
+/// Read `dir`'s checkpoint and check that its weights fit the model `setup` builds.
+///
+/// # Errors
+/// A [`UsageError`] naming the missing or unreadable file, or the checkpoint's model and the
+/// options that would build it.
+fn read_checkpoint(dir: &Path, args: &ModelArgs, setup: &Setup) -> Result<(CheckpointMeta, Vec<u8>)> {
+    let read = |name: &str| std::fs::read(dir.join(name)).map_err(|e| anyhow::Error::new(UsageError(format!("--load {}: cannot read {name}: {e}", dir.display()))));
+    let text = read(META_FILE)?;
+    let meta = CheckpointMeta::from_json(&String::from_utf8_lossy(&text)).map_err(|e| anyhow::Error::new(UsageError(format!("--load {}: {e}", dir.display()))))?;
+    let weights = read(WEIGHTS_FILE)?;
+    let m = &meta.model;
+    if *m != setup.model_config {
+        return Err(anyhow::Error::new(UsageError(format!(
+            "--load {} holds {} ({}) for {} nt with {} filters of width {}, trained on --task {}; this run builds {} ({}) for --task {}. Give --task {} --model {} --activation {}",
+            dir.display(), m.kind, m.activation, m.seq_len, m.num_filters, m.filter_width, meta.task,
+            setup.model_config.kind, setup.model_config.activation, args.task.name(), meta.task, m.kind, m.activation
+        ))));
+    }
+    let num_seqs = setup.class_task.as_ref().map(|t| t.seqs.len());
+    if meta.seed != args.seed || meta.num_seqs != num_seqs {
+        eprintln!(
+            "note: the checkpoint was trained on --seed {}{}; this run's splits are other data, so its test set may hold the checkpoint's training sequences",
+            meta.seed,
+            meta.num_seqs.map(|n| format!(" --num-seqs {n}")).unwrap_or_default()
+        );
+    }
+    Ok((meta, weights))
+}
+
+/// Write the trained weights and their description into `dir`.
+fn save_checkpoint(dir: &Path, args: &ModelArgs, setup: &Setup, trainer: &Trainer, history: &[(EpochRecord, f64)], match_fractions: &[f64], metrics: &[(&str, Option<f64>)]) -> Result<()> {
+    let meta = CheckpointMeta {
+        format: checkpoint::FORMAT_VERSION,
+        task: args.task.name().to_string(),
+        num_seqs: setup.class_task.as_ref().map(|t| t.seqs.len()),
+        seed: args.seed,
+        model: setup.model_config.clone(),
+        train: setup.train_config.clone(),
+        history: history.iter().map(|(r, _)| r.clone()).collect(),
+        match_fractions: match_fractions.to_vec(),
+        test_metrics: metrics.iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect(),
+    };
+    outdir::write_file(&dir.join(WEIGHTS_FILE), checkpoint::save_weights(&trainer.inference_model())?)?;
+    outdir::write_file(&dir.join(META_FILE), meta.to_json() + "\n")
 }
 
 fn bench(args: BenchArgs) -> Result<()> {

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 pub const MARKER: &str = ".dnaplay-run";
 
 /// Every file a run may write.
-pub const RUN_FILES: [&str; 12] = [
+pub const RUN_FILES: [&str; 14] = [
     "history.csv",
     "predictions.csv",
     "metrics.json",
@@ -27,6 +27,8 @@ pub const RUN_FILES: [&str; 12] = [
     "roc.csv",
     "pr.csv",
     "attention.csv",
+    dnaplay_model::checkpoint::WEIGHTS_FILE,
+    dnaplay_model::checkpoint::META_FILE,
 ];
 
 /// Why a folder cannot take a run's files (exit code 2).

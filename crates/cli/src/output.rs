@@ -60,7 +60,11 @@ impl<'a> RunHead<'a> {
             activation: model.activation.name(),
             device: device.name(),
             epochs: history.len(),
-            seconds_per_epoch: history.iter().map(|(_, s)| s).sum::<f64>() / history.len().max(1) as f64,
+            // Epochs loaded from a checkpoint have no time (NaN): the mean is over this run's.
+            seconds_per_epoch: {
+                let timed: Vec<f64> = history.iter().map(|(_, s)| *s).filter(|s| s.is_finite()).collect();
+                timed.iter().sum::<f64>() / timed.len().max(1) as f64
+            },
             final_train_loss: last.map_or(f32::NAN, |r| r.train_loss),
             final_val_loss: last.map_or(f32::NAN, |r| r.val_loss),
         }

@@ -244,3 +244,40 @@ fn the_output_folder_never_mixes_two_runs() {
     refused(&args.iter().map(String::as_str).collect::<Vec<_>>(), "is not empty and was not written by dnaplay (it holds 'chapter1.tex')");
     assert_eq!(std::fs::read_dir(&foreign).unwrap().count(), 1);
 }
+
+fn metrics(dir: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("metrics.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn saved_weights_load_back_to_the_same_test_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, saved, again) = (dir.path().join("out"), dir.path().join("saved"), dir.path().join("again"));
+    let task3 = ["train", "--task", "task3", "--num-seqs", "1000", "--epochs", "2", "--activation", "exp", "--seed", "3", "--quiet"];
+    dnaplay().args(task3).arg("--out").arg(&out).arg("--save").arg(&saved).assert().success();
+    assert!(saved.join("model.bpk").is_file() && saved.join("checkpoint.json").is_file());
+    let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(saved.join("checkpoint.json")).unwrap()).unwrap();
+    assert_eq!(meta["history"].as_array().unwrap().len(), 2);
+    assert_eq!(meta["test_metrics"]["auroc"], metrics(&out)["test_auroc"], "the description holds the metrics the run measured");
+
+    // --load without --epochs evaluates the saved weights: the same test metrics, bit for bit,
+    // and the checkpoint's history carried into history.csv.
+    let load = ["train", "--task", "task3", "--num-seqs", "1000", "--activation", "exp", "--seed", "3", "--quiet"];
+    dnaplay().args(load).arg("--out").arg(&again).arg("--load").arg(&saved).assert().success();
+    let (a, b) = (metrics(&out), metrics(&again));
+    for key in ["test_auroc", "test_aupr", "test_accuracy", "match_fraction", "epochs"] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    assert_eq!(std::fs::read_to_string(again.join("history.csv")).unwrap().lines().count(), 3);
+
+    // With --epochs, training goes on from the weights; new epochs are numbered after the old.
+    dnaplay().args(load).args(["--epochs", "1"]).arg("--out").arg(&again).arg("--load").arg(&saved).assert().success();
+    assert_eq!(metrics(&again)["epochs"], 3);
+    assert!(std::fs::read_to_string(again.join("history.csv")).unwrap().lines().nth(3).unwrap().starts_with("2,"));
+
+    // Weights for another model are refused with the options that would fit them.
+    let mismatch = dnaplay().args(["train", "--task", "task3", "--num-seqs", "1000", "--quiet"]).arg("--out").arg(&again).arg("--load").arg(&saved).assert().code(2);
+    let err = String::from_utf8_lossy(&mismatch.get_output().stderr).into_owned();
+    assert!(err.contains("holds cnn-dist (exp)") && err.contains("Give --task task3 --model cnn-dist --activation exp"), "{err}");
+    refused(&["train", "--load", "/nonexistent/dir"], "--load /nonexistent/dir: cannot read checkpoint.json");
+}

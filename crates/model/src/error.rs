@@ -157,6 +157,9 @@ pub enum Error {
     /// The compute device failed (lost GPU, failed read-back).
     #[error("the compute device failed: {0}")]
     Device(String),
+    /// Saved weights or their description cannot be read, or do not fit the model.
+    #[error("cannot load the checkpoint: {0}")]
+    Checkpoint(String),
     /// Training has already finished; nothing is left to step.
     #[error("training is finished; reset to train again")]
     Finished,

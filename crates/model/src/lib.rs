@@ -6,6 +6,7 @@
 //! on WebGPU in a browser.
 
 pub mod backend;
+pub mod checkpoint;
 mod choice;
 pub mod data;
 pub mod deep;

@@ -168,6 +168,20 @@ impl Trainer {
         self.model.as_ref().expect("the model should be present between steps")
     }
 
+    /// Start from trained weights instead of the initial ones: `bytes` from
+    /// [`crate::checkpoint::save_weights`] of a model with this trainer's [`ModelConfig`].
+    /// Allowed only before the first batch; the optimizer starts fresh.
+    ///
+    /// # Errors
+    /// [`Error::Checkpoint`] when the bytes do not fit the model, or training has begun.
+    pub fn load_weights(&mut self, bytes: &[u8]) -> Result<()> {
+        if !self.history.is_empty() || self.cursor > 0 {
+            return Err(Error::Checkpoint("weights can be loaded only before training starts".into()));
+        }
+        self.model = Some(crate::checkpoint::load_weights(&self.model_config, bytes, &self.device)?);
+        Ok(())
+    }
+
     /// Per-epoch records so far.
     pub fn history(&self) -> &[EpochRecord] {
         &self.history
