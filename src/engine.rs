@@ -29,6 +29,7 @@ use std::sync::Arc;
 
 use dnaplay_model::BackendChoice;
 use dnaplay_model::Error;
+use dnaplay_model::checkpoint::CheckpointMeta;
 use dnaplay_model::burn::tensor::Device;
 use dnaplay_model::matching::MatchConfig;
 use dnaplay_model::models::{Model, ModelConfig};
@@ -39,6 +40,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::lab::{Dataset, RunResults, compute_results};
+use crate::timing::{DeviceTiming, GPU_WAIT_MS, sleep_ms, time_batches, timing_key};
 
 /// Milliseconds of training between two yields to the browser.
 pub const SLICE_MS: f64 = 25.0;
@@ -249,6 +251,8 @@ pub struct RunView {
     pub filters: Option<Arc<FilterSnapshot>>,
     /// 200-nt runs of lesson 10: the test-split evaluation, once paused or ended.
     pub test: Option<Arc<ClassEvaluation>>,
+    /// A shipped checkpoint's name when the weights were loaded rather than trained here.
+    pub shipped: Option<&'static str>,
 }
 
 impl RunView {
@@ -270,6 +274,10 @@ impl RunView {
         let total = self.config.num_epochs;
         let spe = self.seconds_per_epoch.map(|x| format!(" · {x:.1} s per epoch")).unwrap_or_default();
         match &self.state {
+            RunState::Finished if self.shipped.is_some() => format!(
+                "{name}: trained weights loaded ({done} epochs, by scripts/checkpoints.sh){}",
+                self.history.iter().filter_map(|h| h.val_auroc).reduce(f32::max).map(|a| format!(" · best val AUROC {a:.3}")).unwrap_or_default()
+            ),
             RunState::Finished => format!(
                 "{name}: finished after {done} epochs{}{spe}",
                 self.history.iter().filter_map(|h| h.val_auroc).reduce(f32::max).map(|a| format!(" · best val AUROC {a:.3}")).unwrap_or_default()
@@ -333,6 +341,10 @@ pub struct Engine {
     next_id: StoredValue<usize, LocalStorage>,
     gpu: StoredValue<Gpu, LocalStorage>,
     wanted: StoredValue<Option<BackendChoice>, LocalStorage>,
+    /// Device timings, one per model timed ("Fastest"), newest last.
+    pub timings: RwSignal<Vec<DeviceTiming>>,
+    /// The lesson whose runs wait while the devices are timed.
+    pub probing: RwSignal<Option<Bench>>,
 }
 
 impl Default for Engine {
@@ -354,6 +366,8 @@ impl Engine {
             next_id: StoredValue::new_local(1),
             gpu: StoredValue::new_local(Gpu::NotAsked),
             wanted: StoredValue::new_local(None),
+            timings: RwSignal::new(Vec::new()),
+            probing: RwSignal::new(None),
         }
     }
 
@@ -367,9 +381,9 @@ impl Engine {
         self.runs.with(|r| r.iter().any(|r| r.bench == bench && pred(&r.state)))
     }
 
-    /// True while a run of `bench` trains or waits to.
+    /// True while a run of `bench` trains or waits to, or its devices are being timed.
     pub fn is_training(&self, bench: Bench) -> bool {
-        self.any(bench, RunState::is_active)
+        self.probing.get() == Some(bench) || self.any(bench, RunState::is_active)
     }
 
     /// True while any run of any lesson trains.
@@ -413,7 +427,100 @@ impl Engine {
     ///
     /// # Errors
     /// No device yet, or the trainer's refusal of the settings (shown to the student).
+    ///
+    /// With the device set to "Fastest" and WebGPU ready, the first start of a model times it on
+    /// both devices first ([`crate::timing`]); the runs then start on the faster one.
     pub fn start(&self, bench: Bench, data: RunData, specs: Vec<(ModelConfig, TrainConfig)>, until: Until) -> Result<(), String> {
+        if self.probing.get_untracked().is_some() {
+            return Err("the devices are being timed; the runs start in a moment".into());
+        }
+        if self.wanted.get_value().is_none() && matches!(self.gpu.get_value(), Gpu::Pending) {
+            // WebGPU is still starting: wait for it (at most GPU_WAIT_MS) before choosing. The
+            // settings are checked on the CPU now, so a refusal is shown at once.
+            if let Some((model, config)) = specs.first() {
+                data.trainer(model.clone(), config.clone(), &Device::flex()).map_err(|e| e.to_string())?;
+            }
+            self.probing.set(Some(bench));
+            let engine = *self;
+            spawn_local(async move {
+                let begun = now_ms();
+                while matches!(engine.gpu.get_value(), Gpu::Pending) && now_ms() - begun < GPU_WAIT_MS {
+                    sleep_ms(50).await;
+                }
+                engine.probing.set(None);
+                let started = if matches!(engine.gpu.get_value(), Gpu::Pending) { engine.start_on_device(bench, data, specs, until) } else { engine.start(bench, data, specs, until) };
+                if let Err(e) = started {
+                    engine.device_note.set(Some(format!("The runs could not start: {e}")));
+                }
+            });
+            return Ok(());
+        }
+        if let (None, Gpu::Ready(gpu), Some((model, config))) = (self.wanted.get_value(), self.gpu.get_value(), specs.first().cloned()) {
+            let key = timing_key(&model, config.batch_size);
+            match self.timings.with_untracked(|t| t.iter().find(|t| t.model == key).and_then(|t| t.chosen)) {
+                Some(BackendChoice::Wgpu) => self.device.set(Some((BackendChoice::Wgpu, gpu))),
+                Some(_) => self.device.set(Some((BackendChoice::Flex, Device::flex()))),
+                None => {
+                    // Checked on the CPU now, so a refusal is shown at once.
+                    let cpu = data.trainer(model.clone(), config.clone(), &Device::flex()).map_err(|e| e.to_string())?;
+                    self.probing.set(Some(bench));
+                    let engine = *self;
+                    spawn_local(async move {
+                        let chosen = engine.time_devices(key, cpu, &data, (model, config), gpu.clone()).await;
+                        engine.device.set(Some(if chosen == BackendChoice::Wgpu { (chosen, gpu) } else { (BackendChoice::Flex, Device::flex()) }));
+                        engine.probing.set(None);
+                        if let Err(e) = engine.start(bench, data, specs, until) {
+                            engine.device_note.set(Some(format!("The runs could not start after timing the devices: {e}")));
+                        }
+                    });
+                    return Ok(());
+                }
+            }
+        }
+        self.start_on_device(bench, data, specs, until)
+    }
+
+    /// Time a model on the CPU (`cpu`, a trainer of it) and on `gpu`, record the figures in
+    /// [`Engine::timings`] and return the faster device. WebGPU is timed in a task of its own:
+    /// after [`GPU_WAIT_MS`] the CPU is chosen and WebGPU's figure is filled in when it comes.
+    async fn time_devices(&self, key: String, mut cpu: Trainer, data: &RunData, spec: (ModelConfig, TrainConfig), gpu: Device) -> BackendChoice {
+        let cpu_ms = time_batches(&mut cpu).await;
+        drop(cpu);
+        self.timings.update(|t| t.push(DeviceTiming { model: key.clone(), cpu_ms: cpu_ms.clone(), gpu_ms: None, chosen: None, late: false }));
+        let gpu_result: std::rc::Rc<std::cell::RefCell<Option<Result<f64, String>>>> = Default::default();
+        {
+            let (engine, cell, data, key) = (*self, gpu_result.clone(), data.clone(), key.clone());
+            spawn_local(async move {
+                let result = match data.trainer(spec.0, spec.1, &gpu) {
+                    Ok(mut t) => time_batches(&mut t).await,
+                    Err(e) => Err(e.to_string()),
+                };
+                *cell.borrow_mut() = Some(result.clone());
+                // A late figure is shown; the choice already made stands.
+                engine.timings.update(|t| {
+                    if let Some(t) = t.iter_mut().find(|t| t.model == key) {
+                        t.late = t.chosen.is_some();
+                        t.gpu_ms = Some(result);
+                    }
+                });
+            });
+        }
+        let start = now_ms();
+        while gpu_result.borrow().is_none() && now_ms() - start < GPU_WAIT_MS {
+            sleep_ms(50).await;
+        }
+        let gpu_ms = gpu_result.borrow().clone().unwrap_or_else(|| Err(format!("not timed within {:.0} s (WebGPU compiles its kernels on first use)", GPU_WAIT_MS / 1000.0)));
+        let chosen = DeviceTiming::choose(&cpu_ms, Some(&gpu_ms));
+        self.timings.update(|t| {
+            if let Some(t) = t.iter_mut().find(|t| t.model == key) {
+                t.gpu_ms = Some(gpu_ms);
+                t.chosen = Some(chosen);
+            }
+        });
+        chosen
+    }
+
+    fn start_on_device(&self, bench: Bench, data: RunData, specs: Vec<(ModelConfig, TrainConfig)>, until: Until) -> Result<(), String> {
         let Some((kind, device)) = self.device.get_untracked() else {
             return Err("the device is still starting; try again in a moment".into());
         };
@@ -445,11 +552,66 @@ impl Engine {
                     results: None,
                     filters: None,
                     test: None,
+                    shipped: None,
                 })
             });
             self.slots.update_value(|s| s.push(Slot { id, trainer: Some(trainer), busy_ms: 0.0 }));
         }
         self.ensure_loop();
+        Ok(())
+    }
+
+    /// Add one finished run per checkpoint `(name, description, weights)` on `data`, on the
+    /// current device, replacing the live runs of `bench`. Their history is the checkpoint's;
+    /// filters, results and the test report are computed on `data` at once, as for a run that
+    /// ended here.
+    ///
+    /// # Errors
+    /// No device yet, or weights that do not fit the model (shown to the student).
+    pub fn load(&self, bench: Bench, data: RunData, checkpoints: Vec<(&'static str, CheckpointMeta, Vec<u8>)>) -> Result<(), String> {
+        let Some((kind, device)) = self.device.get_untracked() else {
+            return Err("the device is still starting; try again in a moment".into());
+        };
+        let trainers = checkpoints
+            .into_iter()
+            .map(|(name, meta, weights)| {
+                let mut trainer = data.trainer(meta.model.clone(), meta.train.clone(), &device)?;
+                trainer.load_weights(&weights)?;
+                Ok((name, meta, trainer))
+            })
+            .collect::<Result<Vec<_>, Error>>()
+            .map_err(|e| e.to_string())?;
+        self.reset(bench);
+        self.prune(bench, trainers.len());
+        let mut ids = Vec::new();
+        for (name, meta, trainer) in trainers {
+            let id = self.next_id.get_value();
+            self.next_id.set_value(id + 1);
+            let batches = trainer.batches_per_epoch();
+            self.runs.update(|r| {
+                r.push(RunView {
+                    id,
+                    bench,
+                    model: meta.model,
+                    config: meta.train,
+                    device: kind,
+                    data: data.clone(),
+                    history: meta.history,
+                    match_fractions: meta.match_fractions,
+                    batch: (0, batches),
+                    seconds_per_epoch: None,
+                    state: RunState::Finished,
+                    pause_at: None,
+                    results: None,
+                    filters: None,
+                    test: None,
+                    shipped: Some(name),
+                })
+            });
+            self.slots.update_value(|s| s.push(Slot { id, trainer: Some(trainer), busy_ms: 0.0 }));
+            ids.push(id);
+        }
+        self.evaluate_later(&ids);
         Ok(())
     }
 
@@ -598,7 +760,7 @@ impl Engine {
         let trained_ms = self.slots.with_value(|s| s.iter().find(|s| s.id == id).map_or(0.0, |s| s.busy_ms)) + busy;
         let (batch, batches) = (trainer.batch_in_epoch(), trainer.batches_per_epoch());
         let snapshot = match (&epoch, self.runs.with_untracked(|r| r.iter().find(|r| r.id == id).and_then(|r| r.data.class().cloned()))) {
-            (Some(_), Some(class)) => Some(snapshot(&trainer, &class).await),
+            (Some(_), Some(class)) => Some(snapshot(&trainer, &class, trainer.epoch()).await),
             _ => None,
         };
         let finished = trainer.is_finished();
@@ -658,9 +820,18 @@ impl Engine {
             self.put_back(id, trainer, 0.0);
             return;
         }
+        // A run loaded from a checkpoint has no filters yet: read them now.
+        if let (RunData::Class(class), None) = (&view.data, &view.filters) {
+            match snapshot(&trainer, class, view.history.len()).await {
+                Ok(Some(f)) => self.update(id, |r| r.filters = Some(Arc::new(f))),
+                Ok(None) => {}
+                Err(e) => self.update(id, |r| r.state = RunState::Failed(format!("could not read the filters: {e}"))),
+            }
+        }
         match &view.data {
             RunData::Kmers(dataset) => match compute_results(&trainer, dataset.clone()).await {
-                Ok(results) => self.update(id, |r| r.results = Some(Arc::new(results))),
+                // Epochs as the run counts them (a loaded model's trainer has stepped none).
+                Ok(results) => self.update(id, |r| r.results = Some(Arc::new(RunResults { epochs: r.history.len(), ..results }))),
                 Err(e) => self.update(id, |r| r.state = RunState::Failed(format!("could not evaluate the model: {e}"))),
             },
             RunData::Class(class) if class.evaluate_test => {
@@ -720,6 +891,9 @@ impl Engine {
     /// the browser has it. WebGPU is initialised once per page however often it is asked for;
     /// an answer that arrives after the student chose the CPU does not override that choice,
     /// and a WebGPU that failed (or was lost) is not asked again.
+    ///
+    /// `None` is "Fastest": the CPU at once, WebGPU initialised in the background, and each
+    /// model timed on both when it first trains ([`Engine::start`]).
     pub fn choose_device(&self, pref: Option<BackendChoice>) {
         self.wanted.set_value(pref);
         if pref.is_some_and(BackendChoice::is_cpu) {
@@ -727,7 +901,12 @@ impl Engine {
             self.set_device(BackendChoice::Flex, Device::flex());
             return;
         }
+        let auto = pref.is_none();
+        if auto && self.device.with_untracked(|d| d.as_ref().is_none_or(|(k, _)| *k != BackendChoice::Flex)) {
+            self.set_device(BackendChoice::Flex, Device::flex());
+        }
         match self.gpu.get_value() {
+            Gpu::Ready(_) if auto => self.device_note.set(None),
             Gpu::Ready(d) => {
                 self.device_note.set(None);
                 self.set_device(BackendChoice::Wgpu, d);
@@ -756,8 +935,9 @@ impl Engine {
     }
 }
 
-async fn snapshot(trainer: &Trainer, class: &ClassData) -> Result<Option<FilterSnapshot>, Error> {
+/// The filters of `trainer`'s model on the validation split, labelled as after `epoch` epochs.
+async fn snapshot(trainer: &Trainer, class: &ClassData, epoch: usize) -> Result<Option<FilterSnapshot>, Error> {
     let model = trainer.inference_model();
     let report = filter_report(&model, &class.val_x, SEED003_ALIGNMENT, &class.task.targets, &MatchConfig::default(), &trainer.device()).await?;
-    Ok(report.map(|report| FilterSnapshot { epoch: trainer.epoch(), report }))
+    Ok(report.map(|report| FilterSnapshot { epoch, report }))
 }

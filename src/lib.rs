@@ -4,12 +4,14 @@
 //! every setting (`dnaplay-state`), so a link restores the page. Training state lives in the
 //! [`lab::Lab`], shared by all lessons, so a run keeps going while the student moves on.
 
+pub mod checkpoints;
 pub mod components;
 pub mod device;
 pub mod engine;
 pub mod lab;
 pub mod lessons;
 pub mod panic;
+pub mod timing;
 
 use dnaplay_model::BackendChoice;
 use dnaplay_state::{Lesson, Settings};
@@ -107,18 +109,21 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="device-box">
                 <label>"Device "
-                    <select data-testid="device-select" prop:value=move || if settings.with(|s| s.device).is_some_and(BackendChoice::is_cpu) { "cpu" } else { "webgpu" }
+                    <select data-testid="device-select" prop:value=move || match settings.with(|s| s.device) { None => "auto", Some(d) if d.is_cpu() => "cpu", Some(_) => "webgpu" }
                         title="Changing the device stops the runs in progress; their metrics stay"
                         on:change=move |ev| {
-                            let pref = if event_target_value(&ev) == "cpu" { BackendChoice::Flex } else { BackendChoice::Wgpu };
-                            settings.update(|s| s.device = Some(pref));
-                            engine.choose_device(Some(pref));
+                            let pref = match event_target_value(&ev).as_str() { "cpu" => Some(BackendChoice::Flex), "webgpu" => Some(BackendChoice::Wgpu), _ => None };
+                            settings.update(|s| s.device = pref);
+                            engine.choose_device(pref);
                         }>
+                        <option value="auto">"Fastest (timed on first training)"</option>
                         <option value="webgpu">"WebGPU (CPU if unavailable)"</option>
                         <option value="cpu">"CPU"</option>
                     </select>
                 </label>
-                <span class="device">"In use: "<b data-testid="device">{move || engine.device.with(|d| d.as_ref().map(|(k, _)| k.label()).unwrap_or("starting…"))}</b></span>
+                <span class="device">"In use: "<b data-testid="device">{move || engine.device.with(|d| d.as_ref().map(|(k, _)| if k.is_cpu() { timing::cpu_label() } else { k.label().to_string() }).unwrap_or_else(|| "starting…".into()))}</b></span>
+                {move || engine.probing.get().map(|_| view! { <span class="device" data-testid="device-probing">"Timing the CPU and WebGPU on a few batches…"</span> })}
+                {move || engine.timings.with(|t| t.last().map(|t| view! { <span class="device timing" data-testid="device-timing">{t.describe()}</span> }))}
             </div>
         </header>
         <nav class="lessons" aria-label="Lessons">

@@ -57,6 +57,16 @@ pub fn ClassPanel(
         !r.is_empty() && r.iter().all(|r| !r.state.is_live())
     };
     let (error, set_error) = signal(None::<String>);
+    let (loading, set_loading) = signal(false);
+    let load = move |_| {
+        set_loading.set(true);
+        set_error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = crate::checkpoints::load(lab, bench).await;
+            set_loading.set(false);
+            set_error.set(result.err().map(|e| format!("Could not load the trained models: {e}")));
+        });
+    };
     view! {
         <section class="panel">
             <div class="controls">
@@ -73,7 +83,12 @@ pub fn ClassPanel(
             <div class="controls buttons">
                 <button class="primary" data-testid=format!("{prefix}-train") disabled=move || training() || no_device()
                     on:click=move |_| set_error.set(train(lab, bench, models()).err())>
-                    {move || if resumable() { "Resume".to_string() } else if ended() { format!("{train_label} again") } else { train_label.to_string() }}
+                    {move || if resumable() { "Resume".to_string() } else if runs().iter().any(|r| r.shipped.is_some()) { "Train your own".to_string() } else if ended() { format!("{train_label} again") } else { train_label.to_string() }}
+                </button>
+                <button data-testid=format!("{prefix}-load") disabled=move || training() || no_device() || loading.get()
+                    title="Show models trained beforehand with these lessons' settings (scripts/checkpoints.sh); Train trains your own from scratch"
+                    on:click=load>
+                    {move || if loading.get() { "Loading…" } else { "Load the trained models" }}
                 </button>
                 <button data-testid=format!("{prefix}-pause") disabled=move || !training() on:click=move |_| engine.pause(bench)>"Pause"</button>
                 <button data-testid=format!("{prefix}-reset") disabled=move || runs().is_empty()
@@ -92,7 +107,8 @@ pub fn ClassPanel(
             </ul>
             {move || runs().first().map(|r| {
                 let total = (r.config.num_epochs * r.batch.1.max(1)) as f64;
-                let done = (r.history.len() * r.batch.1 + r.batch.0) as f64;
+                // A finished run (early stopping, or loaded weights) is complete.
+                let done = if r.state == RunState::Finished { total } else { (r.history.len() * r.batch.1 + r.batch.0) as f64 };
                 view! { <progress max=total value=done.min(total) aria-label="Training progress"></progress> }
             })}
         </section>

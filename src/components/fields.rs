@@ -16,10 +16,23 @@ pub fn NumberField(
     on_input: impl Fn(String) -> Option<String> + 'static,
 ) -> impl IntoView {
     let (problem, set_problem) = signal(None::<String>);
+    // A value set elsewhere (a loaded checkpoint's data) reaches the field, unless the student
+    // is typing in it: their text is never overwritten.
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        let v = value.get();
+        if let Some(el) = input.get() {
+            let focused = document().active_element().is_some_and(|a| a.is_same_node(Some(&el)));
+            if !focused && el.value() != v {
+                el.set_value(&v);
+                set_problem.set(None);
+            }
+        }
+    });
     view! {
         <label class="number">
             {label}" "
-            <input type="text" inputmode="decimal" prop:value=move || value.get_untracked()
+            <input type="text" inputmode="decimal" node_ref=input prop:value=move || value.get_untracked()
                 aria-invalid=move || problem.get().is_some().to_string()
                 on:input=move |ev| set_problem.set(on_input(event_target_value(&ev))) />
             {move || problem.get().map(|p| view! { <span class="field-error" role="alert">{p}</span> })}

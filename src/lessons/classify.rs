@@ -186,7 +186,7 @@ pub fn ClassifyLesson() -> impl IntoView {
                             {class_row("negative (0)", c.for_negative_class())}
                             {class_row("positive (1)", c)}
                             <tr><td>"accuracy"</td><td></td><td></td><td data-testid="cls-accuracy">{format!("{:.3}", c.accuracy())}</td><td>{thousands(e.labels.len())}</td></tr>
-                            <tr><td>"AUROC / AUPR"</td><td></td><td></td><td data-testid="cls-auroc">{format!("{:.3} / {:.3}", e.auroc.unwrap_or(f64::NAN), e.aupr.unwrap_or(f64::NAN))}</td><td></td></tr>
+                            <tr><td>"AUROC / AUPR"</td><td></td><td></td><td data-testid="cls-auroc" data-value=e.auroc.map(|a| a.to_string())>{format!("{:.3} / {:.3}", e.auroc.unwrap_or(f64::NAN), e.aupr.unwrap_or(f64::NAN))}</td><td></td></tr>
                         </tbody>
                     </table>
                     <table class="runs confusion" data-testid="cls-confusion">

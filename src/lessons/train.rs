@@ -65,6 +65,16 @@ pub fn TrainLesson() -> impl IntoView {
     let no_device = move || engine.device.with(|d| d.is_none());
     let (start_error, set_start_error) = signal(None::<String>);
     let play = move |until| set_start_error.set(lab.play(until).err());
+    let (loading, set_loading) = signal(false);
+    let load = move |_| {
+        set_loading.set(true);
+        set_start_error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = crate::checkpoints::load(lab, Bench::Kmers).await;
+            set_loading.set(false);
+            set_start_error.set(result.err().map(|e| format!("Could not load the trained model: {e}")));
+        });
+    };
     let progress = move || {
         current().map(|r| {
             let total = r.config.num_epochs;
@@ -131,9 +141,13 @@ pub fn TrainLesson() -> impl IntoView {
                     title="Close the current run; the next Train starts a new one">"Reset"</button>
                 <button data-testid="clear-runs" on:click=move |_| { engine.clear(Bench::Kmers); lab.selected.set(None); }
                     disabled=move || engine.runs.with(|r| !r.iter().any(|r| r.bench == Bench::Kmers))>"Clear runs"</button>
+                <button data-testid="load-trained" on:click=load disabled=move || no_device() || training() || loading.get()
+                    title="Show seed 002's CNN trained beforehand with seed 002's settings (scripts/checkpoints.sh)">
+                    {move || if loading.get() { "Loading…" } else { "Load the trained model" }}</button>
             </div>
             <progress max="1" prop:value=move || progress().map_or(0.0, |(_, f)| f) aria-label="Training progress"></progress>
-            <p class="status"><span data-testid="epoch">{epoch_text}</span>{timing}</p>
+            <p class="status"><span data-testid="epoch">{epoch_text}</span>{timing}
+                {move || current().filter(|r| r.shipped.is_some()).map(|_| " · trained weights loaded (scripts/checkpoints.sh)")}</p>
             {move || start_error.get().map(|m| view! { <p class="error" role="alert" data-testid="train-error">{m}</p> })}
             {move || current().and_then(|r| match r.state {
                 RunState::Failed(m) => Some(view! { <p class="error" role="alert" data-testid="run-error">{format!("Run #{}: {m}", r.id)}</p> }),
@@ -143,7 +157,7 @@ pub fn TrainLesson() -> impl IntoView {
         <label class="inline"><input type="checkbox" prop:checked=move || log_y.get() on:change=move |ev| set_log_y.set(event_target_checked(&ev)) />
             " Log-scale loss axis"</label>
         <canvas node_ref=canvas data-testid="loss-chart" aria-label="Loss curves: train dashed, validation solid, one colour per run"></canvas>
-        <p class="metric" data-testid="r2">{move || current().and_then(|r| r.results.map(|res| (r.id, res)))
+        <p class="metric" data-testid="r2" data-value=move || current().and_then(|r| r.results).map(|res| res.r_squared.to_string())>{move || current().and_then(|r| r.results.map(|res| (r.id, res)))
             .map(|(id, res)| format!("Run #{id}: test R² = {:.3} after {} epochs, on its own {} test sequences", res.r_squared, res.epochs, dnaplay_plots::thousands(res.dataset.split.test.len()))).unwrap_or_default()}</p>
         <pre class="epoch-log" data-testid="epoch-log" aria-label="Loss per epoch, in the seed's format">{move || current().map(|r| {
             r.history.iter().map(|h| h.to_string()).collect::<Vec<_>>().join("\n")

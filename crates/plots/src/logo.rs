@@ -48,13 +48,22 @@ pub fn draw_logos<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logos: &[Lo
     Ok(())
 }
 
+/// The longest caption that fits the cell: "Filter 3 · MAX (rc) · p = 0.005", else without the
+/// p-value, else without the word "Filter" ("3 · MAX (rc)").
+fn caption<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logo: &Logo, t: &Theme) -> String {
+    let Some(sub) = &logo.subtitle else { return logo.title.clone() };
+    let short = sub.split(" · p").next().unwrap_or(sub);
+    let number = logo.title.strip_prefix("Filter ").unwrap_or(&logo.title);
+    let candidates = [format!("{} · {sub}", logo.title), format!("{} · {short}", logo.title), format!("{number} · {short}")];
+    let room = area.dim_in_pixel().0.saturating_sub(2 * t.px(6.0));
+    let fits = |c: &String| area.estimate_text_size(c, &t.label_font()).is_ok_and(|(w, _)| w <= room);
+    candidates.iter().find(|c| fits(c)).unwrap_or(&candidates[2]).clone()
+}
+
 fn draw_logo<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logo: &Logo, widest: usize, y_title: bool, t: &Theme) -> DrawResult<DB> {
     let width = logo.heights.len().max(1);
     let start = logo.start as i64;
-    let caption = match &logo.subtitle {
-        Some(s) => format!("{} · {}", logo.title, s),
-        None => logo.title.clone(),
-    };
+    let caption = caption(area, logo, t);
     let mut chart = ChartBuilder::on(area)
         .margin(t.px(6.0))
         .caption(caption, t.label_font())
@@ -113,5 +122,14 @@ mod tests {
         assert!(svg.to_uppercase().contains("#FF0000"), "T in red");
         assert!(svg.to_uppercase().contains("#008000"), "A in green");
         assert!(svg.to_uppercase().contains("#FFA600"), "G in orange");
+    }
+
+    #[test]
+    fn a_caption_too_wide_for_its_cell_drops_the_p_value_then_the_word_filter() {
+        let logo = Logo { title: "Filter 11".into(), subtitle: Some("Gabpa (rc) · p = 0.005".into()), heights: vec![[0.0, 0.0, 2.0, 0.0]; 7], start: 0 };
+        let wide = render_svg(400, 120, |a| draw_logos(a, std::slice::from_ref(&logo), 1, &Theme::default()).unwrap());
+        assert!(wide.contains("Filter 11 · Gabpa (rc) · p = 0.005"), "the whole caption when it fits");
+        let narrow = render_svg(460, 120, |a| draw_logos(a, &[logo.clone(), logo.clone(), logo.clone()], 3, &Theme::default()).unwrap());
+        assert!(!narrow.contains("p = 0.005") && narrow.contains("Gabpa (rc)"), "the match stays, the p-value goes");
     }
 }

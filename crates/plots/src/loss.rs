@@ -87,6 +87,12 @@ where
         let val: Vec<(f64, f64)> = run.val.iter().enumerate().filter(|(_, v)| keep(**v)).map(|(e, &v)| (e as f64, v as f64)).collect();
         let thin = color.stroke_width(t.px(1.5));
         let thick = color.stroke_width(t.px(3.0));
+        // One epoch is one point: a line through it would draw nothing.
+        if train.len() == 1 || val.len() == 1 {
+            let r = t.px(4.0) as i32;
+            chart.draw_series(train.iter().map(|&p| Circle::new(p, r, color.stroke_width(t.px(1.5)))))?;
+            chart.draw_series(val.iter().map(|&p| Circle::new(p, r, color.filled())))?;
+        }
         chart
             .draw_series(DashedLineSeries::new(train, t.px(6.0), t.px(4.0), thin))?
             .label(format!("{} train", run.label))
@@ -118,5 +124,13 @@ mod tests {
         assert!(svg.contains("#FF7F0E") || svg.contains("#ff7f0e"), "run 1 in C1");
         let log = render_svg(640, 400, |a| draw_loss_curves(a, &[lin, cnn], &LossOptions { log_y: true, ..LossOptions::default() }).unwrap());
         assert!(log.contains("polyline") || log.contains("<path"), "log scale draws lines");
+        assert!(!svg.contains("<circle"), "several epochs are lines, not markers");
+    }
+
+    #[test]
+    fn one_epoch_is_drawn_as_markers() {
+        let one = LossSeries { label: "CNN", train: &[26.3], val: &[13.5] };
+        let svg = render_svg(640, 400, |a| draw_loss_curves(a, &[one], &LossOptions::default()).unwrap());
+        assert_eq!(svg.matches("<circle").count(), 2, "a train and a validation marker");
     }
 }

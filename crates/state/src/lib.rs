@@ -102,8 +102,9 @@ pub struct Settings {
     pub num_epochs: usize,
     /// `seed`: data split, weights and shuffles.
     pub seed: u64,
-    /// `device`: `cpu` (burn-flex) or `webgpu` (burn-wgpu); `None` means "WebGPU if the
-    /// browser has it". The model crate's device type, as the CLI's `--device`.
+    /// `device`: `cpu` (burn-flex) or `webgpu` (burn-wgpu); `None` (`auto`, the default) means
+    /// the faster of the two, timed on the first training of each model. The model crate's
+    /// device type, as the CLI's `--device`.
     pub device: Option<BackendChoice>,
     /// `rule` and `pos`: the scoring rule of lesson 1 (see [`format_rule`]).
     pub rule: ScoringRule,
@@ -275,7 +276,8 @@ impl Settings {
             "device" => match v.to_ascii_lowercase().as_str() {
                 "cpu" => Ok(s.device = Some(BackendChoice::Flex)),
                 "webgpu" | "gpu" => Ok(s.device = Some(BackendChoice::Wgpu)),
-                _ => Err("expected cpu or webgpu".into()),
+                "auto" => Ok(s.device = None),
+                _ => Err("expected auto, cpu or webgpu".into()),
             },
             "rule" => parse_rule(v).map(|r| {
                 let position = s.rule.position;
@@ -301,7 +303,7 @@ impl Settings {
                 "bs" => default.batch_size.to_string(),
                 "epochs" => default.num_epochs.to_string(),
                 "seed" => default.seed.to_string(),
-                "device" => "WebGPU if available".into(),
+                "device" => "auto, the faster device".into(),
                 "rule" => "seed 002's rule".into(),
                 "n" => default.class_seqs.to_string(),
                 "cepochs" => default.class_epochs.to_string(),
@@ -361,6 +363,16 @@ mod tests {
         assert_eq!(s.device, Some(BackendChoice::Flex));
         assert_eq!(s.to_query(), q);
         assert_eq!(Settings::from_query(&s.to_query()).0, s);
+    }
+
+    #[test]
+    fn device_auto_is_the_default_and_never_written() {
+        let (s, notices) = Settings::from_query("?lesson=exp&device=auto");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.device, None);
+        assert!(!s.to_query().contains("device"), "{}", s.to_query());
+        let (_, notices) = Settings::from_query("?device=tpu");
+        assert!(notices[0].contains("expected auto, cpu or webgpu") && notices[0].contains("auto, the faster device"), "{notices:?}");
     }
 
     #[test]

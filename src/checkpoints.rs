@@ -1,0 +1,94 @@
+//! The trained weights the lessons ship ("Load the trained models"): static assets under
+//! `checkpoints/NAME/` (copied from `assets/checkpoints/` by Trunk, not built into the wasm),
+//! each trained by `scripts/checkpoints.sh` with the CLI and the same model crate.
+//!
+//! Loading fetches a lesson's checkpoints, regenerates the data they were trained on from their
+//! description (task, sequences, seed), and hands them to the run engine as finished runs, so
+//! their logos, match fractions, reports and parity plots are computed as for a run trained here.
+
+use std::sync::Arc;
+
+use dnaplay_model::checkpoint::{CheckpointMeta, META_FILE, WEIGHTS_FILE};
+use dnaplay_model::scoring::ScoringRule;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::engine::{Bench, ClassData, RunData};
+use crate::lab::{Dataset, Lab};
+
+/// The checkpoints each lesson ships, in the order its runs are shown.
+pub fn shipped(bench: Bench) -> &'static [&'static str] {
+    match bench {
+        Bench::Kmers => &["lesson5-cnn"],
+        Bench::Contrast => &["lesson9-relu", "lesson9-exp"],
+        Bench::Keras => &["lesson10-multiscale"],
+    }
+}
+
+/// Fetch `checkpoints/{name}/{file}` relative to the page.
+async fn fetch_bytes(name: &str, file: &str) -> Result<Vec<u8>, String> {
+    let url = format!("checkpoints/{name}/{file}");
+    let window = web_sys::window().ok_or("no window")?;
+    let fail = |what: &str| format!("could not fetch {url}: {what}");
+    let response = JsFuture::from(window.fetch_with_str(&url)).await.map_err(|e| fail(&format!("{e:?}")))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| fail("not a response"))?;
+    if !response.ok() {
+        return Err(fail(&format!("HTTP {}", response.status())));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(|e| fail(&format!("{e:?}")))?).await.map_err(|e| fail(&format!("{e:?}")))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// One checkpoint: its description and its weights.
+async fn fetch(name: &'static str) -> Result<(&'static str, CheckpointMeta, Vec<u8>), String> {
+    let meta = fetch_bytes(name, META_FILE).await?;
+    let meta = CheckpointMeta::from_json(&String::from_utf8_lossy(&meta)).map_err(|e| format!("checkpoints/{name}: {e}"))?;
+    let weights = fetch_bytes(name, WEIGHTS_FILE).await?;
+    Ok((name, meta, weights))
+}
+
+/// The data `meta`'s model was trained on, for `bench`. The 8-mer lessons reuse the page's
+/// data when it is the same (seed 002's rule and the checkpoint's seed).
+fn data_of(lab: &Lab, bench: Bench, meta: &CheckpointMeta) -> Result<RunData, String> {
+    match bench.class_task() {
+        None => {
+            let current = lab.dataset.get_untracked();
+            if current.rule == ScoringRule::default() && current.seed == meta.seed {
+                Ok(RunData::Kmers(current))
+            } else {
+                Dataset::new(ScoringRule::default(), meta.seed).map(|d| RunData::Kmers(Arc::new(d))).map_err(|e| e.to_string())
+            }
+        }
+        Some(kind) => {
+            let n = meta.num_seqs.ok_or("the checkpoint does not say how many sequences it was trained on")?;
+            ClassData::generate(kind, n, meta.seed, bench == Bench::Keras).map(|d| RunData::Class(Arc::new(d))).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Fetch `bench`'s shipped checkpoints and show them as finished runs. The 200-nt lessons'
+/// fields take the checkpoints' sequences and seed, so "Train your own" trains on the same data.
+///
+/// # Errors
+/// A failed fetch, a description this version cannot read, checkpoints trained on different
+/// data, or the engine's refusal; each message names the checkpoint.
+pub async fn load(lab: Lab, bench: Bench) -> Result<(), String> {
+    let mut loaded = Vec::new();
+    for &name in shipped(bench) {
+        loaded.push(fetch(name).await?);
+    }
+    let first = &loaded.first().ok_or("this lesson ships no trained models")?.1;
+    if let Some((name, m, _)) = loaded.iter().find(|(_, m, _)| (m.num_seqs, m.seed, &m.task) != (first.num_seqs, first.seed, &first.task)) {
+        return Err(format!("checkpoints/{name} was trained on other data than the lesson's first checkpoint (task {}, seed {})", m.task, m.seed));
+    }
+    let data = data_of(&lab, bench, first)?;
+    if bench.class_task().is_some() {
+        let (n, seed) = (first.num_seqs, first.seed);
+        lab.settings.update(|s| {
+            s.class_seqs = n.unwrap_or(s.class_seqs);
+            s.seed = seed;
+        });
+    }
+    lab.engine.load(bench, data, loaded)
+}

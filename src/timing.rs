@@ -1,0 +1,110 @@
+//! The faster device, measured: on the first training of a model with the device set to
+//! "Fastest", the run engine times a few batches on the CPU and on WebGPU and trains on the
+//! faster. Small models often train faster on the CPU than through WebGPU, whose every batch
+//! pays for kernel launches and a read-back.
+
+use dnaplay_model::BackendChoice;
+use dnaplay_model::models::ModelConfig;
+use dnaplay_model::trainer::Trainer;
+
+use crate::engine::now_ms;
+
+/// Batches timed per device, after one warm-up batch (which compiles WebGPU's kernels).
+pub const TIMED_BATCHES: usize = 3;
+
+/// The longest the choice waits for WebGPU's warm-up and timed batches, in milliseconds. A
+/// software adapter, or a first compilation of the kernels, can take minutes; the runs then
+/// start on the CPU and WebGPU's figure is shown when it arrives.
+pub const GPU_WAIT_MS: f64 = 10_000.0;
+
+/// Threads the page's CPU backend trains on: the page runs burn on its own thread.
+pub const CPU_THREADS: usize = 1;
+
+/// Logical processors the browser reports (`navigator.hardwareConcurrency`), when it does.
+pub fn hardware_threads() -> Option<usize> {
+    let n = web_sys::window()?.navigator().hardware_concurrency();
+    (n >= 1.0).then_some(n as usize)
+}
+
+/// What the CPU trains on, for the page: "CPU, 1 thread (of 8)".
+pub fn cpu_label() -> String {
+    let threads = if CPU_THREADS == 1 { "1 thread".to_string() } else { format!("{CPU_THREADS} threads") };
+    match hardware_threads() {
+        Some(n) => format!("CPU, {threads} (of {n})"),
+        None => format!("CPU, {threads}"),
+    }
+}
+
+/// The model a timing is for: its kind, input length and the batch size, e.g. "cnn-dist on 200
+/// nt, batches of 100". A model with these three trains at the same speed.
+pub fn timing_key(model: &ModelConfig, batch_size: usize) -> String {
+    format!("{} on {} nt, batches of {batch_size}", model.kind, model.seq_len)
+}
+
+/// One measurement of both devices for one model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceTiming {
+    /// [`timing_key`] of the model.
+    pub model: String,
+    /// Milliseconds per batch on the CPU, or why it could not be timed.
+    pub cpu_ms: Result<f64, String>,
+    /// Milliseconds per batch on WebGPU, `None` while it is still being measured.
+    pub gpu_ms: Option<Result<f64, String>>,
+    /// The device the runs of this model train on, once chosen.
+    pub chosen: Option<BackendChoice>,
+    /// WebGPU's figure came after the choice (which stands).
+    pub late: bool,
+}
+
+impl DeviceTiming {
+    /// The device to train on: the faster, the CPU when WebGPU failed or is still being timed.
+    pub fn choose(cpu_ms: &Result<f64, String>, gpu_ms: Option<&Result<f64, String>>) -> BackendChoice {
+        match (cpu_ms, gpu_ms) {
+            (Ok(c), Some(Ok(g))) if g < c => BackendChoice::Wgpu,
+            (Err(_), Some(Ok(_))) => BackendChoice::Wgpu,
+            _ => BackendChoice::Flex,
+        }
+    }
+
+    /// One line for the page, e.g. "cnn-dist on 200 nt, batches of 100: CPU, 1 thread (of 8)
+    /// 130 ms per batch · WebGPU 65 ms per batch → WebGPU".
+    pub fn describe(&self) -> String {
+        let figure = |r: &Result<f64, String>| match r {
+            Ok(ms) => format!("{ms:.0} ms per batch"),
+            Err(e) => e.clone(),
+        };
+        let gpu = match &self.gpu_ms {
+            None => "being timed…".to_string(),
+            Some(r) => figure(r),
+        };
+        let chosen = match self.chosen {
+            Some(c) if c.is_cpu() => " → CPU".to_string(),
+            Some(c) => format!(" → {}", c.label()),
+            None => String::new(),
+        };
+        let late = if self.late { " (WebGPU's figure came after the choice)" } else { "" };
+        format!("{}: {} {} · WebGPU {gpu}{chosen}{late}", self.model, cpu_label(), figure(&self.cpu_ms))
+    }
+}
+
+/// Train one warm-up batch, then time [`TIMED_BATCHES`] more: milliseconds per batch.
+///
+/// # Errors
+/// The trainer's error (a device fault, divergence), as text.
+pub async fn time_batches(trainer: &mut Trainer) -> Result<f64, String> {
+    trainer.step_batch().await.map_err(|e| e.to_string())?;
+    let start = now_ms();
+    for _ in 0..TIMED_BATCHES {
+        trainer.step_batch().await.map_err(|e| e.to_string())?;
+    }
+    Ok((now_ms() - start) / TIMED_BATCHES as f64)
+}
+
+/// Resolve after `ms` milliseconds (`setTimeout`).
+pub async fn sleep_ms(ms: i32) {
+    use wasm_bindgen::JsCast;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), ms));
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

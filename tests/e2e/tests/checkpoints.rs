@@ -1,0 +1,115 @@
+//! Trained weights and the device choice, in the page (issue 10):
+//! - "Load the trained models" shows the shipped checkpoints' logos, match fractions, report
+//!   and parity results, with the same test metrics the CLI recorded for the same weights;
+//! - with the device on "Fastest", the first training of a model times the CPU and WebGPU and
+//!   shows both figures.
+//!
+//! Needs `dist/` (with `checkpoints/`), chromium and chromium-driver (`scripts/test.sh`).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use dnaplay_e2e::*;
+use dnaplay_model::checkpoint::CheckpointMeta;
+use fantoccini::Client;
+
+/// The test metric `key` the CLI recorded in the shipped checkpoint `name`.
+fn recorded(name: &str, key: &str) -> f64 {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/checkpoints").join(name).join("checkpoint.json");
+    let meta = CheckpointMeta::from_json(&std::fs::read_to_string(&path).expect("the checkpoint is shipped")).expect("a valid description");
+    meta.test_metrics[key]
+}
+
+/// The full-precision value a metric element carries in `data-value`.
+async fn value(client: &Client, id: &str) -> Option<f64> {
+    js(client, &format!("const e = document.querySelector('[data-testid={id}]'); return e ? e.getAttribute('data-value') : null")).await.ok()?.as_str()?.parse().ok()
+}
+
+/// "match fraction 0.54 (13 of 24 filters) after epoch 20" → 0.54.
+fn match_fraction(heading: &str) -> Option<f64> {
+    heading.strip_prefix("match fraction ")?.split_whitespace().next()?.parse().ok()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn lesson_9_shows_the_shipped_models_at_once() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=exp&device=cpu")).await?;
+        device_is(client, "CPU").await?;
+        let started = Instant::now();
+        click(client, "exp-load").await?;
+        let (relu, exp) = wait_until("both runs' logos and match fractions", Duration::from_secs(60), || async {
+            let (r, e) = (text(client, "match-relu").await, text(client, "match-exp").await);
+            Some((match_fraction(&r)?, match_fraction(&e)?))
+        })
+        .await?;
+        println!("lesson 9: logos and match fractions {:.2} s after \"Load the trained models\"; relu {relu:.2}, exp {exp:.2}", started.elapsed().as_secs_f64());
+        assert!(exp >= 0.4 && relu <= 0.15, "exp's filters match whole motifs, relu's do not: relu {relu}, exp {exp}");
+        let status = text(client, "exp-status").await;
+        assert_eq!(status.matches("trained weights loaded").count(), 2, "{status}");
+        assert!(status.contains("best val AUROC 0.9"), "{status}");
+        assert!(coloured_pixels(client, "logos-exp").await? > 5_000, "the exp logos are drawn");
+        assert!(coloured_pixels(client, "exp-loss").await? > 2_000, "the shipped history is drawn");
+        screenshot_of(client, "exp-logos", "9-shipped-logos").await?;
+        screenshot(client, "9-shipped").await?;
+        // The fields now hold the checkpoints' data, so "Train both" trains on the same data.
+        let n = js(client, "return [...document.querySelectorAll('input')].map(i => i.value).join(' ')").await?;
+        assert!(n.as_str().unwrap_or_default().contains("20000"), "the sequences field shows the checkpoints' 20,000: {n}");
+        click(client, "exp-train").await?;
+        wait_until("a live run from scratch", Duration::from_secs(60), || async { text(client, "exp-status").await.contains("epoch 1 of").then_some(()) }).await?;
+        click(client, "exp-reset").await?;
+        assert_alive(client).await
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn lessons_5_and_10_load_with_the_clis_test_metrics() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=classify&device=cpu")).await?;
+        device_is(client, "CPU").await?;
+        let started = Instant::now();
+        click(client, "cls-load").await?;
+        let auroc = wait_until("lesson 10's test report", Duration::from_secs(60), || async { value(client, "cls-auroc").await }).await?;
+        println!("lesson 10: report {:.2} s after loading; test AUROC {auroc:.5}", started.elapsed().as_secs_f64());
+        let cli = recorded("lesson10-multiscale", "auroc");
+        assert!((auroc - cli).abs() <= 1e-4, "the page's test AUROC {auroc} equals the CLI's {cli} for the same weights");
+        screenshot(client, "10-shipped").await?;
+
+        client.goto(&format!("{base}/?lesson=train&device=cpu")).await?;
+        device_is(client, "CPU").await?;
+        let started = Instant::now();
+        click(client, "load-trained").await?;
+        let r2 = wait_until("lesson 5's R²", Duration::from_secs(60), || async { value(client, "r2").await }).await?;
+        println!("lesson 5: R² {:.2} s after loading; test R² {r2:.5}", started.elapsed().as_secs_f64());
+        let cli = recorded("lesson5-cnn", "r_squared");
+        assert!((r2 - cli).abs() <= 1e-4, "the page's test R² {r2} equals the CLI's {cli}");
+        assert!(text(client, "epoch").await.starts_with("epoch 50 of 50"), "the shipped history is shown");
+        assert_alive(client).await
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn fastest_times_both_devices_on_the_first_training() -> Result<()> {
+    // Chromium's software WebGPU (SwiftShader): slow, so the CPU should win or WebGPU time out.
+    session(true, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=train&epochs=1&bs=1024")).await?;
+        device_is(client, "CPU").await?;
+        let select = js(client, "return document.querySelector('[data-testid=device-select]').value").await?;
+        assert_eq!(select.as_str(), Some("auto"), "a plain link picks the faster device");
+        // Train at once: the engine waits for WebGPU's adapter before timing both devices.
+        click(client, "train").await?;
+        let timing = wait_until("the device timing", Duration::from_secs(60), || async {
+            let t = text(client, "device-timing").await;
+            (t.contains("→")).then_some(t)
+        })
+        .await?;
+        println!("device timing: {timing}");
+        assert!(timing.starts_with("cnn on 8 nt, batches of 1024: CPU, 1 thread"), "{timing}");
+        assert!(timing.contains(" ms per batch · WebGPU "), "both figures (or why WebGPU has none): {timing}");
+        wait_for_r2(client, Duration::from_secs(120)).await?;
+        screenshot(client, "device-timing").await?;
+        assert_alive(client).await
+    })
+    .await
+}
