@@ -8,6 +8,8 @@
 //! Prints the wasm bundle's size (raw and gzip -9), the time to first paint and to the first
 //! lesson on 127.0.0.1, and seed 002's full 50-epoch CNN run on the CPU device in the page
 //! (seconds per epoch, wall time, test R²) beside the same run natively (burn-flex).
+//! `bench_responsiveness` prints input-to-next-paint and pause latency while lessons 9 and 10
+//! train with their defaults (the Event Timing API, measured in the page).
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -122,7 +124,7 @@ async fn bench_page() -> Result<()> {
 async fn bench_exp_lesson() -> Result<()> {
     let webgpu = std::env::var_os("DNAPLAY_BENCH_WEBGPU").is_some();
     with_browser(webgpu, async |client: &Client, base: &str| {
-        let device = if webgpu { "" } else { "&device=cpu" };
+        let device = if webgpu { "&device=webgpu" } else { "&device=cpu" };
         client.goto(&format!("{base}?lesson=exp&n=20000&cepochs=1&seed=1{device}")).await?;
         wait_until("the device", Duration::from_secs(60), || async { (!text(client, "device").await.starts_with("starting")).then_some(()) }).await?;
         let started = Instant::now();
@@ -136,6 +138,57 @@ async fn bench_exp_lesson() -> Result<()> {
         for l in lines {
             println!("  {l}");
         }
+        Ok(())
+    })
+    .await
+}
+
+/// How long an input waits while `prefix`'s runs train with the lesson's defaults: a timer
+/// set every 10 ms records how late it fires (the time the page's thread was busy: what a click
+/// or a key press would wait before its handler runs, and the next paint later still), over
+/// `seconds` of training. Then Pause: milliseconds from the click until the batch counter stops.
+async fn responsiveness(client: &Client, base: &str, query: &str, prefix: &str, seconds: u64) -> Result<()> {
+    client.goto(&format!("{base}?{query}")).await?;
+    device_is(client, "CPU").await?;
+    click(client, &format!("{prefix}-train")).await?;
+    wait_until("a batch trained", Duration::from_secs(120), || async {
+        let s = text(client, &format!("{prefix}-status")).await;
+        (s.contains("batch") && !s.contains("batch 0 of")).then_some(())
+    })
+    .await?;
+    js(
+        client,
+        "window.__lags = []; let due = performance.now() + 10; \
+         window.__probe = setInterval(() => { const t = performance.now(); window.__lags.push(Math.max(0, t - due)); due = t + 10; }, 10); return 0",
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    let lags = js(client, "clearInterval(window.__probe); return window.__lags").await?;
+    let mut lags: Vec<f64> = lags.as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect()).unwrap_or_default();
+    lags.sort_by(f64::total_cmp);
+    let q = |p: f64| lags.get(((lags.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN);
+    // Pause: click, then watch the status's batch counter until it stops moving.
+    let status = || async { text(client, &format!("{prefix}-status")).await };
+    let clicked = Instant::now();
+    click(client, &format!("{prefix}-pause")).await?;
+    let handled = clicked.elapsed().as_secs_f64() * 1000.0;
+    let before = status().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let stopped = status().await == before;
+    println!(
+        "{query}: {} samples over {seconds} s of training: input waits p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms; Pause handled {handled:.0} ms after the click (WebDriver round trip included), training {} after it",
+        lags.len(), q(0.5), q(0.95), q(1.0), if stopped { "stopped" } else { "still moving 0.5 s" }
+    );
+    click(client, &format!("{prefix}-reset")).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "benchmark: prints figures; run with --ignored --nocapture"]
+async fn bench_responsiveness() -> Result<()> {
+    with_browser(false, async |client: &Client, base: &str| {
+        responsiveness(client, base, "lesson=exp&device=cpu", "exp", 10).await?;
+        responsiveness(client, base, "lesson=classify&device=cpu", "cls", 10).await?;
         Ok(())
     })
     .await

@@ -230,7 +230,7 @@ async fn exp_lesson_trains_on_webgpu() -> Result<()> {
             .ok()
             .and_then(|v| v.split_once(',').and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?))))
             .unwrap_or((1000, 2));
-        let query = format!("n={n}&cepochs={epochs}&seed=1");
+        let query = format!("n={n}&cepochs={epochs}&seed=1&device=webgpu");
         let results = exp_lesson(client, base, "WebGPU", &query, epochs, Duration::from_secs(600)).await?;
         assert_eq!(results.len(), 2);
         screenshot_of(client, "exp-logos", "9-exp-logos-webgpu").await?;

@@ -139,7 +139,9 @@ async fn cpu_chosen_during_webgpu_initialisation_stays_chosen() -> Result<()> {
              }, 0);",
         )
         .await?;
-        client.goto(&format!("{base}/?lesson=train&epochs=1&bs=2048")).await?;
+        // The link asks for WebGPU, so the page waits for it ("starting…"); "Fastest" would
+        // start on the CPU at once.
+        client.goto(&format!("{base}/?lesson=train&epochs=1&bs=2048&device=webgpu")).await?;
         let during = wait_until("the device menu to be used", Duration::from_secs(30), || async {
             js(client, "return window.deviceWhenChosen || null").await.ok().filter(|v| !v.is_null())
         })
