@@ -423,7 +423,8 @@ impl Engine {
     }
 
     /// Start one run per `(model, settings)` on `data`, on the current device. Live runs of
-    /// `bench` are stopped first, so two starts never overlap.
+    /// `bench` are stopped first, so two starts never overlap; in lessons 9 and 10 the new runs
+    /// replace the old ones ([`Engine::replace_runs`]).
     ///
     /// # Errors
     /// No device yet, or the trainer's refusal of the settings (shown to the student).
@@ -466,9 +467,10 @@ impl Engine {
                     self.probing.set(Some(bench));
                     let engine = *self;
                     spawn_local(async move {
-                        let chosen = engine.time_devices(key, cpu, &data, (model, config), gpu.clone()).await;
-                        engine.device.set(Some(if chosen == BackendChoice::Wgpu { (chosen, gpu) } else { (BackendChoice::Flex, Device::flex()) }));
+                        engine.time_devices(key, cpu, &data, (model, config), gpu).await;
                         engine.probing.set(None);
+                        // With the timing recorded, start uses its choice; if the student picked
+                        // a device meanwhile, that one.
                         if let Err(e) = engine.start(bench, data, specs, until) {
                             engine.device_note.set(Some(format!("The runs could not start after timing the devices: {e}")));
                         }
@@ -529,7 +531,7 @@ impl Engine {
             .map(|(model, config)| data.trainer(model.clone(), config.clone(), &device).map(|t| (model, config, t)))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.to_string())?;
-        self.reset(bench);
+        self.replace_runs(bench);
         self.prune(bench, trainers.len());
         for (model, config, trainer) in trainers {
             let id = self.next_id.get_value();
@@ -562,7 +564,7 @@ impl Engine {
     }
 
     /// Add one finished run per checkpoint `(name, description, weights)` on `data`, on the
-    /// current device, replacing the live runs of `bench`. Their history is the checkpoint's;
+    /// current device, replacing runs of `bench` as [`Engine::start`] does. Their history is the checkpoint's;
     /// filters, results and the test report are computed on `data` at once, as for a run that
     /// ended here.
     ///
@@ -581,7 +583,7 @@ impl Engine {
             })
             .collect::<Result<Vec<_>, Error>>()
             .map_err(|e| e.to_string())?;
-        self.reset(bench);
+        self.replace_runs(bench);
         self.prune(bench, trainers.len());
         let mut ids = Vec::new();
         for (name, meta, trainer) in trainers {
@@ -646,6 +648,17 @@ impl Engine {
     /// Close the live runs of `bench` (their metrics stay) and drop their trainers.
     pub fn reset(&self, bench: Bench) {
         self.stop_where(|r| r.bench == bench, "reset");
+    }
+
+    /// Make room for new runs of `bench`: the 8-mer lesson stops its live run and keeps the
+    /// ended ones to compare; lessons 9 and 10 show one set of runs (a pair, or one run), so
+    /// the new set replaces the old.
+    fn replace_runs(&self, bench: Bench) {
+        if bench == Bench::Kmers {
+            self.reset(bench);
+        } else {
+            self.clear(bench);
+        }
     }
 
     /// Remove every run of `bench`, live or not.

@@ -56,6 +56,11 @@ async fn lesson_9_shows_the_shipped_models_at_once() -> Result<()> {
         assert!(n.as_str().unwrap_or_default().contains("20000"), "the sequences field shows the checkpoints' 20,000: {n}");
         click(client, "exp-train").await?;
         wait_until("a live run from scratch", Duration::from_secs(60), || async { text(client, "exp-status").await.contains("epoch 1 of").then_some(()) }).await?;
+        // The new pair replaces the loaded one: the grids, curves and status show one pair.
+        let status = text(client, "exp-status").await;
+        assert_eq!(status.lines().filter(|l| !l.trim().is_empty()).count(), 2, "{status}");
+        assert!(!status.contains("trained weights loaded"), "{status}");
+        assert!(text(client, "match-exp").await.is_empty(), "the logos are the new run's (none yet), not the loaded run's");
         click(client, "exp-reset").await?;
         assert_alive(client).await
     })
@@ -109,6 +114,45 @@ async fn fastest_times_both_devices_on_the_first_training() -> Result<()> {
         assert!(timing.contains(" ms per batch · WebGPU "), "both figures (or why WebGPU has none): {timing}");
         wait_for_r2(client, Duration::from_secs(120)).await?;
         screenshot(client, "device-timing").await?;
+        assert_alive(client).await
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn loading_twice_at_once_keeps_one_pair_and_a_missing_file_is_reported() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=exp&device=cpu")).await?;
+        device_is(client, "CPU").await?;
+        // Two clicks in one task, before the button can disable itself.
+        js(client, "const b = document.querySelector('[data-testid=exp-load]'); b.click(); b.click(); return 0").await?;
+        wait_until("the loaded pair's match fractions", Duration::from_secs(60), || async {
+            let (r, e) = (text(client, "match-relu").await, text(client, "match-exp").await);
+            (match_fraction(&r).is_some() && match_fraction(&e).is_some()).then_some(())
+        })
+        .await?;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let status = text(client, "exp-status").await;
+        assert_eq!(status.lines().filter(|l| !l.trim().is_empty()).count(), 2, "one pair of runs, not two: {status}");
+
+        // A checkpoint the host does not have: the lesson says which file and why, and trains on.
+        before_page_scripts(
+            client,
+            "const real = window.fetch; window.fetch = (u, o) => String(u).includes('lesson10') ? Promise.resolve(new Response('', { status: 404 })) : real(u, o);",
+        )
+        .await?;
+        client.goto(&format!("{base}/?lesson=classify&device=cpu&n=1000&cepochs=1")).await?;
+        device_is(client, "CPU").await?;
+        click(client, "cls-load").await?;
+        let error = wait_until("the error", Duration::from_secs(30), || async {
+            let e = text(client, "cls-error").await;
+            (!e.is_empty()).then_some(e)
+        })
+        .await?;
+        assert!(error.contains("checkpoints/lesson10-multiscale/checkpoint.json: HTTP 404"), "{error}");
+        assert!(text(client, "cls-status").await.trim().is_empty(), "no half-loaded run");
+        click(client, "cls-train").await?;
+        wait_until("a run of its own", Duration::from_secs(120), || async { text(client, "cls-status").await.contains("finished after 1 epochs").then_some(()) }).await?;
         assert_alive(client).await
     })
     .await

@@ -258,7 +258,7 @@ async fn hostile_links_are_refused_with_notices_and_the_page_answers() -> Result
 }
 
 #[tokio::test(flavor = "current_thread")]
-async fn memory_stays_bounded_over_100_train_reset_cycles() -> Result<()> {
+async fn memory_stays_bounded_over_30_train_reset_cycles() -> Result<()> {
     session(false, async |client: &Client, base: &str| {
         client.goto(&format!("{base}/?lesson=train&device=cpu&epochs=50")).await?;
         device_is(client, "CPU").await?;
@@ -271,19 +271,21 @@ async fn memory_stays_bounded_over_100_train_reset_cycles() -> Result<()> {
         let start = wasm_memory(client).await?;
         cycle().await?;
         let after_one = wasm_memory(client).await?;
-        for _ in 1..100 {
+        // 30 cycles: the 8-run cap is reached after 8, and memory must level off after it
+        // (100 cycles gave the same plateau: README, Performance).
+        for _ in 1..30 {
             cycle().await?;
         }
-        let after_hundred = wasm_memory(client).await?;
+        let after_thirty = wasm_memory(client).await?;
         let runs = text(client, "runs").await.lines().filter(|l| l.starts_with('#')).count();
         eprintln!(
-            "wasm memory: {:.1} MB at start, {:.1} MB after 1 Train/Reset cycle, {:.1} MB after 100 ({runs} runs kept)",
+            "wasm memory: {:.1} MB at start, {:.1} MB after 1 Train/Reset cycle, {:.1} MB after 30 ({runs} runs kept)",
             start / 1e6,
             after_one / 1e6,
-            after_hundred / 1e6
+            after_thirty / 1e6
         );
         assert!(runs <= 8, "at most 8 runs kept: {runs}");
-        assert!(after_hundred <= after_one * 1.5, "memory grew from {after_one} to {after_hundred} bytes");
+        assert!(after_thirty <= after_one * 1.5, "memory grew from {after_one} to {after_thirty} bytes");
         assert_alive(client).await?;
         Ok(())
     })
