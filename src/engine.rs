@@ -534,30 +534,24 @@ impl Engine {
         self.replace_runs(bench);
         self.prune(bench, trainers.len());
         for (model, config, trainer) in trainers {
-            let id = self.next_id.get_value();
-            self.next_id.set_value(id + 1);
-            let batches = trainer.batches_per_epoch();
-            self.runs.update(|r| {
-                r.push(RunView {
-                    id,
-                    bench,
-                    model,
-                    config,
-                    device: kind,
-                    data: data.clone(),
-                    history: Vec::new(),
-                    match_fractions: Vec::new(),
-                    batch: (0, batches),
-                    seconds_per_epoch: None,
-                    state: RunState::Queued,
-                    pause_at: (until == Until::NextEpoch).then_some(1),
-                    results: None,
-                    filters: None,
-                    test: None,
-                    shipped: None,
-                })
+            self.add_run(trainer, |id, batches| RunView {
+                id,
+                bench,
+                model,
+                config,
+                device: kind,
+                data: data.clone(),
+                history: Vec::new(),
+                match_fractions: Vec::new(),
+                batch: (0, batches),
+                seconds_per_epoch: None,
+                state: RunState::Queued,
+                pause_at: (until == Until::NextEpoch).then_some(1),
+                results: None,
+                filters: None,
+                test: None,
+                shipped: None,
             });
-            self.slots.update_value(|s| s.push(Slot { id, trainer: Some(trainer), busy_ms: 0.0 }));
         }
         self.ensure_loop();
         Ok(())
@@ -585,13 +579,10 @@ impl Engine {
             .map_err(|e| e.to_string())?;
         self.replace_runs(bench);
         self.prune(bench, trainers.len());
-        let mut ids = Vec::new();
-        for (name, meta, trainer) in trainers {
-            let id = self.next_id.get_value();
-            self.next_id.set_value(id + 1);
-            let batches = trainer.batches_per_epoch();
-            self.runs.update(|r| {
-                r.push(RunView {
+        let ids: Vec<usize> = trainers
+            .into_iter()
+            .map(|(name, meta, trainer)| {
+                self.add_run(trainer, |id, batches| RunView {
                     id,
                     bench,
                     model: meta.model,
@@ -609,10 +600,8 @@ impl Engine {
                     test: None,
                     shipped: Some(name),
                 })
-            });
-            self.slots.update_value(|s| s.push(Slot { id, trainer: Some(trainer), busy_ms: 0.0 }));
-            ids.push(id);
-        }
+            })
+            .collect();
         self.evaluate_later(&ids);
         Ok(())
     }
@@ -648,6 +637,17 @@ impl Engine {
     /// Close the live runs of `bench` (their metrics stay) and drop their trainers.
     pub fn reset(&self, bench: Bench) {
         self.stop_where(|r| r.bench == bench, "reset");
+    }
+
+    /// Give `trainer` a new run id, show the run `view(id, batches per epoch)` builds, and keep
+    /// the trainer in that run's slot. Returns the id.
+    fn add_run(&self, trainer: Trainer, view: impl FnOnce(usize, usize) -> RunView) -> usize {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        let run = view(id, trainer.batches_per_epoch());
+        self.runs.update(|r| r.push(run));
+        self.slots.update_value(|s| s.push(Slot { id, trainer: Some(trainer), busy_ms: 0.0 }));
+        id
     }
 
     /// Make room for new runs of `bench`: the 8-mer lesson stops its live run and keeps the

@@ -9,6 +9,10 @@ use dnaplay_model::scoring::ScoringRule;
 use dnaplay_model::trainer::{TrainConfig, Trainer};
 use wasm_bindgen_test::*;
 
+mod common {
+    pub mod conv_bench;
+}
+
 #[wasm_bindgen_test]
 fn split_matches_native() {
     // The same constant is asserted natively in `data::tests::split_golden_values`.
@@ -59,4 +63,12 @@ async fn bench_seed_cnn_epoch() {
         let timed = &times[1..];
         console_log!("wasm {backend}: s/epoch mean {:.3} (epochs after the first: {timed:?})", timed.iter().sum::<f64>() / timed.len() as f64);
     }
+}
+
+/// CNN-dist's convolutions against two replacements, in wasm (a benchmark: run with
+/// `--include-ignored --nocapture`); the native figures come from `conv_kernels.rs`.
+#[wasm_bindgen_test]
+#[ignore]
+fn bench_conv_kernels() {
+    common::conv_bench::bench(js_sys::Date::now, |line| console_log!("wasm {line}"));
 }
