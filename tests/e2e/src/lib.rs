@@ -383,6 +383,11 @@ where
     .await
 }
 
+/// The status lines of a 200-nt lesson's runs (`prefix` "exp" or "cls"), one per run.
+pub async fn status_lines(client: &Client, prefix: &str) -> Vec<String> {
+    text(client, &format!("{prefix}-status")).await.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
+}
+
 /// The lesson's title, e.g. "5. Training".
 pub async fn lesson_title(client: &Client) -> String {
     text(client, "lesson-title").await

@@ -148,12 +148,6 @@ async fn trains_on_webgpu_when_the_browser_has_it() -> Result<()> {
     .await
 }
 
-/// Each run's line of the exp lesson's status list, e.g. "relu: finished after 3 epochs · best
-/// val AUROC 0.912 · 1.2 s per epoch".
-async fn exp_status(client: &Client) -> Vec<String> {
-    text(client, "exp-status").await.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
-}
-
 /// A number after `key` in `line`, e.g. 0.912 after "val AUROC ".
 fn number_after(line: &str, key: &str) -> Option<f64> {
     line.split(key).nth(1)?.split(|c: char| !(c.is_ascii_digit() || c == '.')).next()?.parse().ok()
@@ -169,7 +163,7 @@ async fn exp_lesson(client: &Client, base: &str, device: &str, query: &str, epoc
     click(client, "exp-train").await?;
     // Pause once the first batches ran, then resume: the runs keep their epochs.
     wait_until("both runs to start", Duration::from_secs(120), || async {
-        let s = exp_status(client).await;
+        let s = status_lines(client, "exp").await;
         (s.len() == 2 && s.iter().all(|l| l.contains("batch"))).then_some(())
     })
     .await?;
@@ -177,14 +171,14 @@ async fn exp_lesson(client: &Client, base: &str, device: &str, query: &str, epoc
     // On WebGPU a slice queues batches without waiting for them; the pause lands when the GPU
     // has done them (seconds on a real GPU, minutes on the software adapter).
     wait_until("both runs to pause", Duration::from_secs(400), || async {
-        let s = exp_status(client).await;
+        let s = status_lines(client, "exp").await;
         s.iter().all(|l| l.ends_with("paused") || l.contains("finished")).then_some(())
     })
     .await?;
     click(client, "exp-train").await?;
     let finished = format!("finished after {epochs} epochs");
     let lines = wait_until("both runs to finish", limit, || async {
-        let s = exp_status(client).await;
+        let s = status_lines(client, "exp").await;
         assert!(!s.iter().any(|l| l.contains("failed") || l.contains("stopped")), "a run failed: {s:?}");
         (s.len() == 2 && s.iter().all(|l| l.contains(&finished))).then_some(s)
     })

@@ -30,6 +30,15 @@ fn match_fraction(heading: &str) -> Option<f64> {
     heading.strip_prefix("match fraction ")?.split_whitespace().next()?.parse().ok()
 }
 
+/// Wait for both lesson 9 runs' match fractions (relu, exp).
+async fn match_fractions(client: &Client) -> Result<(f64, f64)> {
+    wait_until("both runs' logos and match fractions", Duration::from_secs(60), || async {
+        let (r, e) = (text(client, "match-relu").await, text(client, "match-exp").await);
+        Some((match_fraction(&r)?, match_fraction(&e)?))
+    })
+    .await
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn lesson_9_shows_the_shipped_models_at_once() -> Result<()> {
     session(false, async |client: &Client, base: &str| {
@@ -37,16 +46,12 @@ async fn lesson_9_shows_the_shipped_models_at_once() -> Result<()> {
         device_is(client, "CPU").await?;
         let started = Instant::now();
         click(client, "exp-load").await?;
-        let (relu, exp) = wait_until("both runs' logos and match fractions", Duration::from_secs(60), || async {
-            let (r, e) = (text(client, "match-relu").await, text(client, "match-exp").await);
-            Some((match_fraction(&r)?, match_fraction(&e)?))
-        })
-        .await?;
+        let (relu, exp) = match_fractions(client).await?;
         println!("lesson 9: logos and match fractions {:.2} s after \"Load the trained models\"; relu {relu:.2}, exp {exp:.2}", started.elapsed().as_secs_f64());
         assert!(exp >= 0.4 && relu <= 0.15, "exp's filters match whole motifs, relu's do not: relu {relu}, exp {exp}");
-        let status = text(client, "exp-status").await;
-        assert_eq!(status.matches("trained weights loaded").count(), 2, "{status}");
-        assert!(status.contains("best val AUROC 0.9"), "{status}");
+        let status = status_lines(client, "exp").await;
+        assert_eq!(status.iter().filter(|l| l.contains("trained weights loaded")).count(), 2, "{status:?}");
+        assert!(status.iter().all(|l| l.contains("best val AUROC 0.9")), "{status:?}");
         assert!(coloured_pixels(client, "logos-exp").await? > 5_000, "the exp logos are drawn");
         assert!(coloured_pixels(client, "exp-loss").await? > 2_000, "the shipped history is drawn");
         screenshot_of(client, "exp-logos", "9-shipped-logos").await?;
@@ -57,9 +62,9 @@ async fn lesson_9_shows_the_shipped_models_at_once() -> Result<()> {
         click(client, "exp-train").await?;
         wait_until("a live run from scratch", Duration::from_secs(60), || async { text(client, "exp-status").await.contains("epoch 1 of").then_some(()) }).await?;
         // The new pair replaces the loaded one: the grids, curves and status show one pair.
-        let status = text(client, "exp-status").await;
-        assert_eq!(status.lines().filter(|l| !l.trim().is_empty()).count(), 2, "{status}");
-        assert!(!status.contains("trained weights loaded"), "{status}");
+        let status = status_lines(client, "exp").await;
+        assert_eq!(status.len(), 2, "{status:?}");
+        assert!(!status.iter().any(|l| l.contains("trained weights loaded")), "{status:?}");
         assert!(text(client, "match-exp").await.is_empty(), "the logos are the new run's (none yet), not the loaded run's");
         click(client, "exp-reset").await?;
         assert_alive(client).await
@@ -126,14 +131,10 @@ async fn loading_twice_at_once_keeps_one_pair_and_a_missing_file_is_reported() -
         device_is(client, "CPU").await?;
         // Two clicks in one task, before the button can disable itself.
         js(client, "const b = document.querySelector('[data-testid=exp-load]'); b.click(); b.click(); return 0").await?;
-        wait_until("the loaded pair's match fractions", Duration::from_secs(60), || async {
-            let (r, e) = (text(client, "match-relu").await, text(client, "match-exp").await);
-            (match_fraction(&r).is_some() && match_fraction(&e).is_some()).then_some(())
-        })
-        .await?;
+        match_fractions(client).await?;
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        let status = text(client, "exp-status").await;
-        assert_eq!(status.lines().filter(|l| !l.trim().is_empty()).count(), 2, "one pair of runs, not two: {status}");
+        let status = status_lines(client, "exp").await;
+        assert_eq!(status.len(), 2, "one pair of runs, not two: {status:?}");
 
         // A checkpoint the host does not have: the lesson says which file and why, and trains on.
         before_page_scripts(
@@ -150,7 +151,7 @@ async fn loading_twice_at_once_keeps_one_pair_and_a_missing_file_is_reported() -
         })
         .await?;
         assert!(error.contains("checkpoints/lesson10-multiscale/checkpoint.json: HTTP 404"), "{error}");
-        assert!(text(client, "cls-status").await.trim().is_empty(), "no half-loaded run");
+        assert!(status_lines(client, "cls").await.is_empty(), "no half-loaded run");
         click(client, "cls-train").await?;
         wait_until("a run of its own", Duration::from_secs(120), || async { text(client, "cls-status").await.contains("finished after 1 epochs").then_some(()) }).await?;
         assert_alive(client).await

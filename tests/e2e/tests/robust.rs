@@ -10,15 +10,10 @@ use std::time::{Duration, Instant};
 use dnaplay_e2e::*;
 use fantoccini::{Client, Locator};
 
-/// The status lines of a 200-nt lesson (`prefix` "exp" or "cls").
-async fn status(client: &Client, prefix: &str) -> Vec<String> {
-    text(client, &format!("{prefix}-status")).await.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
-}
-
 /// Wait until every run of a 200-nt lesson has trained a batch.
 async fn wait_training(client: &Client, prefix: &str, runs: usize) -> Result<()> {
     wait_until("the runs to train a batch", Duration::from_secs(120), || async {
-        let s = status(client, prefix).await;
+        let s = status_lines(client, prefix).await;
         (s.len() == runs && s.iter().all(|l| l.contains("batch") && !l.contains("batch 0 of"))).then_some(())
     })
     .await
@@ -40,17 +35,17 @@ async fn reset_then_train_again_while_lessons_9_and_10_train() -> Result<()> {
         click(client, "cls-train").await?;
         wait_training(client, "cls", 1).await?;
         click(client, "cls-reset").await?;
-        assert!(status(client, "cls").await.is_empty(), "Reset forgets the runs");
+        assert!(status_lines(client, "cls").await.is_empty(), "Reset forgets the runs");
         click(client, "cls-train").await?;
         wait_training(client, "cls", 1).await?;
         click(client, "cls-pause").await?;
         let paused = wait_until("the run to pause with a report", Duration::from_secs(120), || async {
-            let s = status(client, "cls").await;
+            let s = status_lines(client, "cls").await;
             (s.len() == 1 && s[0].ends_with("paused") && !text(client, "cls-accuracy").await.is_empty()).then_some(())
         })
         .await;
         if paused.is_err() {
-            eprintln!("status: {:?} · accuracy: {:?} · errors: {:?}", status(client, "cls").await, text(client, "cls-accuracy").await, errors(client).await?);
+            eprintln!("status: {:?} · accuracy: {:?} · errors: {:?}", status_lines(client, "cls").await, text(client, "cls-accuracy").await, errors(client).await?);
             screenshot(client, "debug-reset-train").await?;
         }
         paused?;
@@ -64,7 +59,7 @@ async fn reset_then_train_again_while_lessons_9_and_10_train() -> Result<()> {
         click(client, "exp-reset").await?;
         click(client, "exp-train").await?;
         wait_training(client, "exp", 2).await?;
-        let s = status(client, "exp").await;
+        let s = status_lines(client, "exp").await;
         assert!(s.iter().all(|l| l.contains("of 2 ·")), "{s:?}");
         click(client, "exp-pause").await?;
         assert_alive(client).await?;
@@ -203,7 +198,7 @@ async fn lesson_10_at_20000_sequences_evaluates_on_webgpu_in_chunks() -> Result<
         // one buffer, above WebGPU's 128 MiB; the engine evaluates in chunks of 1,310.
         click(client, "cls-pause").await?;
         let accuracy: f64 = wait_until("the report", Duration::from_secs(500), || async {
-            let s = status(client, "cls").await;
+            let s = status_lines(client, "cls").await;
             assert!(!s.iter().any(|l| l.contains("failed")), "{s:?}");
             text(client, "cls-accuracy").await.parse().ok()
         })
