@@ -92,3 +92,20 @@ pub async fn load(lab: Lab, bench: Bench) -> Result<(), String> {
     }
     lab.engine.load(bench, data, loaded)
 }
+
+/// The click handler of a lesson's "Load the trained models" button, and whether a load is in
+/// progress (to disable the button and say "Loading…"). A failure is written to `error`, the
+/// lesson's error line, as "Could not load {what}: …".
+pub fn load_action(lab: Lab, bench: Bench, what: &'static str, error: WriteSignal<Option<String>>) -> (ReadSignal<bool>, impl Fn(leptos::ev::MouseEvent) + Copy + 'static) {
+    let (loading, set_loading) = signal(false);
+    let click = move |_| {
+        set_loading.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = load(lab, bench).await;
+            set_loading.set(false);
+            error.set(result.err().map(|e| format!("Could not load {what}: {e}")));
+        });
+    };
+    (loading, click)
+}

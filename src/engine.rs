@@ -192,6 +192,17 @@ impl RunData {
         }
     }
 
+    /// Check `model` and `config` against this data without building a trainer (no one-hot
+    /// encoding): the refusals a student can cause ([`ModelConfig::validate`],
+    /// [`TrainConfig::validate`]).
+    ///
+    /// # Errors
+    /// As those two.
+    fn check(&self, model: &ModelConfig, config: &TrainConfig) -> Result<(), Error> {
+        model.validate()?;
+        config.validate(self.sizes().0)
+    }
+
     /// Sizes of the training and validation splits.
     pub fn sizes(&self) -> (usize, usize) {
         match self {
@@ -273,15 +284,10 @@ impl RunView {
         let done = self.history.len();
         let total = self.config.num_epochs;
         let spe = self.seconds_per_epoch.map(|x| format!(" · {x:.1} s per epoch")).unwrap_or_default();
+        let best = || self.history.iter().filter_map(|h| h.val_auroc).reduce(f32::max).map(|a| format!(" · best val AUROC {a:.3}")).unwrap_or_default();
         match &self.state {
-            RunState::Finished if self.shipped.is_some() => format!(
-                "{name}: trained weights loaded ({done} epochs, by scripts/checkpoints.sh){}",
-                self.history.iter().filter_map(|h| h.val_auroc).reduce(f32::max).map(|a| format!(" · best val AUROC {a:.3}")).unwrap_or_default()
-            ),
-            RunState::Finished => format!(
-                "{name}: finished after {done} epochs{}{spe}",
-                self.history.iter().filter_map(|h| h.val_auroc).reduce(f32::max).map(|a| format!(" · best val AUROC {a:.3}")).unwrap_or_default()
-            ),
+            RunState::Finished if self.shipped.is_some() => format!("{name}: trained weights loaded ({done} epochs, by scripts/checkpoints.sh){}", best()),
+            RunState::Finished => format!("{name}: finished after {done} epochs{}{spe}", best()),
             RunState::Failed(e) => format!("{name}: failed: {e}"),
             RunState::Stopped(why) => format!("{name}: stopped ({why}) after {done} epochs"),
             state => {
@@ -437,9 +443,9 @@ impl Engine {
         }
         if self.wanted.get_value().is_none() && matches!(self.gpu.get_value(), Gpu::Pending) {
             // WebGPU is still starting: wait for it (at most GPU_WAIT_MS) before choosing. The
-            // settings are checked on the CPU now, so a refusal is shown at once.
-            if let Some((model, config)) = specs.first() {
-                data.trainer(model.clone(), config.clone(), &Device::flex()).map_err(|e| e.to_string())?;
+            // settings are checked now, so a refusal is shown at once.
+            for (model, config) in &specs {
+                data.check(model, config).map_err(|e| e.to_string())?;
             }
             self.probing.set(Some(bench));
             let engine = *self;
@@ -482,10 +488,10 @@ impl Engine {
         self.start_on_device(bench, data, specs, until)
     }
 
-    /// Time a model on the CPU (`cpu`, a trainer of it) and on `gpu`, record the figures in
-    /// [`Engine::timings`] and return the faster device. WebGPU is timed in a task of its own:
-    /// after [`GPU_WAIT_MS`] the CPU is chosen and WebGPU's figure is filled in when it comes.
-    async fn time_devices(&self, key: String, mut cpu: Trainer, data: &RunData, spec: (ModelConfig, TrainConfig), gpu: Device) -> BackendChoice {
+    /// Time a model on the CPU (`cpu`, a trainer of it) and on `gpu`, and record the figures and
+    /// the faster device in [`Engine::timings`]. WebGPU is timed in a task of its own: after
+    /// [`GPU_WAIT_MS`] the CPU is chosen and WebGPU's figure is filled in when it comes.
+    async fn time_devices(&self, key: String, mut cpu: Trainer, data: &RunData, spec: (ModelConfig, TrainConfig), gpu: Device) {
         let cpu_ms = time_batches(&mut cpu).await;
         drop(cpu);
         self.timings.update(|t| t.push(DeviceTiming { model: key.clone(), cpu_ms: cpu_ms.clone(), gpu_ms: None, chosen: None, late: false }));
@@ -512,14 +518,13 @@ impl Engine {
             sleep_ms(50).await;
         }
         let gpu_ms = gpu_result.borrow().clone().unwrap_or_else(|| Err(format!("not timed within {:.0} s (WebGPU compiles its kernels on first use)", GPU_WAIT_MS / 1000.0)));
-        let chosen = DeviceTiming::choose(&cpu_ms, Some(&gpu_ms));
+        let chosen = DeviceTiming::choose(&cpu_ms, &gpu_ms);
         self.timings.update(|t| {
             if let Some(t) = t.iter_mut().find(|t| t.model == key) {
                 t.gpu_ms = Some(gpu_ms);
                 t.chosen = Some(chosen);
             }
         });
-        chosen
     }
 
     fn start_on_device(&self, bench: Bench, data: RunData, specs: Vec<(ModelConfig, TrainConfig)>, until: Until) -> Result<(), String> {
@@ -834,7 +839,7 @@ impl Engine {
             return;
         }
         // A run loaded from a checkpoint has no filters yet: read them now.
-        if let (RunData::Class(class), None) = (&view.data, &view.filters) {
+        if let (RunData::Class(class), None, Some(_)) = (&view.data, &view.filters, view.shipped) {
             match snapshot(&trainer, class, view.history.len()).await {
                 Ok(Some(f)) => self.update(id, |r| r.filters = Some(Arc::new(f))),
                 Ok(None) => {}

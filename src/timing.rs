@@ -57,11 +57,11 @@ pub struct DeviceTiming {
 }
 
 impl DeviceTiming {
-    /// The device to train on: the faster, the CPU when WebGPU failed or is still being timed.
-    pub fn choose(cpu_ms: &Result<f64, String>, gpu_ms: Option<&Result<f64, String>>) -> BackendChoice {
+    /// The device to train on: the faster, the CPU when WebGPU failed or was not timed in time.
+    pub fn choose(cpu_ms: &Result<f64, String>, gpu_ms: &Result<f64, String>) -> BackendChoice {
         match (cpu_ms, gpu_ms) {
-            (Ok(c), Some(Ok(g))) if g < c => BackendChoice::Wgpu,
-            (Err(_), Some(Ok(_))) => BackendChoice::Wgpu,
+            (Ok(c), Ok(g)) if g < c => BackendChoice::Wgpu,
+            (Err(_), Ok(_)) => BackendChoice::Wgpu,
             _ => BackendChoice::Flex,
         }
     }

@@ -57,16 +57,7 @@ pub fn ClassPanel(
         !r.is_empty() && r.iter().all(|r| !r.state.is_live())
     };
     let (error, set_error) = signal(None::<String>);
-    let (loading, set_loading) = signal(false);
-    let load = move |_| {
-        set_loading.set(true);
-        set_error.set(None);
-        leptos::task::spawn_local(async move {
-            let result = crate::checkpoints::load(lab, bench).await;
-            set_loading.set(false);
-            set_error.set(result.err().map(|e| format!("Could not load the trained models: {e}")));
-        });
-    };
+    let (loading, load) = crate::checkpoints::load_action(lab, bench, "the trained models", set_error);
     view! {
         <section class="panel">
             <div class="controls">

@@ -65,16 +65,7 @@ pub fn TrainLesson() -> impl IntoView {
     let no_device = move || engine.device.with(|d| d.is_none());
     let (start_error, set_start_error) = signal(None::<String>);
     let play = move |until| set_start_error.set(lab.play(until).err());
-    let (loading, set_loading) = signal(false);
-    let load = move |_| {
-        set_loading.set(true);
-        set_start_error.set(None);
-        leptos::task::spawn_local(async move {
-            let result = crate::checkpoints::load(lab, Bench::Kmers).await;
-            set_loading.set(false);
-            set_start_error.set(result.err().map(|e| format!("Could not load the trained model: {e}")));
-        });
-    };
+    let (loading, load) = crate::checkpoints::load_action(lab, Bench::Kmers, "the trained model", set_start_error);
     let progress = move || {
         current().map(|r| {
             let total = r.config.num_epochs;
