@@ -6,6 +6,7 @@
 
 use std::str::FromStr;
 
+#[cfg(feature = "burn")]
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +71,7 @@ impl BackendChoice {
     ///
     /// # Errors
     /// [`Error::Device`] when the backend is not compiled into this build.
+    #[cfg(feature = "burn")]
     pub fn device(self) -> Result<Device> {
         if !self.is_built() {
             let built = Self::built().iter().map(|b| b.name()).collect::<Vec<_>>().join(", ");

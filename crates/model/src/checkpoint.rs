@@ -12,13 +12,18 @@
 //! the CLI measured when it saved them, so a loader can regenerate the same data and check that
 //! it gets the same numbers.
 
+#[cfg(feature = "burn")]
 use burn::module::Module;
+#[cfg(feature = "burn")]
 use burn::store::ModuleRecord;
+#[cfg(feature = "burn")]
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::models::{Model, ModelConfig};
+use crate::models::ModelConfig;
+#[cfg(feature = "burn")]
+use crate::models::Model;
 use crate::trainer::{EpochRecord, TrainConfig};
 
 /// The weights' file name in a checkpoint folder.
@@ -83,6 +88,7 @@ impl CheckpointMeta {
 ///
 /// # Errors
 /// [`Error::Checkpoint`] with burn's message if the record cannot be written.
+#[cfg(feature = "burn")]
 pub fn save_weights(model: &Model) -> Result<Vec<u8>> {
     let bytes = model.clone().into_record().into_bytes().map_err(|e| Error::Checkpoint(format!("could not write the weights: {e}")))?;
     Ok(bytes.to_vec())
@@ -94,6 +100,7 @@ pub fn save_weights(model: &Model) -> Result<Vec<u8>> {
 /// # Errors
 /// [`Error::Hyperparameter`] for an invalid `config`; [`Error::Checkpoint`] for bytes that are
 /// not a burnpack record, or a record that does not fit the model (burn names the parameter).
+#[cfg(feature = "burn")]
 pub fn load_weights(config: &ModelConfig, bytes: &[u8], device: &Device) -> Result<Model> {
     let fresh = config.init(device, 0)?;
     let record = ModuleRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.to_vec()))
@@ -101,6 +108,7 @@ pub fn load_weights(config: &ModelConfig, bytes: &[u8], device: &Device) -> Resu
     fresh.try_load_record(record).map_err(|e| Error::Checkpoint(format!("{WEIGHTS_FILE} does not fit {} for {} nt: {e}", config.kind, config.seq_len)))
 }
 
+#[cfg(feature = "burn")]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,16 +16,24 @@
 //!   order; Keras flattens position-major. The models are the same up to a permutation of the
 //!   dense layer's inputs.
 
+#[cfg(feature = "burn")]
 use burn::module::Module;
+#[cfg(feature = "burn")]
 use burn::nn::conv::{Conv1d, Conv1dConfig};
+#[cfg(feature = "burn")]
 use burn::nn::pool::{MaxPool1d, MaxPool1dConfig};
+#[cfg(feature = "burn")]
 use burn::nn::{BatchNorm, BatchNormConfig, Dropout, DropoutConfig, Initializer, Linear, LinearConfig, PaddingConfig1d};
+#[cfg(feature = "burn")]
 use burn::tensor::{Device, Tensor, activation};
+#[cfg(feature = "burn")]
 use rand::rngs::ChaCha8Rng;
 
+#[cfg(feature = "burn")]
 use crate::models::{Activation, uniform_param};
 
 /// A `[d_input → d_output]` dense layer, weights uniform in ±1/√d_input.
+#[cfg(feature = "burn")]
 pub(crate) fn dense(d_input: usize, d_output: usize, rng: &mut ChaCha8Rng, device: &Device) -> Linear {
     let mut linear = LinearConfig::new(d_input, d_output).with_initializer(Initializer::Zeros).init(device);
     // burn's Linear stores its weight as [d_input, d_output].
@@ -36,6 +44,7 @@ pub(crate) fn dense(d_input: usize, d_output: usize, rng: &mut ChaCha8Rng, devic
 
 /// A convolution `[channels_in → channels_out]` of width `width`, weights uniform in
 /// ±1/√(channels_in · width).
+#[cfg(feature = "burn")]
 fn conv(channels_in: usize, channels_out: usize, width: usize, padding: PaddingConfig1d, rng: &mut ChaCha8Rng, device: &Device) -> Conv1d {
     let mut conv = Conv1dConfig::new(channels_in, channels_out, width).with_padding(padding).with_initializer(Initializer::Zeros).init(device);
     let fan_in = channels_in * width;
@@ -46,6 +55,7 @@ fn conv(channels_in: usize, channels_out: usize, width: usize, padding: PaddingC
 
 /// One hidden convolutional layer of seed 003's CNNs: convolution → batch norm → activation →
 /// max-pool (optional) → dropout.
+#[cfg(feature = "burn")]
 #[derive(Module, Debug)]
 pub struct ConvBlock {
     conv: Conv1d,
@@ -69,6 +79,7 @@ pub struct ConvSpec {
     pub dropout: f64,
 }
 
+#[cfg(feature = "burn")]
 impl ConvBlock {
     fn new(channels_in: usize, spec: ConvSpec, padding: PaddingConfig1d, activation: Activation, rng: &mut ChaCha8Rng, device: &Device) -> Self {
         ConvBlock {
@@ -111,6 +122,7 @@ impl ConvBlock {
 
 /// A dense hidden layer: linear → batch norm → relu → dropout (seed 003's "fully-connected
 /// layer (96 units, relu)" with batch norm before the activation).
+#[cfg(feature = "burn")]
 #[derive(Module, Debug)]
 pub struct DenseBlock {
     linear: Linear,
@@ -118,6 +130,7 @@ pub struct DenseBlock {
     dropout: Dropout,
 }
 
+#[cfg(feature = "burn")]
 impl DenseBlock {
     fn new(d_input: usize, units: usize, dropout: f64, rng: &mut ChaCha8Rng, device: &Device) -> Self {
         DenseBlock { linear: dense(d_input, units, rng, device), norm: BatchNormConfig::new(units).init(device), dropout: DropoutConfig::new(dropout).init() }
@@ -156,6 +169,7 @@ pub fn layer_output_length(length: usize, spec: &ConvSpec, first: bool) -> usize
 }
 
 /// Seed 003's CNN-local or CNN-dist: [`ConvBlock`]s, flatten, a [`DenseBlock`], one logit.
+#[cfg(feature = "burn")]
 #[derive(Module, Debug)]
 pub struct DeepCnn {
     blocks: Vec<ConvBlock>,
@@ -163,6 +177,7 @@ pub struct DeepCnn {
     output: Linear,
 }
 
+#[cfg(feature = "burn")]
 impl DeepCnn {
     /// Build from layer specs; the first layer gets `activation`, the rest relu.
     pub(crate) fn new(specs: &[ConvSpec], seq_len: usize, activation: Activation, rng: &mut ChaCha8Rng, device: &Device) -> Self {
@@ -204,6 +219,7 @@ pub const MULTISCALE_FILTERS: usize = 64;
 /// One branch of seed 000's multi-scale CNN: convolution (same padding, activation) → batch
 /// norm → dropout 0.2 → attention pooling (seed 000's `attention_layer`: a tanh score per
 /// position, softmax over positions, features scaled by it, global max-pool).
+#[cfg(feature = "burn")]
 #[derive(Module, Debug)]
 pub struct AttentionBranch {
     conv: Conv1d,
@@ -214,6 +230,7 @@ pub struct AttentionBranch {
     score: Linear,
 }
 
+#[cfg(feature = "burn")]
 impl AttentionBranch {
     /// Features after dropout and the attention weights over positions.
     ///
@@ -241,6 +258,7 @@ impl AttentionBranch {
 /// Seed 000's multi-scale CNN: four [`AttentionBranch`]es (widths 3, 7, 15, 25; 64 filters
 /// each), concatenated (256), dense 256 (relu) → batch norm → dropout 0.5, dense 128 (relu) →
 /// batch norm → dropout 0.3, one logit.
+#[cfg(feature = "burn")]
 #[derive(Module, Debug)]
 pub struct MultiScaleCnn {
     branches: Vec<AttentionBranch>,
@@ -253,6 +271,7 @@ pub struct MultiScaleCnn {
     output: Linear,
 }
 
+#[cfg(feature = "burn")]
 impl MultiScaleCnn {
     pub(crate) fn new(activation: Activation, rng: &mut ChaCha8Rng, device: &Device) -> Self {
         let branches = MULTISCALE_WIDTHS
@@ -298,6 +317,7 @@ impl MultiScaleCnn {
     }
 }
 
+#[cfg(feature = "burn")]
 #[cfg(test)]
 mod tests {
     use burn::module::Module;

@@ -161,7 +161,7 @@ pub enum AlignmentRule {
 }
 
 /// First-layer filter responses for a batch of sequences, read back to the host.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FilterMaps {
     /// Raw convolution output, `[batch, num_filters, positions]` flat.
     pub pre: Vec<f32>,
@@ -225,7 +225,7 @@ impl FilterMaps {
 }
 
 /// First-layer weights of a CNN, read back to the host.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FilterWeights {
     /// `[num_filters, 4, width]` flat.
     pub values: Vec<f32>,

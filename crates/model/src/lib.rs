@@ -24,5 +24,6 @@ pub mod tasks;
 pub mod trainer;
 
 pub use backend::BackendChoice;
+#[cfg(feature = "burn")]
 pub use burn;
 pub use error::{Error, Result};

@@ -77,7 +77,7 @@ impl Default for MatchConfig {
 }
 
 /// Where and how well a query aligns to a target.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Alignment {
     /// Summed column similarity.
     pub score: f64,
@@ -113,7 +113,7 @@ pub fn best_alignment(query: &[[f32; 4]], target: &[[f32; 4]], similarity: Colum
 }
 
 /// A filter's best match.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterMatch {
     /// Index of the target in the list given.
     pub target: usize,

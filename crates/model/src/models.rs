@@ -4,18 +4,28 @@
 //! Inputs are one-hot DNA, `[batch, 4, length]` (burn's `Conv1d` layout). Outputs are one score
 //! per sequence, `[batch, 1]`.
 
+#[cfg(feature = "burn")]
 use burn::module::{Module, Param};
+#[cfg(feature = "burn")]
 use burn::nn::Initializer;
+#[cfg(feature = "burn")]
 use rand::SeedableRng;
+#[cfg(feature = "burn")]
 use rand::distr::{Distribution, Uniform};
+#[cfg(feature = "burn")]
 use rand::rngs::ChaCha8Rng;
+#[cfg(feature = "burn")]
 use burn::nn::conv::{Conv1d, Conv1dConfig};
+#[cfg(feature = "burn")]
 use burn::nn::Linear;
+#[cfg(feature = "burn")]
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use serde::{Deserialize, Serialize};
 
 use crate::choice::named_choice;
-use crate::deep::{CNN_DIST, CNN_LOCAL, ConvSpec, DENSE_UNITS, DeepCnn, MULTISCALE_FILTERS, MULTISCALE_WIDTHS, MultiScaleCnn, dense, layer_output_length};
+use crate::deep::{CNN_DIST, CNN_LOCAL, ConvSpec, DENSE_UNITS, MULTISCALE_FILTERS, MULTISCALE_WIDTHS, layer_output_length};
+#[cfg(feature = "burn")]
+use crate::deep::{DeepCnn, MultiScaleCnn, dense};
 use crate::error::{Error, Result};
 
 /// First-layer activation functions (seed 003, Koo and Ploenzke 2021, Fig. 1a).
@@ -51,6 +61,7 @@ named_choice!(Activation, "activation", {
 
 impl Activation {
     /// Apply elementwise to a tensor of any shape.
+    #[cfg(feature = "burn")]
     pub fn apply<const D: usize>(self, x: Tensor<D>) -> Tensor<D> {
         match self {
             Activation::Relu => activation::relu(x),
@@ -251,6 +262,7 @@ impl ModelConfig {
     ///
     /// # Errors
     /// As [`ModelConfig::validate`].
+    #[cfg(feature = "burn")]
     pub fn init(&self, device: &Device, seed: u64) -> Result<Model> {
         self.validate()?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -279,6 +291,7 @@ fn min_length(specs: &[ConvSpec]) -> usize {
 }
 
 /// A parameter of `shape`, uniform in ±1/√fan_in.
+#[cfg(feature = "burn")]
 pub(crate) fn uniform_param<const D: usize>(shape: [usize; D], fan_in: usize, rng: &mut ChaCha8Rng, device: &Device) -> Param<Tensor<D>> {
     let bound = 1.0 / (fan_in as f32).sqrt();
     let dist = Uniform::new(-bound, bound).expect("a bound of 1/√fan_in should be finite and positive");
@@ -305,11 +318,13 @@ pub fn window_gather_matrix(channels: usize, length: usize, width: usize) -> Vec
 }
 
 /// Seed 002's `DNA_Linear`: one weight per base per position.
+#[cfg(feature = "burn")]
 #[derive(Module, Debug)]
 pub struct LinearModel {
     linear: Linear,
 }
 
+#[cfg(feature = "burn")]
 impl LinearModel {
     /// # Shapes
     /// - input: `[batch, 4, length]`
@@ -322,6 +337,7 @@ impl LinearModel {
 
 /// Seed 002's `DNA_CNN`: Conv1d 4 → num_filters (width w, no padding), activation, flatten,
 /// Linear → 1.
+#[cfg(feature = "burn")]
 #[derive(Module, Debug)]
 pub struct CnnModel {
     conv: Conv1d,
@@ -330,6 +346,7 @@ pub struct CnnModel {
     linear: Linear,
 }
 
+#[cfg(feature = "burn")]
 impl CnnModel {
     /// The first layer's convolution, `conv1d(x, weight) + bias` with burn's `Conv1d`
     /// parameters, computed as two matrix products, position-major.
@@ -403,6 +420,7 @@ impl CnnModel {
 }
 
 /// Any model of this crate.
+#[cfg(feature = "burn")]
 #[derive(Module, Debug)]
 pub enum Model {
     /// The linear model.
@@ -415,6 +433,7 @@ pub enum Model {
     MultiScale(MultiScaleCnn),
 }
 
+#[cfg(feature = "burn")]
 impl Model {
     /// # Shapes
     /// - input: `[batch, 4, length]`
@@ -485,6 +504,7 @@ impl Model {
     }
 }
 
+#[cfg(feature = "burn")]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,20 +11,30 @@ use std::str::FromStr;
 
 use crate::data::{RegressionData, Split, SplitFractions, split};
 use crate::error::{Error, Result};
-use crate::interpret::{AlignmentRule, FilterMaps, FilterWeights, Pfm};
-use crate::matching::{FilterMatch, MatchConfig, match_filters, match_fraction};
-use crate::models::{Activation, Model, ModelConfig, ModelKind};
+use crate::interpret::{AlignmentRule, FilterWeights, Pfm};
+#[cfg(feature = "burn")]
+use crate::interpret::FilterMaps;
+use crate::matching::FilterMatch;
+#[cfg(feature = "burn")]
+use crate::matching::{MatchConfig, match_filters, match_fraction};
+use crate::models::{Activation, ModelConfig, ModelKind};
+#[cfg(feature = "burn")]
+use crate::models::Model;
 use crate::motifs::{Motif, parse_jaspar};
-use crate::sequence::{OneHot, base_index};
+use crate::sequence::base_index;
+#[cfg(feature = "burn")]
+use crate::sequence::OneHot;
 use crate::synthetic::{CORE_MOTIF_IDS, KERAS200_POSITIVE, MotifSequence, Task3Config, generate_keras200, generate_task3};
-use crate::trainer::{TrainConfig, filter_maps, filter_weights};
+use crate::trainer::TrainConfig;
+#[cfg(feature = "burn")]
+use crate::trainer::{filter_maps, filter_weights};
 
 /// JASPAR 2016 CORE vertebrates, non-redundant: the 519 matrices seed 003 samples Task 3 from
 /// (Mathelier et al., Nucleic Acids Research 44, D110–D115, 2016; `assets/motifs/README.md`).
 pub const JASPAR_2016_VERTEBRATES: &str = include_str!("../../../assets/motifs/JASPAR2016_CORE_vertebrates_non-redundant.jaspar");
 
 /// Which classification task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ClassTaskKind {
     /// Seed 003's Task 3: 20,000 sequences, core motifs vs background motifs.
     Task3,
@@ -168,7 +178,7 @@ fn kmer_motif(kmer: &str) -> Motif {
 }
 
 /// What the first-layer filters learned: seed 003's logos and their matches.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterReport {
     /// First-layer weights.
     pub weights: FilterWeights,
@@ -190,6 +200,7 @@ pub const SEED003_ALIGNMENT: AlignmentRule = AlignmentRule::FractionOfMax(0.5);
 ///
 /// # Errors
 /// [`crate::Error::Device`] when a read-back fails.
+#[cfg(feature = "burn")]
 pub async fn filter_report(model: &Model, x: &OneHot, rule: AlignmentRule, targets: &[Motif], config: &MatchConfig, device: &burn::tensor::Device) -> Result<Option<FilterReport>> {
     let Some(weights) = filter_weights(model).await? else { return Ok(None) };
     let Some(maps): Option<FilterMaps> = filter_maps(model, x, device).await? else { return Ok(None) };

@@ -1,7 +1,9 @@
 //! Training settings: the optimizer, the loss, the schedule (seed 000's Keras callbacks) and
 //! their checks ([`TrainConfig::validate`], through [`crate::settings`]).
 
+#[cfg(feature = "burn")]
 use burn::optim::decay::WeightDecayConfig;
+#[cfg(feature = "burn")]
 use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +27,7 @@ named_choice!(OptimizerKind, "optimizer", {
     Adam => "adam",
 });
 
+#[cfg(feature = "burn")]
 impl OptimizerKind {
     /// The optimizer, with an L2 penalty of `weight_decay` (added to the gradients, as Keras's
     /// kernel regulariser and PyTorch's `weight_decay` do) when it is above 0.
@@ -98,6 +101,7 @@ impl Default for ReduceLrOnPlateau {
 }
 
 /// Keras's `min_delta` for `ReduceLROnPlateau`.
+#[cfg_attr(not(feature = "burn"), allow(dead_code))]
 pub(super) const PLATEAU_MIN_DELTA: f32 = 1e-4;
 
 /// Training settings. Defaults are seed 002's: SGD, learning rate 0.01, batch 128, 50 epochs,

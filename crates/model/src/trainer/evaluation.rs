@@ -36,7 +36,7 @@ impl Evaluation {
 }
 
 /// Test-split probabilities and seed 000's and 003's classification metrics.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClassEvaluation {
     /// True labels (positive class = true).
     pub labels: Vec<bool>,

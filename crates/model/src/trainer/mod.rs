@@ -18,15 +18,21 @@
 
 pub mod config;
 pub mod evaluation;
+#[cfg(feature = "burn")]
 pub mod readback;
+pub mod record;
+#[cfg(feature = "burn")]
 pub mod stepper;
 
 pub use config::{EarlyStopping, LossKind, Monitor, OptimizerKind, ReduceLrOnPlateau, TrainConfig};
 pub use evaluation::{ClassEvaluation, Evaluation};
+#[cfg(feature = "burn")]
 pub use readback::{EVAL_BATCH, MAX_BUFFER_BYTES, attention_maps, eval_chunk, filter_maps, filter_weights, predict};
-pub use stepper::{EpochRecord, StepOutcome, Trainer};
+pub use record::EpochRecord;
+#[cfg(feature = "burn")]
+pub use stepper::{StepOutcome, Trainer};
 
-#[cfg(test)]
+#[cfg(all(test, feature = "burn"))]
 mod tests {
     use super::*;
     use crate::data::RegressionData;
