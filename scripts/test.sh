@@ -2,8 +2,9 @@
 # Run every test, installing what is missing first:
 #  - native: the model crate (the seeds' values, split, one-hot, training, interpretation), the
 #    plots (rendered to SVG), the page state, and the dnaplay CLI end to end;
-#  - the web app end to end: `trunk build --release` makes dist/, served on 127.0.0.1 and driven
-#    in headless Chromium over WebDriver (tests/e2e): lessons on the CPU, training on WebGPU.
+#  - the web app end to end: `trunk build --release` makes dist/ (the page and its training
+#    worker), served on 127.0.0.1 and driven in headless Chromium over WebDriver (tests/e2e):
+#    lessons on the CPU, training on WebGPU, the worker's failures, the shipped checkpoints.
 #
 # Tool installs (wasm-bindgen-cli, Trunk, wasm-opt) run in the background, in their own target
 # folder, while the app's wasm builds. dist/ is cached by the hash of its inputs, because
@@ -26,7 +27,10 @@ tools_pid=$!
 apt_install chromium chromium-driver
 
 say "building the app for wasm32 (wasm-release profile, as Trunk does; target dir $CARGO_TARGET_DIR)"
+# Two cargo runs, as Trunk makes them: the page without burn, then the training worker with it
+# (one run would unify their features and give the page burn).
 cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p dna-playground
+cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p dnaplay-worker
 
 say "waiting for the tool installs"
 if ! wait "$tools_pid"; then
@@ -36,8 +40,8 @@ if ! wait "$tools_pid"; then
 fi
 
 # dist/ from Trunk, reused when nothing that goes into it changed.
-app_wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/dna-playground.wasm"
-key="$(cat "$app_wasm" Index.html Trunk.toml Cargo.lock <(find style assets -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)"
+built="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
+key="$(cat "$built/dna-playground.wasm" "$built/dnaplay-worker.wasm" Index.html Trunk.toml Cargo.lock <(find style assets -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)"
 cache="$HOME/.cache/dna-playground/dist-$key"
 if [ -f "$cache/index.html" ]; then
   say "dist/ unchanged since a previous run: reusing $cache"

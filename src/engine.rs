@@ -1,76 +1,61 @@
 //! The run engine: every training in the page goes through here (lesson 5's runs, lesson 9's
 //! relu/exp pair, lesson 10's multi-scale CNN, and later sweeps).
 //!
-//! A run is a small state machine ([`RunState`]): queued → training ⇄ paused → finished, or
-//! stopped (reset, device change) or failed (divergence, a device fault, with the reason). The
-//! views of every run live in one signal, [`Engine::runs`]; the trainers live beside them in
-//! slots keyed by run id, never by position, so no handler can index a list another handler
-//! has emptied. Controls act on a lesson's runs ([`Bench`]) and are legal at every moment:
+//! The training itself happens in a dedicated Web Worker (`crates/worker`), so the page's
+//! thread keeps only the interface and the drawing. The engine keeps every run's view and its
+//! state machine ([`RunState`]): queued → training ⇄ paused → finished, or stopped (reset,
+//! device change) or failed (divergence, a device fault, a worker that died, with the reason).
+//! The views of every run live in one signal, [`Engine::runs`]. Controls act on a lesson's runs
+//! ([`Bench`]) at once, in the page, and are sent to the worker ([`Command`]); the worker's
+//! reports ([`Event`]) update the views:
 //!
-//! - one loop trains every run in state training, round robin, a slice of about [`SLICE_MS`]
-//!   each, then yields to the browser; a second loop is never started while one runs;
-//! - the loop takes a run's trainer out of its slot for a slice and puts it back only if the
-//!   slot still exists, so Reset or Clear during a slice drops the trainer instead of reviving
-//!   it;
-//! - a run holds an `Arc` of the data it trains on ([`RunData`]), and its results are computed
-//!   on that data, whatever the page's settings are now;
-//! - divergence (a NaN or infinite loss) fails the run at the batch where it happens
-//!   ([`Trainer::step_batch`]); a failed run is never evaluated;
+//! - the worker trains every run in state training, round robin, and reads the page's
+//!   messages between slices of about 25 ms, so Pause takes effect
+//!   within a slice;
+//! - a report about a run that is no longer live (reset, cleared, failed) is ignored, so no
+//!   report can revive a run a control ended;
+//! - a run holds an `Arc` of the data it trains on ([`RunData`]); the worker generates the same
+//!   data from its description ([`RunData::spec`]), and the run's results are computed on it,
+//!   whatever the page's settings are now;
+//! - divergence (a NaN or infinite loss) fails the run at the batch where it happens; a failed
+//!   run is never evaluated;
 //! - a device fault on WebGPU fails the run, marks WebGPU as failed for this page, and moves
-//!   the page to the CPU; every metric recorded so far stays.
+//!   the page to the CPU; every metric recorded so far stays;
+//! - a worker that dies (a crash, a script that does not load) fails the live runs with the
+//!   reason, and a fresh worker takes the next runs (at most [`WORKER_RESTARTS`] times).
 //!
 //! Memory is bounded: a lesson keeps at most [`MAX_RUNS_PER_BENCH`] runs (the oldest ended runs
-//! go first); trainers (weights, optimizer state, the one-hot training split) exist only for
-//! live runs and for the newest ended run of a 200-nt lesson, whose model the attention map
-//! reads; the 8-mer filter maps (about 20 MB a run) are kept for the newest [`MAPS_KEPT`] runs.
+//! go first), and the 8-mer filter maps (about 20 MB a run) are kept for the newest
+//! [`MAPS_KEPT`] runs; the worker keeps trainers only for live runs and the newest ended run of
+//! a 200-nt lesson.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use dnaplay_model::BackendChoice;
 use dnaplay_model::Error;
 use dnaplay_model::checkpoint::CheckpointMeta;
-use dnaplay_model::burn::tensor::Device;
-use dnaplay_model::matching::MatchConfig;
-use dnaplay_model::models::{Model, ModelConfig};
-use dnaplay_model::sequence::OneHot;
-use dnaplay_model::tasks::{ClassTask, ClassTaskKind, FilterReport, SEED003_ALIGNMENT, filter_report};
-use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, StepOutcome, TrainConfig, Trainer, predict};
+use dnaplay_model::models::ModelConfig;
+use dnaplay_model::tasks::{ClassTask, ClassTaskKind, FilterReport};
+use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, TrainConfig};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
-use crate::lab::{Dataset, RunResults, compute_results};
-use crate::timing::{DeviceTiming, GPU_WAIT_MS, sleep_ms, time_batches, timing_key};
+use crate::clock::{now_ms, sleep_ms};
+use crate::lab::{Dataset, RunResults};
+use crate::protocol::{Command, DataSpec, Ended, Event, decode, encode};
+use crate::timing::{DeviceTiming, GPU_WAIT_MS, timing_key};
 
-/// Milliseconds of training between two yields to the browser.
-pub const SLICE_MS: f64 = 25.0;
 /// Most runs a lesson keeps; starting more drops the oldest ended ones.
 pub const MAX_RUNS_PER_BENCH: usize = 8;
 /// 8-mer runs whose first-layer maps are kept (the newest); older runs keep their other results.
 pub const MAPS_KEPT: usize = 2;
-
-/// Milliseconds since the page opened (`performance.now()`).
-pub fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
-}
-
-/// Resolve once the browser has run its pending tasks (input, rendering), without the 4 ms
-/// clamp of nested `setTimeout(0)` (HTML spec, "timers"): a `MessageChannel` round trip.
-pub async fn yield_to_browser() {
-    use wasm_bindgen::JsCast;
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let Ok(channel) = web_sys::MessageChannel::new() else {
-            let _ = web_sys::window().map(|w| w.set_timeout_with_callback(resolve.unchecked_ref()));
-            return;
-        };
-        let on_message = wasm_bindgen::closure::Closure::once_into_js(move || {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
-        });
-        channel.port1().set_onmessage(Some(on_message.unchecked_ref()));
-        let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
+/// The training worker's script, beside the page (`assets/dnaplay-worker-loader.js`, copied by
+/// Trunk): it loads the worker that the `data-bin="dnaplay-worker"` link in `Index.html` builds.
+pub const WORKER_SCRIPT: &str = "./dnaplay-worker-loader.js";
+/// Fresh workers the page starts after one dies, before it gives up training.
+pub const WORKER_RESTARTS: usize = 3;
 
 /// Where a run stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,7 +99,7 @@ impl RunState {
 }
 
 /// The lesson a run belongs to; its controls act on its own runs only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Bench {
     /// Lessons 5 to 8: seed 002's 8-mer regression.
     Kmers,
@@ -135,15 +120,12 @@ impl Bench {
     }
 }
 
-/// A generated 200-nt task with its validation and test splits one-hot encoded once.
+/// A generated 200-nt task (the training worker one-hot encodes its splits; the page shows
+/// its sequences).
 #[derive(Debug)]
 pub struct ClassData {
     /// The sequences, split and ground truth.
     pub task: ClassTask,
-    /// The validation split, `[val, 4, 200]`, for the filter logos after each epoch.
-    pub val_x: OneHot,
-    /// The test split, `[test, 4, 200]`.
-    pub test_x: OneHot,
     /// Evaluate on the test split when a run pauses or ends (lesson 10's report).
     pub evaluate_test: bool,
 }
@@ -152,11 +134,9 @@ impl ClassData {
     /// Generate `num_seqs` sequences of `kind` from `seed`.
     ///
     /// # Errors
-    /// The generator's or the one-hot encoder's errors.
+    /// The generator's errors.
     pub fn generate(kind: ClassTaskKind, num_seqs: usize, seed: u64, evaluate_test: bool) -> Result<ClassData, Error> {
-        let task = ClassTask::generate(kind, num_seqs, seed)?;
-        let (_, val, test) = task.data();
-        Ok(ClassData { val_x: val.one_hot()?, test_x: test.one_hot()?, task, evaluate_test })
+        Ok(ClassData { task: ClassTask::generate(kind, num_seqs, seed)?, evaluate_test })
     }
 }
 
@@ -181,14 +161,11 @@ impl PartialEq for RunData {
 }
 
 impl RunData {
-    /// A trainer for `model` with `config` on this data's training and validation splits.
-    fn trainer(&self, model: ModelConfig, config: TrainConfig, device: &Device) -> Result<Trainer, Error> {
+    /// How the training worker generates the same data ([`DataSpec`]).
+    pub fn spec(&self) -> DataSpec {
         match self {
-            RunData::Kmers(d) => Trainer::new(model, config, &d.data.subset(&d.split.train), &d.data.subset(&d.split.val), device),
-            RunData::Class(c) => {
-                let (train, val, _) = c.task.data();
-                Trainer::new(model, config, &train, &val, device)
-            }
+            RunData::Kmers(d) => DataSpec::Kmers { rule: d.rule.clone(), seed: d.seed },
+            RunData::Class(c) => DataSpec::Class { kind: c.task.kind, num_seqs: c.task.seqs.len(), seed: c.task.seed, evaluate_test: c.evaluate_test },
         }
     }
 
@@ -198,7 +175,7 @@ impl RunData {
     ///
     /// # Errors
     /// As those two.
-    fn check(&self, model: &ModelConfig, config: &TrainConfig) -> Result<(), Error> {
+    pub fn check(&self, model: &ModelConfig, config: &TrainConfig) -> Result<(), Error> {
         model.validate()?;
         config.validate(self.sizes().0)
     }
@@ -221,7 +198,7 @@ impl RunData {
 }
 
 /// The filters of a run after an epoch: logos and their matches.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilterSnapshot {
     /// Epochs trained when it was taken.
     pub epoch: usize,
@@ -316,21 +293,40 @@ pub enum Until {
     NextEpoch,
 }
 
-/// The WebGPU device of this page: `init_async` may run only once per page.
-#[derive(Clone)]
+/// WebGPU in the worker: `init_async` may run only once per worker.
+#[derive(Clone, PartialEq)]
 enum Gpu {
     NotAsked,
     Pending,
-    Ready(Device),
+    Ready,
     Failed(String),
 }
 
-/// A run's trainer and the time it has trained. `trainer` is `None` while the loop steps it.
-struct Slot {
-    id: usize,
-    trainer: Option<Trainer>,
-    busy_ms: f64,
+/// The training worker and the messages waiting for it to start.
+#[derive(Default)]
+struct Link {
+    worker: Option<web_sys::Worker>,
+    ready: bool,
+    queue: Vec<Command>,
+    /// Workers started so far.
+    started: usize,
+    /// Why training is unavailable, once the workers have failed too often.
+    gone: Option<String>,
 }
+
+/// A start that waits for WebGPU or for the device timing.
+struct PendingStart {
+    bench: Bench,
+    data: RunData,
+    specs: Vec<(ModelConfig, TrainConfig)>,
+    until: Until,
+    /// The timing it waits for; `None` while it waits for WebGPU to initialise.
+    key: Option<String>,
+}
+
+/// The answer to an attention request: run id, test sequence index, and the weights
+/// (`[branches, length]` flat) or why not.
+pub type AttentionReply = (usize, usize, Result<Vec<f32>, String>);
 
 /// The page's one run engine. Cheap to copy: all fields are reactive handles.
 #[derive(Clone, Copy)]
@@ -338,19 +334,24 @@ pub struct Engine {
     /// Every run of every lesson, oldest first.
     pub runs: RwSignal<Vec<RunView>>,
     /// The device runs start on, once known.
-    pub device: RwSignal<Option<(BackendChoice, Device)>>,
+    pub device: RwSignal<Option<BackendChoice>>,
     /// Why the page is not on the device the student asked for, when it is not.
     pub device_note: RwSignal<Option<String>>,
-    slots: StoredValue<Vec<Slot>, LocalStorage>,
-    to_evaluate: StoredValue<VecDeque<usize>, LocalStorage>,
-    looping: StoredValue<bool, LocalStorage>,
-    next_id: StoredValue<usize, LocalStorage>,
-    gpu: StoredValue<Gpu, LocalStorage>,
-    wanted: StoredValue<Option<BackendChoice>, LocalStorage>,
     /// Device timings, one per model timed ("Fastest"), newest last.
     pub timings: RwSignal<Vec<DeviceTiming>>,
     /// The lesson whose runs wait while the devices are timed.
     pub probing: RwSignal<Option<Bench>>,
+    /// Threads the worker trains on with the CPU, once it is up.
+    pub threads: RwSignal<Option<usize>>,
+    /// What happened to the training worker, when it died.
+    pub worker_note: RwSignal<Option<String>>,
+    /// The latest attention answer ([`Engine::request_attention`]).
+    pub attention: RwSignal<Option<AttentionReply>>,
+    link: StoredValue<Link, LocalStorage>,
+    next_id: StoredValue<usize, LocalStorage>,
+    gpu: StoredValue<Gpu, LocalStorage>,
+    wanted: StoredValue<Option<BackendChoice>, LocalStorage>,
+    pending: StoredValue<Option<PendingStart>, LocalStorage>,
 }
 
 impl Default for Engine {
@@ -360,20 +361,217 @@ impl Default for Engine {
 }
 
 impl Engine {
-    /// No runs, no device yet.
+    /// No runs; the CPU as the device; the training worker starting.
     pub fn new() -> Engine {
-        Engine {
+        let engine = Engine {
             runs: RwSignal::new(Vec::new()),
             device: RwSignal::new(None),
             device_note: RwSignal::new(None),
-            slots: StoredValue::new_local(Vec::new()),
-            to_evaluate: StoredValue::new_local(VecDeque::new()),
-            looping: StoredValue::new_local(false),
+            timings: RwSignal::new(Vec::new()),
+            probing: RwSignal::new(None),
+            threads: RwSignal::new(None),
+            worker_note: RwSignal::new(None),
+            attention: RwSignal::new(None),
+            link: StoredValue::new_local(Link::default()),
             next_id: StoredValue::new_local(1),
             gpu: StoredValue::new_local(Gpu::NotAsked),
             wanted: StoredValue::new_local(None),
-            timings: RwSignal::new(Vec::new()),
-            probing: RwSignal::new(None),
+            pending: StoredValue::new_local(None),
+        };
+        engine.spawn_worker();
+        engine
+    }
+
+    /// Start a training worker and listen to it. Messages sent before it says it is ready wait.
+    fn spawn_worker(&self) {
+        let worker = match web_sys::Worker::new(WORKER_SCRIPT) {
+            Ok(w) => w,
+            Err(e) => {
+                let why = format!("the browser refused to start the training worker ({})", js_text(&e));
+                self.link.update_value(|l| l.gone = Some(why.clone()));
+                self.worker_note.set(Some(why));
+                return;
+            }
+        };
+        let engine = *self;
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| match decode::<Event>(&event.data()) {
+            Ok(e) => engine.on_event(e),
+            Err(e) => web_sys::console::error_1(&format!("DNA Playground ignored {e} from its worker").into()),
+        });
+        // An `ErrorEvent` for an error thrown in the worker; a plain `Event` when its script
+        // could not be fetched, which has no message.
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            event.prevent_default();
+            let message = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+            engine.worker_died(message);
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // Each worker's handlers live as long as it does; a page starts at most a few.
+        on_message.forget();
+        on_error.forget();
+        self.link.update_value(|l| {
+            l.worker = Some(worker);
+            l.ready = false;
+            l.started += 1;
+        });
+    }
+
+    /// The worker died: fail the live runs with the reason, forget what it held, and start a
+    /// fresh one (or give up after [`WORKER_RESTARTS`]).
+    fn worker_died(&self, message: String) {
+        let was_ready = self.link.with_value(|l| l.ready);
+        let reason = match (was_ready, message.trim()) {
+            (false, "") => "the training worker did not load (its script or WebAssembly could not be fetched or compiled)".to_string(),
+            (false, m) => format!("the training worker did not load ({m})"),
+            (true, "") => "the training worker stopped".to_string(),
+            (true, m) => format!("the training worker stopped ({m})"),
+        };
+        web_sys::console::warn_1(&reason.clone().into());
+        if let Some(w) = self.link.try_update_value(|l| l.worker.take()).flatten() {
+            w.terminate();
+        }
+        self.runs.update(|runs| {
+            for r in runs.iter_mut().filter(|r| r.state.is_live()) {
+                r.state = RunState::Failed(format!("{reason}; press Train to start again"));
+            }
+        });
+        self.probing.set(None);
+        self.pending.set_value(None);
+        self.gpu.set_value(Gpu::NotAsked);
+        self.threads.set(None);
+        let restarts = self.link.with_value(|l| l.started);
+        if restarts > WORKER_RESTARTS {
+            let why = format!("{reason}, {restarts} times; training is unavailable in this page. Reload it to try again.");
+            self.link.update_value(|l| {
+                l.gone = Some(why.clone());
+                l.queue.clear();
+            });
+            self.worker_note.set(Some(why));
+            return;
+        }
+        self.worker_note.set(Some(format!("{reason}; a fresh worker was started. Runs that were training failed; finished runs keep their results.")));
+        // Commands queued for the dead worker do not carry over, except WebGPU's start.
+        self.link.update_value(|l| l.queue.clear());
+        self.spawn_worker();
+        self.choose_device(self.wanted.get_value());
+    }
+
+    /// Send `command` to the worker, or queue it until the worker is ready.
+    fn send(&self, command: Command) {
+        let ready = self.link.with_value(|l| l.ready && l.worker.is_some());
+        if !ready {
+            self.link.update_value(|l| l.queue.push(command));
+            return;
+        }
+        self.link.with_value(|l| {
+            if let Some(w) = &l.worker {
+                let bytes = encode(&command);
+                let transfer = js_sys::Array::of1(&bytes.buffer());
+                if let Err(e) = w.post_message_with_transfer(&bytes, &transfer) {
+                    web_sys::console::error_1(&e);
+                }
+            }
+        });
+    }
+
+    /// Why training is unavailable, when the workers failed too often.
+    fn unavailable(&self) -> Option<String> {
+        self.link.with_value(|l| l.gone.clone())
+    }
+
+    fn on_event(&self, event: Event) {
+        match event {
+            Event::Ready { threads } => {
+                let queued = self.link.try_update_value(|l| {
+                    l.ready = true;
+                    std::mem::take(&mut l.queue)
+                });
+                self.threads.set(Some(threads));
+                for c in queued.into_iter().flatten() {
+                    self.send(c);
+                }
+            }
+            Event::Gpu(result) => {
+                self.gpu.set_value(match result {
+                    Ok(()) => Gpu::Ready,
+                    Err(e) => Gpu::Failed(e),
+                });
+                // Apply only if the student still wants WebGPU (or the fastest device).
+                if !self.wanted.get_value().is_some_and(BackendChoice::is_cpu) {
+                    self.choose_device(self.wanted.get_value());
+                }
+            }
+            Event::Timing(timing) => {
+                let (key, decided) = (timing.model.clone(), timing.chosen.is_some() && !timing.late);
+                self.timings.update(|t| match t.iter_mut().find(|t| t.model == key) {
+                    Some(old) => *old = timing,
+                    None => t.push(timing),
+                });
+                let waiting = self.pending.with_value(|p| p.as_ref().is_some_and(|p| p.key.as_deref() == Some(key.as_str())));
+                if decided && waiting {
+                    self.probing.set(None);
+                    if let Some(p) = self.pending.try_update_value(Option::take).flatten() {
+                        // With the timing recorded, start uses its choice; if the student
+                        // picked a device meanwhile, that one.
+                        if let Err(e) = self.start(p.bench, p.data, p.specs, p.until) {
+                            self.device_note.set(Some(format!("The runs could not start after timing the devices: {e}")));
+                        }
+                    }
+                }
+            }
+            Event::Progress { id, batch } => self.update_live(id, |r| {
+                r.batch = batch;
+                if r.state == RunState::Queued {
+                    r.state = RunState::Training;
+                }
+            }),
+            Event::Epoch { id, record, seconds_per_epoch, filters } => self.update_live(id, |r| {
+                r.history.push(record);
+                r.seconds_per_epoch = Some(seconds_per_epoch);
+                match filters {
+                    Some(Ok(f)) => {
+                        r.match_fractions.push(f.report.match_fraction);
+                        r.filters = Some(Arc::new(f));
+                    }
+                    Some(Err(e)) => r.state = RunState::Failed(format!("could not read the filters: {e}")),
+                    None => {}
+                }
+            }),
+            Event::Ended { id, how } => self.update_live(id, |r| match how {
+                Ended::Finished => r.state = RunState::Finished,
+                Ended::Paused if r.state.is_active() => r.state = RunState::Paused,
+                Ended::Paused => {}
+            }),
+            Event::Failed { id, message, device_fault } => {
+                self.update(id, |r| {
+                    if !matches!(r.state, RunState::Stopped(_) | RunState::Failed(_)) {
+                        r.state = RunState::Failed(message.clone());
+                    }
+                });
+                if device_fault {
+                    let why = format!("The WebGPU device failed during run #{id} ({message}); the page switched to the CPU. The epochs recorded so far are kept; press Train to start a new run.");
+                    self.gpu.set_value(Gpu::Failed(why.clone()));
+                    self.device_note.set(Some(why));
+                    self.set_device(BackendChoice::Flex);
+                }
+            }
+            Event::Filters { id, snapshot } => self.update(id, |r| r.filters = Some(Arc::new(FilterSnapshot { epoch: r.history.len(), ..snapshot }))),
+            Event::KmerResults { id, epochs: _, results } => {
+                self.update(id, |r| {
+                    let RunData::Kmers(dataset) = &r.data else { return };
+                    // Epochs as the run counts them (a loaded model's trainer has stepped none).
+                    match RunResults::new(r.history.len(), dataset.clone(), *results) {
+                        Ok(res) => r.results = Some(Arc::new(res)),
+                        Err(e) => r.state = RunState::Failed(format!("could not evaluate the model: {e}")),
+                    }
+                });
+                self.release_maps();
+            }
+            Event::Test { id, evaluation } => self.update(id, |r| r.test = Some(Arc::new(evaluation))),
+            Event::EvaluationFailed { id, message } => self.update(id, |r| r.state = RunState::Failed(message)),
+            Event::Attention { id, index, result } => self.attention.set(Some((id, index, result))),
+            Event::Memory { bytes } => WORKER_MEMORY.set(bytes),
         }
     }
 
@@ -405,27 +603,20 @@ impl Engine {
         });
     }
 
-    fn state(&self, id: usize) -> Option<RunState> {
-        self.runs.with_untracked(|r| r.iter().find(|r| r.id == id).map(|r| r.state.clone()))
-    }
-
-    fn take_trainer(&self, id: usize) -> Option<Trainer> {
-        self.slots.try_update_value(|s| s.iter_mut().find(|s| s.id == id).and_then(|s| s.trainer.take())).flatten()
-    }
-
-    /// Put a trainer back; dropped when its slot is gone (the run was reset or cleared).
-    fn put_back(&self, id: usize, trainer: Trainer, busy_ms: f64) {
-        self.slots.update_value(|s| {
-            if let Some(slot) = s.iter_mut().find(|s| s.id == id) {
-                slot.trainer = Some(trainer);
-                slot.busy_ms += busy_ms;
+    /// Apply a worker report to run `id` only while it is live: a run reset, cleared or failed
+    /// meanwhile stays as it is.
+    fn update_live(&self, id: usize, f: impl FnOnce(&mut RunView)) {
+        self.update(id, |r| {
+            if r.state.is_live() {
+                f(r)
             }
         });
     }
 
-    fn drop_slots(&self, ids: &[usize]) {
-        self.slots.update_value(|s| s.retain(|s| !ids.contains(&s.id)));
-        self.to_evaluate.update_value(|q| q.retain(|id| !ids.contains(id)));
+    fn drop_runs(&self, ids: Vec<usize>) {
+        if !ids.is_empty() {
+            self.send(Command::Drop { ids });
+        }
     }
 
     /// Start one run per `(model, settings)` on `data`, on the current device. Live runs of
@@ -433,166 +624,115 @@ impl Engine {
     /// replace the old ones ([`Engine::replace_runs`]).
     ///
     /// # Errors
-    /// No device yet, or the trainer's refusal of the settings (shown to the student).
+    /// No device yet, training unavailable (the worker failed), or the refusal of the settings
+    /// ([`RunData::check`], shown to the student).
     ///
     /// With the device set to "Fastest" and WebGPU ready, the first start of a model times it on
     /// both devices first ([`crate::timing`]); the runs then start on the faster one.
     pub fn start(&self, bench: Bench, data: RunData, specs: Vec<(ModelConfig, TrainConfig)>, until: Until) -> Result<(), String> {
+        if let Some(why) = self.unavailable() {
+            return Err(why);
+        }
         if self.probing.get_untracked().is_some() {
             return Err("the devices are being timed; the runs start in a moment".into());
         }
-        if self.wanted.get_value().is_none() && matches!(self.gpu.get_value(), Gpu::Pending) {
-            // WebGPU is still starting: wait for it (at most GPU_WAIT_MS) before choosing. The
-            // settings are checked now, so a refusal is shown at once.
-            for (model, config) in &specs {
-                data.check(model, config).map_err(|e| e.to_string())?;
-            }
-            self.probing.set(Some(bench));
-            let engine = *self;
-            spawn_local(async move {
-                let begun = now_ms();
-                while matches!(engine.gpu.get_value(), Gpu::Pending) && now_ms() - begun < GPU_WAIT_MS {
-                    sleep_ms(50).await;
-                }
-                engine.probing.set(None);
-                let started = if matches!(engine.gpu.get_value(), Gpu::Pending) { engine.start_on_device(bench, data, specs, until) } else { engine.start(bench, data, specs, until) };
-                if let Err(e) = started {
-                    engine.device_note.set(Some(format!("The runs could not start: {e}")));
-                }
-            });
-            return Ok(());
+        for (model, config) in &specs {
+            data.check(model, config).map_err(|e| e.to_string())?;
         }
-        if let (None, Gpu::Ready(gpu), Some((model, config))) = (self.wanted.get_value(), self.gpu.get_value(), specs.first().cloned()) {
-            let key = timing_key(&model, config.batch_size);
-            match self.timings.with_untracked(|t| t.iter().find(|t| t.model == key).and_then(|t| t.chosen)) {
-                Some(BackendChoice::Wgpu) => self.device.set(Some((BackendChoice::Wgpu, gpu))),
-                Some(_) => self.device.set(Some((BackendChoice::Flex, Device::flex()))),
-                None => {
-                    // Checked on the CPU now, so a refusal is shown at once.
-                    let cpu = data.trainer(model.clone(), config.clone(), &Device::flex()).map_err(|e| e.to_string())?;
+        if self.wanted.get_value().is_none() {
+            match self.gpu.get_value() {
+                Gpu::Pending => {
+                    // WebGPU is still starting: wait for it (at most GPU_WAIT_MS) before choosing.
                     self.probing.set(Some(bench));
+                    self.pending.set_value(Some(PendingStart { bench, data, specs, until, key: None }));
                     let engine = *self;
                     spawn_local(async move {
-                        engine.time_devices(key, cpu, &data, (model, config), gpu).await;
+                        let begun = now_ms();
+                        while engine.gpu.get_value() == Gpu::Pending && now_ms() - begun < GPU_WAIT_MS {
+                            sleep_ms(50).await;
+                        }
+                        let Some(p) = engine.pending.try_update_value(|p| if p.as_ref().is_some_and(|p| p.key.is_none()) { p.take() } else { None }).flatten() else { return };
                         engine.probing.set(None);
-                        // With the timing recorded, start uses its choice; if the student picked
-                        // a device meanwhile, that one.
-                        if let Err(e) = engine.start(bench, data, specs, until) {
-                            engine.device_note.set(Some(format!("The runs could not start after timing the devices: {e}")));
+                        let started = if engine.gpu.get_value() == Gpu::Pending { engine.start_on_device(p.bench, p.data, p.specs, p.until) } else { engine.start(p.bench, p.data, p.specs, p.until) };
+                        if let Err(e) = started {
+                            engine.device_note.set(Some(format!("The runs could not start: {e}")));
                         }
                     });
                     return Ok(());
                 }
+                Gpu::Ready => {
+                    if let Some((model, config)) = specs.first().cloned() {
+                        let key = timing_key(&model, config.batch_size);
+                        match self.timings.with_untracked(|t| t.iter().find(|t| t.model == key).and_then(|t| t.chosen)) {
+                            Some(choice) => self.device.set(Some(if choice.is_cpu() { BackendChoice::Flex } else { BackendChoice::Wgpu })),
+                            None => {
+                                self.probing.set(Some(bench));
+                                self.send(Command::Time { key: key.clone(), data: data.spec(), model, config });
+                                self.pending.set_value(Some(PendingStart { bench, data, specs, until, key: Some(key) }));
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+                Gpu::NotAsked | Gpu::Failed(_) => {}
             }
         }
         self.start_on_device(bench, data, specs, until)
     }
 
-    /// Time a model on the CPU (`cpu`, a trainer of it) and on `gpu`, and record the figures and
-    /// the faster device in [`Engine::timings`]. WebGPU is timed in a task of its own: after
-    /// [`GPU_WAIT_MS`] the CPU is chosen and WebGPU's figure is filled in when it comes.
-    async fn time_devices(&self, key: String, mut cpu: Trainer, data: &RunData, spec: (ModelConfig, TrainConfig), gpu: Device) {
-        let cpu_ms = time_batches(&mut cpu).await;
-        drop(cpu);
-        self.timings.update(|t| t.push(DeviceTiming { model: key.clone(), cpu_ms: cpu_ms.clone(), gpu_ms: None, chosen: None, late: false }));
-        let gpu_result: std::rc::Rc<std::cell::RefCell<Option<Result<f64, String>>>> = Default::default();
-        {
-            let (engine, cell, data, key) = (*self, gpu_result.clone(), data.clone(), key.clone());
-            spawn_local(async move {
-                let result = match data.trainer(spec.0, spec.1, &gpu) {
-                    Ok(mut t) => time_batches(&mut t).await,
-                    Err(e) => Err(e.to_string()),
-                };
-                *cell.borrow_mut() = Some(result.clone());
-                // A late figure is shown; the choice already made stands.
-                engine.timings.update(|t| {
-                    if let Some(t) = t.iter_mut().find(|t| t.model == key) {
-                        t.late = t.chosen.is_some();
-                        t.gpu_ms = Some(result);
-                    }
-                });
-            });
-        }
-        let start = now_ms();
-        while gpu_result.borrow().is_none() && now_ms() - start < GPU_WAIT_MS {
-            sleep_ms(50).await;
-        }
-        let gpu_ms = gpu_result.borrow().clone().unwrap_or_else(|| Err(format!("not timed within {:.0} s (WebGPU compiles its kernels on first use)", GPU_WAIT_MS / 1000.0)));
-        let chosen = DeviceTiming::choose(&cpu_ms, &gpu_ms);
-        self.timings.update(|t| {
-            if let Some(t) = t.iter_mut().find(|t| t.model == key) {
-                t.gpu_ms = Some(gpu_ms);
-                t.chosen = Some(chosen);
-            }
-        });
-    }
-
     fn start_on_device(&self, bench: Bench, data: RunData, specs: Vec<(ModelConfig, TrainConfig)>, until: Until) -> Result<(), String> {
-        let Some((kind, device)) = self.device.get_untracked() else {
+        let Some(device) = self.device.get_untracked() else {
             return Err("the device is still starting; try again in a moment".into());
         };
-        let trainers = specs
-            .into_iter()
-            .map(|(model, config)| data.trainer(model.clone(), config.clone(), &device).map(|t| (model, config, t)))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
         self.replace_runs(bench);
-        self.prune(bench, trainers.len());
-        for (model, config, trainer) in trainers {
-            self.add_run(trainer, |id, batches| RunView {
-                id,
-                bench,
-                model,
-                config,
-                device: kind,
-                data: data.clone(),
-                history: Vec::new(),
-                match_fractions: Vec::new(),
-                batch: (0, batches),
-                seconds_per_epoch: None,
-                state: RunState::Queued,
-                pause_at: (until == Until::NextEpoch).then_some(1),
-                results: None,
-                filters: None,
-                test: None,
-                shipped: None,
-            });
+        self.prune(bench, specs.len());
+        let train = data.sizes().0;
+        for (model, config) in specs {
+            let id = self.new_id();
+            let pause_at = (until == Until::NextEpoch).then_some(1);
+            self.send(Command::Start { id, bench, data: data.spec(), model: model.clone(), config: config.clone(), device, pause_at });
+            let batches = train.div_ceil(config.batch_size.max(1));
+            self.runs.update(|r| r.push(RunView { id, bench, model, config, device, data: data.clone(), history: Vec::new(), match_fractions: Vec::new(), batch: (0, batches), seconds_per_epoch: None, state: RunState::Queued, pause_at, results: None, filters: None, test: None, shipped: None }));
         }
-        self.ensure_loop();
         Ok(())
     }
 
+    fn new_id(&self) -> usize {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        id
+    }
+
     /// Add one finished run per checkpoint `(name, description, weights)` on `data`, on the
-    /// current device, replacing runs of `bench` as [`Engine::start`] does. Their history is the checkpoint's;
-    /// filters, results and the test report are computed on `data` at once, as for a run that
-    /// ended here.
+    /// current device, replacing runs of `bench` as [`Engine::start`] does. Their history is the
+    /// checkpoint's; the worker loads the weights and computes the filters, results and test
+    /// report on `data` at once, as for a run that ended here. Weights that do not fit the model
+    /// fail their run with burn's reason.
     ///
     /// # Errors
-    /// No device yet, or weights that do not fit the model (shown to the student).
+    /// No device yet, or training unavailable (the worker failed).
     pub fn load(&self, bench: Bench, data: RunData, checkpoints: Vec<(&'static str, CheckpointMeta, Vec<u8>)>) -> Result<(), String> {
-        let Some((kind, device)) = self.device.get_untracked() else {
+        if let Some(why) = self.unavailable() {
+            return Err(why);
+        }
+        let Some(device) = self.device.get_untracked() else {
             return Err("the device is still starting; try again in a moment".into());
         };
-        let trainers = checkpoints
-            .into_iter()
-            .map(|(name, meta, weights)| {
-                let mut trainer = data.trainer(meta.model.clone(), meta.train.clone(), &device)?;
-                trainer.load_weights(&weights)?;
-                Ok((name, meta, trainer))
-            })
-            .collect::<Result<Vec<_>, Error>>()
-            .map_err(|e| e.to_string())?;
         self.replace_runs(bench);
-        self.prune(bench, trainers.len());
-        let ids: Vec<usize> = trainers
-            .into_iter()
-            .map(|(name, meta, trainer)| {
-                self.add_run(trainer, |id, batches| RunView {
+        self.prune(bench, checkpoints.len());
+        let train = data.sizes().0;
+        for (name, meta, weights) in checkpoints {
+            let id = self.new_id();
+            let epochs = meta.history.len();
+            self.send(Command::Load { id, bench, data: data.spec(), model: meta.model.clone(), config: meta.train.clone(), device, weights: serde_bytes::ByteBuf::from(weights), epochs });
+            let batches = train.div_ceil(meta.train.batch_size.max(1));
+            self.runs.update(|r| {
+                r.push(RunView {
                     id,
                     bench,
                     model: meta.model,
                     config: meta.train,
-                    device: kind,
+                    device,
                     data: data.clone(),
                     history: meta.history,
                     match_fractions: meta.match_fractions,
@@ -605,29 +745,29 @@ impl Engine {
                     test: None,
                     shipped: Some(name),
                 })
-            })
-            .collect();
-        self.evaluate_later(&ids);
+            });
+        }
         Ok(())
     }
 
     /// Go on with the paused runs of `bench`. Returns false when there are none.
     pub fn resume(&self, bench: Bench, until: Until) -> bool {
-        let mut any = false;
+        let mut resumed = Vec::new();
         self.runs.update(|runs| {
             for r in runs.iter_mut().filter(|r| r.bench == bench && r.state == RunState::Paused) {
                 r.state = RunState::Training;
                 r.pause_at = (until == Until::NextEpoch).then_some(r.history.len() + 1);
-                any = true;
+                resumed.push((r.id, r.pause_at));
             }
         });
+        let any = !resumed.is_empty();
         if any {
-            self.ensure_loop();
+            self.send(Command::Resume { runs: resumed });
         }
         any
     }
 
-    /// Pause the training runs of `bench`; they are evaluated on their own data.
+    /// Pause the training runs of `bench`; the worker evaluates them on their own data.
     pub fn pause(&self, bench: Bench) {
         let mut paused = Vec::new();
         self.runs.update(|runs| {
@@ -636,23 +776,14 @@ impl Engine {
                 paused.push(r.id);
             }
         });
-        self.evaluate_later(&paused);
+        if !paused.is_empty() {
+            self.send(Command::Pause { ids: paused });
+        }
     }
 
     /// Close the live runs of `bench` (their metrics stay) and drop their trainers.
     pub fn reset(&self, bench: Bench) {
         self.stop_where(|r| r.bench == bench, "reset");
-    }
-
-    /// Give `trainer` a new run id, show the run `view(id, batches per epoch)` builds, and keep
-    /// the trainer in that run's slot. Returns the id.
-    fn add_run(&self, trainer: Trainer, view: impl FnOnce(usize, usize) -> RunView) -> usize {
-        let id = self.next_id.get_value();
-        self.next_id.set_value(id + 1);
-        let run = view(id, trainer.batches_per_epoch());
-        self.runs.update(|r| r.push(run));
-        self.slots.update_value(|s| s.push(Slot { id, trainer: Some(trainer), busy_ms: 0.0 }));
-        id
     }
 
     /// Make room for new runs of `bench`: the 8-mer lesson stops its live run and keeps the
@@ -669,7 +800,7 @@ impl Engine {
     /// Remove every run of `bench`, live or not.
     pub fn clear(&self, bench: Bench) {
         let ids: Vec<usize> = self.runs.with_untracked(|r| r.iter().filter(|r| r.bench == bench).map(|r| r.id).collect());
-        self.drop_slots(&ids);
+        self.drop_runs(ids);
         self.runs.update(|r| r.retain(|r| r.bench != bench));
     }
 
@@ -681,7 +812,7 @@ impl Engine {
                 stopped.push(r.id);
             }
         });
-        self.drop_slots(&stopped);
+        self.drop_runs(stopped);
     }
 
     /// Keep at most [`MAX_RUNS_PER_BENCH`] runs of `bench` once `adding` more arrive: drop the
@@ -691,224 +822,46 @@ impl Engine {
         let count = self.runs.with_untracked(|r| r.iter().filter(|r| r.bench == bench).count());
         let excess = (count + adding).saturating_sub(MAX_RUNS_PER_BENCH).min(ended.len());
         if excess > 0 {
-            let gone = &ended[..excess];
-            self.drop_slots(gone);
+            let gone = ended[..excess].to_vec();
             self.runs.update(|r| r.retain(|r| !gone.contains(&r.id)));
+            self.drop_runs(gone);
         }
     }
 
-    fn evaluate_later(&self, ids: &[usize]) {
-        if ids.is_empty() {
-            return;
-        }
-        self.to_evaluate.update_value(|q| {
-            for &id in ids {
-                if !q.contains(&id) {
-                    q.push_back(id);
+    /// Keep the 8-mer filter maps of the newest [`MAPS_KEPT`] runs only.
+    fn release_maps(&self) {
+        self.runs.update(|runs| {
+            let with_maps: Vec<usize> = runs.iter().filter(|r| r.results.as_ref().is_some_and(|x| x.maps.is_some())).map(|r| r.id).collect();
+            let drop_maps = &with_maps[..with_maps.len().saturating_sub(MAPS_KEPT)];
+            for r in runs.iter_mut().filter(|r| drop_maps.contains(&r.id)) {
+                if let Some(res) = &r.results {
+                    r.results = Some(Arc::new(RunResults { maps: None, ..(**res).clone() }));
                 }
             }
         });
-        self.ensure_loop();
     }
 
-    fn ensure_loop(&self) {
-        if self.looping.get_value() {
-            return;
-        }
-        self.looping.set_value(true);
-        let engine = *self;
-        spawn_local(async move { engine.run_loop().await });
-    }
-
-    /// The one loop: evaluations first, then one slice of each training run in turn.
-    async fn run_loop(self) {
-        let mut last = 0;
-        loop {
-            if let Some(id) = self.to_evaluate.try_update_value(VecDeque::pop_front).flatten() {
-                self.evaluate(id).await;
-                continue;
-            }
-            let next = self.runs.with_untracked(|runs| {
-                let active = || runs.iter().filter(|r| r.state.is_active()).map(|r| r.id);
-                active().filter(|&id| id > last).min().or_else(|| active().min())
-            });
-            let Some(id) = next else { break };
-            last = id;
-            self.slice(id).await;
-            yield_to_browser().await;
-        }
-        // No await since the last check: nothing can have been queued in between.
-        self.looping.set_value(false);
-    }
-
-    /// Train run `id` for one slice (or to the end of its epoch).
-    async fn slice(&self, id: usize) {
-        let Some(mut trainer) = self.take_trainer(id) else {
-            self.update(id, |r| r.state = RunState::Failed("its model was lost (an internal error); press Train to start again".into()));
-            return;
-        };
-        self.update(id, |r| {
-            if r.state == RunState::Queued {
-                r.state = RunState::Training
-            }
-        });
-        let start = now_ms();
-        let mut epoch = None;
-        let mut failure = None;
-        while self.state(id) == Some(RunState::Training) && !trainer.is_finished() {
-            match trainer.step_batch().await {
-                Ok(StepOutcome::Batch { .. }) if now_ms() - start < SLICE_MS => {}
-                Ok(StepOutcome::Batch { .. }) => break,
-                Ok(StepOutcome::Epoch(record)) => {
-                    epoch = Some(record);
-                    break;
-                }
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
-        let busy = now_ms() - start;
-        if let Some(error) = failure {
-            // Divergence or a device fault: the run stops here and is never evaluated.
-            self.fail(id, &error);
-            return;
-        }
-        let trained_ms = self.slots.with_value(|s| s.iter().find(|s| s.id == id).map_or(0.0, |s| s.busy_ms)) + busy;
-        let (batch, batches) = (trainer.batch_in_epoch(), trainer.batches_per_epoch());
-        let snapshot = match (&epoch, self.runs.with_untracked(|r| r.iter().find(|r| r.id == id).and_then(|r| r.data.class().cloned()))) {
-            (Some(_), Some(class)) => Some(snapshot(&trainer, &class, trainer.epoch()).await),
-            _ => None,
-        };
-        let finished = trainer.is_finished();
-        let mut evaluate = false;
-        self.update(id, |r| {
-            r.batch = (batch, batches);
-            if let Some(record) = epoch {
-                r.history.push(record);
-                r.seconds_per_epoch = Some(trained_ms / 1000.0 / r.history.len() as f64);
-            }
-            match snapshot {
-                Some(Ok(Some(f))) => {
-                    r.match_fractions.push(f.report.match_fraction);
-                    r.filters = Some(Arc::new(f));
-                }
-                Some(Err(e)) => r.state = RunState::Failed(format!("could not read the filters: {e}")),
-                _ => {}
-            }
-            if r.state == RunState::Training {
-                if finished {
-                    r.state = RunState::Finished;
-                    evaluate = true;
-                } else if r.pause_at.is_some_and(|n| r.history.len() >= n) {
-                    r.state = RunState::Paused;
-                    evaluate = true;
-                }
-            }
-        });
-        self.put_back(id, trainer, busy);
-        if evaluate {
-            self.evaluate_later(&[id]);
-        }
-    }
-
-    /// Fail run `id` with `error`; a device fault on WebGPU moves the page to the CPU.
-    fn fail(&self, id: usize, error: &Error) {
-        self.update(id, |r| r.state = RunState::Failed(error.to_string()));
-        self.drop_slots(&[id]);
-        let on_gpu = self.runs.with_untracked(|r| r.iter().any(|r| r.id == id && r.device == BackendChoice::Wgpu));
-        if on_gpu && matches!(error, Error::Device(_)) {
-            let why = format!("The WebGPU device failed during run #{id} ({error}); the page switched to the CPU. The epochs recorded so far are kept; press Train to start a new run.");
-            self.gpu.set_value(Gpu::Failed(why.clone()));
-            self.device_note.set(Some(why));
-            self.set_device(BackendChoice::Flex, Device::flex());
-        }
-    }
-
-    /// Compute run `id`'s results on its own data: the 8-mer results, or lesson 10's test
-    /// evaluation. Skipped for runs that failed or were stopped meanwhile.
-    async fn evaluate(&self, id: usize) {
-        let Some(view) = self.runs.with_untracked(|r| r.iter().find(|r| r.id == id).cloned()) else { return };
-        if !matches!(view.state, RunState::Paused | RunState::Finished) {
-            return;
-        }
-        let Some(trainer) = self.take_trainer(id) else { return };
-        if trainer.diverged() {
-            self.put_back(id, trainer, 0.0);
-            return;
-        }
-        // A run loaded from a checkpoint has no filters yet: read them now.
-        if let (RunData::Class(class), None, Some(_)) = (&view.data, &view.filters, view.shipped) {
-            match snapshot(&trainer, class, view.history.len()).await {
-                Ok(Some(f)) => self.update(id, |r| r.filters = Some(Arc::new(f))),
-                Ok(None) => {}
-                Err(e) => self.update(id, |r| r.state = RunState::Failed(format!("could not read the filters: {e}"))),
-            }
-        }
-        match &view.data {
-            RunData::Kmers(dataset) => match compute_results(&trainer, dataset.clone()).await {
-                // Epochs as the run counts them (a loaded model's trainer has stepped none).
-                Ok(results) => self.update(id, |r| r.results = Some(Arc::new(RunResults { epochs: r.history.len(), ..results }))),
-                Err(e) => self.update(id, |r| r.state = RunState::Failed(format!("could not evaluate the model: {e}"))),
-            },
-            RunData::Class(class) if class.evaluate_test => {
-                let labels = class.task.subset(&class.task.split.test).targets;
-                match predict(&trainer.inference_model(), &class.test_x, &trainer.device()).await {
-                    Ok(logits) => self.update(id, |r| r.test = Some(Arc::new(ClassEvaluation::new(&labels, &logits)))),
-                    Err(e) => self.update(id, |r| r.state = RunState::Failed(format!("could not evaluate the model: {e}"))),
-                }
-            }
-            RunData::Class(_) => {}
-        }
-        self.put_back(id, trainer, 0.0);
-        self.release_ended(view.bench);
-    }
-
-    /// Free what ended runs no longer need: 8-mer trainers (their results are computed), the
-    /// trainers of all but the newest ended 200-nt run, and the filter maps of all but the
-    /// newest [`MAPS_KEPT`] 8-mer runs.
-    fn release_ended(&self, bench: Bench) {
-        let ended: Vec<usize> = self.runs.with_untracked(|r| {
-            r.iter().filter(|r| r.bench == bench && matches!(r.state, RunState::Finished)).map(|r| r.id).collect()
-        });
-        let keep_newest = if bench == Bench::Kmers { 0 } else { 1 };
-        let release = &ended[..ended.len().saturating_sub(keep_newest)];
-        self.slots.update_value(|s| s.retain(|s| !release.contains(&s.id)));
-        if bench == Bench::Kmers {
-            self.runs.update(|runs| {
-                let with_maps: Vec<usize> = runs.iter().filter(|r| r.results.as_ref().is_some_and(|x| x.maps.is_some())).map(|r| r.id).collect();
-                let drop_maps = &with_maps[..with_maps.len().saturating_sub(MAPS_KEPT)];
-                for r in runs.iter_mut().filter(|r| drop_maps.contains(&r.id)) {
-                    if let Some(res) = &r.results {
-                        r.results = Some(Arc::new(RunResults { maps: None, ..(**res).clone() }));
-                    }
-                }
-            });
-        }
-    }
-
-    /// The trained model of run `id` for inference, when its trainer is kept and not in a
-    /// slice: a paused run, or the newest ended 200-nt run.
-    pub fn inference_model(&self, id: usize) -> Option<(Model, Device)> {
-        self.slots.with_value(|s| s.iter().find(|s| s.id == id).and_then(|s| s.trainer.as_ref()).map(|t| (t.inference_model(), t.device())))
+    /// Ask the worker for the multi-scale model's attention over test sequence `index` of run
+    /// `id`; the answer arrives in [`Engine::attention`].
+    pub fn request_attention(&self, id: usize, index: usize) {
+        self.send(Command::Attention { id, index });
     }
 
     /// Change the device runs start on. Live runs (their weights live on the old device) are
     /// stopped, keeping their metrics; so are the kept models of ended runs.
-    pub fn set_device(&self, kind: BackendChoice, device: Device) {
-        if self.device.with_untracked(|d| d.as_ref().map(|(k, _)| *k)) != Some(kind) {
+    pub fn set_device(&self, kind: BackendChoice) {
+        if self.device.get_untracked() != Some(kind) {
             self.stop_where(|r| r.device != kind, "the device changed");
             let other: Vec<usize> = self.runs.with_untracked(|r| r.iter().filter(|r| r.device != kind).map(|r| r.id).collect());
-            self.drop_slots(&other);
+            self.drop_runs(other);
         }
-        self.device.set(Some((kind, device)));
+        self.device.set(Some(kind));
     }
 
     /// Use the device the student asked for: `Some(Flex)` for the CPU, otherwise WebGPU when
-    /// the browser has it. WebGPU is initialised once per page however often it is asked for;
-    /// an answer that arrives after the student chose the CPU does not override that choice,
-    /// and a WebGPU that failed (or was lost) is not asked again.
+    /// the browser has it. WebGPU is initialised once per worker however often it is asked
+    /// for; an answer that arrives after the student chose the CPU does not override that
+    /// choice, and a WebGPU that failed (or was lost) is not asked again.
     ///
     /// `None` is "Fastest": the CPU at once, WebGPU initialised in the background, and each
     /// model timed on both when it first trains ([`Engine::start`]).
@@ -916,46 +869,45 @@ impl Engine {
         self.wanted.set_value(pref);
         if pref.is_some_and(BackendChoice::is_cpu) {
             self.device_note.set(None);
-            self.set_device(BackendChoice::Flex, Device::flex());
+            self.set_device(BackendChoice::Flex);
             return;
         }
         let auto = pref.is_none();
-        if auto && self.device.with_untracked(|d| d.as_ref().is_none_or(|(k, _)| *k != BackendChoice::Flex)) {
-            self.set_device(BackendChoice::Flex, Device::flex());
+        if auto && self.device.get_untracked() != Some(BackendChoice::Flex) {
+            self.set_device(BackendChoice::Flex);
         }
         match self.gpu.get_value() {
-            Gpu::Ready(_) if auto => self.device_note.set(None),
-            Gpu::Ready(d) => {
+            Gpu::Ready if auto => self.device_note.set(None),
+            Gpu::Ready => {
                 self.device_note.set(None);
-                self.set_device(BackendChoice::Wgpu, d);
+                self.set_device(BackendChoice::Wgpu);
             }
             Gpu::Failed(reason) => {
                 self.device_note.set(Some(reason));
-                self.set_device(BackendChoice::Flex, Device::flex());
+                self.set_device(BackendChoice::Flex);
             }
             Gpu::Pending => {}
             Gpu::NotAsked => {
                 self.gpu.set_value(Gpu::Pending);
-                let engine = *self;
-                spawn_local(async move {
-                    let result = crate::device::init_webgpu().await;
-                    engine.gpu.set_value(match &result {
-                        Ok(d) => Gpu::Ready(d.clone()),
-                        Err(e) => Gpu::Failed(e.clone()),
-                    });
-                    // Apply only if the student still wants WebGPU.
-                    if !engine.wanted.get_value().is_some_and(BackendChoice::is_cpu) {
-                        engine.choose_device(engine.wanted.get_value());
-                    }
-                });
+                self.send(Command::InitGpu);
             }
         }
     }
 }
 
-/// The filters of `trainer`'s model on the validation split, labelled as after `epoch` epochs.
-async fn snapshot(trainer: &Trainer, class: &ClassData, epoch: usize) -> Result<Option<FilterSnapshot>, Error> {
-    let model = trainer.inference_model();
-    let report = filter_report(&model, &class.val_x, SEED003_ALIGNMENT, &class.task.targets, &MatchConfig::default(), &trainer.device()).await?;
-    Ok(report.map(|report| FilterSnapshot { epoch, report }))
+thread_local! {
+    /// The worker's latest memory report ([`Event::Memory`]), for [`worker_memory_bytes`].
+    static WORKER_MEMORY: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// Bytes of the training worker's WebAssembly memory at its latest report (0 before any): a
+/// high-water mark, for the page's memory test (`tests/e2e`).
+#[wasm_bindgen]
+pub fn worker_memory_bytes() -> f64 {
+    WORKER_MEMORY.get()
+}
+
+/// A JavaScript error as text.
+fn js_text(value: &JsValue) -> String {
+    value.as_string().or_else(|| value.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_else(|| format!("{value:?}"))
 }

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use dnaplay_model::data::{RegressionData, Split, SplitFractions, split};
 use dnaplay_model::interpret::{FilterMaps, FilterWeights};
-use dnaplay_model::metrics::{SpotCheck, r_squared, spot_check_sequences, spot_checks};
+use dnaplay_model::metrics::SpotCheck;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::scoring::ScoringRule;
 use dnaplay_model::sequence::OneHot;
-use dnaplay_model::trainer::{TrainConfig, Trainer, filter_maps, filter_weights, predict};
+use dnaplay_model::trainer::TrainConfig;
 use dnaplay_model::Error;
 use dnaplay_state::Settings;
 use leptos::prelude::*;
@@ -59,7 +59,8 @@ impl Dataset {
     }
 }
 
-/// What a run's model predicts and what its filters respond to, read back to the host.
+/// What a run's model predicts and what its filters respond to, computed by the training
+/// worker ([`crate::protocol::KmerResults`]) and joined here with the run's data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunResults {
     /// Epochs trained when these were computed.
@@ -161,32 +162,24 @@ fn train_config(st: &Settings) -> TrainConfig {
     }
 }
 
-/// Predictions for every 8-mer, test R², spot checks and filters of `trainer`'s model, on the
-/// data it trained on.
-///
-/// # Errors
-/// A device read-back failure, or a rule that no longer scores.
-pub async fn compute_results(trainer: &Trainer, dataset: Arc<Dataset>) -> Result<RunResults, Error> {
-    let model = trainer.inference_model();
-    let device = trainer.device();
-    let x = dataset.data.one_hot()?;
-    let all_predictions = predict(&model, &x, &device).await?;
-    let test = &dataset.split.test;
-    let truth: Vec<f32> = test.iter().map(|&i| dataset.data.targets[i]).collect();
-    let pred: Vec<f32> = test.iter().map(|&i| all_predictions[i]).collect();
-    let spot_seqs = spot_check_sequences();
-    let spot_pred: Vec<f32> = spot_seqs.iter().map(|s| dataset.index_of(s).map_or(f32::NAN, |i| all_predictions[i])).collect();
-    let spot_actual = dataset.rule.score_all(&spot_seqs)?;
-    let weights = filter_weights(&model).await?;
-    let test_x = x.gather(test);
-    let maps = filter_maps(&model, &test_x, &device).await?.map(|m| Arc::new((m, test_x)));
-    Ok(RunResults {
-        epochs: trainer.epoch(),
-        r_squared: r_squared(&truth, &pred),
-        all_predictions,
-        spot_checks: spot_checks(&spot_pred, &spot_actual),
-        weights,
-        maps,
-        dataset,
-    })
+impl RunResults {
+    /// Join the worker's `results` after `epochs` epochs with the data they were computed on.
+    ///
+    /// # Errors
+    /// The one-hot encoder's errors for the test split (the maps' sequences).
+    pub fn new(epochs: usize, dataset: Arc<Dataset>, results: crate::protocol::KmerResults) -> Result<RunResults, Error> {
+        let maps = match results.maps {
+            Some(m) => Some(Arc::new((m, dataset.data.subset(&dataset.split.test).one_hot()?))),
+            None => None,
+        };
+        Ok(RunResults {
+            epochs,
+            all_predictions: results.all_predictions,
+            r_squared: results.r_squared,
+            spot_checks: results.spot_checks,
+            weights: results.weights,
+            maps,
+            dataset,
+        })
+    }
 }

@@ -5,12 +5,14 @@
 //! [`lab::Lab`], shared by all lessons, so a run keeps going while the student moves on.
 
 pub mod checkpoints;
+pub mod clock;
 pub mod components;
-pub mod device;
+pub mod ctors;
 pub mod engine;
 pub mod lab;
 pub mod lessons;
 pub mod panic;
+pub mod protocol;
 pub mod timing;
 
 use dnaplay_model::BackendChoice;
@@ -121,9 +123,13 @@ pub fn App() -> impl IntoView {
                         <option value="cpu">"CPU"</option>
                     </select>
                 </label>
-                <span class="device">"In use: "<b data-testid="device">{move || engine.device.with(|d| d.as_ref().map(|(k, _)| if k.is_cpu() { timing::cpu_label() } else { k.label().to_string() }).unwrap_or_else(|| "starting…".into()))}</b></span>
+                <span class="device">"In use: "<b data-testid="device">{move || match (engine.device.get(), engine.threads.get()) {
+                    (Some(k), Some(threads)) if k.is_cpu() => timing::cpu_label(threads),
+                    (Some(k), Some(_)) => k.label().to_string(),
+                    _ => "starting…".into(),
+                }}</b></span>
                 {move || engine.probing.get().map(|_| view! { <span class="device" data-testid="device-probing">"Timing the CPU and WebGPU on a few batches…"</span> })}
-                {move || engine.timings.with(|t| t.last().map(|t| view! { <span class="device timing" data-testid="device-timing">{t.describe()}</span> }))}
+                {move || engine.timings.with(|t| t.last().map(|t| view! { <span class="device timing" data-testid="device-timing">{t.describe(engine.threads.get().unwrap_or(1))}</span> }))}
             </div>
         </header>
         <nav class="lessons" aria-label="Lessons">
@@ -141,6 +147,9 @@ pub fn App() -> impl IntoView {
                     <ul>{notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
                     <button on:click=move |_| set_notices.set(Vec::new())>"Dismiss"</button>
                 </div>
+            })}
+            {move || engine.worker_note.get().map(|n| view! {
+                <p class="error" role="alert" data-testid="worker-note">{n}</p>
             })}
             {move || engine.device_note.get().map(|n| view! {
                 <details class="note" data-testid="device-note">

@@ -5,9 +5,6 @@
 
 use dnaplay_model::BackendChoice;
 use dnaplay_model::models::ModelConfig;
-use dnaplay_model::trainer::Trainer;
-
-use crate::engine::now_ms;
 
 /// Batches timed per device, after one warm-up batch (which compiles WebGPU's kernels).
 pub const TIMED_BATCHES: usize = 3;
@@ -17,18 +14,16 @@ pub const TIMED_BATCHES: usize = 3;
 /// start on the CPU and WebGPU's figure is shown when it arrives.
 pub const GPU_WAIT_MS: f64 = 10_000.0;
 
-/// Threads the page's CPU backend trains on: the page runs burn on its own thread.
-pub const CPU_THREADS: usize = 1;
-
 /// Logical processors the browser reports (`navigator.hardwareConcurrency`), when it does.
 pub fn hardware_threads() -> Option<usize> {
     let n = web_sys::window()?.navigator().hardware_concurrency();
     (n >= 1.0).then_some(n as usize)
 }
 
-/// What the CPU trains on, for the page: "CPU, 1 thread (of 8)".
-pub fn cpu_label() -> String {
-    let threads = if CPU_THREADS == 1 { "1 thread".to_string() } else { format!("{CPU_THREADS} threads") };
+/// What the CPU trains on, for the page: "CPU, 1 thread (of 8)", given the threads the
+/// training worker reported.
+pub fn cpu_label(threads: usize) -> String {
+    let threads = if threads == 1 { "1 thread".to_string() } else { format!("{threads} threads") };
     match hardware_threads() {
         Some(n) => format!("CPU, {threads} (of {n})"),
         None => format!("CPU, {threads}"),
@@ -42,7 +37,7 @@ pub fn timing_key(model: &ModelConfig, batch_size: usize) -> String {
 }
 
 /// One measurement of both devices for one model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceTiming {
     /// [`timing_key`] of the model.
     pub model: String,
@@ -67,8 +62,8 @@ impl DeviceTiming {
     }
 
     /// One line for the page, e.g. "cnn-dist on 200 nt, batches of 100: CPU, 1 thread (of 8)
-    /// 130 ms per batch · WebGPU 65 ms per batch → WebGPU".
-    pub fn describe(&self) -> String {
+    /// 130 ms per batch · WebGPU 65 ms per batch → WebGPU", for a CPU of `threads` threads.
+    pub fn describe(&self, threads: usize) -> String {
         let figure = |r: &Result<f64, String>| match r {
             Ok(ms) => format!("{ms:.0} ms per batch"),
             Err(e) => e.clone(),
@@ -83,28 +78,6 @@ impl DeviceTiming {
             None => String::new(),
         };
         let late = if self.late { " (WebGPU's figure came after the choice)" } else { "" };
-        format!("{}: {} {} · WebGPU {gpu}{chosen}{late}", self.model, cpu_label(), figure(&self.cpu_ms))
+        format!("{}: {} {} · WebGPU {gpu}{chosen}{late}", self.model, cpu_label(threads), figure(&self.cpu_ms))
     }
-}
-
-/// Train one warm-up batch, then time [`TIMED_BATCHES`] more: milliseconds per batch.
-///
-/// # Errors
-/// The trainer's error (a device fault, divergence), as text.
-pub async fn time_batches(trainer: &mut Trainer) -> Result<f64, String> {
-    trainer.step_batch().await.map_err(|e| e.to_string())?;
-    let start = now_ms();
-    for _ in 0..TIMED_BATCHES {
-        trainer.step_batch().await.map_err(|e| e.to_string())?;
-    }
-    Ok((now_ms() - start) / TIMED_BATCHES as f64)
-}
-
-/// Resolve after `ms` milliseconds (`setTimeout`).
-pub async fn sleep_ms(ms: i32) {
-    use wasm_bindgen::JsCast;
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), ms));
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -7,11 +7,9 @@ use dnaplay_model::deep::MULTISCALE_WIDTHS;
 use dnaplay_model::metrics::Classification;
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_model::synthetic::{MotifSequence, generate_keras200};
-use dnaplay_model::trainer::attention_maps;
 use dnaplay_plots::{HistogramSeries, Line, LineOptions, LossOptions, LossSeries, TAB10, draw_histograms, draw_lines, draw_loss_curves, draw_message, thousands};
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::class_panel::ClassPanel;
 use crate::components::plot_canvas::redraw;
@@ -102,16 +100,16 @@ pub fn ClassifyLesson() -> impl IntoView {
             attention.set(None);
             return;
         }
-        let Some((id, class)) = run.with_untracked(|r| r.as_ref().and_then(|r| r.data.class().map(|c| (r.id, c.clone())))) else { return };
-        let Some((model, device)) = engine.inference_model(id) else {
-            attention.set(Some(Err("the model is training; pause to see where it attends".into())));
-            return;
-        };
-        let x = class.test_x.gather(&[index.min(class.test_x.batch.saturating_sub(1))]);
-        spawn_local(async move {
-            let result = attention_maps(&model, &x, &device).await.map_err(|e| e.to_string()).transpose();
-            attention.set(result);
-        });
+        let Some(id) = run.with_untracked(|r| r.as_ref().filter(|r| r.data.class().is_some()).map(|r| r.id)) else { return };
+        attention.set(None);
+        engine.request_attention(id, index);
+    });
+    // The worker's answer, when it is for the run and the sequence shown.
+    Effect::new(move |_| {
+        let Some((id, index, result)) = engine.attention.get() else { return };
+        if index == chosen.get_untracked() && run.with_untracked(|r| r.as_ref().is_some_and(|r| r.id == id)) {
+            attention.set(Some(result));
+        }
     });
     let chosen_seq = move || {
         let index = chosen.get();

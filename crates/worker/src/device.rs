@@ -1,14 +1,15 @@
-//! WebGPU in the browser through burn-wgpu. The page's device type is the model crate's
+//! WebGPU through burn-wgpu, from the training worker ([`crate::worker`]), which has
+//! `navigator.gpu` as a window does. The device type is the model crate's
 //! [`dnaplay_model::BackendChoice`] (the same as the CLI's `--device`); the run engine
-//! ([`crate::engine::Engine::choose_device`]) asks for WebGPU once per page, because
+//! (`dna_playground::engine::Engine::choose_device`) asks for WebGPU once per worker, because
 //! `init_async` may run only once.
 
 use dnaplay_model::burn::tensor::Device;
 
-/// True when `navigator.gpu` exists.
+/// True when `navigator.gpu` exists (on the window, or in a worker).
 fn browser_has_webgpu() -> bool {
-    let Some(window) = web_sys::window() else { return false };
-    js_sys::Reflect::get(&window.navigator(), &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+    let Ok(navigator) = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()) else { return false };
+    js_sys::Reflect::get(&navigator, &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
 }
 
 /// Ask for WebGPU; on any failure give the reason, so the page can say why it uses the CPU.

@@ -1,0 +1,538 @@
+//! The training worker: burn, the trainers and the devices, in a dedicated Web Worker (built by
+//! Trunk from this crate as `data-type="worker"`), so the page's thread keeps only the interface
+//! and the drawing.
+//!
+//! It steps the runs the page starts, round robin, a slice of about [`SLICE_MS`] each, and
+//! reads its messages between slices, so Pause takes effect within one slice (and the batch in
+//! flight). It reports progress, epochs, filters, results and failures as [`Event`]s; the page
+//! keeps every run's view and its state machine (`dna_playground::engine`). A run the page dropped is
+//! forgotten here; an event about it that crosses the drop is ignored there.
+//!
+//! Memory is bounded as on the page before: trainers exist for live runs, for the newest ended
+//! run of each 200-nt lesson (its model answers attention requests), and for paused runs.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use dnaplay_model::BackendChoice;
+use dnaplay_model::Error;
+use dnaplay_model::burn::tensor::Device;
+use dnaplay_model::matching::MatchConfig;
+use dnaplay_model::metrics::{r_squared, spot_check_sequences, spot_checks};
+use dnaplay_model::models::ModelConfig;
+use dnaplay_model::sequence::OneHot;
+use dnaplay_model::tasks::{SEED003_ALIGNMENT, filter_report};
+use dnaplay_model::trainer::{ClassEvaluation, StepOutcome, TrainConfig, Trainer, attention_maps, filter_maps, filter_weights, predict};
+use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use dna_playground::clock::{now_ms, sleep_ms, yield_now};
+use dna_playground::engine::{Bench, ClassData, FilterSnapshot};
+use dna_playground::lab::Dataset;
+use dna_playground::protocol::{Command, DataSpec, Ended, Event, KmerResults, decode, encode};
+use dna_playground::timing::{DeviceTiming, GPU_WAIT_MS, TIMED_BATCHES};
+
+/// Milliseconds of training between two looks at the worker's messages.
+pub const SLICE_MS: f64 = 25.0;
+/// Data sets kept for reuse (a lesson's pair of runs, the timing before a start).
+const DATA_KEPT: usize = 3;
+
+/// A run's data in the worker: the page's plain data plus what only training needs.
+enum WorkerData {
+    Kmers(Arc<Dataset>),
+    Class { class: Arc<ClassData>, val_x: OneHot, test_x: OneHot },
+}
+
+impl WorkerData {
+    /// Generate the data `spec` describes.
+    fn generate(spec: &DataSpec) -> Result<WorkerData, Error> {
+        Ok(match spec {
+            DataSpec::Kmers { rule, seed } => WorkerData::Kmers(Arc::new(Dataset::new(rule.clone(), *seed)?)),
+            DataSpec::Class { kind, num_seqs, seed, evaluate_test } => {
+                let class = ClassData::generate(*kind, *num_seqs, *seed, *evaluate_test)?;
+                let (_, val, test) = class.task.data();
+                WorkerData::Class { val_x: val.one_hot()?, test_x: test.one_hot()?, class: Arc::new(class) }
+            }
+        })
+    }
+
+    fn trainer(&self, model: ModelConfig, config: TrainConfig, device: &Device) -> Result<Trainer, Error> {
+        match self {
+            WorkerData::Kmers(d) => Trainer::new(model, config, &d.data.subset(&d.split.train), &d.data.subset(&d.split.val), device),
+            WorkerData::Class { class, .. } => {
+                let (train, val, _) = class.task.data();
+                Trainer::new(model, config, &train, &val, device)
+            }
+        }
+    }
+}
+
+/// One run the worker holds.
+struct Run {
+    id: usize,
+    bench: Bench,
+    data: Rc<WorkerData>,
+    device: BackendChoice,
+    /// `None` while a slice or an evaluation has it.
+    trainer: Option<Trainer>,
+    busy_ms: f64,
+    active: bool,
+    finished: bool,
+    pause_at: Option<usize>,
+    /// Loaded from a checkpoint: filters are read at its evaluation.
+    loaded: bool,
+}
+
+/// WebGPU in this worker (`None` in [`State`] until asked).
+#[derive(Clone)]
+enum Gpu {
+    Pending,
+    Ready(Device),
+    Failed(String),
+}
+
+#[derive(Default)]
+struct State {
+    runs: Vec<Run>,
+    data: VecDeque<(DataSpec, Rc<WorkerData>)>,
+    to_evaluate: VecDeque<usize>,
+    looping: bool,
+    gpu: Option<Gpu>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
+    STATE.with(|s| f(&mut s.borrow_mut()))
+}
+
+/// Post `event` to the page.
+fn send(event: &Event) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let bytes = encode(event);
+    let transfer = js_sys::Array::of1(&bytes.buffer());
+    if let Err(e) = scope.post_message_with_transfer(&bytes, &transfer) {
+        web_sys::console::error_1(&e);
+    }
+}
+
+/// Report the worker's WebAssembly memory ([`Event::Memory`]).
+fn send_memory() {
+    #[cfg(target_arch = "wasm32")]
+    send(&Event::Memory { bytes: (core::arch::wasm32::memory_size(0) * 65_536) as f64 });
+}
+
+/// Threads the CPU backend trains on in this worker.
+pub fn cpu_threads() -> usize {
+    1
+}
+
+/// The worker's entry point: listen to the page, then say so.
+pub fn start() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| match decode::<Command>(&event.data()) {
+        Ok(command) => handle(command),
+        Err(e) => web_sys::console::error_1(&format!("DNA Playground's worker ignored {e}").into()),
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The worker lives as long as the page.
+    on_message.forget();
+    send(&Event::Ready { threads: cpu_threads() });
+}
+
+/// The data `spec` describes, generated once and kept for the next runs.
+fn data_for(spec: &DataSpec) -> Result<Rc<WorkerData>, Error> {
+    if let Some(d) = with(|s| s.data.iter().find(|(k, _)| k == spec).map(|(_, d)| d.clone())) {
+        return Ok(d);
+    }
+    let data = Rc::new(WorkerData::generate(spec)?);
+    with(|s| {
+        s.data.push_back((spec.clone(), data.clone()));
+        while s.data.len() > DATA_KEPT {
+            s.data.pop_front();
+        }
+    });
+    Ok(data)
+}
+
+fn device_of(kind: BackendChoice) -> Result<Device, String> {
+    if kind.is_cpu() {
+        return Ok(Device::flex());
+    }
+    match with(|s| s.gpu.clone()) {
+        Some(Gpu::Ready(d)) => Ok(d),
+        Some(Gpu::Failed(e)) => Err(e),
+        _ => Err("WebGPU is not ready in the worker".into()),
+    }
+}
+
+fn handle(command: Command) {
+    match command {
+        Command::InitGpu => init_gpu(),
+        Command::Time { key, data, model, config } => spawn_local(time_devices(key, data, model, config)),
+        Command::Start { id, bench, data, model, config, device, pause_at } => {
+            let result = data_for(&data)
+                .map_err(|e| e.to_string())
+                .and_then(|d| device_of(device).and_then(|dev| d.trainer(model, config, &dev).map_err(|e| e.to_string())).map(|t| (d, t)));
+            match result {
+                Ok((data, trainer)) => {
+                    send(&Event::Progress { id, batch: (0, trainer.batches_per_epoch()) });
+                    with(|s| s.runs.push(Run { id, bench, data, device, trainer: Some(trainer), busy_ms: 0.0, active: true, finished: false, pause_at, loaded: false }));
+                    ensure_loop();
+                }
+                Err(message) => send(&Event::Failed { id, message, device_fault: false }),
+            }
+        }
+        Command::Load { id, bench, data, model, config, device, weights, epochs: _ } => {
+            let result = data_for(&data).map_err(|e| e.to_string()).and_then(|d| {
+                let dev = device_of(device)?;
+                let mut trainer = d.trainer(model, config, &dev).map_err(|e| e.to_string())?;
+                trainer.load_weights(&weights).map_err(|e| e.to_string())?;
+                Ok((d, trainer))
+            });
+            match result {
+                Ok((data, trainer)) => {
+                    with(|s| s.runs.push(Run { id, bench, data, device, trainer: Some(trainer), busy_ms: 0.0, active: false, finished: true, pause_at: None, loaded: true }));
+                    evaluate_later(&[id]);
+                }
+                Err(message) => send(&Event::Failed { id, message, device_fault: false }),
+            }
+        }
+        Command::Pause { ids } => {
+            let paused: Vec<usize> = with(|s| {
+                s.runs.iter_mut().filter(|r| ids.contains(&r.id) && r.active).map(|r| {
+                    r.active = false;
+                    r.id
+                }).collect()
+            });
+            evaluate_later(&paused);
+        }
+        Command::Resume { runs } => {
+            with(|s| {
+                for (id, pause_at) in runs {
+                    if let Some(r) = s.runs.iter_mut().find(|r| r.id == id && !r.finished) {
+                        r.active = true;
+                        r.pause_at = pause_at;
+                    }
+                }
+            });
+            ensure_loop();
+        }
+        Command::Drop { ids } => {
+            with(|s| {
+                s.runs.retain(|r| !ids.contains(&r.id));
+                s.to_evaluate.retain(|id| !ids.contains(id));
+            });
+            send_memory();
+        }
+        Command::Attention { id, index } => spawn_local(attention(id, index)),
+    }
+}
+
+fn init_gpu() {
+    if with(|s| s.gpu.is_some()) {
+        // Asked before: answer with what is known (a pending answer comes when ready).
+        match with(|s| s.gpu.clone()) {
+            Some(Gpu::Ready(_)) => send(&Event::Gpu(Ok(()))),
+            Some(Gpu::Failed(e)) => send(&Event::Gpu(Err(e))),
+            _ => {}
+        }
+        return;
+    }
+    with(|s| s.gpu = Some(Gpu::Pending));
+    spawn_local(async {
+        let result = crate::device::init_webgpu().await;
+        with(|s| {
+            s.gpu = Some(match &result {
+                Ok(d) => Gpu::Ready(d.clone()),
+                Err(e) => Gpu::Failed(e.clone()),
+            })
+        });
+        send(&Event::Gpu(result.map(|_| ())));
+    });
+}
+
+/// Train one warm-up batch, then time [`TIMED_BATCHES`] more: milliseconds per batch.
+async fn time_batches(trainer: &mut Trainer) -> Result<f64, String> {
+    trainer.step_batch().await.map_err(|e| e.to_string())?;
+    let start = now_ms();
+    for _ in 0..TIMED_BATCHES {
+        trainer.step_batch().await.map_err(|e| e.to_string())?;
+    }
+    Ok((now_ms() - start) / TIMED_BATCHES as f64)
+}
+
+/// Time a model on the CPU and on WebGPU, and report the figures and the faster device.
+/// WebGPU is timed in a task of its own: after [`GPU_WAIT_MS`] the CPU is chosen and WebGPU's
+/// figure is reported when it comes (marked late).
+async fn time_devices(key: String, spec: DataSpec, model: ModelConfig, config: TrainConfig) {
+    let data = match data_for(&spec) {
+        Ok(d) => d,
+        Err(e) => {
+            send(&Event::Timing(DeviceTiming { model: key, cpu_ms: Err(e.to_string()), gpu_ms: Some(Err(e.to_string())), chosen: Some(BackendChoice::Flex), late: false }));
+            return;
+        }
+    };
+    let cpu_ms = match data.trainer(model.clone(), config.clone(), &Device::flex()) {
+        Ok(mut t) => time_batches(&mut t).await,
+        Err(e) => Err(e.to_string()),
+    };
+    send(&Event::Timing(DeviceTiming { model: key.clone(), cpu_ms: cpu_ms.clone(), gpu_ms: None, chosen: None, late: false }));
+    let gpu_result: Rc<RefCell<Option<Result<f64, String>>>> = Default::default();
+    let chosen_cell: Rc<RefCell<Option<DeviceTiming>>> = Default::default();
+    {
+        let (cell, chosen_cell, data, cpu_ms, key) = (gpu_result.clone(), chosen_cell.clone(), data.clone(), cpu_ms.clone(), key.clone());
+        spawn_local(async move {
+            let result = match device_of(BackendChoice::Wgpu) {
+                Ok(gpu) => match data.trainer(model, config, &gpu) {
+                    Ok(mut t) => time_batches(&mut t).await,
+                    Err(e) => Err(e.to_string()),
+                },
+                Err(e) => Err(e),
+            };
+            *cell.borrow_mut() = Some(result.clone());
+            // A late figure is shown; the choice already made stands.
+            if let Some(chosen) = chosen_cell.borrow().clone() {
+                send(&Event::Timing(DeviceTiming { model: key, cpu_ms, gpu_ms: Some(result), chosen: chosen.chosen, late: true }));
+            }
+        });
+    }
+    let start = now_ms();
+    while gpu_result.borrow().is_none() && now_ms() - start < GPU_WAIT_MS {
+        sleep_ms(50).await;
+    }
+    let gpu_ms = gpu_result.borrow().clone().unwrap_or_else(|| Err(format!("not timed within {:.0} s (WebGPU compiles its kernels on first use)", GPU_WAIT_MS / 1000.0)));
+    let timing = DeviceTiming { model: key, chosen: Some(DeviceTiming::choose(&cpu_ms, &gpu_ms)), cpu_ms, gpu_ms: Some(gpu_ms), late: false };
+    *chosen_cell.borrow_mut() = Some(timing.clone());
+    send(&Event::Timing(timing));
+}
+
+fn take_trainer(id: usize) -> Option<Trainer> {
+    with(|s| s.runs.iter_mut().find(|r| r.id == id).and_then(|r| r.trainer.take()))
+}
+
+/// Put a trainer back; dropped when its run is gone (the page dropped it meanwhile).
+fn put_back(id: usize, trainer: Trainer, busy_ms: f64) {
+    with(|s| {
+        if let Some(r) = s.runs.iter_mut().find(|r| r.id == id) {
+            r.trainer = Some(trainer);
+            r.busy_ms += busy_ms;
+        }
+    });
+}
+
+fn drop_run(id: usize) {
+    with(|s| {
+        s.runs.retain(|r| r.id != id);
+        s.to_evaluate.retain(|&i| i != id);
+    });
+}
+
+fn evaluate_later(ids: &[usize]) {
+    if ids.is_empty() {
+        return;
+    }
+    with(|s| {
+        for &id in ids {
+            if !s.to_evaluate.contains(&id) {
+                s.to_evaluate.push_back(id);
+            }
+        }
+    });
+    ensure_loop();
+}
+
+fn ensure_loop() {
+    if with(|s| std::mem::replace(&mut s.looping, true)) {
+        return;
+    }
+    spawn_local(run_loop());
+}
+
+/// The one loop: evaluations first, then one slice of each active run in turn.
+async fn run_loop() {
+    let mut last = 0;
+    loop {
+        if let Some(id) = with(|s| s.to_evaluate.pop_front()) {
+            evaluate(id).await;
+            yield_now().await;
+            continue;
+        }
+        let next = with(|s| {
+            let active = || s.runs.iter().filter(|r| r.active && r.trainer.is_some()).map(|r| r.id);
+            active().filter(|&id| id > last).min().or_else(|| active().min())
+        });
+        let Some(id) = next else { break };
+        last = id;
+        slice(id).await;
+        yield_now().await;
+    }
+    // No await since the last check: nothing can have been queued in between.
+    with(|s| s.looping = false);
+}
+
+fn is_active(id: usize) -> bool {
+    with(|s| s.runs.iter().any(|r| r.id == id && r.active))
+}
+
+/// Train run `id` for one slice (or to the end of its epoch).
+async fn slice(id: usize) {
+    let Some(mut trainer) = take_trainer(id) else { return };
+    let start = now_ms();
+    let mut epoch = None;
+    let mut failure = None;
+    while is_active(id) && !trainer.is_finished() {
+        match trainer.step_batch().await {
+            Ok(StepOutcome::Batch { .. }) if now_ms() - start < SLICE_MS => {}
+            Ok(StepOutcome::Batch { .. }) => break,
+            Ok(StepOutcome::Epoch(record)) => {
+                epoch = Some(record);
+                break;
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    let busy = now_ms() - start;
+    let Some((data, device, pause_at, busy_before)) = with(|s| s.runs.iter().find(|r| r.id == id).map(|r| (r.data.clone(), r.device, r.pause_at, r.busy_ms))) else {
+        return; // dropped meanwhile
+    };
+    if let Some(error) = failure {
+        // Divergence or a device fault: the run stops here and is never evaluated.
+        let device_fault = device == BackendChoice::Wgpu && matches!(error, Error::Device(_));
+        send(&Event::Failed { id, message: error.to_string(), device_fault });
+        drop_run(id);
+        if device_fault {
+            with(|s| s.gpu = Some(Gpu::Failed(error.to_string())));
+        }
+        return;
+    }
+    send(&Event::Progress { id, batch: (trainer.batch_in_epoch(), trainer.batches_per_epoch()) });
+    let epochs = trainer.epoch();
+    let epoch_ended = epoch.is_some();
+    if let Some(record) = epoch {
+        let filters = match &*data {
+            WorkerData::Class { class, val_x, .. } => snapshot(&trainer, class, val_x, epochs).await.map_err(|e| e.to_string()).transpose(),
+            WorkerData::Kmers(_) => None,
+        };
+        let seconds_per_epoch = (busy_before + busy) / 1000.0 / epochs.max(1) as f64;
+        send(&Event::Epoch { id, record, seconds_per_epoch, filters });
+    }
+    let finished = trainer.is_finished();
+    let paused = !finished && epoch_ended && pause_at.is_some_and(|n| epochs >= n);
+    put_back(id, trainer, busy);
+    if finished || paused {
+        with(|s| {
+            if let Some(r) = s.runs.iter_mut().find(|r| r.id == id) {
+                r.active = false;
+                r.finished = finished;
+            }
+        });
+        send(&Event::Ended { id, how: if finished { Ended::Finished } else { Ended::Paused } });
+        evaluate_later(&[id]);
+    }
+}
+
+/// Compute run `id`'s results on its own data: the 8-mer results, lesson 10's test
+/// evaluation, and a loaded run's filters. Skipped for runs dropped meanwhile, and for runs
+/// resumed before their evaluation came up (Pause then Train at once): they are evaluated when
+/// they pause or end again.
+async fn evaluate(id: usize) {
+    let Some((data, bench, loaded)) = with(|s| s.runs.iter().find(|r| r.id == id && !r.active).map(|r| (r.data.clone(), r.bench, r.loaded))) else { return };
+    let Some(trainer) = take_trainer(id) else { return };
+    if trainer.diverged() {
+        put_back(id, trainer, 0.0);
+        return;
+    }
+    let fail = |message: String| send(&Event::EvaluationFailed { id, message });
+    match &*data {
+        WorkerData::Kmers(dataset) => match kmer_results(&trainer, dataset).await {
+            Ok(results) => send(&Event::KmerResults { id, epochs: trainer.epoch(), results: Box::new(results) }),
+            Err(e) => fail(format!("could not evaluate the model: {e}")),
+        },
+        WorkerData::Class { class, val_x, test_x } => {
+            if loaded {
+                match snapshot(&trainer, class, val_x, 0).await {
+                    Ok(Some(snapshot)) => send(&Event::Filters { id, snapshot }),
+                    Ok(None) => {}
+                    Err(e) => fail(format!("could not read the filters: {e}")),
+                }
+            }
+            if class.evaluate_test {
+                let labels = class.task.subset(&class.task.split.test).targets;
+                match predict(&trainer.inference_model(), test_x, &trainer.device()).await {
+                    Ok(logits) => send(&Event::Test { id, evaluation: ClassEvaluation::new(&labels, &logits) }),
+                    Err(e) => fail(format!("could not evaluate the model: {e}")),
+                }
+            }
+        }
+    }
+    put_back(id, trainer, 0.0);
+    release_ended(bench);
+    send_memory();
+}
+
+/// Free the trainers ended runs no longer need: every finished 8-mer run's (its results are
+/// computed), and all but the newest finished 200-nt run's.
+fn release_ended(bench: Bench) {
+    with(|s| {
+        let finished: Vec<usize> = s.runs.iter().filter(|r| r.bench == bench && r.finished).map(|r| r.id).collect();
+        let keep = if bench == Bench::Kmers { 0 } else { 1 };
+        let release = &finished[..finished.len().saturating_sub(keep)];
+        s.runs.retain(|r| !release.contains(&r.id));
+    });
+}
+
+/// Predictions for every 8-mer, test R², spot checks and filters of `trainer`'s model.
+async fn kmer_results(trainer: &Trainer, dataset: &Dataset) -> Result<KmerResults, Error> {
+    let model = trainer.inference_model();
+    let device = trainer.device();
+    let x = dataset.data.one_hot()?;
+    let all_predictions = predict(&model, &x, &device).await?;
+    let test = &dataset.split.test;
+    let truth: Vec<f32> = test.iter().map(|&i| dataset.data.targets[i]).collect();
+    let pred: Vec<f32> = test.iter().map(|&i| all_predictions[i]).collect();
+    let spot_seqs = spot_check_sequences();
+    let spot_pred: Vec<f32> = spot_seqs.iter().map(|s| dataset.index_of(s).map_or(f32::NAN, |i| all_predictions[i])).collect();
+    let spot_actual = dataset.rule.score_all(&spot_seqs)?;
+    let weights = filter_weights(&model).await?;
+    let maps = filter_maps(&model, &x.gather(test), &device).await?;
+    Ok(KmerResults { r_squared: r_squared(&truth, &pred), spot_checks: spot_checks(&spot_pred, &spot_actual), all_predictions, weights, maps })
+}
+
+/// The filters of `trainer`'s model on the validation split, labelled as after `epoch` epochs.
+async fn snapshot(trainer: &Trainer, class: &ClassData, val_x: &OneHot, epoch: usize) -> Result<Option<FilterSnapshot>, Error> {
+    let model = trainer.inference_model();
+    let report = filter_report(&model, val_x, SEED003_ALIGNMENT, &class.task.targets, &MatchConfig::default(), &trainer.device()).await?;
+    Ok(report.map(|report| FilterSnapshot { epoch, report }))
+}
+
+/// Attention over test sequence `index` of run `id`, when its model is kept and not training.
+async fn attention(id: usize, index: usize) {
+    let reply = |result| send(&Event::Attention { id, index, result });
+    let found = with(|s| s.runs.iter().find(|r| r.id == id).map(|r| (r.data.clone(), r.active)));
+    let data = match found {
+        None => return reply(Err("this run's model is no longer kept (only the newest run's is); train it again to see where it attends".into())),
+        Some((_, true)) => return reply(Err("the model is training; pause to see where it attends".into())),
+        Some((data, false)) => data,
+    };
+    let WorkerData::Class { test_x, .. } = &*data else { return reply(Err("not a 200-nt run".into())) };
+    let Some(trainer) = take_trainer(id) else {
+        return reply(Err("the model is busy; try again in a moment".into()));
+    };
+    let x = test_x.gather(&[index.min(test_x.batch.saturating_sub(1))]);
+    let result = attention_maps(&trainer.inference_model(), &x, &trainer.device()).await;
+    put_back(id, trainer, 0.0);
+    reply(match result {
+        Ok(Some(w)) => Ok(w),
+        Ok(None) => Err("this model has no attention layer".into()),
+        Err(e) => Err(e.to_string()),
+    });
+}

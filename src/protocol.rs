@@ -1,0 +1,134 @@
+//! The messages between the page and the training worker (`crates/worker`).
+//!
+//! The page keeps the interface and the drawing; the worker holds burn, the trainers and the
+//! devices. Messages carry settings, per-epoch metrics and small read-backs, never whole data
+//! sets: a run names its data by a [`DataSpec`] (rule or task, size, seed), and the worker
+//! generates the same data from it with the same model crate. The largest message is an 8-mer
+//! run's results once it pauses or ends (predictions for 65,536 8-mers and the first-layer maps
+//! over the test split).
+//!
+//! Every message is one CBOR document (RFC 8949, through `ciborium`, serde's CBOR format) in a
+//! transferred `ArrayBuffer`, so nothing is copied twice.
+
+use dnaplay_model::BackendChoice;
+use dnaplay_model::interpret::{FilterMaps, FilterWeights};
+use dnaplay_model::metrics::SpotCheck;
+use dnaplay_model::models::ModelConfig;
+use dnaplay_model::scoring::ScoringRule;
+use dnaplay_model::tasks::ClassTaskKind;
+use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, TrainConfig};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+use crate::engine::{Bench, FilterSnapshot};
+use crate::timing::DeviceTiming;
+
+/// How to generate a run's data; the page and the worker generate the same from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DataSpec {
+    /// All 8-mers scored by `rule`, split by `seed` ([`crate::lab::Dataset::new`]).
+    Kmers { rule: ScoringRule, seed: u64 },
+    /// A 200-nt task ([`crate::engine::ClassData::generate`]).
+    Class { kind: ClassTaskKind, num_seqs: usize, seed: u64, evaluate_test: bool },
+}
+
+/// What the page asks of the worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Command {
+    /// Initialise WebGPU (once per worker); answered by [`Event::Gpu`].
+    InitGpu,
+    /// Time `model` on the CPU and on WebGPU ([`crate::timing`]); answered by [`Event::Timing`]
+    /// updates under `key`.
+    Time { key: String, data: DataSpec, model: ModelConfig, config: TrainConfig },
+    /// Start run `id` on `device`; it pauses after `pause_at` epochs when given.
+    Start { id: usize, bench: Bench, data: DataSpec, model: ModelConfig, config: TrainConfig, device: BackendChoice, pause_at: Option<usize> },
+    /// Add finished run `id` with the given weights (burnpack bytes, [`dnaplay_model::checkpoint`])
+    /// and evaluate it; `epochs` is how many epochs the checkpoint trained.
+    Load { id: usize, bench: Bench, data: DataSpec, model: ModelConfig, config: TrainConfig, device: BackendChoice, weights: serde_bytes::ByteBuf, epochs: usize },
+    /// Stop stepping these runs and evaluate them.
+    Pause { ids: Vec<usize> },
+    /// Step these paused runs again; each pauses after the given number of epochs when given.
+    Resume { runs: Vec<(usize, Option<usize>)> },
+    /// Forget these runs and their trainers (reset, clear, device change, pruning).
+    Drop { ids: Vec<usize> },
+    /// The multi-scale model's attention over test sequence `index` of run `id`.
+    Attention { id: usize, index: usize },
+}
+
+/// An 8-mer run's results, computed in the worker ([`crate::lab::RunResults`] without the data,
+/// which the page already has).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KmerResults {
+    /// A prediction for every 8-mer of the dataset, in its order.
+    pub all_predictions: Vec<f32>,
+    /// Test R².
+    pub r_squared: f64,
+    /// Seed 002's spot checks.
+    pub spot_checks: Vec<SpotCheck>,
+    /// CNN only: first-layer weights.
+    pub weights: Option<FilterWeights>,
+    /// CNN only: first-layer responses over the test split.
+    pub maps: Option<FilterMaps>,
+}
+
+/// How a run stopped stepping on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Ended {
+    /// All epochs done (or stopped early).
+    Finished,
+    /// Reached its `pause_at` ("Step one epoch").
+    Paused,
+}
+
+/// What the worker tells the page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Event {
+    /// The worker is up; `threads` train on the CPU.
+    Ready { threads: usize },
+    /// WebGPU's initialisation: ready, or why not.
+    Gpu(Result<(), String>),
+    /// A device timing, new or updated.
+    Timing(DeviceTiming),
+    /// Batches done in the current epoch of run `id`, and batches per epoch.
+    Progress { id: usize, batch: (usize, usize) },
+    /// Run `id` finished an epoch: its record, training seconds per epoch so far, and the
+    /// filters read after it (200-nt runs; an error when the read-back failed).
+    Epoch { id: usize, record: EpochRecord, seconds_per_epoch: f64, filters: Option<Result<FilterSnapshot, String>> },
+    /// Run `id` stopped stepping on its own.
+    Ended { id: usize, how: Ended },
+    /// Run `id` failed: divergence, a device fault (`device_fault`), or weights that do not fit.
+    Failed { id: usize, message: String, device_fault: bool },
+    /// Run `id`'s filters, read once its weights were loaded.
+    Filters { id: usize, snapshot: FilterSnapshot },
+    /// Run `id`'s 8-mer results.
+    KmerResults { id: usize, epochs: usize, results: Box<KmerResults> },
+    /// Run `id`'s test-split evaluation (lesson 10).
+    Test { id: usize, evaluation: ClassEvaluation },
+    /// Run `id` could not be evaluated.
+    EvaluationFailed { id: usize, message: String },
+    /// The answer to [`Command::Attention`]: `[branches, length]` flat.
+    Attention { id: usize, index: usize, result: Result<Vec<f32>, String> },
+    /// Bytes of the worker's WebAssembly memory (a high-water mark), after it dropped or
+    /// evaluated runs: what the memory test watches.
+    Memory { bytes: f64 },
+}
+
+/// Encode a message as CBOR in a fresh `Uint8Array` (to be transferred).
+pub fn encode<T: Serialize>(message: &T) -> js_sys::Uint8Array {
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail, and every message type serialises.
+    if let Err(e) = ciborium::into_writer(message, &mut bytes) {
+        web_sys::console::error_1(&format!("DNA Playground could not encode a message: {e}").into());
+    }
+    js_sys::Uint8Array::from(&bytes[..])
+}
+
+/// Decode a message from a `MessageEvent`'s data.
+///
+/// # Errors
+/// Data that is not a `Uint8Array` holding one CBOR message of type `T`.
+pub fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Result<T, String> {
+    use wasm_bindgen::JsCast;
+    let array = data.dyn_ref::<js_sys::Uint8Array>().ok_or("a message that is not bytes")?;
+    ciborium::from_reader(&array.to_vec()[..]).map_err(|e| format!("a message that does not decode: {e}"))
+}
