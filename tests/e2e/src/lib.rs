@@ -435,6 +435,16 @@ pub async fn assert_alive(client: &Client) -> Result<()> {
     Ok(())
 }
 
+/// Bytes of the training worker's WebAssembly memory at its latest report
+/// (`worker_memory_bytes`, exported by the page), after waiting 0.5 s for the report.
+///
+/// # Errors
+/// When the page has no such export.
+pub async fn worker_memory(client: &Client) -> Result<f64> {
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    js(client, "return window.wasmBindings.worker_memory_bytes()").await?.as_f64().ok_or_else(|| "no worker_memory_bytes export".into())
+}
+
 /// Bytes of the app's WebAssembly memory (`wasm_memory_bytes`, exported by the app).
 ///
 /// # Errors
@@ -459,4 +469,49 @@ pub async fn next_lesson(client: &Client) -> Result<()> {
     let body = client.find(Locator::Css("body")).await?;
     body.send_keys(&fantoccini::key::Key::Right.to_string()).await?;
     Ok(())
+}
+
+/// How late a 10 ms timer fires on the page's thread over `seconds`, sorted (milliseconds): what a
+/// click or a key press would wait before its handler runs while the page does other work.
+///
+/// # Errors
+/// When the page does not answer.
+pub async fn input_waits(client: &Client, seconds: u64) -> Result<Vec<f64>> {
+    js(
+        client,
+        "window.__lags = []; let due = performance.now() + 10; \
+         window.__probe = setInterval(() => { const t = performance.now(); window.__lags.push(Math.max(0, t - due)); due = t + 10; }, 10); return 0",
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    let lags = js(client, "clearInterval(window.__probe); return window.__lags").await?;
+    let mut lags: Vec<f64> = lags.as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect()).unwrap_or_default();
+    lags.sort_by(f64::total_cmp);
+    Ok(lags)
+}
+
+/// The `p` quantile (0 to 1) of sorted `values`, NaN when empty.
+pub fn quantile(values: &[f64], p: f64) -> f64 {
+    values.get(((values.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN)
+}
+
+/// Click the button `pause_id` from inside the page and return the milliseconds from the click until
+/// the element `status_id` last changed (the batch counter: the worker's last report before it
+/// stopped), watched for 1.5 s.
+///
+/// # Errors
+/// When the page does not answer.
+pub async fn pause_latency_ms(client: &Client, pause_id: &str, status_id: &str) -> Result<f64> {
+    let script = format!(
+        "const done = arguments[arguments.length - 1]; \
+         const el = document.querySelector('[data-testid={status_id}]'); \
+         let last = el.textContent, changed = performance.now(); \
+         const t0 = performance.now(); changed = t0; \
+         document.querySelector('[data-testid={pause_id}]').click(); \
+         const timer = setInterval(() => {{ \
+           if (el.textContent !== last) {{ last = el.textContent; changed = performance.now(); }} \
+           if (performance.now() - t0 > 1500) {{ clearInterval(timer); done(changed - t0); }} \
+         }}, 2);"
+    );
+    Ok(client.execute_async(&script, vec![]).await?.as_f64().unwrap_or(f64::NAN))
 }

@@ -19,15 +19,21 @@ use fantoccini::Client;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-fn bundle_sizes() -> Result<(u64, u64)> {
-    let wasm = std::fs::read_dir(dist_dir())?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
-        .ok_or("no .wasm in dist/")?;
-    let bytes = std::fs::read(wasm)?;
-    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-    gz.write_all(&bytes)?;
-    Ok((bytes.len() as u64, gz.finish()?.len() as u64))
+/// Raw and gzip -9 bytes of each `.wasm` and `.js` in dist/: the page's and the worker's.
+fn bundle_sizes() -> Result<Vec<(String, u64, u64)>> {
+    let mut sizes = Vec::new();
+    for path in std::fs::read_dir(dist_dir())?.filter_map(|e| e.ok().map(|e| e.path())) {
+        if !path.extension().is_some_and(|e| e == "wasm" || e == "js") {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+        gz.write_all(&bytes)?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        sizes.push((name, bytes.len() as u64, gz.finish()?.len() as u64));
+    }
+    sizes.sort();
+    Ok(sizes)
 }
 
 async fn native_seconds_per_epoch(epochs: usize) -> f64 {
@@ -43,8 +49,12 @@ async fn native_seconds_per_epoch(epochs: usize) -> f64 {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "benchmark: prints figures; run with --ignored --nocapture"]
 async fn bench_page() -> Result<()> {
-    let (raw, gz) = bundle_sizes()?;
-    println!("wasm bundle: {:.2} MB raw, {:.2} MB gzip -9 ({:.2} MiB)", raw as f64 / 1e6, gz as f64 / 1e6, gz as f64 / 1048576.0);
+    let sizes = bundle_sizes()?;
+    for (name, raw, gz) in &sizes {
+        println!("{name}: {:.3} MB raw, {:.3} MB gzip -9", *raw as f64 / 1e6, *gz as f64 / 1e6);
+    }
+    let part = |worker: bool| sizes.iter().filter(|(n, ..)| n.starts_with("dnaplay-worker") == worker).map(|(_, _, gz)| *gz).sum::<u64>() as f64 / 1e6;
+    println!("the page's wasm and JS: {:.3} MB gzip -9; the worker's: {:.3} MB; both: {:.3} MB", part(false), part(true), part(false) + part(true));
 
     with_browser(false, async |client: &Client, base: &str| {
         client.goto(&format!("{}/?lesson=train&model=cnn&epochs=50&seed=17&device=cpu", base)).await?;
@@ -68,21 +78,8 @@ async fn bench_page() -> Result<()> {
         // changed (it changes once per ~25 ms slice while training).
         click(client, "train").await?;
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let pause_ms = client
-            .execute_async(
-                "const done = arguments[arguments.length - 1]; \
-                 const el = document.querySelector('[data-testid=epoch]'); \
-                 let last = el.textContent, changed = performance.now(); \
-                 const t0 = performance.now(); \
-                 document.querySelector('[data-testid=pause]').click(); \
-                 const timer = setInterval(() => { \
-                   if (el.textContent !== last) { last = el.textContent; changed = performance.now(); } \
-                   if (performance.now() - t0 > 1500) { clearInterval(timer); done(changed - t0); } \
-                 }, 2);",
-                vec![],
-            )
-            .await?;
-        println!("pause: last progress update {:.0} ms after the click handler ran", pause_ms.as_f64().unwrap_or(-1.0));
+        let pause_ms = pause_latency_ms(client, "pause", "epoch").await?;
+        println!("pause: last progress update {pause_ms:.0} ms after the click handler ran");
         // From Pause to the Train button being enabled again: the paused run's results
         // (predictions for all 65,536 8-mers and the filter maps) are computed in between.
         let t0 = Instant::now();
@@ -156,28 +153,13 @@ async fn responsiveness(client: &Client, base: &str, query: &str, prefix: &str, 
         (s.contains("batch") && !s.contains("batch 0 of")).then_some(())
     })
     .await?;
-    js(
-        client,
-        "window.__lags = []; let due = performance.now() + 10; \
-         window.__probe = setInterval(() => { const t = performance.now(); window.__lags.push(Math.max(0, t - due)); due = t + 10; }, 10); return 0",
-    )
-    .await?;
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
-    let lags = js(client, "clearInterval(window.__probe); return window.__lags").await?;
-    let mut lags: Vec<f64> = lags.as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect()).unwrap_or_default();
-    lags.sort_by(f64::total_cmp);
-    let q = |p: f64| lags.get(((lags.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN);
-    // Pause: click, then watch the status's batch counter until it stops moving.
-    let status = || async { text(client, &format!("{prefix}-status")).await };
-    let clicked = Instant::now();
-    click(client, &format!("{prefix}-pause")).await?;
-    let handled = clicked.elapsed().as_secs_f64() * 1000.0;
-    let before = status().await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let stopped = status().await == before;
+    let lags = input_waits(client, seconds).await?;
+    let q = |p: f64| quantile(&lags, p);
+    // Pause: click in the page, then watch the status's batch counter until it stops moving.
+    let pause = pause_latency_ms(client, &format!("{prefix}-pause"), &format!("{prefix}-status")).await?;
     println!(
-        "{query}: {} samples over {seconds} s of training: input waits p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms; Pause handled {handled:.0} ms after the click (WebDriver round trip included), training {} after it",
-        lags.len(), q(0.5), q(0.95), q(1.0), if stopped { "stopped" } else { "still moving 0.5 s" }
+        "{query}: {} samples over {seconds} s of training: input waits p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms; Pause: the batch counter last moved {pause:.0} ms after the click",
+        lags.len(), q(0.5), q(0.95), q(1.0)
     );
     click(client, &format!("{prefix}-reset")).await?;
     Ok(())

@@ -252,6 +252,65 @@ async fn hostile_links_are_refused_with_notices_and_the_page_answers() -> Result
     .await
 }
 
+/// Every worker the page creates gets a script that is not there (a failed deploy, a blocked
+/// request): the page reports it, stops trying after a few, and answers Train with the reason.
+#[tokio::test(flavor = "current_thread")]
+async fn a_training_worker_that_does_not_load_is_reported_and_the_page_answers() -> Result<()> {
+    // `with_browser`, not `session`: the browser logs each missing script as an error.
+    with_browser(false, async |client: &Client, base: &str| {
+        before_page_scripts(client, "const Real = window.Worker; window.Worker = function (url, options) { return new Real('./no-such-worker.js', options); };").await?;
+        client.goto(&format!("{base}?lesson=train&device=cpu&epochs=1")).await?;
+        let note = wait_until("the worker's failure to be reported", Duration::from_secs(30), || async {
+            let t = text(client, "worker-note").await;
+            t.contains("unavailable").then_some(t)
+        })
+        .await?;
+        assert!(note.contains("did not load") && note.contains("Reload"), "{note}");
+        // Train answers with the reason instead of waiting for ever; the page still works.
+        click(client, "train").await?;
+        let error = wait_until("Train's error", Duration::from_secs(10), || async {
+            let t = text(client, "train-error").await;
+            (!t.is_empty()).then_some(t)
+        })
+        .await?;
+        assert!(error.contains("did not load"), "{error}");
+        assert_alive(client).await?;
+        let errors = errors(client).await?;
+        assert!(errors.iter().all(|e| e.contains("no-such-worker.js")), "console errors other than the missing script: {errors:#?}");
+        Ok(())
+    })
+    .await
+}
+
+/// The worker dies mid-run (as a panic in it would: an `error` event on the page's `Worker`):
+/// the run fails with the reason, its epochs stay, and the next Train runs on a fresh worker.
+#[tokio::test(flavor = "current_thread")]
+async fn a_worker_that_dies_mid_run_fails_the_run_and_a_fresh_one_trains_the_next() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        before_page_scripts(client, "const Real = window.Worker; window.__workers = []; window.Worker = function (url, options) { const w = new Real(url, options); window.__workers.push(w); return w; };").await?;
+        client.goto(&format!("{base}?lesson=train&device=cpu&epochs=3&seed=17")).await?;
+        device_is(client, "CPU").await?;
+        click(client, "train").await?;
+        wait_until("a batch", Duration::from_secs(60), || async { (!text(client, "epoch").await.contains("batch 0 of")).then_some(()) }).await?;
+        js(client, "window.__workers[0].dispatchEvent(new ErrorEvent('error', { message: 'RuntimeError: unreachable (simulated)' })); return 0").await?;
+        let failed = wait_until("the run to fail", Duration::from_secs(10), || async {
+            let t = text(client, "run-error").await;
+            (!t.is_empty()).then_some(t)
+        })
+        .await?;
+        assert!(failed.contains("the training worker stopped (RuntimeError: unreachable (simulated))"), "{failed}");
+        assert!(text(client, "worker-note").await.contains("a fresh worker was started"));
+        // A fresh worker trains the next run to the end.
+        click(client, "train").await?;
+        let r2 = wait_for_r2(client, Duration::from_secs(120)).await?;
+        assert!(r2 > 0.3, "R² {r2} after 3 epochs on the fresh worker");
+        assert_eq!(js(client, "return window.__workers.length").await?.as_u64(), Some(2), "one fresh worker");
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn memory_stays_bounded_over_30_train_reset_cycles() -> Result<()> {
     session(false, async |client: &Client, base: &str| {
@@ -266,21 +325,27 @@ async fn memory_stays_bounded_over_30_train_reset_cycles() -> Result<()> {
         let start = wasm_memory(client).await?;
         cycle().await?;
         let after_one = wasm_memory(client).await?;
+        let worker_after_one = worker_memory(client).await?;
         // 30 cycles: the 8-run cap is reached after 8, and memory must level off after it
         // (100 cycles gave the same plateau: README, Performance).
         for _ in 1..30 {
             cycle().await?;
         }
         let after_thirty = wasm_memory(client).await?;
+        let worker_after_thirty = worker_memory(client).await?;
         let runs = text(client, "runs").await.lines().filter(|l| l.starts_with('#')).count();
         eprintln!(
-            "wasm memory: {:.1} MB at start, {:.1} MB after 1 Train/Reset cycle, {:.1} MB after 30 ({runs} runs kept)",
+            "wasm memory: page {:.1} MB at start, {:.1} MB after 1 Train/Reset cycle, {:.1} MB after 30; training worker {:.1} MB after 1, {:.1} MB after 30 ({runs} runs kept)",
             start / 1e6,
             after_one / 1e6,
-            after_thirty / 1e6
+            after_thirty / 1e6,
+            worker_after_one / 1e6,
+            worker_after_thirty / 1e6
         );
         assert!(runs <= 8, "at most 8 runs kept: {runs}");
-        assert!(after_thirty <= after_one * 1.5, "memory grew from {after_one} to {after_thirty} bytes");
+        assert!(after_thirty <= after_one * 1.5, "page memory grew from {after_one} to {after_thirty} bytes");
+        assert!(worker_after_one > 0.0, "the worker reports its memory");
+        assert!(worker_after_thirty <= worker_after_one * 1.5, "worker memory grew from {worker_after_one} to {worker_after_thirty} bytes");
         assert_alive(client).await?;
         Ok(())
     })
