@@ -442,7 +442,7 @@ impl Engine {
         self.threads.set(None);
         let restarts = self.link.with_value(|l| l.started);
         if restarts > WORKER_RESTARTS {
-            let why = format!("{reason}, {restarts} times; training is unavailable in this page. Reload it to try again.");
+            let why = format!("{}, {restarts} times; training is unavailable in this page. Reload it to try again.", capitalised(&reason));
             self.link.update_value(|l| {
                 l.gone = Some(why.clone());
                 l.queue.clear();
@@ -450,7 +450,7 @@ impl Engine {
             self.worker_note.set(Some(why));
             return;
         }
-        self.worker_note.set(Some(format!("{reason}; a fresh worker was started. Runs that were training failed; finished runs keep their results.")));
+        self.worker_note.set(Some(format!("{}; a fresh worker was started. Runs that were training failed; finished runs keep their results.", capitalised(&reason))));
         // Commands queued for the dead worker do not carry over, except WebGPU's start.
         self.link.update_value(|l| l.queue.clear());
         self.spawn_worker();
@@ -905,6 +905,12 @@ thread_local! {
 #[wasm_bindgen]
 pub fn worker_memory_bytes() -> f64 {
     WORKER_MEMORY.get()
+}
+
+/// `text` with its first letter in upper case, for a sentence of its own.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// A JavaScript error as text.

@@ -149,7 +149,10 @@ pub fn App() -> impl IntoView {
                 </div>
             })}
             {move || engine.worker_note.get().map(|n| view! {
-                <p class="error" role="alert" data-testid="worker-note">{n}</p>
+                <div class="notices" role="alert" data-testid="worker-note">
+                    <p class="error">{n}</p>
+                    <button on:click=move |_| engine.worker_note.set(None)>"Dismiss"</button>
+                </div>
             })}
             {move || engine.device_note.get().map(|n| view! {
                 <details class="note" data-testid="device-note">
