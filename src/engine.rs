@@ -244,6 +244,30 @@ pub struct RunView {
 }
 
 impl RunView {
+    /// A queued run `id` of `model` with `config` on `data` and `device`, with no epochs yet.
+    pub fn queued(id: usize, bench: Bench, model: ModelConfig, config: TrainConfig, device: BackendChoice, data: RunData) -> RunView {
+        // The trainer's batches per epoch (`Trainer::batches_per_epoch`), until the worker reports.
+        let batches = data.sizes().0.div_ceil(config.batch_size.max(1));
+        RunView {
+            id,
+            bench,
+            model,
+            config,
+            device,
+            data,
+            history: Vec::new(),
+            match_fractions: Vec::new(),
+            batch: (0, batches),
+            seconds_per_epoch: None,
+            state: RunState::Queued,
+            pause_at: None,
+            results: None,
+            filters: None,
+            test: None,
+            shipped: None,
+        }
+    }
+
     /// Legend label, e.g. "#2 CNN (exp), adam lr 0.001".
     pub fn label(&self) -> String {
         use dnaplay_model::models::ModelKind;
@@ -466,8 +490,7 @@ impl Engine {
         }
         self.link.with_value(|l| {
             if let Some(w) = &l.worker {
-                let bytes = encode(&command);
-                let transfer = js_sys::Array::of1(&bytes.buffer());
+                let (bytes, transfer) = encode(&command);
                 if let Err(e) = w.post_message_with_transfer(&bytes, &transfer) {
                     web_sys::console::error_1(&e);
                 }
@@ -557,7 +580,7 @@ impl Engine {
                 }
             }
             Event::Filters { id, snapshot } => self.update(id, |r| r.filters = Some(Arc::new(FilterSnapshot { epoch: r.history.len(), ..snapshot }))),
-            Event::KmerResults { id, epochs: _, results } => {
+            Event::KmerResults { id, results } => {
                 self.update(id, |r| {
                     let RunData::Kmers(dataset) = &r.data else { return };
                     // Epochs as the run counts them (a loaded model's trainer has stepped none).
@@ -664,7 +687,7 @@ impl Engine {
                     if let Some((model, config)) = specs.first().cloned() {
                         let key = timing_key(&model, config.batch_size);
                         match self.timings.with_untracked(|t| t.iter().find(|t| t.model == key).and_then(|t| t.chosen)) {
-                            Some(choice) => self.device.set(Some(if choice.is_cpu() { BackendChoice::Flex } else { BackendChoice::Wgpu })),
+                            Some(choice) => self.device.set(Some(choice)),
                             None => {
                                 self.probing.set(Some(bench));
                                 self.send(Command::Time { key: key.clone(), data: data.spec(), model, config });
@@ -686,13 +709,12 @@ impl Engine {
         };
         self.replace_runs(bench);
         self.prune(bench, specs.len());
-        let train = data.sizes().0;
         for (model, config) in specs {
             let id = self.new_id();
             let pause_at = (until == Until::NextEpoch).then_some(1);
             self.send(Command::Start { id, bench, data: data.spec(), model: model.clone(), config: config.clone(), device, pause_at });
-            let batches = train.div_ceil(config.batch_size.max(1));
-            self.runs.update(|r| r.push(RunView { id, bench, model, config, device, data: data.clone(), history: Vec::new(), match_fractions: Vec::new(), batch: (0, batches), seconds_per_epoch: None, state: RunState::Queued, pause_at, results: None, filters: None, test: None, shipped: None }));
+            let run = RunView { pause_at, ..RunView::queued(id, bench, model, config, device, data.clone()) };
+            self.runs.update(|r| r.push(run));
         }
         Ok(())
     }
@@ -720,32 +742,17 @@ impl Engine {
         };
         self.replace_runs(bench);
         self.prune(bench, checkpoints.len());
-        let train = data.sizes().0;
         for (name, meta, weights) in checkpoints {
             let id = self.new_id();
-            let epochs = meta.history.len();
-            self.send(Command::Load { id, bench, data: data.spec(), model: meta.model.clone(), config: meta.train.clone(), device, weights: serde_bytes::ByteBuf::from(weights), epochs });
-            let batches = train.div_ceil(meta.train.batch_size.max(1));
-            self.runs.update(|r| {
-                r.push(RunView {
-                    id,
-                    bench,
-                    model: meta.model,
-                    config: meta.train,
-                    device,
-                    data: data.clone(),
-                    history: meta.history,
-                    match_fractions: meta.match_fractions,
-                    batch: (0, batches),
-                    seconds_per_epoch: None,
-                    state: RunState::Finished,
-                    pause_at: None,
-                    results: None,
-                    filters: None,
-                    test: None,
-                    shipped: Some(name),
-                })
-            });
+            self.send(Command::Load { id, bench, data: data.spec(), model: meta.model.clone(), config: meta.train.clone(), device, weights: serde_bytes::ByteBuf::from(weights) });
+            let run = RunView {
+                history: meta.history,
+                match_fractions: meta.match_fractions,
+                state: RunState::Finished,
+                shipped: Some(name),
+                ..RunView::queued(id, bench, meta.model, meta.train, device, data.clone())
+            };
+            self.runs.update(|r| r.push(run));
         }
         Ok(())
     }

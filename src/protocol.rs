@@ -43,8 +43,8 @@ pub enum Command {
     /// Start run `id` on `device`; it pauses after `pause_at` epochs when given.
     Start { id: usize, bench: Bench, data: DataSpec, model: ModelConfig, config: TrainConfig, device: BackendChoice, pause_at: Option<usize> },
     /// Add finished run `id` with the given weights (burnpack bytes, [`dnaplay_model::checkpoint`])
-    /// and evaluate it; `epochs` is how many epochs the checkpoint trained.
-    Load { id: usize, bench: Bench, data: DataSpec, model: ModelConfig, config: TrainConfig, device: BackendChoice, weights: serde_bytes::ByteBuf, epochs: usize },
+    /// and evaluate it.
+    Load { id: usize, bench: Bench, data: DataSpec, model: ModelConfig, config: TrainConfig, device: BackendChoice, weights: serde_bytes::ByteBuf },
     /// Stop stepping these runs and evaluate them.
     Pause { ids: Vec<usize> },
     /// Step these paused runs again; each pauses after the given number of epochs when given.
@@ -101,7 +101,7 @@ pub enum Event {
     /// Run `id`'s filters, read once its weights were loaded.
     Filters { id: usize, snapshot: FilterSnapshot },
     /// Run `id`'s 8-mer results.
-    KmerResults { id: usize, epochs: usize, results: Box<KmerResults> },
+    KmerResults { id: usize, results: Box<KmerResults> },
     /// Run `id`'s test-split evaluation (lesson 10).
     Test { id: usize, evaluation: ClassEvaluation },
     /// Run `id` could not be evaluated.
@@ -113,14 +113,17 @@ pub enum Event {
     Memory { bytes: f64 },
 }
 
-/// Encode a message as CBOR in a fresh `Uint8Array` (to be transferred).
-pub fn encode<T: Serialize>(message: &T) -> js_sys::Uint8Array {
+/// Encode a message as CBOR in a fresh `Uint8Array`, with the transfer list that hands its
+/// buffer over: the two arguments of `postMessage`.
+pub fn encode<T: Serialize>(message: &T) -> (js_sys::Uint8Array, js_sys::Array) {
     let mut bytes = Vec::new();
     // Writing into a Vec cannot fail, and every message type serialises.
     if let Err(e) = ciborium::into_writer(message, &mut bytes) {
         web_sys::console::error_1(&format!("DNA Playground could not encode a message: {e}").into());
     }
-    js_sys::Uint8Array::from(&bytes[..])
+    let array = js_sys::Uint8Array::from(&bytes[..]);
+    let transfer = js_sys::Array::of1(&array.buffer());
+    (array, transfer)
 }
 
 /// Decode a message from a `MessageEvent`'s data.

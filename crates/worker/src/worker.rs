@@ -11,7 +11,7 @@
 //! Memory is bounded as on the page before: trainers exist for live runs, for the newest ended
 //! run of each 200-nt lesson (its model answers attention requests), and for paused runs.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -114,8 +114,7 @@ fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
 /// Post `event` to the page.
 fn send(event: &Event) {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let bytes = encode(event);
-    let transfer = js_sys::Array::of1(&bytes.buffer());
+    let (bytes, transfer) = encode(event);
     if let Err(e) = scope.post_message_with_transfer(&bytes, &transfer) {
         web_sys::console::error_1(&e);
     }
@@ -171,15 +170,22 @@ fn device_of(kind: BackendChoice) -> Result<Device, String> {
     }
 }
 
+/// The data `spec` describes and a trainer of `model` with `config` on it, on `device`.
+///
+/// # Errors
+/// The generator's or the trainer's refusal, or a device that is not ready, as text.
+fn new_trainer(spec: &DataSpec, model: ModelConfig, config: TrainConfig, device: BackendChoice) -> Result<(Rc<WorkerData>, Trainer), String> {
+    let data = data_for(spec).map_err(|e| e.to_string())?;
+    let trainer = data.trainer(model, config, &device_of(device)?).map_err(|e| e.to_string())?;
+    Ok((data, trainer))
+}
+
 fn handle(command: Command) {
     match command {
         Command::InitGpu => init_gpu(),
         Command::Time { key, data, model, config } => spawn_local(time_devices(key, data, model, config)),
         Command::Start { id, bench, data, model, config, device, pause_at } => {
-            let result = data_for(&data)
-                .map_err(|e| e.to_string())
-                .and_then(|d| device_of(device).and_then(|dev| d.trainer(model, config, &dev).map_err(|e| e.to_string())).map(|t| (d, t)));
-            match result {
+            match new_trainer(&data, model, config, device) {
                 Ok((data, trainer)) => {
                     send(&Event::Progress { id, batch: (0, trainer.batches_per_epoch()) });
                     with(|s| s.runs.push(Run { id, bench, data, device, trainer: Some(trainer), busy_ms: 0.0, active: true, finished: false, pause_at, loaded: false }));
@@ -188,12 +194,10 @@ fn handle(command: Command) {
                 Err(message) => send(&Event::Failed { id, message, device_fault: false }),
             }
         }
-        Command::Load { id, bench, data, model, config, device, weights, epochs: _ } => {
-            let result = data_for(&data).map_err(|e| e.to_string()).and_then(|d| {
-                let dev = device_of(device)?;
-                let mut trainer = d.trainer(model, config, &dev).map_err(|e| e.to_string())?;
+        Command::Load { id, bench, data, model, config, device, weights } => {
+            let result = new_trainer(&data, model, config, device).and_then(|(data, mut trainer)| {
                 trainer.load_weights(&weights).map_err(|e| e.to_string())?;
-                Ok((d, trainer))
+                Ok((data, trainer))
             });
             match result {
                 Ok((data, trainer)) => {
@@ -224,10 +228,7 @@ fn handle(command: Command) {
             ensure_loop();
         }
         Command::Drop { ids } => {
-            with(|s| {
-                s.runs.retain(|r| !ids.contains(&r.id));
-                s.to_evaluate.retain(|id| !ids.contains(id));
-            });
+            drop_runs(&ids);
             send_memory();
         }
         Command::Attention { id, index } => spawn_local(attention(id, index)),
@@ -235,14 +236,12 @@ fn handle(command: Command) {
 }
 
 fn init_gpu() {
-    if with(|s| s.gpu.is_some()) {
-        // Asked before: answer with what is known (a pending answer comes when ready).
-        match with(|s| s.gpu.clone()) {
-            Some(Gpu::Ready(_)) => send(&Event::Gpu(Ok(()))),
-            Some(Gpu::Failed(e)) => send(&Event::Gpu(Err(e))),
-            _ => {}
-        }
-        return;
+    // Asked before: answer with what is known (a pending answer comes when ready).
+    match with(|s| s.gpu.clone()) {
+        Some(Gpu::Ready(_)) => return send(&Event::Gpu(Ok(()))),
+        Some(Gpu::Failed(e)) => return send(&Event::Gpu(Err(e))),
+        Some(Gpu::Pending) => return,
+        None => {}
     }
     with(|s| s.gpu = Some(Gpu::Pending));
     spawn_local(async {
@@ -284,7 +283,7 @@ async fn time_devices(key: String, spec: DataSpec, model: ModelConfig, config: T
     };
     send(&Event::Timing(DeviceTiming { model: key.clone(), cpu_ms: cpu_ms.clone(), gpu_ms: None, chosen: None, late: false }));
     let gpu_result: Rc<RefCell<Option<Result<f64, String>>>> = Default::default();
-    let chosen_cell: Rc<RefCell<Option<DeviceTiming>>> = Default::default();
+    let chosen_cell: Rc<Cell<Option<BackendChoice>>> = Default::default();
     {
         let (cell, chosen_cell, data, cpu_ms, key) = (gpu_result.clone(), chosen_cell.clone(), data.clone(), cpu_ms.clone(), key.clone());
         spawn_local(async move {
@@ -297,8 +296,8 @@ async fn time_devices(key: String, spec: DataSpec, model: ModelConfig, config: T
             };
             *cell.borrow_mut() = Some(result.clone());
             // A late figure is shown; the choice already made stands.
-            if let Some(chosen) = chosen_cell.borrow().clone() {
-                send(&Event::Timing(DeviceTiming { model: key, cpu_ms, gpu_ms: Some(result), chosen: chosen.chosen, late: true }));
+            if let Some(chosen) = chosen_cell.get() {
+                send(&Event::Timing(DeviceTiming { model: key, cpu_ms, gpu_ms: Some(result), chosen: Some(chosen), late: true }));
             }
         });
     }
@@ -307,9 +306,9 @@ async fn time_devices(key: String, spec: DataSpec, model: ModelConfig, config: T
         sleep_ms(50).await;
     }
     let gpu_ms = gpu_result.borrow().clone().unwrap_or_else(|| Err(format!("not timed within {:.0} s (WebGPU compiles its kernels on first use)", GPU_WAIT_MS / 1000.0)));
-    let timing = DeviceTiming { model: key, chosen: Some(DeviceTiming::choose(&cpu_ms, &gpu_ms)), cpu_ms, gpu_ms: Some(gpu_ms), late: false };
-    *chosen_cell.borrow_mut() = Some(timing.clone());
-    send(&Event::Timing(timing));
+    let chosen = DeviceTiming::choose(&cpu_ms, &gpu_ms);
+    chosen_cell.set(Some(chosen));
+    send(&Event::Timing(DeviceTiming { model: key, chosen: Some(chosen), cpu_ms, gpu_ms: Some(gpu_ms), late: false }));
 }
 
 fn take_trainer(id: usize) -> Option<Trainer> {
@@ -326,10 +325,11 @@ fn put_back(id: usize, trainer: Trainer, busy_ms: f64) {
     });
 }
 
-fn drop_run(id: usize) {
+/// Forget runs `ids` and their trainers, and their pending evaluations.
+fn drop_runs(ids: &[usize]) {
     with(|s| {
-        s.runs.retain(|r| r.id != id);
-        s.to_evaluate.retain(|&i| i != id);
+        s.runs.retain(|r| !ids.contains(&r.id));
+        s.to_evaluate.retain(|id| !ids.contains(id));
     });
 }
 
@@ -408,7 +408,7 @@ async fn slice(id: usize) {
         // Divergence or a device fault: the run stops here and is never evaluated.
         let device_fault = device == BackendChoice::Wgpu && matches!(error, Error::Device(_));
         send(&Event::Failed { id, message: error.to_string(), device_fault });
-        drop_run(id);
+        drop_runs(&[id]);
         if device_fault {
             with(|s| s.gpu = Some(Gpu::Failed(error.to_string())));
         }
@@ -454,7 +454,7 @@ async fn evaluate(id: usize) {
     let fail = |message: String| send(&Event::EvaluationFailed { id, message });
     match &*data {
         WorkerData::Kmers(dataset) => match kmer_results(&trainer, dataset).await {
-            Ok(results) => send(&Event::KmerResults { id, epochs: trainer.epoch(), results: Box::new(results) }),
+            Ok(results) => send(&Event::KmerResults { id, results: Box::new(results) }),
             Err(e) => fail(format!("could not evaluate the model: {e}")),
         },
         WorkerData::Class { class, val_x, test_x } => {
