@@ -328,24 +328,31 @@ async fn memory_stays_bounded_over_30_train_reset_cycles() -> Result<()> {
         let worker_after_one = worker_memory(client).await?;
         // 30 cycles: the 8-run cap is reached after 8, and memory must level off after it
         // (100 cycles gave the same plateau: README, Performance).
-        for _ in 1..30 {
+        for _ in 1..10 {
+            cycle().await?;
+        }
+        // The worker's high-water mark after the first cycle depends on how many batches ran
+        // before Reset (14.0 to 22.9 MB seen), so its plateau is judged from cycle 10 on.
+        let worker_after_ten = worker_memory(client).await?;
+        for _ in 10..30 {
             cycle().await?;
         }
         let after_thirty = wasm_memory(client).await?;
         let worker_after_thirty = worker_memory(client).await?;
         let runs = text(client, "runs").await.lines().filter(|l| l.starts_with('#')).count();
         eprintln!(
-            "wasm memory: page {:.1} MB at start, {:.1} MB after 1 Train/Reset cycle, {:.1} MB after 30; training worker {:.1} MB after 1, {:.1} MB after 30 ({runs} runs kept)",
+            "wasm memory: page {:.1} MB at start, {:.1} MB after 1 Train/Reset cycle, {:.1} MB after 30; training worker {:.1} MB after 1, {:.1} MB after 10, {:.1} MB after 30 ({runs} runs kept)",
             start / 1e6,
             after_one / 1e6,
             after_thirty / 1e6,
             worker_after_one / 1e6,
+            worker_after_ten / 1e6,
             worker_after_thirty / 1e6
         );
         assert!(runs <= 8, "at most 8 runs kept: {runs}");
         assert!(after_thirty <= after_one * 1.5, "page memory grew from {after_one} to {after_thirty} bytes");
         assert!(worker_after_one > 0.0, "the worker reports its memory");
-        assert!(worker_after_thirty <= worker_after_one * 1.5, "worker memory grew from {worker_after_one} to {worker_after_thirty} bytes");
+        assert!(worker_after_thirty <= worker_after_ten * 1.5, "worker memory grew from {worker_after_ten} to {worker_after_thirty} bytes over cycles 10 to 30");
         assert_alive(client).await?;
         Ok(())
     })
