@@ -5,7 +5,7 @@ use burn::module::Module;
 use burn::nn::loss::{BinaryCrossEntropyLossConfig, MseLoss, Reduction};
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData};
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
 
@@ -54,6 +54,10 @@ pub struct Trainer {
     val_x: OneHot,
     val_y: Vec<f32>,
     rng: ChaCha8Rng,
+    /// Seeds the device's generator before each batch, so dropout's masks are this run's own
+    /// stream: burn's generator is one per process (burn-flex `SEED`), and runs trained side by
+    /// side in one worker would otherwise draw from it in whatever order their slices fall.
+    dropout_rng: ChaCha8Rng,
     order: Vec<usize>,
     cursor: usize,
     /// Sum of batch losses × batch sizes in the current epoch.
@@ -99,12 +103,11 @@ impl Trainer {
             }
         }
         let device = device.clone().autodiff();
-        // Dropout draws from the device's generator: seed it so a run repeats.
-        device.seed(config.seed);
         let model = model_config.init(&device, config.seed)?;
         Ok(Trainer {
             optim: config.optimizer.init(config.weight_decay),
             rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x5eed_5eed),
+            dropout_rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0xd0d0_d0d0),
             learning_rate: config.learning_rate,
             model: Some(model),
             order: Vec::new(),
@@ -220,6 +223,8 @@ impl Trainer {
         let (xs, ys) = batch_tensors(x, y, &self.device);
 
         let model = self.model.take().expect("the model should be present between steps");
+        // Nothing awaits between this seed and the forward pass that draws the dropout masks.
+        self.device.seed(self.dropout_rng.next_u64());
         let out = model.forward(xs);
         let loss = match self.config.loss {
             LossKind::Mse => MseLoss::new().forward(out, ys, Reduction::Mean),
