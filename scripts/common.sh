@@ -32,6 +32,20 @@ ensure_wasm_bindgen() {
   fi
 }
 
+# The nightly toolchain that builds the threaded worker (scripts/build-worker-threads.sh):
+# pinned, with rust-src for -Z build-std.
+nightly_toolchain() {
+  echo "${DNAPLAY_NIGHTLY:-nightly-2026-05-20}"
+}
+
+ensure_nightly() {
+  local t; t="$(nightly_toolchain)"
+  if ! rustup component list --toolchain "$t" --installed 2>/dev/null | grep -q '^rust-src'; then
+    say "installing the $t toolchain with rust-src, for the threaded worker (about 2 minutes)"
+    rustup toolchain install "$t" --profile minimal --component rust-src
+  fi
+}
+
 ensure_trunk() {
   if ! trunk --version 2>/dev/null | grep -q '0\.21\.14'; then
     say "installing Trunk 0.21.14 (about 13 minutes on 2 cores)"

@@ -20,7 +20,7 @@ tools_log="$DNAPLAY_TOOLS/install.log"
 say "installing missing tools in the background (log: $tools_log)"
 (
   export CARGO_TARGET_DIR="$DNAPLAY_TOOLS/build"
-  ensure_wasm_bindgen && ensure_wasm_opt && ensure_trunk
+  ensure_wasm_bindgen && ensure_wasm_opt && ensure_trunk && ensure_nightly
 ) >"$tools_log" 2>&1 &
 tools_pid=$!
 
@@ -41,7 +41,9 @@ fi
 
 # dist/ from Trunk, reused when nothing that goes into it changed.
 built="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
-key="$(cat "$built/dna-playground.wasm" "$built/dnaplay-worker.wasm" Index.html Trunk.toml Cargo.lock <(find style assets -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)"
+# The threaded worker (built by Trunk's hook) shares the plain worker's sources; its own inputs
+# are the build script and the feature's code, which the key takes whole.
+key="$(cat "$built/dna-playground.wasm" "$built/dnaplay-worker.wasm" Index.html Trunk.toml Cargo.lock scripts/build-worker-threads.sh crates/worker/src/*.rs <(find style assets -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)"
 cache="$HOME/.cache/dna-playground/dist-$key"
 if [ -f "$cache/index.html" ]; then
   say "dist/ unchanged since a previous run: reusing $cache"

@@ -22,7 +22,10 @@
 //! - a device fault on WebGPU fails the run, marks WebGPU as failed for this page, and moves
 //!   the page to the CPU; every metric recorded so far stays;
 //! - a worker that dies (a crash, a script that does not load) fails the live runs with the
-//!   reason, and a fresh worker takes the next runs (at most [`WORKER_RESTARTS`] times).
+//!   reason, and a fresh worker takes the next runs (at most [`WORKER_RESTARTS`] times);
+//! - a cross-origin isolated page trains on the CPU in the threaded worker (every core) and on
+//!   WebGPU in the one-thread worker beside it; a page that is not isolated has the one-thread
+//!   worker alone ([`Engine::threaded`]). Run controls go to both; each ignores runs it lacks.
 //!
 //! Memory is bounded: a lesson keeps at most [`MAX_RUNS_PER_BENCH`] runs (the oldest ended runs
 //! go first), and the 8-mer filter maps (about 20 MB a run) are kept for the newest
@@ -44,16 +47,21 @@ use wasm_bindgen::prelude::*;
 
 use crate::clock::{now_ms, sleep_ms};
 use crate::lab::{Dataset, RunResults};
-use crate::protocol::{Command, DataSpec, Ended, Event, decode, encode};
-use crate::timing::{DeviceTiming, GPU_WAIT_MS, timing_key};
+use crate::protocol::{Command, DataSpec, Ended, Event, Timed, decode, encode};
+use crate::timing::{DeviceTiming, GPU_WAIT_MS, NO_WEBGPU, browser_has_webgpu, cross_origin_isolated, gpu_not_timed, timing_key};
 
 /// Most runs a lesson keeps; starting more drops the oldest ended ones.
 pub const MAX_RUNS_PER_BENCH: usize = 8;
 /// 8-mer runs whose first-layer maps are kept (the newest); older runs keep their other results.
 pub const MAPS_KEPT: usize = 2;
-/// The training worker's script, beside the page (`assets/dnaplay-worker-loader.js`, copied by
-/// Trunk): it loads the worker that the `data-bin="dnaplay-worker"` link in `Index.html` builds.
+/// The one-thread training worker's script, beside the page (`assets/dnaplay-worker-loader.js`,
+/// copied by Trunk): it loads the worker that the `data-bin="dnaplay-worker"` link in
+/// `Index.html` builds, which has WebGPU.
 pub const WORKER_SCRIPT: &str = "./dnaplay-worker-loader.js";
+/// The threaded CPU worker's script (`assets/dnaplay-worker-mt-loader.js`, a module worker): it
+/// loads the build of `scripts/build-worker-threads.sh` and starts one rayon thread per logical
+/// processor. Used when the page is cross-origin isolated.
+pub const THREADED_WORKER_SCRIPT: &str = "./dnaplay-worker-mt-loader.js";
 /// Fresh workers the page starts after one dies, before it gives up training.
 pub const WORKER_RESTARTS: usize = 3;
 
@@ -326,7 +334,17 @@ enum Gpu {
     Failed(String),
 }
 
-/// The training worker and the messages waiting for it to start.
+/// A training worker's job. A page that is not cross-origin isolated has one worker, which
+/// trains on one CPU thread and on WebGPU. An isolated page trains on the CPU in the threaded
+/// worker, which cannot hold WebGPU (cubecl-wgpu's types are not `Send` under wasm atomics), and
+/// starts the one-thread worker beside it for WebGPU when the browser has WebGPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Cpu = 0,
+    Gpu = 1,
+}
+
+/// A training worker and the messages waiting for it to start.
 #[derive(Default)]
 struct Link {
     worker: Option<web_sys::Worker>,
@@ -371,7 +389,12 @@ pub struct Engine {
     pub worker_note: RwSignal<Option<String>>,
     /// The latest attention answer ([`Engine::request_attention`]).
     pub attention: RwSignal<Option<AttentionReply>>,
-    link: StoredValue<Link, LocalStorage>,
+    /// Whether the CPU trains in the threaded worker, beside a WebGPU worker ([`Role`]).
+    pub threaded: bool,
+    links: StoredValue<[Link; 2], LocalStorage>,
+    /// WebGPU's figures from the WebGPU worker, by timing key, for the choice the page makes
+    /// when the workers are split.
+    gpu_times: StoredValue<Vec<(String, Result<f64, String>)>, LocalStorage>,
     next_id: StoredValue<usize, LocalStorage>,
     gpu: StoredValue<Gpu, LocalStorage>,
     wanted: StoredValue<Option<BackendChoice>, LocalStorage>,
@@ -396,30 +419,50 @@ impl Engine {
             threads: RwSignal::new(None),
             worker_note: RwSignal::new(None),
             attention: RwSignal::new(None),
-            link: StoredValue::new_local(Link::default()),
+            threaded: cross_origin_isolated(),
+            links: StoredValue::new_local(Default::default()),
+            gpu_times: StoredValue::new_local(Vec::new()),
             next_id: StoredValue::new_local(1),
             gpu: StoredValue::new_local(Gpu::NotAsked),
             wanted: StoredValue::new_local(None),
             pending: StoredValue::new_local(None),
         };
-        engine.spawn_worker();
+        engine.spawn_worker(Role::Cpu);
         engine
     }
 
-    /// Start a training worker and listen to it. Messages sent before it says it is ready wait.
-    fn spawn_worker(&self) {
-        let worker = match web_sys::Worker::new(WORKER_SCRIPT) {
+    /// The worker that trains on `device`.
+    fn role_of(&self, device: BackendChoice) -> Role {
+        if self.threaded && !device.is_cpu() { Role::Gpu } else { Role::Cpu }
+    }
+
+    /// The worker that holds WebGPU.
+    fn gpu_role(&self) -> Role {
+        self.role_of(BackendChoice::Wgpu)
+    }
+
+    /// Start the training worker for `role` and listen to it. Messages sent before it says it
+    /// is ready wait.
+    fn spawn_worker(&self, role: Role) {
+        let started = if self.threaded && role == Role::Cpu {
+            let options = web_sys::WorkerOptions::new();
+            options.set_type(web_sys::WorkerType::Module);
+            web_sys::Worker::new_with_options(THREADED_WORKER_SCRIPT, &options)
+        } else {
+            web_sys::Worker::new(WORKER_SCRIPT)
+        };
+        let worker = match started {
             Ok(w) => w,
             Err(e) => {
                 let why = format!("the browser refused to start the training worker ({})", js_text(&e));
-                self.link.update_value(|l| l.gone = Some(why.clone()));
+                self.links.update_value(|l| l[role as usize].gone = Some(why.clone()));
                 self.worker_note.set(Some(why));
                 return;
             }
         };
         let engine = *self;
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| match decode::<Event>(&event.data()) {
-            Ok(e) => engine.on_event(e),
+            Ok(e) => engine.on_event(role, e),
             Err(e) => web_sys::console::error_1(&format!("DNA Playground ignored {e} from its worker").into()),
         });
         // An `ErrorEvent` for an error thrown in the worker; a plain `Event` when its script
@@ -427,24 +470,25 @@ impl Engine {
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             event.prevent_default();
             let message = js_sys::Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
-            engine.worker_died(message);
+            engine.worker_died(role, message);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // Each worker's handlers live as long as it does; a page starts at most a few.
         on_message.forget();
         on_error.forget();
-        self.link.update_value(|l| {
+        self.links.update_value(|l| {
+            let l = &mut l[role as usize];
             l.worker = Some(worker);
             l.ready = false;
             l.started += 1;
         });
     }
 
-    /// The worker died: fail the live runs with the reason, forget what it held, and start a
-    /// fresh one (or give up after [`WORKER_RESTARTS`]).
-    fn worker_died(&self, message: String) {
-        let was_ready = self.link.with_value(|l| l.ready);
+    /// The worker for `role` died: fail its live runs with the reason, forget what it held,
+    /// and start a fresh one (or give up after [`WORKER_RESTARTS`]).
+    fn worker_died(&self, role: Role, message: String) {
+        let was_ready = self.links.with_value(|l| l[role as usize].ready);
         let reason = match (was_ready, message.trim()) {
             (false, "") => "the training worker did not load (its script or WebAssembly could not be fetched or compiled)".to_string(),
             (false, m) => format!("the training worker did not load ({m})"),
@@ -452,44 +496,57 @@ impl Engine {
             (true, m) => format!("the training worker stopped ({m})"),
         };
         web_sys::console::warn_1(&reason.clone().into());
-        if let Some(w) = self.link.try_update_value(|l| l.worker.take()).flatten() {
+        if let Some(w) = self.links.try_update_value(|l| l[role as usize].worker.take()).flatten() {
             w.terminate();
         }
         self.runs.update(|runs| {
-            for r in runs.iter_mut().filter(|r| r.state.is_live()) {
+            for r in runs.iter_mut().filter(|r| r.state.is_live() && self.role_of(r.device) == role) {
                 r.state = RunState::Failed(format!("{reason}; press Train to start again"));
             }
         });
-        self.probing.set(None);
-        self.pending.set_value(None);
-        self.gpu.set_value(Gpu::NotAsked);
-        self.threads.set(None);
-        let restarts = self.link.with_value(|l| l.started);
+        if role == Role::Cpu {
+            self.probing.set(None);
+            self.pending.set_value(None);
+            self.threads.set(None);
+        }
+        if role == self.gpu_role() {
+            self.gpu.set_value(Gpu::NotAsked);
+        }
+        let restarts = self.links.with_value(|l| l[role as usize].started);
         if restarts > WORKER_RESTARTS {
             let why = format!("{}, {restarts} times; training is unavailable in this page. Reload it to try again.", capitalised(&reason));
-            self.link.update_value(|l| {
-                l.gone = Some(why.clone());
-                l.queue.clear();
+            self.links.update_value(|l| {
+                l[role as usize].gone = Some(why.clone());
+                l[role as usize].queue.clear();
             });
-            self.worker_note.set(Some(why));
+            self.worker_note.set(Some(why.clone()));
+            if role != Role::Cpu {
+                // The CPU worker still trains.
+                self.gpu.set_value(Gpu::Failed(why));
+                self.set_device(BackendChoice::Flex);
+            }
             return;
         }
         self.worker_note.set(Some(format!("{}; a fresh worker was started. Runs that were training failed; finished runs keep their results.", capitalised(&reason))));
         // Commands queued for the dead worker do not carry over, except WebGPU's start.
-        self.link.update_value(|l| l.queue.clear());
-        self.spawn_worker();
+        self.links.update_value(|l| l[role as usize].queue.clear());
+        self.spawn_worker(role);
         self.choose_device(self.wanted.get_value());
     }
 
-    /// Send `command` to the worker, or queue it until the worker is ready.
-    fn send(&self, command: Command) {
-        let ready = self.link.with_value(|l| l.ready && l.worker.is_some());
+    /// Send `command` to the worker for `role`, or queue it until that worker is ready. The
+    /// WebGPU worker of a threaded page starts on its first command.
+    fn send(&self, role: Role, command: Command) {
+        if self.links.with_value(|l| l[role as usize].started == 0) {
+            self.spawn_worker(role);
+        }
+        let ready = self.links.with_value(|l| l[role as usize].ready && l[role as usize].worker.is_some());
         if !ready {
-            self.link.update_value(|l| l.queue.push(command));
+            self.links.update_value(|l| l[role as usize].queue.push(command));
             return;
         }
-        self.link.with_value(|l| {
-            if let Some(w) = &l.worker {
+        self.links.with_value(|l| {
+            if let Some(w) = &l[role as usize].worker {
                 let (bytes, transfer) = encode(&command);
                 if let Err(e) = w.post_message_with_transfer(&bytes, &transfer) {
                     web_sys::console::error_1(&e);
@@ -498,21 +555,32 @@ impl Engine {
         });
     }
 
-    /// Why training is unavailable, when the workers failed too often.
-    fn unavailable(&self) -> Option<String> {
-        self.link.with_value(|l| l.gone.clone())
+    /// Send `command` to every worker started (run controls: a worker ignores ids it does not
+    /// hold).
+    fn broadcast(&self, command: Command) {
+        if self.threaded && self.links.with_value(|l| l[Role::Gpu as usize].started > 0) {
+            self.send(Role::Gpu, command.clone());
+        }
+        self.send(Role::Cpu, command);
     }
 
-    fn on_event(&self, event: Event) {
+    /// Why training is unavailable, when the workers failed too often.
+    fn unavailable(&self) -> Option<String> {
+        self.links.with_value(|l| l[Role::Cpu as usize].gone.clone())
+    }
+
+    fn on_event(&self, role: Role, event: Event) {
         match event {
             Event::Ready { threads } => {
-                let queued = self.link.try_update_value(|l| {
-                    l.ready = true;
-                    std::mem::take(&mut l.queue)
+                let queued = self.links.try_update_value(|l| {
+                    l[role as usize].ready = true;
+                    std::mem::take(&mut l[role as usize].queue)
                 });
-                self.threads.set(Some(threads));
+                if role == Role::Cpu {
+                    self.threads.set(Some(threads));
+                }
                 for c in queued.into_iter().flatten() {
-                    self.send(c);
+                    self.send(role, c);
                 }
             }
             Event::Gpu(result) => {
@@ -531,17 +599,19 @@ impl Engine {
                     Some(old) => *old = timing,
                     None => t.push(timing),
                 });
-                let waiting = self.pending.with_value(|p| p.as_ref().is_some_and(|p| p.key.as_deref() == Some(key.as_str())));
-                if decided && waiting {
-                    self.probing.set(None);
-                    if let Some(p) = self.pending.try_update_value(Option::take).flatten() {
-                        // With the timing recorded, start uses its choice; if the student
-                        // picked a device meanwhile, that one.
-                        if let Err(e) = self.start(p.bench, p.data, p.specs, p.until) {
-                            self.device_note.set(Some(format!("The runs could not start after timing the devices: {e}")));
-                        }
-                    }
+                if decided {
+                    self.timing_decided(&key);
                 }
+            }
+            Event::GpuTime { key, result } => {
+                // A figure after the page chose is shown as late; the choice stands.
+                self.timings.update(|t| {
+                    if let Some(t) = t.iter_mut().find(|t| t.model == key && t.chosen.is_some()) {
+                        t.gpu_ms = Some(result.clone());
+                        t.late = true;
+                    }
+                });
+                self.gpu_times.update_value(|g| g.push((key, result)));
             }
             Event::Progress { id, batch } => self.update_live(id, |r| {
                 r.batch = batch;
@@ -594,7 +664,7 @@ impl Engine {
             Event::Test { id, evaluation } => self.update(id, |r| r.test = Some(Arc::new(evaluation))),
             Event::EvaluationFailed { id, message } => self.update(id, |r| r.state = RunState::Failed(message)),
             Event::Attention { id, index, result } => self.attention.set(Some((id, index, result))),
-            Event::Memory { bytes } => WORKER_MEMORY.set(bytes),
+            Event::Memory { bytes } => WORKER_MEMORY.with(|m| m[role as usize].set(bytes)),
         }
     }
 
@@ -638,8 +708,61 @@ impl Engine {
 
     fn drop_runs(&self, ids: Vec<usize>) {
         if !ids.is_empty() {
-            self.send(Command::Drop { ids });
+            self.broadcast(Command::Drop { ids });
         }
+    }
+
+    /// The timing under `key` has its choice: start the runs that waited for it.
+    fn timing_decided(&self, key: &str) {
+        let waiting = self.pending.with_value(|p| p.as_ref().is_some_and(|p| p.key.as_deref() == Some(key)));
+        if !waiting {
+            return;
+        }
+        self.probing.set(None);
+        if let Some(p) = self.pending.try_update_value(Option::take).flatten() {
+            // With the timing recorded, start uses its choice; if the student picked a device
+            // meanwhile, that one.
+            if let Err(e) = self.start(p.bench, p.data, p.specs, p.until) {
+                self.device_note.set(Some(format!("The runs could not start after timing the devices: {e}")));
+            }
+        }
+    }
+
+    /// Time a model on both devices. One worker times both and chooses; with the threaded CPU
+    /// worker, each worker times its own device and the page chooses, waiting for WebGPU's
+    /// figure at most [`GPU_WAIT_MS`] after the CPU's, as the one worker does.
+    fn time_devices(&self, key: String, data: DataSpec, model: ModelConfig, config: TrainConfig) {
+        if !self.threaded {
+            self.send(Role::Cpu, Command::Time { key, data, model, config, devices: Timed::Both });
+            return;
+        }
+        self.gpu_times.update_value(|g| g.retain(|(k, _)| *k != key));
+        self.send(Role::Gpu, Command::Time { key: key.clone(), data: data.clone(), model: model.clone(), config: config.clone(), devices: Timed::Gpu });
+        self.send(Role::Cpu, Command::Time { key: key.clone(), data, model, config, devices: Timed::Cpu });
+        let engine = *self;
+        spawn_local(async move {
+            let still_waiting = || engine.pending.with_value(|p| p.as_ref().is_some_and(|p| p.key.as_deref() == Some(key.as_str())));
+            let has_cpu = || engine.timings.with_untracked(|t| t.iter().any(|t| t.model == key));
+            while still_waiting() && !has_cpu() {
+                sleep_ms(50).await;
+            }
+            let begun = now_ms();
+            let gpu = || engine.gpu_times.with_value(|g| g.iter().find(|(k, _)| *k == key).map(|(_, r)| r.clone()));
+            while still_waiting() && gpu().is_none() && now_ms() - begun < GPU_WAIT_MS {
+                sleep_ms(50).await;
+            }
+            if !still_waiting() {
+                return;
+            }
+            let gpu_ms = gpu().unwrap_or_else(|| Err(gpu_not_timed()));
+            engine.timings.update(|t| {
+                if let Some(t) = t.iter_mut().find(|t| t.model == key) {
+                    t.chosen = Some(DeviceTiming::choose(&t.cpu_ms, &gpu_ms));
+                    t.gpu_ms = Some(gpu_ms);
+                }
+            });
+            engine.timing_decided(&key);
+        });
     }
 
     /// Start one run per `(model, settings)` on `data`, on the current device. Live runs of
@@ -690,7 +813,7 @@ impl Engine {
                             Some(choice) => self.device.set(Some(choice)),
                             None => {
                                 self.probing.set(Some(bench));
-                                self.send(Command::Time { key: key.clone(), data: data.spec(), model, config });
+                                self.time_devices(key.clone(), data.spec(), model, config);
                                 self.pending.set_value(Some(PendingStart { bench, data, specs, until, key: Some(key) }));
                                 return Ok(());
                             }
@@ -712,7 +835,7 @@ impl Engine {
         for (model, config) in specs {
             let id = self.new_id();
             let pause_at = (until == Until::NextEpoch).then_some(1);
-            self.send(Command::Start { id, bench, data: data.spec(), model: model.clone(), config: config.clone(), device, pause_at });
+            self.send(self.role_of(device), Command::Start { id, bench, data: data.spec(), model: model.clone(), config: config.clone(), device, pause_at });
             let run = RunView { pause_at, ..RunView::queued(id, bench, model, config, device, data.clone()) };
             self.runs.update(|r| r.push(run));
         }
@@ -744,7 +867,7 @@ impl Engine {
         self.prune(bench, checkpoints.len());
         for (name, meta, weights) in checkpoints {
             let id = self.new_id();
-            self.send(Command::Load { id, bench, data: data.spec(), model: meta.model.clone(), config: meta.train.clone(), device, weights: serde_bytes::ByteBuf::from(weights) });
+            self.send(self.role_of(device), Command::Load { id, bench, data: data.spec(), model: meta.model.clone(), config: meta.train.clone(), device, weights: serde_bytes::ByteBuf::from(weights) });
             let run = RunView {
                 history: meta.history,
                 match_fractions: meta.match_fractions,
@@ -769,7 +892,7 @@ impl Engine {
         });
         let any = !resumed.is_empty();
         if any {
-            self.send(Command::Resume { runs: resumed });
+            self.broadcast(Command::Resume { runs: resumed });
         }
         any
     }
@@ -784,7 +907,7 @@ impl Engine {
             }
         });
         if !paused.is_empty() {
-            self.send(Command::Pause { ids: paused });
+            self.broadcast(Command::Pause { ids: paused });
         }
     }
 
@@ -851,7 +974,8 @@ impl Engine {
     /// Ask the worker for the multi-scale model's attention over test sequence `index` of run
     /// `id`; the answer arrives in [`Engine::attention`].
     pub fn request_attention(&self, id: usize, index: usize) {
-        self.send(Command::Attention { id, index });
+        let device = self.runs.with_untracked(|r| r.iter().find(|r| r.id == id).map(|r| r.device));
+        self.send(self.role_of(device.unwrap_or(BackendChoice::Flex)), Command::Attention { id, index });
     }
 
     /// Change the device runs start on. Live runs (their weights live on the old device) are
@@ -894,24 +1018,30 @@ impl Engine {
                 self.set_device(BackendChoice::Flex);
             }
             Gpu::Pending => {}
+            // A threaded page would start a second worker only to hear there is no WebGPU.
+            Gpu::NotAsked if self.threaded && !browser_has_webgpu() => {
+                self.gpu.set_value(Gpu::Failed(NO_WEBGPU.into()));
+                self.choose_device(pref);
+            }
             Gpu::NotAsked => {
                 self.gpu.set_value(Gpu::Pending);
-                self.send(Command::InitGpu);
+                self.send(self.gpu_role(), Command::InitGpu);
             }
         }
     }
 }
 
 thread_local! {
-    /// The worker's latest memory report ([`Event::Memory`]), for [`worker_memory_bytes`].
-    static WORKER_MEMORY: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    /// Each worker's latest memory report ([`Event::Memory`]), by [`Role`], for
+    /// [`worker_memory_bytes`].
+    static WORKER_MEMORY: [std::cell::Cell<f64>; 2] = const { [std::cell::Cell::new(0.0), std::cell::Cell::new(0.0)] };
 }
 
 /// Bytes of the training worker's WebAssembly memory at its latest report (0 before any): a
 /// high-water mark, for the page's memory test (`tests/e2e`).
 #[wasm_bindgen]
 pub fn worker_memory_bytes() -> f64 {
-    WORKER_MEMORY.get()
+    WORKER_MEMORY.with(|m| m.iter().map(std::cell::Cell::get).sum())
 }
 
 /// `text` with its first letter in upper case, for a sentence of its own.

@@ -128,6 +128,10 @@ pub fn App() -> impl IntoView {
                     (Some(k), Some(_)) => k.label().to_string(),
                     _ => "starting…".into(),
                 }}</b></span>
+                {move || (engine.threads.get() == Some(1) && !engine.threaded && timing::hardware_threads().is_some_and(|n| n > 1)).then(|| view! {
+                    <span class="device" data-testid="threads-note" title="Training on every core needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp, or the app's service worker, which adds them (README, Static hosting)">
+                        "One thread: this page is not cross-origin isolated"</span>
+                })}
                 {move || engine.probing.get().map(|_| view! { <span class="device" data-testid="device-probing">"Timing the CPU and WebGPU on a few batches…"</span> })}
                 {move || engine.timings.with(|t| t.last().map(|t| view! { <span class="device timing" data-testid="device-timing">{t.describe(engine.threads.get().unwrap_or(1))}</span> }))}
             </div>

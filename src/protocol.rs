@@ -37,9 +37,10 @@ pub enum DataSpec {
 pub enum Command {
     /// Initialise WebGPU (once per worker); answered by [`Event::Gpu`].
     InitGpu,
-    /// Time `model` on the CPU and on WebGPU ([`crate::timing`]); answered by [`Event::Timing`]
-    /// updates under `key`.
-    Time { key: String, data: DataSpec, model: ModelConfig, config: TrainConfig },
+    /// Time `model` on the devices `devices` names ([`crate::timing`]); answered by
+    /// [`Event::Timing`] updates under `key` (the CPU, or both) or [`Event::GpuTime`] (WebGPU
+    /// alone).
+    Time { key: String, data: DataSpec, model: ModelConfig, config: TrainConfig, devices: Timed },
     /// Start run `id` on `device`; it pauses after `pause_at` epochs when given.
     Start { id: usize, bench: Bench, data: DataSpec, model: ModelConfig, config: TrainConfig, device: BackendChoice, pause_at: Option<usize> },
     /// Add finished run `id` with the given weights (burnpack bytes, [`dnaplay_model::checkpoint`])
@@ -53,6 +54,18 @@ pub enum Command {
     Drop { ids: Vec<usize> },
     /// The multi-scale model's attention over test sequence `index` of run `id`.
     Attention { id: usize, index: usize },
+}
+
+/// Which devices a [`Command::Time`] times. One worker times both and chooses; with the
+/// threaded CPU worker and a separate WebGPU worker, each times its own and the page chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Timed {
+    /// The CPU, then WebGPU (waiting at most [`crate::timing::GPU_WAIT_MS`]), then the choice.
+    Both,
+    /// The CPU alone: one [`Event::Timing`] with no WebGPU figure and no choice.
+    Cpu,
+    /// WebGPU alone: one [`Event::GpuTime`], however long it takes.
+    Gpu,
 }
 
 /// An 8-mer run's results, computed in the worker ([`crate::lab::RunResults`] without the data,
@@ -89,6 +102,8 @@ pub enum Event {
     Gpu(Result<(), String>),
     /// A device timing, new or updated.
     Timing(DeviceTiming),
+    /// Milliseconds per batch on WebGPU for the timing under `key` ([`Timed::Gpu`]), or why not.
+    GpuTime { key: String, result: Result<f64, String> },
     /// Batches done in the current epoch of run `id`, and batches per epoch.
     Progress { id: usize, batch: (usize, usize) },
     /// Run `id` finished an epoch: its record, training seconds per epoch so far, and the

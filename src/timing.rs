@@ -14,6 +14,26 @@ pub const TIMED_BATCHES: usize = 3;
 /// start on the CPU and WebGPU's figure is shown when it arrives.
 pub const GPU_WAIT_MS: f64 = 10_000.0;
 
+/// Why WebGPU has no figure when the choice is made: it took longer than [`GPU_WAIT_MS`].
+pub fn gpu_not_timed() -> String {
+    format!("not timed within {:.0} s (WebGPU compiles its kernels on first use)", GPU_WAIT_MS / 1000.0)
+}
+
+/// Why WebGPU is not used when the browser lacks it.
+pub const NO_WEBGPU: &str = "this browser has no WebGPU (navigator.gpu is missing)";
+
+/// True when `navigator.gpu` exists (on the window, or in a worker).
+pub fn browser_has_webgpu() -> bool {
+    let Ok(navigator) = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()) else { return false };
+    js_sys::Reflect::get(&navigator, &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+}
+
+/// True when the page is cross-origin isolated (`crossOriginIsolated`), so a wasm memory can
+/// be shared with other workers: the condition for training on more than one thread.
+pub fn cross_origin_isolated() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into()).is_ok_and(|v| v.is_truthy())
+}
+
 /// Logical processors the browser reports (`navigator.hardwareConcurrency`), when it does.
 pub fn hardware_threads() -> Option<usize> {
     let n = web_sys::window()?.navigator().hardware_concurrency();

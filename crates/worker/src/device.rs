@@ -6,11 +6,7 @@
 
 use dnaplay_model::burn::tensor::Device;
 
-/// True when `navigator.gpu` exists (on the window, or in a worker).
-fn browser_has_webgpu() -> bool {
-    let Ok(navigator) = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()) else { return false };
-    js_sys::Reflect::get(&navigator, &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
-}
+use dna_playground::timing::{NO_WEBGPU, browser_has_webgpu};
 
 /// Ask for WebGPU; on any failure give the reason, so the page can say why it uses the CPU.
 ///
@@ -18,7 +14,7 @@ fn browser_has_webgpu() -> bool {
 /// No `navigator.gpu`, a failed adapter or device request, or a build without WebGPU.
 pub async fn init_webgpu() -> Result<Device, String> {
     if !browser_has_webgpu() {
-        return Err("this browser has no WebGPU (navigator.gpu is missing)".into());
+        return Err(NO_WEBGPU.into());
     }
     #[cfg(feature = "webgpu")]
     return Device::wgpu_options().init_async().await.map_err(|e| format!("WebGPU initialisation failed: {e}"));

@@ -32,8 +32,8 @@ use wasm_bindgen::prelude::*;
 use dna_playground::clock::{now_ms, sleep_ms, yield_now};
 use dna_playground::engine::{Bench, ClassData, FilterSnapshot};
 use dna_playground::lab::Dataset;
-use dna_playground::protocol::{Command, DataSpec, Ended, Event, KmerResults, decode, encode};
-use dna_playground::timing::{DeviceTiming, GPU_WAIT_MS, TIMED_BATCHES};
+use dna_playground::protocol::{Command, DataSpec, Ended, Event, KmerResults, Timed, decode, encode};
+use dna_playground::timing::{DeviceTiming, GPU_WAIT_MS, TIMED_BATCHES, gpu_not_timed};
 
 /// Milliseconds of training between two looks at the worker's messages.
 pub const SLICE_MS: f64 = 25.0;
@@ -126,8 +126,12 @@ fn send_memory() {
     send(&Event::Memory { bytes: (core::arch::wasm32::memory_size(0) * 65_536) as f64 });
 }
 
-/// Threads the CPU backend trains on in this worker.
+/// Threads the CPU backend trains on in this worker: the rayon pool's in the threaded build
+/// (1 when the page could not start one), else 1.
 pub fn cpu_threads() -> usize {
+    #[cfg(feature = "threads")]
+    return rayon::current_num_threads();
+    #[cfg(not(feature = "threads"))]
     1
 }
 
@@ -183,7 +187,7 @@ fn new_trainer(spec: &DataSpec, model: ModelConfig, config: TrainConfig, device:
 fn handle(command: Command) {
     match command {
         Command::InitGpu => init_gpu(),
-        Command::Time { key, data, model, config } => spawn_local(time_devices(key, data, model, config)),
+        Command::Time { key, data, model, config, devices } => spawn_local(time_devices(key, data, model, config, devices)),
         Command::Start { id, bench, data, model, config, device, pause_at } => {
             match new_trainer(&data, model, config, device) {
                 Ok((data, trainer)) => {
@@ -266,34 +270,33 @@ async fn time_batches(trainer: &mut Trainer) -> Result<f64, String> {
     Ok((now_ms() - start) / TIMED_BATCHES as f64)
 }
 
-/// Time a model on the CPU and on WebGPU, and report the figures and the faster device.
-/// WebGPU is timed in a task of its own: after [`GPU_WAIT_MS`] the CPU is chosen and WebGPU's
-/// figure is reported when it comes (marked late).
-async fn time_devices(key: String, spec: DataSpec, model: ModelConfig, config: TrainConfig) {
+/// Time a model on the devices `devices` names. Both: the CPU, then WebGPU in a task of its
+/// own; after [`GPU_WAIT_MS`] the CPU is chosen and WebGPU's figure is reported when it comes
+/// (marked late). One device: its figure alone, for the page to choose.
+async fn time_devices(key: String, spec: DataSpec, model: ModelConfig, config: TrainConfig, devices: Timed) {
     let data = match data_for(&spec) {
         Ok(d) => d,
         Err(e) => {
-            send(&Event::Timing(DeviceTiming { model: key, cpu_ms: Err(e.to_string()), gpu_ms: Some(Err(e.to_string())), chosen: Some(BackendChoice::Flex), late: false }));
-            return;
+            return match devices {
+                Timed::Gpu => send(&Event::GpuTime { key, result: Err(e.to_string()) }),
+                _ => send(&Event::Timing(DeviceTiming { model: key, cpu_ms: Err(e.to_string()), gpu_ms: Some(Err(e.to_string())), chosen: Some(BackendChoice::Flex), late: false })),
+            };
         }
     };
-    let cpu_ms = match data.trainer(model.clone(), config.clone(), &Device::flex()) {
-        Ok(mut t) => time_batches(&mut t).await,
-        Err(e) => Err(e.to_string()),
-    };
+    if devices == Timed::Gpu {
+        return send(&Event::GpuTime { key, result: time_on(&data, model, config, BackendChoice::Wgpu).await });
+    }
+    let cpu_ms = time_on(&data, model.clone(), config.clone(), BackendChoice::Flex).await;
     send(&Event::Timing(DeviceTiming { model: key.clone(), cpu_ms: cpu_ms.clone(), gpu_ms: None, chosen: None, late: false }));
+    if devices == Timed::Cpu {
+        return;
+    }
     let gpu_result: Rc<RefCell<Option<Result<f64, String>>>> = Default::default();
     let chosen_cell: Rc<Cell<Option<BackendChoice>>> = Default::default();
     {
         let (cell, chosen_cell, data, cpu_ms, key) = (gpu_result.clone(), chosen_cell.clone(), data.clone(), cpu_ms.clone(), key.clone());
         spawn_local(async move {
-            let result = match device_of(BackendChoice::Wgpu) {
-                Ok(gpu) => match data.trainer(model, config, &gpu) {
-                    Ok(mut t) => time_batches(&mut t).await,
-                    Err(e) => Err(e.to_string()),
-                },
-                Err(e) => Err(e),
-            };
+            let result = time_on(&data, model, config, BackendChoice::Wgpu).await;
             *cell.borrow_mut() = Some(result.clone());
             // A late figure is shown; the choice already made stands.
             if let Some(chosen) = chosen_cell.get() {
@@ -305,10 +308,18 @@ async fn time_devices(key: String, spec: DataSpec, model: ModelConfig, config: T
     while gpu_result.borrow().is_none() && now_ms() - start < GPU_WAIT_MS {
         sleep_ms(50).await;
     }
-    let gpu_ms = gpu_result.borrow().clone().unwrap_or_else(|| Err(format!("not timed within {:.0} s (WebGPU compiles its kernels on first use)", GPU_WAIT_MS / 1000.0)));
+    let gpu_ms = gpu_result.borrow().clone().unwrap_or_else(|| Err(gpu_not_timed()));
     let chosen = DeviceTiming::choose(&cpu_ms, &gpu_ms);
     chosen_cell.set(Some(chosen));
     send(&Event::Timing(DeviceTiming { model: key, chosen: Some(chosen), cpu_ms, gpu_ms: Some(gpu_ms), late: false }));
+}
+
+/// Milliseconds per batch of `model` on `device`.
+async fn time_on(data: &WorkerData, model: ModelConfig, config: TrainConfig, device: BackendChoice) -> Result<f64, String> {
+    match data.trainer(model, config, &device_of(device)?) {
+        Ok(mut t) => time_batches(&mut t).await,
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn take_trainer(id: usize) -> Option<Trainer> {

@@ -28,6 +28,9 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub const SUBPATH: &str = "/course/dna-playground/";
 
 /// The built app, served over HTTP on a free port of 127.0.0.1, at `/` and at [`SUBPATH`].
+/// [`DistServer::start`] sends the cross-origin isolation headers, as `trunk serve` does
+/// (Trunk.toml), so the page trains on every core; [`DistServer::start_unisolated`] serves like a
+/// static host that sends none.
 pub struct DistServer {
     /// `http://127.0.0.1:PORT`
     pub base: String,
@@ -56,6 +59,18 @@ impl DistServer {
     /// # Errors
     /// When `dist/index.html` is missing (build it first: `trunk build --release`).
     pub fn start() -> Result<DistServer> {
+        Self::serve(true)
+    }
+
+    /// Serve [`dist_dir`] without the cross-origin isolation headers.
+    ///
+    /// # Errors
+    /// As [`DistServer::start`].
+    pub fn start_unisolated() -> Result<DistServer> {
+        Self::serve(false)
+    }
+
+    fn serve(isolated: bool) -> Result<DistServer> {
         let dist = dist_dir();
         if !dist.join("index.html").is_file() {
             return Err(format!("{} has no index.html: build the app first (`trunk build --release`, which scripts/test.sh runs)", dist.display()).into());
@@ -72,8 +87,13 @@ impl DistServer {
                     request.respond(tiny_http::Response::from_string("not found").with_status_code(404))
                 } else {
                     let body = std::fs::read(&path).unwrap_or_default();
-                    let header = tiny_http::Header::from_bytes("Content-Type", mime(&path)).expect("valid header");
-                    request.respond(tiny_http::Response::from_data(body).with_header(header))
+                    let header = |name: &str, value: &str| tiny_http::Header::from_bytes(name, value).expect("valid header");
+                    let mut response = tiny_http::Response::from_data(body).with_header(header("Content-Type", mime(&path)));
+                    if isolated {
+                        response.add_header(header("Cross-Origin-Opener-Policy", "same-origin"));
+                        response.add_header(header("Cross-Origin-Embedder-Policy", "require-corp"));
+                    }
+                    request.respond(response)
                 };
                 let _ = response;
             }
@@ -165,7 +185,17 @@ pub async fn with_browser<F>(webgpu: bool, test: F) -> Result<()>
 where
     F: AsyncFnOnce(&Client, &str) -> Result<()>,
 {
-    let server = DistServer::start()?;
+    with_server(DistServer::start()?, webgpu, test).await
+}
+
+/// [`with_browser`] with the app served by `server`.
+///
+/// # Errors
+/// As [`with_browser`].
+pub async fn with_server<F>(server: DistServer, webgpu: bool, test: F) -> Result<()>
+where
+    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+{
     let driver = Driver::start()?;
     let client = browser(&driver, webgpu).await?;
     let result = test(&client, &server.base).await;
@@ -354,7 +384,7 @@ pub async fn screenshot_of(client: &Client, id: &str, name: &str) -> Result<()> 
 }
 
 /// The tests train models: one at a time, so their timings do not fight over the CPU.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+pub static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// Console entries at level SEVERE (errors, uncaught exceptions, panics), as text.
 ///
@@ -406,6 +436,22 @@ pub async fn device_is(client: &Client, expected: &str) -> Result<()> {
     // The CPU is shown with its threads: "CPU, 1 thread (of 8)".
     assert!(seen == expected || seen.starts_with(&format!("{expected},")), "device shown: {seen}, expected {expected}");
     Ok(())
+}
+
+/// The CPU threads the header shows ("CPU, 2 threads (of 2)"), once the worker said, and the
+/// browser's logical processors (`navigator.hardwareConcurrency`).
+///
+/// # Errors
+/// When the header shows no CPU threads within 60 s.
+pub async fn cpu_threads(client: &Client) -> Result<(u64, u64)> {
+    let shown = wait_until("the CPU's threads to be shown", Duration::from_secs(60), || async {
+        let d = text(client, "device").await;
+        let n = d.strip_prefix("CPU, ")?.split(' ').next()?.parse::<u64>().ok()?;
+        Some(n)
+    })
+    .await?;
+    let cores = js(client, "return navigator.hardwareConcurrency").await?.as_u64().unwrap_or(1);
+    Ok((shown, cores))
 }
 
 /// Wait for the Training lesson's "test R² = …" line and return R².

@@ -16,6 +16,22 @@ async fn native_first_epoch(seed: u64) -> (f32, f32) {
     (e0.train_loss, e0.val_loss)
 }
 
+/// Lesson 10's run trained natively on burn-flex (`n` sequences, `epochs`, `seed`, seed 000's
+/// training as the page sets it up): its test AUROC.
+async fn native_keras200_auroc(n: usize, epochs: usize, seed: u64) -> f64 {
+    use dnaplay_model::models::{Activation, ModelConfig};
+    use dnaplay_model::tasks::{ClassTask, ClassTaskKind};
+    let task = ClassTask::generate(ClassTaskKind::Keras200, n, seed).expect("seed 000's data");
+    let (train, val, test) = task.data();
+    let config = dnaplay_model::trainer::TrainConfig { num_epochs: epochs, seed, ..ClassTaskKind::Keras200.default_training() };
+    let device = dnaplay_model::burn::tensor::Device::flex();
+    let mut trainer = dnaplay_model::trainer::Trainer::new(ModelConfig::multiscale(200, Activation::Relu), config, &train, &val, &device).expect("valid settings");
+    while !trainer.is_finished() {
+        trainer.step_epoch().await.expect("an epoch");
+    }
+    trainer.evaluate_classification(&test).await.expect("evaluation").auroc.expect("both classes")
+}
+
 /// Press Train and wait for the test R² line; returns the validation losses.
 async fn train_until_r2(client: &Client, limit: Duration) -> Result<(Vec<f32>, f64)> {
     click(client, "train").await?;
@@ -30,6 +46,10 @@ async fn lessons_train_on_the_cpu_and_draw_every_plot() -> Result<()> {
         client.goto(&format!("{}{SUBPATH}?lesson=rule&model=cnn&epochs=4&seed=17&device=cpu", base)).await?;
         wait_until("lesson 1", Duration::from_secs(30), || async { lesson_title(client).await.starts_with("1.").then_some(()) }).await?;
         device_is(client, "CPU").await?;
+        // Served cross-origin isolated (as `trunk serve` does): the CPU trains on every core.
+        let (threads, cores) = cpu_threads(client).await?;
+        assert_eq!(threads, cores, "threads training on the CPU");
+        assert_eq!(js(client, "return self.crossOriginIsolated").await?.as_bool(), Some(true));
         assert!(coloured_pixels(client, "score-histogram").await? > 2_000, "score histogram drawn");
         screenshot(client, "1-rule").await?;
 
@@ -268,11 +288,13 @@ async fn classify_lesson_trains_the_multiscale_cnn_and_shows_attention() -> Resu
         let auroc_text = text(client, "cls-auroc").await;
         eprintln!("test accuracy {accuracy} · AUROC / AUPR {auroc_text}");
         let auroc: f64 = auroc_text.split(" / ").next().and_then(|a| a.parse().ok()).unwrap_or(f64::NAN);
-        // 2,560 training sequences, 4 epochs: the ranking is above chance (0.5; its standard
-        // error on 800 sequences is about 0.02); accuracy at
-        // threshold 0.5 lags while batch norm's running statistics settle. The ceiling on this
-        // data is about 0.84 (README).
-        assert!(auroc > 0.55, "test AUROC {auroc}");
+        // The page trains what the CLI trains: the same data, weights, shuffles and dropout
+        // masks (each run draws its own), here on 2,560 training sequences for 4 epochs, where
+        // the multi-scale CNN has barely begun to rank (seed 3 gives 0.524 in both). Only the
+        // order of rayon's sums differs.
+        let native = native_keras200_auroc(4000, 4, 3).await;
+        eprintln!("test AUROC: page {auroc:.3} · native {native:.3}");
+        assert!((auroc - native).abs() <= 0.01, "page test AUROC {auroc} against native {native}");
         assert!((0.0..=1.0).contains(&accuracy), "accuracy {accuracy}");
         let confusion = text(client, "cls-confusion").await;
         let cells: u64 = confusion.split_whitespace().filter_map(|w| w.replace(',', "").parse::<u64>().ok()).filter(|&v| v != 0 && v != 1).sum();
