@@ -15,6 +15,9 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use dnaplay_e2e::*;
+use dnaplay_model::models::{Activation, ModelConfig};
+use dnaplay_model::tasks::{ClassTask, ClassTaskKind};
+use dnaplay_model::trainer::{TrainConfig, Trainer};
 use fantoccini::Client;
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -36,6 +39,36 @@ fn bundle_sizes() -> Result<Vec<(String, u64, u64)>> {
     Ok(sizes)
 }
 
+/// One epoch of CNN-dist on seed 003's Task 3 (20,000 sequences, seed 1, seed 003's training)
+/// natively on burn-flex, in seconds.
+async fn native_cnn_dist_seconds(activation: Activation) -> f64 {
+    let task = ClassTask::generate(ClassTaskKind::Task3, 20_000, 1).expect("Task 3");
+    let (train, val, _) = task.data();
+    let config = TrainConfig { num_epochs: 1, seed: 1, ..ClassTaskKind::Task3.default_training() };
+    let device = dnaplay_model::burn::tensor::Device::flex();
+    let mut trainer = Trainer::new(ModelConfig::cnn_dist(200, activation), config, &train, &val, &device).expect("valid settings");
+    let start = Instant::now();
+    trainer.step_epoch().await.expect("an epoch");
+    start.elapsed().as_secs_f64()
+}
+
+/// [`with_browser`], or with DNAPLAY_BENCH_UNISOLATED=1 the app served without the isolation
+/// headers and with the service worker off, so the one-thread worker trains: figures side by side
+/// with the threaded ones.
+async fn with_bench_server<F>(webgpu: bool, test: F) -> Result<()>
+where
+    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+{
+    if std::env::var_os("DNAPLAY_BENCH_UNISOLATED").is_none() {
+        return with_browser(webgpu, test).await;
+    }
+    with_server(DistServer::start_unisolated()?, webgpu, async |client: &Client, base: &str| {
+        before_page_scripts(client, "window.dnaplayNoServiceWorker = true;").await?;
+        test(client, base).await
+    })
+    .await
+}
+
 async fn native_seconds_per_epoch(epochs: usize) -> f64 {
     let mut trainer = seed_trainer(17, epochs + 1);
     trainer.step_epoch().await.expect("warm-up epoch");
@@ -53,10 +86,18 @@ async fn bench_page() -> Result<()> {
     for (name, raw, gz) in &sizes {
         println!("{name}: {:.3} MB raw, {:.3} MB gzip -9", *raw as f64 / 1e6, *gz as f64 / 1e6);
     }
-    let part = |worker: bool| sizes.iter().filter(|(n, ..)| n.starts_with("dnaplay-worker") == worker).map(|(_, _, gz)| *gz).sum::<u64>() as f64 / 1e6;
-    println!("the page's wasm and JS: {:.3} MB gzip -9; the worker's: {:.3} MB; both: {:.3} MB", part(false), part(true), part(false) + part(true));
+    // The page; the threaded CPU worker (dnaplay-worker-mt*); the one-thread worker with WebGPU.
+    let part = |which: fn(&str) -> bool| sizes.iter().filter(|(n, ..)| which(n)).map(|(_, _, gz)| *gz).sum::<u64>() as f64 / 1e6;
+    let page = part(|n| !n.starts_with("dnaplay-worker"));
+    let threaded = part(|n| n.starts_with("dnaplay-worker-mt"));
+    let webgpu = part(|n| n.starts_with("dnaplay-worker") && !n.starts_with("dnaplay-worker-mt"));
+    println!(
+        "gzip -9: the page's wasm and JS {page:.3} MB; the threaded CPU worker's {threaded:.3} MB; the one-thread WebGPU worker's {webgpu:.3} MB; \
+         page + threaded worker (an isolated page without WebGPU) {:.3} MB; page + one-thread worker (a page without isolation) {:.3} MB; all three {:.3} MB",
+        page + threaded, page + webgpu, page + threaded + webgpu
+    );
 
-    with_browser(false, async |client: &Client, base: &str| {
+    with_bench_server(false, async |client: &Client, base: &str| {
         client.goto(&format!("{}/?lesson=train&model=cnn&epochs=50&seed=17&device=cpu", base)).await?;
         wait_until("the lesson", Duration::from_secs(30), || async { (!text(client, "lesson-title").await.is_empty()).then_some(()) }).await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -120,7 +161,7 @@ async fn bench_page() -> Result<()> {
 #[ignore = "benchmark: prints figures; run with --ignored --nocapture"]
 async fn bench_exp_lesson() -> Result<()> {
     let webgpu = std::env::var_os("DNAPLAY_BENCH_WEBGPU").is_some();
-    with_browser(webgpu, async |client: &Client, base: &str| {
+    with_bench_server(webgpu, async |client: &Client, base: &str| {
         let device = if webgpu { "&device=webgpu" } else { "&device=cpu" };
         client.goto(&format!("{base}?lesson=exp&n=20000&cepochs=1&seed=1{device}")).await?;
         wait_until("the device", Duration::from_secs(60), || async { (!text(client, "device").await.starts_with("starting")).then_some(()) }).await?;
@@ -134,6 +175,10 @@ async fn bench_exp_lesson() -> Result<()> {
         println!("page, device {}: CNN-dist on Task 3 (14,000 training sequences), wall {:.1} s for both runs", text(client, "device").await, started.elapsed().as_secs_f64());
         for l in lines {
             println!("  {l}");
+        }
+        // The same epoch natively (burn-flex, rayon on every core), right after.
+        for activation in [Activation::Relu, Activation::Exp] {
+            println!("  native {activation}: {:.1} s per epoch", native_cnn_dist_seconds(activation).await);
         }
         Ok(())
     })
