@@ -384,7 +384,7 @@ pub async fn screenshot_of(client: &Client, id: &str, name: &str) -> Result<()> 
 }
 
 /// The tests train models: one at a time, so their timings do not fight over the CPU.
-pub static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// Console entries at level SEVERE (errors, uncaught exceptions, panics), as text.
 ///
@@ -403,8 +403,19 @@ pub async fn session<F>(webgpu: bool, test: F) -> Result<()>
 where
     F: AsyncFnOnce(&Client, &str) -> Result<()>,
 {
+    session_on(DistServer::start()?, webgpu, test).await
+}
+
+/// [`session`] with the app served by `server` (e.g. [`DistServer::start_unisolated`]).
+///
+/// # Errors
+/// As [`session`].
+pub async fn session_on<F>(server: DistServer, webgpu: bool, test: F) -> Result<()>
+where
+    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+{
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    with_browser(webgpu, async |client: &Client, base: &str| {
+    with_server(server, webgpu, async |client: &Client, base: &str| {
         test(client, base).await?;
         let errors = errors(client).await?;
         assert!(errors.is_empty(), "console errors: {errors:#?}");
