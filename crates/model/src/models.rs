@@ -290,11 +290,24 @@ fn min_length(specs: &[ConvSpec]) -> usize {
     (1..=100_000).find(|&len| specs.iter().enumerate().fold(len, |l, (i, s)| layer_output_length(l, s, i == 0)) > 0).unwrap_or(usize::MAX)
 }
 
-/// A parameter of `shape`, uniform in ±1/√fan_in.
+/// A parameter of `shape`, uniform in ±1/√fan_in (PyTorch's default for `nn.Linear` and
+/// `nn.Conv1d`, seed 002's framework).
 #[cfg(feature = "burn")]
 pub(crate) fn uniform_param<const D: usize>(shape: [usize; D], fan_in: usize, rng: &mut ChaCha8Rng, device: &Device) -> Param<Tensor<D>> {
-    let bound = 1.0 / (fan_in as f32).sqrt();
-    let dist = Uniform::new(-bound, bound).expect("a bound of 1/√fan_in should be finite and positive");
+    uniform_in(shape, 1.0 / (fan_in as f32).sqrt(), rng, device)
+}
+
+/// A parameter of `shape`, Glorot uniform: ±√(6 / (fan_in + fan_out)) (Glorot and Bengio 2010,
+/// seed 003's ref. 27; Keras's default kernel initializer, so seed 000's too).
+#[cfg(feature = "burn")]
+pub(crate) fn glorot_param<const D: usize>(shape: [usize; D], fan_in: usize, fan_out: usize, rng: &mut ChaCha8Rng, device: &Device) -> Param<Tensor<D>> {
+    uniform_in(shape, (6.0 / (fan_in + fan_out) as f32).sqrt(), rng, device)
+}
+
+/// A parameter of `shape`, uniform in ±`bound`, drawn from `rng` in row-major order.
+#[cfg(feature = "burn")]
+fn uniform_in<const D: usize>(shape: [usize; D], bound: f32, rng: &mut ChaCha8Rng, device: &Device) -> Param<Tensor<D>> {
+    let dist = Uniform::new(-bound, bound).expect("an initialisation bound should be finite and positive");
     let values: Vec<f32> = (0..shape.iter().product::<usize>()).map(|_| dist.sample(rng)).collect();
     Param::from_tensor(Tensor::from_data(TensorData::new(values, shape), device))
 }

@@ -39,6 +39,7 @@ struct Plateau {
     since_best: usize,
     since_lr_best: usize,
     lr_best: f32,
+    /// The weights and batch-norm statistics of the best epoch, for `restore_best`.
     best_model: Option<Model>,
 }
 
@@ -308,7 +309,12 @@ impl Trainer {
             p.best = monitored;
             p.since_best = 0;
             if self.config.early_stopping.is_some_and(|e| e.restore_best) {
-                p.best_model = self.model.clone();
+                // A snapshot, not a clone: a clone shares batch norm's running statistics
+                // (burn's `RunningState` is shared), which later epochs would go on updating, so
+                // the restored weights would be read with the last epoch's statistics. Keras's
+                // `restore_best_weights` restores the moving statistics with the weights.
+                // `valid().train()` is burn's documented way back to a trainable module.
+                p.best_model = self.model.as_ref().map(|m| m.valid().train());
             }
         } else {
             p.since_best += 1;
