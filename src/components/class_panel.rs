@@ -1,12 +1,13 @@
-//! The control panel of the 200-nt lessons (9 and 10): sequences, epochs and seed; Train,
-//! Pause and Reset; one status line per run and a progress bar. Every button acts through the
-//! run engine and derives its enabled state from the runs' states.
+//! The control panel of the 200-nt lessons (9 and 10): sequences, epochs, learning rate and
+//! seed; Train, Pause and Reset; one status line per run and a progress bar. Every button acts
+//! through the run engine and derives its enabled state from the runs' states.
 
 use std::sync::Arc;
 
 use dnaplay_model::models::ModelConfig;
-use dnaplay_model::settings::{CLASS_EPOCHS, CLASS_SEQS, SEED};
+use dnaplay_model::settings::{CLASS_EPOCHS, CLASS_SEQS, EXP_LR, KERAS_LR, SEED, Setting};
 use dnaplay_plots::thousands;
+use dnaplay_state::Settings;
 use leptos::prelude::*;
 
 use crate::components::fields::NumberField;
@@ -14,7 +15,8 @@ use crate::engine::{Bench, ClassData, RunData, RunState, RunView, Until};
 use crate::lab::Lab;
 
 /// Train: go on with the paused runs of `bench`, or generate the task from the settings and
-/// start one run per model, with the task's seed training and the lesson's epochs.
+/// start one run per model, with the task's seed training and the lesson's epochs and learning
+/// rate.
 fn train(lab: Lab, bench: Bench, models: Vec<ModelConfig>) -> Result<(), String> {
     let engine = lab.engine;
     if engine.resume(bench, Until::End) {
@@ -25,9 +27,25 @@ fn train(lab: Lab, bench: Bench, models: Vec<ModelConfig>) -> Result<(), String>
     let data = ClassData::generate(kind, st.class_seqs, st.seed, bench == Bench::Keras).map_err(|e| e.to_string())?;
     let mut config = kind.default_training();
     config.num_epochs = st.class_epochs;
+    config.learning_rate = learning_rate(bench, &st);
     config.seed = st.seed;
     let specs = models.into_iter().map(|m| (m, config.clone())).collect();
     engine.start(bench, RunData::Class(Arc::new(data)), specs, Until::End)
+}
+
+/// The learning-rate setting of `bench`'s runs: lesson 10's for seed 000's model, else lesson
+/// 9's.
+fn learning_rate_setting(bench: Bench) -> Setting {
+    if bench == Bench::Keras { KERAS_LR } else { EXP_LR }
+}
+
+/// `bench`'s learning rate in `st`.
+fn learning_rate(bench: Bench, st: &Settings) -> f64 {
+    if bench == Bench::Keras { st.keras_lr } else { st.exp_lr }
+}
+
+fn learning_rate_mut(bench: Bench, st: &mut Settings) -> &mut f64 {
+    if bench == Bench::Keras { &mut st.keras_lr } else { &mut st.exp_lr }
 }
 
 /// The panel for the runs of `bench`. Buttons and the status list get the test ids
@@ -56,6 +74,7 @@ pub fn ClassPanel(
         let r = runs();
         !r.is_empty() && r.iter().all(|r| !r.state.is_live())
     };
+    let lr_setting = learning_rate_setting(bench);
     let (error, set_error) = signal(None::<String>);
     let (loading, load) = crate::checkpoints::load_action(lab, bench, "the trained models", set_error);
     view! {
@@ -67,6 +86,9 @@ pub fn ClassPanel(
                 <NumberField label=CLASS_EPOCHS.title()
                     value=Signal::derive(move || settings.with(|s| s.class_epochs.to_string()))
                     on_input={move |text: String| CLASS_EPOCHS.parse_usize(&text).map(|n| settings.update(|s| s.class_epochs = n)).err().map(|e| e.to_string())} />
+                <NumberField label=lr_setting.title()
+                    value=Signal::derive(move || settings.with(|s| learning_rate(bench, s).to_string()))
+                    on_input={move |text: String| lr_setting.parse_f64(&text).map(|x| settings.update(|s| *learning_rate_mut(bench, s) = x)).err().map(|e| e.to_string())} />
                 <NumberField label=SEED.title()
                     value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
                     on_input={move |text: String| SEED.parse_u64(&text).map(|n| settings.update(|s| s.seed = n)).err().map(|e| e.to_string())} />

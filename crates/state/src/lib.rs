@@ -112,6 +112,10 @@ pub struct Settings {
     pub class_seqs: usize,
     /// `cepochs`: epochs of each run in the 200-nt lessons.
     pub class_epochs: usize,
+    /// `elr`: Adam's learning rate in lesson 9.
+    pub exp_lr: f64,
+    /// `klr`: Adam's learning rate in lesson 10.
+    pub keras_lr: f64,
 }
 
 /// Longest query string read, in bytes: a hand-written link is far shorter; past this the rest
@@ -137,6 +141,8 @@ impl Default for Settings {
             rule: ScoringRule::default(),
             class_seqs: settings::CLASS_SEQS.default_usize(),
             class_epochs: settings::CLASS_EPOCHS.default_usize(),
+            exp_lr: settings::EXP_LR.default,
+            keras_lr: settings::KERAS_LR.default,
         }
     }
 }
@@ -285,6 +291,8 @@ impl Settings {
             }),
             "n" => read_count(&settings::CLASS_SEQS, v, &mut s.class_seqs),
             "cepochs" => read_count(&settings::CLASS_EPOCHS, v, &mut s.class_epochs),
+            "elr" => settings::EXP_LR.parse_f64(v).map(|x| s.exp_lr = x).map_err(|e| e.to_string()),
+            "klr" => settings::KERAS_LR.parse_f64(v).map(|x| s.keras_lr = x).map_err(|e| e.to_string()),
             "pos" => match v {
                 "1" | "decay" => Ok(s.rule.position = PositionEffect::DEFAULT_DECAY),
                 "0" | "uniform" => Ok(s.rule.position = PositionEffect::Uniform),
@@ -307,6 +315,8 @@ impl Settings {
                 "rule" => "seed 002's rule".into(),
                 "n" => default.class_seqs.to_string(),
                 "cepochs" => default.class_epochs.to_string(),
+                "elr" => default.exp_lr.to_string(),
+                "klr" => default.keras_lr.to_string(),
                 _ => "0".into(),
             };
             notice(&why, default)
@@ -344,6 +354,12 @@ impl Settings {
         }
         if self.class_epochs != settings::CLASS_EPOCHS.default_usize() {
             q.push_str(&format!("&cepochs={}", self.class_epochs));
+        }
+        if self.exp_lr != settings::EXP_LR.default {
+            q.push_str(&format!("&elr={}", self.exp_lr));
+        }
+        if self.keras_lr != settings::KERAS_LR.default {
+            q.push_str(&format!("&klr={}", self.keras_lr));
         }
         q
     }
@@ -387,16 +403,22 @@ mod tests {
 
     #[test]
     fn the_200nt_settings_ride_in_the_link() {
-        let (s, notices) = Settings::from_query("?lesson=exp&n=4000&cepochs=5");
+        let (s, notices) = Settings::from_query("?lesson=exp&n=4000&cepochs=5&elr=0.001&klr=0.02");
         assert!(notices.is_empty(), "{notices:?}");
-        assert_eq!((s.lesson, s.class_seqs, s.class_epochs), (Lesson::Exp, 4000, 5));
-        assert!(s.to_query().ends_with("&n=4000&cepochs=5"), "{}", s.to_query());
+        assert_eq!((s.lesson, s.class_seqs, s.class_epochs, s.exp_lr, s.keras_lr), (Lesson::Exp, 4000, 5, 0.001, 0.02));
+        assert!(s.to_query().ends_with("&n=4000&cepochs=5&elr=0.001&klr=0.02"), "{}", s.to_query());
         assert_eq!(Settings::from_query(&s.to_query()).0, s);
-        let (s, notices) = Settings::from_query("n=50&cepochs=0&model=cnn-dist");
-        assert_eq!(notices.len(), 3, "{notices:?}");
+        // The defaults stay out of the link.
+        let q = Settings::default().to_query();
+        assert!(!q.contains("elr=") && !q.contains("klr="), "{q}");
+        let (s, notices) = Settings::from_query("n=50&cepochs=0&model=cnn-dist&elr=0&klr=x");
+        assert_eq!(notices.len(), 5, "{notices:?}");
         assert!(notices[0].contains("from 1,000 to 20,000"), "{}", notices[0]);
         assert!(notices[2].starts_with("Ignored model=cnn-dist"), "the 8-mer lessons take linear or cnn: {}", notices[2]);
-        assert_eq!((s.class_seqs, s.class_epochs, s.model), (6000, 10, ModelKind::Cnn));
+        assert!(notices[3].starts_with("Ignored elr=0: lesson 9's learning rate 0 is invalid"), "{}", notices[3]);
+        assert!(notices[3].ends_with("using 0.01."), "{}", notices[3]);
+        assert!(notices[4].starts_with("Ignored klr=x: ") && notices[4].ends_with("using 0.003."), "{}", notices[4]);
+        assert_eq!((s.class_seqs, s.class_epochs, s.model, s.exp_lr, s.keras_lr), (6000, 10, ModelKind::Cnn, 0.01, 0.003));
     }
 
     #[test]
