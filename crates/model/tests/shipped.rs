@@ -67,9 +67,11 @@ fn shipped_checkpoints_show_what_their_lessons_teach() {
     assert!(metric("lesson9-relu", "auroc") > 0.9 && metric("lesson9-exp", "auroc") > 0.9);
     assert!(metric("lesson9-exp", "match_fraction") >= 0.4, "exp match fraction {}", metric("lesson9-exp", "match_fraction"));
     assert!(metric("lesson9-relu", "match_fraction") <= 0.15, "relu match fraction {}", metric("lesson9-relu", "match_fraction"));
-    // Lesson 10: seed 000's Keras code reaches AUROC 0.78 to 0.82 over three seeds
-    // (ENVIRONMENT.md). Ours ranks clearly above chance but has not matched Keras: 0.831 when
-    // first shipped, 0.771 retrained with each run's own dropout masks (2026-11-29, seed 17,
-    // best validation AUROC 0.848). Matching Keras is issue 11's work; this guards the ranking.
-    assert!(metric("lesson10-multiscale", "auroc") >= 0.75);
+    // Lesson 10: seed 000's Keras code reaches test AUROC 0.78 to 0.82 over three seeds
+    // (ENVIRONMENT.md). Built as Keras builds it (Glorot uniform, zero biases, batch-norm
+    // epsilon 1e-3) and restoring its best epoch whole, ours reaches 0.819 on seed 42 (shipped)
+    // and 0.733 on seed 17; before, 0.771 on seed 17, with nearly every test sequence called one
+    // class at 0.5. This guards the ranking at Keras's lowest seed and the calibration.
+    assert!(metric("lesson10-multiscale", "auroc") >= 0.78, "lesson 10 AUROC {}", metric("lesson10-multiscale", "auroc"));
+    assert!(metric("lesson10-multiscale", "accuracy") >= 0.7, "lesson 10 accuracy at 0.5: {}", metric("lesson10-multiscale", "accuracy"));
 }
