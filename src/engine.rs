@@ -294,11 +294,12 @@ impl RunView {
         let total = self.config.num_epochs;
         let spe = self.seconds_per_epoch.map(|x| format!(" · {x:.1} s per epoch")).unwrap_or_default();
         let best = || self.history.iter().filter_map(|h| h.val_auroc).reduce(f32::max).map(|a| format!(" · best val AUROC {a:.3}")).unwrap_or_default();
+        let epochs = if done == 1 { "1 epoch".to_string() } else { format!("{done} epochs") };
         match &self.state {
-            RunState::Finished if self.shipped.is_some() => format!("{name}: trained weights loaded ({done} epochs, by scripts/checkpoints.sh){}", best()),
-            RunState::Finished => format!("{name}: finished after {done} epochs{}{spe}", best()),
+            RunState::Finished if self.shipped.is_some() => format!("{name}: trained weights loaded ({epochs}, by scripts/checkpoints.sh){}", best()),
+            RunState::Finished => format!("{name}: finished after {epochs}{}{spe}", best()),
             RunState::Failed(e) => format!("{name}: failed: {e}"),
-            RunState::Stopped(why) => format!("{name}: stopped ({why}) after {done} epochs"),
+            RunState::Stopped(why) => format!("{name}: stopped ({why}) after {epochs}"),
             state => {
                 let mut s = format!("{name}: epoch {} of {total} · batch {} of {}", (done + 1).min(total), self.batch.0, self.batch.1);
                 if let Some(a) = self.history.last().and_then(|h| h.val_auroc) {

@@ -185,6 +185,69 @@ async fn bench_exp_lesson() -> Result<()> {
     .await
 }
 
+/// The first number after `label` in `line`, e.g. `number_after("… val AUROC 0.912 …", "AUROC")`.
+fn number_after(line: &str, label: &str) -> Option<f64> {
+    line.split(label).nth(1)?.split_whitespace().next()?.trim_matches(|c: char| !c.is_ascii_digit() && c != '.').parse().ok()
+}
+
+/// Lessons 9 and 10 as a student opens them: the plain links with only `device=cpu` (the
+/// lesson's defaults otherwise), timed from Train. Lesson 9: when both runs first show
+/// validation AUROC ≥ 0.9 with exp's match fraction ≥ 0.4 and relu's ≤ 0.15 (issue 10's
+/// target), then the end; the logo grids are screenshotted at both moments
+/// (`DNAPLAY_SCREENSHOTS`). Lesson 10: the end and the test AUROC.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "benchmark: prints figures; run with --ignored --nocapture"]
+async fn bench_plain_links() -> Result<()> {
+    with_bench_server(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}?lesson=exp&device=cpu")).await?;
+        device_is(client, "CPU").await?;
+        let started = Instant::now();
+        click(client, "exp-train").await?;
+        let mut reached = None;
+        let lines = loop {
+            let s: Vec<String> = text(client, "exp-status").await.lines().map(str::to_string).collect();
+            assert!(!s.iter().any(|l| l.contains("failed") || l.contains("stopped")), "a run failed: {s:?}");
+            let aurocs: Vec<f64> = s.iter().filter_map(|l| number_after(l, "AUROC")).collect();
+            let (relu, exp) = (number_after(&text(client, "match-relu").await, "fraction"), number_after(&text(client, "match-exp").await, "fraction"));
+            if reached.is_none() && aurocs.len() == 2 && aurocs.iter().all(|&a| a >= 0.9) && exp.is_some_and(|m| m >= 0.4) && relu.is_some_and(|m| m <= 0.15) {
+                let at = started.elapsed().as_secs_f64();
+                println!("lesson 9: target reached {at:.1} s after Train: {s:?}, match fractions relu {relu:?}, exp {exp:?}");
+                screenshot_of(client, "exp-logos", "9-plain-link-target").await?;
+                reached = Some(at);
+            }
+            if s.len() == 2 && s.iter().all(|l| l.contains("finished")) {
+                break s;
+            }
+            assert!(started.elapsed() < Duration::from_secs(1200), "lesson 9 still training after 20 minutes: {s:?}");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        };
+        let elapsed = started.elapsed().as_secs_f64();
+        println!("lesson 9, plain link (device=cpu), {}: {elapsed:.1} s from Train to both runs finished; target {}", text(client, "device").await, reached.map(|t| format!("reached at {t:.1} s")).unwrap_or_else(|| "not reached".into()));
+        for l in lines {
+            println!("  {l}");
+        }
+        for act in ["relu", "exp"] {
+            println!("  {act}: {}", text(client, &format!("match-{act}")).await);
+        }
+        screenshot_of(client, "exp-logos", "9-plain-link-logos").await?;
+        client.goto(&format!("{base}?lesson=classify&device=cpu")).await?;
+        device_is(client, "CPU").await?;
+        let started = Instant::now();
+        click(client, "cls-train").await?;
+        let line = wait_until("lesson 10's run to finish", Duration::from_secs(1200), || async {
+            let s = text(client, "cls-status").await;
+            s.contains("finished").then_some(s)
+        })
+        .await?;
+        let elapsed = started.elapsed().as_secs_f64();
+        let auroc = wait_until("the report", Duration::from_secs(60), || async { text(client, "cls-auroc").await.split(" / ").next().and_then(|a| a.parse::<f64>().ok()) }).await?;
+        println!("lesson 10, plain link (device=cpu): {elapsed:.1} s from Train to finished; test AUROC {auroc:.3}, accuracy {}\n  {line}", text(client, "cls-accuracy").await);
+        screenshot(client, "10-plain-link").await?;
+        Ok(())
+    })
+    .await
+}
+
 /// How long an input waits while `prefix`'s runs train with the lesson's defaults: a timer
 /// set every 10 ms records how late it fires (the time the page's thread was busy: what a click
 /// or a key press would wait before its handler runs, and the next paint later still), over

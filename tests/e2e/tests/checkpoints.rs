@@ -157,7 +157,7 @@ async fn loading_twice_at_once_keeps_one_pair_and_a_missing_file_is_reported() -
         assert!(error.contains("checkpoints/lesson10-multiscale/checkpoint.json: HTTP 404"), "{error}");
         assert!(status_lines(client, "cls").await.is_empty(), "no half-loaded run");
         click(client, "cls-train").await?;
-        wait_until("a run of its own", Duration::from_secs(120), || async { text(client, "cls-status").await.contains("finished after 1 epochs").then_some(()) }).await?;
+        wait_until("a run of its own", Duration::from_secs(120), || async { text(client, "cls-status").await.contains("finished after 1 epoch").then_some(()) }).await?;
         assert_alive(client).await
     })
     .await
