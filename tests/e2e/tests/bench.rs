@@ -9,7 +9,8 @@
 //! lesson on 127.0.0.1, and seed 002's full 50-epoch CNN run on the CPU device in the page
 //! (seconds per epoch, wall time, test R²) beside the same run natively (burn-flex).
 //! `bench_responsiveness` prints input-to-next-paint and pause latency while lessons 9 and 10
-//! train with their defaults (the Event Timing API, measured in the page).
+//! train with their defaults (the Event Timing API, measured in the page). `bench_plain_links`
+//! times lessons 9 and 10 opened with their plain links, from Train to their results.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
