@@ -44,6 +44,7 @@ fn learning_rate(bench: Bench, st: &Settings) -> f64 {
     if bench == Bench::Keras { st.keras_lr } else { st.exp_lr }
 }
 
+/// `bench`'s learning rate in `st`, to set.
 fn learning_rate_mut(bench: Bench, st: &mut Settings) -> &mut f64 {
     if bench == Bench::Keras { &mut st.keras_lr } else { &mut st.exp_lr }
 }

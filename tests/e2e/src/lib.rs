@@ -429,6 +429,12 @@ pub async fn status_lines(client: &Client, prefix: &str) -> Vec<String> {
     text(client, &format!("{prefix}-status")).await.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
 }
 
+/// The first number after `key` in `line`, e.g. 0.912 from `number_after("relu: epoch 3 of 10 ·
+/// val AUROC 0.912 · …", "AUROC")`; spaces between them are skipped.
+pub fn number_after(line: &str, key: &str) -> Option<f64> {
+    line.split(key).nth(1)?.trim_start().split(|c: char| !(c.is_ascii_digit() || c == '.')).next()?.parse().ok()
+}
+
 /// The lesson's title, e.g. "5. Training".
 pub async fn lesson_title(client: &Client) -> String {
     text(client, "lesson-title").await

@@ -186,11 +186,6 @@ async fn bench_exp_lesson() -> Result<()> {
     .await
 }
 
-/// The first number after `label` in `line`, e.g. `number_after("… val AUROC 0.912 …", "AUROC")`.
-fn number_after(line: &str, label: &str) -> Option<f64> {
-    line.split(label).nth(1)?.split_whitespace().next()?.trim_matches(|c: char| !c.is_ascii_digit() && c != '.').parse().ok()
-}
-
 /// Lessons 9 and 10 as a student opens them: the plain links with only `device=cpu` (the
 /// lesson's defaults otherwise), timed from Train. Lesson 9: when both runs first show
 /// validation AUROC ≥ 0.9 with exp's match fraction ≥ 0.4 and relu's ≤ 0.15 (issue 10's
@@ -206,7 +201,7 @@ async fn bench_plain_links() -> Result<()> {
         click(client, "exp-train").await?;
         let mut reached = None;
         let lines = loop {
-            let s: Vec<String> = text(client, "exp-status").await.lines().map(str::to_string).collect();
+            let s = status_lines(client, "exp").await;
             assert!(!s.iter().any(|l| l.contains("failed") || l.contains("stopped")), "a run failed: {s:?}");
             let aurocs: Vec<f64> = s.iter().filter_map(|l| number_after(l, "AUROC")).collect();
             let (relu, exp) = (number_after(&text(client, "match-relu").await, "fraction"), number_after(&text(client, "match-exp").await, "fraction"));

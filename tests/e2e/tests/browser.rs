@@ -169,11 +169,6 @@ async fn trains_on_webgpu_when_the_browser_has_it() -> Result<()> {
     .await
 }
 
-/// A number after `key` in `line`, e.g. 0.912 after "val AUROC ".
-fn number_after(line: &str, key: &str) -> Option<f64> {
-    line.split(key).nth(1)?.split(|c: char| !(c.is_ascii_digit() || c == '.')).next()?.parse().ok()
-}
-
 /// Lesson 9: CNN-dist with relu and with exp trained side by side on Task 3; both finish with an
 /// AUROC above chance, the logos and curves are drawn, and each run shows its match fraction.
 async fn exp_lesson(client: &Client, base: &str, device: &str, query: &str, epochs: usize, limit: Duration) -> Result<Vec<(f64, f64)>> {
