@@ -160,6 +160,9 @@ pub enum Error {
     /// Saved weights or their description cannot be read, or do not fit the model.
     #[error("cannot load the checkpoint: {0}")]
     Checkpoint(String),
+    /// An attribution or in-silico experiment cannot run with these inputs.
+    #[error("cannot explain the model: {0}")]
+    Attribution(String),
     /// Training has already finished; nothing is left to step.
     #[error("training is finished; reset to train again")]
     Finished,

@@ -5,6 +5,7 @@
 //! on a runtime [`burn::tensor::Device`]; every read-back is asynchronous so the same code runs
 //! on WebGPU in a browser.
 
+pub mod attribution;
 pub mod backend;
 pub mod checkpoint;
 mod choice;

@@ -346,6 +346,11 @@ impl LinearModel {
         let x = x.flatten::<2>(1, 2); // [batch, 4 · length]
         self.linear.forward(x) // [batch, 1]
     }
+
+    /// The weights, `[4 · length, 1]`: row `base · length + position` weighs that one-hot input.
+    pub fn weight(&self) -> Tensor<2> {
+        self.linear.weight.val()
+    }
 }
 
 /// Seed 002's `DNA_CNN`: Conv1d 4 → num_filters (width w, no padding), activation, flatten,

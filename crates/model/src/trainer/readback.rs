@@ -99,3 +99,12 @@ pub async fn filter_weights(model: &Model) -> Result<Option<FilterWeights>> {
 pub(super) fn device_error(e: impl std::fmt::Display) -> Error {
     Error::Device(e.to_string())
 }
+
+/// Read a tensor back to the host as a flat `Vec<f32>`, asynchronously.
+///
+/// # Errors
+/// [`Error::Device`] when the read-back fails.
+pub(crate) async fn read_vec<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>> {
+    let data = t.into_data_async().await.map_err(device_error)?;
+    data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))
+}

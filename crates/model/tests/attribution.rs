@@ -1,0 +1,153 @@
+//! The attribution methods checked against what must hold exactly (issue 11's "checks of the
+//! methods"), on the shipped lesson checkpoints and on a linear model:
+//!
+//! - for the linear model, saliency × input is weight × input, bit for bit;
+//! - ISM is 0 at the sequence's own base before centring;
+//! - integrated gradients are complete: their sum is `f(x) − mean f(reference)` within 5%;
+//! - integrated gradients' 20 Gauss–Legendre points, checked on polynomials;
+//! - on lesson 9's pair, exp's saliency maps and first-layer scans find the planted motifs
+//!   better than relu's, and the ground-truth PWMs find them too.
+#![cfg(not(target_family = "wasm"))]
+
+use dnaplay_model::BackendChoice;
+use dnaplay_model::attribution::{self, IG_STEPS, Method, Reference, filter_localisation, integrated_gradients, ism, pwm_localisation, saliency, score_maps, test_positives};
+use dnaplay_model::checkpoint::{CheckpointMeta, load_weights};
+use dnaplay_model::models::{Model, ModelConfig};
+use dnaplay_model::sequence::one_hot;
+use dnaplay_model::tasks::{ClassTask, ClassTaskKind};
+use dnaplay_model::trainer::readback::filter_weights;
+
+macro_rules! shipped {
+    ($name:literal) => {
+        (include_str!(concat!("../../../assets/checkpoints/", $name, "/checkpoint.json")), include_bytes!(concat!("../../../assets/checkpoints/", $name, "/model.bpk")).as_slice())
+    };
+}
+
+fn device() -> burn::tensor::Device {
+    BackendChoice::default_cpu().unwrap().device().unwrap()
+}
+
+fn load((json, weights): (&str, &[u8])) -> (CheckpointMeta, Model) {
+    let meta = CheckpointMeta::from_json(json).unwrap();
+    let model = load_weights(&meta.model, weights, &device()).unwrap();
+    (meta, model)
+}
+
+#[test]
+fn linear_saliency_times_input_is_weight_times_input() {
+    let device = device();
+    let Model::Linear(linear) = ModelConfig::linear(8).init(&device, 3).unwrap() else { panic!("a linear model") };
+    let w = linear.weight().into_data().try_to_vec::<f32>().unwrap();
+    let model = Model::Linear(linear);
+    let x = one_hot(&["CCCCCTAT", "GCGTATAA", "ANGTACGT"]).unwrap();
+    let s = pollster::block_on(saliency(&model, &x, &device)).unwrap();
+    for b in 0..x.batch {
+        let expected: Vec<f32> = x.sequence(b).iter().zip(&w).map(|(x, w)| x * w).collect();
+        assert_eq!(s.sequence(b), expected.as_slice(), "sequence {b}");
+    }
+}
+
+#[test]
+fn ism_is_zero_at_the_observed_base_and_matches_forward_passes() {
+    let device = device();
+    let (meta, model) = load(shipped!("lesson5-cnn"));
+    assert_eq!(meta.task, "8mer");
+    let x = one_hot(&["CCCCCTAT", "GCGTATAA"]).unwrap();
+    let deltas = pollster::block_on(ism(&model, &x, &device)).unwrap();
+    let base = dnaplay_model::trainer::predict(&model, &x, &device);
+    let base = pollster::block_on(base).unwrap();
+    for b in 0..x.batch {
+        let (s, xs) = (deltas.sequence(b), x.sequence(b));
+        for (c, (&d, &v)) in s.iter().zip(xs).enumerate() {
+            if v == 1.0 {
+                assert_eq!(d, 0.0, "sequence {b}, cell {c}: the observed base changes nothing");
+            }
+        }
+        // One substitution checked by hand: CCCCCTAT → CCCCCGAT (position 5, T → G).
+        if b == 0 {
+            let mutant = pollster::block_on(dnaplay_model::trainer::predict(&model, &one_hot(&["CCCCCGAT"]).unwrap(), &device)).unwrap();
+            assert!((s[2 * 8 + 5] - (mutant[0] - base[0])).abs() < 1e-5);
+        }
+    }
+    // The mean-centred form sums to 0 at every position.
+    let c = deltas.mean_centred();
+    for i in 0..8 {
+        let sum: f32 = (0..4).map(|j| c.sequence(0)[j * 8 + i]).sum();
+        assert!(sum.abs() < 1e-5);
+    }
+}
+
+/// `Σ |Σ attributions − (f(x) − f(r))| / Σ |f(x) − f(r)|` over the sequences.
+fn completeness_error(ig: &attribution::IntegratedGradients) -> f32 {
+    let c = ig.completeness();
+    c.iter().map(|(s, d)| (s - d).abs()).sum::<f32>() / c.iter().map(|(_, d)| d.abs()).sum::<f32>()
+}
+
+#[test]
+fn integrated_gradients_are_complete_for_every_reference() {
+    let device = device();
+    for ckpt in [shipped!("lesson9-exp"), shipped!("lesson9-relu")] {
+        let (meta, model) = load(ckpt);
+        let task = ClassTask::generate(ClassTaskKind::Task3, meta.num_seqs.unwrap(), meta.seed).unwrap();
+        let (_, x, _) = test_positives(&task, 6).unwrap();
+        let act = meta.model.activation;
+        for reference in Reference::ALL.iter().copied() {
+            let ig = pollster::block_on(integrated_gradients(&model, &x, reference, IG_STEPS, 1, &device)).unwrap();
+            let error = completeness_error(&ig);
+            eprintln!("{act} {reference}, {IG_STEPS} steps: completeness error {error:.4}");
+            if (act, reference) == (dnaplay_model::models::Activation::Relu, Reference::Zero) {
+                // relu's kinks on the long path from all-zero input need more points.
+                let fine = pollster::block_on(integrated_gradients(&model, &x, reference, 5 * IG_STEPS, 1, &device)).unwrap();
+                let fine_error = completeness_error(&fine);
+                eprintln!("{act} {reference}, {} steps: completeness error {fine_error:.4}", 5 * IG_STEPS);
+                assert!(fine_error <= 0.05 && fine_error < error, "{act} {reference}: {error} at 20 steps, {fine_error} at 100");
+            } else {
+                assert!(error <= 0.05, "{act} {reference}: the attributions miss f(x) − f(ref) by {:.1}%", 100.0 * error);
+            }
+        }
+    }
+}
+
+#[test]
+fn exp_maps_and_scans_find_the_planted_motifs_better_than_relu() {
+    let device = device();
+    let mut scores = Vec::new();
+    for ckpt in [shipped!("lesson9-relu"), shipped!("lesson9-exp")] {
+        let (meta, model) = load(ckpt);
+        let task = ClassTask::generate(ClassTaskKind::Task3, meta.num_seqs.unwrap(), meta.seed).unwrap();
+        let (_, x, info) = test_positives(&task, 40).unwrap();
+        let mut row = Vec::new();
+        for method in [Method::Saliency, Method::Ism] {
+            let maps = pollster::block_on(attribution::explain(&model, &x, method, Reference::Shuffle, 1, &device)).unwrap();
+            row.push(score_maps(&maps, &x, &info).unwrap().auroc.mean);
+        }
+        row.push(pollster::block_on(filter_localisation(&model, &x, &info, &device)).unwrap().unwrap());
+        assert!(pollster::block_on(filter_weights(&model)).unwrap().is_some());
+        if scores.is_empty() {
+            // The ground-truth PWMs locate the motifs (seed 003 reports 0.884 on Task 1).
+            let pwm = pwm_localisation(&x, &info, &task.targets).unwrap();
+            assert!(pwm > 0.8, "PWM localisation AUROC {pwm}");
+        }
+        scores.push(row);
+    }
+    let (relu, exp) = (&scores[0], &scores[1]);
+    eprintln!("relu {relu:?}\nexp {exp:?}");
+    // Seed 4's pair: saliency 0.84 against 0.58, localisation 0.93 against 0.63. ISM, the
+    // gold standard, finds the motifs with both (0.921 each): seed 003's gap is in the mean
+    // over seeds (README, "Results: attribution maps scored against the truth").
+    for (k, what) in [(0, "saliency"), (2, "filter localisation")] {
+        assert!(exp[k] > relu[k] + 0.1, "{what}: exp {} against relu {}", exp[k], relu[k]);
+    }
+    assert!(exp[1] > 0.85 && relu[1] > 0.85, "ISM: exp {} relu {}", exp[1], relu[1]);
+}
+
+#[test]
+fn gauss_legendre_integrates_polynomials_exactly() {
+    let nodes = attribution::gauss_legendre(20);
+    assert_eq!(nodes.len(), 20);
+    assert!((nodes.iter().map(|n| n.1).sum::<f32>() - 1.0).abs() < 1e-5);
+    // ∫₀¹ x^9 dx = 0.1 and ∫₀¹ eˣ dx = e − 1.
+    assert!((nodes.iter().map(|&(a, w)| w * a.powi(9)).sum::<f32>() - 0.1).abs() < 1e-5);
+    assert!((nodes.iter().map(|&(a, w)| w * a.exp()).sum::<f32>() - (1f32.exp() - 1.0)).abs() < 1e-5);
+    assert!(nodes.iter().all(|&(a, w)| (0.0..1.0).contains(&a) && w > 0.0));
+}
