@@ -4,6 +4,7 @@
 //! arguments, drives the trainer epoch by epoch, prints the seed's per-epoch lines, and writes
 //! CSV, JSON, MEME and SVG files.
 
+mod explain;
 mod outdir;
 mod output;
 
@@ -43,6 +44,12 @@ enum Command {
     Bench(BenchArgs),
     /// Score sequences by seed 002's rule and show their one-hot encoding.
     Score(ScoreArgs),
+    /// Attribution maps (saliency, ISM, integrated gradients) of a saved run, scored against
+    /// the planted motifs; writes the maps, interpretability.json and logos of 5 sequences.
+    Explain(explain::ExplainArgs),
+    /// Insert a motif into random backgrounds and print the change in prediction against a
+    /// shuffled copy of the motif (tangermeme's marginalisation).
+    Insert(explain::InsertArgs),
 }
 
 #[derive(Args)]
@@ -558,6 +565,8 @@ fn main() -> ExitCode {
         Command::Train(args) => train(args),
         Command::Bench(args) => bench(args),
         Command::Score(args) => score(args),
+        Command::Explain(args) => explain::explain(args),
+        Command::Insert(args) => explain::insert(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -281,3 +281,65 @@ fn saved_weights_load_back_to_the_same_test_metrics() {
     assert!(err.contains("holds cnn-dist (exp)") && err.contains("Give --task task3 --model cnn-dist --activation exp"), "{err}");
     refused(&["train", "--load", "/nonexistent/dir"], "--load /nonexistent/dir: cannot read checkpoint.json");
 }
+
+/// The shipped checkpoint folder `name` (assets/checkpoints).
+fn shipped(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/checkpoints").join(name)
+}
+
+#[test]
+fn explain_scores_the_maps_and_writes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("explain");
+    let run = shipped("lesson9-exp");
+    dnaplay()
+        .args(["explain", "--run", run.to_str().unwrap(), "--method", "saliency,ig", "--reference", "zero", "--n", "8", "--out", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("interpretability AUROC").and(predicates::str::contains("localisation AUROC: first-layer scans")));
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("interpretability.json")).unwrap()).unwrap();
+    for method in ["saliency", "ig"] {
+        for key in ["auroc_mean", "auroc_std", "aupr_mean", "aupr_std"] {
+            let v = report[method][key].as_f64().unwrap_or_else(|| panic!("{method}.{key} in {report}"));
+            assert!((0.0..=1.0).contains(&v), "{method}.{key} = {v}");
+        }
+    }
+    assert!(report["saliency"]["auroc_mean"].as_f64().unwrap() > 0.7, "exp's saliency finds the motifs: {report}");
+    assert_eq!(report["ig"]["reference"], "zero");
+    assert!(report["ism"].is_null(), "only the methods asked for");
+    assert!(report["localisation_auroc"]["pwms"].as_f64().unwrap() > 0.8);
+    assert!(report["localisation_auroc"]["filters"].as_f64().unwrap() > 0.8);
+    let maps = std::fs::read_to_string(out.join("maps-saliency.csv")).unwrap();
+    assert_eq!(maps.lines().next(), Some("sequence,position,base,A,C,G,T"));
+    assert_eq!(maps.lines().count(), 1 + 8 * 200);
+    for k in 1..=5 {
+        let svg = std::fs::read_to_string(out.join(format!("sequence{k}.svg"))).unwrap();
+        assert!(svg.contains("Ground truth") && svg.contains("Integrated gradients"));
+    }
+    assert!(!out.join("sequence6.svg").exists());
+}
+
+#[test]
+fn explain_and_insert_refuse_bad_input_by_name() {
+    refused(&["explain", "--run", "/nonexistent/run"], "--run /nonexistent/run: cannot read checkpoint.json");
+    refused(&["explain", "--run", ".", "--method", "deeplift"], "unknown attribution method 'deeplift'; expected one of: saliency, ism, ig");
+    let run = shipped("lesson5-cnn");
+    refused(&["insert", "--run", run.to_str().unwrap(), "--motif", "CACGTGCACG"], "--motif is 10 nt; the model takes 8 nt");
+    refused(&["insert", "--run", run.to_str().unwrap(), "--motif", "TAX"], "the motif has 'X' at position 3");
+}
+
+#[test]
+fn insert_shows_the_motif_against_its_shuffled_control() {
+    // Seed 002's rule gives TAT +10; writing T, A, T (11, 20, 11) over three average bases
+    // (15.5) takes 3 × 1.5 / 8 ≈ 0.56 back, so the rule says about +9.4. The shipped 8-mer CNN
+    // must show that, and far more than the shuffled control (ATT or TTA).
+    let run = shipped("lesson5-cnn");
+    let out = dnaplay().args(["insert", "--run", run.to_str().unwrap(), "--motif", "TAT", "--n", "200"]).assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    let mean = |label: &str| -> f64 {
+        let line = text.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("{label} in {text}"));
+        line.split("mean ").nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let (motif, control) = (mean("TAT"), mean("shuffled"));
+    assert!((7.5..11.0).contains(&motif) && motif > control + 5.0, "TAT {motif}, control {control}\n{text}");
+}

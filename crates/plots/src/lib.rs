@@ -14,6 +14,7 @@ mod lines;
 mod logo;
 mod loss;
 mod parity;
+mod tracks;
 
 pub use heatmap::draw_filter_heatmaps;
 pub use histogram::{HistogramSeries, draw_histograms, thousands};
@@ -21,6 +22,7 @@ pub use lines::{Line, LineOptions, draw_lines};
 pub use logo::{LOGO_COLORS, Logo, draw_logos};
 pub use loss::{LossOptions, LossSeries, draw_loss_curves};
 pub use parity::{ParityOptions, PlotFrame, draw_parity};
+pub use tracks::{Track, TrackKind, draw_tracks, motif_ranges};
 
 /// What a drawing function returns: plotters' error for the backend in use.
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;

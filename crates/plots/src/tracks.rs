@@ -1,0 +1,175 @@
+//! Tracks along one sequence, stacked one above the other on a shared position axis: attribution
+//! maps as logos (letter height is the score; negative scores are drawn below the axis, as
+//! logomaker draws them), lines (attention), and the ground truth (the generating model's
+//! information, bits), with the planted motifs shaded behind every track.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::glyphs::glyph;
+use crate::logo::LOGO_COLORS;
+use crate::{DrawResult, TAB10, Theme};
+
+/// What one track draws.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrackKind {
+    /// Signed letter heights, `[position][base]` (bases A, C, G, T): positives stacked up from
+    /// the axis, negatives down from it, biggest farthest out.
+    Letters(Vec<[f32; 4]>),
+    /// One value per position, drawn as a line (e.g. attention weights).
+    Line(Vec<f32>),
+    /// One value per position, drawn as bars from 0 (e.g. the generating model's bits).
+    Bars(Vec<f32>),
+}
+
+/// One track: a title on its left, a label on its right (e.g. "AUROC 0.93").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Track {
+    /// Shown above the track on the left, e.g. "Saliency × input · exp".
+    pub title: String,
+    /// Shown above the track on the right, e.g. "interpretability AUROC 0.93".
+    pub label: Option<String>,
+    /// What it draws.
+    pub kind: TrackKind,
+}
+
+impl TrackKind {
+    fn len(&self) -> usize {
+        match self {
+            TrackKind::Letters(v) => v.len(),
+            TrackKind::Line(v) | TrackKind::Bars(v) => v.len(),
+        }
+    }
+
+    /// The y range: symmetric around 0 for letters with negatives, from 0 otherwise.
+    fn y_range(&self) -> (f64, f64) {
+        let (lo, hi) = match self {
+            TrackKind::Letters(v) => v.iter().fold((0.0f64, 0.0f64), |(lo, hi), h| {
+                let up: f32 = h.iter().filter(|&&x| x > 0.0).sum();
+                let down: f32 = h.iter().filter(|&&x| x < 0.0).sum();
+                (lo.min(down as f64), hi.max(up as f64))
+            }),
+            TrackKind::Line(v) | TrackKind::Bars(v) => v.iter().filter(|x| x.is_finite()).fold((0.0f64, 0.0f64), |(lo, hi), &x| (lo.min(x as f64), hi.max(x as f64))),
+        };
+        let hi = if hi <= 0.0 && lo >= 0.0 { 1.0 } else { hi };
+        (lo * 1.05, hi * 1.05)
+    }
+}
+
+/// Draw `tracks` stacked on a shared position axis (1-based labels). `motifs` are the ranges of
+/// positions to shade (the planted motifs), behind every track.
+pub fn draw_tracks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, tracks: &[Track], motifs: &[std::ops::Range<usize>], theme: &Theme) -> DrawResult<DB> {
+    area.fill(&WHITE)?;
+    if tracks.is_empty() {
+        return Ok(());
+    }
+    let length = tracks.iter().map(|t| t.kind.len()).max().unwrap_or(1).max(1);
+    let rows = area.split_evenly((tracks.len(), 1));
+    for (i, (track, row)) in tracks.iter().zip(&rows).enumerate() {
+        draw_track(row, track, length, motifs, i + 1 == tracks.len(), theme)?;
+    }
+    Ok(())
+}
+
+fn draw_track<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, track: &Track, length: usize, motifs: &[std::ops::Range<usize>], x_axis: bool, t: &Theme) -> DrawResult<DB> {
+    let (w, _) = area.dim_in_pixel();
+    let title_area = t.px(18.0);
+    let (head, body) = area.split_vertically(title_area);
+    head.draw_text(&track.title, &t.label_font(), (t.px(52.0) as i32, 2))?;
+    if let Some(label) = &track.label {
+        let font = t.label_font();
+        let width = head.estimate_text_size(label, &font).map(|(w, _)| w).unwrap_or(0);
+        head.draw_text(label, &font, (w as i32 - width as i32 - t.px(8.0) as i32, 2))?;
+    }
+    let (lo, hi) = track.kind.y_range();
+    let mut chart = ChartBuilder::on(&body)
+        .margin_right(t.px(8.0))
+        .x_label_area_size(if x_axis { t.px(40.0) } else { 0 })
+        .y_label_area_size(t.px(52.0))
+        .build_cartesian_2d(-0.5..(length as f64 - 0.5), lo..hi)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.disable_x_mesh().disable_y_mesh().y_labels(3).label_style(t.tick_font()).y_label_formatter(&|v| format!("{v:.2}"));
+    if x_axis {
+        mesh.x_labels(11).x_label_formatter(&|v| format!("{}", v.round() as i64 + 1)).x_desc("position (nt)").axis_desc_style(t.tick_font());
+    } else {
+        mesh.x_labels(0);
+    }
+    mesh.draw()?;
+    let shade = RGBColor(255, 214, 102).mix(0.35).filled();
+    chart.draw_series(motifs.iter().map(|r| Rectangle::new([(r.start as f64 - 0.5, lo), (r.end as f64 - 0.5, hi)], shade)))?;
+    chart.draw_series(std::iter::once(PathElement::new(vec![(-0.5, 0.0), (length as f64 - 0.5, 0.0)], RGBColor(150, 150, 150))))?;
+    match &track.kind {
+        TrackKind::Letters(heights) => {
+            for (pos, h) in heights.iter().enumerate() {
+                let mut order: Vec<usize> = (0..4).collect();
+                order.sort_by(|&a, &b| h[a].abs().total_cmp(&h[b].abs()));
+                let (mut up, mut down) = (0.0f64, 0.0f64);
+                let x0 = pos as f64 - 0.45;
+                for base in order {
+                    let height = h[base] as f64;
+                    if height.abs() < 1e-6 * (hi - lo) {
+                        continue;
+                    }
+                    let letter = glyph(['A', 'C', 'G', 'T'][base]);
+                    let color = LOGO_COLORS[base].filled();
+                    // Below the axis the letter is drawn upside down (logomaker's flip_below).
+                    let (y0, flip) = if height > 0.0 { (up, false) } else { (down, true) };
+                    chart.draw_series(letter.into_iter().map(|poly| {
+                        Polygon::new(
+                            poly.into_iter().map(|(u, v)| (x0 + 0.9 * u, if flip { y0 + height * (1.0 - v) } else { y0 + height * v })).collect::<Vec<_>>(),
+                            color,
+                        )
+                    }))?;
+                    if height > 0.0 {
+                        up += height;
+                    } else {
+                        down += height;
+                    }
+                }
+            }
+        }
+        TrackKind::Line(values) => {
+            let style = TAB10[0].stroke_width(t.px(1.5));
+            chart.draw_series(LineSeries::new(values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| (i as f64, v as f64)), style))?;
+        }
+        TrackKind::Bars(values) => {
+            let fill = RGBColor(90, 90, 90).filled();
+            chart.draw_series(values.iter().enumerate().filter(|(_, v)| **v > 0.0).map(|(i, &v)| Rectangle::new([(i as f64 - 0.45, 0.0), (i as f64 + 0.45, v as f64)], fill)))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs of positions where `information` exceeds `threshold` (bits): the motifs to shade.
+pub fn motif_ranges(information: &[f32], threshold: f32) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, &b) in information.iter().enumerate() {
+        if b > threshold {
+            match out.last_mut() {
+                Some(r) if r.end == i => r.end = i + 1,
+                _ => out.push(i..i + 1),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render_svg;
+
+    #[test]
+    fn letters_go_above_and_below_the_axis_with_the_motif_shaded() {
+        let tracks = vec![
+            Track { title: "Saliency × input".into(), label: Some("AUROC 0.93".into()), kind: TrackKind::Letters(vec![[0.5, 0.0, 0.0, 0.0], [0.0, -0.3, 0.0, 0.0], [0.0; 4]]) },
+            Track { title: "Ground truth (bits)".into(), label: None, kind: TrackKind::Bars(vec![0.0, 1.5, 2.0]) },
+        ];
+        let svg = render_svg(600, 300, |a| draw_tracks(a, &tracks, &motif_ranges(&[0.0, 1.5, 2.0], 0.01), &Theme::default()).unwrap());
+        assert!(svg.contains("Saliency × input") && svg.contains("AUROC 0.93") && svg.contains("position (nt)"));
+        // A = 3 polygons, C = 1 (drawn below the axis).
+        assert_eq!(svg.matches("<polygon").count(), 3 + 1, "{svg}");
+        assert!(svg.to_uppercase().contains("#0000FF"), "C in blue");
+        assert_eq!(motif_ranges(&[0.0, 1.5, 2.0, 0.0, 0.5], 0.01), vec![1..3, 4..5]);
+    }
+}
