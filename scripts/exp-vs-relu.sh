@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Seed 003's contrast (Fig. 1c direction), natively: CNN-dist on Task 3 with relu and with exp
-# first-layer activations over several seeds; prints each run's test AUROC and filter match
-# fraction, then the mean and spread per activation.
+# Seed 003's contrast (Fig. 1c and Fig. 2 directions), natively: CNN-dist on Task 3 with relu and
+# with exp first-layer activations over several seeds; prints each run's test AUROC and filter
+# match fraction, then the mean and spread per activation. Then `dnaplay explain` scores each
+# run's saliency, ISM and integrated-gradients maps of N positive test sequences against the
+# planted motifs, and the localisation AUROC of its first-layer scans and of the true PWMs.
 #
 # Usage: scripts/exp-vs-relu.sh [OUT_DIR] [SEEDS...]   (defaults: /tmp/exp-vs-relu, seeds 1-5)
-# Env: EPOCHS (default 30), DEVICE (default cpu).
+# Env: EPOCHS (default 30), DEVICE (default cpu), N (sequences explained, default 100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
@@ -19,8 +21,13 @@ for seed in "${seeds[@]}"; do
     dir="$out/$act-seed$seed"
     if [[ -f "$dir/metrics.json" ]]; then continue; fi
     "$bin" train --task task3 --model cnn-dist --activation "$act" --seed "$seed" \
-      --epochs "${EPOCHS:-30}" --device "${DEVICE:-cpu}" --out "$dir" --quiet
+      --epochs "${EPOCHS:-30}" --device "${DEVICE:-cpu}" --out "$dir" --save "$dir" --quiet
   done
+done
+for dir in "$out"/*-seed*/; do
+  if [[ -f "$dir/model.bpk" && ! -f "$dir/explain/interpretability.json" ]]; then
+    "$bin" explain --run "$dir" --n "${N:-100}" --device "${DEVICE:-cpu}" > /dev/null
+  fi
 done
 python3 - "$out" <<'PY'
 import json, pathlib, statistics, sys
@@ -37,4 +44,21 @@ for act, ds in rows.items():
     sd = lambda v: statistics.stdev(v) if len(v) > 1 else 0.0
     print(f"{act:<5} n={len(ds)}  AUROC {statistics.mean(a):.3f} ± {sd(a):.3f} (min {min(a):.3f})  "
           f"match fraction {statistics.mean(f):.3f} ± {sd(f):.3f} (range {min(f):.3f}–{max(f):.3f})")
+print()
+print("interpretability AUROC of the maps (mean over sequences, then mean ± sd over seeds), localisation AUROC")
+runs = {}
+for j in sorted(root.glob("*/explain/interpretability.json")):
+    act = j.parent.parent.name.split("-")[0]
+    runs.setdefault(act, []).append(json.loads(j.read_text()))
+for act, rs in runs.items():
+    cells = []
+    for m in ("saliency", "ism", "ig"):
+        v = [r[m]["auroc_mean"] for r in rs if m in r]
+        cells.append(f"{m} {statistics.mean(v):.3f} ± {sd(v):.3f}")
+    loc = [r["localisation_auroc"]["filters"] for r in rs]
+    pwm = [r["localisation_auroc"]["pwms"] for r in rs]
+    cells.append(f"localisation {statistics.mean(loc):.3f} ± {sd(loc):.3f} (PWMs {statistics.mean(pwm):.3f})")
+    print(f"{act:<5} n={len(rs)}  " + "  ".join(cells))
+    for r in rs:
+        print(f"      {r['run']}: " + " ".join(f"{m} {r[m]['auroc_mean']:.3f}" for m in ("saliency", "ism", "ig")) + f" loc {r['localisation_auroc']['filters']:.3f}")
 PY

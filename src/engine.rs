@@ -47,7 +47,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::clock::{now_ms, sleep_ms};
 use crate::lab::{Dataset, RunResults};
-use crate::protocol::{Command, DataSpec, Ended, Event, Timed, decode, encode};
+use crate::protocol::{Command, DataSpec, Ended, Event, ExplainRequest, Explanation, InsertRequest, Timed, decode, encode};
+use dnaplay_model::attribution::Experiment;
 use crate::timing::{DeviceTiming, GPU_WAIT_MS, NO_WEBGPU, browser_has_webgpu, cross_origin_isolated, gpu_not_timed, timing_key};
 
 /// Most runs a lesson keeps; starting more drops the oldest ended ones.
@@ -134,7 +135,8 @@ impl Bench {
 pub struct ClassData {
     /// The sequences, split and ground truth.
     pub task: ClassTask,
-    /// Evaluate on the test split when a run pauses or ends (lesson 10's report).
+    /// Evaluate on the test split when a run pauses or ends (lesson 10's report; lesson 11 picks
+    /// sequences by these predictions).
     pub evaluate_test: bool,
 }
 
@@ -371,6 +373,12 @@ struct PendingStart {
 /// (`[branches, length]` flat) or why not.
 pub type AttentionReply = (usize, usize, Result<Vec<f32>, String>);
 
+/// An answer from the worker to a question about run `id`'s model, under the request's key.
+pub type Reply<T> = (usize, u64, Result<Arc<T>, String>);
+
+/// Answers kept per kind (lesson 11 asks two models at a time).
+const REPLIES_KEPT: usize = 8;
+
 /// The page's one run engine. Cheap to copy: all fields are reactive handles.
 #[derive(Clone, Copy)]
 pub struct Engine {
@@ -390,6 +398,10 @@ pub struct Engine {
     pub worker_note: RwSignal<Option<String>>,
     /// The latest attention answer ([`Engine::request_attention`]).
     pub attention: RwSignal<Option<AttentionReply>>,
+    /// Attribution maps, newest last ([`Engine::request_explanation`]).
+    pub explanations: RwSignal<Vec<Reply<Explanation>>>,
+    /// Insertion experiments, newest last ([`Engine::request_insertion`]).
+    pub insertions: RwSignal<Vec<Reply<Experiment>>>,
     /// Whether the CPU trains in the threaded worker, beside a WebGPU worker ([`Role`]).
     pub threaded: bool,
     links: StoredValue<[Link; 2], LocalStorage>,
@@ -397,6 +409,7 @@ pub struct Engine {
     /// when the workers are split.
     gpu_times: StoredValue<Vec<(String, Result<f64, String>)>, LocalStorage>,
     next_id: StoredValue<usize, LocalStorage>,
+    next_key: StoredValue<u64, LocalStorage>,
     gpu: StoredValue<Gpu, LocalStorage>,
     wanted: StoredValue<Option<BackendChoice>, LocalStorage>,
     pending: StoredValue<Option<PendingStart>, LocalStorage>,
@@ -420,10 +433,13 @@ impl Engine {
             threads: RwSignal::new(None),
             worker_note: RwSignal::new(None),
             attention: RwSignal::new(None),
+            explanations: RwSignal::new(Vec::new()),
+            insertions: RwSignal::new(Vec::new()),
             threaded: cross_origin_isolated(),
             links: StoredValue::new_local(Default::default()),
             gpu_times: StoredValue::new_local(Vec::new()),
             next_id: StoredValue::new_local(1),
+            next_key: StoredValue::new_local(1),
             gpu: StoredValue::new_local(Gpu::NotAsked),
             wanted: StoredValue::new_local(None),
             pending: StoredValue::new_local(None),
@@ -665,6 +681,8 @@ impl Engine {
             Event::Test { id, evaluation } => self.update(id, |r| r.test = Some(Arc::new(evaluation))),
             Event::EvaluationFailed { id, message } => self.update(id, |r| r.state = RunState::Failed(message)),
             Event::Attention { id, index, result } => self.attention.set(Some((id, index, result))),
+            Event::Explained { id, key, result } => keep_reply(self.explanations, (id, key, result.map(Arc::new))),
+            Event::Inserted { id, key, result } => keep_reply(self.insertions, (id, key, result.map(Arc::new))),
             Event::Memory { bytes } => WORKER_MEMORY.with(|m| m[role as usize].set(bytes)),
         }
     }
@@ -979,6 +997,32 @@ impl Engine {
         self.send(self.role_of(device.unwrap_or(BackendChoice::Flex)), Command::Attention { id, index });
     }
 
+    /// Ask the worker for attribution maps of run `id`'s model; the answer arrives in
+    /// [`Engine::explanations`] under the returned key.
+    pub fn request_explanation(&self, id: usize, request: ExplainRequest) -> u64 {
+        let key = self.fresh_key();
+        self.send(self.role_of(self.device_of(id)), Command::Explain { id, key, request });
+        key
+    }
+
+    /// Ask the worker for the insertion experiment on run `id`'s model; the answer arrives in
+    /// [`Engine::insertions`] under the returned key.
+    pub fn request_insertion(&self, id: usize, request: InsertRequest) -> u64 {
+        let key = self.fresh_key();
+        self.send(self.role_of(self.device_of(id)), Command::Insert { id, key, request });
+        key
+    }
+
+    fn fresh_key(&self) -> u64 {
+        let key = self.next_key.get_value();
+        self.next_key.set_value(key + 1);
+        key
+    }
+
+    fn device_of(&self, id: usize) -> BackendChoice {
+        self.runs.with_untracked(|r| r.iter().find(|r| r.id == id).map(|r| r.device)).unwrap_or(BackendChoice::Flex)
+    }
+
     /// Change the device runs start on. Live runs (their weights live on the old device) are
     /// stopped, keeping their metrics; so are the kept models of ended runs.
     pub fn set_device(&self, kind: BackendChoice) {
@@ -1030,6 +1074,15 @@ impl Engine {
             }
         }
     }
+}
+
+/// Add `reply` to `replies`, keeping the newest [`REPLIES_KEPT`].
+fn keep_reply<T: Send + Sync + 'static>(replies: RwSignal<Vec<Reply<T>>>, reply: Reply<T>) {
+    replies.update(|r| {
+        r.push(reply);
+        let extra = r.len().saturating_sub(REPLIES_KEPT);
+        r.drain(..extra);
+    });
 }
 
 thread_local! {

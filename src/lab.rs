@@ -113,6 +113,8 @@ pub struct Lab {
     pub selected: RwSignal<Option<usize>>,
     /// The run the results lessons show: the picked one, else the latest with results.
     pub shown: Memo<Option<ShownRun>>,
+    /// The test sequence (index in the test split) lesson 10 sends to lesson 11.
+    pub explain_keras: RwSignal<Option<usize>>,
 }
 
 impl Lab {
@@ -131,7 +133,7 @@ impl Lab {
                 Some(ShownRun { id: run.id, label: run.label(), model: run.model.clone(), results: run.results.clone()? })
             })
         });
-        Lab { settings, dataset: RwSignal::new(Arc::new(dataset)), engine, selected, shown }
+        Lab { settings, dataset: RwSignal::new(Arc::new(dataset)), engine, selected, shown, explain_keras: RwSignal::new(None) }
     }
 
     /// Train: go on with the paused 8-mer run, or start a new one with the current settings on

@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| replace_query(&settings.with(Settings::to_query)));
 
     let engine = Engine::new();
+    lessons::explain::remember_engine(engine);
     let lab = Lab::new(settings, engine);
     provide_context(lab);
 
@@ -183,7 +184,7 @@ pub fn App() -> impl IntoView {
         </main>
         <footer class="foot">
             "Lessons 1–8 after E. Wilson's "<i>"Modeling DNA Sequences with PyTorch"</i>" (seeds 001, 002); lesson 9 after Koo and Ploenzke, "
-            <i>"Nature Machine Intelligence"</i>" 2021 (seed 003); lesson 10 after seed 000's multi-scale CNN tutorial; motifs from JASPAR 2016. "
+            <i>"Nature Machine Intelligence"</i>" 2021 (seed 003); lesson 10 after seed 000's multi-scale CNN tutorial; lesson 11 after seed 003's Fig. 2 and tangermeme; motifs from JASPAR 2016. "
             "Everything runs in this page; nothing is uploaded."
         </footer>
     }

@@ -11,6 +11,7 @@
 //! transferred `ArrayBuffer`, so nothing is copied twice.
 
 use dnaplay_model::BackendChoice;
+use dnaplay_model::attribution::{Experiment, Insert, Maps, Method, Reference};
 use dnaplay_model::interpret::{FilterMaps, FilterWeights};
 use dnaplay_model::metrics::SpotCheck;
 use dnaplay_model::models::ModelConfig;
@@ -54,6 +55,50 @@ pub enum Command {
     Drop { ids: Vec<usize> },
     /// The multi-scale model's attention over test sequence `index` of run `id`.
     Attention { id: usize, index: usize },
+    /// Attribution maps of run `id`'s model (lesson 11); answered by [`Event::Explained`]
+    /// with the same `key`.
+    Explain { id: usize, key: u64, request: ExplainRequest },
+    /// The in-silico insertion experiment on run `id`'s model; answered by [`Event::Inserted`].
+    Insert { id: usize, key: u64, request: InsertRequest },
+}
+
+/// What lesson 11 asks of a model: maps of `seqs` (equal length, the model's) by `methods`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplainRequest {
+    /// The sequences, A/C/G/T.
+    pub seqs: Vec<String>,
+    /// The methods, in display order.
+    pub methods: Vec<Method>,
+    /// Integrated gradients' reference.
+    pub reference: Reference,
+    /// Seed of the shuffled references.
+    pub seed: u64,
+}
+
+/// The answer to an [`ExplainRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// One map per method asked, `[batch, 4, length]` each.
+    pub maps: Vec<(Method, Maps)>,
+    /// The model's output (logit or score) for each sequence.
+    pub outputs: Vec<f32>,
+    /// The multi-scale model's attention, `[branches, batch, length]` flat; `None` for others.
+    pub attention: Option<Vec<f32>>,
+    /// Milliseconds the worker spent computing.
+    pub millis: f64,
+}
+
+/// The insertion experiment: `motif` at `position` of `n` uniform random backgrounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InsertRequest {
+    /// The motif: typed, or a probability matrix.
+    pub motif: Insert,
+    /// 0-based position of its first base.
+    pub position: usize,
+    /// Background sequences.
+    pub n: usize,
+    /// Seed of the backgrounds, the motif's samples and the control's shuffle.
+    pub seed: u64,
 }
 
 /// Which devices a [`Command::Time`] times. One worker times both and chooses; with the
@@ -123,6 +168,10 @@ pub enum Event {
     EvaluationFailed { id: usize, message: String },
     /// The answer to [`Command::Attention`]: `[branches, length]` flat.
     Attention { id: usize, index: usize, result: Result<Vec<f32>, String> },
+    /// The answer to [`Command::Explain`].
+    Explained { id: usize, key: u64, result: Result<Explanation, String> },
+    /// The answer to [`Command::Insert`].
+    Inserted { id: usize, key: u64, result: Result<Experiment, String> },
     /// Bytes of the worker's WebAssembly memory (a high-water mark), after it dropped or
     /// evaluated runs: what the memory test watches.
     Memory { bytes: f64 },

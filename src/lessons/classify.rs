@@ -140,6 +140,19 @@ pub fn ClassifyLesson() -> impl IntoView {
         });
     });
 
+    // Lesson 11 explains a sequence: the one chosen here, or the first of a confusion-matrix cell.
+    let explain = move |k: usize| {
+        lab.explain_keras.set(Some(k));
+        settings.update(|s| s.lesson = dnaplay_state::Lesson::Explain);
+    };
+    let cell = move |truth: bool, predicted: bool, count: usize| {
+        let first = test.with_untracked(|t| t.as_ref().and_then(|t| t.labels.iter().zip(&t.probabilities).position(|(&l, &p)| l == truth && (p >= 0.5) == predicted)));
+        let title = format!("Explain the first test sequence that is {} and predicted {} (lesson 11)", u8::from(truth), u8::from(predicted));
+        view! {
+            <td class="clickable" title=title data-testid=format!("cls-cell-{}{}", u8::from(truth), u8::from(predicted))
+                on:click=move |_| if let Some(k) = first { explain(k) }>{thousands(count)}</td>
+        }
+    };
     let num_test = move || run.with(|r| r.as_ref().and_then(|r| r.data.class().map(|c| c.task.split.test.len())).unwrap_or(0));
 
     view! {
@@ -189,11 +202,11 @@ pub fn ClassifyLesson() -> impl IntoView {
                         </tbody>
                     </table>
                     <table class="runs confusion" data-testid="cls-confusion">
-                        <caption>"Confusion matrix: rows the true class, columns the predicted one"</caption>
+                        <caption>"Confusion matrix: rows the true class, columns the predicted one (click a cell to explain one of its sequences)"</caption>
                         <thead><tr><th></th><th>"predicted 0"</th><th>"predicted 1"</th></tr></thead>
                         <tbody>
-                            <tr><td>"true 0"</td><td>{thousands(c.true_negatives)}</td><td>{thousands(c.false_positives)}</td></tr>
-                            <tr><td>"true 1"</td><td>{thousands(c.false_negatives)}</td><td>{thousands(c.true_positives)}</td></tr>
+                            <tr><td>"true 0"</td>{cell(false, false, c.true_negatives)}{cell(false, true, c.false_positives)}</tr>
+                            <tr><td>"true 1"</td>{cell(true, false, c.false_negatives)}{cell(true, true, c.true_positives)}</tr>
                         </tbody>
                     </table>
                 </div>
@@ -212,6 +225,7 @@ pub fn ClassifyLesson() -> impl IntoView {
                     prop:value=move || chosen.get().to_string()
                     on:input={move |ev| if let Ok(v) = event_target_value(&ev).parse::<usize>() { set_chosen.set(v.min(num_test().saturating_sub(1))) }} />
             </label>
+            <button data-testid="cls-explain" on:click=move |_| explain(chosen.get_untracked())>"Explain it in lesson 11 →"</button>
             <span class="status">{move || chosen_seq().map(|s| {
                 let p = test.with(|t| t.as_ref().and_then(|t| t.probabilities.get(chosen.get()).copied()));
                 format!("{} · predicted probability {}", if s.label { "positive" } else { "negative" }, p.map(|p| format!("{p:.3}")).unwrap_or_else(|| "–".into()))

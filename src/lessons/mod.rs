@@ -3,6 +3,7 @@
 
 mod classify;
 mod exp;
+pub mod explain;
 mod filters;
 mod models;
 mod onehot;
@@ -31,6 +32,7 @@ pub fn lesson_view(lesson: Lesson) -> AnyView {
         Lesson::Filters => view! { <filters::FiltersLesson /> }.into_any(),
         Lesson::Exp => view! { <exp::ExpLesson /> }.into_any(),
         Lesson::Classify => view! { <classify::ClassifyLesson /> }.into_any(),
+        Lesson::Explain => view! { <explain::ExplainLesson /> }.into_any(),
     }
 }
 

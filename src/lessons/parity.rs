@@ -51,14 +51,25 @@ pub fn ParityLesson() -> impl IntoView {
             set_hover.set(found);
         }
     };
+    // Clicking a dot opens lesson 11 on its sequence.
+    let on_click = move |ev: web_sys::MouseEvent| {
+        on_move(ev);
+        let Some(i) = hover.get_untracked() else { return };
+        let Some(seq) = points.with_untracked(|p| p.as_ref().and_then(|p| p.4.get(i).cloned())) else { return };
+        lab.settings.update(|s| {
+            s.explain_seq = seq;
+            s.lesson = dnaplay_state::Lesson::Explain;
+        });
+    };
     view! {
         <p>
             "Each dot is a test 8-mer: its true score across, the model's prediction up. A perfect model puts every dot "
             "on the dashed line y = x. R² is the share of the scores' variance the model explains; seed 002 reaches about "
-            "0.95 with the CNN (Part 6). Hover over a dot to see its sequence."
+            "0.95 with the CNN (Part 6). Hover over a dot to see its sequence; click it to ask the model why it "
+            "predicted that (lesson 11)."
         </p>
         <RunPicker />
-        <canvas node_ref=canvas data-testid="parity-chart" on:mousemove=on_move on:mouseleave=move |_| set_hover.set(None)
+        <canvas node_ref=canvas data-testid="parity-chart" on:mousemove=on_move on:click=on_click on:mouseleave=move |_| set_hover.set(None)
             aria-label="Parity plot: predicted against true score on the test split"></canvas>
         <p class="metric" data-testid="parity-hover">{move || {
             let i = hover.get()?;

@@ -29,7 +29,7 @@ pub struct ExplainArgs {
     /// assets/checkpoints/lesson9-exp.
     #[arg(long, value_name = "DIR")]
     run: PathBuf,
-    /// Attribution methods, comma-separated: saliency, ism, ig.
+    /// Attribution methods, comma-separated: saliency, ism, ig, ism-centred.
     #[arg(long, value_delimiter = ',', default_value = "saliency,ism,ig", value_parser = |s: &str| s.parse::<Method>().map_err(|e| e.to_string()))]
     method: Vec<Method>,
     /// Reference of integrated gradients: shuffle (10 shuffles, seed 003), zero or uniform.

@@ -322,7 +322,7 @@ fn explain_scores_the_maps_and_writes_them() {
 #[test]
 fn explain_and_insert_refuse_bad_input_by_name() {
     refused(&["explain", "--run", "/nonexistent/run"], "--run /nonexistent/run: cannot read checkpoint.json");
-    refused(&["explain", "--run", ".", "--method", "deeplift"], "unknown attribution method 'deeplift'; expected one of: saliency, ism, ig");
+    refused(&["explain", "--run", ".", "--method", "deeplift"], "unknown attribution method 'deeplift'; expected one of: saliency, ism, ig, ism-centred");
     let run = shipped("lesson5-cnn");
     refused(&["insert", "--run", run.to_str().unwrap(), "--motif", "CACGTGCACG"], "--motif is 10 nt; the model takes 8 nt");
     refused(&["insert", "--run", run.to_str().unwrap(), "--motif", "TAX"], "the motif has 'X' at position 3");

@@ -10,6 +10,7 @@
 pub mod fuzz;
 
 use dnaplay_model::BackendChoice;
+use dnaplay_model::attribution::Reference;
 use dnaplay_model::models::{Activation, ModelKind};
 use dnaplay_model::scoring::{MAX_MOTIFS, MotifBonus, PositionEffect, ScoringRule};
 use dnaplay_model::settings::{self, Setting, shortened};
@@ -39,11 +40,13 @@ pub enum Lesson {
     Exp,
     /// 10. Classifying 200-nt sequences (seed 000): the multi-scale CNN with attention.
     Classify,
+    /// 11. Why did it predict that? Attribution maps scored against the planted motifs.
+    Explain,
 }
 
 impl Lesson {
     /// Every lesson, in order.
-    pub const ALL: [Lesson; 10] = [Lesson::Rule, Lesson::OneHot, Lesson::Split, Lesson::Models, Lesson::Train, Lesson::Spot, Lesson::Parity, Lesson::Filters, Lesson::Exp, Lesson::Classify];
+    pub const ALL: [Lesson; 11] = [Lesson::Rule, Lesson::OneHot, Lesson::Split, Lesson::Models, Lesson::Train, Lesson::Spot, Lesson::Parity, Lesson::Filters, Lesson::Exp, Lesson::Classify, Lesson::Explain];
 
     /// The URL name.
     pub fn slug(self) -> &'static str {
@@ -58,6 +61,7 @@ impl Lesson {
             Lesson::Filters => "filters",
             Lesson::Exp => "exp",
             Lesson::Classify => "classify",
+            Lesson::Explain => "explain",
         }
     }
 
@@ -74,6 +78,7 @@ impl Lesson {
             Lesson::Filters => "What the filters learned",
             Lesson::Exp => "Why exponential?",
             Lesson::Classify => "Classifying 200-nt sequences",
+            Lesson::Explain => "Why did it predict that?",
         }
     }
 
@@ -116,6 +121,25 @@ pub struct Settings {
     pub exp_lr: f64,
     /// `klr`: Adam's learning rate in lesson 10.
     pub keras_lr: f64,
+    /// `igref`: the reference of integrated gradients in lesson 11.
+    pub reference: Reference,
+    /// `xseq`: the 8-mer lesson 11 explains with the 8-mer models (checked by
+    /// [`explain_seq_problem`]).
+    pub explain_seq: String,
+}
+
+/// The 8-mer lesson 11 explains by default: GCG at 1–3 and TAT at 6–8, seed 002's two motifs.
+pub const DEFAULT_EXPLAIN_SEQ: &str = "GCGACTAT";
+
+/// Why `text` is not an 8-mer lesson 11 can explain, or `None` when it is one: exactly 8 of
+/// A, C, G, T (lowercase is accepted).
+pub fn explain_seq_problem(text: &str) -> Option<String> {
+    let t = text.trim();
+    if let Some((i, c)) = t.chars().enumerate().find(|(_, c)| !matches!(c.to_ascii_uppercase(), 'A' | 'C' | 'G' | 'T')) {
+        return Some(format!("'{c}' at position {} is not A, C, G or T", i + 1));
+    }
+    let n = t.chars().count();
+    (n != 8).then(|| format!("the 8-mer models take 8 bases; this has {n}"))
 }
 
 /// Longest query string read, in bytes: a hand-written link is far shorter; past this the rest
@@ -143,6 +167,8 @@ impl Default for Settings {
             class_epochs: settings::CLASS_EPOCHS.default_usize(),
             exp_lr: settings::EXP_LR.default,
             keras_lr: settings::KERAS_LR.default,
+            reference: Reference::Shuffle,
+            explain_seq: DEFAULT_EXPLAIN_SEQ.into(),
         }
     }
 }
@@ -267,7 +293,7 @@ impl Settings {
                 .into_iter()
                 .find(|l| l.slug() == v)
                 .map(|l| s.lesson = l)
-                .ok_or_else(|| "not a lesson (rule, onehot, split, models, train, spot, parity, filters, exp, classify)".into()),
+                .ok_or_else(|| "not a lesson (rule, onehot, split, models, train, spot, parity, filters, exp, classify, explain)".into()),
             "model" => match v.parse() {
                 Ok(m @ (ModelKind::Linear | ModelKind::Cnn)) => Ok(s.model = m),
                 Ok(_) => Err("the 8-mer lessons take linear or cnn".into()),
@@ -293,6 +319,11 @@ impl Settings {
             "cepochs" => read_count(&settings::CLASS_EPOCHS, v, &mut s.class_epochs),
             "elr" => settings::EXP_LR.parse_f64(v).map(|x| s.exp_lr = x).map_err(|e| e.to_string()),
             "klr" => settings::KERAS_LR.parse_f64(v).map(|x| s.keras_lr = x).map_err(|e| e.to_string()),
+            "igref" => v.parse().map(|r| s.reference = r).map_err(|_| "expected shuffle, zero or uniform".into()),
+            "xseq" => match explain_seq_problem(v) {
+                None => Ok(s.explain_seq = v.to_ascii_uppercase()),
+                Some(p) => Err(p),
+            },
             "pos" => match v {
                 "1" | "decay" => Ok(s.rule.position = PositionEffect::DEFAULT_DECAY),
                 "0" | "uniform" => Ok(s.rule.position = PositionEffect::Uniform),
@@ -317,6 +348,8 @@ impl Settings {
                 "cepochs" => default.class_epochs.to_string(),
                 "elr" => default.exp_lr.to_string(),
                 "klr" => default.keras_lr.to_string(),
+                "igref" => default.reference.to_string(),
+                "xseq" => default.explain_seq,
                 _ => "0".into(),
             };
             notice(&why, default)
@@ -361,6 +394,12 @@ impl Settings {
         if self.keras_lr != settings::KERAS_LR.default {
             q.push_str(&format!("&klr={}", self.keras_lr));
         }
+        if self.reference != Reference::Shuffle {
+            q.push_str(&format!("&igref={}", self.reference));
+        }
+        if self.explain_seq != DEFAULT_EXPLAIN_SEQ {
+            q.push_str(&format!("&xseq={}", self.explain_seq));
+        }
         q
     }
 }
@@ -399,6 +438,22 @@ mod tests {
         assert!(notices[0].starts_with("Ignored lr=-1: learning rate -1 is invalid; it must be a number above 0 and at most 10"), "{}", notices[0]);
         assert!(notices[4].contains("<script>alert(1)</script>"), "shown as text, decoded: {}", notices[4]);
         assert_eq!(notices[5], "Ignored unknown setting foo.");
+    }
+
+    #[test]
+    fn lesson_11s_settings_ride_in_the_link_and_bad_ones_are_named() {
+        let (s, notices) = Settings::from_query("?lesson=explain&igref=zero&xseq=tatatata");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!((s.lesson, s.reference, s.explain_seq.as_str()), (Lesson::Explain, Reference::Zero, "TATATATA"));
+        assert!(s.to_query().ends_with("&igref=zero&xseq=TATATATA"), "{}", s.to_query());
+        assert_eq!(Settings::from_query(&s.to_query()).0, s);
+        assert!(!Settings::default().to_query().contains("igref"));
+        let (s, notices) = Settings::from_query("igref=mean&xseq=ACGTNACG&lesson=explain");
+        assert_eq!((s.reference, s.explain_seq.as_str()), (Reference::Shuffle, DEFAULT_EXPLAIN_SEQ));
+        assert_eq!(notices[0], "Ignored igref=mean: expected shuffle, zero or uniform; using shuffle.");
+        assert_eq!(notices[1], "Ignored xseq=ACGTNACG: 'N' at position 5 is not A, C, G or T; using GCGACTAT.");
+        let (_, notices) = Settings::from_query("xseq=ACG");
+        assert_eq!(notices[0], "Ignored xseq=ACG: the 8-mer models take 8 bases; this has 3; using GCGACTAT.");
     }
 
     #[test]

@@ -32,7 +32,9 @@ use wasm_bindgen::prelude::*;
 use dna_playground::clock::{now_ms, sleep_ms, yield_now};
 use dna_playground::engine::{Bench, ClassData, FilterSnapshot};
 use dna_playground::lab::Dataset;
-use dna_playground::protocol::{Command, DataSpec, Ended, Event, KmerResults, Timed, decode, encode};
+use dna_playground::protocol::{Command, DataSpec, Ended, Event, ExplainRequest, Explanation, InsertRequest, KmerResults, Timed, decode, encode};
+use dnaplay_model::attribution::{self, Maps, Method};
+use dnaplay_model::sequence::one_hot;
 use dna_playground::timing::{DeviceTiming, GPU_WAIT_MS, TIMED_BATCHES, gpu_not_timed};
 
 /// Milliseconds of training between two looks at the worker's messages.
@@ -236,6 +238,8 @@ fn handle(command: Command) {
             send_memory();
         }
         Command::Attention { id, index } => spawn_local(attention(id, index)),
+        Command::Explain { id, key, request } => spawn_local(explain(id, key, request)),
+        Command::Insert { id, key, request } => spawn_local(insert(id, key, request)),
     }
 }
 
@@ -457,7 +461,8 @@ async fn slice(id: usize) {
 /// they pause or end again.
 async fn evaluate(id: usize) {
     let Some((data, bench, loaded)) = with(|s| s.runs.iter().find(|r| r.id == id && !r.active).map(|r| (r.data.clone(), r.bench, r.loaded))) else { return };
-    let Some(trainer) = take_trainer(id) else { return };
+    // A question about the model (lesson 11) may hold the trainer: wait for it.
+    let Ok(trainer) = trainer_when_free(id).await else { return };
     if trainer.diverged() {
         put_back(id, trainer, 0.0);
         return;
@@ -490,12 +495,18 @@ async fn evaluate(id: usize) {
     send_memory();
 }
 
-/// Free the trainers ended runs no longer need: every finished 8-mer run's (its results are
-/// computed), and all but the newest finished 200-nt run's.
+/// Free the trainers ended runs no longer need: all but the newest two finished 8-mer runs',
+/// all but lesson 9's newest pair, and all but lesson 10's newest run.
 fn release_ended(bench: Bench) {
     with(|s| {
         let finished: Vec<usize> = s.runs.iter().filter(|r| r.bench == bench && r.finished).map(|r| r.id).collect();
-        let keep = if bench == Bench::Kmers { 0 } else { 1 };
+        // Lesson 11 explains the newest models: an 8-mer pair (e.g. Linear and CNN), lesson 9's
+        // pair (relu and exp) side by side, and lesson 10's model.
+        let keep = match bench {
+            Bench::Kmers => 2,
+            Bench::Contrast => 2,
+            Bench::Keras => 1,
+        };
         let release = &finished[..finished.len().saturating_sub(keep)];
         s.runs.retain(|r| !release.contains(&r.id));
     });
@@ -525,18 +536,57 @@ async fn snapshot(trainer: &Trainer, class: &ClassData, val_x: &OneHot, epoch: u
     Ok(report.map(|report| FilterSnapshot { epoch, report }))
 }
 
+/// Longest a question about a model waits for its trainer (held by an evaluation or another
+/// question), in milliseconds.
+const TRAINER_WAIT_MS: f64 = 60_000.0;
+
+/// Run `id`'s trainer once no evaluation or question holds it. `Err` when the run is gone (its
+/// model no longer kept), training, or still held after [`TRAINER_WAIT_MS`].
+async fn trainer_when_free(id: usize) -> Result<Trainer, Held> {
+    let started = now_ms();
+    loop {
+        let state = with(|s| s.runs.iter_mut().find(|r| r.id == id).map(|r| if r.active { Err(Held::Training) } else { Ok(r.trainer.take()) }));
+        match state {
+            None => return Err(Held::Gone),
+            Some(Err(e)) => return Err(e),
+            Some(Ok(Some(t))) => return Ok(t),
+            Some(Ok(None)) if now_ms() - started > TRAINER_WAIT_MS => return Err(Held::Busy),
+            Some(Ok(None)) => sleep_ms(20).await,
+        }
+    }
+}
+
+/// Why a run's trainer could not be had.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Held {
+    Gone,
+    Training,
+    Busy,
+}
+
+/// Run `id`'s data and trainer, once its model is kept, not training and free (for a question
+/// about its model: attention, maps, an experiment); put it back with [`put_back`]. `what` ends
+/// the refusals: "to see where it attends".
+async fn idle_trainer(id: usize, what: &str) -> Result<(Rc<WorkerData>, Trainer), String> {
+    let data = with(|s| s.runs.iter().find(|r| r.id == id).map(|r| r.data.clone()));
+    match (data, trainer_when_free(id).await) {
+        (Some(data), Ok(trainer)) => Ok((data, trainer)),
+        (_, Err(Held::Training)) => Err(format!("the model is training; pause {what}")),
+        (_, Err(Held::Busy)) => Err(format!("the model was busy for a minute; try again {what}")),
+        _ => Err(format!("this run's model is no longer kept (only the newest runs' are); train it again {what}")),
+    }
+}
+
 /// Attention over test sequence `index` of run `id`, when its model is kept and not training.
 async fn attention(id: usize, index: usize) {
     let reply = |result| send(&Event::Attention { id, index, result });
-    let found = with(|s| s.runs.iter().find(|r| r.id == id).map(|r| (r.data.clone(), r.active)));
-    let data = match found {
-        None => return reply(Err("this run's model is no longer kept (only the newest run's is); train it again to see where it attends".into())),
-        Some((_, true)) => return reply(Err("the model is training; pause to see where it attends".into())),
-        Some((data, false)) => data,
+    let (data, trainer) = match idle_trainer(id, "to see where it attends").await {
+        Ok(t) => t,
+        Err(e) => return reply(Err(e)),
     };
-    let WorkerData::Class { test_x, .. } = &*data else { return reply(Err("not a 200-nt run".into())) };
-    let Some(trainer) = take_trainer(id) else {
-        return reply(Err("the model is busy; try again in a moment".into()));
+    let WorkerData::Class { test_x, .. } = &*data else {
+        put_back(id, trainer, 0.0);
+        return reply(Err("not a 200-nt run".into()));
     };
     let x = test_x.gather(&[index.min(test_x.batch.saturating_sub(1))]);
     let result = attention_maps(&trainer.inference_model(), &x, &trainer.device()).await;
@@ -547,3 +597,49 @@ async fn attention(id: usize, index: usize) {
         Err(e) => Err(e.to_string()),
     });
 }
+
+/// Lesson 11's maps of run `id`'s model.
+async fn explain(id: usize, key: u64, request: ExplainRequest) {
+    let reply = |result| send(&Event::Explained { id, key, result });
+    let (_, trainer) = match idle_trainer(id, "to see its maps").await {
+        Ok(t) => t,
+        Err(e) => return reply(Err(e)),
+    };
+    let started = now_ms();
+    let result = explain_with(&trainer, &request).await.map(|(maps, outputs, attention)| Explanation { maps, outputs, attention, millis: now_ms() - started });
+    put_back(id, trainer, 0.0);
+    reply(result.map_err(|e| e.to_string()));
+}
+
+async fn explain_with(trainer: &Trainer, request: &ExplainRequest) -> Result<(Vec<(Method, Maps)>, Vec<f32>, Option<Vec<f32>>), Error> {
+    let (model, device) = (trainer.inference_model(), trainer.device());
+    let x = one_hot(&request.seqs)?;
+    if x.length != trainer.model_config().seq_len {
+        return Err(Error::Attribution(format!("the model takes {} nt; the sequence has {}", trainer.model_config().seq_len, x.length)));
+    }
+    let mut maps = Vec::with_capacity(request.methods.len());
+    for &method in &request.methods {
+        maps.push((method, attribution::explain(&model, &x, method, request.reference, request.seed, &device).await?));
+        yield_now().await;
+    }
+    let outputs = predict(&model, &x, &device).await?;
+    let attention = attention_maps(&model, &x, &device).await?;
+    Ok((maps, outputs, attention))
+}
+
+/// The insertion experiment on run `id`'s model.
+async fn insert(id: usize, key: u64, request: InsertRequest) {
+    let reply = |result| send(&Event::Inserted { id, key, result });
+    let (_, trainer) = match idle_trainer(id, "to run the experiment").await {
+        Ok(t) => t,
+        Err(e) => return reply(Err(e)),
+    };
+    let length = trainer.model_config().seq_len;
+    let backgrounds = attribution::random_backgrounds(request.n.clamp(1, MAX_BACKGROUNDS), length, request.seed);
+    let result = attribution::insertion(&trainer.inference_model(), &backgrounds, &request.motif, request.position, request.seed, &trainer.device()).await;
+    put_back(id, trainer, 0.0);
+    reply(result.map_err(|e| e.to_string()));
+}
+
+/// Most background sequences of one insertion experiment.
+const MAX_BACKGROUNDS: usize = 2_000;

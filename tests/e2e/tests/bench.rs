@@ -11,11 +11,15 @@
 //! `bench_responsiveness` prints input-to-next-paint and pause latency while lessons 9 and 10
 //! train with their defaults (the Event Timing API, measured in the page). `bench_plain_links`
 //! times lessons 9 and 10 opened with their plain links, from Train to their results.
+//! `bench_attribution` times lesson 11's plain link (CPU and WebGPU) and each attribution method
+//! on 100 Task 3 sequences in the page's worker beside the same natively.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use dnaplay_e2e::*;
+use dnaplay_model::attribution::{Method, Reference, explain, test_positives};
+use dnaplay_model::checkpoint::{CheckpointMeta, load_weights};
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_model::tasks::{ClassTask, ClassTaskKind};
 use dnaplay_model::trainer::{TrainConfig, Trainer};
@@ -242,6 +246,63 @@ async fn bench_plain_links() -> Result<()> {
         Ok(())
     })
     .await
+}
+
+/// Seconds natively (burn-flex, the CLI's CPU features) for each attribution method on the first
+/// `n` positive test sequences of lesson 9's shipped exp checkpoint.
+async fn native_attribution_seconds(n: usize) -> Vec<(Method, f64)> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../assets/checkpoints/lesson9-exp");
+    let meta = CheckpointMeta::from_json(&std::fs::read_to_string(dir.join("checkpoint.json")).expect("shipped")).expect("a description");
+    let device = dnaplay_model::burn::tensor::Device::flex();
+    let model = load_weights(&meta.model, &std::fs::read(dir.join("model.bpk")).expect("shipped"), &device).expect("weights");
+    let task = ClassTask::generate(ClassTaskKind::Task3, meta.num_seqs.expect("200-nt"), meta.seed).expect("Task 3");
+    let (_, x, _) = test_positives(&task, n).expect("positives");
+    let mut out = Vec::new();
+    for &m in Method::ALL {
+        let start = Instant::now();
+        explain(&model, &x, m, Reference::Shuffle, 1, &device).await.expect("maps");
+        out.push((m, start.elapsed().as_secs_f64()));
+    }
+    out
+}
+
+/// The page's time for lesson 11's plain link, then each method on 100 sequences in the worker
+/// (`explain_benchmark`), beside the same natively.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "benchmark: prints figures; run with --ignored --nocapture"]
+async fn bench_attribution() -> Result<()> {
+    const N: usize = 100;
+    let native = native_attribution_seconds(N).await;
+    for webgpu in [false, true] {
+        with_bench_server(webgpu, async |client: &Client, base: &str| {
+            let device = if webgpu { "webgpu" } else { "cpu" };
+            let started = Instant::now();
+            client.goto(&format!("{base}?lesson=explain&device={device}")).await?;
+            let cells = wait_until("both models' maps", Duration::from_secs(600), || async {
+                let t = text(client, "explain-time").await;
+                (!t.is_empty()).then_some(t)
+            })
+            .await?;
+            println!("lesson 11 plain link on {}: both models' maps {:.2} s after opening the link (checkpoint load included); {cells}", text(client, "device").await, started.elapsed().as_secs_f64());
+            if webgpu {
+                screenshot(client, "11-plain-link-webgpu").await?;
+                return Ok(());
+            }
+            for &(method, native_s) in &native {
+                let asked = js(client, &format!("return window.wasmBindings.explain_benchmark('{method}', {N})")).await?;
+                assert_eq!(asked.as_str(), Some(""), "the benchmark asks: {asked}");
+                let ms = wait_until("the benchmark's maps", Duration::from_secs(900), || async {
+                    js(client, "return window.wasmBindings.explain_benchmark_millis()").await.ok()?.as_f64().filter(|v| v.is_finite())
+                })
+                .await?;
+                assert!(ms >= 0.0, "the benchmark failed");
+                println!("  {method:<9} on {N} sequences of 200 nt: page (worker) {:.2} s, native {native_s:.2} s, ratio {:.2}", ms / 1000.0, ms / 1000.0 / native_s);
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(())
 }
 
 /// How long an input waits while `prefix`'s runs train with the lesson's defaults: a timer

@@ -7,7 +7,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
-use super::{Effect, IG_STEPS, Insert, Maps, Method, Reference, insert_into, references};
+use super::{Effect, Experiment, IG_STEPS, Insert, Maps, Method, Reference, insert_into, references};
 use crate::error::{Error, Result};
 use crate::models::Model;
 use crate::sequence::{OneHot, one_hot};
@@ -188,7 +188,8 @@ pub fn gauss_legendre(n: usize) -> Vec<(f32, f32)> {
 }
 
 /// The map a method shows, `[batch, 4, length]`: saliency × input, ISM's L2 norm on the
-/// sequence's own base, or integrated gradients from `reference` (shuffles drawn from `seed`).
+/// sequence's own base, integrated gradients from `reference` (shuffles drawn from `seed`), or
+/// ISM mean-centred at every base.
 ///
 /// # Errors
 /// As [`gradients`].
@@ -197,18 +198,8 @@ pub async fn explain(model: &Model, x: &OneHot, method: Method, reference: Refer
         Method::Saliency => saliency(model, x, device).await,
         Method::Ism => Ok(ism(model, x, device).await?.ism_l2(x)),
         Method::Ig => Ok(integrated_gradients(model, x, reference, IG_STEPS, seed, device).await?.maps),
+        Method::IsmCentred => Ok(ism(model, x, device).await?.mean_centred()),
     }
-}
-
-/// The in-silico experiment's result: the motif's effect and its shuffled control's.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Experiment {
-    /// The change in output with the motif inserted.
-    pub motif: Effect,
-    /// The change with the shuffled motif inserted at the same place.
-    pub control: Effect,
-    /// The shuffled motif, as text (one instance for a matrix).
-    pub control_text: String,
 }
 
 /// tangermeme's marginalisation: insert `motif` at `position` of each background sequence and
