@@ -139,17 +139,25 @@ fn Contrast() -> impl IntoView {
     let exp = Memo::new(move |_| idle_run(engine, Bench::Contrast, |r| r.model.activation == Activation::Exp));
     let (error, set_error) = signal(None::<String>);
     let (loading, load) = crate::checkpoints::load_action(lab, Bench::Contrast, "lesson 9's trained models", set_error);
-    // With no lesson 9 runs at all, load the shipped pair at once (a plain link shows maps).
-    Effect::new(move |prev: Option<bool>| {
-        let none = engine.runs.with(|r| !r.iter().any(|r| r.bench == Bench::Contrast));
-        if none && prev.is_none() && !loading.get_untracked() {
-            leptos::task::spawn_local(async move {
-                if let Err(e) = crate::checkpoints::load(lab, Bench::Contrast).await {
-                    set_error.set(Some(format!("Could not load lesson 9's trained models: {e}")));
-                }
-            });
+    // With no lesson 9 runs at all, load the shipped pair once the device is known (a plain
+    // link shows maps); once asked, or when lesson 9 has runs, never again.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
         }
-        none
+        let has_runs = engine.runs.with(|r| r.iter().any(|r| r.bench == Bench::Contrast));
+        if has_runs {
+            return true;
+        }
+        if engine.device.get().is_none() || loading.get_untracked() {
+            return false;
+        }
+        leptos::task::spawn_local(async move {
+            if let Err(e) = crate::checkpoints::load(lab, Bench::Contrast).await {
+                set_error.set(Some(format!("Could not load lesson 9's trained models: {e}")));
+            }
+        });
+        true
     });
     let (pick, set_pick) = signal(Pick::Random(0));
     let (clicks, set_clicks) = signal(0u64);
@@ -245,7 +253,7 @@ fn Contrast() -> impl IntoView {
                 </select>
             </label>
             <Show when=move || relu.get().is_none() && exp.get().is_none()>
-                <button on:click=load disabled=move || loading.get()>{move || if loading.get() { "Loading…" } else { "Load lesson 9's trained models" }}</button>
+                <button data-testid="explain-load" on:click=load disabled=move || loading.get()>{move || if loading.get() { "Loading…" } else { "Load lesson 9's trained models" }}</button>
             </Show>
         </div>
         {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="explain-error">{e}</p> })}
@@ -339,7 +347,7 @@ fn Kmers() -> impl IntoView {
         </div>
         {move || problem.get().map(|p| view! { <p class="error" role="alert" data-testid="explain-kmer-error">{p}</p> })}
         <canvas node_ref=canvas data-testid="explain-kmer-maps" aria-label="Saliency, ISM and integrated-gradients maps of the 8-mer model over the typed 8-mer, the rule's motifs shaded"></canvas>
-        <p class="metric" data-testid="explain-kmer-scores">{move || {
+        <p class="status" data-testid="explain-kmer-scores">{move || {
             let (seq, l) = labels.get();
             (!l.is_empty()).then(|| format!("{seq} · ") + &l.iter().map(|(m, a)| format!("{}: {}", m.label(), a.map(|a| format!("AUROC {a:.2}")).unwrap_or_else(|| "no motif to score against".into()))).collect::<Vec<_>>().join(" · "))
         }}</p>
@@ -401,7 +409,7 @@ fn Attention() -> impl IntoView {
         <p class="status" data-testid="explain-attention-seq">{move || sequence.get().map(|(k, s, p)| format!(
             "Test sequence {k} · {} · predicted probability {}", if s.label { "positive" } else { "negative" }, p.map(|p| format!("{p:.3}")).unwrap_or_else(|| "–".into())))}</p>
         <canvas node_ref=canvas data-testid="explain-attention" aria-label="Saliency and mean attention of lesson 10's model over the chosen test sequence, the planted motif shaded"></canvas>
-        <p class="metric" data-testid="explain-correlation">{move || correlation.get().map(|r| format!("Pearson correlation of the attention with |saliency × input| along the sequence: r = {r:.2}"))}</p>
+        <p class="status" data-testid="explain-correlation">{move || correlation.get().map(|r| format!("Pearson correlation of the attention with |saliency × input| along the sequence: r = {r:.2}"))}</p>
     }
 }
 
@@ -483,7 +491,7 @@ fn Experiment() -> impl IntoView {
         </div>
         {move || problem.get().map(|p| view! { <p class="error" role="alert" data-testid="insert-error">{p}</p> })}
         <canvas node_ref=canvas data-testid="insert-chart" aria-label="Histograms of the change in the logit with the motif and with its shuffled control"></canvas>
-        <p class="metric" data-testid="insert-summary">{summary}</p>
+        <p class="status" data-testid="insert-summary">{summary}</p>
     }
 }
 

@@ -181,3 +181,25 @@ async fn lesson_10s_confusion_matrix_opens_a_sequence_in_lesson_11() -> Result<(
     })
     .await
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn lesson_11_while_lesson_9_trains_waits_then_loads_on_request() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=exp&device=cpu&n=2000&cepochs=50")).await?;
+        device_is(client, "CPU").await?;
+        click(client, "exp-train").await?;
+        wait_until("lesson 9 training", Duration::from_secs(60), || async { text(client, "exp-status").await.contains("epoch").then_some(()) }).await?;
+        next_lesson(client).await?;
+        next_lesson(client).await?;
+        assert!(lesson_title(client).await.starts_with("11."));
+        // No idle pair while both train: a message, no request, and the trained runs stay.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert!(text(client, "explain-scores").await.lines().count() <= 2, "no maps of a training model");
+        assert!(text(client, "explain-time").await.is_empty());
+        // Asking for the shipped pair replaces the training runs (as lesson 9's own button does).
+        click(client, "explain-load").await?;
+        both_maps(client, Duration::from_secs(60)).await?;
+        assert_alive(client).await
+    })
+    .await
+}
