@@ -9,10 +9,8 @@ use std::sync::Arc;
 use dnaplay_model::attribution::{INFORMATION_THRESHOLD, Insert, Method, Reference, interpretability};
 use dnaplay_model::metrics::{pearson_r, sigmoid};
 use dnaplay_model::models::Activation;
-use dnaplay_model::motifs::parse_jaspar;
 use dnaplay_model::scoring::ScoringRule;
 use dnaplay_model::sequence::one_hot;
-use dnaplay_model::tasks::JASPAR_2016_VERTEBRATES;
 use dnaplay_plots::{HistogramSeries, Track, TrackKind, draw_histograms, draw_message, draw_tracks, motif_ranges};
 use dnaplay_state::explain_seq_problem;
 use leptos::html::Canvas;
@@ -59,7 +57,6 @@ enum Scored {
 /// ground truth. Returns the tracks and each method's AUROC.
 fn tracks(e: &Explanation, seq: &str, information: Option<&[f32]>, name: &str, scored: Scored) -> (Vec<Track>, Vec<(Method, Option<f64>)>) {
     let Ok(x) = one_hot(&[seq]) else { return (Vec::new(), Vec::new()) };
-    let l = x.length;
     let mut out = Vec::new();
     let mut scores = Vec::new();
     for (method, maps) in &e.maps {
@@ -68,9 +65,7 @@ fn tracks(e: &Explanation, seq: &str, information: Option<&[f32]>, name: &str, s
             c.iter_mut().for_each(|v| *v = v.abs());
         }
         let auroc = information.and_then(|info| interpretability(&c, info)).map(|(a, _)| a);
-        let s = maps.sequence(0);
-        let heights = (0..l).map(|i| [s[i], s[l + i], s[2 * l + i], s[3 * l + i]]).collect();
-        out.push(Track { title: format!("{} · {name}", method.label()), label: auroc.map(|a| format!("interpretability AUROC {a:.2}")), kind: TrackKind::Letters(heights) });
+        out.push(Track { title: format!("{} · {name}", method.label()), label: auroc.map(|a| format!("interpretability AUROC {a:.2}")), kind: TrackKind::Letters(maps.heights(0)) });
         scores.push((*method, auroc));
     }
     if let Some(info) = information {
@@ -193,16 +188,14 @@ fn Contrast() -> impl IntoView {
         engine.explanations.with(|replies| asked.iter().map(|&(id, key, t0)| (id, answer(replies, (id, key)), t0)).collect::<Vec<_>>())
     });
     // From the request to the last answer, and each model's time in the worker.
-    let elapsed = RwSignal::new(None::<(f64, Vec<f64>)>);
-    Effect::new(move |_| {
-        let a = answers.get();
-        if !a.is_empty() && a.iter().all(|(_, r, _)| r.is_some()) {
-            let t0 = a.iter().map(|x| x.2).fold(f64::INFINITY, f64::min);
-            let worker = a.iter().filter_map(|(_, r, _)| r.as_ref()?.as_ref().ok().map(|e| e.millis)).collect();
-            elapsed.set(Some((now_ms() - t0, worker)));
-        } else {
-            elapsed.set(None);
-        }
+    let elapsed = Memo::new(move |_| {
+        answers.with(|a| {
+            (!a.is_empty() && a.iter().all(|(_, r, _)| r.is_some())).then(|| {
+                let t0 = a.iter().map(|x| x.2).fold(f64::INFINITY, f64::min);
+                let worker: Vec<f64> = a.iter().filter_map(|(_, r, _)| r.as_ref()?.as_ref().ok().map(|e| e.millis)).collect();
+                (now_ms() - t0, worker)
+            })
+        })
     });
     let canvases = [NodeRef::<Canvas>::new(), NodeRef::<Canvas>::new()];
     let scores = RwSignal::new(Vec::<(String, Vec<(Method, Option<f64>)>)>::new());
@@ -428,16 +421,12 @@ fn Experiment() -> impl IntoView {
         set_problem.set(None);
         let Some(run) = run_of(which.get_untracked()) else { return set_problem.set(Some("Load or train lesson 9's models first (above).".into())) };
         let text = motif.get_untracked().trim().to_string();
-        let matrices = parse_jaspar(JASPAR_2016_VERTEBRATES).unwrap_or_default();
-        let insert = match matrices.iter().find(|m| m.id.eq_ignore_ascii_case(&text) || m.name.eq_ignore_ascii_case(&text)) {
-            Some(m) => Insert::Matrix(m.pfm.to_ppm(0.0).probs),
-            None => {
-                if let Some((i, c)) = text.chars().enumerate().find(|(_, c)| !"ACGTNacgtn".contains(*c)) {
-                    return set_problem.set(Some(format!("'{c}' at position {} is not A, C, G, T or N, and '{text}' is not a JASPAR 2016 ID or name", i + 1)));
-                }
-                Insert::Sequence(text.to_ascii_uppercase())
-            }
-        };
+        let insert = Insert::from_text(&text);
+        if let Insert::Sequence(seq) = &insert
+            && let Some((i, c)) = seq.chars().enumerate().find(|(_, c)| !"ACGTN".contains(*c))
+        {
+            return set_problem.set(Some(format!("'{c}' at position {} is not A, C, G, T or N, and '{text}' is not a JASPAR 2016 ID or name", i + 1)));
+        }
         let w = insert.width();
         let p = position.get_untracked();
         if w == 0 || p + w > run.model.seq_len {

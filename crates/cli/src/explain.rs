@@ -12,10 +12,9 @@ use dnaplay_model::burn::tensor::Device;
 use dnaplay_model::checkpoint::{CheckpointMeta, META_FILE, WEIGHTS_FILE, load_weights};
 use dnaplay_model::data::{RegressionData, SplitFractions, split};
 use dnaplay_model::models::Model;
-use dnaplay_model::motifs::parse_jaspar;
 use dnaplay_model::scoring::ScoringRule;
 use dnaplay_model::sequence::OneHot;
-use dnaplay_model::tasks::{ClassTask, JASPAR_2016_VERTEBRATES};
+use dnaplay_model::tasks::ClassTask;
 use dnaplay_plots::{Theme, Track, TrackKind, draw_tracks, motif_ranges};
 use plotters::prelude::*;
 use serde_json::json;
@@ -113,12 +112,6 @@ fn write_maps(path: &Path, maps: &Maps, x: &OneHot) -> Result<()> {
     write_file(path, w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
 }
 
-/// Letter heights of one sequence's map, `[position][base]`.
-pub fn heights(maps: &Maps, b: usize) -> Vec<[f32; 4]> {
-    let (s, l) = (maps.sequence(b), maps.length);
-    (0..l).map(|i| [s[i], s[l + i], s[2 * l + i], s[3 * l + i]]).collect()
-}
-
 pub fn explain(args: ExplainArgs) -> Result<()> {
     let (_, device) = device(&args.device)?;
     let (meta, model) = load_run(&args.run, &device)?;
@@ -172,7 +165,7 @@ pub fn explain(args: ExplainArgs) -> Result<()> {
     for b in 0..x.batch.min(5) {
         let mut tracks: Vec<Track> = per_sequence
             .iter()
-            .map(|(m, maps, aurocs)| Track { title: m.label().into(), label: aurocs[b].map(|a| format!("interpretability AUROC {a:.2}")), kind: TrackKind::Letters(heights(maps, b)) })
+            .map(|(m, maps, aurocs)| Track { title: m.label().into(), label: aurocs[b].map(|a| format!("interpretability AUROC {a:.2}")), kind: TrackKind::Letters(maps.heights(b)) })
             .collect();
         let shaded = match &subject.information {
             Some(info) => {
@@ -199,20 +192,10 @@ fn fmt(v: Option<f64>) -> String {
     v.map_or("n/a".into(), |v| format!("{v:.3}"))
 }
 
-/// The motif to insert: a JASPAR 2016 ID or name, else a typed sequence.
-fn parse_motif(text: &str) -> Result<Insert> {
-    let motifs = parse_jaspar(JASPAR_2016_VERTEBRATES).map_err(usage)?;
-    let t = text.trim();
-    if let Some(m) = motifs.iter().find(|m| m.id.eq_ignore_ascii_case(t) || m.name.eq_ignore_ascii_case(t)) {
-        return Ok(Insert::Matrix(m.pfm.to_ppm(0.0).probs));
-    }
-    Ok(Insert::Sequence(t.to_ascii_uppercase()))
-}
-
 pub fn insert(args: InsertArgs) -> Result<()> {
     let (_, device) = device(&args.device)?;
     let (meta, model) = load_run(&args.run, &device)?;
-    let motif = parse_motif(&args.motif)?;
+    let motif = Insert::from_text(&args.motif);
     let length = meta.model.seq_len;
     let width = motif.width();
     if width == 0 || width > length {

@@ -133,6 +133,12 @@ impl Maps {
         &self.values[b * n..(b + 1) * n]
     }
 
+    /// Sequence `b`'s scores as logo letter heights, `[position][base]` (bases A, C, G, T).
+    pub fn heights(&self, b: usize) -> Vec<[f32; 4]> {
+        let (s, l) = (self.sequence(b), self.length);
+        (0..l).map(|i| [s[i], s[l + i], s[2 * l + i], s[3 * l + i]]).collect()
+    }
+
     /// Element-wise product with the one-hot input (the "× input" of seed 003).
     pub fn times_input(&self, x: &OneHot) -> Maps {
         Maps { values: self.values.iter().zip(&x.values).map(|(s, x)| s * x).collect(), ..*self }
@@ -369,6 +375,18 @@ pub enum Insert {
 }
 
 impl Insert {
+    /// The motif `text` names: a JASPAR 2016 matrix by ID or name (`MA0058.3`, `MAX`, any
+    /// case; the bundled [`crate::tasks::JASPAR_2016_VERTEBRATES`], as probabilities), else
+    /// `text` itself as a sequence, uppercased (checked when inserted, [`insert_into`]).
+    pub fn from_text(text: &str) -> Insert {
+        let t = text.trim();
+        let motifs = crate::motifs::parse_jaspar(crate::tasks::JASPAR_2016_VERTEBRATES).unwrap_or_default();
+        match motifs.iter().find(|m| m.id.eq_ignore_ascii_case(t) || m.name.eq_ignore_ascii_case(t)) {
+            Some(m) => Insert::Matrix(m.pfm.to_ppm(0.0).probs),
+            None => Insert::Sequence(t.to_ascii_uppercase()),
+        }
+    }
+
     /// Width in nt.
     pub fn width(&self) -> usize {
         match self {
@@ -622,6 +640,16 @@ mod tests {
             }
         }
         assert!(refs.iter().any(|r| r != x.sequence(0)));
+    }
+
+    #[test]
+    fn a_motif_is_named_by_jaspar_id_or_name_else_typed() {
+        let Insert::Matrix(max) = Insert::from_text(" ma0058.3 ") else { panic!("MAX's matrix") };
+        assert_eq!(Insert::from_text("MAX"), Insert::Matrix(max.clone()));
+        assert_eq!(crate::interpret::Ppm { probs: max }.consensus().len(), 10);
+        assert_eq!(Insert::from_text("cacgtg"), Insert::Sequence("CACGTG".into()));
+        let maps = Maps { values: (0..8).map(|v| v as f32).collect(), batch: 1, length: 2 };
+        assert_eq!(maps.heights(0), vec![[0.0, 2.0, 4.0, 6.0], [1.0, 3.0, 5.0, 7.0]]);
     }
 
     #[test]
