@@ -62,7 +62,7 @@ fn data_of(lab: &Lab, bench: Bench, meta: &CheckpointMeta) -> Result<RunData, St
         }
         Some(kind) => {
             let n = meta.num_seqs.ok_or("the checkpoint does not say how many sequences it was trained on")?;
-            ClassData::generate(kind, n, meta.seed, true).map(|d| RunData::Class(Arc::new(d))).map_err(|e| e.to_string())
+            ClassData::generate(kind, n, meta.seed).map(|d| RunData::Class(Arc::new(d))).map_err(|e| e.to_string())
         }
     }
 }

@@ -133,11 +133,10 @@ impl Bench {
 /// its sequences).
 #[derive(Debug)]
 pub struct ClassData {
-    /// The sequences, split and ground truth.
+    /// The sequences, split and ground truth. Every run on it is evaluated on the test split
+    /// when it pauses or ends (lesson 10's report; lesson 11 picks sequences by these
+    /// predictions).
     pub task: ClassTask,
-    /// Evaluate on the test split when a run pauses or ends (lesson 10's report; lesson 11 picks
-    /// sequences by these predictions).
-    pub evaluate_test: bool,
 }
 
 impl ClassData {
@@ -145,8 +144,8 @@ impl ClassData {
     ///
     /// # Errors
     /// The generator's errors.
-    pub fn generate(kind: ClassTaskKind, num_seqs: usize, seed: u64, evaluate_test: bool) -> Result<ClassData, Error> {
-        Ok(ClassData { task: ClassTask::generate(kind, num_seqs, seed)?, evaluate_test })
+    pub fn generate(kind: ClassTaskKind, num_seqs: usize, seed: u64) -> Result<ClassData, Error> {
+        Ok(ClassData { task: ClassTask::generate(kind, num_seqs, seed)? })
     }
 }
 
@@ -175,7 +174,7 @@ impl RunData {
     pub fn spec(&self) -> DataSpec {
         match self {
             RunData::Kmers(d) => DataSpec::Kmers { rule: d.rule.clone(), seed: d.seed },
-            RunData::Class(c) => DataSpec::Class { kind: c.task.kind, num_seqs: c.task.seqs.len(), seed: c.task.seed, evaluate_test: c.evaluate_test },
+            RunData::Class(c) => DataSpec::Class { kind: c.task.kind, num_seqs: c.task.seqs.len(), seed: c.task.seed },
         }
     }
 
@@ -993,8 +992,7 @@ impl Engine {
     /// Ask the worker for the multi-scale model's attention over test sequence `index` of run
     /// `id`; the answer arrives in [`Engine::attention`].
     pub fn request_attention(&self, id: usize, index: usize) {
-        let device = self.runs.with_untracked(|r| r.iter().find(|r| r.id == id).map(|r| r.device));
-        self.send(self.role_of(device.unwrap_or(BackendChoice::Flex)), Command::Attention { id, index });
+        self.send(self.role_of(self.device_of(id)), Command::Attention { id, index });
     }
 
     /// Ask the worker for attribution maps of run `id`'s model; the answer arrives in
@@ -1019,6 +1017,7 @@ impl Engine {
         key
     }
 
+    /// The device run `id` trains on (the CPU for a run no longer listed).
     fn device_of(&self, id: usize) -> BackendChoice {
         self.runs.with_untracked(|r| r.iter().find(|r| r.id == id).map(|r| r.device)).unwrap_or(BackendChoice::Flex)
     }

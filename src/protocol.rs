@@ -30,7 +30,7 @@ pub enum DataSpec {
     /// All 8-mers scored by `rule`, split by `seed` ([`crate::lab::Dataset::new`]).
     Kmers { rule: ScoringRule, seed: u64 },
     /// A 200-nt task ([`crate::engine::ClassData::generate`]).
-    Class { kind: ClassTaskKind, num_seqs: usize, seed: u64, evaluate_test: bool },
+    Class { kind: ClassTaskKind, num_seqs: usize, seed: u64 },
 }
 
 /// What the page asks of the worker.

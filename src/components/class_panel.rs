@@ -24,7 +24,7 @@ fn train(lab: Lab, bench: Bench, models: Vec<ModelConfig>) -> Result<(), String>
     }
     let kind = bench.class_task().ok_or("not a 200-nt lesson")?;
     let st = lab.settings.get_untracked();
-    let data = ClassData::generate(kind, st.class_seqs, st.seed, true).map_err(|e| e.to_string())?;
+    let data = ClassData::generate(kind, st.class_seqs, st.seed).map_err(|e| e.to_string())?;
     let mut config = kind.default_training();
     config.num_epochs = st.class_epochs;
     config.learning_rate = learning_rate(bench, &st);

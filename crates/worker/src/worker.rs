@@ -53,8 +53,8 @@ impl WorkerData {
     fn generate(spec: &DataSpec) -> Result<WorkerData, Error> {
         Ok(match spec {
             DataSpec::Kmers { rule, seed } => WorkerData::Kmers(Arc::new(Dataset::new(rule.clone(), *seed)?)),
-            DataSpec::Class { kind, num_seqs, seed, evaluate_test } => {
-                let class = ClassData::generate(*kind, *num_seqs, *seed, *evaluate_test)?;
+            DataSpec::Class { kind, num_seqs, seed } => {
+                let class = ClassData::generate(*kind, *num_seqs, *seed)?;
                 let (_, val, test) = class.task.data();
                 WorkerData::Class { val_x: val.one_hot()?, test_x: test.one_hot()?, class: Arc::new(class) }
             }
@@ -455,8 +455,8 @@ async fn slice(id: usize) {
     }
 }
 
-/// Compute run `id`'s results on its own data: the 8-mer results, lesson 10's test
-/// evaluation, and a loaded run's filters. Skipped for runs dropped meanwhile, and for runs
+/// Compute run `id`'s results on its own data: the 8-mer results, a 200-nt run's test
+/// evaluation (lesson 10's report, lesson 11's choice of sequence), and a loaded run's filters. Skipped for runs dropped meanwhile, and for runs
 /// resumed before their evaluation came up (Pause then Train at once): they are evaluated when
 /// they pause or end again.
 async fn evaluate(id: usize) {
@@ -481,12 +481,10 @@ async fn evaluate(id: usize) {
                     Err(e) => fail(format!("could not read the filters: {e}")),
                 }
             }
-            if class.evaluate_test {
-                let labels = class.task.subset(&class.task.split.test).targets;
-                match predict(&trainer.inference_model(), test_x, &trainer.device()).await {
-                    Ok(logits) => send(&Event::Test { id, evaluation: ClassEvaluation::new(&labels, &logits) }),
-                    Err(e) => fail(format!("could not evaluate the model: {e}")),
-                }
+            let labels = class.task.subset(&class.task.split.test).targets;
+            match predict(&trainer.inference_model(), test_x, &trainer.device()).await {
+                Ok(logits) => send(&Event::Test { id, evaluation: ClassEvaluation::new(&labels, &logits) }),
+                Err(e) => fail(format!("could not evaluate the model: {e}")),
             }
         }
     }
