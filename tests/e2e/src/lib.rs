@@ -298,6 +298,18 @@ where
     }
 }
 
+/// Wait until the element with `data-testid=id` shows some text, and return it.
+///
+/// # Errors
+/// When `limit` passes; the message names `what`.
+pub async fn wait_for_text(client: &Client, id: &str, what: &str, limit: Duration) -> Result<String> {
+    wait_until(what, limit, || async {
+        let t = text(client, id).await;
+        (!t.is_empty()).then_some(t)
+    })
+    .await
+}
+
 /// Click the element with `data-testid=id`.
 ///
 /// # Errors

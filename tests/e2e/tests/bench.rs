@@ -278,11 +278,7 @@ async fn bench_attribution() -> Result<()> {
             let device = if webgpu { "webgpu" } else { "cpu" };
             let started = Instant::now();
             client.goto(&format!("{base}?lesson=explain&device={device}")).await?;
-            let cells = wait_until("both models' maps", Duration::from_secs(600), || async {
-                let t = text(client, "explain-time").await;
-                (!t.is_empty()).then_some(t)
-            })
-            .await?;
+            let cells = wait_for_text(client, "explain-time", "both models' maps", Duration::from_secs(600)).await?;
             println!("lesson 11 plain link on {}: both models' maps {:.2} s after opening the link (checkpoint load included); {cells}", text(client, "device").await, started.elapsed().as_secs_f64());
             if webgpu {
                 screenshot(client, "11-plain-link-webgpu").await?;

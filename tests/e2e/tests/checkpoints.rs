@@ -149,11 +149,7 @@ async fn loading_twice_at_once_keeps_one_pair_and_a_missing_file_is_reported() -
         client.goto(&format!("{base}/?lesson=classify&device=cpu&n=1000&cepochs=1")).await?;
         device_is(client, "CPU").await?;
         click(client, "cls-load").await?;
-        let error = wait_until("the error", Duration::from_secs(30), || async {
-            let e = text(client, "cls-error").await;
-            (!e.is_empty()).then_some(e)
-        })
-        .await?;
+        let error = wait_for_text(client, "cls-error", "the error", Duration::from_secs(30)).await?;
         assert!(error.contains("checkpoints/lesson10-multiscale/checkpoint.json: HTTP 404"), "{error}");
         assert!(status_lines(client, "cls").await.is_empty(), "no half-loaded run");
         click(client, "cls-train").await?;

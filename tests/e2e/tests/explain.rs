@@ -65,11 +65,7 @@ async fn a_parity_plot_click_opens_lesson_11_with_scored_maps() -> Result<()> {
         assert!(url.query().is_some_and(|q| q.contains("lesson=explain") && q.contains(&format!("xseq={seq}"))), "the link holds the clicked 8-mer: {url}");
         let box_value = js(client, "return document.querySelector('[data-testid=explain-kmer]').value").await?;
         assert_eq!(box_value.as_str(), Some(seq.as_str()));
-        let prediction = wait_until("the 8-mer's maps", Duration::from_secs(30), || async {
-            let p = text(client, "explain-kmer-prediction").await;
-            (!p.is_empty()).then_some(p)
-        })
-        .await?;
+        let prediction = wait_for_text(client, "explain-kmer-prediction", "the 8-mer's maps", Duration::from_secs(30)).await?;
         assert!(prediction.starts_with(&format!("{seq}: predicted")) && prediction.contains("true score"), "{prediction}");
         let labels = text(client, "explain-kmer-scores").await;
         assert!(labels.starts_with(&format!("{seq} · Saliency × input: ")) && labels.contains("Integrated gradients: "), "{labels}");
@@ -137,11 +133,7 @@ async fn the_plain_link_shows_both_models_maps_and_the_experiment() -> Result<()
 
         // The experiment: CACGTG (MAX) against its shuffle, on the exp model.
         click(client, "insert-run").await?;
-        let summary = wait_until("the experiment", Duration::from_secs(60), || async {
-            let s = text(client, "insert-summary").await;
-            (!s.is_empty()).then_some(s)
-        })
-        .await?;
+        let summary = wait_for_text(client, "insert-summary", "the experiment", Duration::from_secs(60)).await?;
         println!("insertion: {summary}");
         let mean = |label: &str| -> f64 { summary.split(label).nth(1).and_then(|s| s.trim_start().split_whitespace().next()).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN) };
         let (motif, control) = (mean("motif"), mean("control"));
@@ -165,14 +157,10 @@ async fn lesson_10s_confusion_matrix_opens_a_sequence_in_lesson_11() -> Result<(
         client.goto(&format!("{base}/?lesson=classify&device=cpu")).await?;
         device_is(client, "CPU").await?;
         click(client, "cls-load").await?;
-        wait_until("lesson 10's report", Duration::from_secs(60), || async { (!text(client, "cls-auroc").await.is_empty()).then_some(()) }).await?;
+        wait_for_text(client, "cls-auroc", "lesson 10's report", Duration::from_secs(60)).await?;
         click(client, "cls-cell-11").await?;
         wait_until("lesson 11", Duration::from_secs(10), || async { lesson_title(client).await.starts_with("11.").then_some(()) }).await?;
-        let r = wait_until("the correlation of attention and saliency", Duration::from_secs(60), || async {
-            let t = text(client, "explain-correlation").await;
-            (!t.is_empty()).then_some(t)
-        })
-        .await?;
+        let r = wait_for_text(client, "explain-correlation", "the correlation of attention and saliency", Duration::from_secs(60)).await?;
         println!("lesson 10's first true positive: {} · {r}", text(client, "explain-attention-seq").await);
         assert!(text(client, "explain-attention-seq").await.contains("positive"), "a true positive");
         assert!(coloured_pixels(client, "explain-attention").await? > 2_000);

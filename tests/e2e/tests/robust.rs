@@ -268,11 +268,7 @@ async fn a_training_worker_that_does_not_load_is_reported_and_the_page_answers()
         assert!(note.contains("did not load") && note.contains("Reload"), "{note}");
         // Train answers with the reason instead of waiting for ever; the page still works.
         click(client, "train").await?;
-        let error = wait_until("Train's error", Duration::from_secs(10), || async {
-            let t = text(client, "train-error").await;
-            (!t.is_empty()).then_some(t)
-        })
-        .await?;
+        let error = wait_for_text(client, "train-error", "Train's error", Duration::from_secs(10)).await?;
         assert!(error.contains("did not load"), "{error}");
         assert_alive(client).await?;
         let errors = errors(client).await?;
@@ -293,11 +289,7 @@ async fn a_worker_that_dies_mid_run_fails_the_run_and_a_fresh_one_trains_the_nex
         click(client, "train").await?;
         wait_until("a batch", Duration::from_secs(60), || async { (!text(client, "epoch").await.contains("batch 0 of")).then_some(()) }).await?;
         js(client, "window.__workers[0].dispatchEvent(new ErrorEvent('error', { message: 'RuntimeError: unreachable (simulated)' })); return 0").await?;
-        let failed = wait_until("the run to fail", Duration::from_secs(10), || async {
-            let t = text(client, "run-error").await;
-            (!t.is_empty()).then_some(t)
-        })
-        .await?;
+        let failed = wait_for_text(client, "run-error", "the run to fail", Duration::from_secs(10)).await?;
         assert!(failed.contains("the training worker stopped (RuntimeError: unreachable (simulated))"), "{failed}");
         assert!(text(client, "worker-note").await.contains("a fresh worker was started"));
         // A fresh worker trains the next run to the end.
