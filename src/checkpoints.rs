@@ -20,7 +20,8 @@ use crate::lab::{Dataset, Lab};
 /// The checkpoints each lesson ships, in the order its runs are shown.
 pub fn shipped(bench: Bench) -> &'static [&'static str] {
     match bench {
-        Bench::Kmers => &["lesson5-cnn"],
+        Bench::Kmers | Bench::Improve => &["lesson5-cnn"],
+        Bench::Sweep | Bench::Position => &[],
         Bench::Contrast => &["lesson9-relu", "lesson9-exp"],
         Bench::Keras => &["lesson10-multiscale"],
     }

@@ -116,13 +116,19 @@ pub enum Bench {
     Contrast,
     /// Lesson 10: seed 000's multi-scale CNN.
     Keras,
+    /// Lesson 12, Question 2: a sweep of 8-mer runs (Linear and CNN × learning rates).
+    Sweep,
+    /// Lesson 12, Question 1: the CNN on seed 002's rule and on its position-dependent twin.
+    Position,
+    /// Lesson 12, Question 3: a baseline CNN and its retrained variants.
+    Improve,
 }
 
 impl Bench {
     /// The 200-nt task of a classification lesson.
     pub fn class_task(self) -> Option<ClassTaskKind> {
         match self {
-            Bench::Kmers => None,
+            Bench::Kmers | Bench::Sweep | Bench::Position | Bench::Improve => None,
             Bench::Contrast => Some(ClassTaskKind::Task3),
             Bench::Keras => Some(ClassTaskKind::Keras200),
         }
@@ -358,11 +364,13 @@ struct Link {
     gone: Option<String>,
 }
 
+/// One run to start: its data, model and settings.
+pub type RunSpec = (RunData, ModelConfig, TrainConfig);
+
 /// A start that waits for WebGPU or for the device timing.
 struct PendingStart {
     bench: Bench,
-    data: RunData,
-    specs: Vec<(ModelConfig, TrainConfig)>,
+    specs: Vec<RunSpec>,
     until: Until,
     /// The timing it waits for; `None` while it waits for WebGPU to initialise.
     key: Option<String>,
@@ -740,7 +748,7 @@ impl Engine {
         if let Some(p) = self.pending.try_update_value(Option::take).flatten() {
             // With the timing recorded, start uses its choice; if the student picked a device
             // meanwhile, that one.
-            if let Err(e) = self.start(p.bench, p.data, p.specs, p.until) {
+            if let Err(e) = self.start_many(p.bench, p.specs, p.until) {
                 self.device_note.set(Some(format!("The runs could not start after timing the devices: {e}")));
             }
         }
@@ -794,13 +802,25 @@ impl Engine {
     /// With the device set to "Fastest" and WebGPU ready, the first start of a model times it on
     /// both devices first ([`crate::timing`]); the runs then start on the faster one.
     pub fn start(&self, bench: Bench, data: RunData, specs: Vec<(ModelConfig, TrainConfig)>, until: Until) -> Result<(), String> {
+        self.start_many(bench, specs.into_iter().map(|(m, c)| (data.clone(), m, c)).collect(), until)
+    }
+
+    /// Start one run per [`RunSpec`], each on its own data (a sweep's cells, or lesson 12's
+    /// runs on two rules), as [`Engine::start`] does.
+    ///
+    /// # Errors
+    /// As [`Engine::start`].
+    pub fn start_many(&self, bench: Bench, specs: Vec<RunSpec>, until: Until) -> Result<(), String> {
         if let Some(why) = self.unavailable() {
             return Err(why);
         }
         if self.probing.get_untracked().is_some() {
             return Err("the devices are being timed; the runs start in a moment".into());
         }
-        for (model, config) in &specs {
+        if specs.is_empty() {
+            return Err("there is nothing to train".into());
+        }
+        for (data, model, config) in &specs {
             data.check(model, config).map_err(|e| e.to_string())?;
         }
         if self.wanted.get_value().is_none() {
@@ -808,7 +828,7 @@ impl Engine {
                 Gpu::Pending => {
                     // WebGPU is still starting: wait for it (at most GPU_WAIT_MS) before choosing.
                     self.probing.set(Some(bench));
-                    self.pending.set_value(Some(PendingStart { bench, data, specs, until, key: None }));
+                    self.pending.set_value(Some(PendingStart { bench, specs, until, key: None }));
                     let engine = *self;
                     spawn_local(async move {
                         let begun = now_ms();
@@ -817,7 +837,7 @@ impl Engine {
                         }
                         let Some(p) = engine.pending.try_update_value(|p| if p.as_ref().is_some_and(|p| p.key.is_none()) { p.take() } else { None }).flatten() else { return };
                         engine.probing.set(None);
-                        let started = if engine.gpu.get_value() == Gpu::Pending { engine.start_on_device(p.bench, p.data, p.specs, p.until) } else { engine.start(p.bench, p.data, p.specs, p.until) };
+                        let started = if engine.gpu.get_value() == Gpu::Pending { engine.start_on_device(p.bench, p.specs, p.until) } else { engine.start_many(p.bench, p.specs, p.until) };
                         if let Err(e) = started {
                             engine.device_note.set(Some(format!("The runs could not start: {e}")));
                         }
@@ -825,14 +845,14 @@ impl Engine {
                     return Ok(());
                 }
                 Gpu::Ready => {
-                    if let Some((model, config)) = specs.first().cloned() {
+                    if let Some((data, model, config)) = specs.first().cloned() {
                         let key = timing_key(&model, config.batch_size);
                         match self.timings.with_untracked(|t| t.iter().find(|t| t.model == key).and_then(|t| t.chosen)) {
                             Some(choice) => self.device.set(Some(choice)),
                             None => {
                                 self.probing.set(Some(bench));
                                 self.time_devices(key.clone(), data.spec(), model, config);
-                                self.pending.set_value(Some(PendingStart { bench, data, specs, until, key: Some(key) }));
+                                self.pending.set_value(Some(PendingStart { bench, specs, until, key: Some(key) }));
                                 return Ok(());
                             }
                         }
@@ -841,16 +861,16 @@ impl Engine {
                 Gpu::NotAsked | Gpu::Failed(_) => {}
             }
         }
-        self.start_on_device(bench, data, specs, until)
+        self.start_on_device(bench, specs, until)
     }
 
-    fn start_on_device(&self, bench: Bench, data: RunData, specs: Vec<(ModelConfig, TrainConfig)>, until: Until) -> Result<(), String> {
+    fn start_on_device(&self, bench: Bench, specs: Vec<RunSpec>, until: Until) -> Result<(), String> {
         let Some(device) = self.device.get_untracked() else {
             return Err("the device is still starting; try again in a moment".into());
         };
         self.replace_runs(bench);
         self.prune(bench, specs.len());
-        for (model, config) in specs {
+        for (data, model, config) in specs {
             let id = self.new_id();
             let pause_at = (until == Until::NextEpoch).then_some(1);
             self.send(self.role_of(device), Command::Start { id, bench, data: data.spec(), model: model.clone(), config: config.clone(), device, pause_at });
@@ -938,7 +958,7 @@ impl Engine {
     /// ended ones to compare; lessons 9 and 10 show one set of runs (a pair, or one run), so
     /// the new set replaces the old.
     fn replace_runs(&self, bench: Bench) {
-        if bench == Bench::Kmers {
+        if matches!(bench, Bench::Kmers | Bench::Improve) {
             self.reset(bench);
         } else {
             self.clear(bench);

@@ -2,6 +2,7 @@
 //! element, and the ← / → navigation of the app.
 
 mod classify;
+mod exercises;
 mod exp;
 pub mod explain;
 mod filters;
@@ -33,6 +34,7 @@ pub fn lesson_view(lesson: Lesson) -> AnyView {
         Lesson::Exp => view! { <exp::ExpLesson /> }.into_any(),
         Lesson::Classify => view! { <classify::ClassifyLesson /> }.into_any(),
         Lesson::Explain => view! { <explain::ExplainLesson /> }.into_any(),
+        Lesson::Exercises => view! { <exercises::ExercisesLesson /> }.into_any(),
     }
 }
 

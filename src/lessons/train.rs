@@ -103,7 +103,7 @@ pub fn TrainLesson() -> impl IntoView {
         </p>
         <section class="panel">
             <div class="controls">
-                <ChoiceSelect label="Model" options=ModelKind::ALL value=Signal::derive(move || settings.with(|s| s.model))
+                <ChoiceSelect label="Model" options=&[ModelKind::Linear, ModelKind::Cnn] value=Signal::derive(move || settings.with(|s| s.model))
                     on_pick=move |m| settings.update(|s| s.model = m) />
                 <ChoiceSelect label="First-layer activation" options=Activation::ALL value=Signal::derive(move || settings.with(|s| s.activation))
                     on_pick=move |a| settings.update(|s| s.activation = a) />

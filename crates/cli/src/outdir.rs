@@ -14,7 +14,9 @@ use anyhow::{Context, Result};
 pub const MARKER: &str = ".dnaplay-run";
 
 /// Every file a run may write.
-pub const RUN_FILES: [&str; 14] = [
+pub const RUN_FILES: [&str; 16] = [
+    "cell.json",
+    "error.txt",
     "history.csv",
     "predictions.csv",
     "metrics.json",

@@ -108,9 +108,13 @@ pub fn write_history(dir: &Path, history: &[(EpochRecord, f64)], match_fractions
     let path = dir.join("history.csv");
     let mut w = csv::Writer::from_writer(Vec::new());
     let classification = history.iter().any(|(r, _)| r.val_auroc.is_some());
+    let multitask = history.iter().any(|(r, _)| r.val_aupr.is_some());
     let mut header = vec!["epoch", "train_loss", "val_loss", "seconds"];
     if classification {
         header.push("val_auroc");
+    }
+    if multitask {
+        header.push("val_aupr");
     }
     if !match_fractions.is_empty() {
         header.push("match_fraction");
@@ -120,6 +124,9 @@ pub fn write_history(dir: &Path, history: &[(EpochRecord, f64)], match_fractions
         let mut row = vec![r.epoch.to_string(), r.train_loss.to_string(), r.val_loss.to_string(), format!("{s:.4}")];
         if classification {
             row.push(r.val_auroc.map(|a| a.to_string()).unwrap_or_default());
+        }
+        if multitask {
+            row.push(r.val_aupr.map(|a| a.to_string()).unwrap_or_default());
         }
         if !match_fractions.is_empty() {
             row.push(match_fractions.get(i).map(|m| m.to_string()).unwrap_or_default());
@@ -155,7 +162,7 @@ pub fn meme(pfms: &[Pfm]) -> String {
     s
 }
 
-fn svg(path: &Path, size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<()>) -> Result<()> {
+pub(crate) fn svg(path: &Path, size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<()>) -> Result<()> {
     let mut text = String::new();
     {
         let area = SVGBackend::with_string(&mut text, size).into_drawing_area();
@@ -165,7 +172,7 @@ fn svg(path: &Path, size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend,
     write_file(path, text)
 }
 
-fn plot_err<E: std::error::Error + Send + Sync + 'static>(e: DrawingAreaErrorKind<E>) -> anyhow::Error {
+pub(crate) fn plot_err<E: std::error::Error + Send + Sync + 'static>(e: DrawingAreaErrorKind<E>) -> anyhow::Error {
     anyhow::anyhow!("drawing failed: {e}")
 }
 
@@ -262,6 +269,12 @@ struct ClassMetrics<'a> {
     #[serde(flatten)]
     run: RunHead<'a>,
     best_val_auroc: Option<f32>,
+    /// Multi-task runs (Task 1): the best mean validation AUPR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    best_val_aupr: Option<f32>,
+    /// Multi-task runs: the test AUPR of each target motif (`test_aupr` is their mean).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    test_aupr_per_task: Option<std::collections::BTreeMap<&'a str, Option<f64>>>,
     test_auroc: Option<f64>,
     test_aupr: Option<f64>,
     test_accuracy: f64,
@@ -340,12 +353,32 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
     write_history(dir, run.history, run.match_fractions)?;
     let model = trainer.inference_model();
     let x = one_hot(&run.test.seqs)?;
-    let eval = ClassEvaluation::new(&run.test.targets, &pollster::block_on(predict(&model, &x, &trainer.device()))?);
-    write_csv(
-        &dir.join("predictions.csv"),
-        &["seq", "label", "probability"],
-        run.test.seqs.iter().zip(&eval.labels).zip(&eval.probabilities).map(|((s, l), p)| vec![s.clone(), u8::from(*l).to_string(), p.to_string()]),
-    )?;
+    let tasks = run.model.kind.outputs();
+    let eval = ClassEvaluation::multitask(&run.test.targets, &pollster::block_on(predict(&model, &x, &trainer.device()))?, tasks);
+    if tasks == 1 {
+        write_csv(
+            &dir.join("predictions.csv"),
+            &["seq", "label", "probability"],
+            run.test.seqs.iter().zip(&eval.labels).zip(&eval.probabilities).map(|((s, l), p)| vec![s.clone(), u8::from(*l).to_string(), p.to_string()]),
+        )?;
+    } else {
+        // Multi-task (Task 1): a label and a probability column per target motif.
+        let mut header = vec!["seq".to_string()];
+        for m in &run.task.targets {
+            header.push(format!("label_{}", m.name));
+            header.push(format!("probability_{}", m.name));
+        }
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let rows = run.test.seqs.iter().enumerate().map(|(i, s)| {
+            let mut row = vec![s.clone()];
+            for t in 0..tasks {
+                row.push(u8::from(eval.labels[i * tasks + t]).to_string());
+                row.push(eval.probabilities[i * tasks + t].to_string());
+            }
+            row
+        });
+        write_csv(&dir.join("predictions.csv"), &header, rows)?;
+    }
     write_csv(&dir.join("roc.csv"), &["fpr", "tpr"], roc_curve(&eval.labels, &eval.probabilities).into_iter().map(|(x, y)| vec![x.to_string(), y.to_string()]))?;
     write_csv(&dir.join("pr.csv"), &["recall", "precision"], pr_curve(&eval.labels, &eval.probabilities).into_iter().map(|(x, y)| vec![x.to_string(), y.to_string()]))?;
 
@@ -430,6 +463,8 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
     let metrics = ClassMetrics {
         run: RunHead::new(run.task.kind.name(), run.model, run.device, run.history),
         best_val_auroc: run.history.iter().filter_map(|(r, _)| r.val_auroc).reduce(f32::max),
+        best_val_aupr: run.history.iter().filter_map(|(r, _)| r.val_aupr).reduce(f32::max),
+        test_aupr_per_task: (tasks > 1).then(|| run.task.targets.iter().map(|m| m.name.as_str()).zip(eval.task_aupr.iter().copied()).collect()),
         test_auroc: eval.auroc,
         test_aupr: eval.aupr,
         test_accuracy: c.accuracy(),

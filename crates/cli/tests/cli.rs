@@ -181,7 +181,7 @@ fn task3_honours_align() {
 fn classification_settings_are_checked() {
     refused(&["train", "--task", "task3", "--model", "cnn"], "--model cnn does not fit --task task3; use cnn-local, cnn-dist or multiscale");
     refused(&["train", "--model", "cnn-dist"], "--model cnn-dist does not fit --task 8mer; use linear or cnn");
-    refused(&["train", "--task", "task3", "--num-seqs", "0"], "number of 200-nt sequences 0 is invalid; it must be a whole number from 1,000 to 20,000");
+    refused(&["train", "--task", "task3", "--num-seqs", "0"], "number of 200-nt sequences 0 is invalid; it must be a whole number from 1,000 to 30,000");
     refused(&["train", "--task", "keras200", "--num-seqs", "1000", "--batch-size", "5000", "--epochs", "1"], "batch size 5000 is invalid; it must be between 1 and 640");
 }
 
@@ -342,4 +342,78 @@ fn insert_shows_the_motif_against_its_shuffled_control() {
     };
     let (motif, control) = (mean("TAT"), mean("shuffled"));
     assert!((7.5..11.0).contains(&motif) && motif > control + 5.0, "TAT {motif}, control {control}\n{text}");
+}
+
+#[test]
+fn task1_trains_a_multitask_model_and_scores_every_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t1");
+    dnaplay()
+        .args(["train", "--task", "task1", "--model", "cnn-50", "--activation", "exp", "--num-seqs", "1000", "--epochs", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("task1 · cnn-50 · exp · 700 train / 100 val / 200 test"))
+        .stdout(predicate::str::contains("val AUPR: "));
+    let m = metrics(&out);
+    let per_task = m["test_aupr_per_task"].as_object().expect("per-task AUPR");
+    assert_eq!(per_task.len(), 12);
+    assert!(per_task.contains_key("Arid3a") && per_task.contains_key("YY1"));
+    let header = std::fs::read_to_string(out.join("predictions.csv")).unwrap();
+    assert!(header.starts_with("seq,label_Arid3a,probability_Arid3a,label_CEBPB"), "{}", &header[..80]);
+    assert!(std::fs::read_to_string(out.join("history.csv")).unwrap().starts_with("epoch,train_loss,val_loss,seconds,val_auroc,val_aupr,match_fraction"));
+    refused(&["train", "--task", "task1", "--model", "cnn-dist"], "--model cnn-dist does not fit --task task1; use cnn-2, cnn-50 or cnn-deep");
+    refused(&["train", "--task", "task3", "--model", "cnn-2"], "--model cnn-2 does not fit --task task3; use cnn-local, cnn-dist or multiscale");
+    refused(&["train", "--task", "task1", "--l2", "0"], "L2 penalty 0 is invalid");
+}
+
+#[test]
+fn sweep_runs_every_cell_once_and_summarises_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let args = ["sweep", "--k", "4", "--model", "linear,cnn", "--lr", "0.01,0.05", "--seeds", "1-2", "--epochs", "2", "--out"];
+    dnaplay().args(args).arg(&out).assert().success().stdout(predicate::str::contains("[8/8] model cnn · lr 0.05 · seed 2")).stdout(predicate::str::contains("8 runs in"));
+    for cell in ["model=linear_lr=0.01_seed=1", "model=cnn_lr=0.05_seed=2"] {
+        assert!(out.join(cell).join("metrics.json").is_file(), "{cell}");
+        assert!(out.join(cell).join("cell.json").is_file(), "{cell}");
+    }
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let lines: Vec<&str> = summary.lines().collect();
+    assert_eq!(lines.len(), 9, "{summary}");
+    assert!(lines[0].starts_with("model,lr,seed,status,epochs,folder,test_mse,test_r2"), "{}", lines[0]);
+    assert!(lines[1..].iter().all(|l| l.contains(",finished,2,")), "{summary}");
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("| cnn | 0.05 | 2 |"), "{md}");
+    for f in ["loss-linear.svg", "loss-cnn.svg", "boxplot-test_r2.svg"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    // A second run keeps every finished cell and only rewrites the summary.
+    dnaplay().args(args).arg(&out).assert().success().stdout(predicate::str::contains("done before, kept").count(8));
+    // A folder that is not a sweep is refused; so is a bad grid, before any run.
+    let foreign = dir.path().join("foreign");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "x").unwrap();
+    refused(&["sweep", "--k", "4", "--epochs", "1", "--out", foreign.to_str().unwrap()], "is not empty and was not written by dnaplay sweep (it holds 'notes.txt')");
+    refused(&["sweep", "--seeds", "5-1"], "seeds '5-1': '5-1' is neither a seed");
+    refused(&["sweep", "--lr", "0.1,0.1"], "the sweep over lr lists 0.1 twice");
+    refused(&["sweep", "--lr", "0.1,fast"], "--lr value 'fast' is not a number");
+    refused(&["sweep", "--lr", "0.1,-1"], "learning rate -1 is invalid");
+    refused(&["sweep", "--model", "cnn,cnn-2"], "--model cnn-2 does not fit --task 8mer");
+}
+
+#[test]
+fn a_diverging_cell_is_marked_and_the_sweep_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    dnaplay()
+        .args(["sweep", "--k", "5", "--lr", "10,0.01", "--batch-size", "8", "--epochs", "2", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("stopped: training diverged"))
+        .stdout(predicate::str::contains("2 runs in"));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.lines().any(|l| l.starts_with("10,17,diverged,")), "{summary}");
+    assert!(summary.lines().any(|l| l.starts_with("0.01,17,finished,2,")), "{summary}");
+    assert!(std::fs::read_to_string(out.join("lr=10_seed=17").join("error.txt")).unwrap().contains("try a lower learning rate"));
 }

@@ -161,7 +161,7 @@ mod tests {
             seed: 3,
             model: ModelConfig::cnn_dist(200, Activation::Exp),
             train: TrainConfig::seed003(),
-            history: vec![EpochRecord { epoch: 0, train_loss: 0.6, val_loss: 0.5, val_auroc: Some(0.9), learning_rate: 1e-3 }],
+            history: vec![EpochRecord { epoch: 0, train_loss: 0.6, val_loss: 0.5, val_auroc: Some(0.9), val_aupr: None, learning_rate: 1e-3 }],
             match_fractions: vec![0.5],
             test_metrics: [("auroc".to_string(), 0.93)].into(),
         };

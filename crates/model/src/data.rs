@@ -22,7 +22,8 @@ use crate::synthetic::MotifSequence;
 pub struct RegressionData {
     /// Uppercase sequences, all of one length.
     pub seqs: Vec<String>,
-    /// One target per sequence, in score units.
+    /// One target per sequence, in score units; or, for multi-task data (seed 003's Task 1),
+    /// `k` 0/1 labels per sequence, row-major `[sequences, k]`.
     pub targets: Vec<f32>,
 }
 
@@ -59,9 +60,25 @@ impl RegressionData {
 
     /// The sequences at `indices`, in that order.
     pub fn subset(&self, indices: &[usize]) -> RegressionData {
+        let k = self.targets_per_seq();
         RegressionData {
             seqs: indices.iter().map(|&i| self.seqs[i].clone()).collect(),
-            targets: indices.iter().map(|&i| self.targets[i]).collect(),
+            targets: indices.iter().flat_map(|&i| self.targets[i * k..(i + 1) * k].iter().copied()).collect(),
+        }
+    }
+
+    /// Targets per sequence: 1, or the number of tasks of multi-task data.
+    pub fn targets_per_seq(&self) -> usize {
+        if self.seqs.is_empty() { 1 } else { (self.targets.len() / self.seqs.len()).max(1) }
+    }
+
+    /// Multi-task data from generated sequences: for each sequence, label `k` is 1.0 when a
+    /// motif named `names[k]` was embedded in it (either strand) and 0.0 otherwise (seed 003,
+    /// Task 1: one label per transcription factor).
+    pub fn from_multilabel(seqs: &[MotifSequence], names: &[&str]) -> Self {
+        RegressionData {
+            seqs: seqs.iter().map(|s| s.seq.clone()).collect(),
+            targets: seqs.iter().flat_map(|s| names.iter().map(move |n| if s.placements.iter().any(|p| p.name == *n) { 1.0 } else { 0.0 })).collect(),
         }
     }
 

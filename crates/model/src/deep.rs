@@ -208,11 +208,70 @@ pub const DENSE_UNITS: usize = 96;
 /// Dropout of that layer.
 pub const DENSE_DROPOUT: f64 = 0.5;
 
-/// Length after one [`ConvSpec`] layer: convolution (valid for the first layer, same after),
+/// Seed 003's CNN-2 for Task 1 (Methods, "Task 1"): conv (32 filters, width 19, activation),
+/// max-pool 2; conv (124, 5, relu), max-pool 50; dense 512 (relu); dense 12. Dropout 0.1, 0.1
+/// and 0.5. Small first pooling: built for distributed (partial-motif) first-layer filters.
+pub const CNN_2: [ConvSpec; 2] = [
+    ConvSpec { filters: 32, width: 19, pool: 2, dropout: 0.1 },
+    ConvSpec { filters: 124, width: 5, pool: 50, dropout: 0.1 },
+];
+/// Seed 003's CNN-50 for Task 1: as [`CNN_2`] with the pools swapped (50, then 2), which
+/// forces whole motifs into the first layer (Koo and Eddy 2019, seed 003's ref. 18).
+pub const CNN_50: [ConvSpec; 2] = [
+    ConvSpec { filters: 32, width: 19, pool: 50, dropout: 0.1 },
+    ConvSpec { filters: 124, width: 5, pool: 2, dropout: 0.1 },
+];
+/// Seed 003's CNN-deep for Task 1: conv (32, 19, activation); conv (48, 9, relu), max-pool 4;
+/// conv (96, 6, relu), max-pool 4; conv (128, 4, relu), max-pool 3; dense 512 (relu); dense 12.
+/// Dropout 0.1, 0.2, 0.3, 0.4 and 0.5.
+pub const CNN_DEEP: [ConvSpec; 4] = [
+    ConvSpec { filters: 32, width: 19, pool: 1, dropout: 0.1 },
+    ConvSpec { filters: 48, width: 9, pool: 4, dropout: 0.2 },
+    ConvSpec { filters: 96, width: 6, pool: 4, dropout: 0.3 },
+    ConvSpec { filters: 128, width: 4, pool: 3, dropout: 0.4 },
+];
+/// Units of the dense hidden layer of the Task 1 models (seed 003, Methods).
+pub const TASK1_DENSE_UNITS: usize = 512;
+/// Outputs of the Task 1 models: one sigmoid per transcription factor (seed 003, Methods).
+pub const TASK1_OUTPUTS: usize = 12;
+
+/// A whole seed-003 CNN: its convolutional layers and its dense head.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DeepSpec {
+    /// The convolutional layers; the first takes the chosen activation, the rest relu.
+    pub convs: &'static [ConvSpec],
+    /// Units of the dense hidden layer (relu, batch norm).
+    pub dense_units: usize,
+    /// Dropout after the dense hidden layer.
+    pub dense_dropout: f64,
+    /// Logits out: 1 (a binary task) or 12 (Task 1's multi-task labels).
+    pub outputs: usize,
+    /// Pad the first convolution to keep the input's length ("same"), as the Task 1 models do.
+    /// With no padding CNN-2's max-pool of 50 over 91 positions would drop the last 41 (the
+    /// sequence's last 80 nt) and CNN-50's pools would drop the last 100 nt; padded, the pools
+    /// of 200 → 100 → 2 (CNN-2) and 200 → 4 → 2 (CNN-50) cover every position. The first-layer
+    /// maps the filters are read from keep only the windows wholly inside the sequence (seed
+    /// 003, Methods: windows "shorter than the filter size ... were also discarded").
+    pub same_first: bool,
+}
+
+impl DeepSpec {
+    /// The widest activation (channels or units) of any layer.
+    pub fn widest(&self) -> usize {
+        self.convs.iter().map(|s| s.filters).max().unwrap_or(4).max(self.dense_units)
+    }
+}
+
+/// Length after one [`ConvSpec`] layer: convolution (valid when `valid`, same otherwise),
 /// then max-pooling that drops an incomplete last window.
-pub fn layer_output_length(length: usize, spec: &ConvSpec, first: bool) -> usize {
-    let conv = if first { (length + 1).saturating_sub(spec.width) } else { length };
+pub fn layer_output_length(length: usize, spec: &ConvSpec, valid: bool) -> usize {
+    let conv = if valid { (length + 1).saturating_sub(spec.width) } else { length };
     conv / spec.pool
+}
+
+/// Length after every layer of `spec` for an input of `length` positions.
+pub fn deep_output_length(spec: &DeepSpec, length: usize) -> usize {
+    spec.convs.iter().enumerate().fold(length, |len, (i, c)| layer_output_length(len, c, i == 0 && !spec.same_first))
 }
 
 /// Seed 003's CNN-local or CNN-dist: [`ConvBlock`]s, flatten, a [`DenseBlock`], one logit.
@@ -222,28 +281,35 @@ pub struct DeepCnn {
     blocks: Vec<ConvBlock>,
     hidden: DenseBlock,
     output: Linear,
+    /// Padding on the left of the first convolution (0 unless [`DeepSpec::same_first`]).
+    #[module(skip)]
+    first_offset: usize,
 }
 
 #[cfg(feature = "burn")]
 impl DeepCnn {
-    /// Build from layer specs; the first layer gets `activation`, the rest relu.
-    pub(crate) fn new(specs: &[ConvSpec], seq_len: usize, activation: Activation, rng: &mut ChaCha8Rng, device: &Device) -> Self {
+    /// Build from a spec; the first layer gets `activation`, the rest relu.
+    pub(crate) fn new(spec: &DeepSpec, seq_len: usize, activation: Activation, rng: &mut ChaCha8Rng, device: &Device) -> Self {
         let (mut channels, mut length) = (4, seq_len);
-        let mut blocks = Vec::with_capacity(specs.len());
-        for (i, spec) in specs.iter().enumerate() {
-            let (padding, act) = if i == 0 { (PaddingConfig1d::Valid, activation) } else { (PaddingConfig1d::Same, Activation::Relu) };
+        let mut blocks = Vec::with_capacity(spec.convs.len());
+        let same_first = spec.same_first;
+        for (i, spec) in spec.convs.iter().enumerate() {
+            let valid = i == 0 && !same_first;
+            let padding = if valid { PaddingConfig1d::Valid } else { PaddingConfig1d::Same };
+            let act = if i == 0 { activation } else { Activation::Relu };
             blocks.push(ConvBlock::new(channels, *spec, padding, act, rng, device));
-            length = layer_output_length(length, spec, i == 0);
+            length = layer_output_length(length, spec, valid);
             channels = spec.filters;
         }
-        let hidden = DenseBlock::new(channels * length, DENSE_UNITS, DENSE_DROPOUT, rng, device);
-        let output = dense(DENSE_UNITS, 1, rng, device);
-        DeepCnn { blocks, hidden, output }
+        let first_offset = if same_first { (spec.convs[0].width - 1) / 2 } else { 0 };
+        let hidden = DenseBlock::new(channels * length, spec.dense_units, spec.dense_dropout, rng, device);
+        let output = dense(spec.dense_units, spec.outputs, rng, device);
+        DeepCnn { blocks, hidden, output, first_offset }
     }
 
     /// # Shapes
     /// - input: `[batch, 4, length]`
-    /// - output: `[batch, 1]` (logits)
+    /// - output: `[batch, outputs]` (logits; 1 output, or 12 for the Task 1 models)
     pub fn forward(&self, x: Tensor<3>) -> Tensor<2> {
         let mut x = x;
         for block in &self.blocks {
@@ -255,6 +321,30 @@ impl DeepCnn {
     /// The first layer (the filters to interpret).
     pub fn first(&self) -> &ConvBlock {
         &self.blocks[0]
+    }
+
+    /// First-layer responses before (after batch norm) and after the activation, at the
+    /// windows wholly inside the sequence.
+    ///
+    /// # Shapes
+    /// - input: `[batch, 4, length]`
+    /// - output: `[batch, filters, length − width + 1]` each
+    pub fn first_pre_post(&self, x: Tensor<3>) -> (Tensor<3>, Tensor<3>) {
+        let length = x.dims()[2];
+        let (pre, post) = self.first().pre_post(x);
+        if self.first_offset == 0 {
+            return (pre, post);
+        }
+        let [b, f, _] = pre.dims();
+        let width = self.first().conv.weight.dims()[2];
+        let keep = self.first_offset..self.first_offset + (length + 1).saturating_sub(width);
+        (pre.slice([0..b, 0..f, keep.clone()]), post.slice([0..b, 0..f, keep]))
+    }
+
+    /// The widest activation of any layer, in channels or units (sizes evaluation chunks).
+    pub fn widest(&self) -> usize {
+        let convs = self.blocks.iter().map(|b| b.conv.weight.dims()[0]);
+        convs.chain([self.hidden.linear.weight.dims()[1]]).max().unwrap_or(4)
     }
 }
 
@@ -373,6 +463,7 @@ mod tests {
     use burn::module::Module;
     use burn::tensor::{Distribution, Tensor};
 
+    use super::{CNN_2, CNN_50, CNN_DEEP, TASK1_DENSE_UNITS, TASK1_OUTPUTS, deep_output_length};
     use crate::backend::test_device;
     use crate::models::{Activation, Model, ModelConfig, ModelKind};
 
@@ -409,6 +500,31 @@ mod tests {
         // By hand, CNN-local: conv 24·4·19 + 24, batch norm 48; 182 positions pool to 3:
         // dense 72·96 + 96, batch norm 192, output 97.
         assert_eq!(ModelConfig::cnn_local(200, Activation::Relu).num_params(), 1848 + 48 + 6912 + 96 + 192 + 97);
+    }
+
+    #[test]
+    fn task1_models_have_12_outputs_and_windows_inside_the_sequence() {
+        let device = test_device();
+        for (kind, convs) in [(ModelKind::Cnn2, &CNN_2[..]), (ModelKind::Cnn50, &CNN_50[..]), (ModelKind::CnnDeep, &CNN_DEEP[..])] {
+            let config = ModelConfig::of_kind(kind, 200, Activation::Exp);
+            assert_eq!((config.num_filters, config.filter_width), (32, 19), "{kind}");
+            let model = config.init(&device, 1).unwrap();
+            let norm_features: usize = convs.iter().map(|c| c.filters).sum::<usize>() + TASK1_DENSE_UNITS;
+            assert_eq!(model.num_params(), config.num_params() + 2 * norm_features, "{kind}");
+            let x = Tensor::<3>::random([2, 4, 200], Distribution::Bernoulli(0.25), &device);
+            assert_eq!(model.forward(x.clone()).dims(), [2, TASK1_OUTPUTS], "{kind}");
+            // The first layer is padded ("same"), but its maps keep only whole windows: 182.
+            let (pre, _) = model.first_layer(x).unwrap();
+            assert_eq!(pre.dims(), [2, 32, 182], "{kind}");
+        }
+        // By hand, CNN-2: 200 → pool 2 → 100 → conv (same) → pool 50 → 2 positions of 124
+        // channels, so the dense layer takes 248 inputs: every position reaches it.
+        let spec = ModelKind::Cnn2.deep_spec().unwrap();
+        assert_eq!(deep_output_length(&spec, 200), 2);
+        assert_eq!(deep_output_length(&ModelKind::Cnn50.deep_spec().unwrap(), 200), 2);
+        assert_eq!(deep_output_length(&ModelKind::CnnDeep.deep_spec().unwrap(), 200), 4);
+        let conv = 32 * 4 * 19 + 32 + 64 + 124 * 32 * 5 + 124 + 248;
+        assert_eq!(ModelConfig::of_kind(ModelKind::Cnn2, 200, Activation::Relu).num_params(), conv + 248 * 512 + 512 + 1024 + 512 * 12 + 12);
     }
 
     #[test]

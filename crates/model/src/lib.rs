@@ -20,6 +20,7 @@ pub mod motifs;
 pub mod scoring;
 pub mod sequence;
 pub mod settings;
+pub mod sweep;
 pub mod synthetic;
 pub mod tasks;
 pub mod trainer;

@@ -214,6 +214,30 @@ pub fn aupr(labels: &[bool], scores: &[f32]) -> Option<f64> {
     Some(ap)
 }
 
+/// A metric averaged over the tasks of multi-task predictions (macro average, as seed 003
+/// reports AUPR for Task 1's 12 labels). `targets` and `scores` are row-major
+/// `[sequences, tasks]`; tasks where `metric` is undefined (one class only) are left out.
+/// `None` when no task has a value or `tasks` is 0.
+pub fn per_task_mean(targets: &[f32], scores: &[f32], tasks: usize, metric: fn(&[bool], &[f32]) -> Option<f64>) -> Option<f64> {
+    let values = per_task(targets, scores, tasks, metric);
+    let defined: Vec<f64> = values.into_iter().flatten().collect();
+    (!defined.is_empty()).then(|| defined.iter().sum::<f64>() / defined.len() as f64)
+}
+
+/// `metric` for each task of row-major `[sequences, tasks]` targets and scores.
+pub fn per_task(targets: &[f32], scores: &[f32], tasks: usize, metric: fn(&[bool], &[f32]) -> Option<f64>) -> Vec<Option<f64>> {
+    if tasks == 0 {
+        return Vec::new();
+    }
+    (0..tasks)
+        .map(|t| {
+            let labels: Vec<bool> = targets.iter().skip(t).step_by(tasks).map(|&y| y >= 0.5).collect();
+            let column: Vec<f32> = scores.iter().skip(t).step_by(tasks).copied().collect();
+            metric(&labels, &column)
+        })
+        .collect()
+}
+
 /// Seed 000's classification report at a probability threshold: the confusion matrix and the
 /// metrics scikit-learn's `classification_report` prints for the positive class.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -23,7 +23,7 @@ use burn::tensor::{Device, Tensor, TensorData, activation};
 use serde::{Deserialize, Serialize};
 
 use crate::choice::named_choice;
-use crate::deep::{CNN_DIST, CNN_LOCAL, ConvSpec, DENSE_UNITS, MULTISCALE_FILTERS, MULTISCALE_WIDTHS, layer_output_length};
+use crate::deep::{CNN_2, CNN_50, CNN_DEEP, CNN_DIST, CNN_LOCAL, ConvSpec, DENSE_DROPOUT, DENSE_UNITS, DeepSpec, MULTISCALE_FILTERS, MULTISCALE_WIDTHS, TASK1_DENSE_UNITS, TASK1_OUTPUTS, deep_output_length};
 #[cfg(feature = "burn")]
 use crate::deep::{DeepCnn, MultiScaleCnn, dense};
 use crate::error::{Error, Result};
@@ -47,6 +47,10 @@ pub enum Activation {
     Elu,
     /// The identity.
     Linear,
+    /// relu(ln x): 0 up to 1, ln x above (seed 003, Extended Data Fig. 1e, trained there with
+    /// an L2 penalty of 0.2). ln is undefined at x ≤ 0, where this is 0 as relu's output
+    /// would be; computed as ln(max(x, 1)), so below 1 the gradient is 0.
+    LogRelu,
 }
 
 named_choice!(Activation, "activation", {
@@ -57,6 +61,7 @@ named_choice!(Activation, "activation", {
     Tanh => "tanh",
     Elu => "elu",
     Linear => "linear",
+    LogRelu => "log-relu",
 });
 
 impl Activation {
@@ -71,6 +76,7 @@ impl Activation {
             Activation::Tanh => activation::tanh(x),
             Activation::Elu => activation::elu(x, 1.0),
             Activation::Linear => x,
+            Activation::LogRelu => x.clamp_min(1.0).log(),
         }
     }
 
@@ -84,6 +90,7 @@ impl Activation {
             Activation::Tanh => x.tanh(),
             Activation::Elu => if x > 0.0 { x } else { x.exp_m1() },
             Activation::Linear => x,
+            Activation::LogRelu => x.max(1.0).ln(),
         }
     }
 }
@@ -104,6 +111,12 @@ pub enum ModelKind {
     CnnDist,
     /// Seed 000's multi-scale CNN with attention pooling.
     MultiScale,
+    /// Seed 003's CNN-2 for Task 1: 32 × 19 first, max-pool 2, 12 outputs.
+    Cnn2,
+    /// Seed 003's CNN-50 for Task 1: 32 × 19 first, max-pool 50, 12 outputs.
+    Cnn50,
+    /// Seed 003's CNN-deep for Task 1: four convolutions (32 × 19 first), 12 outputs.
+    CnnDeep,
 }
 
 named_choice!(ModelKind, "model", {
@@ -112,21 +125,44 @@ named_choice!(ModelKind, "model", {
     CnnLocal => "cnn-local",
     CnnDist => "cnn-dist",
     MultiScale => "multiscale",
+    Cnn2 => "cnn-2",
+    Cnn50 => "cnn-50",
+    CnnDeep => "cnn-deep",
 });
 
 impl ModelKind {
-    /// True for the 200-nt binary classifiers, which output a logit.
+    /// True for the 200-nt classifiers, which output logits.
     pub fn is_classifier(self) -> bool {
-        matches!(self, ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::MultiScale)
+        !matches!(self, ModelKind::Linear | ModelKind::Cnn)
     }
 
-    /// The seed-003 layer specs, for CNN-local and CNN-dist.
-    pub fn conv_specs(self) -> Option<&'static [ConvSpec]> {
+    /// True for seed 003's Task 1 models, which output 12 logits (one per transcription factor).
+    pub fn is_multitask(self) -> bool {
+        matches!(self, ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep)
+    }
+
+    /// Outputs per sequence: 12 for the Task 1 models, 1 otherwise.
+    pub fn outputs(self) -> usize {
+        if self.is_multitask() { TASK1_OUTPUTS } else { 1 }
+    }
+
+    /// The seed-003 architecture, for CNN-local, CNN-dist, CNN-2, CNN-50 and CNN-deep.
+    pub fn deep_spec(self) -> Option<DeepSpec> {
+        let task3 = |convs: &'static [ConvSpec]| DeepSpec { convs, dense_units: DENSE_UNITS, dense_dropout: DENSE_DROPOUT, outputs: 1, same_first: false };
+        let task1 = |convs: &'static [ConvSpec]| DeepSpec { convs, dense_units: TASK1_DENSE_UNITS, dense_dropout: DENSE_DROPOUT, outputs: TASK1_OUTPUTS, same_first: true };
         match self {
-            ModelKind::CnnLocal => Some(&CNN_LOCAL),
-            ModelKind::CnnDist => Some(&CNN_DIST),
+            ModelKind::CnnLocal => Some(task3(&CNN_LOCAL)),
+            ModelKind::CnnDist => Some(task3(&CNN_DIST)),
+            ModelKind::Cnn2 => Some(task1(&CNN_2)),
+            ModelKind::Cnn50 => Some(task1(&CNN_50)),
+            ModelKind::CnnDeep => Some(task1(&CNN_DEEP)),
             _ => None,
         }
+    }
+
+    /// The seed-003 layer specs (see [`ModelKind::deep_spec`]).
+    pub fn conv_specs(self) -> Option<&'static [ConvSpec]> {
+        self.deep_spec().map(|s| s.convs)
     }
 }
 
@@ -175,6 +211,10 @@ impl ModelConfig {
             ModelKind::CnnLocal => Self::cnn_local(seq_len, activation),
             ModelKind::CnnDist => Self::cnn_dist(seq_len, activation),
             ModelKind::MultiScale => Self::multiscale(seq_len, activation),
+            ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
+                let first = kind.conv_specs().expect("deep kinds have specs")[0];
+                ModelConfig { kind, seq_len, num_filters: first.filters, filter_width: first.width, activation }
+            }
         }
     }
 
@@ -192,12 +232,12 @@ impl ModelConfig {
         if self.seq_len == 0 {
             return Err(Error::Hyperparameter { name: "sequence length", value: 0, reason: "it must be at least 1".into() });
         }
-        if let Some(specs) = self.kind.conv_specs() {
-            if self.deep_output_length(specs) == 0 {
+        if let Some(spec) = self.kind.deep_spec() {
+            if deep_output_length(&spec, self.seq_len) == 0 {
                 return Err(Error::Hyperparameter {
                     name: "sequence length",
                     value: self.seq_len,
-                    reason: format!("{} pools it to nothing; it needs sequences of at least {} nt", self.kind, min_length(specs)),
+                    reason: format!("{} pools it to nothing; it needs sequences of at least {} nt", self.kind, min_length(&spec)),
                 });
             }
         }
@@ -229,16 +269,17 @@ impl ModelConfig {
                 let out_len = self.seq_len - self.filter_width + 1;
                 conv + self.num_filters * out_len + 1
             }
-            ModelKind::CnnLocal | ModelKind::CnnDist => {
-                let specs = self.kind.conv_specs().expect("deep kinds have specs");
+            ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
+                let deep = self.kind.deep_spec().expect("deep kinds have specs");
                 let mut channels = 4;
                 let mut n = 0;
-                for spec in specs {
+                for spec in deep.convs {
                     n += spec.filters * channels * spec.width + spec.filters + 2 * spec.filters; // conv + batch norm
                     channels = spec.filters;
                 }
-                let flat = channels * self.deep_output_length(specs);
-                n + flat * DENSE_UNITS + DENSE_UNITS + 2 * DENSE_UNITS + DENSE_UNITS + 1
+                let (units, outputs) = (deep.dense_units, deep.outputs);
+                let flat = channels * deep_output_length(&deep, self.seq_len);
+                n + flat * units + units + 2 * units + units * outputs + outputs
             }
             ModelKind::MultiScale => {
                 let f = MULTISCALE_FILTERS;
@@ -247,10 +288,6 @@ impl ModelConfig {
                 branches + merged * 256 + 256 + 2 * 256 + 256 * 128 + 128 + 2 * 128 + 128 + 1
             }
         }
-    }
-
-    fn deep_output_length(&self, specs: &[ConvSpec]) -> usize {
-        specs.iter().enumerate().fold(self.seq_len, |len, (i, spec)| layer_output_length(len, spec, i == 0))
     }
 
     /// Build the model with fresh weights drawn from `seed`.
@@ -276,9 +313,9 @@ impl ModelConfig {
                 conv.bias = Some(uniform_param([self.num_filters], fan_in, &mut rng, device));
                 Model::Cnn(CnnModel { conv, activation: self.activation, linear: dense(self.num_filters * out_len, 1, &mut rng, device) })
             }
-            ModelKind::CnnLocal | ModelKind::CnnDist => {
-                let specs = self.kind.conv_specs().expect("deep kinds have specs");
-                Model::Deep(DeepCnn::new(specs, self.seq_len, self.activation, &mut rng, device))
+            ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
+                let spec = self.kind.deep_spec().expect("deep kinds have specs");
+                Model::Deep(DeepCnn::new(&spec, self.seq_len, self.activation, &mut rng, device))
             }
             ModelKind::MultiScale => Model::MultiScale(MultiScaleCnn::new(self.activation, &mut rng, device)),
         })
@@ -286,8 +323,8 @@ impl ModelConfig {
 }
 
 /// Shortest input a deep model's pooling leaves at least one position of.
-fn min_length(specs: &[ConvSpec]) -> usize {
-    (1..=100_000).find(|&len| specs.iter().enumerate().fold(len, |l, (i, s)| layer_output_length(l, s, i == 0)) > 0).unwrap_or(usize::MAX)
+fn min_length(spec: &DeepSpec) -> usize {
+    (1..=100_000).find(|&len| deep_output_length(spec, len) > 0).unwrap_or(usize::MAX)
 }
 
 /// A parameter of `shape`, uniform in ±1/√fan_in (PyTorch's default for `nn.Linear` and
@@ -475,7 +512,7 @@ impl Model {
                 let [filters, _, width] = m.conv_weight().dims();
                 filters.max(4 * width)
             }
-            Model::Deep(_) => CNN_DIST.iter().chain(CNN_LOCAL.iter()).map(|s| s.filters).max().unwrap_or(4),
+            Model::Deep(m) => m.widest(),
             Model::MultiScale(_) => MULTISCALE_FILTERS,
         }
     }
@@ -498,7 +535,7 @@ impl Model {
     pub fn first_layer(&self, x: Tensor<3>) -> Option<(Tensor<3>, Tensor<3>)> {
         match self {
             Model::Cnn(m) => Some(m.first_layer(x)),
-            Model::Deep(m) => Some(m.first().pre_post(x)),
+            Model::Deep(m) => Some(m.first_pre_post(x)),
             _ => None,
         }
     }
@@ -580,7 +617,7 @@ mod tests {
         assert_eq!("EXP".parse::<Activation>().unwrap(), Activation::Exp);
         assert_eq!(
             "swish".parse::<Activation>().unwrap_err().to_string(),
-            "unknown activation 'swish'; expected one of: relu, exp, softplus, sigmoid, tanh, elu, linear"
+            "unknown activation 'swish'; expected one of: relu, exp, softplus, sigmoid, tanh, elu, linear, log-relu"
         );
         assert_eq!("CNN".parse::<ModelKind>().unwrap(), ModelKind::Cnn);
     }

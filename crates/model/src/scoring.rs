@@ -99,6 +99,20 @@ impl Default for ScoringRule {
 }
 
 impl ScoringRule {
+    /// The rule's motifs that occur more than once in `seq` (overlapping occurrences count),
+    /// with their counts, e.g. `[("TAT", 2)]`. The rule counts each motif once per sequence
+    /// ([`MotifBonus`]), which is where seed 002's CNN errs most (Part 6: "sequences with
+    /// multiple instances of a motif").
+    pub fn repeated_motifs(&self, seq: &str) -> Vec<(String, usize)> {
+        self.motifs
+            .iter()
+            .filter_map(|m| {
+                let n = (0..=seq.len().saturating_sub(m.motif.len())).filter(|&i| seq[i..].starts_with(m.motif.as_str())).count();
+                (n >= 2).then(|| (m.motif.clone(), n))
+            })
+            .collect()
+    }
+
     /// The seed's rule with the default position-dependent curve (seed 002, Question 1).
     pub fn position_dependent() -> Self {
         ScoringRule { position: PositionEffect::DEFAULT_DECAY, ..Self::default() }
@@ -217,6 +231,16 @@ pub fn kmers(k: usize) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_motifs_count_overlapping_occurrences() {
+        let rule = ScoringRule::default();
+        assert_eq!(rule.repeated_motifs("TATATAAA"), vec![("TAT".to_string(), 2)]);
+        assert_eq!(rule.repeated_motifs("GCGCGTAT"), vec![("GCG".to_string(), 2)]);
+        assert!(rule.repeated_motifs("TATAGCGA").is_empty());
+        // Seed 002's rule gives TATATAAA one bonus: 3 × 20 + 0 + ... as for one TAT.
+        assert_eq!(rule.score("TATATAAA").unwrap(), rule.score("TATAAAAA").unwrap() - 20.0 / 8.0 + 11.0 / 8.0);
+    }
 
     #[test]
     fn seed_values() {

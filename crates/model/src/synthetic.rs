@@ -184,6 +184,45 @@ fn embed(chosen: &[&PoolEntry], label: bool, length: usize, rng: &mut ChaCha8Rng
     MotifSequence { seq, label, placements, information }
 }
 
+/// Seed 003's Task 1 motifs (Methods, "Task 1", from its ref. 18), as JASPAR 2016 IDs: Arid3a,
+/// CEBPB, FOSL1, Gabpa, MAFK, MAX, MEF2A, NFYB, SP1, SRF, STAT1, YY1. One label each.
+pub const TASK1_MOTIF_IDS: [&str; 12] =
+    ["MA0151.1", "MA0466.2", "MA0477.1", "MA0062.2", "MA0496.1", "MA0058.3", "MA0052.3", "MA0502.1", "MA0079.3", "MA0083.3", "MA0137.3", "MA0095.2"];
+/// Fewest and most motifs in a Task 1 sequence (seed 003: "1 to 5").
+pub const TASK1_MOTIFS: (usize, usize) = (1, 5);
+
+/// Generate seed 003's Task 1 (Methods, "Task 1"): `num_seqs` sequences of `length` nt, each
+/// uniform background with 1 to 5 motifs (uniformly many) drawn with replacement from the 12
+/// [`TASK1_MOTIF_IDS`], placed without overlap ([`embed`]'s random gaps). The paper does not say
+/// which strand; here each motif goes in forward or reverse-complemented with equal chance, so
+/// a filter may learn either (the matching tries both). Labels come from the placements
+/// ([`crate::data::RegressionData::from_multilabel`]); `label` is true for every sequence.
+///
+/// # Errors
+/// [`Error::Synthetic`] when a Task 1 motif is missing from `motifs`, there are no
+/// sequences, or 5 of the widest motif do not fit in `length`.
+pub fn generate_task1(motifs: &[Motif], num_seqs: usize, length: usize, seed: u64) -> Result<Vec<MotifSequence>> {
+    if num_seqs == 0 {
+        return Err(Error::Synthetic("num_seqs = 0: generate at least one sequence".into()));
+    }
+    let mut pool = Vec::new();
+    for id in TASK1_MOTIF_IDS {
+        let m = motifs.iter().find(|m| m.id == id).ok_or_else(|| Error::Synthetic(format!("motifs: Task 1 motif {id} is not in the motif file")))?;
+        pool.push(entries(m, true));
+    }
+    if let Some([e, _]) = pool.iter().find(|[e, _]| e.probs.len() * TASK1_MOTIFS.1 > length) {
+        return Err(Error::Synthetic(format!("length = {length}: motif {} ({} nt) does not fit {} times", e.id, e.probs.len(), TASK1_MOTIFS.1)));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    Ok((0..num_seqs)
+        .map(|_| {
+            let k = rng.random_range(TASK1_MOTIFS.0..=TASK1_MOTIFS.1);
+            let chosen: Vec<&PoolEntry> = (0..k).map(|_| &pool[rng.random_range(0..pool.len())][rng.random_range(0..2)]).collect();
+            embed(&chosen, true, length, &mut rng)
+        })
+        .collect())
+}
+
 /// Seed 000's positive motifs (`generate_synthetic_data`).
 pub const KERAS200_POSITIVE: [&str; 4] = ["TATAAA", "CAAT", "GGGCGG", "TTGACA"];
 /// Seed 000's negative decoys: 7-nt homopolymers.

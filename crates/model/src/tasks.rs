@@ -1,4 +1,4 @@
-//! The 200-nt classification tasks, ready to train: seed 003's Task 3 and seed 000's data set,
+//! The 200-nt classification tasks, ready to train: seed 003's Tasks 1 and 3 and seed 000's data set,
 //! each with its split, its seed's model and training settings, and the ground-truth motifs
 //! the first-layer filters are matched against.
 //!
@@ -24,7 +24,7 @@ use crate::motifs::{Motif, parse_jaspar};
 use crate::sequence::base_index;
 #[cfg(feature = "burn")]
 use crate::sequence::OneHot;
-use crate::synthetic::{CORE_MOTIF_IDS, KERAS200_POSITIVE, MotifSequence, Task3Config, generate_keras200, generate_task3};
+use crate::synthetic::{CORE_MOTIF_IDS, KERAS200_POSITIVE, MotifSequence, TASK1_MOTIF_IDS, Task3Config, generate_keras200, generate_task1, generate_task3};
 use crate::trainer::TrainConfig;
 #[cfg(feature = "burn")]
 use crate::trainer::{filter_maps, filter_weights};
@@ -36,6 +36,8 @@ pub const JASPAR_2016_VERTEBRATES: &str = include_str!("../../../assets/motifs/J
 /// Which classification task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ClassTaskKind {
+    /// Seed 003's Task 1: 30,000 sequences, 1 to 5 of 12 TF motifs, one label per motif.
+    Task1,
     /// Seed 003's Task 3: 20,000 sequences, core motifs vs background motifs.
     Task3,
     /// Seed 000's data set: 10,000 sequences, four planted k-mers vs homopolymer decoys.
@@ -46,6 +48,7 @@ impl ClassTaskKind {
     /// The short name used on the command line and in links.
     pub fn name(self) -> &'static str {
         match self {
+            ClassTaskKind::Task1 => "task1",
             ClassTaskKind::Task3 => "task3",
             ClassTaskKind::Keras200 => "keras200",
         }
@@ -54,14 +57,17 @@ impl ClassTaskKind {
     /// The seed's number of sequences.
     pub fn default_num_seqs(self) -> usize {
         match self {
+            ClassTaskKind::Task1 => 30_000,
             ClassTaskKind::Task3 => 20_000,
             ClassTaskKind::Keras200 => 10_000,
         }
     }
 
-    /// The seed's model: CNN-dist for Task 3, the multi-scale CNN for seed 000.
+    /// The seed's model: CNN-deep for Task 1, CNN-dist for Task 3, the multi-scale CNN for
+    /// seed 000.
     pub fn default_model(self) -> ModelKind {
         match self {
+            ClassTaskKind::Task1 => ModelKind::CnnDeep,
             ClassTaskKind::Task3 => ModelKind::CnnDist,
             ClassTaskKind::Keras200 => ModelKind::MultiScale,
         }
@@ -70,6 +76,7 @@ impl ClassTaskKind {
     /// The seed's training settings ([`TrainConfig::seed003`] or [`TrainConfig::seed000`]).
     pub fn default_training(self) -> TrainConfig {
         match self {
+            ClassTaskKind::Task1 => TrainConfig::seed003_task1(),
             ClassTaskKind::Task3 => TrainConfig::seed003(),
             ClassTaskKind::Keras200 => TrainConfig::seed000(),
         }
@@ -79,7 +86,7 @@ impl ClassTaskKind {
     /// `train_test_split` calls with `test_size=0.2`).
     pub fn fractions(self) -> SplitFractions {
         match self {
-            ClassTaskKind::Task3 => SplitFractions::SEED003,
+            ClassTaskKind::Task1 | ClassTaskKind::Task3 => SplitFractions::SEED003,
             ClassTaskKind::Keras200 => SplitFractions::default(),
         }
     }
@@ -96,9 +103,10 @@ impl FromStr for ClassTaskKind {
 
     fn from_str(s: &str) -> Result<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
+            "task1" => Ok(ClassTaskKind::Task1),
             "task3" => Ok(ClassTaskKind::Task3),
             "keras200" => Ok(ClassTaskKind::Keras200),
-            other => Err(Error::UnknownName { what: "task", given: other.into(), expected: "task3, keras200".into() }),
+            other => Err(Error::UnknownName { what: "task", given: other.into(), expected: "task1, task3, keras200".into() }),
         }
     }
 }
@@ -127,6 +135,12 @@ impl ClassTask {
     /// [`Error::Synthetic`] or [`Error::Split`] for too few sequences.
     pub fn generate(kind: ClassTaskKind, num_seqs: usize, seed: u64) -> Result<Self> {
         let (seqs, targets) = match kind {
+            ClassTaskKind::Task1 => {
+                let motifs = parse_jaspar(JASPAR_2016_VERTEBRATES)?;
+                let seqs = generate_task1(&motifs, num_seqs, 200, seed)?;
+                let targets = TASK1_MOTIF_IDS.iter().filter_map(|id| motifs.iter().find(|m| m.id == *id).cloned()).collect();
+                (seqs, targets)
+            }
             ClassTaskKind::Task3 => {
                 let motifs = parse_jaspar(JASPAR_2016_VERTEBRATES)?;
                 let config = Task3Config { num_seqs, seed, ..Task3Config::default() };
@@ -144,10 +158,17 @@ impl ClassTask {
         Ok(ClassTask { kind, seqs, split, targets, seed })
     }
 
-    /// The sequences at `indices` as 0/1-labelled training data.
+    /// The sequences at `indices` as 0/1-labelled training data: one label per sequence, or
+    /// for Task 1 one per target motif (row-major `[sequences, 12]`).
     pub fn subset(&self, indices: &[usize]) -> RegressionData {
         let picked: Vec<MotifSequence> = indices.iter().map(|&i| self.seqs[i].clone()).collect();
-        RegressionData::from_labelled(&picked)
+        match self.kind {
+            ClassTaskKind::Task1 => {
+                let names: Vec<&str> = self.targets.iter().map(|m| m.name.as_str()).collect();
+                RegressionData::from_multilabel(&picked, &names)
+            }
+            _ => RegressionData::from_labelled(&picked),
+        }
     }
 
     /// Training, validation and test data.
@@ -229,6 +250,25 @@ mod tests {
         let (train, _, _) = t.data();
         assert!(train.targets.iter().all(|&y| y == 0.0 || y == 1.0));
         assert!(train.seqs.iter().all(|s| s.len() == 200));
+        let t1 = ClassTask::generate(ClassTaskKind::Task1, 1000, 5).unwrap();
+        assert_eq!((t1.split.train.len(), t1.split.val.len(), t1.split.test.len()), (700, 100, 200));
+        assert_eq!(t1.targets.len(), 12);
+        assert_eq!(t1.targets[0].name, "Arid3a");
+        let (train1, _, _) = t1.data();
+        assert_eq!(train1.targets.len(), 700 * 12);
+        for (i, s) in t1.seqs.iter().enumerate().take(50) {
+            assert!((1..=5).contains(&s.placements.len()), "sequence {i} has {} motifs", s.placements.len());
+            assert_eq!(s.seq.len(), 200);
+        }
+        // Each sequence's labels are exactly the motifs placed in it, and every label occurs.
+        let all = t1.subset(&(0..1000).collect::<Vec<_>>());
+        for (i, s) in t1.seqs.iter().enumerate() {
+            for (k, m) in t1.targets.iter().enumerate() {
+                assert_eq!(all.targets[i * 12 + k] == 1.0, s.placements.iter().any(|p| p.name == m.name));
+            }
+        }
+        let per_label: Vec<f32> = (0..12).map(|k| all.targets.iter().skip(k).step_by(12).sum()).collect();
+        assert!(per_label.iter().all(|&c| c > 100.0 && c < 300.0), "{per_label:?}");
         let k = ClassTask::generate(ClassTaskKind::Keras200, 1000, 5).unwrap();
         assert_eq!((k.split.train.len(), k.split.val.len(), k.split.test.len()), (640, 160, 200));
         assert_eq!(k.targets[0].pfm.to_ppm(0.0).consensus(), "TATAAA");

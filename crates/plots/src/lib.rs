@@ -7,6 +7,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+mod boxplot;
 mod glyphs;
 mod heatmap;
 mod histogram;
@@ -16,6 +17,7 @@ mod loss;
 mod parity;
 mod tracks;
 
+pub use boxplot::{BoxOptions, BoxPanel, BoxSeries, draw_box_panels};
 pub use heatmap::draw_filter_heatmaps;
 pub use histogram::{HistogramSeries, draw_histograms, thousands};
 pub use lines::{Line, LineOptions, draw_lines};

@@ -42,11 +42,48 @@ pub enum Lesson {
     Classify,
     /// 11. Why did it predict that? Attribution maps scored against the planted motifs.
     Explain,
+    /// 12. Exercises: seed 002's three questions, as sweeps and comparisons.
+    Exercises,
+}
+
+/// Which exercise lesson 12 shows (`ex`): seed 002's Questions 1 to 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Exercise {
+    /// Question 1: position-dependent scoring.
+    #[default]
+    Position,
+    /// Question 2: a learning-rate sweep of Linear against CNN.
+    Sweep,
+    /// Question 3: improve the model where it fails.
+    Improve,
+}
+
+impl Exercise {
+    /// Every exercise, in the seed's order.
+    pub const ALL: [Exercise; 3] = [Exercise::Position, Exercise::Sweep, Exercise::Improve];
+
+    /// The link value: q1, q2, q3.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Exercise::Position => "q1",
+            Exercise::Sweep => "q2",
+            Exercise::Improve => "q3",
+        }
+    }
+
+    /// The tab's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Exercise::Position => "Q1 · Position-dependent scoring",
+            Exercise::Sweep => "Q2 · Learning-rate sweep",
+            Exercise::Improve => "Q3 · Improve the model",
+        }
+    }
 }
 
 impl Lesson {
     /// Every lesson, in order.
-    pub const ALL: [Lesson; 11] = [Lesson::Rule, Lesson::OneHot, Lesson::Split, Lesson::Models, Lesson::Train, Lesson::Spot, Lesson::Parity, Lesson::Filters, Lesson::Exp, Lesson::Classify, Lesson::Explain];
+    pub const ALL: [Lesson; 12] = [Lesson::Rule, Lesson::OneHot, Lesson::Split, Lesson::Models, Lesson::Train, Lesson::Spot, Lesson::Parity, Lesson::Filters, Lesson::Exp, Lesson::Classify, Lesson::Explain, Lesson::Exercises];
 
     /// The URL name.
     pub fn slug(self) -> &'static str {
@@ -62,6 +99,7 @@ impl Lesson {
             Lesson::Exp => "exp",
             Lesson::Classify => "classify",
             Lesson::Explain => "explain",
+            Lesson::Exercises => "exercises",
         }
     }
 
@@ -79,6 +117,7 @@ impl Lesson {
             Lesson::Exp => "Why exponential?",
             Lesson::Classify => "Classifying 200-nt sequences",
             Lesson::Explain => "Why did it predict that?",
+            Lesson::Exercises => "Exercises: sweeps and comparisons",
         }
     }
 
@@ -126,6 +165,8 @@ pub struct Settings {
     /// `xseq`: the 8-mer lesson 11 explains with the 8-mer models (checked by
     /// [`explain_seq_problem`]).
     pub explain_seq: String,
+    /// `ex`: the exercise lesson 12 shows.
+    pub exercise: Exercise,
 }
 
 /// The 8-mer lesson 11 explains by default: GCG at 1–3 and TAT at 6–8, seed 002's two motifs.
@@ -145,7 +186,7 @@ pub fn explain_seq_problem(text: &str) -> Option<String> {
 /// Longest query string read, in bytes: a hand-written link is far shorter; past this the rest
 /// is ignored with one notice, so a hostile link cannot hold the page.
 pub const MAX_QUERY_BYTES: usize = 4096;
-/// Most `key=value` pairs read (there are 13 settings).
+/// Most `key=value` pairs read (there are 14 settings).
 pub const MAX_PAIRS: usize = 64;
 /// Most notices listed; the rest are counted in one more notice.
 pub const MAX_NOTICES: usize = 8;
@@ -169,6 +210,7 @@ impl Default for Settings {
             keras_lr: settings::KERAS_LR.default,
             reference: Reference::Shuffle,
             explain_seq: DEFAULT_EXPLAIN_SEQ.into(),
+            exercise: Exercise::Position,
         }
     }
 }
@@ -293,7 +335,7 @@ impl Settings {
                 .into_iter()
                 .find(|l| l.slug() == v)
                 .map(|l| s.lesson = l)
-                .ok_or_else(|| "not a lesson (rule, onehot, split, models, train, spot, parity, filters, exp, classify, explain)".into()),
+                .ok_or_else(|| "not a lesson (rule, onehot, split, models, train, spot, parity, filters, exp, classify, explain, exercises)".into()),
             "model" => match v.parse() {
                 Ok(m @ (ModelKind::Linear | ModelKind::Cnn)) => Ok(s.model = m),
                 Ok(_) => Err("the 8-mer lessons take linear or cnn".into()),
@@ -324,6 +366,7 @@ impl Settings {
                 None => Ok(s.explain_seq = v.to_ascii_uppercase()),
                 Some(p) => Err(p),
             },
+            "ex" => Exercise::ALL.into_iter().find(|e| e.slug() == v).map(|e| s.exercise = e).ok_or_else(|| "expected q1, q2 or q3".into()),
             "pos" => match v {
                 "1" | "decay" => Ok(s.rule.position = PositionEffect::DEFAULT_DECAY),
                 "0" | "uniform" => Ok(s.rule.position = PositionEffect::Uniform),
@@ -350,6 +393,7 @@ impl Settings {
                 "klr" => default.keras_lr.to_string(),
                 "igref" => default.reference.to_string(),
                 "xseq" => default.explain_seq,
+                "ex" => default.exercise.slug().to_string(),
                 _ => "0".into(),
             };
             notice(&why, default)
@@ -399,6 +443,9 @@ impl Settings {
         }
         if self.explain_seq != DEFAULT_EXPLAIN_SEQ {
             q.push_str(&format!("&xseq={}", self.explain_seq));
+        }
+        if self.exercise != Exercise::Position {
+            q.push_str(&format!("&ex={}", self.exercise.slug()));
         }
         q
     }
@@ -457,6 +504,19 @@ mod tests {
     }
 
     #[test]
+    fn lesson_12s_exercise_rides_in_the_link() {
+        let (s, notices) = Settings::from_query("?lesson=exercises&ex=q2");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!((s.lesson, s.exercise), (Lesson::Exercises, Exercise::Sweep));
+        assert!(s.to_query().ends_with("&ex=q2"), "{}", s.to_query());
+        assert_eq!(Settings::from_query(&s.to_query()).0, s);
+        assert!(!Settings::default().to_query().contains("ex="));
+        let (s, notices) = Settings::from_query("lesson=exercises&ex=q9");
+        assert_eq!(s.exercise, Exercise::Position);
+        assert_eq!(notices[0], "Ignored ex=q9: expected q1, q2 or q3; using q1.");
+    }
+
+    #[test]
     fn the_200nt_settings_ride_in_the_link() {
         let (s, notices) = Settings::from_query("?lesson=exp&n=4000&cepochs=5&elr=0.001&klr=0.02");
         assert!(notices.is_empty(), "{notices:?}");
@@ -468,7 +528,7 @@ mod tests {
         assert!(!q.contains("elr=") && !q.contains("klr="), "{q}");
         let (s, notices) = Settings::from_query("n=50&cepochs=0&model=cnn-dist&elr=0&klr=x");
         assert_eq!(notices.len(), 5, "{notices:?}");
-        assert!(notices[0].contains("from 1,000 to 20,000"), "{}", notices[0]);
+        assert!(notices[0].contains("from 1,000 to 30,000"), "{}", notices[0]);
         assert!(notices[2].starts_with("Ignored model=cnn-dist"), "the 8-mer lessons take linear or cnn: {}", notices[2]);
         assert!(notices[3].starts_with("Ignored elr=0: lesson 9's learning rate 0 is invalid"), "{}", notices[3]);
         assert!(notices[3].ends_with("using 0.01."), "{}", notices[3]);

@@ -469,7 +469,7 @@ async fn evaluate(id: usize) {
     }
     let fail = |message: String| send(&Event::EvaluationFailed { id, message });
     match &*data {
-        WorkerData::Kmers(dataset) => match kmer_results(&trainer, dataset).await {
+        WorkerData::Kmers(dataset) => match kmer_results(&trainer, dataset, bench != Bench::Sweep).await {
             Ok(results) => send(&Event::KmerResults { id, results: Box::new(results) }),
             Err(e) => fail(format!("could not evaluate the model: {e}")),
         },
@@ -504,14 +504,17 @@ fn release_ended(bench: Bench) {
             Bench::Kmers => 2,
             Bench::Contrast => 2,
             Bench::Keras => 1,
+            // Lesson 12's runs are compared by their curves and results, not asked about.
+            Bench::Sweep | Bench::Position | Bench::Improve => 0,
         };
         let release = &finished[..finished.len().saturating_sub(keep)];
         s.runs.retain(|r| !release.contains(&r.id));
     });
 }
 
-/// Predictions for every 8-mer, test R², spot checks and filters of `trainer`'s model.
-async fn kmer_results(trainer: &Trainer, dataset: &Dataset) -> Result<KmerResults, Error> {
+/// Predictions for every 8-mer, test R², spot checks and filters of `trainer`'s model; the
+/// first-layer maps (about 20 MB) only `with_maps` (a sweep's runs do without).
+async fn kmer_results(trainer: &Trainer, dataset: &Dataset, with_maps: bool) -> Result<KmerResults, Error> {
     let model = trainer.inference_model();
     let device = trainer.device();
     let x = dataset.data.one_hot()?;
@@ -523,7 +526,7 @@ async fn kmer_results(trainer: &Trainer, dataset: &Dataset) -> Result<KmerResult
     let spot_pred: Vec<f32> = spot_seqs.iter().map(|s| dataset.index_of(s).map_or(f32::NAN, |i| all_predictions[i])).collect();
     let spot_actual = dataset.rule.score_all(&spot_seqs)?;
     let weights = filter_weights(&model).await?;
-    let maps = filter_maps(&model, &x.gather(test), &device).await?;
+    let maps = if with_maps { filter_maps(&model, &x.gather(test), &device).await? } else { None };
     Ok(KmerResults { r_squared: r_squared(&truth, &pred), spot_checks: spot_checks(&spot_pred, &spot_actual), all_predictions, weights, maps })
 }
 

@@ -61,6 +61,9 @@ pub enum Monitor {
     ValLoss,
     /// The validation AUROC; higher is better (seed 003, Task 3). Needs the BCE loss.
     ValAuroc,
+    /// The validation AUPR, the mean over tasks; higher is better (seed 003, Task 1). Needs
+    /// the BCE loss.
+    ValAupr,
 }
 
 /// Stop when the validation loss has not improved for `patience` epochs (seed 000: Keras
@@ -191,6 +194,14 @@ impl TrainConfig {
 }
 
 impl TrainConfig {
+    /// Seed 003's training for Task 1 ([`TrainConfig::seed003`], Methods, "Training"): the
+    /// same, with the validation AUPR (mean over the 12 tasks) monitored instead of the AUROC.
+    pub fn seed003_task1() -> Self {
+        TrainConfig { monitor: Monitor::ValAupr, ..Self::seed003() }
+    }
+}
+
+impl TrainConfig {
     /// Check the settings against a training split of `num_train` sequences.
     ///
     /// # Errors
@@ -212,8 +223,8 @@ impl TrainConfig {
         if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
             return Err(Error::Setting(format!("the L2 weight decay must be 0 or more, got {}", self.weight_decay)));
         }
-        if self.monitor == Monitor::ValAuroc && self.loss != LossKind::BinaryCrossEntropy {
-            return Err(Error::Setting("the validation AUROC can only be monitored with the binary cross-entropy loss".into()));
+        if matches!(self.monitor, Monitor::ValAuroc | Monitor::ValAupr) && self.loss != LossKind::BinaryCrossEntropy {
+            return Err(Error::Setting("the validation AUROC or AUPR can only be monitored with the binary cross-entropy loss".into()));
         }
         Ok(())
     }

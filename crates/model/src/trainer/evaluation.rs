@@ -2,7 +2,7 @@
 //! probabilities with AUROC, AUPR and seed 000's report.
 
 use crate::data::RegressionData;
-use crate::metrics::{Classification, aupr, auroc, bce_with_logits, mse, pearson_r, r_squared, sigmoid};
+use crate::metrics::{Classification, aupr, auroc, bce_with_logits, mse, pearson_r, per_task, r_squared, sigmoid};
 
 /// Test-split predictions and their metrics.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,14 +38,22 @@ impl Evaluation {
 /// Test-split probabilities and seed 000's and 003's classification metrics.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClassEvaluation {
-    /// True labels (positive class = true).
+    /// True labels (positive class = true); row-major `[sequences, tasks]` for multi-task data.
     pub labels: Vec<bool>,
     /// Predicted probability of the positive class, `sigmoid(logit)`.
     pub probabilities: Vec<f32>,
-    /// Area under the ROC curve; `None` when the split has one class only.
+    /// Area under the ROC curve; `None` when the split has one class only. For multi-task
+    /// data, the mean over the tasks ([`crate::metrics::per_task_mean`]).
     pub auroc: Option<f64>,
     /// Area under the precision-recall curve (average precision); `None` without positives.
+    /// For multi-task data, the mean over the tasks.
     pub aupr: Option<f64>,
+    /// Labels per sequence: 1, or 12 for seed 003's Task 1.
+    #[serde(default = "one")]
+    pub tasks: usize,
+    /// AUPR of each task (empty for a single task).
+    #[serde(default)]
+    pub task_aupr: Vec<Option<f64>>,
     /// Confusion matrix and report at probability 0.5 (seed 000).
     pub report: Classification,
     /// Mean binary cross-entropy.
@@ -64,7 +72,31 @@ impl ClassEvaluation {
             bce: bce_with_logits(targets, logits),
             labels,
             probabilities,
+            tasks: 1,
+            task_aupr: Vec::new(),
         }
     }
+
+    /// Metrics for multi-task `logits`, row-major `[sequences, tasks]` as `targets`: AUROC and
+    /// AUPR are means over the tasks (seed 003, Task 1); the report and the loss pool every label.
+    pub fn multitask(targets: &[f32], logits: &[f32], tasks: usize) -> Self {
+        if tasks <= 1 {
+            return Self::new(targets, logits);
+        }
+        let mut e = Self::new(targets, logits);
+        let mean = |v: &[Option<f64>]| {
+            let d: Vec<f64> = v.iter().flatten().copied().collect();
+            (!d.is_empty()).then(|| d.iter().sum::<f64>() / d.len() as f64)
+        };
+        e.auroc = mean(&per_task(targets, &e.probabilities, tasks, auroc));
+        e.task_aupr = per_task(targets, &e.probabilities, tasks, aupr);
+        e.aupr = mean(&e.task_aupr);
+        e.tasks = tasks;
+        e
+    }
+}
+
+fn one() -> usize {
+    1
 }
 

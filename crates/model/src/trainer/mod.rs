@@ -168,7 +168,7 @@ mod tests {
         let auroc_on_mse = TrainConfig { monitor: Monitor::ValAuroc, ..TrainConfig::default() };
         assert_eq!(
             auroc_on_mse.validate(1000).unwrap_err().to_string(),
-            "invalid training setting: the validation AUROC can only be monitored with the binary cross-entropy loss"
+            "invalid training setting: the validation AUROC or AUPR can only be monitored with the binary cross-entropy loss"
         );
         let negative_l2 = TrainConfig { weight_decay: -1e-6, ..TrainConfig::default() };
         assert_eq!(negative_l2.validate(1000).unwrap_err().to_string(), "invalid training setting: the L2 weight decay must be 0 or more, got -0.000001");

@@ -16,6 +16,9 @@ pub struct EpochRecord {
     /// Validation AUROC (classification only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub val_auroc: Option<f32>,
+    /// Validation AUPR, the mean over tasks (multi-task classification only: seed 003's Task 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub val_aupr: Option<f32>,
     /// Learning rate used during this epoch.
     pub learning_rate: f64,
 }
@@ -27,6 +30,9 @@ impl fmt::Display for EpochRecord {
         write!(f, "E{} | train loss: {:.3} | val loss: {:.3}", self.epoch, self.train_loss, self.val_loss)?;
         if let Some(a) = self.val_auroc {
             write!(f, " | val AUROC: {a:.3}")?;
+        }
+        if let Some(a) = self.val_aupr {
+            write!(f, " | val AUPR: {a:.3}")?;
         }
         Ok(())
     }

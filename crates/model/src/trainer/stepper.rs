@@ -51,9 +51,12 @@ pub struct Trainer {
     model: Option<Model>,
     optim: ModuleOptimizer,
     train_x: OneHot,
+    /// Row-major `[sequences, outputs]` targets.
     train_y: Vec<f32>,
     val_x: OneHot,
     val_y: Vec<f32>,
+    /// Targets (and model outputs) per sequence: 1, or 12 for seed 003's Task 1.
+    outputs: usize,
     rng: ChaCha8Rng,
     /// Seeds the device's generator before each batch, so dropout's masks are this run's own
     /// stream: burn's generator is one per process (burn-flex `SEED`), and runs trained side by
@@ -70,11 +73,11 @@ pub struct Trainer {
     stopped_early: bool,
 }
 
-fn batch_tensors(x: OneHot, y: Vec<f32>, device: &Device) -> (Tensor<3>, Tensor<2>) {
+fn batch_tensors(x: OneHot, y: Vec<f32>, outputs: usize, device: &Device) -> (Tensor<3>, Tensor<2>) {
     let shape = x.shape();
     let xs = Tensor::<3>::from_data(TensorData::new(x.values, shape), device);
-    let n = y.len();
-    let ys = Tensor::<2>::from_data(TensorData::new(y, [n, 1]), device);
+    let n = y.len() / outputs;
+    let ys = Tensor::<2>::from_data(TensorData::new(y, [n, outputs]), device);
     (xs, ys)
 }
 
@@ -84,10 +87,14 @@ impl Trainer {
     /// `device` is a plain device (the trainer turns autodiff on). Weights are initialised from
     /// `config.seed`.
     ///
+    /// Targets are one per sequence, or `k` per sequence (row-major) for a model with `k`
+    /// outputs ([`crate::models::ModelKind::outputs`]: seed 003's Task 1 models).
+    ///
     /// # Errors
     /// Invalid settings ([`TrainConfig::validate`], [`ModelConfig::validate`]), sequences that
-    /// do not encode ([`one_hot`]), or [`Error::ModelLength`] for a sequence length other than
-    /// `model_config.seq_len`.
+    /// do not encode ([`one_hot`]), [`Error::ModelLength`] for a sequence length other than
+    /// `model_config.seq_len`, or [`Error::Setting`] when the targets per sequence are not the
+    /// model's outputs.
     pub fn new(model_config: ModelConfig, config: TrainConfig, train: &RegressionData, val: &RegressionData, device: &Device) -> Result<Self> {
         config.validate(train.len())?;
         model_config.validate()?;
@@ -96,6 +103,17 @@ impl Trainer {
         for x in [&train_x, &val_x] {
             if x.length != model_config.seq_len {
                 return Err(Error::ModelLength { expected: model_config.seq_len, found: x.length });
+            }
+        }
+        let outputs = model_config.kind.outputs();
+        for (name, data) in [("training", train), ("validation", val)] {
+            if data.targets.len() != data.len() * outputs {
+                return Err(Error::Setting(format!(
+                    "{} has {outputs} output(s) per sequence but the {name} data has {} targets for {} sequences",
+                    model_config.kind,
+                    data.targets.len(),
+                    data.len()
+                )));
             }
         }
         if config.loss == LossKind::BinaryCrossEntropy {
@@ -120,6 +138,7 @@ impl Trainer {
             stopped_early: false,
             train_y: train.targets.clone(),
             val_y: val.targets.clone(),
+            outputs,
             train_x,
             val_x,
             device,
@@ -174,7 +193,12 @@ impl Trainer {
 
     /// Batches in one epoch: `ceil(train / batch_size)`.
     pub fn batches_per_epoch(&self) -> usize {
-        self.train_y.len().div_ceil(self.config.batch_size)
+        self.num_train().div_ceil(self.config.batch_size)
+    }
+
+    /// Training sequences.
+    fn num_train(&self) -> usize {
+        self.train_y.len() / self.outputs
     }
 
     /// Batches trained so far in the current epoch.
@@ -212,7 +236,7 @@ impl Trainer {
         if self.is_finished() {
             return Err(Error::Finished);
         }
-        let n = self.train_y.len();
+        let n = self.num_train();
         if self.cursor == 0 {
             self.order = (0..n).collect();
             self.order.shuffle(&mut self.rng);
@@ -220,8 +244,9 @@ impl Trainer {
         let end = (self.cursor + self.config.batch_size).min(n);
         let idx = &self.order[self.cursor..end];
         let x = self.train_x.gather(idx);
-        let y: Vec<f32> = idx.iter().map(|&i| self.train_y[i]).collect();
-        let (xs, ys) = batch_tensors(x, y, &self.device);
+        let k = self.outputs;
+        let y: Vec<f32> = idx.iter().flat_map(|&i| self.train_y[i * k..(i + 1) * k].iter().copied()).collect();
+        let (xs, ys) = batch_tensors(x, y, k, &self.device);
 
         let model = self.model.take().expect("the model should be present between steps");
         // Nothing awaits between this seed and the forward pass that draws the dropout masks.
@@ -256,16 +281,17 @@ impl Trainer {
         if !train_loss.is_finite() {
             return Err(self.stop_diverged("train", train_loss, epoch, None));
         }
-        let (val_loss, val_auroc) = self.validation().await?;
+        let (val_loss, val_auroc, val_aupr) = self.validation().await?;
         if !val_loss.is_finite() {
             return Err(self.stop_diverged("validation", val_loss, epoch, None));
         }
-        let record = EpochRecord { epoch, train_loss, val_loss, val_auroc, learning_rate: self.learning_rate };
+        let record = EpochRecord { epoch, train_loss, val_loss, val_auroc, val_aupr, learning_rate: self.learning_rate };
         self.history.push(record.clone());
         // The schedule minimises: the loss, or minus the AUROC (0.5, chance, when undefined).
         self.schedule(match self.config.monitor {
             Monitor::ValLoss => val_loss,
             Monitor::ValAuroc => -val_auroc.unwrap_or(0.5),
+            Monitor::ValAupr => -val_aupr.unwrap_or(0.0),
         });
         Ok(StepOutcome::Epoch(record))
     }
@@ -337,14 +363,19 @@ impl Trainer {
         self.model().valid()
     }
 
-    /// Validation loss, and the AUROC for classification.
-    async fn validation(&self) -> Result<(f32, Option<f32>)> {
+    /// Validation loss, and the AUROC for classification; with several outputs, the AUROC and
+    /// AUPR are means over the tasks.
+    async fn validation(&self) -> Result<(f32, Option<f32>, Option<f32>)> {
         let out = predict(&self.inference_model(), &self.val_x, &self.device()).await?;
         Ok(match self.config.loss {
-            LossKind::Mse => (mse(&self.val_y, &out) as f32, None),
+            LossKind::Mse => (mse(&self.val_y, &out) as f32, None, None),
+            LossKind::BinaryCrossEntropy if self.outputs > 1 => {
+                let e = ClassEvaluation::multitask(&self.val_y, &out, self.outputs);
+                (e.bce as f32, e.auroc.map(|a| a as f32), e.aupr.map(|a| a as f32))
+            }
             LossKind::BinaryCrossEntropy => {
                 let labels: Vec<bool> = self.val_y.iter().map(|&t| t >= 0.5).collect();
-                (bce_with_logits(&self.val_y, &out) as f32, auroc(&labels, &out).map(|a| a as f32))
+                (bce_with_logits(&self.val_y, &out) as f32, auroc(&labels, &out).map(|a| a as f32), None)
             }
         })
     }
@@ -357,7 +388,7 @@ impl Trainer {
         let x = data.one_hot()?;
         self.check_length(&x)?;
         let logits = predict(&self.inference_model(), &x, &self.device()).await?;
-        Ok(ClassEvaluation::new(&data.targets, &logits))
+        Ok(ClassEvaluation::multitask(&data.targets, &logits, self.outputs))
     }
 
     /// Predict scores for `data` and compute MSE, R² and Pearson r.
