@@ -21,7 +21,7 @@ use crate::lab::{Dataset, Lab};
 pub fn shipped(bench: Bench) -> &'static [&'static str] {
     match bench {
         Bench::Kmers | Bench::Improve => &["lesson5-cnn"],
-        Bench::Sweep | Bench::Position => &[],
+        Bench::Sweep | Bench::Position | Bench::Fig1c => &[],
         Bench::Contrast => &["lesson9-relu", "lesson9-exp"],
         Bench::Keras => &["lesson10-multiscale"],
     }
@@ -29,7 +29,14 @@ pub fn shipped(bench: Bench) -> &'static [&'static str] {
 
 /// Fetch `checkpoints/{name}/{file}` relative to the page.
 async fn fetch_bytes(name: &str, file: &str) -> Result<Vec<u8>, String> {
-    let url = format!("checkpoints/{name}/{file}");
+    fetch_static(&format!("checkpoints/{name}/{file}")).await
+}
+
+/// Fetch a static file shipped beside the page, by its URL relative to the page.
+///
+/// # Errors
+/// A network failure or an HTTP status other than success, naming the URL.
+pub async fn fetch_static(url: &str) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;
     let fail = |what: &str| format!("could not fetch {url}: {what}");
     let response = JsFuture::from(window.fetch_with_str(&url)).await.map_err(|e| fail(&format!("{e:?}")))?;

@@ -122,6 +122,8 @@ pub enum Bench {
     Position,
     /// Lesson 12, Question 3: a baseline CNN and its retrained variants.
     Improve,
+    /// Lesson 12, Fig. 1c: one cell of seed 003's Task 1 grid trained live.
+    Fig1c,
 }
 
 impl Bench {
@@ -131,6 +133,7 @@ impl Bench {
             Bench::Kmers | Bench::Sweep | Bench::Position | Bench::Improve => None,
             Bench::Contrast => Some(ClassTaskKind::Task3),
             Bench::Keras => Some(ClassTaskKind::Keras200),
+            Bench::Fig1c => Some(ClassTaskKind::Task1),
         }
     }
 }

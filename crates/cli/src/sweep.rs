@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use dnaplay_model::sweep::{BoxStats, Grid, parse_list, parse_seeds};
+use dnaplay_model::sweep::{BoxStats, Grid, RunSummary, parse_list, parse_seeds};
 use dnaplay_plots::{BoxOptions, BoxPanel, BoxSeries, LossOptions, LossSeries, Theme, draw_box_panels, draw_loss_curves};
 use serde_json::Value;
 
@@ -284,6 +284,16 @@ fn summarise(dir: &Path) -> Result<Vec<RunRow>> {
         w.write_record(&rec)?;
     }
     write_file(&dir.join("summary.csv"), w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+    let json: Vec<RunSummary> = rows
+        .iter()
+        .map(|r| RunSummary {
+            cell: r.cell.clone(),
+            status: if r.error.is_some() { "diverged".into() } else { "finished".into() },
+            epochs: r.val_loss.len(),
+            metrics: metrics.iter().filter_map(|m| r.number(m).map(|v| (m.to_string(), v))).collect(),
+        })
+        .collect();
+    write_file(&dir.join("summary.json"), serde_json::to_string_pretty(&json)? + "\n")?;
 
     // Groups: every key but the seed.
     let group_keys: Vec<&String> = keys.iter().filter(|k| *k != "seed").collect();

@@ -384,6 +384,9 @@ fn sweep_runs_every_cell_once_and_summarises_them() {
     assert!(lines[1..].iter().all(|l| l.contains(",finished,2,")), "{summary}");
     let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(md.contains("| cnn | 0.05 | 2 |"), "{md}");
+    let json: Vec<dnaplay_model::sweep::RunSummary> = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(json.len(), 8);
+    assert!(json.iter().all(|r| r.metrics.contains_key("test_r2") && r.cell.contains_key("seed")));
     for f in ["loss-linear.svg", "loss-cnn.svg", "boxplot-test_r2.svg"] {
         assert!(out.join(f).is_file(), "{f}");
     }

@@ -8,6 +8,7 @@
 //! seed 003's box plots (Fig. 1c: "box represents first and third quartile and the red line
 //! represents the median").
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::error::{Error, Result};
@@ -132,6 +133,35 @@ impl Grid {
     }
 }
 
+/// One finished run of a sweep, as `dnaplay sweep` writes it to `summary.json` and the page
+/// reads it back (lesson 12 shows the shipped Fig. 1c grid from it).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunSummary {
+    /// The cell's values by key (`model`, `activation`, `l2`, `lr`, `seed`).
+    pub cell: BTreeMap<String, String>,
+    /// `finished` or `diverged`.
+    pub status: String,
+    /// Epochs trained.
+    pub epochs: usize,
+    /// Test metrics by name (`test_aupr`, `match_fraction`, `test_r2` ...).
+    pub metrics: BTreeMap<String, f64>,
+}
+
+impl RunSummary {
+    /// Read `summary.json`.
+    ///
+    /// # Errors
+    /// [`Error::Setting`] naming what in the text is not a list of run summaries.
+    pub fn list_from_json(text: &str) -> Result<Vec<RunSummary>> {
+        serde_json::from_str(text).map_err(|e| Error::Setting(format!("the sweep summary is not readable: {e}")))
+    }
+
+    /// The summaries whose cell has `key` = `value` for every pair of `filter`.
+    pub fn select<'a>(runs: &'a [RunSummary], filter: &[(&str, &str)]) -> Vec<&'a RunSummary> {
+        runs.iter().filter(|r| filter.iter().all(|(k, v)| r.cell.get(*k).map(String::as_str) == Some(*v))).collect()
+    }
+}
+
 /// Split a comma-separated list, trimming each item (`"0.001, 0.01"` → two items).
 ///
 /// # Errors
@@ -247,6 +277,23 @@ mod tests {
         }
         assert!(parse_seeds("1,x").unwrap_err().to_string().contains("'x' is neither"));
         assert_eq!(parse_list("lr", " 0.1 ,0.2").unwrap(), strings(&["0.1", "0.2"]));
+    }
+
+    #[test]
+    fn run_summaries_round_trip_and_select_by_cell() {
+        let run = |m: &str, a: &str, f: f64| RunSummary {
+            cell: [("model".to_string(), m.to_string()), ("activation".to_string(), a.to_string())].into(),
+            status: "finished".into(),
+            epochs: 10,
+            metrics: [("match_fraction".to_string(), f)].into(),
+        };
+        let runs = vec![run("cnn-2", "exp", 0.8), run("cnn-2", "relu", 0.2), run("cnn-50", "relu", 0.9)];
+        let text = serde_json::to_string(&runs).unwrap();
+        let back = RunSummary::list_from_json(&text).unwrap();
+        assert_eq!(back, runs);
+        assert_eq!(RunSummary::select(&back, &[("model", "cnn-2")]).len(), 2);
+        assert_eq!(RunSummary::select(&back, &[("model", "cnn-2"), ("activation", "relu")])[0].metrics["match_fraction"], 0.2);
+        assert!(RunSummary::list_from_json("{").unwrap_err().to_string().contains("the sweep summary is not readable"));
     }
 
     #[test]

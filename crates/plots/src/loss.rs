@@ -49,6 +49,10 @@ pub fn draw_loss_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, runs:
     if opts.log_y {
         let (lo, hi) = values().fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
         let (lo, hi) = if lo.is_finite() { (lo / 1.2, hi * 1.2) } else { (0.1, 10.0) };
+        // plotters labels a log axis at powers of ten only: reach down to one, so that a range
+        // within a decade (Linear's losses, 11 to 90) still has labelled ticks.
+        let decade = 10f64.powf(lo.log10().floor());
+        let lo = if 10f64.powf(lo.log10().ceil()) > hi { decade } else { lo };
         draw(area, runs, opts, x_range, (lo..hi).log_scale())
     } else {
         let (lo, hi) = padded_range(values());
@@ -125,6 +129,11 @@ mod tests {
         let log = render_svg(640, 400, |a| draw_loss_curves(a, &[lin, cnn], &LossOptions { log_y: true, ..LossOptions::default() }).unwrap());
         assert!(log.contains("polyline") || log.contains("<path"), "log scale draws lines");
         assert!(!svg.contains("<circle"), "several epochs are lines, not markers");
+        // Losses within one decade still get a labelled tick on a log axis.
+        let flat = LossSeries { label: "Linear", train: &[40.0, 13.2, 13.1], val: &[20.0, 13.1, 13.05] };
+        let log = render_svg(640, 400, |a| draw_loss_curves(a, &[flat], &LossOptions { log_y: true, ..LossOptions::default() }).unwrap());
+        let flat_text: String = log.chars().filter(|c| *c != '\n').collect();
+        assert!(flat_text.contains(">10.0<") && flat_text.contains(">20.0<"), "ticks at 10 and 20");
     }
 
     #[test]

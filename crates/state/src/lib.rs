@@ -56,11 +56,13 @@ pub enum Exercise {
     Sweep,
     /// Question 3: improve the model where it fails.
     Improve,
+    /// Seed 003's Fig. 1c: motif matches of CNN-2, CNN-50 and CNN-deep across activations.
+    Fig1c,
 }
 
 impl Exercise {
     /// Every exercise, in the seed's order.
-    pub const ALL: [Exercise; 3] = [Exercise::Position, Exercise::Sweep, Exercise::Improve];
+    pub const ALL: [Exercise; 4] = [Exercise::Position, Exercise::Sweep, Exercise::Improve, Exercise::Fig1c];
 
     /// The link value: q1, q2, q3.
     pub fn slug(self) -> &'static str {
@@ -68,6 +70,7 @@ impl Exercise {
             Exercise::Position => "q1",
             Exercise::Sweep => "q2",
             Exercise::Improve => "q3",
+            Exercise::Fig1c => "fig1c",
         }
     }
 
@@ -77,6 +80,7 @@ impl Exercise {
             Exercise::Position => "Q1 · Position-dependent scoring",
             Exercise::Sweep => "Q2 · Learning-rate sweep",
             Exercise::Improve => "Q3 · Improve the model",
+            Exercise::Fig1c => "Seed 003 · Fig. 1c",
         }
     }
 }
@@ -366,7 +370,7 @@ impl Settings {
                 None => Ok(s.explain_seq = v.to_ascii_uppercase()),
                 Some(p) => Err(p),
             },
-            "ex" => Exercise::ALL.into_iter().find(|e| e.slug() == v).map(|e| s.exercise = e).ok_or_else(|| "expected q1, q2 or q3".into()),
+            "ex" => Exercise::ALL.into_iter().find(|e| e.slug() == v).map(|e| s.exercise = e).ok_or_else(|| "expected q1, q2, q3 or fig1c".into()),
             "pos" => match v {
                 "1" | "decay" => Ok(s.rule.position = PositionEffect::DEFAULT_DECAY),
                 "0" | "uniform" => Ok(s.rule.position = PositionEffect::Uniform),
@@ -513,7 +517,7 @@ mod tests {
         assert!(!Settings::default().to_query().contains("ex="));
         let (s, notices) = Settings::from_query("lesson=exercises&ex=q9");
         assert_eq!(s.exercise, Exercise::Position);
-        assert_eq!(notices[0], "Ignored ex=q9: expected q1, q2 or q3; using q1.");
+        assert_eq!(notices[0], "Ignored ex=q9: expected q1, q2, q3 or fig1c; using q1.");
     }
 
     #[test]

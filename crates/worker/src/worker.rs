@@ -483,7 +483,7 @@ async fn evaluate(id: usize) {
             }
             let labels = class.task.subset(&class.task.split.test).targets;
             match predict(&trainer.inference_model(), test_x, &trainer.device()).await {
-                Ok(logits) => send(&Event::Test { id, evaluation: ClassEvaluation::new(&labels, &logits) }),
+                Ok(logits) => send(&Event::Test { id, evaluation: ClassEvaluation::multitask(&labels, &logits, trainer.model_config().kind.outputs()) }),
                 Err(e) => fail(format!("could not evaluate the model: {e}")),
             }
         }
@@ -505,7 +505,7 @@ fn release_ended(bench: Bench) {
             Bench::Contrast => 2,
             Bench::Keras => 1,
             // Lesson 12's runs are compared by their curves and results, not asked about.
-            Bench::Sweep | Bench::Position | Bench::Improve => 0,
+            Bench::Sweep | Bench::Position | Bench::Improve | Bench::Fig1c => 0,
         };
         let release = &finished[..finished.len().saturating_sub(keep)];
         s.runs.retain(|r| !release.contains(&r.id));

@@ -1,0 +1,220 @@
+//! Lesson 12, seed 002's three exercises (issue 12), in the page:
+//! - Q1: both rules' histograms, then the CNN on each;
+//! - Q2: the 10-run learning-rate sweep on the CPU, its progress paused, resumed and reset at
+//!   any moment, and Linear's plateau at about 13 in the table;
+//! - Q3: the worst-predicted test sequences of seed 002's trained CNN, one change refused by name
+//!   and kept, one change retrained, and both parity plots drawn.
+//!
+//! Needs `dist/` (with `checkpoints/`), chromium and chromium-driver (`scripts/test.sh`).
+
+use std::time::{Duration, Instant};
+
+use dnaplay_e2e::*;
+use fantoccini::{Client, Locator};
+
+/// The cells of every row with `data-testid=id`.
+async fn rows(client: &Client, id: &str) -> Result<Vec<Vec<String>>> {
+    let v = js(client, &format!("return [...document.querySelectorAll('[data-testid={id}]')].map(r => [...r.cells].map(c => c.textContent))")).await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+/// Wait until the panel's status says every one of its `n` runs ended.
+async fn all_ended(client: &Client, n: usize, limit: Duration) -> Result<String> {
+    let want = format!("{n} of {n} runs ended");
+    wait_until(&want, limit, || async {
+        let t = text(client, "grid-status").await;
+        t.starts_with(&want).then_some(t)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn q2_sweeps_ten_runs_with_progress_pause_and_reset() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=exercises&ex=q2&device=cpu")).await?;
+        device_is(client, "CPU").await?;
+        assert!(text(client, "sweep-questions").await.contains("Which model is more sensitive to learning rate changes"));
+        // Reset at once, mid-run: every run goes, nothing trains.
+        click(client, "sweep-run").await?;
+        wait_for_text(client, "grid-status", "the sweep's progress", Duration::from_secs(20)).await?;
+        click(client, "grid-reset").await?;
+        wait_until("the reset sweep to clear", Duration::from_secs(10), || async { text(client, "grid-status").await.is_empty().then_some(()) }).await?;
+        assert!(rows(client, "sweep-row").await?.is_empty());
+
+        let started = Instant::now();
+        click(client, "sweep-run").await?;
+        let status = wait_until("the first epochs", Duration::from_secs(60), || async {
+            let t = text(client, "grid-status").await;
+            (t.contains("of 10 runs ended") && !t.contains(" 0% ")).then_some(t)
+        })
+        .await?;
+        // Pause mid-sweep: every run pauses, and the progress holds.
+        click(client, "grid-pause").await?;
+        let paused = wait_until("the sweep to pause", Duration::from_secs(10), || async {
+            let t = text(client, "grid-status").await;
+            t.ends_with("paused").then_some(t)
+        })
+        .await?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(text(client, "grid-status").await, paused, "nothing trains while paused (was: {status})");
+        click(client, "grid-resume").await?;
+        let done = all_ended(client, 10, Duration::from_secs(300)).await?;
+        let wall = started.elapsed().as_secs_f64();
+        let table = wait_until("every run's test R²", Duration::from_secs(60), || async {
+            let r = rows(client, "sweep-row").await.ok()?;
+            (r.len() == 10 && r.iter().all(|c| !c[6].is_empty() || c[7] != "finished")).then_some(r)
+        })
+        .await?;
+        println!("Q2 sweep on the CPU: {wall:.1} s from the click, pause included; {done}");
+        for r in &table {
+            println!("  {}", r.join(" | "));
+        }
+        // Seed 002: Linear plateaus at a validation MSE of about 13 (13.09 at lr 0.01).
+        let linear: Vec<f64> = table.iter().filter(|r| r[0] == "Linear" && r[7] == "finished").filter_map(|r| r[4].parse().ok()).collect();
+        assert!(linear.len() >= 3, "{table:?}");
+        assert!(linear.iter().any(|&v| (12.0..14.5).contains(&v)), "Linear's plateau: {linear:?}");
+        let cnn_001: f64 = table.iter().find(|r| r[0] == "CNN" && r[1] == "0.01").map(|r| r[4].parse().unwrap_or(f64::NAN)).unwrap();
+        assert!(cnn_001 < 5.0, "the CNN at the seed's rate learns below Linear: {cnn_001}");
+        for id in ["sweep-linear", "sweep-cnn"] {
+            assert!(coloured_pixels(client, id).await? > 2_000, "{id} drawn");
+        }
+        screenshot(client, "12-q2-sweep").await?;
+        screenshot_of(client, "sweep-cnn", "12-q2-cnn-curves").await?;
+        click(client, "grid-reset").await?;
+        wait_until("the sweep to clear", Duration::from_secs(10), || async { text(client, "grid-status").await.is_empty().then_some(()) }).await?;
+        // A bad list is named and kept in the field.
+        let field = client.find(Locator::XPath("//label[contains(., 'Learning rates')]//input")).await?;
+        field.clear().await?;
+        field.send_keys("0.01, fast").await?;
+        let problem = wait_for_text(client, "sweep-run", "the button", Duration::from_secs(5)).await?;
+        assert!(problem.contains("(0 runs)"), "{problem}");
+        let shown = js(client, "return [...document.querySelectorAll('.field-error')].map(e => e.textContent).join(' ')").await?;
+        assert!(shown.as_str().unwrap_or_default().contains("learning rate fast is invalid") || shown.as_str().unwrap_or_default().contains("fast"), "{shown}");
+        assert_eq!(field.prop("value").await?.as_deref(), Some("0.01, fast"));
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn q3_finds_the_worst_sequences_retrains_one_change_and_compares() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=exercises&ex=q3&device=cpu")).await?;
+        device_is(client, "CPU").await?;
+        click(client, "q3-load").await?;
+        let worst = wait_until("the baseline's worst predictions", Duration::from_secs(60), || async {
+            let r = rows(client, "q3-worst-row").await.ok()?;
+            (r.len() == 10).then_some(r)
+        })
+        .await?;
+        let errors: Vec<f64> = worst.iter().map(|r| r[3].parse::<f64>().unwrap().abs()).collect();
+        assert!(errors.windows(2).all(|w| w[0] >= w[1]), "sorted by the size of the error: {errors:?}");
+        let twice = worst.iter().filter(|r| r[4].contains('×')).count();
+        println!("Q3: worst errors {errors:?}; {twice} of 10 hold a motif twice");
+        for r in &worst {
+            println!("  {}", r.join(" | "));
+        }
+        assert!(twice >= 1, "seed 002: the largest errors tend to have a motif twice");
+        assert!(text(client, "q3-compare").await.starts_with("Test R² of the baseline: 0.9"));
+
+        // A value out of range is refused by name, and stays in the field.
+        let select = client.find(Locator::Css("[data-testid=q3-change]")).await?;
+        select.select_by_value("filters").await?;
+        let value = client.find(Locator::Css("[data-testid=q3-value]")).await?;
+        value.clear().await?;
+        value.send_keys("0").await?;
+        click(client, "q3-retrain").await?;
+        let error = wait_for_text(client, "q3-error", "the refusal", Duration::from_secs(5)).await?;
+        assert!(error.contains("number of filters 0 is invalid"), "{error}");
+        assert_eq!(value.prop("value").await?.as_deref(), Some("0"));
+
+        value.clear().await?;
+        value.send_keys("64").await?;
+        click(client, "q3-retrain").await?;
+        let compare = wait_until("the retrained model's R²", Duration::from_secs(120), || async {
+            let t = text(client, "q3-compare").await;
+            t.contains("after").then_some(t)
+        })
+        .await?;
+        println!("Q3: {compare}");
+        screenshot(client, "12-q3-improve").await?;
+        for id in ["q3-parity-before", "q3-parity-after", "q3-errors"] {
+            let n = coloured_pixels(client, id).await?;
+            println!("{id}: {n} coloured pixels");
+            assert!(n > 1_000, "{id} drawn");
+        }
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn q1_shows_both_rules_and_trains_the_cnn_on_each() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=exercises&device=cpu")).await?;
+        device_is(client, "CPU").await?;
+        assert!(lesson_title(client).await.starts_with("12."));
+        let uniform = wait_for_text(client, "q1-stats-uniform", "the histogram's figures", Duration::from_secs(20)).await?;
+        let position = text(client, "q1-stats-position").await;
+        println!("Q1: {uniform} | {position}");
+        let distinct = |s: &str| s.split(", ").last().and_then(|d| d.split(' ').next()).map(|n| n.replace(',', "").parse::<usize>().unwrap()).unwrap();
+        assert!(distinct(&position) > distinct(&uniform), "position-dependent bonuses spread the scores: {uniform} | {position}");
+        for id in ["q1-hist-uniform", "q1-hist-position"] {
+            assert!(coloured_pixels(client, id).await? > 2_000, "{id} drawn");
+        }
+        click(client, "q1-train").await?;
+        all_ended(client, 2, Duration::from_secs(120)).await?;
+        let table = wait_until("both runs' test R²", Duration::from_secs(60), || async {
+            let r = rows(client, "q1-row").await.ok()?;
+            (r.len() == 2 && r.iter().all(|c| !c[3].is_empty())).then_some(r)
+        })
+        .await?;
+        println!("Q1 runs: {table:?}");
+        assert_eq!(table[0][0], "position-independent");
+        assert_eq!(table[1][0], "position-dependent");
+        screenshot(client, "12-q1-position").await?;
+        // Another tab goes into the link.
+        click(client, "ex-tab-q2").await?;
+        wait_until("the link to hold ex=q2", Duration::from_secs(5), || async { client.current_url().await.ok()?.query()?.contains("ex=q2").then_some(()) }).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The shipped median a Fig. 1c cell shows, e.g. 0.81 from "0.81 · live 0.40".
+async fn shipped_median(client: &Client, model: &str, activation: &str) -> Option<f64> {
+    text(client, &format!("fig1c-cell-{model}-{activation}")).await.split(' ').next()?.parse().ok()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=exercises&ex=fig1c&device=cpu&n=1000&cepochs=2")).await?;
+        device_is(client, "CPU").await?;
+        let (exp, relu) = wait_until("the shipped grid", Duration::from_secs(20), || async {
+            Some((shipped_median(client, "cnn-2", "exp").await?, shipped_median(client, "cnn-2", "relu").await?))
+        })
+        .await?;
+        let cnn50_relu = shipped_median(client, "cnn-50", "relu").await.unwrap_or(f64::NAN);
+        println!("Fig. 1c shipped medians: CNN-2 exp {exp}, relu {relu}; CNN-50 relu {cnn50_relu}");
+        // Seed 003's pattern: CNN-2 matches with exp, much less with relu; CNN-50 with relu.
+        assert!(exp > relu + 0.3 && cnn50_relu > 0.5, "CNN-2 exp {exp}, relu {relu}; CNN-50 relu {cnn50_relu}");
+        assert!(coloured_pixels(client, "fig1c-boxplot").await? > 2_000, "the box plot drawn");
+        click(client, "fig1c-cell-cnn-50-relu").await?;
+        let detail = text(client, "fig1c-detail").await;
+        assert!(detail.starts_with("CNN-50 · relu: shipped: match fraction median"), "{detail}");
+        click(client, "fig1c-train").await?;
+        all_ended(client, 1, Duration::from_secs(120)).await?;
+        let cell = wait_until("the live match fraction in its cell", Duration::from_secs(30), || async {
+            let t = text(client, "fig1c-cell-cnn-50-relu").await;
+            t.contains("live").then_some(t)
+        })
+        .await?;
+        println!("CNN-50 relu cell after a live run: {cell}; {}", text(client, "fig1c-status").await);
+        assert!(coloured_pixels(client, "fig1c-logos").await? > 1_000, "the live run's logos drawn");
+        screenshot(client, "12-fig1c").await?;
+        screenshot_of(client, "fig1c-boxplot", "12-fig1c-boxplot").await?;
+        Ok(())
+    })
+    .await
+}
