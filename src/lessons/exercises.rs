@@ -24,7 +24,6 @@ use dnaplay_state::Exercise;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::components::fields::NumberField;
 use crate::components::plot_canvas::redraw;
 use crate::engine::{Bench, ClassData, RunData, RunSpec, RunState, RunView, Until};
 use crate::lab::{Dataset, Lab, RunResults, score_bins};
@@ -210,8 +209,11 @@ fn SweepPanel() -> impl IntoView {
                 "size and seed (SGD, as seed 002)."
             </p>
             <div class="controls">
-                <NumberField label="Learning rates (comma-separated)" value=Signal::derive(move || rates_text.get())
-                    on_input=move |v: String| { set_rates_text.set(v); rates().err() } />
+                <label class="number">"Learning rates (comma-separated) "
+                    <input type="text" class="rates" data-testid="sweep-rates" prop:value=move || rates_text.get_untracked()
+                        aria-invalid=move || rates().is_err().to_string() on:input=move |ev| set_rates_text.set(event_target_value(&ev)) />
+                    {move || rates().err().map(|p| view! { <span class="field-error" role="alert">{p}</span> })}
+                </label>
                 <button class="primary" data-testid="sweep-run" on:click=run disabled=move || engine.device.with(Option::is_none) || engine.is_training(Bench::Sweep)>
                     {move || format!("▶ Run the sweep ({} runs)", grid().map(|g| g.len()).unwrap_or(0))}</button>
             </div>

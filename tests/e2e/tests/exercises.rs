@@ -58,6 +58,12 @@ async fn q2_sweeps_ten_runs_with_progress_pause_and_reset() -> Result<()> {
         tokio::time::sleep(Duration::from_secs(2)).await;
         assert_eq!(text(client, "grid-status").await, paused, "nothing trains while paused (was: {status})");
         click(client, "grid-resume").await?;
+        // Leaving the panel mid-sweep and coming back: the runs go on and the panel finds them.
+        click(client, "ex-tab-q1").await?;
+        wait_for_text(client, "q1-stats-uniform", "the Q1 panel", Duration::from_secs(10)).await?;
+        click(client, "ex-tab-q2").await?;
+        let back = wait_for_text(client, "grid-status", "the sweep's progress again", Duration::from_secs(10)).await?;
+        assert!(back.contains("of 10 runs ended"), "{back}");
         let done = all_ended(client, 10, Duration::from_secs(300)).await?;
         let wall = started.elapsed().as_secs_f64();
         let table = wait_until("every run's test R²", Duration::from_secs(60), || async {
@@ -83,13 +89,13 @@ async fn q2_sweeps_ten_runs_with_progress_pause_and_reset() -> Result<()> {
         click(client, "grid-reset").await?;
         wait_until("the sweep to clear", Duration::from_secs(10), || async { text(client, "grid-status").await.is_empty().then_some(()) }).await?;
         // A bad list is named and kept in the field.
-        let field = client.find(Locator::XPath("//label[contains(., 'Learning rates')]//input")).await?;
+        let field = client.find(Locator::Css("[data-testid=sweep-rates]")).await?;
         field.clear().await?;
         field.send_keys("0.01, fast").await?;
         let problem = wait_for_text(client, "sweep-run", "the button", Duration::from_secs(5)).await?;
         assert!(problem.contains("(0 runs)"), "{problem}");
         let shown = js(client, "return [...document.querySelectorAll('.field-error')].map(e => e.textContent).join(' ')").await?;
-        assert!(shown.as_str().unwrap_or_default().contains("learning rate fast is invalid") || shown.as_str().unwrap_or_default().contains("fast"), "{shown}");
+        assert!(shown.as_str().unwrap_or_default().contains("learning rate fast is invalid"), "{shown}");
         assert_eq!(field.prop("value").await?.as_deref(), Some("0.01, fast"));
         Ok(())
     })
