@@ -306,6 +306,20 @@ fn summarise(dir: &Path) -> Result<Vec<RunRow>> {
             None => groups.push((g, vec![r])),
         }
     }
+    // The models' and activations' own order (as Fig. 1c: relu, exp, ...), numbers by value.
+    groups.sort_by(|(a, _), (b, _)| {
+        let rank = |key: &str, v: &str| -> (usize, f64, String) {
+            let named = match key {
+                "model" => dnaplay_model::models::ModelKind::ALL.iter().position(|m| m.name() == v),
+                "activation" => dnaplay_model::models::Activation::ALL.iter().position(|m| m.name() == v),
+                _ => None,
+            };
+            (named.unwrap_or(usize::MAX), v.parse::<f64>().unwrap_or(f64::INFINITY), v.to_string())
+        };
+        let ra: Vec<_> = group_keys.iter().zip(a).map(|(k, v)| rank(k, v)).collect();
+        let rb: Vec<_> = group_keys.iter().zip(b).map(|(k, v)| rank(k, v)).collect();
+        ra.partial_cmp(&rb).unwrap_or(std::cmp::Ordering::Equal)
+    });
     let mut md = String::from("# Sweep summary\n\nMedian [first quartile, third quartile] over the runs of each group (seeds), NumPy's percentiles; `n` runs, `d` of them diverged.\n\n");
     md.push_str(&format!("| {} | n | {} |\n", group_keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" | "), metrics.join(" | ")));
     md.push_str(&format!("|{}\n", "---|".repeat(group_keys.len() + 1 + metrics.len())));

@@ -63,27 +63,25 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BoxPane
         .caption(&panel.title, t.title_font())
         .x_label_area_size(t.px(30.0))
         .y_label_area_size(t.px(64.0))
-        .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi)?;
+        // Box i is centred at x = 100·i, with one tick there (plotters' own ticks on a float
+        // axis need not fall on the boxes, and then their labels went missing).
+        .build_cartesian_2d((-50..(n as i32 * 100 - 50)).with_key_points((0..n as i32).map(|i| i * 100).collect()), lo..hi)?;
     let labels: Vec<String> = panel.boxes.iter().map(|b| b.label.clone()).collect();
     chart
         .configure_mesh()
         .disable_x_mesh()
         .light_line_style(RGBColor(240, 240, 240))
         .bold_line_style(RGBColor(220, 220, 220))
-        .x_labels(n)
-        .x_label_formatter(&|v| {
-            let i = v.round();
-            if (v - i).abs() < 1e-6 && i >= 0.0 { labels.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
-        })
+        .x_label_formatter(&|v: &i32| if v % 100 == 0 && *v >= 0 { labels.get((v / 100) as usize).cloned().unwrap_or_default() } else { String::new() })
         .y_desc(opts.y_label.as_str())
         .axis_desc_style(t.label_font())
         .label_style(t.tick_font())
         .draw()?;
-    let half = 0.3;
+    let half = 30;
     for (i, b) in panel.boxes.iter().enumerate() {
-        let x = i as f64;
+        let x = i as i32 * 100;
         let Some([min, q1, median, q3, max]) = b.stats else {
-            chart.draw_series(std::iter::once(Text::new("no runs", (x - 0.25, (lo + hi) / 2.0), t.tick_font())))?;
+            chart.draw_series(std::iter::once(Text::new("no runs", (x - 25, (lo + hi) / 2.0), t.tick_font())))?;
             continue;
         };
         let line = BOX_BLUE.stroke_width(t.px(1.5));
@@ -93,13 +91,13 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BoxPane
             chart.draw_series(std::iter::once(PathElement::new(vec![(x, from), (x, to)], line)))?;
         }
         for end in [min, max] {
-            chart.draw_series(std::iter::once(PathElement::new(vec![(x - half / 2.0, end), (x + half / 2.0, end)], line)))?;
+            chart.draw_series(std::iter::once(PathElement::new(vec![(x - half / 2, end), (x + half / 2, end)], line)))?;
         }
         chart.draw_series(std::iter::once(PathElement::new(vec![(x - half, median), (x + half, median)], MEDIAN_RED.stroke_width(t.px(2.5)))))?;
         // The runs, spread a little sideways so equal values stay visible.
         let k = b.values.len().max(1) as f64;
         chart.draw_series(b.values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(j, &v)| {
-            let dx = if k > 1.0 { (j as f64 / (k - 1.0) - 0.5) * half } else { 0.0 };
+            let dx = if k > 1.0 { ((j as f64 / (k - 1.0) - 0.5) * half as f64).round() as i32 } else { 0 };
             Circle::new((x + dx, v), t.px(3.0) as i32, BLACK.mix(0.6).filled())
         }))?;
     }
@@ -122,11 +120,19 @@ mod tests {
             ],
         };
         let opts = BoxOptions { y_label: "match fraction".into(), y_range: (0.0, 1.0), theme: Theme::default() };
-        let svg = render_svg(600, 400, |a| draw_box_panels(a, &[panel.clone(), BoxPanel { title: "CNN-50".into(), ..panel }], &opts).unwrap());
+        let svg = render_svg(600, 400, |a| draw_box_panels(a, &[panel.clone(), BoxPanel { title: "CNN-50".into(), ..panel.clone() }], &opts).unwrap());
         for text in ["CNN-2", "CNN-50", "relu", "exp", "tanh", "match fraction", "no runs"] {
             assert!(svg.contains(text), "{text}");
         }
         assert_eq!(svg.matches("<circle").count(), 12, "3 + 3 dots in each of 2 panels");
         assert!(svg.to_uppercase().contains("#D62728"), "medians in red");
+        // Eight boxes (Fig. 1c's activations) each keep their label under them.
+        let names = ["relu", "exp", "sigmoid", "tanh", "softplus", "linear", "elu", "log-relu"];
+        let eight = BoxPanel { title: "CNN-deep".into(), boxes: names.iter().map(|n| BoxSeries { label: n.to_string(), ..panel.boxes[0].clone() }).collect() };
+        let svg = render_svg(900, 300, |a| draw_box_panels(a, &[eight], &opts).unwrap());
+        let text: String = svg.chars().filter(|c| *c != '\n').collect();
+        for n in names {
+            assert!(text.contains(&format!(">{n}<")), "label {n}");
+        }
     }
 }
