@@ -27,16 +27,12 @@ use leptos::prelude::*;
 use crate::components::plot_canvas::redraw;
 use crate::engine::{Bench, ClassData, RunData, RunSpec, RunState, RunView, Until};
 use crate::lab::{Dataset, Lab, RunResults, score_bins};
+use crate::lessons::train::duration;
 
 /// Seed 002's Question 2 learning rates: the lesson's 0.01 with two higher and two lower.
 pub const SEED002_SWEEP_RATES: &str = "0.001, 0.005, 0.01, 0.05, 0.1";
 /// Most runs one sweep of the page starts (they train side by side in the worker).
 pub const MAX_PAGE_SWEEP: usize = 12;
-
-/// "12 s", "3 min 5 s".
-fn duration(seconds: f64) -> String {
-    if seconds < 60.0 { format!("{seconds:.0} s") } else { format!("{} min {:.0} s", (seconds / 60.0).floor(), seconds % 60.0) }
-}
 
 /// Seed 002's training of a new 8-mer run with the link's epochs, batch size and seed.
 fn kmer_training(lab: &Lab) -> TrainConfig {

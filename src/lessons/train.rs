@@ -14,7 +14,7 @@ use crate::engine::{Bench, RunState, RunView, Until};
 use crate::lab::Lab;
 
 /// "12 s", "3 min 5 s".
-fn duration(seconds: f64) -> String {
+pub(crate) fn duration(seconds: f64) -> String {
     if seconds < 60.0 {
         format!("{seconds:.0} s")
     } else {
