@@ -110,6 +110,9 @@ pub enum Error {
     /// A split fraction is invalid or leaves a split empty.
     #[error("invalid split: {0}")]
     Split(String),
+    /// A student's own data set cannot be trained on as given ([`crate::upload`]).
+    #[error("{0}")]
+    UserData(String),
     /// A training setting is invalid or does not fit the others (the schedule, the L2 penalty,
     /// the monitored value, the labels the loss needs).
     #[error("invalid training setting: {0}")]

@@ -24,6 +24,7 @@ pub mod sweep;
 pub mod synthetic;
 pub mod tasks;
 pub mod trainer;
+pub mod upload;
 
 pub use backend::BackendChoice;
 #[cfg(feature = "burn")]
