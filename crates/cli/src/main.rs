@@ -8,6 +8,7 @@ mod explain;
 mod outdir;
 mod output;
 mod sweep;
+mod user;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -185,6 +186,21 @@ struct TrainArgs {
     /// Print only the final metrics.
     #[arg(long)]
     quiet: bool,
+    /// Train on your own sequences instead of a generated task: a CSV or TSV file
+    /// (`sequence,label` or `id,sequence,label`) or FASTA (`>id label=3.2`), read as lesson 13
+    /// reads it. Every bad row is listed by line. The split, the model and the training settings
+    /// default as in the page: seed 002's for regression, seed 003's for 0/1 labels.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["k", "position_dependent", "num_seqs"])]
+    data: Option<PathBuf>,
+    /// With a FASTA --data whose headers have no labels: `id,label` lines.
+    #[arg(long, value_name = "FILE", requires = "data")]
+    labels: Option<PathBuf>,
+    /// Make unequal lengths equal: pad (with N, to the longest) or crop (to the shortest).
+    #[arg(long, value_parser = ["pad", "crop"], requires = "data")]
+    fit: Option<String>,
+    /// Train the labels as regression or binary [default: binary when every label is 0 or 1].
+    #[arg(long, value_parser = ["regression", "binary"], requires = "data")]
+    data_task: Option<String>,
 }
 
 #[derive(Args)]
@@ -339,6 +355,21 @@ fn progress_bar(total: u64, enabled: bool) -> ProgressBar {
 }
 
 fn train(args: TrainArgs) -> Result<()> {
+    if let Some(data) = &args.data {
+        return user::train_on_data(user::DataArgs {
+            data,
+            labels: args.labels.as_deref(),
+            fit: args.fit.as_deref().map(|f| if f == "pad" { dnaplay_model::upload::Fit::PadWithN } else { dnaplay_model::upload::Fit::Crop }),
+            task: args.data_task.as_deref().map(|t| if t == "binary" { dnaplay_model::upload::UserTask::Binary } else { dnaplay_model::upload::UserTask::Regression }),
+            model: &args.model,
+            epochs: args.epochs,
+            device: &args.device,
+            out: &args.out,
+            save: args.save.as_ref(),
+            load: args.load.as_ref(),
+            quiet: args.quiet,
+        });
+    }
     let mut setup = args.model.setup(args.epochs)?;
     if let Some(patience) = args.early_stopping {
         setup.train_config.early_stopping = Some(EarlyStopping { patience, ..EarlyStopping::default() });

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 pub const MARKER: &str = ".dnaplay-run";
 
 /// Every file a run may write.
-pub const RUN_FILES: [&str; 16] = [
+pub const RUN_FILES: [&str; 18] = [
     "cell.json",
     "error.txt",
     "history.csv",
@@ -29,6 +29,8 @@ pub const RUN_FILES: [&str; 16] = [
     "roc.csv",
     "pr.csv",
     "attention.csv",
+    "train.py",
+    "data.csv",
     dnaplay_model::checkpoint::WEIGHTS_FILE,
     dnaplay_model::checkpoint::META_FILE,
 ];

@@ -163,6 +163,10 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
             out,
             load: None,
             quiet: true,
+            data: None,
+            labels: None,
+            fit: None,
+            data_task: None,
         })
     };
     // Every cell's settings are checked before the first run, so a typo fails at once.

@@ -420,3 +420,40 @@ fn a_diverging_cell_is_marked_and_the_sweep_goes_on() {
     assert!(summary.lines().any(|l| l.starts_with("0.01,17,finished,2,")), "{summary}");
     assert!(std::fs::read_to_string(out.join("lr=10_seed=17").join("error.txt")).unwrap().contains("try a lower learning rate"));
 }
+
+/// Lesson 13's data from the command line: the shipped 8-mer example trains, writes its
+/// predictions, a PyTorch script with the split, and weights that `--load` evaluates to the
+/// same test metrics; bad rows are listed by line.
+#[test]
+fn train_on_own_data_saves_weights_that_load_back() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let data = root.join("assets/examples/kmers-seed002.csv");
+    let out = std::env::temp_dir().join(format!("dnaplay-cli-data-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let o = out.display().to_string();
+    let d = data.display().to_string();
+    let first = dnaplay().args(["train", "--data", &d, "--epochs", "3", "--out", &o, "--save", &o]).assert().success();
+    let stdout = String::from_utf8_lossy(&first.get_output().stdout).into_owned();
+    assert!(stdout.starts_with("kmers-seed002.csv · regression · cnn (relu) · 3840 train / 960 val / 1200 test · sgd lr 0.01"), "{stdout}");
+    let metrics = stdout.lines().find(|l| l.starts_with("test MSE")).expect("a metrics line").to_string();
+    for f in ["predictions.csv", "history.csv", "train.py", "data.csv", "model.bpk", "checkpoint.json"] {
+        assert!(out.join(f).is_file(), "{f} written");
+    }
+    let preds = std::fs::read_to_string(out.join("predictions.csv")).unwrap();
+    assert_eq!(preds.lines().count(), 1201, "a header and one row per test sequence");
+    let split = std::fs::read_to_string(out.join("data.csv")).unwrap();
+    assert_eq!(split.lines().filter(|l| l.ends_with(",test")).count(), 1200);
+    assert!(std::fs::read_to_string(out.join("checkpoint.json")).unwrap().contains("\"task\": \"user\""));
+    // --load without --epochs: evaluated only, the same metrics.
+    let eval = out.join("eval");
+    let again = dnaplay().args(["train", "--data", &d, "--load", &o, "--out", &eval.display().to_string()]).assert().success();
+    let again = String::from_utf8_lossy(&again.get_output().stdout).into_owned();
+    assert!(again.contains(&metrics), "{metrics} again: {again}");
+    refused(&["train", "--data", &d, "--load", &o, "--model", "linear", "--out", &eval.display().to_string()], "holds cnn (relu) for 8 nt");
+    // Bad rows, by line.
+    let bad = out.join("bad.tsv");
+    std::fs::write(&bad, "a\tACGT\t1\nb\tACNNX\t2\nc\tAC\n").unwrap();
+    refused(&["train", "--data", &bad.display().to_string(), "--out", &eval.display().to_string()], "bad.tsv: 2 problems\n  line 2: 'X' at position 5 of the sequence is not A, C, G, T or N\n  line 3: expected 3 tab-separated columns (id, sequence, label), found 2");
+    refused(&["train", "--data", &d, "--k", "4"], "cannot be used with");
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -17,6 +17,7 @@ pub mod matching;
 pub mod metrics;
 pub mod models;
 pub mod motifs;
+pub mod pytorch;
 pub mod scoring;
 pub mod sequence;
 pub mod settings;

@@ -32,6 +32,28 @@ impl Motif {
     }
 }
 
+/// Write motifs in MEME minimal motif format (version 4, ACGT, uniform background), ready for
+/// Tomtom: one `MOTIF id name` block per motif with `nsites=` its site count and one row of
+/// probabilities per position. Motifs with no sites are written as uniform rows with
+/// `nsites= 0`. [`parse_meme`] reads the file back to the same counts (to 6 decimals).
+pub fn to_meme(motifs: &[Motif]) -> String {
+    let mut out = String::from("MEME version 4\n\nALPHABET= ACGT\n\nstrands: + -\n\nBackground letter frequencies\nA 0.25 C 0.25 G 0.25 T 0.25\n\n");
+    for m in motifs {
+        let sites = m.pfm.num_sites();
+        let name = if m.name.is_empty() { String::new() } else { format!(" {}", m.name.replace(char::is_whitespace, "_")) };
+        out.push_str(&format!("MOTIF {}{name}\n", m.id.replace(char::is_whitespace, "_")));
+        out.push_str(&format!("letter-probability matrix: alength= 4 w= {} nsites= {} E= 0\n", m.pfm.counts.len(), sites.round() as u64));
+        for c in &m.pfm.counts {
+            let total: f32 = c.iter().sum();
+            let row: Vec<String> = c.iter().map(|&x| format!("{:.6}", if total > 0.0 { x / total } else { 0.25 })).collect();
+            out.push_str(&row.join(" "));
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out
+}
+
 fn bad(format: &'static str, line: usize, reason: impl Into<String>) -> Error {
     Error::MotifFile { format, line, reason: reason.into() }
 }
@@ -255,6 +277,19 @@ mod tests {
         assert_eq!((m[0].id.as_str(), m[0].name.as_str()), ("filter0", "TAT"));
         assert_eq!(m[0].pfm.counts, vec![[1.0, 2.0, 3.0, 4.0], [10.0, 0.0, 0.0, 0.0]]);
         assert_eq!(m[1].pfm.counts, vec![[0.25; 4]]);
+    }
+
+    #[test]
+    fn meme_export_reads_back() {
+        let motifs = vec![
+            Motif { id: "filter0".into(), name: "TAT like".into(), pfm: Pfm { counts: vec![[0.0, 0.0, 0.0, 20.0], [15.0, 5.0, 0.0, 0.0]] } },
+            Motif { id: "filter1".into(), name: String::new(), pfm: Pfm { counts: vec![[0.0; 4]] } },
+        ];
+        let text = to_meme(&motifs);
+        assert!(text.contains("MOTIF filter0 TAT_like\nletter-probability matrix: alength= 4 w= 2 nsites= 20 E= 0\n0.000000 0.000000 0.000000 1.000000\n0.750000 0.250000 0.000000 0.000000\n"), "{text}");
+        let back = parse_meme(&text).unwrap();
+        assert_eq!(back[0].pfm.counts, vec![[0.0, 0.0, 0.0, 20.0], [15.0, 5.0, 0.0, 0.0]]);
+        assert_eq!((back[1].id.as_str(), back[1].pfm.counts.len()), ("filter1", 1));
     }
 
     #[test]

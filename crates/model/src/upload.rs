@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{RegressionData, Split, SplitFractions, split};
 use crate::error::{Error, Result};
+use crate::models::ModelKind;
+use crate::trainer::{LossKind, Monitor, TrainConfig};
 
 /// Longest sequence accepted, in bases: the longest seed 003's models train on in class time.
 pub const MAX_LENGTH: usize = 1_000;
@@ -40,23 +42,25 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format of `text` from its file name's extension when it has a known one, else from
-    /// its first non-blank line: `>` is FASTA, a tab is TSV, anything else CSV.
+    /// The format of `text`: from its first non-blank line when that says (`>` is FASTA, a tab
+    /// TSV, a comma CSV), else from the file name's extension, else CSV. The content comes first
+    /// so that text pasted over a loaded file is read as what it is.
     pub fn detect(file_name: Option<&str>, text: &str) -> Format {
-        let ext = file_name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("fa" | "fasta" | "fna" | "fas") => return Format::Fasta,
-            Some("tsv" | "tab") => return Format::Tsv,
-            Some("csv") => return Format::Csv,
-            _ => {}
-        }
         let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
         if first.starts_with('>') {
-            Format::Fasta
-        } else if first.contains('\t') {
-            Format::Tsv
-        } else {
-            Format::Csv
+            return Format::Fasta;
+        }
+        if first.contains('\t') {
+            return Format::Tsv;
+        }
+        if first.contains(',') {
+            return Format::Csv;
+        }
+        let ext = file_name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("fa" | "fasta" | "fna" | "fas") => Format::Fasta,
+            Some("tsv" | "tab") => Format::Tsv,
+            _ => Format::Csv,
         }
     }
 
@@ -132,29 +136,6 @@ impl Parsed {
         self.problems.len() + self.more_problems
     }
 
-    /// Flag every sequence seen before as a duplicate (naming the first line), and drop it.
-    fn drop_duplicates(&mut self) {
-        let mut first: HashMap<&str, usize> = HashMap::new();
-        let mut dups = Vec::new();
-        for (i, r) in self.records.iter().enumerate() {
-            match first.get(r.seq.as_str()) {
-                Some(&line) => dups.push((i, r.line, line)),
-                None => {
-                    first.insert(&r.seq, r.line);
-                }
-            }
-        }
-        for &(_, line, of) in &dups {
-            self.problem(line, format!("duplicate sequence: the same as line {of}"));
-        }
-        let drop: std::collections::HashSet<usize> = dups.iter().map(|d| d.0).collect();
-        let mut i = 0;
-        self.records.retain(|_| {
-            i += 1;
-            !drop.contains(&(i - 1))
-        });
-        self.problems.sort_by_key(|p| (p.in_labels, p.line));
-    }
 }
 
 /// Check one sequence: uppercase A/C/G/T/N of 1 to [`MAX_LENGTH`] bases.
@@ -193,23 +174,264 @@ fn check_label(text: &str) -> std::result::Result<f32, String> {
 }
 
 /// Parse `text` in `format`; FASTA may take its labels from `labels` (see the module docs).
-/// Never fails: what cannot be read is listed in [`Parsed::problems`].
+/// Never fails: what cannot be read is listed in [`Parsed::problems`]. The same as feeding the
+/// text to a [`Parser`] in one piece.
 pub fn parse(text: &str, format: Format, labels: Option<&str>) -> Parsed {
     if text.len() > MAX_BYTES {
         let mut p = Parsed::default();
         p.problem(1, format!("the text is {:.1} MB; at most {} MB are read", text.len() as f64 / 1e6, MAX_BYTES / (1024 * 1024)));
         return p;
     }
-    let mut parsed = match format {
-        Format::Csv => parse_table(text, b','),
-        Format::Tsv => parse_table(text, b'\t'),
-        Format::Fasta => parse_fasta(text, labels),
-    };
-    if parsed.records.is_empty() && parsed.problems.is_empty() {
-        parsed.problem(1, "no sequences found".into());
+    let mut parser = Parser::new(format, labels);
+    parser.feed(text);
+    parser.finish()
+}
+
+/// `text` cut into pieces of about `bytes` bytes, each ending at a line end (the last at the
+/// text's end), for a [`Parser`] fed piece by piece between paints.
+pub fn chunks(text: &str, bytes: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut cut = bytes.max(1).min(rest.len());
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let end = rest[cut..].find('\n').map_or(rest.len(), |i| cut + i + 1);
+        out.push(&rest[..end]);
+        rest = &rest[end..];
     }
-    parsed.drop_duplicates();
-    parsed
+    out
+}
+
+/// A FASTA record being read.
+struct Entry {
+    line: usize,
+    id: String,
+    label: Option<std::result::Result<f32, String>>,
+    seq: String,
+    bad: Option<(usize, String)>,
+}
+
+/// An incremental parse: [`Parser::feed`] whole lines, in order, as often as needed (a large
+/// file in pieces, with the page painting between them), then [`Parser::finish`]. Line numbers
+/// run on across pieces; a FASTA record may span pieces.
+pub struct Parser {
+    format: Format,
+    parsed: Parsed,
+    /// Lines fed so far.
+    lines: usize,
+    columns: Option<Columns>,
+    labels: Option<HashMap<String, f32>>,
+    entry: Option<Entry>,
+    stopped: bool,
+    /// The first record with each hash of a sequence: duplicates are found as they come. (One
+    /// flat map, cheap to drop; records whose sequences differ but share a hash go to
+    /// `collisions`.)
+    seen: HashMap<u64, usize>,
+    collisions: Vec<(u64, usize)>,
+}
+
+impl Parser {
+    /// A parse of `format`; FASTA reads its labels from `labels` when the headers have none.
+    pub fn new(format: Format, labels: Option<&str>) -> Parser {
+        let mut parsed = Parsed::default();
+        let labels = labels.map(|t| parse_labels(t, &mut parsed));
+        Parser { format, parsed, lines: 0, columns: None, labels, entry: None, stopped: false, seen: HashMap::new(), collisions: Vec::new() }
+    }
+
+    /// Read the next whole lines.
+    pub fn feed(&mut self, text: &str) {
+        if !self.stopped {
+            match self.format {
+                Format::Csv => self.table(text, b','),
+                Format::Tsv => self.table(text, b'\t'),
+                Format::Fasta => self.fasta(text),
+            }
+        }
+        self.lines += text.matches('\n').count();
+    }
+
+    /// Keep a good row, or name it as a duplicate of the first row with its sequence.
+    fn push_record(&mut self, r: Record) {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let h = BuildHasherDefault::<DefaultHasher>::default().hash_one(&r.seq);
+        let records = &self.parsed.records;
+        let same = |i: &usize| records[*i].seq == r.seq;
+        let found = match self.seen.get(&h) {
+            None => None,
+            Some(i) if same(i) => Some(*i),
+            Some(_) => self.collisions.iter().filter(|(k, _)| *k == h).map(|(_, i)| *i).find(same),
+        };
+        if let Some(i) = found {
+            let first = self.parsed.records[i].line;
+            self.parsed.problem(r.line, format!("duplicate sequence: the same as line {first}"));
+            return;
+        }
+        let index = self.parsed.records.len();
+        if self.seen.contains_key(&h) {
+            self.collisions.push((h, index));
+        } else {
+            self.seen.insert(h, index);
+        }
+        self.parsed.records.push(r);
+    }
+
+    /// Good rows so far.
+    pub fn records(&self) -> usize {
+        self.parsed.records.len()
+    }
+
+    /// The result: every good row (each sequence once) and every problem, in line order.
+    pub fn finish(mut self) -> Parsed {
+        if let Some(e) = self.entry.take() {
+            self.finish_entry(e);
+        }
+        if self.parsed.records.is_empty() && self.parsed.problems.is_empty() {
+            self.parsed.problem(1, "no sequences found".into());
+        }
+        self.parsed.problems.sort_by_key(|p| (p.in_labels, p.line));
+        self.parsed
+    }
+
+    fn table(&mut self, text: &str, delimiter: u8) {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+        let sep = if delimiter == b'\t' { "tab" } else { "comma" };
+        // The csv crate's line of a record that follows a blank line is that line's; the true
+        // line is counted here from the record's byte offset, past blank lines, with a cursor
+        // that only moves forward. (No comment lines: an id may start with '#'.)
+        let bytes = text.as_bytes();
+        let mut cursor = (0usize, self.lines + 1);
+        let mut line_of = |byte: u64| -> usize {
+            let mut b = (byte as usize).min(bytes.len()).max(cursor.0);
+            while b < bytes.len() && (bytes[b] == b'\n' || bytes[b] == b'\r') {
+                b += 1;
+            }
+            cursor.1 += bytes[cursor.0..b].iter().filter(|&&c| c == b'\n').count();
+            cursor.0 = b;
+            cursor.1
+        };
+        for row in reader.records() {
+            let row = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = line_of(e.position().map_or(0, |p| p.byte()));
+                    self.parsed.problem(line, format!("cannot be read: {e}"));
+                    continue;
+                }
+            };
+            let line = line_of(row.position().map_or(0, |p| p.byte()));
+            let fields: Vec<&str> = row.iter().collect();
+            if fields.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let cols = match &self.columns {
+                Some(c) => c,
+                None => {
+                    // The first row: a header when its last field is not a number.
+                    let last = fields.last().copied().unwrap_or("");
+                    if check_label(last).is_err() && check_sequence(fields.first().copied().unwrap_or("").trim()).is_err() || Columns::by_header(&fields).is_some() {
+                        match Columns::by_header(&fields) {
+                            Some(c) => self.columns = Some(c),
+                            None if fields.len() >= 2 => self.columns = Some(Columns::by_count(fields.len())),
+                            None => {
+                                self.parsed.problem(line, format!("the header names no sequence and label columns; expected e.g. sequence{}label", if delimiter == b'\t' { "\\t" } else { "," }));
+                                self.stopped = true;
+                                return;
+                            }
+                        }
+                        self.parsed.header = true;
+                        continue;
+                    }
+                    self.columns = Some(Columns::by_count(fields.len()));
+                    self.columns.as_ref().expect("just set")
+                }
+            };
+            if fields.len() != cols.count {
+                let what = if cols.id.is_some() { "id, sequence, label" } else { "sequence, label" };
+                let hint = if fields.len() == 1 && cols.count > 1 { format!(" (no {sep} found)") } else { String::new() };
+                let m = format!("expected {} {sep}-separated columns ({what}), found {}{hint}", cols.count, fields.len());
+                self.parsed.problem(line, m);
+                continue;
+            }
+            let seq = match check_sequence(fields[cols.seq].trim()) {
+                Ok(s) => s,
+                Err(m) => {
+                    self.parsed.problem(line, m);
+                    continue;
+                }
+            };
+            let label = match check_label(fields[cols.label]) {
+                Ok(x) => x,
+                Err(m) => {
+                    self.parsed.problem(line, m);
+                    continue;
+                }
+            };
+            let id = cols.id.map_or_else(|| format!("seq{line}"), |i| fields[i].trim().to_string());
+            self.push_record(Record { line, id, seq, label });
+        }
+    }
+
+    fn finish_entry(&mut self, e: Entry) {
+        let parsed = &mut self.parsed;
+        if let Some((line, m)) = e.bad {
+            return parsed.problem(line, m);
+        }
+        if e.seq.is_empty() {
+            return parsed.problem(e.line, format!("record '{}' has no sequence", crate::settings::shortened(&e.id)));
+        }
+        if e.seq.len() > MAX_LENGTH {
+            return parsed.problem(e.line, format!("the sequence is longer than {MAX_LENGTH} bases, the longest accepted"));
+        }
+        let label = match (&self.labels, e.label) {
+            (_, Some(Ok(x))) => x,
+            (_, Some(Err(m))) => return parsed.problem(e.line, m),
+            (Some(map), None) => match map.get(&e.id) {
+                Some(&x) => x,
+                None => return parsed.problem(e.line, format!("'{}' has no label in the labels file", crate::settings::shortened(&e.id))),
+            },
+            (None, None) => return parsed.problem(e.line, "the label is missing: write it in the header as >id label=3.2, or give a labels file".into()),
+        };
+        self.push_record(Record { line: e.line, id: e.id, seq: e.seq, label });
+    }
+
+    fn fasta(&mut self, text: &str) {
+        for (i, raw) in text.lines().enumerate() {
+            let n = self.lines + i + 1;
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with(';') {
+                continue;
+            }
+            if let Some(header) = line.strip_prefix('>') {
+                if let Some(e) = self.entry.take() {
+                    self.finish_entry(e);
+                }
+                let (id, label) = header_label(header);
+                let id = if id.is_empty() { format!("seq{n}") } else { id };
+                self.entry = Some(Entry { line: n, id, label, seq: String::new(), bad: None });
+                continue;
+            }
+            let Some(e) = self.entry.as_mut() else {
+                self.parsed.problem(n, "sequence text before the first '>' header".into());
+                continue;
+            };
+            if e.bad.is_some() {
+                continue;
+            }
+            for c in line.chars() {
+                match c.to_ascii_uppercase() {
+                    b @ ('A' | 'C' | 'G' | 'T' | 'N') if e.seq.len() <= MAX_LENGTH => e.seq.push(b),
+                    'A' | 'C' | 'G' | 'T' | 'N' => {}
+                    _ => {
+                        let m = format!("'{}' at position {} of '{}' is not A, C, G, T or N", c.escape_debug(), e.seq.len() + 1, crate::settings::shortened(&e.id));
+                        e.bad = Some((n, m));
+                        break;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Which columns hold the id, the sequence and the label.
@@ -235,72 +457,6 @@ impl Columns {
         let label = find(&["label", "labels", "score", "target", "y", "value", "class", "activity"])?;
         Some(Columns { id: find(&["id", "name", "seq_id"]), seq, label, count: names.len() })
     }
-}
-
-fn parse_table(text: &str, delimiter: u8) -> Parsed {
-    let mut parsed = Parsed::default();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).comment(Some(b'#')).from_reader(text.as_bytes());
-    let mut columns: Option<Columns> = None;
-    let sep = if delimiter == b'\t' { "tab" } else { "comma" };
-    for row in reader.records() {
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                parsed.problem(line, format!("cannot be read: {e}"));
-                continue;
-            }
-        };
-        let line = row.position().map_or(0, |p| p.line() as usize);
-        let fields: Vec<&str> = row.iter().collect();
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let cols = match &columns {
-            Some(c) => c,
-            None => {
-                // The first row: a header when its last field is not a number.
-                let last = fields.last().copied().unwrap_or("");
-                if check_label(last).is_err() && check_sequence(fields.first().copied().unwrap_or("").trim()).is_err() || Columns::by_header(&fields).is_some() {
-                    match Columns::by_header(&fields) {
-                        Some(c) => columns = Some(c),
-                        None if fields.len() >= 2 => columns = Some(Columns::by_count(fields.len())),
-                        None => {
-                            parsed.problem(line, format!("the header names no sequence and label columns; expected e.g. sequence{}label", if delimiter == b'\t' { "\\t" } else { "," }));
-                            return parsed;
-                        }
-                    }
-                    parsed.header = true;
-                    continue;
-                }
-                columns = Some(Columns::by_count(fields.len()));
-                columns.as_ref().expect("just set")
-            }
-        };
-        if fields.len() != cols.count {
-            let what = if cols.id.is_some() { "id, sequence, label" } else { "sequence, label" };
-            let hint = if fields.len() == 1 && cols.count > 1 { format!(" (no {sep} found)") } else { String::new() };
-            parsed.problem(line, format!("expected {} {sep}-separated columns ({what}), found {}{hint}", cols.count, fields.len()));
-            continue;
-        }
-        let seq = match check_sequence(fields[cols.seq].trim()) {
-            Ok(s) => s,
-            Err(m) => {
-                parsed.problem(line, m);
-                continue;
-            }
-        };
-        let label = match check_label(fields[cols.label]) {
-            Ok(x) => x,
-            Err(m) => {
-                parsed.problem(line, m);
-                continue;
-            }
-        };
-        let id = cols.id.map_or_else(|| format!("seq{line}"), |i| fields[i].trim().to_string());
-        parsed.records.push(Record { line, id, seq, label });
-    }
-    parsed
 }
 
 /// A FASTA header's id and label: `>id label=3.2` (also `score=`, `y=`, `label:3.2`).
@@ -344,78 +500,6 @@ fn parse_labels(text: &str, parsed: &mut Parsed) -> HashMap<String, f32> {
     out
 }
 
-fn parse_fasta(text: &str, labels: Option<&str>) -> Parsed {
-    let mut parsed = Parsed::default();
-    let from_file = labels.map(|t| parse_labels(t, &mut parsed));
-    // (header line, id, label, sequence, first bad base)
-    struct Entry {
-        line: usize,
-        id: String,
-        label: Option<std::result::Result<f32, String>>,
-        seq: String,
-        bad: Option<(usize, String)>,
-    }
-    let finish = |e: Entry, parsed: &mut Parsed| {
-        if let Some((line, m)) = e.bad {
-            return parsed.problem(line, m);
-        }
-        if e.seq.is_empty() {
-            return parsed.problem(e.line, format!("record '{}' has no sequence", crate::settings::shortened(&e.id)));
-        }
-        if e.seq.len() > MAX_LENGTH {
-            return parsed.problem(e.line, format!("the sequence is longer than {MAX_LENGTH} bases, the longest accepted"));
-        }
-        let label = match (&from_file, e.label) {
-            (_, Some(Ok(x))) => x,
-            (_, Some(Err(m))) => return parsed.problem(e.line, m),
-            (Some(map), None) => match map.get(&e.id) {
-                Some(&x) => x,
-                None => return parsed.problem(e.line, format!("'{}' has no label in the labels file", crate::settings::shortened(&e.id))),
-            },
-            (None, None) => return parsed.problem(e.line, "the label is missing: write it in the header as >id label=3.2, or give a labels file".into()),
-        };
-        parsed.records.push(Record { line: e.line, id: e.id, seq: e.seq, label });
-    };
-    let mut current: Option<Entry> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with(';') {
-            continue;
-        }
-        if let Some(header) = line.strip_prefix('>') {
-            if let Some(e) = current.take() {
-                finish(e, &mut parsed);
-            }
-            let (id, label) = header_label(header);
-            let id = if id.is_empty() { format!("seq{}", i + 1) } else { id };
-            current = Some(Entry { line: i + 1, id, label, seq: String::new(), bad: None });
-            continue;
-        }
-        let Some(e) = current.as_mut() else {
-            parsed.problem(i + 1, "sequence text before the first '>' header".into());
-            continue;
-        };
-        if e.bad.is_some() {
-            continue;
-        }
-        for c in line.chars() {
-            match c.to_ascii_uppercase() {
-                b @ ('A' | 'C' | 'G' | 'T' | 'N') if e.seq.len() <= MAX_LENGTH => e.seq.push(b),
-                'A' | 'C' | 'G' | 'T' | 'N' => {}
-                _ => {
-                    let m = format!("'{}' at position {} of '{}' is not A, C, G, T or N", c.escape_debug(), e.seq.len() + 1, crate::settings::shortened(&e.id));
-                    e.bad = Some((i + 1, m));
-                    break;
-                }
-            }
-        }
-    }
-    if let Some(e) = current.take() {
-        finish(e, &mut parsed);
-    }
-    parsed
-}
-
 /// What the labels say the task is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum UserTask {
@@ -438,6 +522,25 @@ impl UserTask {
         match self {
             UserTask::Regression => "regression",
             UserTask::Binary => "binary classification",
+        }
+    }
+
+    /// The training settings a data set of this task starts from: seed 002's (SGD, lr 0.01,
+    /// batch 128, 50 epochs, MSE) for regression; for binary classification seed 003's Adam,
+    /// batch 100 and binary cross-entropy, with lesson 9's learning rate (0.01, `elr`) and
+    /// lesson 10's 10 epochs, without early stopping or learning-rate schedule (short runs).
+    pub fn default_training(self) -> TrainConfig {
+        match self {
+            UserTask::Regression => TrainConfig::default(),
+            UserTask::Binary => TrainConfig {
+                learning_rate: crate::settings::EXP_LR.default,
+                num_epochs: crate::settings::CLASS_EPOCHS.default_usize(),
+                early_stopping: None,
+                reduce_lr: None,
+                loss: LossKind::BinaryCrossEntropy,
+                monitor: Monitor::ValAuroc,
+                ..TrainConfig::seed003()
+            },
         }
     }
 
@@ -535,6 +638,12 @@ impl UserData {
         Ok(UserData { name: name.into(), ids: records.iter().map(|r| r.id.clone()).collect(), seqs, labels: records.iter().map(|r| r.label).collect(), task })
     }
 
+    /// The model a data set gets by default: seed 002's CNN (32 filters of width 3) for
+    /// sequences under 100 nt, seed 003's CNN-dist for longer ones.
+    pub fn default_model(&self) -> ModelKind {
+        if self.length() >= 100 { ModelKind::CnnDist } else { ModelKind::Cnn }
+    }
+
     /// Bases per sequence.
     pub fn length(&self) -> usize {
         self.seqs.first().map_or(0, String::len)
@@ -592,6 +701,25 @@ impl UserData {
     }
 }
 
+/// The data as CSV with a `split` column (`id,sequence,label,split`, split `train`, `val` or
+/// `test`): what the exported PyTorch script reads ([`crate::pytorch::script`]), and what
+/// [`parse`] reads back (the extra column is ignored).
+pub fn data_csv_with_split(data: &UserData, split: &Split) -> String {
+    let mut which = vec!["train"; data.len()];
+    for &i in &split.val {
+        which[i] = "val";
+    }
+    for &i in &split.test {
+        which[i] = "test";
+    }
+    let mut out = String::from("id,sequence,label,split\n");
+    for i in 0..data.len() {
+        let id = data.ids[i].replace([',', '"', '\n'], "_");
+        out.push_str(&format!("{id},{},{},{}\n", data.seqs[i], data.labels[i], which[i]));
+    }
+    out
+}
+
 /// Predictions as CSV: `id,sequence,label,prediction`, one row per `indices` entry (e.g. the
 /// test split), predictions in the same order.
 pub fn predictions_csv(data: &UserData, indices: &[usize], predictions: &[f32]) -> String {
@@ -634,6 +762,8 @@ mod tests {
         assert_eq!((p.records[0].id.as_str(), p.records[0].seq.as_str(), p.records[0].label), ("x", "ACG", 2.5));
         let p = parse("ACGT,1\nACGTT\n", Format::Csv, None);
         assert_eq!(p.problems[0].to_string(), "line 2: expected 2 comma-separated columns (sequence, label), found 1 (no comma found)");
+        let p = parse("#1,ACGT,2\n#2,TTTT,3\n", Format::Csv, None);
+        assert_eq!(p.records[0].id, "#1", "a '#' starts an id, not a comment");
         let p = parse("ACGT,inf\n", Format::Csv, None);
         assert_eq!(p.problems[0].message, "label 'inf' is not a finite number");
         assert_eq!(parse("", Format::Csv, None).problems[0].message, "no sequences found");
@@ -654,8 +784,9 @@ mod tests {
     }
 
     #[test]
-    fn formats_are_detected_by_name_then_content() {
-        assert_eq!(Format::detect(Some("x.fa"), "a,b"), Format::Fasta);
+    fn formats_are_detected_by_content_then_name() {
+        assert_eq!(Format::detect(Some("x.fa"), "a,b"), Format::Csv, "pasted CSV over a FASTA file");
+        assert_eq!(Format::detect(Some("x.fa"), "ACGT"), Format::Fasta);
         assert_eq!(Format::detect(Some("x.TSV"), ""), Format::Tsv);
         assert_eq!(Format::detect(None, "\n>a\nACGT"), Format::Fasta);
         assert_eq!(Format::detect(Some("data.txt"), "ACGT\t1"), Format::Tsv);
@@ -707,6 +838,31 @@ mod tests {
         let csv = predictions_csv(&d, &s.test[..2], &[1.5, 2.0]);
         assert_eq!(csv.lines().count(), 3);
         assert!(csv.starts_with("id,sequence,label,prediction\n"), "{csv}");
+    }
+
+    #[test]
+    fn a_text_fed_in_pieces_parses_as_a_whole() {
+        let csv = "sequence,score\nACGT,1\nACXT,2\nTTTT,3\n\nGGGG,x\nACGT,5\nCCCC,6";
+        let fasta = ">a label=1\nACGT\nAC\n>b label=0\nTTXT\n>c label=1\nGG\nGG\n>d\nAAAA\n";
+        for (text, format) in [(csv, Format::Csv), (fasta, Format::Fasta)] {
+            let whole = parse(text, format, None);
+            for bytes in [1, 3, 7, 12, 1000] {
+                let pieces = chunks(text, bytes);
+                assert_eq!(pieces.concat(), text);
+                assert!(pieces.iter().take(pieces.len() - 1).all(|p| p.ends_with('\n')));
+                let mut parser = Parser::new(format, None);
+                for p in &pieces {
+                    parser.feed(p);
+                }
+                assert_eq!(parser.finish(), whole, "{format:?} in pieces of {bytes} bytes");
+            }
+        }
+        let p = parse(csv, Format::Csv, None);
+        assert_eq!(p.problems.iter().map(ToString::to_string).collect::<Vec<_>>(), vec![
+            "line 3: 'X' at position 3 of the sequence is not A, C, G, T or N",
+            "line 6: label 'x' is not a number",
+            "line 7: duplicate sequence: the same as line 2",
+        ]);
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub enum Lesson {
     Explain,
     /// 12. Exercises: seed 002's three questions, as sweeps and comparisons.
     Exercises,
+    /// 13. Your own sequences: upload, train, export.
+    Data,
 }
 
 /// Which exercise lesson 12 shows (`ex`): seed 002's Questions 1 to 3.
@@ -87,7 +89,21 @@ impl Exercise {
 
 impl Lesson {
     /// Every lesson, in order.
-    pub const ALL: [Lesson; 12] = [Lesson::Rule, Lesson::OneHot, Lesson::Split, Lesson::Models, Lesson::Train, Lesson::Spot, Lesson::Parity, Lesson::Filters, Lesson::Exp, Lesson::Classify, Lesson::Explain, Lesson::Exercises];
+    pub const ALL: [Lesson; 13] = [
+        Lesson::Rule,
+        Lesson::OneHot,
+        Lesson::Split,
+        Lesson::Models,
+        Lesson::Train,
+        Lesson::Spot,
+        Lesson::Parity,
+        Lesson::Filters,
+        Lesson::Exp,
+        Lesson::Classify,
+        Lesson::Explain,
+        Lesson::Exercises,
+        Lesson::Data,
+    ];
 
     /// The URL name.
     pub fn slug(self) -> &'static str {
@@ -104,6 +120,7 @@ impl Lesson {
             Lesson::Classify => "classify",
             Lesson::Explain => "explain",
             Lesson::Exercises => "exercises",
+            Lesson::Data => "data",
         }
     }
 
@@ -122,6 +139,7 @@ impl Lesson {
             Lesson::Classify => "Classifying 200-nt sequences",
             Lesson::Explain => "Why did it predict that?",
             Lesson::Exercises => "Exercises: sweeps and comparisons",
+            Lesson::Data => "Your own sequences",
         }
     }
 
@@ -171,6 +189,47 @@ pub struct Settings {
     pub explain_seq: String,
     /// `ex`: the exercise lesson 12 shows.
     pub exercise: Exercise,
+    /// `hide`: controls an instructor hid, by their link keys ([`HIDEABLE`]), e.g.
+    /// `hide=opt,lr,device`.
+    pub hide: Vec<&'static str>,
+    /// `lessons`: the lessons listed, in course order; empty lists every lesson.
+    pub lessons: Vec<Lesson>,
+    /// `contrast=1`: high contrast and large text, for projectors.
+    pub contrast: bool,
+}
+
+/// The controls a link can hide (`hide=`), by key, with what each is.
+pub const HIDEABLE: [(&str, &str); 18] = [
+    ("model", "Model"),
+    ("act", "First-layer activation"),
+    ("opt", "Optimizer"),
+    ("lr", "learning rate"),
+    ("bs", "batch size"),
+    ("epochs", "epochs"),
+    ("seed", "seed"),
+    ("device", "Device"),
+    ("n", "sequences"),
+    ("cepochs", "epochs per run"),
+    ("elr", "lesson 9's learning rate"),
+    ("klr", "lesson 10's learning rate"),
+    ("igref", "integrated gradients' reference"),
+    ("xseq", "sequence explained"),
+    ("rule", "scoring rule"),
+    ("pos", "position effect"),
+    ("export", "export menu"),
+    ("upload", "file upload"),
+];
+
+/// The `hide` key of a control from its visible label ("Model", "learning rate", "Learning
+/// rate"), or `None` for a label no key names. The page marks each control with it, so one
+/// list ([`HIDEABLE`], [`settings`]) decides what a link can hide.
+pub fn hide_key(label: &str) -> Option<&'static str> {
+    let l = label.trim().to_ascii_lowercase();
+    let from_settings = [&settings::LEARNING_RATE, &settings::BATCH_SIZE, &settings::EPOCHS, &settings::SEED, &settings::CLASS_SEQS, &settings::CLASS_EPOCHS, &settings::EXP_LR, &settings::KERAS_LR]
+        .into_iter()
+        .find(|s| s.title().to_ascii_lowercase() == l || s.label.to_ascii_lowercase() == l)
+        .map(|s| s.key);
+    from_settings.or_else(|| HIDEABLE.iter().find(|(_, name)| name.to_ascii_lowercase() == l).map(|(k, _)| *k))
 }
 
 /// The 8-mer lesson 11 explains by default: GCG at 1–3 and TAT at 6–8, seed 002's two motifs.
@@ -215,7 +274,29 @@ impl Default for Settings {
             reference: Reference::Shuffle,
             explain_seq: DEFAULT_EXPLAIN_SEQ.into(),
             exercise: Exercise::Position,
+            hide: Vec::new(),
+            lessons: Vec::new(),
+            contrast: false,
         }
+    }
+}
+
+impl Settings {
+    /// The lessons the list shows: the link's `lessons`, or all.
+    pub fn visible_lessons(&self) -> Vec<Lesson> {
+        if self.lessons.is_empty() { Lesson::ALL.to_vec() } else { self.lessons.clone() }
+    }
+
+    /// The visible lesson `delta` steps from the current one (the pager and the arrow keys).
+    pub fn step_lesson(&self, delta: isize) -> Option<Lesson> {
+        let list = self.visible_lessons();
+        let here = list.iter().position(|&l| l == self.lesson)?;
+        usize::try_from(here as isize + delta).ok().and_then(|i| list.get(i).copied())
+    }
+
+    /// The control `key` is hidden by the link.
+    pub fn hides(&self, key: &str) -> bool {
+        self.hide.contains(&key)
     }
 }
 
@@ -284,6 +365,38 @@ fn shown(value: &str) -> String {
     shortened(value)
 }
 
+/// Read a `hide` value: known keys ([`HIDEABLE`]), comma-separated, each once.
+fn parse_hide(v: &str) -> Result<Vec<&'static str>, String> {
+    let mut keys = Vec::new();
+    for k in v.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        let (key, _) = HIDEABLE
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(k))
+            .ok_or_else(|| format!("'{}' is not a control that can be hidden ({})", shown(k), HIDEABLE.map(|h| h.0).join(", ")))?;
+        if !keys.contains(key) {
+            keys.push(*key);
+        }
+    }
+    Ok(keys)
+}
+
+/// Read a `lessons` value: lesson names or 1-based numbers, comma-separated; kept in course
+/// order, each once.
+fn parse_lessons(v: &str) -> Result<Vec<Lesson>, String> {
+    let mut list = Vec::new();
+    for k in v.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        let l = Lesson::ALL
+            .into_iter()
+            .find(|l| l.slug().eq_ignore_ascii_case(k) || k.parse::<usize>().is_ok_and(|n| n == l.index() + 1))
+            .ok_or_else(|| format!("'{}' is not a lesson (a name such as train, or a number 1 to {})", shown(k), Lesson::ALL.len()))?;
+        if !list.contains(&l) {
+            list.push(l);
+        }
+    }
+    list.sort_by_key(|l| l.index());
+    Ok(list)
+}
+
 /// Read a whole-number setting into `slot`, or give the refusal.
 fn read_count(setting: &Setting, value: &str, slot: &mut usize) -> Result<(), String> {
     *slot = setting.parse_usize(value).map_err(|e| e.to_string())?;
@@ -317,6 +430,9 @@ impl Settings {
                 notices.push(notice);
             }
         }
+        if !s.lessons.is_empty() && !s.lessons.contains(&s.lesson) {
+            s.lesson = s.lessons[0];
+        }
         let rest = pairs.count();
         if rest > 0 {
             notices.push(format!("Ignored {rest} more settings: a link reads at most {MAX_PAIRS}."));
@@ -339,7 +455,7 @@ impl Settings {
                 .into_iter()
                 .find(|l| l.slug() == v)
                 .map(|l| s.lesson = l)
-                .ok_or_else(|| "not a lesson (rule, onehot, split, models, train, spot, parity, filters, exp, classify, explain, exercises)".into()),
+                .ok_or_else(|| format!("not a lesson ({})", Lesson::ALL.map(Lesson::slug).join(", "))),
             "model" => match v.parse() {
                 Ok(m @ (ModelKind::Linear | ModelKind::Cnn)) => Ok(s.model = m),
                 Ok(_) => Err("the 8-mer lessons take linear or cnn".into()),
@@ -371,6 +487,13 @@ impl Settings {
                 Some(p) => Err(p),
             },
             "ex" => Exercise::ALL.into_iter().find(|e| e.slug() == v).map(|e| s.exercise = e).ok_or_else(|| "expected q1, q2, q3 or fig1c".into()),
+            "hide" => parse_hide(v).map(|keys| s.hide = keys),
+            "lessons" => parse_lessons(v).map(|list| s.lessons = list),
+            "contrast" => match v {
+                "1" | "on" | "true" => Ok(s.contrast = true),
+                "0" | "off" | "false" => Ok(s.contrast = false),
+                _ => Err("expected 1 (high contrast, large text) or 0".into()),
+            },
             "pos" => match v {
                 "1" | "decay" => Ok(s.rule.position = PositionEffect::DEFAULT_DECAY),
                 "0" | "uniform" => Ok(s.rule.position = PositionEffect::Uniform),
@@ -398,6 +521,9 @@ impl Settings {
                 "igref" => default.reference.to_string(),
                 "xseq" => default.explain_seq,
                 "ex" => default.exercise.slug().to_string(),
+                "contrast" => "0".into(),
+                "hide" => "nothing hidden".into(),
+                "lessons" => "every lesson".into(),
                 _ => "0".into(),
             };
             notice(&why, default)
@@ -450,6 +576,15 @@ impl Settings {
         }
         if self.exercise != Exercise::Position {
             q.push_str(&format!("&ex={}", self.exercise.slug()));
+        }
+        if !self.hide.is_empty() {
+            q.push_str(&format!("&hide={}", self.hide.join(",")));
+        }
+        if !self.lessons.is_empty() {
+            q.push_str(&format!("&lessons={}", self.lessons.iter().map(|l| l.slug()).collect::<Vec<_>>().join(",")));
+        }
+        if self.contrast {
+            q.push_str("&contrast=1");
         }
         q
     }
@@ -608,5 +743,36 @@ mod tests {
         assert_eq!(notices.len(), 5, "{notices:?}");
         assert!(notices[2].contains("would need about 32.0 GB"), "{}", notices[2]);
         assert!(start.elapsed().as_millis() < 500, "bounded work: {:?}", start.elapsed());
+    }
+
+    #[test]
+    fn instructors_shape_the_page_with_hide_lessons_and_contrast() {
+        let (s, notices) = Settings::from_query("?lesson=train&hide=opt,LR,device,lr&lessons=5,rule,data,train&contrast=1");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.hide, vec!["opt", "lr", "device"]);
+        assert_eq!(s.lessons, vec![Lesson::Rule, Lesson::Train, Lesson::Data]);
+        assert!(s.contrast && s.hides("lr") && !s.hides("bs"));
+        assert_eq!(s.step_lesson(1), Some(Lesson::Data));
+        assert_eq!(s.step_lesson(-1), Some(Lesson::Rule));
+        assert!(s.to_query().ends_with("&hide=opt,lr,device&lessons=rule,train,data&contrast=1"), "{}", s.to_query());
+        assert_eq!(Settings::from_query(&s.to_query()).0, s);
+        // A lesson outside the list opens the list's first.
+        let (s, _) = Settings::from_query("lesson=exp&lessons=train,parity");
+        assert_eq!(s.lesson, Lesson::Train);
+        assert_eq!(s.step_lesson(1), Some(Lesson::Parity));
+        assert_eq!(s.step_lesson(1).and_then(|l| Settings { lesson: l, ..s.clone() }.step_lesson(1)), None);
+        // Bad values are named; nothing is hidden and every lesson listed.
+        let (s, notices) = Settings::from_query("hide=lr,<b>&lessons=train,99&contrast=2");
+        assert_eq!((s.hide.len(), s.lessons.len(), s.contrast), (0, 0, false));
+        assert!(notices[0].starts_with("Ignored hide=lr,<b>: '<b>' is not a control that can be hidden (model, act,") && notices[0].ends_with("using nothing hidden."), "{}", notices[0]);
+        assert_eq!(notices[1], "Ignored lessons=train,99: '99' is not a lesson (a name such as train, or a number 1 to 13); using every lesson.");
+        assert!(notices[2].starts_with("Ignored contrast=2: expected 1"), "{}", notices[2]);
+        // The page finds a control's key from its label.
+        assert_eq!(hide_key("Learning rate"), Some("lr"));
+        assert_eq!(hide_key("Model"), Some("model"));
+        assert_eq!(hide_key("First-layer activation"), Some("act"));
+        assert_eq!(hide_key("Batch size"), Some("bs"));
+        assert_eq!(hide_key("Colour"), None);
+        assert!(Settings::from_query("lesson=data").1.is_empty());
     }
 }
