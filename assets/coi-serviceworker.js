@@ -4,6 +4,11 @@
 // under the headers `Cross-Origin-Opener-Policy: same-origin` and
 // `Cross-Origin-Embedder-Policy: require-corp` (`trunk serve` sends them, Trunk.toml).
 //
+// It also keeps the app working offline (issue 13): every same-origin file it passes on is
+// stored in a cache, and when the network fails the stored copy answers (network first, so a
+// new build is picked up at once when online). After one visit the app loads and trains with
+// the network off.
+//
 // This one file plays two parts, after the approach of coi-serviceworker:
 // - loaded by the page (Index.html) when it is not isolated, it registers itself as the
 //   service worker of the app's folder and reloads the page once that worker controls it;
@@ -12,24 +17,79 @@
 // A page that stays unisolated (no service workers, a private window, a reload already tried)
 // trains on one thread, and the header says so.
 if (typeof window === "undefined") {
-  self.addEventListener("install", () => self.skipWaiting());
+  const CACHE = "dnaplay-offline-v1";
+  const isolated = (response) => {
+    // An opaque response's headers cannot be read or changed.
+    if (response.status === 0) return response;
+    const headers = new Headers(response.headers);
+    headers.set("Cross-Origin-Opener-Policy", "same-origin");
+    headers.set("Cross-Origin-Embedder-Policy", "require-corp");
+    headers.set("Cross-Origin-Resource-Policy", "same-origin");
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+  // The files a visit needs, stored at install: the page, its hashed script, wasm, style and
+  // snippets (read from the page and its script), and the training workers' fixed names.
+  const WORKERS = ["./dnaplay-worker-loader.js", "./dnaplay-worker.js", "./dnaplay-worker_bg.wasm", "./dnaplay-worker-mt-loader.js", "./dnaplay-worker-mt.js", "./dnaplay-worker-mt_bg.wasm", "./coi-serviceworker.js"];
+  const precache = async () => {
+    await caches.delete(CACHE);
+    const cache = await caches.open(CACHE);
+    const scope = self.registration.scope;
+    const page = await fetch(scope, { cache: "no-cache" });
+    if (!page.ok) return;
+    const html = await page.clone().text();
+    await cache.put(new URL("./", scope).href, page);
+    const urls = new Set(WORKERS);
+    for (const m of html.matchAll(/(?:href|src)="(\.\/[^"]+)"/g)) urls.add(m[1]);
+    for (const u of [...urls]) {
+      if (!/^\.\/(dna-playground-[^/]*|dnaplay-worker-mt)\.js$/.test(u)) continue;
+      const r = await fetch(new URL(u, scope));
+      if (!r.ok) continue;
+      const js = await r.text();
+      for (const m of js.matchAll(/["'](\.\/snippets\/[^"']+)["']/g)) urls.add(m[1]);
+    }
+    await Promise.all(
+      [...urls].map((u) =>
+        fetch(new URL(u, scope))
+          .then((r) => (r.ok ? cache.put(new URL(u, scope).href, r) : null))
+          .catch(() => null),
+      ),
+    );
+  };
+  self.addEventListener("install", (event) => {
+    self.skipWaiting();
+    event.waitUntil(precache().catch((e) => console.warn("DNA Playground could not store its files for offline use:", e)));
+  });
   self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
   self.addEventListener("fetch", (event) => {
     const request = event.request;
     if (request.cache === "only-if-cached" && request.mode !== "same-origin") return;
+    const sameOrigin = new URL(request.url).origin === self.location.origin;
+    const cacheable = sameOrigin && request.method === "GET";
+    // A page's link carries its settings in the query; any query opens the same app.
+    const key = request.mode === "navigate" ? new URL("./", self.registration.scope).href : request;
     event.respondWith(
-      fetch(request).then((response) => {
-        // An opaque response's headers cannot be read or changed.
-        if (response.status === 0) return response;
-        const headers = new Headers(response.headers);
-        headers.set("Cross-Origin-Opener-Policy", "same-origin");
-        headers.set("Cross-Origin-Embedder-Policy", "require-corp");
-        headers.set("Cross-Origin-Resource-Policy", "same-origin");
-        return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-      }),
+      fetch(request).then(
+        (response) => {
+          if (cacheable && response.ok) {
+            const copy = response.clone();
+            event.waitUntil(caches.open(CACHE).then((c) => c.put(key, copy)).catch(() => {}));
+          }
+          return isolated(response);
+        },
+        (error) => {
+          if (!cacheable) throw error;
+          return caches
+            .open(CACHE)
+            .then((c) => c.match(key, { ignoreSearch: request.mode === "navigate" }))
+            .then((hit) => {
+              if (hit) return isolated(hit);
+              throw error;
+            });
+        },
+      ),
     );
   });
-} else if (!window.crossOriginIsolated && window.isSecureContext && "serviceWorker" in navigator && !window.dnaplayNoServiceWorker) {
+} else if (window.isSecureContext && "serviceWorker" in navigator && !window.dnaplayNoServiceWorker) {
   // One reload per tab session: if the reloaded page is still not isolated, it stays on one
   // thread rather than reloading for ever.
   const tried = "dnaplay-coi-reloaded";
@@ -38,8 +98,11 @@ if (typeof window === "undefined") {
     sessionStorage.setItem(tried, "1");
     window.location.reload();
   };
+  // Registered on every visit, isolated or not: it is also the offline cache. Only a page
+  // that is not isolated reloads, so that the worker's headers apply.
   navigator.serviceWorker.register(document.currentScript.src).then(
     () => {
+      if (window.crossOriginIsolated) return;
       if (navigator.serviceWorker.controller) reloadOnce();
       else navigator.serviceWorker.addEventListener("controllerchange", reloadOnce);
     },

@@ -21,7 +21,7 @@ use crate::lab::{Dataset, Lab};
 pub fn shipped(bench: Bench) -> &'static [&'static str] {
     match bench {
         Bench::Kmers | Bench::Improve => &["lesson5-cnn"],
-        Bench::Sweep | Bench::Position | Bench::Fig1c => &[],
+        Bench::Sweep | Bench::Position | Bench::Fig1c | Bench::User => &[],
         Bench::Contrast => &["lesson9-relu", "lesson9-exp"],
         Bench::Keras => &["lesson10-multiscale"],
     }

@@ -37,6 +37,8 @@ use std::sync::Arc;
 use dnaplay_model::BackendChoice;
 use dnaplay_model::Error;
 use dnaplay_model::checkpoint::CheckpointMeta;
+use dnaplay_model::data::Split;
+use dnaplay_model::upload::UserData;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::tasks::{ClassTask, ClassTaskKind, FilterReport};
 use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, TrainConfig};
@@ -124,13 +126,15 @@ pub enum Bench {
     Improve,
     /// Lesson 12, Fig. 1c: one cell of seed 003's Task 1 grid trained live.
     Fig1c,
+    /// Lesson 13: the student's own sequences.
+    User,
 }
 
 impl Bench {
     /// The 200-nt task of a classification lesson.
     pub fn class_task(self) -> Option<ClassTaskKind> {
         match self {
-            Bench::Kmers | Bench::Sweep | Bench::Position | Bench::Improve => None,
+            Bench::Kmers | Bench::Sweep | Bench::Position | Bench::Improve | Bench::User => None,
             Bench::Contrast => Some(ClassTaskKind::Task3),
             Bench::Keras => Some(ClassTaskKind::Keras200),
             Bench::Fig1c => Some(ClassTaskKind::Task1),
@@ -166,6 +170,30 @@ pub enum RunData {
     Kmers(Arc<Dataset>),
     /// A 200-nt classification task.
     Class(Arc<ClassData>),
+    /// A student's own sequences and their split.
+    User(Arc<UserSet>),
+}
+
+/// A student's data set with the split its runs train on.
+#[derive(Debug)]
+pub struct UserSet {
+    /// The sequences and labels.
+    pub data: UserData,
+    /// The seed of the split.
+    pub seed: u64,
+    /// Train, validation and test indices (seed 002's fractions, [`UserData::split`]).
+    pub split: Split,
+}
+
+impl UserSet {
+    /// Split `data` by `seed`.
+    ///
+    /// # Errors
+    /// Too few sequences to split.
+    pub fn new(data: UserData, seed: u64) -> Result<UserSet, Error> {
+        let split = data.split(seed)?;
+        Ok(UserSet { data, seed, split })
+    }
 }
 
 impl PartialEq for RunData {
@@ -173,6 +201,7 @@ impl PartialEq for RunData {
         match (self, other) {
             (RunData::Kmers(a), RunData::Kmers(b)) => Arc::ptr_eq(a, b),
             (RunData::Class(a), RunData::Class(b)) => Arc::ptr_eq(a, b),
+            (RunData::User(a), RunData::User(b)) => Arc::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -184,6 +213,7 @@ impl RunData {
         match self {
             RunData::Kmers(d) => DataSpec::Kmers { rule: d.rule.clone(), seed: d.seed },
             RunData::Class(c) => DataSpec::Class { kind: c.task.kind, num_seqs: c.task.seqs.len(), seed: c.task.seed },
+            RunData::User(u) => DataSpec::User { data: u.data.clone(), seed: u.seed },
         }
     }
 
@@ -203,6 +233,7 @@ impl RunData {
         match self {
             RunData::Kmers(d) => (d.split.train.len(), d.split.val.len()),
             RunData::Class(c) => (c.task.split.train.len(), c.task.split.val.len()),
+            RunData::User(u) => (u.split.train.len(), u.split.val.len()),
         }
     }
 
@@ -210,7 +241,7 @@ impl RunData {
     pub fn class(&self) -> Option<&Arc<ClassData>> {
         match self {
             RunData::Class(c) => Some(c),
-            RunData::Kmers(_) => None,
+            RunData::Kmers(_) | RunData::User(_) => None,
         }
     }
 }
@@ -259,6 +290,10 @@ pub struct RunView {
     pub test: Option<Arc<ClassEvaluation>>,
     /// A shipped checkpoint's name when the weights were loaded rather than trained here.
     pub shipped: Option<&'static str>,
+    /// Lesson 13's runs: predictions on the test split, in split order, once paused or ended.
+    pub predictions: Option<Arc<Vec<f32>>>,
+    /// Lesson 13's runs: the weights (burnpack), once asked for ([`Engine::request_weights`]).
+    pub weights: Option<Arc<Vec<u8>>>,
 }
 
 impl RunView {
@@ -283,6 +318,8 @@ impl RunView {
             filters: None,
             test: None,
             shipped: None,
+            predictions: None,
+            weights: None,
         }
     }
 
@@ -412,6 +449,8 @@ pub struct Engine {
     pub explanations: RwSignal<Vec<Reply<Explanation>>>,
     /// Insertion experiments, newest last ([`Engine::request_insertion`]).
     pub insertions: RwSignal<Vec<Reply<Experiment>>>,
+    /// Why the last weights asked for could not be read.
+    pub weights_error: RwSignal<Option<String>>,
     /// Whether the CPU trains in the threaded worker, beside a WebGPU worker ([`Role`]).
     pub threaded: bool,
     links: StoredValue<[Link; 2], LocalStorage>,
@@ -445,6 +484,7 @@ impl Engine {
             attention: RwSignal::new(None),
             explanations: RwSignal::new(Vec::new()),
             insertions: RwSignal::new(Vec::new()),
+            weights_error: RwSignal::new(None),
             threaded: cross_origin_isolated(),
             links: StoredValue::new_local(Default::default()),
             gpu_times: StoredValue::new_local(Vec::new()),
@@ -693,6 +733,11 @@ impl Engine {
             Event::Attention { id, index, result } => self.attention.set(Some((id, index, result))),
             Event::Explained { id, key, result } => keep_reply(self.explanations, (id, key, result.map(Arc::new))),
             Event::Inserted { id, key, result } => keep_reply(self.insertions, (id, key, result.map(Arc::new))),
+            Event::Predictions { id, predictions } => self.update(id, |r| r.predictions = Some(Arc::new(predictions))),
+            Event::Weights { id, result } => match result {
+                Ok(bytes) => self.update(id, |r| r.weights = Some(Arc::new(bytes.into_vec()))),
+                Err(e) => self.weights_error.set(Some(format!("Run #{id}'s weights could not be read: {e}"))),
+            },
             Event::Memory { bytes } => WORKER_MEMORY.with(|m| m[role as usize].set(bytes)),
         }
     }
@@ -1032,6 +1077,11 @@ impl Engine {
         let key = self.fresh_key();
         self.send(self.role_of(self.device_of(id)), Command::Insert { id, key, request });
         key
+    }
+
+    /// Ask the worker for run `id`'s weights; they arrive in its [`RunView::weights`].
+    pub fn request_weights(&self, id: usize) {
+        self.send(self.role_of(self.device_of(id)), Command::Weights { id });
     }
 
     fn fresh_key(&self) -> u64 {

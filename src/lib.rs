@@ -8,15 +8,17 @@ pub mod checkpoints;
 pub mod clock;
 pub mod components;
 pub mod ctors;
+pub mod download;
 pub mod engine;
 pub mod lab;
 pub mod lessons;
 pub mod panic;
 pub mod protocol;
+pub mod store;
 pub mod timing;
 
 use dnaplay_model::BackendChoice;
-use dnaplay_state::{Lesson, Settings};
+use dnaplay_state::Settings;
 use leptos::ev;
 use leptos::prelude::*;
 
@@ -83,9 +85,9 @@ pub fn App() -> impl IntoView {
     // A memo, so only a change of lesson (not of any other setting) rebuilds the page.
     let lesson = Memo::new(move |_| settings.with(|s| s.lesson));
     let lesson = move || lesson.get();
+    let step = move |delta: isize| settings.with(|s| s.step_lesson(delta));
     let go = move |delta: isize| {
-        let i = lesson().index() as isize + delta;
-        if let Some(&l) = usize::try_from(i).ok().and_then(|i| Lesson::ALL.get(i)) {
+        if let Some(l) = settings.with_untracked(|s| s.step_lesson(delta)) {
             settings.update(|s| s.lesson = l);
             if let Some(w) = web_sys::window() {
                 w.scroll_to_with_x_and_y(0.0, 0.0);
@@ -104,13 +106,28 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // High contrast and large text for projectors: a class on the root element (style/main.css).
+    Effect::new(move |_| {
+        let on = settings.with(|s| s.contrast);
+        if let Some(root) = document().document_element() {
+            let _ = if on { root.set_attribute("data-contrast", "1") } else { root.remove_attribute("data-contrast") };
+        }
+    });
+    // The controls a link hides (`hide=`): every control carries its key in `data-setting`.
+    let hidden_css = move || settings.with(|s| s.hide.iter().map(|k| format!("[data-setting=\"{k}\"]{{display:none !important}}")).collect::<String>());
+
     view! {
+        <style data-testid="hidden-controls">{hidden_css}</style>
+        <a class="skip" href="#lesson">"Skip to the lesson"</a>
         <header class="top">
             <div class="brand">
                 <h1>"DNA Playground"</h1>
                 <p class="tagline">"Learn deep learning on DNA, in your browser."</p>
             </div>
-            <div class="device-box">
+            <button class="contrast-toggle" data-testid="contrast-toggle" aria-pressed=move || settings.with(|s| s.contrast).to_string()
+                title="High contrast and large text, for a projector (contrast=1 in the link)"
+                on:click=move |_| settings.update(|s| s.contrast = !s.contrast)>"High contrast"</button>
+            <div class="device-box" data-setting="device">
                 <label>"Device "
                     <select data-testid="device-select" prop:value=move || match settings.with(|s| s.device) { None => "auto", Some(d) if d.is_cpu() => "cpu", Some(_) => "webgpu" }
                         title="Changing the device stops the runs in progress; their metrics stay"
@@ -139,14 +156,14 @@ pub fn App() -> impl IntoView {
         </header>
         <nav class="lessons" aria-label="Lessons">
             <ol>
-                {Lesson::ALL.iter().map(|&l| view! {
+                {move || settings.with(|s| s.visible_lessons()).into_iter().map(|l| view! {
                     <li><a href=format!("?lesson={}", l.slug()) aria-current=move || (lesson() == l).then_some("page")
                         on:click=move |ev| { ev.prevent_default(); settings.update(|s| s.lesson = l); }>
                         {format!("{}. {}", l.index() + 1, l.title())}</a></li>
                 }).collect_view()}
             </ol>
         </nav>
-        <main class="lesson">
+        <main class="lesson" id="lesson" tabindex="-1">
             {move || (!notices.get().is_empty()).then(|| view! {
                 <div class="notices" role="status" data-testid="notices">
                     <ul>{notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
@@ -173,12 +190,12 @@ pub fn App() -> impl IntoView {
                 }
             }}
             <nav class="pager" aria-label="Previous and next lesson">
-                <button data-testid="prev" on:click=move |_| go(-1) disabled=move || lesson().index() == 0>
-                    {move || Lesson::ALL.get(lesson().index().wrapping_sub(1)).map(|l| format!("← {}", l.title())).unwrap_or_else(|| "←".into())}
+                <button data-testid="prev" on:click=move |_| go(-1) disabled=move || step(-1).is_none()>
+                    {move || step(-1).map(|l| format!("← {}", l.title())).unwrap_or_else(|| "←".into())}
                 </button>
                 <span class="hint">"← / → keys"</span>
-                <button data-testid="next" class="primary" on:click=move |_| go(1) disabled=move || lesson().index() + 1 == Lesson::ALL.len()>
-                    {move || Lesson::ALL.get(lesson().index() + 1).map(|l| format!("{} →", l.title())).unwrap_or_else(|| "→".into())}
+                <button data-testid="next" class="primary" on:click=move |_| go(1) disabled=move || step(1).is_none()>
+                    {move || step(1).map(|l| format!("{} →", l.title())).unwrap_or_else(|| "→".into())}
                 </button>
             </nav>
         </main>

@@ -17,6 +17,7 @@ use dnaplay_model::metrics::SpotCheck;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::scoring::ScoringRule;
 use dnaplay_model::tasks::ClassTaskKind;
+use dnaplay_model::upload::UserData;
 use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, TrainConfig};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
@@ -31,6 +32,9 @@ pub enum DataSpec {
     Kmers { rule: ScoringRule, seed: u64 },
     /// A 200-nt task ([`crate::engine::ClassData::generate`]).
     Class { kind: ClassTaskKind, num_seqs: usize, seed: u64 },
+    /// A student's own sequences (lesson 13), carried whole, split by `seed`
+    /// ([`UserData::split`]).
+    User { data: UserData, seed: u64 },
 }
 
 /// What the page asks of the worker.
@@ -60,6 +64,9 @@ pub enum Command {
     Explain { id: usize, key: u64, request: ExplainRequest },
     /// The in-silico insertion experiment on run `id`'s model; answered by [`Event::Inserted`].
     Insert { id: usize, key: u64, request: InsertRequest },
+    /// Run `id`'s weights as burnpack bytes ([`dnaplay_model::checkpoint::save_weights`]);
+    /// answered by [`Event::Weights`].
+    Weights { id: usize },
 }
 
 /// What lesson 11 asks of a model: maps of `seqs` (equal length, the model's) by `methods`.
@@ -172,6 +179,11 @@ pub enum Event {
     Explained { id: usize, key: u64, result: Result<Explanation, String> },
     /// The answer to [`Command::Insert`].
     Inserted { id: usize, key: u64, result: Result<Experiment, String> },
+    /// Run `id`'s predictions on its test split, in split order (lesson 13): scores for
+    /// regression, logits for binary classification.
+    Predictions { id: usize, predictions: Vec<f32> },
+    /// The answer to [`Command::Weights`].
+    Weights { id: usize, result: Result<serde_bytes::ByteBuf, String> },
     /// Bytes of the worker's WebAssembly memory (a high-water mark), after it dropped or
     /// evaluated runs: what the memory test watches.
     Memory { bytes: f64 },

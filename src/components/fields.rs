@@ -29,8 +29,9 @@ pub fn NumberField(
             }
         }
     });
+    let key = dnaplay_state::hide_key(&label);
     view! {
-        <label class="number">
+        <label class="number" data-setting=key>
             {label}" "
             <input type="text" inputmode="decimal" node_ref=input prop:value=move || value.get_untracked()
                 aria-invalid=move || problem.get().is_some().to_string()
@@ -58,7 +59,7 @@ where
     F: Fn(T) + 'static,
 {
     view! {
-        <label>
+        <label data-setting=dnaplay_state::hide_key(label)>
             {label}" "
             <select prop:value=move || value.get().to_string() on:change=move |ev| {
                 if let Ok(v) = event_target_value(&ev).parse::<T>() {

@@ -2,6 +2,7 @@
 //! element, and the ← / → navigation of the app.
 
 mod classify;
+pub mod data;
 mod exercises;
 mod exp;
 pub mod explain;
@@ -35,6 +36,7 @@ pub fn lesson_view(lesson: Lesson) -> AnyView {
         Lesson::Classify => view! { <classify::ClassifyLesson /> }.into_any(),
         Lesson::Explain => view! { <explain::ExplainLesson /> }.into_any(),
         Lesson::Exercises => view! { <exercises::ExercisesLesson /> }.into_any(),
+        Lesson::Data => view! { <data::DataLesson /> }.into_any(),
     }
 }
 

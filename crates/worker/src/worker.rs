@@ -22,7 +22,10 @@ use dnaplay_model::burn::tensor::Device;
 use dnaplay_model::matching::MatchConfig;
 use dnaplay_model::metrics::{r_squared, spot_check_sequences, spot_checks};
 use dnaplay_model::models::ModelConfig;
+use dnaplay_model::checkpoint::save_weights;
+use dnaplay_model::data::Split;
 use dnaplay_model::sequence::OneHot;
+use dnaplay_model::upload::UserData;
 use dnaplay_model::tasks::{SEED003_ALIGNMENT, filter_report};
 use dnaplay_model::trainer::{ClassEvaluation, StepOutcome, TrainConfig, Trainer, attention_maps, filter_maps, filter_weights, predict};
 use wasm_bindgen_futures::spawn_local;
@@ -46,6 +49,7 @@ const DATA_KEPT: usize = 3;
 enum WorkerData {
     Kmers(Arc<Dataset>),
     Class { class: Arc<ClassData>, val_x: OneHot, test_x: OneHot },
+    User { data: UserData, split: Split, test_x: OneHot },
 }
 
 impl WorkerData {
@@ -58,6 +62,11 @@ impl WorkerData {
                 let (_, val, test) = class.task.data();
                 WorkerData::Class { val_x: val.one_hot()?, test_x: test.one_hot()?, class: Arc::new(class) }
             }
+            DataSpec::User { data, seed } => {
+                let split = data.split(*seed)?;
+                let test_x = data.subset(&split.test).one_hot()?;
+                WorkerData::User { data: data.clone(), split, test_x }
+            }
         })
     }
 
@@ -68,6 +77,7 @@ impl WorkerData {
                 let (train, val, _) = class.task.data();
                 Trainer::new(model, config, &train, &val, device)
             }
+            WorkerData::User { data, split, .. } => Trainer::new(model, config, &data.subset(&split.train), &data.subset(&split.val), device),
         }
     }
 }
@@ -238,6 +248,7 @@ fn handle(command: Command) {
             send_memory();
         }
         Command::Attention { id, index } => spawn_local(attention(id, index)),
+        Command::Weights { id } => spawn_local(weights(id)),
         Command::Explain { id, key, request } => spawn_local(explain(id, key, request)),
         Command::Insert { id, key, request } => spawn_local(insert(id, key, request)),
     }
@@ -435,7 +446,7 @@ async fn slice(id: usize) {
     if let Some(record) = epoch {
         let filters = match &*data {
             WorkerData::Class { class, val_x, .. } => snapshot(&trainer, class, val_x, epochs).await.map_err(|e| e.to_string()).transpose(),
-            WorkerData::Kmers(_) => None,
+            WorkerData::Kmers(_) | WorkerData::User { .. } => None,
         };
         let seconds_per_epoch = (busy_before + busy) / 1000.0 / epochs.max(1) as f64;
         send(&Event::Epoch { id, record, seconds_per_epoch, filters });
@@ -487,10 +498,37 @@ async fn evaluate(id: usize) {
                 Err(e) => fail(format!("could not evaluate the model: {e}")),
             }
         }
+        WorkerData::User { test_x, .. } => {
+            // The first-layer filters as PFMs aligned on the test split (seed 003's rule), with
+            // no planted motifs to match: the logos and the MEME export.
+            let model = trainer.inference_model();
+            match filter_report(&model, test_x, SEED003_ALIGNMENT, &[], &MatchConfig::default(), &trainer.device()).await {
+                Ok(Some(report)) => send(&Event::Filters { id, snapshot: FilterSnapshot { epoch: 0, report } }),
+                Ok(None) => {}
+                Err(e) => fail(format!("could not read the filters: {e}")),
+            }
+            match predict(&model, test_x, &trainer.device()).await {
+                Ok(predictions) => send(&Event::Predictions { id, predictions }),
+                Err(e) => fail(format!("could not evaluate the model: {e}")),
+            }
+        }
     }
     put_back(id, trainer, 0.0);
     release_ended(bench);
     send_memory();
+}
+
+/// Send run `id`'s weights ([`Event::Weights`]).
+async fn weights(id: usize) {
+    let result = match trainer_when_free(id).await {
+        Ok(trainer) => {
+            let bytes = save_weights(trainer.model()).map(serde_bytes::ByteBuf::from).map_err(|e| e.to_string());
+            put_back(id, trainer, 0.0);
+            bytes
+        }
+        Err(_) => Err("the run's model is no longer held; train it again".into()),
+    };
+    send(&Event::Weights { id, result });
 }
 
 /// Free the trainers ended runs no longer need: all but the newest two finished 8-mer runs',
@@ -506,6 +544,8 @@ fn release_ended(bench: Bench) {
             Bench::Keras => 1,
             // Lesson 12's runs are compared by their curves and results, not asked about.
             Bench::Sweep | Bench::Position | Bench::Improve | Bench::Fig1c => 0,
+            // Lesson 13 exports the newest run's weights.
+            Bench::User => 2,
         };
         let release = &finished[..finished.len().saturating_sub(keep)];
         s.runs.retain(|r| !release.contains(&r.id));

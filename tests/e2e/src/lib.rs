@@ -244,6 +244,14 @@ impl WebDriverCompatibleCommand for Cdp {
     }
 }
 
+/// Run the DevTools Protocol command `cmd` with `params` and return its result.
+///
+/// # Errors
+/// When chromedriver or the browser refuses the command.
+pub async fn cdp(client: &Client, cmd: &'static str, params: Value) -> Result<Value> {
+    Ok(client.issue_cmd(Cdp { cmd, params }).await?)
+}
+
 /// Run `source` in every page the browser opens from now on, before the page's own scripts
 /// (CDP `Page.addScriptToEvaluateOnNewDocument`).
 ///
@@ -396,7 +404,8 @@ pub async fn screenshot_of(client: &Client, id: &str, name: &str) -> Result<()> 
 }
 
 /// The tests train models: one at a time, so their timings do not fight over the CPU.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+/// One browser test at a time (they share the two cores).
+pub static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// Console entries at level SEVERE (errors, uncaught exceptions, panics), as text.
 ///

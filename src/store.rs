@@ -1,0 +1,157 @@
+//! Saved work in the browser's IndexedDB (issue 13): lesson 13's data set and runs (settings,
+//! history, metrics and weights) come back after a reload or a crash.
+//!
+//! One database (`dnaplay`), one object store (`work`), string keys. Values are strings (JSON)
+//! or bytes (`Uint8Array`, the weights). Every call is asynchronous and returns the browser's
+//! reason on failure, e.g. a `QuotaExceededError` when the storage is full, so the page can say
+//! what was not saved.
+
+use js_sys::{Promise, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+
+const DB: &str = "dnaplay";
+const STORE: &str = "work";
+
+fn text(e: &JsValue) -> String {
+    if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
+        return format!("{}: {}", d.name(), d.message());
+    }
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// A promise that settles with `req`'s result or error.
+fn settled(req: &IdbRequest) -> Promise {
+    Promise::new(&mut |resolve, reject| {
+        let (r1, r2) = (req.clone(), req.clone());
+        let ok = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call1(&JsValue::NULL, &r1.result().unwrap_or(JsValue::UNDEFINED));
+        });
+        let err = Closure::once_into_js(move |_: web_sys::Event| {
+            let e = r2.error().ok().flatten().map(JsValue::from).unwrap_or_else(|| "the request failed".into());
+            let _ = reject.call1(&JsValue::NULL, &e);
+        });
+        req.set_onsuccess(Some(ok.unchecked_ref()));
+        req.set_onerror(Some(err.unchecked_ref()));
+    })
+}
+
+/// A promise that settles when `tx` commits, or with its error when it aborts (a full quota).
+fn committed(tx: &IdbTransaction) -> Promise {
+    Promise::new(&mut |resolve, reject| {
+        let t = tx.clone();
+        let ok = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let reject2 = reject.clone();
+        let t2 = tx.clone();
+        let abort = Closure::once_into_js(move |_: web_sys::Event| {
+            let e = t.error().map(JsValue::from).unwrap_or_else(|| "the transaction was aborted".into());
+            let _ = reject.call1(&JsValue::NULL, &e);
+        });
+        let err = Closure::once_into_js(move |_: web_sys::Event| {
+            let e = t2.error().map(JsValue::from).unwrap_or_else(|| "the transaction failed".into());
+            let _ = reject2.call1(&JsValue::NULL, &e);
+        });
+        tx.set_oncomplete(Some(ok.unchecked_ref()));
+        tx.set_onabort(Some(abort.unchecked_ref()));
+        tx.set_onerror(Some(err.unchecked_ref()));
+    })
+}
+
+async fn open() -> Result<IdbDatabase, String> {
+    let factory = web_sys::window().ok_or("no window")?.indexed_db().map_err(|e| text(&e))?.ok_or("this browser has no IndexedDB (private mode?)")?;
+    let req: IdbOpenDbRequest = factory.open_with_u32(DB, 1).map_err(|e| text(&e))?;
+    let upgrade = Closure::once_into_js(move |ev: web_sys::Event| {
+        if let Some(db) = ev.target().and_then(|t| t.dyn_into::<IdbRequest>().ok()).and_then(|r| r.result().ok()) {
+            let db: IdbDatabase = db.unchecked_into();
+            // A new database (version 1) has no store yet.
+            let _ = db.create_object_store(STORE);
+        }
+    });
+    req.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    let db = JsFuture::from(settled(&req)).await.map_err(|e| text(&e))?;
+    Ok(db.unchecked_into())
+}
+
+async fn write(f: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>) -> Result<(), String> {
+    let db = open().await?;
+    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| text(&e))?;
+    let store = tx.object_store(STORE).map_err(|e| text(&e))?;
+    f(&store).map_err(|e| text(&e))?;
+    let done = JsFuture::from(committed(&tx)).await.map_err(|e| text(&e));
+    db.close();
+    done.map(|_| ())
+}
+
+/// Store `value` (a string or bytes) under `key`.
+///
+/// # Errors
+/// The browser's reason: no IndexedDB, or a full quota (`QuotaExceededError`).
+pub async fn put(key: &str, value: &JsValue) -> Result<(), String> {
+    write(|s| s.put_with_key(value, &JsValue::from_str(key))).await
+}
+
+/// Store bytes under `key`.
+///
+/// # Errors
+/// As [`put`].
+pub async fn put_bytes(key: &str, bytes: &[u8]) -> Result<(), String> {
+    put(key, &Uint8Array::from(bytes).into()).await
+}
+
+/// Remove `key`.
+///
+/// # Errors
+/// As [`put`].
+pub async fn delete(key: &str) -> Result<(), String> {
+    write(|s| s.delete(&JsValue::from_str(key))).await
+}
+
+async fn read(f: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>) -> Result<JsValue, String> {
+    let db = open().await?;
+    let tx = db.transaction_with_str(STORE).map_err(|e| text(&e))?;
+    let store = tx.object_store(STORE).map_err(|e| text(&e))?;
+    let req = f(&store).map_err(|e| text(&e))?;
+    let v = JsFuture::from(settled(&req)).await.map_err(|e| text(&e));
+    db.close();
+    v
+}
+
+/// The string under `key`, if any.
+///
+/// # Errors
+/// As [`put`].
+pub async fn get_string(key: &str) -> Result<Option<String>, String> {
+    Ok(read(|s| s.get(&JsValue::from_str(key))).await?.as_string())
+}
+
+/// The bytes under `key`, if any.
+///
+/// # Errors
+/// As [`put`].
+pub async fn get_bytes(key: &str) -> Result<Option<Vec<u8>>, String> {
+    let v = read(|s| s.get(&JsValue::from_str(key))).await?;
+    Ok(v.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec))
+}
+
+/// Every key, sorted.
+///
+/// # Errors
+/// As [`put`].
+pub async fn keys() -> Result<Vec<String>, String> {
+    let v = read(|s| s.get_all_keys()).await?;
+    let mut out: Vec<String> = js_sys::Array::from(&v).iter().filter_map(|k| k.as_string()).collect();
+    out.sort();
+    Ok(out)
+}
+
+/// Bytes used and the quota of this origin's storage, when the browser tells.
+pub async fn estimate() -> Option<(f64, f64)> {
+    let storage = web_sys::window()?.navigator().storage();
+    let e = JsFuture::from(storage.estimate().ok()?).await.ok()?;
+    let get = |k: &str| js_sys::Reflect::get(&e, &k.into()).ok().and_then(|v| v.as_f64());
+    Some((get("usage")?, get("quota")?))
+}
