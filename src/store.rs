@@ -128,6 +128,14 @@ pub async fn get_string(key: &str) -> Result<Option<String>, String> {
     Ok(read(|s| s.get(&JsValue::from_str(key))).await?.as_string())
 }
 
+/// The value under `key` as the browser stored it (e.g. a `File`), `undefined` when none.
+///
+/// # Errors
+/// As [`put`].
+pub async fn get(key: &str) -> Result<JsValue, String> {
+    read(|s| s.get(&JsValue::from_str(key))).await
+}
+
 /// The bytes under `key`, if any.
 ///
 /// # Errors

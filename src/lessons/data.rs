@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use dnaplay_model::attribution::Reference;
 use dnaplay_model::checkpoint::{CheckpointMeta, FORMAT_VERSION, META_FILE, WEIGHTS_FILE};
 use dnaplay_model::interpret::filter_logos;
 use dnaplay_model::metrics::{r_squared, sigmoid};
@@ -45,6 +46,8 @@ const SHOWN_BYTES: usize = 2 * 1024 * 1024;
 const KEY_DATA: &str = "data/text";
 const KEY_LABELS: &str = "data/labels";
 const KEY_NAME: &str = "data/name";
+/// A file over [`SHOWN_BYTES`], kept as the file itself (a Blob).
+const KEY_FILE: &str = "data/file";
 const KEY_RUNS: &str = "runs";
 
 /// A saved run's record in IndexedDB (`run/<key>/meta`; weights at `run/<key>/weights`).
@@ -64,6 +67,38 @@ fn training_for(lab: Lab, task: UserTask) -> TrainConfig {
         UserTask::Regression => TrainConfig { optimizer: s.optimizer, learning_rate: s.learning_rate, batch_size: s.batch_size, num_epochs: s.num_epochs, seed: s.seed, ..base },
         UserTask::Binary => TrainConfig { learning_rate: s.exp_lr, num_epochs: s.class_epochs, seed: s.seed, ..base },
     })
+}
+
+/// Parse `file` in pieces of [`PARSE_PIECE`] bytes read with `Blob.slice`, with a paint between
+/// them, so neither the page's thread nor its memory ever holds the whole text. Each piece ends at
+/// a line end (a UTF-8 character never spans one). The format is `format`, else detected from the
+/// first piece. `Ok(None)` when `stale` says a newer parse started.
+///
+/// # Errors
+/// The browser's reason when a piece cannot be read.
+async fn read_file_in_pieces(file: &web_sys::File, format: Option<Format>, labels: Option<&str>, progress: impl Fn(f64), stale: impl Fn() -> bool) -> Result<Option<Parsed>, String> {
+    let size = file.size();
+    let mut parser: Option<upload::Parser> = None;
+    let mut carry: Vec<u8> = Vec::new();
+    let mut at = 0.0;
+    while at < size {
+        let end = (at + PARSE_PIECE as f64).min(size);
+        let blob = file.slice_with_f64_and_f64(at, end).map_err(|e| format!("{e:?}"))?;
+        let buf = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await.map_err(|e| format!("{e:?}"))?;
+        carry.extend(js_sys::Uint8Array::new(&buf).to_vec());
+        at = end;
+        let cut = if at < size { carry.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) } else { carry.len() };
+        let piece: Vec<u8> = carry.drain(..cut).collect();
+        let piece = String::from_utf8_lossy(&piece);
+        let p = parser.get_or_insert_with(|| upload::Parser::new(format.unwrap_or_else(|| Format::detect(Some(&file.name()), &piece)), labels));
+        p.feed(&piece);
+        progress(at / size);
+        crate::clock::sleep_ms(0).await;
+        if stale() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(parser.unwrap_or_else(|| upload::Parser::new(Format::Csv, labels)).finish()))
 }
 
 fn draw_losses<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, curves: &[(String, Vec<f32>, Vec<f32>)], loss: &str) {
@@ -227,34 +262,50 @@ pub fn DataLesson() -> impl IntoView {
     // progress; a newer Check cancels an older one.
     let (progress, set_progress) = signal(None::<f64>);
     let parse_generation = StoredValue::new(0u64);
+    // A file over SHOWN_BYTES is read from the file itself, piece by piece, never as one string.
+    let big_file = StoredValue::new_local(None::<web_sys::File>);
     let check = move || {
-        let t = text.get_untracked();
-        let fmt = format.get_untracked().unwrap_or_else(|| Format::detect(Some(&name.get_untracked()), &t));
         let labels = labels_text.get_untracked();
         let generation = parse_generation.get_value() + 1;
         parse_generation.set_value(generation);
-        set_reading.set(Some(format!("Reading {:.1} MB of {}…", t.len() as f64 / 1e6, fmt.name())));
+        let stale = move || parse_generation.get_value() != generation;
+        let file = big_file.get_value();
+        let t = if file.is_some() { String::new() } else { text.get_untracked() };
+        let size = file.as_ref().map_or(t.len() as f64, |f| f.size());
+        set_reading.set(Some(format!("Reading {:.1} MB…", size / 1e6)));
         set_progress.set(Some(0.0));
         spawn_local(async move {
             crate::clock::sleep_ms(16).await;
             let started = crate::clock::now_ms();
-            let parsed = if t.len() > upload::MAX_BYTES {
-                upload::parse(&t, fmt, None)
-            } else {
-                let mut parser = upload::Parser::new(fmt, (!labels.trim().is_empty()).then_some(labels.as_str()));
-                let mut done = 0;
-                for piece in upload::chunks(&t, PARSE_PIECE) {
-                    parser.feed(piece);
-                    done += piece.len();
-                    if t.len() > PARSE_PIECE {
-                        set_progress.set(Some(done as f64 / t.len() as f64));
-                        crate::clock::sleep_ms(0).await;
-                        if parse_generation.get_value() != generation {
-                            return;
+            let labels = (!labels.trim().is_empty()).then_some(labels.as_str());
+            let parsed = match file {
+                Some(file) => match read_file_in_pieces(&file, format.get_untracked(), labels, |f| set_progress.set(Some(f)), stale).await {
+                    Ok(Some(p)) => p,
+                    Ok(None) => return,
+                    Err(e) => {
+                        set_reading.set(None);
+                        set_error.set(Some(format!("{} could not be read: {e}", file.name())));
+                        return;
+                    }
+                },
+                None if t.len() > upload::MAX_BYTES => upload::parse(&t, Format::Csv, None),
+                None => {
+                    let fmt = format.get_untracked().unwrap_or_else(|| Format::detect(Some(&name.get_untracked()), &t));
+                    let mut parser = upload::Parser::new(fmt, labels);
+                    let mut done = 0;
+                    for piece in upload::chunks(&t, PARSE_PIECE) {
+                        parser.feed(piece);
+                        done += piece.len();
+                        if t.len() > PARSE_PIECE {
+                            set_progress.set(Some(done as f64 / t.len() as f64));
+                            crate::clock::sleep_ms(0).await;
+                            if stale() {
+                                return;
+                            }
                         }
                     }
+                    parser.finish()
                 }
-                parser.finish()
             };
             set_parse_ms.set(Some(crate::clock::now_ms() - started));
             set_parsed.set(Some(Arc::new(parsed)));
@@ -286,6 +337,7 @@ pub fn DataLesson() -> impl IntoView {
         let (t, l, n) = (text.get_untracked(), labels_text.get_untracked(), name.get_untracked());
         spawn_local(async move {
             let r = async {
+                store::delete(KEY_FILE).await?;
                 store::put(KEY_DATA, &t.into()).await?;
                 store::put(KEY_LABELS, &l.into()).await?;
                 store::put(KEY_NAME, &n.into()).await
@@ -309,10 +361,17 @@ pub fn DataLesson() -> impl IntoView {
         }
         restored.set_value(true);
         spawn_local(async move {
+            let file = store::get(KEY_FILE).await.ok().and_then(|v| wasm_bindgen::JsCast::dyn_into::<web_sys::File>(v).ok());
             let Ok(Some(t)) = store::get_string(KEY_DATA).await else { return };
-            if !text.get_untracked().is_empty() {
+            if !text.get_untracked().is_empty() || big_file.with_value(Option::is_some) {
                 return;
             }
+            if let Some(f) = &file {
+                if let Some(el) = text_area.get_untracked() {
+                    el.set_placeholder(&format!("{}: {:.1} MB, too large to show here", f.name(), f.size() / 1e6));
+                }
+            }
+            big_file.set_value(file);
             let l = store::get_string(KEY_LABELS).await.ok().flatten().unwrap_or_default();
             let n = store::get_string(KEY_NAME).await.ok().flatten().unwrap_or_else(|| "saved data".into());
             if let Some(el) = text_area.get_untracked() {
@@ -455,20 +514,38 @@ pub fn DataLesson() -> impl IntoView {
             set_error.set(Some(format!("{file_name} is {:.1} MB; at most {} MB are read", file.size() / 1e6, upload::MAX_BYTES / (1024 * 1024))));
             return;
         }
+        set_name.set(file_name.clone());
+        set_format.set(None);
+        if file.size() > SHOWN_BYTES as f64 {
+            // Read from the file in pieces; saved as the file itself (a Blob: no copy).
+            if let Some(el) = text_area.get_untracked() {
+                el.set_value("");
+                el.set_placeholder(&format!("{file_name}: {:.1} MB, too large to show here; fix problems in the file and pick it again", file.size() / 1e6));
+            }
+            set_text.set(String::new());
+            big_file.set_value(Some(file.clone()));
+            check();
+            spawn_local(async move {
+                let saved = async {
+                    store::put(KEY_FILE, &file.clone().into()).await?;
+                    store::put(KEY_DATA, &"".into()).await?;
+                    store::put(KEY_NAME, &file.name().into()).await
+                }
+                .await;
+                if let Err(e) = saved {
+                    set_saved_note.set(Some(format!("The file was not saved for the next visit ({e}).")));
+                }
+            });
+            return;
+        }
+        big_file.set_value(None);
         set_reading.set(Some(format!("Reading {file_name} ({:.1} MB)…", file.size() / 1e6)));
         spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(file.text()).await.map(|v| v.as_string().unwrap_or_default()) {
                 Ok(t) => {
                     if let Some(el) = text_area.get_untracked() {
-                        if t.len() <= SHOWN_BYTES {
-                            el.set_value(&t);
-                        } else {
-                            el.set_value("");
-                            el.set_placeholder(&format!("{file_name}: {:.1} MB, too large to show here; fix problems in the file and pick it again", t.len() as f64 / 1e6));
-                        }
+                        el.set_value(&t);
                     }
-                    set_name.set(file_name);
-                    set_format.set(None);
                     set_text.set(t);
                     check();
                     save_text();
@@ -490,6 +567,7 @@ pub fn DataLesson() -> impl IntoView {
                     }
                     set_name.set(file.into());
                     set_format.set(None);
+                    big_file.set_value(None);
                     set_labels_text.set(String::new());
                     set_model_kind.set(None);
                     set_task_override.set(None);
@@ -598,6 +676,46 @@ pub fn DataLesson() -> impl IntoView {
         set_error.set(result.err());
     };
 
+    // Attribution: the newest run's maps of one test sequence (lesson 11's methods).
+    let explained = RwSignal::new(None::<(usize, u64, String, String, String)>);
+    let explain = move |which: &'static str| {
+        let Some(r) = current() else { return };
+        let (Some((truth, pred, _)), RunData::User(set)) = (test_pairs(&r), &r.data) else {
+            set_error.set(Some("The maps need a run that has ended or paused, with its test predictions".into()));
+            return;
+        };
+        let k = match which {
+            // The most wrong: the largest error (for binary, the logit furthest on the wrong side).
+            "wrong" => truth.iter().zip(&pred).enumerate().max_by(|a, b| {
+                let err = |(t, p): (&f32, &f32)| if set.data.task == UserTask::Binary { if *t > 0.5 { -p } else { *p } } else { (p - t).abs() };
+                err(a.1).total_cmp(&err(b.1))
+            }),
+            _ => pred.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(k, p)| (k, (p, p))),
+        }
+        .map(|(k, _)| k);
+        let Some(k) = k else { return };
+        let i = set.split.test[k];
+        let seq = set.data.seqs[i].clone();
+        let what = format!("{} ({}: label {}, predicted {:.3})", set.data.ids[i], if which == "wrong" { "the largest error" } else { "the highest prediction" }, set.data.labels[i], pred[k]);
+        let (id, key, _) = crate::lessons::explain::ask(engine, r.id, seq.clone(), Reference::Shuffle);
+        explained.set(Some((id, key, seq, what, format!("run #{}", r.id))));
+    };
+    let maps_canvas = NodeRef::<Canvas>::new();
+    let maps_reply = Memo::new(move |_| explained.get().and_then(|(id, key, seq, _, run)| engine.explanations.with(|r| crate::lessons::explain::answer(r, (id, key))).map(|r| (r, seq, run))));
+    Effect::new(move |_| {
+        let reply = maps_reply.get();
+        let asked = explained.with(Option::is_some);
+        redraw(&maps_canvas, 960, 330, |area, theme| match &reply {
+            Some((Ok(e), seq, run)) => {
+                let (t, _) = crate::lessons::explain::tracks(e, seq, None, run, crate::lessons::explain::Scored::Signed);
+                let _ = dnaplay_plots::draw_tracks(area, &t, &[], theme);
+            }
+            Some((Err(e), _, _)) => drop(draw_message(area, theme, &format!("Could not compute the maps: {e}"))),
+            None if asked => drop(draw_message(area, theme, "Computing the maps…")),
+            None => drop(draw_message(area, theme, "Pick a test sequence: its saliency, ISM and integrated-gradients maps appear here")),
+        });
+    });
+
     let delete_saved = move |key: String| {
         spawn_local(async move {
             let mut list = saved_runs.get_untracked();
@@ -652,7 +770,8 @@ pub fn DataLesson() -> impl IntoView {
             ", or the labels come in a separate "<code>"id,label"</code>" list. Labels that are all 0 or 1 make a binary classification; "
             "any other numbers a regression. Everything stays in this browser."
         </p>
-        <section class="panel" data-setting="upload">
+        <section class="panel">
+            <div data-setting="upload">
             <div class="controls buttons">
                 {EXAMPLES.iter().map(|&(title, file, cite)| view! {
                     <button data-testid=format!("example-{}", file.split('.').next().unwrap_or(file)) title=cite on:click=move |_| load_example(file)>{format!("Example: {title}")}</button>
@@ -664,7 +783,7 @@ pub fn DataLesson() -> impl IntoView {
             <label class="block">"Sequences and labels "<span class="note">{move || format!("({})", name.get())}</span>
                 <textarea node_ref=text_area data-testid="upload-text" rows="10" spellcheck="false"
                     placeholder="sequence,label\nACGTTGCA,12.5\n…"
-                    on:input=move |ev| { set_text.set(event_target_value(&ev)); }></textarea>
+                    on:input=move |ev| { big_file.set_value(None); set_text.set(event_target_value(&ev)); }></textarea>
             </label>
             <details>
                 <summary>"Labels file for FASTA without labels in the headers"</summary>
@@ -679,6 +798,7 @@ pub fn DataLesson() -> impl IntoView {
                     </select>
                 </label>
                 <button class="primary" data-testid="upload-check" on:click=move |_| { check(); save_text(); }>"Check the data"</button>
+            </div>
             </div>
             {move || reading.get().map(|m| view! { <p class="status" data-testid="upload-reading">
                 <progress max="1" prop:value=move || progress.get().unwrap_or(0.0) aria-label="Reading the data"></progress>" "{m}</p> })}
@@ -747,6 +867,16 @@ pub fn DataLesson() -> impl IntoView {
             <canvas node_ref=result_canvas data-testid="data-result-chart" aria-label="Test-set predictions against the labels"></canvas>
         </div>
         <canvas node_ref=logo_canvas data-testid="data-logos" aria-label="First-layer filters as sequence logos"></canvas>
+        <section class="panel">
+            <h3>"Why did it predict that?"</h3>
+            <p class="note">"Lesson 11's attribution maps of one test sequence by the newest run: saliency × input, in silico mutagenesis and integrated gradients (10 shuffles as the reference). Letters above the axis raise the prediction, below lower it."</p>
+            <div class="controls buttons">
+                <button data-testid="data-explain-top" on:click=move |_| explain("top")>"The highest prediction"</button>
+                <button data-testid="data-explain-wrong" on:click=move |_| explain("wrong")>"The largest error"</button>
+            </div>
+            <p class="status" data-testid="data-explain-what">{move || explained.with(|e| e.as_ref().map(|e| e.3.clone()))}</p>
+            <canvas node_ref=maps_canvas data-testid="data-maps" aria-label="Attribution maps of one test sequence"></canvas>
+        </section>
         <section class="panel export" data-setting="export" data-testid="export-menu">
             <h3>"Export the newest run"</h3>
             <div class="controls buttons">

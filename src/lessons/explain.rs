@@ -33,19 +33,19 @@ fn idle_run(engine: Engine, bench: Bench, pick: impl Fn(&RunView) -> bool) -> Op
 }
 
 /// Ask for maps of `seq` from run `id` and keep the key, so only this request's answer is shown.
-fn ask(engine: Engine, id: usize, seq: String, reference: Reference) -> (usize, u64, f64) {
+pub(crate) fn ask(engine: Engine, id: usize, seq: String, reference: Reference) -> (usize, u64, f64) {
     let request = ExplainRequest { seqs: vec![seq], methods: METHODS.to_vec(), reference, seed: 1 };
     (id, engine.request_explanation(id, request), now_ms())
 }
 
 /// The answer to request `(id, key)`, when it has come.
-fn answer<T>(replies: &[Reply<T>], (id, key): (usize, u64)) -> Option<Result<Arc<T>, String>> {
+pub(crate) fn answer<T>(replies: &[Reply<T>], (id, key): (usize, u64)) -> Option<Result<Arc<T>, String>> {
     replies.iter().find(|(i, k, _)| (*i, *k) == (id, key)).map(|(_, _, r)| r.clone())
 }
 
 /// How a map's per-base scores are ranked against the ground truth.
 #[derive(Clone, Copy, PartialEq)]
-enum Scored {
+pub(crate) enum Scored {
     /// As they are (seed 003: the positive class's motifs all raise the logit).
     Signed,
     /// By size (the 8-mer rule's GCG lowers the score: a strongly negative base found it too).
@@ -55,7 +55,7 @@ enum Scored {
 /// The tracks of one model's maps over `seq`, each labelled with its interpretability AUROC
 /// against `information` (when given and the sequence has both motif and background), plus the
 /// ground truth. Returns the tracks and each method's AUROC.
-fn tracks(e: &Explanation, seq: &str, information: Option<&[f32]>, name: &str, scored: Scored) -> (Vec<Track>, Vec<(Method, Option<f64>)>) {
+pub(crate) fn tracks(e: &Explanation, seq: &str, information: Option<&[f32]>, name: &str, scored: Scored) -> (Vec<Track>, Vec<(Method, Option<f64>)>) {
     let Ok(x) = one_hot(&[seq]) else { return (Vec::new(), Vec::new()) };
     let mut out = Vec::new();
     let mut scores = Vec::new();

@@ -24,6 +24,7 @@ use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_model::tasks::{ClassTask, ClassTaskKind};
 use dnaplay_model::trainer::{TrainConfig, Trainer};
 use fantoccini::Client;
+use serde_json::Value;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
@@ -335,4 +336,73 @@ async fn bench_responsiveness() -> Result<()> {
         Ok(())
     })
     .await
+}
+
+/// Lesson 13 reading a 50 MB FASTA (224,714 records of 200 nt) picked in its file input: the
+/// time from the pick to the summary, the parse alone (in 256 KB pieces between paints), how
+/// late a 10 ms timer fires and the longest gap between two frames while it reads (what a click
+/// or a paint waits), the step after the parse (building and splitting the data set), and the
+/// page's memory.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "benchmark: prints figures; run with --ignored --nocapture"]
+async fn bench_upload_50mb() -> Result<()> {
+    let path = std::env::temp_dir().join("dnaplay-bench-50mb.fa");
+    let mut fasta = String::with_capacity(50_000_300);
+    let (mut x, mut n) = (13u64, 0usize);
+    while fasta.len() < 50_000_000 {
+        fasta.push_str(&format!(">seq{n} label={}\n", n % 2));
+        for _ in 0..4 {
+            for _ in 0..50 {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                fasta.push(['A', 'C', 'G', 'T'][(x >> 62) as usize]);
+            }
+            fasta.push('\n');
+        }
+        n += 1;
+    }
+    std::fs::write(&path, &fasta)?;
+    drop(fasta);
+    with_browser(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=data&device=cpu")).await?;
+        device_is(client, "CPU").await?;
+        js(
+            client,
+            "window.__lags = []; window.__gaps = []; let due = performance.now() + 10; \
+             window.__probe = setInterval(() => { const t = performance.now(); window.__lags.push(Math.max(0, t - due)); due = t + 10; }, 10); \
+             let last = performance.now(); window.__frames = true; \
+             const f = (t) => { if (!window.__frames) return; window.__gaps.push(t - last); last = t; requestAnimationFrame(f); }; requestAnimationFrame(f); return 0",
+        )
+        .await?;
+        let started = Instant::now();
+        let input = client.find(fantoccini::Locator::Css("[data-testid=upload-input]")).await?;
+        input.send_keys(&path.display().to_string()).await?;
+        let summary = wait_until("the summary", Duration::from_secs(300), || async {
+            let t = text(client, "upload-summary").await;
+            t.contains("good sequences").then_some(t)
+        })
+        .await?;
+        let to_summary = started.elapsed().as_secs_f64();
+        let parse_ms = js(client, "return document.querySelector('[data-testid=upload-summary]').getAttribute('data-parse-ms')").await?;
+        let ready = wait_until("the data set", Duration::from_secs(300), || async { (!text(client, "upload-ready").await.is_empty()).then_some(()) }).await;
+        let to_ready = started.elapsed().as_secs_f64();
+        let probe = js(client, "clearInterval(window.__probe); window.__frames = false; return [window.__lags, window.__gaps]").await?;
+        let sorted = |v: &Value| {
+            let mut x: Vec<f64> = v.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
+            x.sort_by(f64::total_cmp);
+            x
+        };
+        let (lags, gaps) = (sorted(&probe[0]), sorted(&probe[1]));
+        let heap = js(client, "return performance.memory ? performance.memory.usedJSHeapSize : null").await?;
+        println!("50 MB FASTA ({n} records): summary {to_summary:.1} s after the pick (parse {} ms in the page), data set ready {to_ready:.1} s ({})", parse_ms.as_str().unwrap_or("?"), if ready.is_ok() { "ok" } else { "not ready" });
+        println!("  {summary}");
+        println!(
+            "  while reading: timer lateness p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms ({} samples); frame gaps p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms ({} frames)",
+            quantile(&lags, 0.5), quantile(&lags, 0.95), quantile(&lags, 1.0), lags.len(), quantile(&gaps, 0.5), quantile(&gaps, 0.95), quantile(&gaps, 1.0), gaps.len()
+        );
+        println!("  page memory: wasm {:.0} MB, JS heap {:.0} MB", wasm_memory(client).await? / 1e6, heap.as_f64().unwrap_or(f64::NAN) / 1e6);
+        Ok(())
+    })
+    .await?;
+    let _ = std::fs::remove_file(&path);
+    Ok(())
 }

@@ -161,6 +161,12 @@ async fn a_csv_with_bad_rows_is_fixed_trained_exported_saved_and_reloaded() -> R
         println!("runs: {}", text(client, "saved-runs").await);
         let r2: f64 = m.split("test R² ").nth(1).and_then(|t| t.split(',').next()).and_then(|t| t.parse().ok()).ok_or("an R²")?;
         assert!(r2 > 0.3, "the CNN learns seed 002's rule from 1,280 sequences: R² {r2}");
+        // Attribution on one's own data: the maps of the highest-scoring test sequence.
+        click(client, "data-explain-top").await?;
+        let what = wait_for_text(client, "data-explain-what", "the sequence explained", Duration::from_secs(10)).await?;
+        assert!(what.contains("the highest prediction"), "{what}");
+        wait_until("the maps drawn", Duration::from_secs(60), || async { (coloured_pixels(client, "data-maps").await.ok()? > 2_000).then_some(()) }).await?;
+        screenshot_of(client, "data-maps", "13-maps").await?;
         // Export predictions and weights.
         click(client, "export-predictions").await?;
         let csv = downloaded(client, "-predictions.csv").await?;
@@ -441,6 +447,9 @@ async fn links_hide_controls_limit_lessons_and_switch_to_high_contrast() -> Resu
         assert_eq!(on.as_str(), Some("1"));
         assert!(client.current_url().await?.as_str().contains("contrast=1"));
         client.goto(&format!("{base}/?lesson=data&contrast=1")).await?;
+        wait_until("lesson 13", Duration::from_secs(20), || async { (lesson_title(client).await == "13. Your own sequences").then_some(()) }).await?;
+        let on = js(client, "return document.documentElement.getAttribute('data-contrast')").await?;
+        assert_eq!(on.as_str(), Some("1"), "contrast=1 in a link");
         screenshot(client, "13-high-contrast").await?;
         // Keyboard: Tab reaches the skip link first, then the controls, with a visible ring.
         client.goto(&format!("{base}/?lesson=train")).await?;
