@@ -323,6 +323,11 @@ impl RunView {
         }
     }
 
+    /// Train and validation loss per epoch, the two curves of a loss chart.
+    pub fn losses(&self) -> (Vec<f32>, Vec<f32>) {
+        (self.history.iter().map(|h| h.train_loss).collect(), self.history.iter().map(|h| h.val_loss).collect())
+    }
+
     /// Legend label, e.g. "#2 CNN (exp), adam lr 0.001".
     pub fn label(&self) -> String {
         use dnaplay_model::models::ModelKind;

@@ -65,7 +65,7 @@ pub fn ClassifyLesson() -> impl IntoView {
     });
 
     let curves = Memo::new(move |_| {
-        run.with(|r| r.as_ref().map(|r| (r.history.iter().map(|h| h.train_loss).collect::<Vec<f32>>(), r.history.iter().map(|h| h.val_loss).collect::<Vec<f32>>())))
+        run.with(|r| r.as_ref().map(RunView::losses))
     });
     Effect::new(move |_| {
         let curves = curves.get();

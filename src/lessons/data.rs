@@ -141,7 +141,8 @@ fn svg_of(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, Sh
 }
 
 fn losses(r: &RunView) -> (String, Vec<f32>, Vec<f32>) {
-    (r.label(), r.history.iter().map(|h| h.train_loss).collect(), r.history.iter().map(|h| h.val_loss).collect())
+    let (train, val) = r.losses();
+    (r.label(), train, val)
 }
 
 /// The test split's labels and the run's predictions.

@@ -183,7 +183,10 @@ fn SweepPanel() -> impl IntoView {
             let of = |kind: ModelKind| {
                 runs.iter()
                     .filter(|r| r.bench == Bench::Sweep && r.model.kind == kind)
-                    .map(|r| (format!("lr {}", r.config.learning_rate), r.history.iter().map(|h| h.train_loss).collect::<Vec<f32>>(), r.history.iter().map(|h| h.val_loss).collect::<Vec<f32>>()))
+                    .map(|r| {
+                        let (train, val) = r.losses();
+                        (format!("lr {}", r.config.learning_rate), train, val)
+                    })
                     .collect::<Vec<_>>()
             };
             (of(ModelKind::Linear), of(ModelKind::Cnn))
@@ -328,7 +331,10 @@ fn PositionPanel() -> impl IntoView {
         engine.runs.with(|runs| {
             runs.iter()
                 .filter(|r| r.bench == Bench::Position)
-                .map(|r| (rule_name(r), r.history.iter().map(|h| h.train_loss).collect::<Vec<f32>>(), r.history.iter().map(|h| h.val_loss).collect::<Vec<f32>>()))
+                .map(|r| {
+                    let (train, val) = r.losses();
+                    (rule_name(r), train, val)
+                })
                 .collect::<Vec<_>>()
         })
     });
@@ -641,14 +647,17 @@ fn Fig1cPanel() -> impl IntoView {
             })
         })
     });
-    // The live run of a cell, if any: (model, activation) → the newest run.
-    let live = move |kind: ModelKind, act: Activation| engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::Fig1c && r.model.kind == kind && r.model.activation == act).cloned());
+    // The match fraction of a cell's newest live run, read in place (the run list changes every
+    // training slice; nothing is cloned).
+    let live_fraction = move |kind: ModelKind, act: Activation| {
+        engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::Fig1c && r.model.kind == kind && r.model.activation == act).and_then(|r| r.filters.as_ref().map(|f| f.report.match_fraction)))
+    };
     let cell_text = move |kind: ModelKind, act: Activation| {
         let shipped_text = shipped.with(|s| match s {
             Some(Ok(runs)) => BoxStats::of(&cell_fractions(runs, kind, act)).map(|b| format!("{:.2}", b.median)).unwrap_or_else(|| "–".into()),
             _ => "…".into(),
         });
-        let live_text = live(kind, act).and_then(|r| r.filters.as_ref().map(|f| format!(" · live {:.2}", f.report.match_fraction)));
+        let live_text = live_fraction(kind, act).map(|m| format!(" · live {m:.2}"));
         format!("{shipped_text}{}", live_text.unwrap_or_default())
     };
     let detail = move || {

@@ -95,10 +95,11 @@ pub fn ExpLesson() -> impl IntoView {
             runs.iter()
                 .filter(|r| r.bench == Bench::Contrast)
                 .map(|r| {
+                    let (train, val) = r.losses();
                     (
                         r.model.activation,
-                        r.history.iter().map(|h| h.train_loss).collect::<Vec<f32>>(),
-                        r.history.iter().map(|h| h.val_loss).collect::<Vec<f32>>(),
+                        train,
+                        val,
                         r.history.iter().map(|h| h.val_auroc.unwrap_or(f32::NAN) as f64).collect::<Vec<f64>>(),
                         r.match_fractions.clone(),
                     )

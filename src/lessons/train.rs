@@ -36,7 +36,10 @@ pub fn TrainLesson() -> impl IntoView {
         engine.runs.with(|runs| {
             runs.iter()
                 .filter(|r| r.bench == Bench::Kmers)
-                .map(|r| (r.label(), r.history.iter().map(|h| h.train_loss).collect::<Vec<f32>>(), r.history.iter().map(|h| h.val_loss).collect::<Vec<f32>>()))
+                .map(|r| {
+                    let (train, val) = r.losses();
+                    (r.label(), train, val)
+                })
                 .collect::<Vec<_>>()
         })
     });

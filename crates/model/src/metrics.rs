@@ -219,8 +219,13 @@ pub fn aupr(labels: &[bool], scores: &[f32]) -> Option<f64> {
 /// `[sequences, tasks]`; tasks where `metric` is undefined (one class only) are left out.
 /// `None` when no task has a value or `tasks` is 0.
 pub fn per_task_mean(targets: &[f32], scores: &[f32], tasks: usize, metric: fn(&[bool], &[f32]) -> Option<f64>) -> Option<f64> {
-    let values = per_task(targets, scores, tasks, metric);
-    let defined: Vec<f64> = values.into_iter().flatten().collect();
+    mean_of_defined(&per_task(targets, scores, tasks, metric))
+}
+
+/// The mean of the values that are defined, or `None` when none is (a task with one class has
+/// no AUROC, and is left out of the mean rather than counted as 0).
+pub fn mean_of_defined(values: &[Option<f64>]) -> Option<f64> {
+    let defined: Vec<f64> = values.iter().flatten().copied().collect();
     (!defined.is_empty()).then(|| defined.iter().sum::<f64>() / defined.len() as f64)
 }
 

@@ -2,7 +2,7 @@
 //! probabilities with AUROC, AUPR and seed 000's report.
 
 use crate::data::RegressionData;
-use crate::metrics::{Classification, aupr, auroc, bce_with_logits, mse, pearson_r, per_task, r_squared, sigmoid};
+use crate::metrics::{Classification, aupr, auroc, bce_with_logits, mean_of_defined, mse, pearson_r, per_task, r_squared, sigmoid};
 
 /// Test-split predictions and their metrics.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,13 +84,9 @@ impl ClassEvaluation {
             return Self::new(targets, logits);
         }
         let mut e = Self::new(targets, logits);
-        let mean = |v: &[Option<f64>]| {
-            let d: Vec<f64> = v.iter().flatten().copied().collect();
-            (!d.is_empty()).then(|| d.iter().sum::<f64>() / d.len() as f64)
-        };
-        e.auroc = mean(&per_task(targets, &e.probabilities, tasks, auroc));
+        e.auroc = mean_of_defined(&per_task(targets, &e.probabilities, tasks, auroc));
         e.task_aupr = per_task(targets, &e.probabilities, tasks, aupr);
-        e.aupr = mean(&e.task_aupr);
+        e.aupr = mean_of_defined(&e.task_aupr);
         e.tasks = tasks;
         e
     }
