@@ -58,6 +58,16 @@ struct SavedRun {
     data_fingerprint: u64,
 }
 
+/// The saved runs' list, empty when there is none (or it does not read).
+async fn get_saved_runs() -> Result<Vec<SavedRun>, String> {
+    Ok(store::get_string(KEY_RUNS).await?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
+}
+
+/// Write the saved runs' list.
+async fn put_saved_runs(list: &[SavedRun]) -> Result<(), String> {
+    store::put(KEY_RUNS, &serde_json::to_string(list).unwrap_or_default().into()).await
+}
+
 /// The training settings of a run on `data`: the task's defaults
 /// ([`UserTask::default_training`]) with the page's settings: lesson 5's optimizer, rate, batch
 /// and epochs for regression; lesson 9's rate and the 200-nt epochs for binary classification.
@@ -118,7 +128,7 @@ fn draw_result<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme,
             let _ = draw_parity(area, truth, pred, None, &opts);
         }
         Some((label, truth, logits, UserTask::Binary)) => {
-            // Predicted probability against the label, jittered, as a parity plot of a classifier.
+            // Predicted probability against the label, as a parity plot of a classifier.
             let probs: Vec<f32> = logits.iter().map(|&z| sigmoid(z)).collect();
             let opts = ParityOptions { model_name: format!("{label}: P(label 1)"), r_squared: r_squared(truth, &probs), alpha: 0.3, theme: *theme };
             let _ = draw_parity(area, truth, &probs, None, &opts);
@@ -153,45 +163,40 @@ fn test_pairs(r: &RunView) -> Option<(Vec<f32>, Vec<f32>, UserTask)> {
     Some((truth, pred.to_vec(), set.data.task))
 }
 
-/// The metrics line of a run, e.g. "test R² 0.912 (1,200 sequences)".
-fn metrics_text(r: &RunView) -> Option<String> {
+/// A run's test metrics by the checkpoint's names (`r_squared`, `mse`; `auroc`, `aupr`,
+/// `accuracy`), once its predictions are in, with the number of test sequences: computed once,
+/// for the metrics line, the run table, the report and `checkpoint.json`.
+fn test_metrics(r: &RunView) -> Option<(std::collections::BTreeMap<String, f64>, usize)> {
     let (truth, pred, task) = test_pairs(r)?;
-    Some(match task {
-        UserTask::Regression => format!("test R² {:.3}, MSE {:.4} on {} test sequences", r_squared(&truth, &pred), dnaplay_model::metrics::mse(&truth, &pred), truth.len()),
+    let mut m = std::collections::BTreeMap::new();
+    match task {
+        UserTask::Regression => {
+            m.insert("r_squared".into(), r_squared(&truth, &pred));
+            m.insert("mse".into(), dnaplay_model::metrics::mse(&truth, &pred));
+        }
         UserTask::Binary => {
             let e = ClassEvaluation::new(&truth, &pred);
-            format!(
-                "test AUROC {}, AUPR {}, accuracy {:.3} on {} test sequences",
-                e.auroc.map_or("–".into(), |a| format!("{a:.3}")),
-                e.aupr.map_or("–".into(), |a| format!("{a:.3}")),
-                e.report.accuracy(),
-                truth.len()
-            )
-        }
-    })
-}
-
-fn metrics_map(r: &RunView) -> std::collections::BTreeMap<String, f64> {
-    let mut m = std::collections::BTreeMap::new();
-    if let Some((truth, pred, task)) = test_pairs(r) {
-        match task {
-            UserTask::Regression => {
-                m.insert("r_squared".into(), r_squared(&truth, &pred));
-                m.insert("mse".into(), dnaplay_model::metrics::mse(&truth, &pred));
+            if let Some(a) = e.auroc {
+                m.insert("auroc".into(), a);
             }
-            UserTask::Binary => {
-                let e = ClassEvaluation::new(&truth, &pred);
-                if let Some(a) = e.auroc {
-                    m.insert("auroc".into(), a);
-                }
-                if let Some(a) = e.aupr {
-                    m.insert("aupr".into(), a);
-                }
-                m.insert("accuracy".into(), e.report.accuracy());
+            if let Some(a) = e.aupr {
+                m.insert("aupr".into(), a);
             }
+            m.insert("accuracy".into(), e.report.accuracy());
         }
     }
-    m
+    Some((m, truth.len()))
+}
+
+/// The metrics line of a run, e.g. "test R² 0.912, MSE 1.2345 on 1200 test sequences".
+fn metrics_text(r: &RunView) -> Option<String> {
+    let (m, n) = test_metrics(r)?;
+    let get = |k: &str, digits: usize| m.get(k).map_or("–".into(), |v| format!("{v:.digits$}"));
+    Some(if m.contains_key("mse") {
+        format!("test R² {}, MSE {} on {n} test sequences", get("r_squared", 3), get("mse", 4))
+    } else {
+        format!("test AUROC {}, AUPR {}, accuracy {} on {n} test sequences", get("auroc", 3), get("aupr", 3), get("accuracy", 3))
+    })
 }
 
 /// The checkpoint description of a run: what the CLI's `--load` and this page read.
@@ -206,7 +211,7 @@ fn meta_of(r: &RunView) -> Option<CheckpointMeta> {
         train: r.config.clone(),
         history: r.history.clone(),
         match_fractions: Vec::new(),
-        test_metrics: metrics_map(r),
+        test_metrics: test_metrics(r).map(|(m, _)| m).unwrap_or_default(),
     })
 }
 
@@ -382,7 +387,7 @@ pub fn DataLesson() -> impl IntoView {
             set_labels_text.set(l);
             set_name.set(n);
             check();
-            let runs: Vec<SavedRun> = store::get_string(KEY_RUNS).await.ok().flatten().and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+            let runs = get_saved_runs().await.unwrap_or_default();
             set_saved_runs.set(runs.clone());
             set_to_restore.set(runs);
         });
@@ -437,6 +442,12 @@ pub fn DataLesson() -> impl IntoView {
     let current = move || engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::User).cloned());
     let curves = Memo::new(move |_| engine.runs.with(|runs| runs.iter().filter(|r| r.bench == Bench::User).map(losses).collect::<Vec<_>>()));
     let result = Memo::new(move |_| current().and_then(|r| test_pairs(&r).map(|(t, p, task)| (r.label(), t, p, task))));
+    // The newest run's metrics, computed when its predictions change, not every training slice.
+    let newest_predictions = Memo::new(move |_| engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::User).map(|r| (r.id, r.predictions.clone()))));
+    let metrics_line = Memo::new(move |_| {
+        newest_predictions.with(|_| ());
+        engine.runs.with_untracked(|r| r.iter().rev().find(|r| r.bench == Bench::User).and_then(|r| metrics_text(r).map(|m| format!("Run #{}: {m}", r.id))))
+    });
     let loss_name = move || if task() == Some(UserTask::Binary) { "binary cross-entropy" } else { "MSE" };
     let loss_canvas = NodeRef::<Canvas>::new();
     let result_canvas = NodeRef::<Canvas>::new();
@@ -465,31 +476,32 @@ pub fn DataLesson() -> impl IntoView {
     });
 
     // Save each finished run once its predictions are in: ask for its weights, then store.
-    let asked = StoredValue::new(Vec::<usize>::new());
+    // Each run once: its weights asked for, then saved. Only runs not saved yet are cloned (the
+    // run list changes every training slice).
+    let weights_asked = StoredValue::new(Vec::<usize>::new());
+    let saving = StoredValue::new(Vec::<usize>::new());
     Effect::new(move |_| {
-        let ready: Vec<RunView> = engine.runs.with(|r| r.iter().filter(|r| r.bench == Bench::User && r.state == RunState::Finished && r.predictions.is_some() && r.shipped.is_none()).cloned().collect());
+        let unsaved = |r: &&RunView| r.bench == Bench::User && r.state == RunState::Finished && r.predictions.is_some() && r.shipped.is_none() && !saving.with_value(|s| s.contains(&r.id));
+        let ready: Vec<RunView> = engine.runs.with(|r| r.iter().filter(unsaved).cloned().collect());
         for r in ready {
             if r.weights.is_none() {
-                if !asked.with_value(|a| a.contains(&r.id)) {
-                    asked.update_value(|a| a.push(r.id));
+                if !weights_asked.with_value(|a| a.contains(&r.id)) {
+                    weights_asked.update_value(|a| a.push(r.id));
                     engine.request_weights(r.id);
                 }
                 continue;
             }
+            saving.update_value(|s| s.push(r.id));
             let key = format!("{}-{}", (js_sys::Date::now() as u64), r.id);
-            if asked.with_value(|a| a.contains(&(usize::MAX - r.id))) {
-                continue;
-            }
-            asked.update_value(|a| a.push(usize::MAX - r.id));
             let (Some(meta), Some(weights), RunData::User(set)) = (meta_of(&r), r.weights.clone(), r.data.clone()) else { continue };
             let entry = SavedRun { key: key.clone(), name: format!("run #{} {}", r.id, r.label()), data_fingerprint: set.data.fingerprint() };
             spawn_local(async move {
                 let saved = async {
                     store::put_bytes(&format!("run/{key}/weights"), &weights).await?;
                     store::put(&format!("run/{key}/meta"), &meta.to_json().into()).await?;
-                    let mut list: Vec<SavedRun> = store::get_string(KEY_RUNS).await?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+                    let mut list = get_saved_runs().await?;
                     list.push(entry);
-                    store::put(KEY_RUNS, &serde_json::to_string(&list).unwrap_or_default().into()).await?;
+                    put_saved_runs(&list).await?;
                     set_saved_runs.set(list);
                     Ok::<(), String>(())
                 }
@@ -724,7 +736,7 @@ pub fn DataLesson() -> impl IntoView {
             let r = async {
                 store::delete(&format!("run/{key}/weights")).await?;
                 store::delete(&format!("run/{key}/meta")).await?;
-                store::put(KEY_RUNS, &serde_json::to_string(&list).unwrap_or_default().into()).await
+                put_saved_runs(&list).await
             }
             .await;
             match r {
@@ -740,7 +752,7 @@ pub fn DataLesson() -> impl IntoView {
         }
         set_saved_runs.set(list.clone());
         spawn_local(async move {
-            if let Err(e) = store::put(KEY_RUNS, &serde_json::to_string(&list).unwrap_or_default().into()).await {
+            if let Err(e) = put_saved_runs(&list).await {
                 set_saved_note.set(Some(format!("The new name was not saved: {e}")));
             }
         });
@@ -818,10 +830,12 @@ pub fn DataLesson() -> impl IntoView {
             }))}
             {move || lengths().map(|l| view! {
                 <fieldset class="controls" data-testid="upload-fit"><legend>{format!("The sequences have lengths {} to {} nt; a model needs one length.", l.min, l.max)}</legend>
-                    <label><input type="radio" name="fit" data-testid="fit-pad" on:change=move |_| set_fit.set(Some(Fit::PadWithN)) prop:checked=move || fit.get() == Some(Fit::PadWithN) />
-                        {format!(" Pad with N to {} nt ({} sequences change)", l.max, l.shorter_than_max)}</label>
-                    <label><input type="radio" name="fit" data-testid="fit-crop" on:change=move |_| set_fit.set(Some(Fit::Crop)) prop:checked=move || fit.get() == Some(Fit::Crop) />
-                        {format!(" Crop to {} nt ({} sequences change)", l.min, l.longer_than_min)}</label>
+                    {[
+                        (Fit::PadWithN, "fit-pad", format!(" Pad with N to {} nt ({} sequences change)", l.max, l.shorter_than_max)),
+                        (Fit::Crop, "fit-crop", format!(" Crop to {} nt ({} sequences change)", l.min, l.longer_than_min)),
+                    ].into_iter().map(|(choice, id, words)| view! {
+                        <label><input type="radio" name="fit" data-testid=id on:change=move |_| set_fit.set(Some(choice)) prop:checked=move || fit.get() == Some(choice) />{words}</label>
+                    }).collect_view()}
                 </fieldset>
             })}
             {move || user_set.get().map(|u| view! {
@@ -863,7 +877,7 @@ pub fn DataLesson() -> impl IntoView {
             })}
         </section>
         <canvas node_ref=loss_canvas data-testid="data-loss-chart" aria-label="Loss curves of your runs: train dashed, validation solid"></canvas>
-        <p class="metric" data-testid="data-metrics">{move || current().and_then(|r| metrics_text(&r).map(|m| format!("Run #{}: {m}", r.id)))}</p>
+        <p class="metric" data-testid="data-metrics">{move || metrics_line.get()}</p>
         <div class="side-by-side">
             <canvas node_ref=result_canvas data-testid="data-result-chart" aria-label="Test-set predictions against the labels"></canvas>
         </div>
