@@ -38,9 +38,6 @@ pub struct BoxOptions {
     pub theme: Theme,
 }
 
-const MEDIAN_RED: RGBColor = RGBColor(0xd6, 0x27, 0x28);
-const BOX_BLUE: RGBColor = RGBColor(0x1f, 0x77, 0xb4);
-
 /// Draw `panels` stacked top to bottom, each a box plot over the same y range. A box with no
 /// values shows "no runs" in its place.
 pub fn draw_box_panels<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panels: &[BoxPanel], opts: &BoxOptions) -> DrawResult<DB> {
@@ -70,8 +67,8 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BoxPane
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(RGBColor(240, 240, 240))
-        .bold_line_style(RGBColor(220, 220, 220))
+        .light_line_style(t.grid().0)
+        .bold_line_style(t.grid().1)
         .x_label_formatter(&|v: &i32| if v % 100 == 0 && *v >= 0 { labels.get((v / 100) as usize).cloned().unwrap_or_default() } else { String::new() })
         .y_desc(opts.y_label.as_str())
         .axis_desc_style(t.label_font())
@@ -84,8 +81,8 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BoxPane
             chart.draw_series(std::iter::once(Text::new("no runs", (x - 25, (lo + hi) / 2.0), t.tick_font())))?;
             continue;
         };
-        let line = BOX_BLUE.stroke_width(t.px(1.5));
-        chart.draw_series(std::iter::once(Rectangle::new([(x - half, q1), (x + half, q3)], BOX_BLUE.mix(0.15).filled())))?;
+        let line = t.series(0).stroke_width(t.stroke(1.5));
+        chart.draw_series(std::iter::once(Rectangle::new([(x - half, q1), (x + half, q3)], t.series(0).mix(if t.contrast { 0.25 } else { 0.15 }).filled())))?;
         chart.draw_series(std::iter::once(Rectangle::new([(x - half, q1), (x + half, q3)], line)))?;
         for (from, to) in [(min, q1), (q3, max)] {
             chart.draw_series(std::iter::once(PathElement::new(vec![(x, from), (x, to)], line)))?;
@@ -93,12 +90,12 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BoxPane
         for end in [min, max] {
             chart.draw_series(std::iter::once(PathElement::new(vec![(x - half / 2, end), (x + half / 2, end)], line)))?;
         }
-        chart.draw_series(std::iter::once(PathElement::new(vec![(x - half, median), (x + half, median)], MEDIAN_RED.stroke_width(t.px(2.5)))))?;
+        chart.draw_series(std::iter::once(PathElement::new(vec![(x - half, median), (x + half, median)], t.series(3).stroke_width(t.stroke(2.5)))))?;
         // The runs, spread a little sideways so equal values stay visible.
         let k = b.values.len().max(1) as f64;
         chart.draw_series(b.values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(j, &v)| {
             let dx = if k > 1.0 { ((j as f64 / (k - 1.0) - 0.5) * half as f64).round() as i32 } else { 0 };
-            Circle::new((x + dx, v), t.px(3.0) as i32, BLACK.mix(0.6).filled())
+            Circle::new((x + dx, v), t.px(3.0) as i32, BLACK.mix(if t.contrast { 0.9 } else { 0.6 }).filled())
         }))?;
     }
     Ok(())

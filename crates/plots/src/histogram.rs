@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::{DrawResult, draw_legend, TAB10, Theme, padded_range};
+use crate::{DrawResult, draw_legend, Theme, padded_range};
 
 /// One data set to histogram.
 #[derive(Debug, Clone, Copy)]
@@ -51,8 +51,8 @@ pub fn draw_histograms<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(RGBColor(240, 240, 240))
-        .bold_line_style(RGBColor(220, 220, 220))
+        .light_line_style(theme.grid().0)
+        .bold_line_style(theme.grid().1)
         .x_desc(x_label)
         .y_desc("Count")
         .axis_desc_style(theme.label_font())
@@ -60,8 +60,8 @@ pub fn draw_histograms<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series
         .y_label_formatter(&|v| thousands(v.round().max(0.0) as usize))
         .draw()?;
     for (i, (s, c)) in series.iter().zip(&counts).enumerate() {
-        let color = TAB10[i % TAB10.len()];
-        let fill = color.mix(s.alpha).filled();
+        let color = theme.series(i);
+        let fill = color.mix(theme.alpha(s.alpha)).filled();
         chart
             .draw_series(c.iter().enumerate().filter(|(_, n)| **n > 0).map(|(b, &n)| {
                 let left = lo + b as f64 * width;

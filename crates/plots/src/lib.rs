@@ -8,6 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 mod boxplot;
+pub mod describe;
 mod glyphs;
 mod heatmap;
 mod histogram;
@@ -43,9 +44,26 @@ pub const TAB10: [RGBColor; 10] = [
     RGBColor(0x17, 0xbe, 0xcf),
 ];
 
-/// Sizes shared by all drawings. `scale` multiplies every font size and stroke width, so a
-/// canvas whose backing store is `devicePixelRatio` times its CSS size stays sharp (plotters
-/// issue 164).
+/// A high-contrast counterpart of [`TAB10`] for projectors and low vision (the page's
+/// `contrast=1`): dark, saturated colours, each at least 4.5:1 against white (WCAG 1.4.3), in
+/// `tab10`'s order of hues.
+pub const HIGH_CONTRAST: [RGBColor; 10] = [
+    RGBColor(0x00, 0x33, 0xcc),
+    RGBColor(0xa8, 0x4a, 0x00),
+    RGBColor(0x00, 0x66, 0x00),
+    RGBColor(0xc0, 0x00, 0x00),
+    RGBColor(0x66, 0x22, 0x99),
+    RGBColor(0x5c, 0x33, 0x17),
+    RGBColor(0xa3, 0x00, 0x6b),
+    RGBColor(0x33, 0x33, 0x33),
+    RGBColor(0x5f, 0x5f, 0x00),
+    RGBColor(0x00, 0x5f, 0x6b),
+];
+
+/// Sizes and colours shared by all drawings. `scale` multiplies every font size and stroke
+/// width, so a canvas whose backing store is `devicePixelRatio` times its CSS size stays sharp
+/// (plotters issue 164). `contrast` switches to the high-contrast palette: black text, darker
+/// grids, [`HIGH_CONTRAST`] series, darker logo letters, thicker strokes and larger fonts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Theme {
     /// Multiplier for fonts, strokes and margins (1.0 for SVG; `devicePixelRatio` on a canvas).
@@ -54,11 +72,13 @@ pub struct Theme {
     pub title_size: f64,
     /// Font size of axis labels and ticks, in CSS pixels before scaling.
     pub label_size: f64,
+    /// The high-contrast palette (the page's `contrast=1`).
+    pub contrast: bool,
 }
 
 impl Default for Theme {
     fn default() -> Self {
-        Theme { scale: 1.0, title_size: 20.0, label_size: 15.0 }
+        Theme { scale: 1.0, title_size: 20.0, label_size: 15.0, contrast: false }
     }
 }
 
@@ -68,9 +88,49 @@ impl Theme {
         Theme { scale, ..Theme::default() }
     }
 
+    /// This theme in the high-contrast palette (`on`), with fonts 20% larger, or as it is.
+    pub fn with_contrast(self, on: bool) -> Self {
+        if on && !self.contrast {
+            Theme { contrast: true, title_size: self.title_size * 1.2, label_size: self.label_size * 1.2, ..self }
+        } else {
+            self
+        }
+    }
+
     /// `v` CSS pixels in backend pixels.
     pub fn px(&self, v: f64) -> u32 {
         (v * self.scale).round().max(1.0) as u32
+    }
+
+    /// A stroke `v` CSS pixels wide in backend pixels: 1.6 times wider in high contrast.
+    pub fn stroke(&self, v: f64) -> u32 {
+        self.px(if self.contrast { v * 1.6 } else { v })
+    }
+
+    /// The colour of series `i`: [`TAB10`], or [`HIGH_CONTRAST`].
+    pub fn series(&self, i: usize) -> RGBColor {
+        if self.contrast { HIGH_CONTRAST[i % HIGH_CONTRAST.len()] } else { TAB10[i % TAB10.len()] }
+    }
+
+    /// The colours of A, C, G and T: logomaker's classic ones ([`LOGO_COLORS`]), or darker
+    /// shades of the same hues (each at least 4.5:1 against white) in high contrast.
+    pub fn bases(&self) -> [RGBColor; 4] {
+        if self.contrast { [RGBColor(0, 100, 0), RGBColor(0, 0, 200), RGBColor(170, 95, 0), RGBColor(190, 0, 0)] } else { LOGO_COLORS }
+    }
+
+    /// An opacity for fills and dense points: `alpha`, raised to at least 0.5 in high contrast.
+    pub fn alpha(&self, alpha: f64) -> f64 {
+        if self.contrast { alpha.max(0.5) } else { alpha }
+    }
+
+    /// The fine and the major grid lines.
+    pub fn grid(&self) -> (RGBColor, RGBColor) {
+        if self.contrast { (RGBColor(200, 200, 200), RGBColor(120, 120, 120)) } else { (RGBColor(238, 238, 238), RGBColor(218, 218, 218)) }
+    }
+
+    /// Secondary text and marks (reference lines, muted labels).
+    pub fn muted(&self) -> RGBColor {
+        if self.contrast { BLACK } else { RGBColor(110, 110, 110) }
     }
 
     pub(crate) fn title_font(&self) -> TextStyle<'static> {
@@ -82,19 +142,39 @@ impl Theme {
     }
 
     pub(crate) fn tick_font(&self) -> TextStyle<'static> {
-        ("sans-serif", self.label_size * 0.85 * self.scale).into_font().color(&RGBColor(60, 60, 60))
+        let color = if self.contrast { BLACK } else { RGBColor(60, 60, 60) };
+        ("sans-serif", self.label_size * 0.85 * self.scale).into_font().color(&color)
     }
 }
 
-/// Draw a message in the middle of an empty area (for "no data yet").
+/// Draw a message in the middle of an empty area (for "no data yet"), wrapped at spaces into
+/// as many centred lines as the area's width needs (a phone's plot is narrower than a sentence).
 pub fn draw_message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, message: &str) -> DrawResult<DB> {
     area.fill(&WHITE)?;
     let (w, h) = area.dim_in_pixel();
-    let style = theme.label_font().color(&RGBColor(110, 110, 110)).pos(plotters::style::text_anchor::Pos::new(
+    let muted = theme.muted();
+    let style = theme.label_font().color(&muted).pos(plotters::style::text_anchor::Pos::new(
         plotters::style::text_anchor::HPos::Center,
         plotters::style::text_anchor::VPos::Center,
     ));
-    area.draw_text(message, &style, (w as i32 / 2, h as i32 / 2))
+    let room = w.saturating_sub(2 * (theme.label_size * theme.scale) as u32).max(1);
+    let fits = |line: &str| area.estimate_text_size(line, &style).map_or(true, |(lw, _)| lw <= room);
+    let mut lines: Vec<String> = Vec::new();
+    for word in message.split_whitespace() {
+        match lines.last_mut() {
+            Some(last) if fits(&format!("{last} {word}")) => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    let line_height = (theme.label_size * theme.scale * 1.3) as i32;
+    let top = h as i32 / 2 - line_height * (lines.len() as i32 - 1) / 2;
+    for (i, line) in lines.iter().enumerate() {
+        area.draw_text(line, &style, (w as i32 / 2, top + line_height * i as i32))?;
+    }
+    Ok(())
 }
 
 /// Draw the series labels of `chart` as every chart here does: a white, lightly bordered box at
@@ -107,8 +187,8 @@ where
     chart
         .configure_series_labels()
         .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
+        .background_style(WHITE.mix(if theme.contrast { 1.0 } else { 0.85 }))
+        .border_style(if theme.contrast { BLACK } else { RGBColor(200, 200, 200) })
         .label_font(theme.tick_font())
         .draw()
 }
@@ -139,4 +219,25 @@ pub(crate) fn render_svg(w: u32, h: u32, draw: impl FnOnce(&DrawingArea<SVGBacke
         area.present().expect("svg should render");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_wider_than_its_area_wraps_into_centred_lines() {
+        let message = "Only the two newest runs keep their filter maps (memory): pick one of them, or train again";
+        let lines = |width: u32| {
+            let svg = render_svg(width, 200, |area| draw_message(area, &Theme::default(), message).expect("drawn"));
+            svg.matches("<text").count()
+        };
+        // A phone's plot (about 340 px) needs several lines; a desktop's one.
+        assert!(lines(340) >= 3, "{} lines at 340 px", lines(340));
+        assert_eq!(lines(1400), 1);
+        // Every word is drawn once, in order.
+        let svg = render_svg(340, 200, |area| draw_message(area, &Theme::default(), message).expect("drawn"));
+        let drawn: Vec<&str> = svg.split("<text").skip(1).filter_map(|t| Some(t.split('>').nth(1)?.split('<').next()?.trim())).collect();
+        assert_eq!(drawn.join(" "), message);
+    }
 }

@@ -65,8 +65,8 @@ pub fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Li
     let integer_x = opts.integer_x;
     chart
         .configure_mesh()
-        .light_line_style(RGBColor(235, 235, 235))
-        .bold_line_style(RGBColor(215, 215, 215))
+        .light_line_style(t.grid().0)
+        .bold_line_style(t.grid().1)
         .x_desc(opts.x_label.as_str())
         .y_desc(opts.y_label.as_str())
         .axis_desc_style(t.label_font())
@@ -89,7 +89,7 @@ pub fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Li
     }
     for line in lines {
         let pts: Vec<(f64, f64)> = line.points.iter().filter(finite).filter(|p| (y0..=y1).contains(&p.1)).copied().collect();
-        let style = line.color.stroke_width(t.px(2.5));
+        let style = line.color.stroke_width(t.stroke(2.5));
         let series = if line.dashed {
             chart.draw_series(DashedLineSeries::new(pts.clone(), t.px(6.0), t.px(4.0), style))?
         } else {

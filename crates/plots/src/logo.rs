@@ -94,7 +94,7 @@ fn draw_logo<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logo: &Logo, wid
             if height < 1e-4 {
                 continue;
             }
-            let color = LOGO_COLORS[base].filled();
+            let color = t.bases()[base].filled();
             let letter = glyph(['A', 'C', 'G', 'T'][base]);
             chart.draw_series(letter.into_iter().map(|poly| {
                 Polygon::new(poly.into_iter().map(|(u, v)| (x0 + 0.9 * u, y0 + height * v)).collect::<Vec<_>>(), color)

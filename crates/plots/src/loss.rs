@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
-use crate::{DrawResult, draw_legend, TAB10, Theme, padded_range};
+use crate::{DrawResult, draw_legend, Theme, padded_range};
 
 /// One run's per-epoch losses.
 #[derive(Debug, Clone, Copy)]
@@ -74,8 +74,8 @@ where
     let mut chart = builder.build_cartesian_2d(x, y)?;
     chart
         .configure_mesh()
-        .light_line_style(RGBColor(235, 235, 235))
-        .bold_line_style(RGBColor(215, 215, 215))
+        .light_line_style(t.grid().0)
+        .bold_line_style(t.grid().1)
         .x_desc("Epoch")
         .y_desc(opts.y_label.as_str())
         .axis_desc_style(t.label_font())
@@ -86,15 +86,15 @@ where
         .draw()?;
     let keep = |v: f32| v.is_finite() && (!opts.log_y || v > 0.0);
     for (i, run) in runs.iter().enumerate() {
-        let color = TAB10[i % TAB10.len()];
+        let color = t.series(i);
         let train: Vec<(f64, f64)> = run.train.iter().enumerate().filter(|(_, v)| keep(**v)).map(|(e, &v)| (e as f64, v as f64)).collect();
         let val: Vec<(f64, f64)> = run.val.iter().enumerate().filter(|(_, v)| keep(**v)).map(|(e, &v)| (e as f64, v as f64)).collect();
-        let thin = color.stroke_width(t.px(1.5));
-        let thick = color.stroke_width(t.px(3.0));
+        let thin = color.stroke_width(t.stroke(1.5));
+        let thick = color.stroke_width(t.stroke(3.0));
         // One epoch is one point: a line through it would draw nothing.
         if train.len() == 1 || val.len() == 1 {
             let r = t.px(4.0) as i32;
-            chart.draw_series(train.iter().map(|&p| Circle::new(p, r, color.stroke_width(t.px(1.5)))))?;
+            chart.draw_series(train.iter().map(|&p| Circle::new(p, r, color.stroke_width(t.stroke(1.5)))))?;
             chart.draw_series(val.iter().map(|&p| Circle::new(p, r, color.filled())))?;
         }
         chart

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::{TAB10, Theme, padded_range};
+use crate::{Theme, padded_range};
 
 /// Title and labels of a parity plot.
 #[derive(Debug, Clone)]
@@ -80,14 +80,14 @@ pub fn draw_parity<DB: DrawingBackend>(
         .build_cartesian_2d(lo..hi, lo..hi)?;
     chart
         .configure_mesh()
-        .light_line_style(RGBColor(240, 240, 240))
-        .bold_line_style(RGBColor(220, 220, 220))
+        .light_line_style(t.grid().0)
+        .bold_line_style(t.grid().1)
         .x_desc("Actual score")
         .y_desc("Predicted score")
         .axis_desc_style(t.label_font())
         .label_style(t.tick_font())
         .draw()?;
-    let color = TAB10[0].mix(opts.alpha);
+    let color = t.series(0).mix(t.alpha(opts.alpha));
     let r = t.px(2.5);
     chart.draw_series(
         truth
@@ -96,10 +96,10 @@ pub fn draw_parity<DB: DrawingBackend>(
             .filter(|(a, b)| a.is_finite() && b.is_finite())
             .map(|(&a, &b)| Circle::new((a as f64, b as f64), r, color.filled())),
     )?;
-    chart.draw_series(DashedLineSeries::new(vec![(lo, lo), (hi, hi)], t.px(8.0), t.px(5.0), BLACK.stroke_width(t.px(2.0))))?;
+    chart.draw_series(DashedLineSeries::new(vec![(lo, lo), (hi, hi)], t.px(8.0), t.px(5.0), BLACK.stroke_width(t.stroke(2.0))))?;
     if let Some(i) = highlight.filter(|&i| i < truth.len() && i < pred.len()) {
         let p = (truth[i] as f64, pred[i] as f64);
-        chart.draw_series([Circle::new(p, t.px(6.0), TAB10[3].filled()), Circle::new(p, t.px(6.0), BLACK.stroke_width(t.px(1.5)))])?;
+        chart.draw_series([Circle::new(p, t.px(6.0), t.series(3).filled()), Circle::new(p, t.px(6.0), BLACK.stroke_width(t.stroke(1.5)))])?;
     }
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     Ok(PlotFrame { pixels: ((xs.start, ys.start), (xs.end, ys.end)), x_range: (lo, hi), y_range: (lo, hi) })

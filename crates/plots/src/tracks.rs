@@ -7,8 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::glyphs::glyph;
-use crate::logo::LOGO_COLORS;
-use crate::{DrawResult, TAB10, Theme};
+use crate::{DrawResult, Theme};
 
 /// What one track draws.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,7 +110,7 @@ fn draw_track<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, track: &Track, 
                         continue;
                     }
                     let letter = glyph(['A', 'C', 'G', 'T'][base]);
-                    let color = LOGO_COLORS[base].filled();
+                    let color = t.bases()[base].filled();
                     // Below the axis the letter is drawn upside down (logomaker's flip_below).
                     let (y0, flip) = if height > 0.0 { (up, false) } else { (down, true) };
                     chart.draw_series(letter.into_iter().map(|poly| {
@@ -129,7 +128,7 @@ fn draw_track<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, track: &Track, 
             }
         }
         TrackKind::Line(values) => {
-            let style = TAB10[0].stroke_width(t.px(1.5));
+            let style = t.series(0).stroke_width(t.stroke(1.5));
             chart.draw_series(LineSeries::new(values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| (i as f64, v as f64)), style))?;
         }
         TrackKind::Bars(values) => {
