@@ -55,11 +55,14 @@ if (typeof window === "undefined") {
       ),
     );
   };
-  self.addEventListener("install", (event) => {
-    self.skipWaiting();
-    event.waitUntil(precache().catch((e) => console.warn("DNA Playground could not store its files for offline use:", e)));
+  // The files are stored once the worker controls the page, not before: a first visit
+  // reloads as soon as it is controlled (the page holds its controls until then), and the
+  // reloaded page's own requests fill the cache too (network first, below).
+  self.addEventListener("install", () => self.skipWaiting());
+  self.addEventListener("activate", (event) => {
+    event.waitUntil(self.clients.claim());
+    precache().catch((e) => console.warn("DNA Playground could not store its files for offline use:", e));
   });
-  self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
   self.addEventListener("fetch", (event) => {
     const request = event.request;
     if (request.cache === "only-if-cached" && request.mode !== "same-origin") return;
@@ -89,23 +92,53 @@ if (typeof window === "undefined") {
       ),
     );
   });
-} else if (window.isSecureContext && "serviceWorker" in navigator && !window.dnaplayNoServiceWorker) {
+} else {
+  // The page holds its controls while `window.dnaplayReloadPending` is true, so nothing the
+  // student does before the one reload is lost (src/reload.rs); the event
+  // "dnaplay-reload-settled" says it is over without a reload. `dnaplayCancelReload()` gives up
+  // the reload for this tab session: the page stays on one thread, and the next visit starts
+  // isolated, under the worker installed now.
+  const tried = "dnaplay-coi-reloaded";
+  const triedBefore = () => {
+    try {
+      return !!sessionStorage.getItem(tried);
+    } catch (e) {
+      return true;
+    }
+  };
+  const settle = () => {
+    if (!window.dnaplayReloadPending) return;
+    window.dnaplayReloadPending = false;
+    window.dispatchEvent(new Event("dnaplay-reload-settled"));
+  };
+  window.dnaplayCancelReload = () => {
+    try {
+      sessionStorage.setItem(tried, "1");
+    } catch (e) {}
+    settle();
+  };
+  const usable = window.isSecureContext && "serviceWorker" in navigator && !window.dnaplayNoServiceWorker;
+  window.dnaplayReloadPending = usable && !window.crossOriginIsolated && !triedBefore();
   // One reload per tab session: if the reloaded page is still not isolated, it stays on one
   // thread rather than reloading for ever.
-  const tried = "dnaplay-coi-reloaded";
   const reloadOnce = () => {
-    if (sessionStorage.getItem(tried)) return;
+    if (triedBefore()) return settle();
     sessionStorage.setItem(tried, "1");
     window.location.reload();
   };
   // Registered on every visit, isolated or not: it is also the offline cache. Only a page
   // that is not isolated reloads, so that the worker's headers apply.
-  navigator.serviceWorker.register(document.currentScript.src).then(
-    () => {
-      if (window.crossOriginIsolated) return;
-      if (navigator.serviceWorker.controller) reloadOnce();
-      else navigator.serviceWorker.addEventListener("controllerchange", reloadOnce);
-    },
-    (e) => console.warn("DNA Playground could not register its service worker, so it trains on one thread:", e),
-  );
+  if (usable) {
+    navigator.serviceWorker.register(document.currentScript.src).then(
+      () => {
+        if (window.crossOriginIsolated) return settle();
+        if (navigator.serviceWorker.controller) reloadOnce();
+        else navigator.serviceWorker.addEventListener("controllerchange", reloadOnce);
+      },
+      (e) => {
+        console.warn("DNA Playground could not register its service worker, so it trains on one thread:", e);
+        settle();
+      },
+    );
+  }
 }

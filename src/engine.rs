@@ -23,9 +23,13 @@
 //!   the page to the CPU; every metric recorded so far stays;
 //! - a worker that dies (a crash, a script that does not load) fails the live runs with the
 //!   reason, and a fresh worker takes the next runs (at most [`WORKER_RESTARTS`] times);
-//! - a cross-origin isolated page trains on the CPU in the threaded worker (every core) and on
-//!   WebGPU in the one-thread worker beside it; a page that is not isolated has the one-thread
-//!   worker alone ([`Engine::threaded`]). Run controls go to both; each ignores runs it lacks.
+//! - where the browser can run threads ([`Capabilities::no_threads`]), the page trains on the
+//!   CPU in the threaded worker (every core) and on WebGPU in a one-thread worker beside it;
+//!   elsewhere the one-thread worker does both, and [`Engine::cpu_note`] says why. Run controls
+//!   go to both; each ignores runs it lacks;
+//! - a worker that fails to load or start moves to the next kind at once, never retried: the
+//!   threaded worker to the one-thread worker (the runs waiting for it start there), the WebGPU
+//!   worker to the CPU. Training is unavailable only when the one-thread worker cannot load.
 //!
 //! Memory is bounded: a lesson keeps at most [`MAX_RUNS_PER_BENCH`] runs (the oldest ended runs
 //! go first), and the 8-mer filter maps (about 20 MB a run) are kept for the newest
@@ -51,7 +55,8 @@ use crate::clock::{now_ms, sleep_ms};
 use crate::lab::{Dataset, RunResults};
 use crate::protocol::{Command, DataSpec, Ended, Event, ExplainRequest, Explanation, InsertRequest, Timed, decode, encode};
 use dnaplay_model::attribution::Experiment;
-use crate::timing::{DeviceTiming, GPU_WAIT_MS, NO_WEBGPU, browser_has_webgpu, cross_origin_isolated, gpu_not_timed, timing_key};
+use crate::capabilities::{Capabilities, NoThreads, js_text};
+use crate::timing::{DeviceTiming, GPU_WAIT_MS, NO_WEBGPU, browser_has_webgpu, gpu_not_timed, timing_key};
 
 /// Most runs a lesson keeps; starting more drops the oldest ended ones.
 pub const MAX_RUNS_PER_BENCH: usize = 8;
@@ -65,8 +70,22 @@ pub const WORKER_SCRIPT: &str = "./dnaplay-worker-loader.js";
 /// loads the build of `scripts/build-worker-threads.sh` and starts one rayon thread per logical
 /// processor. Used when the page is cross-origin isolated.
 pub const THREADED_WORKER_SCRIPT: &str = "./dnaplay-worker-mt-loader.js";
-/// Fresh workers the page starts after one dies, before it gives up training.
+/// Fresh workers the page starts after one that had been working dies, before it gives up
+/// training. A worker that never loaded is not restarted: the next kind takes over.
 pub const WORKER_RESTARTS: usize = 3;
+/// How long the threaded worker may take to say it is ready (its wasm compiled, its thread pool
+/// started) before the page trains on one thread instead, in milliseconds. A browser that
+/// cannot start the pool's workers may hang rather than fail.
+pub const THREADED_START_MS: i32 = 30_000;
+
+/// Which build trains on the CPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CpuWorker {
+    /// The threaded worker: one rayon thread per logical processor, no WebGPU.
+    Threaded,
+    /// The one-thread worker (which also holds WebGPU when it is the only worker).
+    OneThread,
+}
 
 /// Where a run stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -456,8 +475,13 @@ pub struct Engine {
     pub insertions: RwSignal<Vec<Reply<Experiment>>>,
     /// Why the last weights asked for could not be read.
     pub weights_error: RwSignal<Option<String>>,
-    /// Whether the CPU trains in the threaded worker, beside a WebGPU worker ([`Role`]).
-    pub threaded: bool,
+    /// Why the CPU trains on one thread, when the browser has more than one processor and the
+    /// threaded worker cannot run or did not start; `None` while it trains on every core.
+    pub cpu_note: RwSignal<Option<String>>,
+    /// Whether WebGPU has a worker of its own ([`Role::Gpu`]): decided at start-up, true when
+    /// the browser can run the threaded worker, which cannot hold WebGPU.
+    split: bool,
+    cpu_worker: StoredValue<CpuWorker, LocalStorage>,
     links: StoredValue<[Link; 2], LocalStorage>,
     /// WebGPU's figures from the WebGPU worker, by timing key, for the choice the page makes
     /// when the workers are split.
@@ -490,7 +514,9 @@ impl Engine {
             explanations: RwSignal::new(Vec::new()),
             insertions: RwSignal::new(Vec::new()),
             weights_error: RwSignal::new(None),
-            threaded: cross_origin_isolated(),
+            cpu_note: RwSignal::new(None),
+            split: false,
+            cpu_worker: StoredValue::new_local(CpuWorker::OneThread),
             links: StoredValue::new_local(Default::default()),
             gpu_times: StoredValue::new_local(Vec::new()),
             next_id: StoredValue::new_local(1),
@@ -499,13 +525,24 @@ impl Engine {
             wanted: StoredValue::new_local(None),
             pending: StoredValue::new_local(None),
         };
+        let engine = match Capabilities::detect().no_threads() {
+            None => {
+                engine.cpu_worker.set_value(CpuWorker::Threaded);
+                Engine { split: true, ..engine }
+            }
+            Some(NoThreads::OneProcessor) => engine,
+            Some(why) => {
+                engine.cpu_note.set(Some(why.to_string()));
+                engine
+            }
+        };
         engine.spawn_worker(Role::Cpu);
         engine
     }
 
     /// The worker that trains on `device`.
     fn role_of(&self, device: BackendChoice) -> Role {
-        if self.threaded && !device.is_cpu() { Role::Gpu } else { Role::Cpu }
+        if self.split && !device.is_cpu() { Role::Gpu } else { Role::Cpu }
     }
 
     /// The worker that holds WebGPU.
@@ -516,7 +553,8 @@ impl Engine {
     /// Start the training worker for `role` and listen to it. Messages sent before it says it
     /// is ready wait.
     fn spawn_worker(&self, role: Role) {
-        let started = if self.threaded && role == Role::Cpu {
+        let threaded = role == Role::Cpu && self.cpu_worker.get_value() == CpuWorker::Threaded;
+        let started = if threaded {
             let options = web_sys::WorkerOptions::new();
             options.set_type(web_sys::WorkerType::Module);
             web_sys::Worker::new_with_options(THREADED_WORKER_SCRIPT, &options)
@@ -526,9 +564,9 @@ impl Engine {
         let worker = match started {
             Ok(w) => w,
             Err(e) => {
-                let why = format!("the browser refused to start the training worker ({})", js_text(&e));
-                self.links.update_value(|l| l[role as usize].gone = Some(why.clone()));
-                self.worker_note.set(Some(why));
+                // Not a worker that died: the browser would not create one. The next kind, if any.
+                self.links.update_value(|l| l[role as usize].started += 1);
+                self.failed_to_load(role, format!("the browser refused to start it ({})", js_text(&e)));
                 return;
             }
         };
@@ -549,23 +587,82 @@ impl Engine {
         // Each worker's handlers live as long as it does; a page starts at most a few.
         on_message.forget();
         on_error.forget();
-        self.links.update_value(|l| {
+        let generation = self.links.try_update_value(|l| {
             let l = &mut l[role as usize];
             l.worker = Some(worker);
             l.ready = false;
             l.started += 1;
+            l.started
         });
+        if threaded && let Some(generation) = generation {
+            // A pool that never starts may hang without an error: after a while, one thread.
+            spawn_local(async move {
+                sleep_ms(THREADED_START_MS).await;
+                let hung = engine.links.with_value(|l| l[role as usize].started == generation && !l[role as usize].ready && l[role as usize].worker.is_some());
+                if hung {
+                    engine.worker_died(role, format!("it did not start within {} s", THREADED_START_MS / 1000));
+                }
+            });
+        }
+    }
+
+    /// The worker for `role` failed before it was ready: its script, its WebAssembly or its
+    /// start. Move to the next kind (the threaded CPU worker to the one-thread worker, the WebGPU
+    /// worker to the CPU), or, when the one-thread worker itself cannot load, say that training
+    /// is unavailable. Nothing is retried.
+    fn failed_to_load(&self, role: Role, why: String) {
+        if let Some(w) = self.links.try_update_value(|l| l[role as usize].worker.take()).flatten() {
+            w.terminate();
+        }
+        if role == Role::Cpu && self.cpu_worker.get_value() == CpuWorker::Threaded {
+            // Commands waiting for it (runs queued, a timing) go to the one-thread worker.
+            web_sys::console::warn_1(&format!("DNA Playground trains on one thread: the threaded training worker did not load ({why})").into());
+            self.cpu_worker.set_value(CpuWorker::OneThread);
+            self.cpu_note.set(Some(format!("the threaded worker did not start ({why})")));
+            self.spawn_worker(role);
+            return;
+        }
+        let reason = format!("the training worker did not load ({why})");
+        web_sys::console::warn_1(&reason.clone().into());
+        self.links.update_value(|l| l[role as usize].queue.clear());
+        self.runs.update(|runs| {
+            for r in runs.iter_mut().filter(|r| r.state.is_live() && self.role_of(r.device) == role) {
+                r.state = RunState::Failed(format!("{reason}; press Train to start again"));
+            }
+        });
+        if role == Role::Gpu {
+            // The CPU still trains.
+            let why = format!("WebGPU's worker did not load ({why}); training runs on the CPU.");
+            self.gpu.set_value(Gpu::Failed(why.clone()));
+            self.links.update_value(|l| l[role as usize].gone = Some(why.clone()));
+            if !self.wanted.get_value().is_some_and(BackendChoice::is_cpu) {
+                self.device_note.set(Some(why));
+            }
+            self.set_device(BackendChoice::Flex);
+            return;
+        }
+        let why = format!("{}; training is unavailable in this page. Reload it to try again.", capitalised(&reason));
+        self.links.update_value(|l| l[role as usize].gone = Some(why.clone()));
+        self.probing.set(None);
+        self.pending.set_value(None);
+        self.worker_note.set(Some(why));
     }
 
     /// The worker for `role` died: fail its live runs with the reason, forget what it held,
     /// and start a fresh one (or give up after [`WORKER_RESTARTS`]).
     fn worker_died(&self, role: Role, message: String) {
         let was_ready = self.links.with_value(|l| l[role as usize].ready);
-        let reason = match (was_ready, message.trim()) {
-            (false, "") => "the training worker did not load (its script or WebAssembly could not be fetched or compiled)".to_string(),
-            (false, m) => format!("the training worker did not load ({m})"),
-            (true, "") => "the training worker stopped".to_string(),
-            (true, m) => format!("the training worker stopped ({m})"),
+        if !was_ready {
+            let why = match message.trim() {
+                "" => "its script or WebAssembly could not be fetched or compiled".to_string(),
+                m => m.to_string(),
+            };
+            self.failed_to_load(role, why);
+            return;
+        }
+        let reason = match message.trim() {
+            "" => "the training worker stopped".to_string(),
+            m => format!("the training worker stopped ({m})"),
         };
         web_sys::console::warn_1(&reason.clone().into());
         if let Some(w) = self.links.try_update_value(|l| l[role as usize].worker.take()).flatten() {
@@ -630,7 +727,7 @@ impl Engine {
     /// Send `command` to every worker started (run controls: a worker ignores ids it does not
     /// hold).
     fn broadcast(&self, command: Command) {
-        if self.threaded && self.links.with_value(|l| l[Role::Gpu as usize].started > 0) {
+        if self.split && self.links.with_value(|l| l[Role::Gpu as usize].started > 0 && l[Role::Gpu as usize].gone.is_none()) {
             self.send(Role::Gpu, command.clone());
         }
         self.send(Role::Cpu, command);
@@ -811,7 +908,7 @@ impl Engine {
     /// worker, each worker times its own device and the page chooses, waiting for WebGPU's
     /// figure at most [`GPU_WAIT_MS`] after the CPU's, as the one worker does.
     fn time_devices(&self, key: String, data: DataSpec, model: ModelConfig, config: TrainConfig) {
-        if !self.threaded {
+        if !self.split {
             self.send(Role::Cpu, Command::Time { key, data, model, config, devices: Timed::Both });
             return;
         }
@@ -1140,8 +1237,8 @@ impl Engine {
                 self.set_device(BackendChoice::Flex);
             }
             Gpu::Pending => {}
-            // A threaded page would start a second worker only to hear there is no WebGPU.
-            Gpu::NotAsked if self.threaded && !browser_has_webgpu() => {
+            // A split page would start a second worker only to hear there is no WebGPU.
+            Gpu::NotAsked if self.split && !browser_has_webgpu() => {
                 self.gpu.set_value(Gpu::Failed(NO_WEBGPU.into()));
                 self.choose_device(pref);
             }
@@ -1179,9 +1276,4 @@ pub fn worker_memory_bytes() -> f64 {
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
-/// A JavaScript error as text.
-fn js_text(value: &JsValue) -> String {
-    value.as_string().or_else(|| value.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_else(|| format!("{value:?}"))
 }

@@ -4,6 +4,7 @@
 //! every setting (`dnaplay-state`), so a link restores the page. Training state lives in the
 //! [`lab::Lab`], shared by all lessons, so a run keeps going while the student moves on.
 
+pub mod capabilities;
 pub mod checkpoints;
 pub mod clock;
 pub mod components;
@@ -14,6 +15,7 @@ pub mod lab;
 pub mod lessons;
 pub mod panic;
 pub mod protocol;
+pub mod reload;
 pub mod store;
 pub mod timing;
 
@@ -64,6 +66,8 @@ pub fn App() -> impl IntoView {
     let (notices, set_notices) = signal(notices);
     Effect::new(move |_| replace_query(&settings.with(Settings::to_query)));
 
+    // Before the engine: on a first visit that will reload, the controls wait.
+    let holding = reload::holding_for_reload();
     let engine = Engine::new();
     lessons::explain::remember_engine(engine);
     let lab = Lab::new(settings, engine);
@@ -106,6 +110,10 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // Every canvas follows the contrast setting and the window's width.
+    let contrast = Memo::new(move |_| settings.with(|s| s.contrast));
+    components::plot_canvas::provide_plot_env(contrast.into());
+
     // High contrast and large text for projectors: a class on the root element (style/main.css).
     Effect::new(move |_| {
         let on = settings.with(|s| s.contrast);
@@ -119,7 +127,12 @@ pub fn App() -> impl IntoView {
     view! {
         <style data-testid="hidden-controls">{hidden_css}</style>
         <a class="skip" href="#lesson">"Skip to the lesson"</a>
-        <header class="top">
+        {move || holding.get().then(|| view! {
+            <div class="reload-hold" role="status" data-testid="reload-hold">
+                "Setting up training on every core: this page reloads once in a moment. The link keeps your settings; the controls wait until then."
+            </div>
+        })}
+        <header class="top" inert=move || holding.get()>
             <div class="brand">
                 <h1>"DNA Playground"</h1>
                 <p class="tagline">"Learn deep learning on DNA, in your browser."</p>
@@ -146,15 +159,14 @@ pub fn App() -> impl IntoView {
                     (Some(k), Some(_)) => k.label().to_string(),
                     _ => "starting…".into(),
                 }}</b></span>
-                {move || (engine.threads.get() == Some(1) && !engine.threaded && timing::hardware_threads().is_some_and(|n| n > 1)).then(|| view! {
-                    <span class="device" data-testid="threads-note" title="Training on every core needs the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp, or the app's service worker, which adds them (README, Static hosting)">
-                        "One thread: this page is not cross-origin isolated"</span>
+                {move || engine.cpu_note.get().filter(|_| engine.threads.get() == Some(1) && timing::hardware_threads().is_some_and(|n| n > 1)).map(|why| view! {
+                    <span class="device" data-testid="threads-note">{format!("One thread: {why}")}</span>
                 })}
                 {move || engine.probing.get().map(|_| view! { <span class="device" data-testid="device-probing">"Timing the CPU and WebGPU on a few batches…"</span> })}
                 {move || engine.timings.with(|t| t.last().map(|t| view! { <span class="device timing" data-testid="device-timing">{t.describe(engine.threads.get().unwrap_or(1))}</span> }))}
             </div>
         </header>
-        <nav class="lessons" aria-label="Lessons">
+        <nav class="lessons" aria-label="Lessons" inert=move || holding.get()>
             <ol>
                 {move || settings.with(|s| s.visible_lessons()).into_iter().map(|l| view! {
                     <li><a href=format!("?lesson={}", l.slug()) aria-current=move || (lesson() == l).then_some("page")
@@ -163,7 +175,7 @@ pub fn App() -> impl IntoView {
                 }).collect_view()}
             </ol>
         </nav>
-        <main class="lesson" id="lesson" tabindex="-1">
+        <main class="lesson" id="lesson" tabindex="-1" inert=move || holding.get()>
             {move || (!notices.get().is_empty()).then(|| view! {
                 <div class="notices" role="status" data-testid="notices">
                     <ul>{notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>

@@ -11,6 +11,7 @@ use dnaplay_state::Settings;
 use leptos::prelude::*;
 
 use crate::components::fields::NumberField;
+use crate::components::live::LiveStatus;
 use crate::engine::{Bench, ClassData, RunData, RunState, RunView, Until};
 use crate::lab::Lab;
 
@@ -113,6 +114,7 @@ pub fn ClassPanel(
                 })}</span>
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid=format!("{prefix}-error")>{e}</p> })}
+            <LiveStatus text=Signal::derive(move || runs().iter().map(|r| r.status_line(&run_name(r))).collect::<Vec<_>>().join("; ")) testid=format!("{prefix}-live") />
             <ul class="status" data-testid=format!("{prefix}-status")>
                 {move || runs().iter().map(|r| {
                     let failed = matches!(r.state, RunState::Failed(_));

@@ -1,5 +1,31 @@
 //! Small reusable pieces of the page.
 
 pub mod fields;
+pub mod live;
 pub mod plot_canvas;
 pub mod class_panel;
+
+use leptos::prelude::*;
+
+/// A box that scrolls sideways when what it holds (a wide table, a 200-nt sequence) is wider
+/// than the screen, so the page itself never does. It is a named region the keyboard can reach
+/// (WCAG 2.1.1: a scrollable region must be focusable), and it scrolls with the arrow keys.
+#[component]
+pub fn ScrollX(
+    /// What the region holds, read by a screen reader, e.g. "Spot checks".
+    #[prop(into)]
+    label: String,
+    /// `data-testid` of the region.
+    #[prop(into, optional)]
+    testid: Option<String>,
+    /// Extra classes, e.g. "seq-line".
+    #[prop(into, optional)]
+    class: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let class = match class {
+        Some(c) => format!("table-scroll {c}"),
+        None => "table-scroll".to_string(),
+    };
+    view! { <div class=class tabindex="0" role="region" aria-label=label data-testid=testid>{children()}</div> }
+}

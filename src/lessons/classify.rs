@@ -7,12 +7,13 @@ use dnaplay_model::deep::MULTISCALE_WIDTHS;
 use dnaplay_model::metrics::Classification;
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_model::synthetic::{MotifSequence, generate_keras200};
-use dnaplay_plots::{HistogramSeries, Line, LineOptions, LossOptions, LossSeries, TAB10, draw_histograms, draw_lines, draw_loss_curves, draw_message, thousands};
+use dnaplay_plots::{HistogramSeries, Line, LineOptions, LossOptions, LossSeries, Theme, draw_histograms, draw_lines, draw_loss_curves, draw_message, thousands};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::components::ScrollX;
 use crate::components::class_panel::ClassPanel;
-use crate::components::plot_canvas::redraw;
+use crate::components::plot_canvas::{describe, redraw};
 use crate::engine::{Bench, RunView};
 use crate::lab::Lab;
 
@@ -75,19 +76,29 @@ pub fn ClassifyLesson() -> impl IntoView {
             }
             _ => drop(draw_message(area, theme, "Loss per epoch appears here")),
         });
+        let series: Vec<LossSeries> = curves.iter().map(|(train, val)| LossSeries { label: "multiscale", train, val }).collect();
+        describe(&loss_canvas, &dnaplay_plots::describe::losses(&series, "Binary cross-entropy"));
     });
 
     let test = Memo::new(move |_| run.with(|r| r.as_ref().and_then(|r| r.test.clone())));
     Effect::new(move |_| {
         let eval = test.get();
-        redraw(&hist_canvas, 460, 300, |area, theme| match &eval {
-            Some(e) => {
-                let neg: Vec<f32> = e.labels.iter().zip(&e.probabilities).filter(|(l, _)| !**l).map(|(_, &p)| p).collect();
-                let pos: Vec<f32> = e.labels.iter().zip(&e.probabilities).filter(|(l, _)| **l).map(|(_, &p)| p).collect();
-                let series = [HistogramSeries { label: "negative", values: &neg, alpha: 0.6 }, HistogramSeries { label: "positive", values: &pos, alpha: 0.6 }];
-                let _ = draw_histograms(area, &series, 25, "Predicted probability of the positive class", theme);
+        let by_class = eval.as_ref().map(|e| {
+            let neg: Vec<f32> = e.labels.iter().zip(&e.probabilities).filter(|(l, _)| !**l).map(|(_, &p)| p).collect();
+            let pos: Vec<f32> = e.labels.iter().zip(&e.probabilities).filter(|(l, _)| **l).map(|(_, &p)| p).collect();
+            (neg, pos)
+        });
+        const X_LABEL: &str = "Predicted probability of the positive class";
+        redraw(&hist_canvas, 460, 300, |area, theme| match &by_class {
+            Some((neg, pos)) => {
+                let series = [HistogramSeries { label: "negative", values: neg, alpha: 0.6 }, HistogramSeries { label: "positive", values: pos, alpha: 0.6 }];
+                let _ = draw_histograms(area, &series, 25, X_LABEL, theme);
             }
             None => drop(draw_message(area, theme, "Score distributions appear after training")),
+        });
+        describe(&hist_canvas, &match &by_class {
+            Some((neg, pos)) => dnaplay_plots::describe::histograms(&[HistogramSeries { label: "negative", values: neg, alpha: 0.6 }, HistogramSeries { label: "positive", values: pos, alpha: 0.6 }], X_LABEL),
+            None => "Score distributions appear after training".to_string(),
         });
     });
 
@@ -118,19 +129,25 @@ pub fn ClassifyLesson() -> impl IntoView {
     Effect::new(move |_| {
         let att = attention.get();
         let seq = chosen_seq();
+        let lines = |w: &[f32], len: usize, theme: &Theme| -> Vec<Line> {
+            MULTISCALE_WIDTHS
+                .iter()
+                .enumerate()
+                .map(|(k, width)| Line {
+                    label: format!("width {width}"),
+                    points: (0..len).map(|p| (p as f64, w.get(k * len + p).copied().unwrap_or(f32::NAN) as f64)).collect(),
+                    color: theme.series(k),
+                    dashed: false,
+                })
+                .collect()
+        };
+        if let (Some(Ok(w)), Some(s)) = (&att, &seq) {
+            describe(&att_canvas, &dnaplay_plots::describe::lines(&lines(w, s.seq.len(), &Theme::default()), "Position", "Attention weight of each branch"));
+        }
         redraw(&att_canvas, 960, 300, |area, theme| match (&att, &seq) {
             (Some(Ok(w)), Some(s)) => {
                 let len = s.seq.len();
-                let lines: Vec<Line> = MULTISCALE_WIDTHS
-                    .iter()
-                    .enumerate()
-                    .map(|(k, width)| Line {
-                        label: format!("width {width}"),
-                        points: (0..len).map(|p| (p as f64, w.get(k * len + p).copied().unwrap_or(f32::NAN) as f64)).collect(),
-                        color: TAB10[k],
-                        dashed: false,
-                    })
-                    .collect();
+                let lines = lines(w, len, theme);
                 let bands = s.placements.iter().map(|p| (p.start as f64 - 0.5, (p.start + p.width) as f64 - 0.5, p.name.clone())).collect();
                 let opts = LineOptions { x_label: "Position (nt)".into(), y_label: "attention weight".into(), x_range: Some((-0.5, len as f64 - 0.5)), bands, theme: *theme, legend: plotters::chart::SeriesLabelPosition::UpperRight, ..LineOptions::default() };
                 let _ = draw_lines(area, &lines, &opts);
@@ -149,8 +166,8 @@ pub fn ClassifyLesson() -> impl IntoView {
         let first = test.with_untracked(|t| t.as_ref().and_then(|t| t.labels.iter().zip(&t.probabilities).position(|(&l, &p)| l == truth && (p >= 0.5) == predicted)));
         let title = format!("Explain the first test sequence that is {} and predicted {} (lesson 11)", u8::from(truth), u8::from(predicted));
         view! {
-            <td class="clickable" title=title data-testid=format!("cls-cell-{}{}", u8::from(truth), u8::from(predicted))
-                on:click=move |_| if let Some(k) = first { explain(k) }>{thousands(count)}</td>
+            <td class="cell"><button class="cell" title=title.clone() aria-label=format!("{}: {title}", thousands(count)) data-testid=format!("cls-cell-{}{}", u8::from(truth), u8::from(predicted))
+                disabled=first.is_none() on:click=move |_| if let Some(k) = first { explain(k) }>{thousands(count)}</button></td>
         }
     };
     let num_test = move || run.with(|r| r.as_ref().and_then(|r| r.data.class().map(|c| c.task.split.test.len())).unwrap_or(0));
@@ -161,7 +178,7 @@ pub fn ClassifyLesson() -> impl IntoView {
             "CAAT, GGGCGG, TTGACA) at a random position; 30% of the negatives carry a 7-nt run of one base as a "
             "decoy. Planted motifs are highlighted:"
         </p>
-        <div class="table-scroll" data-testid="class-samples">
+        <ScrollX label="Sample sequences" testid="class-samples">
             <table class="samples">
                 <tbody>
                     {move || preview.get().unwrap_or_default().into_iter().map(|s| {
@@ -171,7 +188,7 @@ pub fn ClassifyLesson() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </ScrollX>
         <p>
             "The model looks at the sequence at four scales at once: convolutions of width 3, 7, 15 and 25 (64 "
             "filters each). Each branch scores every position (a tanh of a weighted sum of its filters), turns the "
@@ -184,31 +201,35 @@ pub fn ClassifyLesson() -> impl IntoView {
         <ClassPanel bench=Bench::Keras prefix="cls" train_label="Train"
             models={|| vec![ModelConfig::multiscale(200, Activation::Relu)]} run_name={|_: &RunView| "multiscale".to_string()} />
         <div class="cards">
-            <canvas node_ref=loss_canvas data-testid="cls-loss" aria-label="Training (dashed) and validation (solid) loss per epoch"></canvas>
-            <canvas node_ref=hist_canvas data-testid="cls-scores" aria-label="Histograms of the predicted probability on the test split, by true class"></canvas>
+            <canvas role="img" node_ref=loss_canvas data-testid="cls-loss" aria-label="Training (dashed) and validation (solid) loss per epoch"></canvas>
+            <canvas role="img" node_ref=hist_canvas data-testid="cls-scores" aria-label="Histograms of the predicted probability on the test split, by true class"></canvas>
         </div>
         {move || test.get().map(|e| {
             let c = e.report;
             view! {
                 <div class="cards">
-                    <table class="runs" data-testid="cls-report">
-                        <caption>{format!("Classification report on {} test sequences (threshold 0.5)", thousands(e.labels.len()))}</caption>
-                        <thead><tr><th></th><th>"precision"</th><th>"recall"</th><th>"F1"</th><th>"support"</th></tr></thead>
-                        <tbody>
-                            {class_row("negative (0)", c.for_negative_class())}
-                            {class_row("positive (1)", c)}
-                            <tr><td>"accuracy"</td><td></td><td></td><td data-testid="cls-accuracy">{format!("{:.3}", c.accuracy())}</td><td>{thousands(e.labels.len())}</td></tr>
-                            <tr><td>"AUROC / AUPR"</td><td></td><td></td><td data-testid="cls-auroc" data-value=e.auroc.map(|a| a.to_string())>{format!("{:.3} / {:.3}", e.auroc.unwrap_or(f64::NAN), e.aupr.unwrap_or(f64::NAN))}</td><td></td></tr>
-                        </tbody>
-                    </table>
-                    <table class="runs confusion" data-testid="cls-confusion">
-                        <caption>"Confusion matrix: rows the true class, columns the predicted one (click a cell to explain one of its sequences)"</caption>
-                        <thead><tr><th></th><th>"predicted 0"</th><th>"predicted 1"</th></tr></thead>
-                        <tbody>
-                            <tr><td>"true 0"</td>{cell(false, false, c.true_negatives)}{cell(false, true, c.false_positives)}</tr>
-                            <tr><td>"true 1"</td>{cell(true, false, c.false_negatives)}{cell(true, true, c.true_positives)}</tr>
-                        </tbody>
-                    </table>
+                    <ScrollX label="Classification report">
+                        <table class="runs" data-testid="cls-report">
+                            <caption>{format!("Classification report on {} test sequences (threshold 0.5)", thousands(e.labels.len()))}</caption>
+                            <thead><tr><th></th><th>"precision"</th><th>"recall"</th><th>"F1"</th><th>"support"</th></tr></thead>
+                            <tbody>
+                                {class_row("negative (0)", c.for_negative_class())}
+                                {class_row("positive (1)", c)}
+                                <tr><td>"accuracy"</td><td></td><td></td><td data-testid="cls-accuracy">{format!("{:.3}", c.accuracy())}</td><td>{thousands(e.labels.len())}</td></tr>
+                                <tr><td>"AUROC / AUPR"</td><td></td><td></td><td data-testid="cls-auroc" data-value=e.auroc.map(|a| a.to_string())>{format!("{:.3} / {:.3}", e.auroc.unwrap_or(f64::NAN), e.aupr.unwrap_or(f64::NAN))}</td><td></td></tr>
+                            </tbody>
+                        </table>
+                    </ScrollX>
+                    <ScrollX label="Confusion matrix">
+                        <table class="runs confusion" data-testid="cls-confusion">
+                            <caption>"Confusion matrix: rows the true class, columns the predicted one (click a cell to explain one of its sequences)"</caption>
+                            <thead><tr><th></th><th>"predicted 0"</th><th>"predicted 1"</th></tr></thead>
+                            <tbody>
+                                <tr><td>"true 0"</td>{cell(false, false, c.true_negatives)}{cell(false, true, c.false_positives)}</tr>
+                                <tr><td>"true 1"</td>{cell(true, false, c.false_negatives)}{cell(true, true, c.true_positives)}</tr>
+                            </tbody>
+                        </table>
+                    </ScrollX>
                 </div>
             }
         })}
@@ -231,7 +252,7 @@ pub fn ClassifyLesson() -> impl IntoView {
                 format!("{} · predicted probability {}", if s.label { "positive" } else { "negative" }, p.map(|p| format!("{p:.3}")).unwrap_or_else(|| "–".into()))
             })}</span>
         </div>
-        <div class="table-scroll seq-line">{move || chosen_seq().map(|s| highlighted(&s))}</div>
-        <canvas node_ref=att_canvas data-testid="cls-attention" aria-label="Attention weight of each branch at each position of the chosen test sequence, planted motifs shaded"></canvas>
+        <ScrollX label="The chosen sequence" class="seq-line">{move || chosen_seq().map(|s| highlighted(&s))}</ScrollX>
+        <canvas role="img" node_ref=att_canvas data-testid="cls-attention" aria-label="Attention weight of each branch at each position of the chosen test sequence, planted motifs shaded"></canvas>
     }
 }

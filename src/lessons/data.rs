@@ -14,14 +14,16 @@ use dnaplay_model::models::{ModelConfig, ModelKind};
 use dnaplay_model::motifs::{Motif, to_meme};
 use dnaplay_model::trainer::{ClassEvaluation, TrainConfig};
 use dnaplay_model::upload::{self, Fit, Format, Lengths, Parsed, UserData, UserTask};
-use dnaplay_plots::{Logo, LossOptions, LossSeries, ParityOptions, Theme, draw_logos, draw_loss_curves, draw_message, draw_parity};
+use dnaplay_plots::{Logo, LossOptions, LossSeries, ParityOptions, Theme, draw_loss_curves, draw_message, draw_parity};
 use leptos::html::{Canvas, Textarea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::components::plot_canvas::redraw;
+use crate::components::ScrollX;
+use crate::components::live::LiveStatus;
+use crate::components::plot_canvas::{describe, note, redraw, redraw_logos};
 use crate::download::{canvas_png, download};
 use crate::engine::{Bench, RunData, RunState, RunView, Until, UserSet};
 use crate::lab::Lab;
@@ -456,23 +458,23 @@ pub fn DataLesson() -> impl IntoView {
         let c = curves.get();
         let l = loss_name();
         redraw(&loss_canvas, 760, 360, |area, theme| draw_losses(area, theme, &c, l));
+        let series: Vec<LossSeries> = c.iter().map(|(label, train, val)| LossSeries { label, train, val }).collect();
+        describe(&loss_canvas, &dnaplay_plots::describe::losses(&series, l));
     });
     Effect::new(move |_| {
         let r = result.get();
         redraw(&result_canvas, 460, 460, |area, theme| draw_result(area, theme, r.as_ref()));
+        describe(&result_canvas, &match &r {
+            Some((label, truth, _, UserTask::Regression)) => format!("Parity plot of {label}: predicted against true label on {} test sequences", truth.len()),
+            Some((label, truth, _, UserTask::Binary)) => format!("{label}: predicted probability of label 1 against the true label, {} test sequences", truth.len()),
+            None => "The test-set predictions appear here when a run ends or pauses".to_string(),
+        });
     });
     let filters = Memo::new(move |_| current().and_then(|r| r.filters.clone()));
     Effect::new(move |_| {
         let f = filters.get();
         let logos: Vec<Logo> = f.as_ref().map(|f| filter_logos(&f.report.pfms, None).into_iter().map(Logo::from).collect()).unwrap_or_default();
-        let rows = logos.len().div_ceil(4).max(1) as u32;
-        redraw(&logo_canvas, 760, rows * 110, |area, theme| {
-            if logos.is_empty() {
-                let _ = draw_message(area, theme, "A CNN's first-layer logos appear here when its run ends (Linear has no filters)");
-            } else {
-                let _ = draw_logos(area, &logos, 4, theme);
-            }
-        });
+        redraw_logos(&logo_canvas, 760, 4, 180, 110, &logos, "A CNN's first-layer logos appear here when its run ends (Linear has no filters)");
     });
 
     // Save each finished run once its predictions are in: ask for its weights, then store.
@@ -718,15 +720,18 @@ pub fn DataLesson() -> impl IntoView {
     Effect::new(move |_| {
         let reply = maps_reply.get();
         let asked = explained.with(Option::is_some);
+        let mut summary = String::new();
         redraw(&maps_canvas, 960, 330, |area, theme| match &reply {
             Some((Ok(e), seq, run)) => {
                 let (t, _) = crate::lessons::explain::tracks(e, seq, None, run, crate::lessons::explain::Scored::Signed);
                 let _ = dnaplay_plots::draw_tracks(area, &t, &[], theme);
+                summary = format!("Attribution maps of {run}. {}", dnaplay_plots::describe::tracks(&t));
             }
-            Some((Err(e), _, _)) => drop(draw_message(area, theme, &format!("Could not compute the maps: {e}"))),
-            None if asked => drop(draw_message(area, theme, "Computing the maps…")),
-            None => drop(draw_message(area, theme, "Pick a test sequence: its saliency, ISM and integrated-gradients maps appear here")),
+            Some((Err(e), _, _)) => summary = note(area, theme, format!("Could not compute the maps: {e}")),
+            None if asked => summary = note(area, theme, "Computing the maps…".into()),
+            None => summary = note(area, theme, "Pick a test sequence: its saliency, ISM and integrated-gradients maps appear here".into()),
         });
+        describe(&maps_canvas, &summary);
     });
 
     let delete_saved = move |key: String| {
@@ -786,10 +791,11 @@ pub fn DataLesson() -> impl IntoView {
         <section class="panel">
             <div data-setting="upload">
             <div class="controls buttons">
-                {EXAMPLES.iter().map(|&(title, file, cite)| view! {
-                    <button data-testid=format!("example-{}", file.split('.').next().unwrap_or(file)) title=cite on:click=move |_| load_example(file)>{format!("Example: {title}")}</button>
+                {EXAMPLES.iter().map(|&(title, file, _)| view! {
+                    <button data-testid=format!("example-{}", file.split('.').next().unwrap_or(file)) on:click=move |_| load_example(file)>{format!("Example: {title}")}</button>
                 }).collect_view()}
             </div>
+            <ul class="note examples">{EXAMPLES.iter().map(|&(title, _, cite)| view! { <li>{format!("{title}: {cite}.")}</li> }).collect_view()}</ul>
             <label class="file">"File (CSV, TSV or FASTA, up to 64 MB) "
                 <input type="file" data-testid="upload-input" accept=".csv,.tsv,.txt,.fa,.fasta,.fna,.tab" on:change=on_file />
             </label>
@@ -870,18 +876,19 @@ pub fn DataLesson() -> impl IntoView {
             {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="data-error">{m}</p> })}
             {move || saved_note.get().map(|m| view! { <p class="note" role="status" data-testid="saved-note">{m}</p> })}
             {move || engine.weights_error.get().map(|m| view! { <p class="error" role="alert" data-testid="weights-error">{m}</p> })}
+            <LiveStatus text=Signal::derive(move || current().map(|r| r.status_line(&r.label())).unwrap_or_default()) testid="data-live" />
             <p class="status" data-testid="data-status">{move || current().map(|r| r.status_line(&r.label()))}</p>
             {move || current().and_then(|r| match r.state {
                 RunState::Failed(m) => Some(view! { <p class="error" role="alert" data-testid="run-error">{format!("Run #{}: {m}", r.id)}</p> }),
                 _ => None,
             })}
         </section>
-        <canvas node_ref=loss_canvas data-testid="data-loss-chart" aria-label="Loss curves of your runs: train dashed, validation solid"></canvas>
+        <canvas role="img" node_ref=loss_canvas data-testid="data-loss-chart" aria-label="Loss curves of your runs: train dashed, validation solid"></canvas>
         <p class="metric" data-testid="data-metrics">{move || metrics_line.get()}</p>
         <div class="side-by-side">
-            <canvas node_ref=result_canvas data-testid="data-result-chart" aria-label="Test-set predictions against the labels"></canvas>
+            <canvas role="img" node_ref=result_canvas data-testid="data-result-chart" aria-label="Test-set predictions against the labels"></canvas>
         </div>
-        <canvas node_ref=logo_canvas data-testid="data-logos" aria-label="First-layer filters as sequence logos"></canvas>
+        <canvas role="img" node_ref=logo_canvas data-testid="data-logos" aria-label="First-layer filters as sequence logos"></canvas>
         <section class="panel">
             <h3>"Why did it predict that?"</h3>
             <p class="note">"Lesson 11's attribution maps of one test sequence by the newest run: saliency × input, in silico mutagenesis and integrated gradients (10 shuffles as the reference). Letters above the axis raise the prediction, below lower it."</p>
@@ -890,7 +897,7 @@ pub fn DataLesson() -> impl IntoView {
                 <button data-testid="data-explain-wrong" on:click=move |_| explain("wrong")>"The largest error"</button>
             </div>
             <p class="status" data-testid="data-explain-what">{move || explained.with(|e| e.as_ref().map(|e| e.3.clone()))}</p>
-            <canvas node_ref=maps_canvas data-testid="data-maps" aria-label="Attribution maps of one test sequence"></canvas>
+            <canvas role="img" node_ref=maps_canvas data-testid="data-maps" aria-label="Attribution maps of one test sequence"></canvas>
         </section>
         <section class="panel export" data-setting="export" data-testid="export-menu">
             <h3>"Export the newest run"</h3>
@@ -914,16 +921,18 @@ pub fn DataLesson() -> impl IntoView {
         </section>
         <section class="panel" data-testid="saved-runs">
             <h3>"Runs"</h3>
-            <table class="runs">
-                <thead><tr><th>"Run"</th><th>"Epochs"</th><th>"Final val loss"</th><th>"Test metrics"</th><th>"Status"</th></tr></thead>
-                <tbody>
-                    {move || runs().into_iter().map(|r| view! { <tr data-testid="user-run">
-                        <td>{r.shipped.map(|s| s.to_string()).unwrap_or_else(|| r.label())}</td><td>{r.history.len()}</td>
-                        <td>{r.history.last().map(|h| format!("{:.4}", h.val_loss)).unwrap_or_default()}</td>
-                        <td>{metrics_text(&r).unwrap_or_default()}</td><td>{r.state.describe()}</td>
-                    </tr> }).collect_view()}
-                </tbody>
-            </table>
+            <ScrollX label="Your runs">
+                <table class="runs">
+                    <thead><tr><th>"Run"</th><th>"Epochs"</th><th>"Final val loss"</th><th>"Test metrics"</th><th>"Status"</th></tr></thead>
+                    <tbody>
+                        {move || runs().into_iter().map(|r| view! { <tr data-testid="user-run">
+                            <td>{r.shipped.map(|s| s.to_string()).unwrap_or_else(|| r.label())}</td><td>{r.history.len()}</td>
+                            <td>{r.history.last().map(|h| format!("{:.4}", h.val_loss)).unwrap_or_default()}</td>
+                            <td>{metrics_text(&r).unwrap_or_default()}</td><td>{r.state.describe()}</td>
+                        </tr> }).collect_view()}
+                    </tbody>
+                </table>
+            </ScrollX>
             <h3>"Saved in this browser"</h3>
             <ul class="saved" data-testid="saved-list">
                 {move || saved_runs.get().into_iter().map(|r| {

@@ -19,12 +19,14 @@ use dnaplay_model::interpret::filter_logos;
 use dnaplay_model::sweep::{BoxStats, Grid, RunSummary, parse_list};
 use dnaplay_model::tasks::ClassTaskKind;
 use dnaplay_model::trainer::{OptimizerKind, TrainConfig};
-use dnaplay_plots::{BoxOptions, BoxPanel, BoxSeries, HistogramSeries, Logo, LossOptions, LossSeries, ParityOptions, draw_box_panels, draw_histograms, draw_logos, draw_loss_curves, draw_message, draw_parity, thousands};
+use dnaplay_plots::{BoxOptions, BoxPanel, BoxSeries, HistogramSeries, Logo, LossOptions, LossSeries, ParityOptions, draw_box_panels, draw_histograms, draw_loss_curves, draw_message, draw_parity, thousands};
 use dnaplay_state::Exercise;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::components::plot_canvas::redraw;
+use crate::components::ScrollX;
+use crate::components::live::LiveStatus;
+use crate::components::plot_canvas::{describe, redraw, redraw_logos};
 use crate::engine::{Bench, ClassData, RunData, RunSpec, RunState, RunView, Until};
 use crate::lab::{Dataset, Lab, RunResults, score_bins};
 use crate::lessons::train::duration;
@@ -97,7 +99,7 @@ fn GridProgress(bench: Bench, #[prop(into)] what: String) -> impl IntoView {
     });
     let training = move || engine.is_training(bench);
     let paused = move || engine.any(bench, |s| *s == RunState::Paused);
-    let text = move || {
+    let text = Memo::new(move |_| {
         progress.get().map(|(ended, n, failed, fraction, left, paused)| {
             let mut s = format!("{ended} of {n} {what} ended · {:.0}% of all epochs", fraction * 100.0);
             if failed > 0 {
@@ -110,7 +112,7 @@ fn GridProgress(bench: Bench, #[prop(into)] what: String) -> impl IntoView {
             }
             s
         })
-    };
+    });
     view! {
         <div class="controls buttons">
             <button data-testid="grid-pause" on:click=move |_| engine.pause(bench) disabled=move || !training()>"Pause"</button>
@@ -119,21 +121,23 @@ fn GridProgress(bench: Bench, #[prop(into)] what: String) -> impl IntoView {
                 title="Stop every run of this panel and clear them">"Reset"</button>
         </div>
         <progress max="1" prop:value=move || progress.get().map_or(0.0, |p| p.3) aria-label="Progress over all runs"></progress>
-        <p class="status" data-testid="grid-status">{text}</p>
+        <LiveStatus text=Signal::derive(move || text.get().unwrap_or_default()) testid="grid-live" />
+        <p class="status" data-testid="grid-status">{move || text.get()}</p>
     }
 }
 
 /// Curves of `runs` (label, train, val) overlaid on one canvas; a message until the first epoch.
 fn draw_curves(canvas: &NodeRef<Canvas>, curves: &[(String, Vec<f32>, Vec<f32>)], title: &str, empty: &str) {
+    let series: Vec<LossSeries> = curves.iter().map(|(label, train, val)| LossSeries { label, train, val }).collect();
     redraw(canvas, 560, 360, |area, theme| {
         if curves.iter().all(|(_, t, _)| t.is_empty()) {
             let _ = draw_message(area, theme, empty);
             return;
         }
-        let series: Vec<LossSeries> = curves.iter().map(|(label, train, val)| LossSeries { label, train, val }).collect();
         let opts = LossOptions { log_y: true, title: Some(title.to_string()), theme: *theme, ..LossOptions::default() };
         let _ = draw_loss_curves(area, &series, &opts);
     });
+    describe(canvas, &format!("{title}. {}", dnaplay_plots::describe::losses(&series, "MSE loss")));
 }
 
 /// Question 2: Linear and CNN over a list of learning rates, one click.
@@ -221,8 +225,8 @@ fn SweepPanel() -> impl IntoView {
         </section>
         <div class="side-by-side">
             <div>
-                <canvas node_ref=linear_canvas data-testid="sweep-linear" aria-label="Linear's loss curves, one colour per learning rate; train dashed, validation solid; log scale"></canvas>
-                <canvas node_ref=cnn_canvas data-testid="sweep-cnn" aria-label="The CNN's loss curves, one colour per learning rate; train dashed, validation solid; log scale"></canvas>
+                <canvas role="img" node_ref=linear_canvas data-testid="sweep-linear" aria-label="Linear's loss curves, one colour per learning rate; train dashed, validation solid; log scale"></canvas>
+                <canvas role="img" node_ref=cnn_canvas data-testid="sweep-cnn" aria-label="The CNN's loss curves, one colour per learning rate; train dashed, validation solid; log scale"></canvas>
             </div>
             <aside class="card questions" data-testid="sweep-questions">
                 <h3>"Seed 002's questions"</h3>
@@ -238,23 +242,25 @@ fn SweepPanel() -> impl IntoView {
             </aside>
         </div>
         <Show when=move || !rows().is_empty()>
-            <table class="runs" data-testid="sweep-table">
-                <thead><tr><th>"Model"</th><th>"Learning rate"</th><th>"Epochs"</th><th>"Final train MSE"</th><th>"Final val MSE"</th><th>"Best val MSE"</th><th>"Test R²"</th><th>"Status"</th></tr></thead>
-                <tbody>{move || rows().into_iter().map(|r| {
-                    let last = r.history.last();
-                    let best = r.history.iter().map(|h| h.val_loss).fold(f32::INFINITY, f32::min);
-                    view! { <tr data-testid="sweep-row">
-                        <td>{if r.model.kind == ModelKind::Linear { "Linear".to_string() } else { "CNN".to_string() }}</td>
-                        <td>{r.config.learning_rate.to_string()}</td>
-                        <td>{r.history.len()}</td>
-                        <td>{last.map(|h| format!("{:.3}", h.train_loss)).unwrap_or_default()}</td>
-                        <td>{last.map(|h| format!("{:.3}", h.val_loss)).unwrap_or_default()}</td>
-                        <td>{best.is_finite().then(|| format!("{best:.3}")).unwrap_or_default()}</td>
-                        <td>{r.results.as_ref().map(|x| format!("{:.3}", x.r_squared)).unwrap_or_default()}</td>
-                        <td>{r.state.describe()}</td>
-                    </tr> }
-                }).collect_view()}</tbody>
-            </table>
+            <ScrollX label="The sweep's runs">
+                <table class="runs" data-testid="sweep-table">
+                    <thead><tr><th>"Model"</th><th>"Learning rate"</th><th>"Epochs"</th><th>"Final train MSE"</th><th>"Final val MSE"</th><th>"Best val MSE"</th><th>"Test R²"</th><th>"Status"</th></tr></thead>
+                    <tbody>{move || rows().into_iter().map(|r| {
+                        let last = r.history.last();
+                        let best = r.history.iter().map(|h| h.val_loss).fold(f32::INFINITY, f32::min);
+                        view! { <tr data-testid="sweep-row">
+                            <td>{if r.model.kind == ModelKind::Linear { "Linear".to_string() } else { "CNN".to_string() }}</td>
+                            <td>{r.config.learning_rate.to_string()}</td>
+                            <td>{r.history.len()}</td>
+                            <td>{last.map(|h| format!("{:.3}", h.train_loss)).unwrap_or_default()}</td>
+                            <td>{last.map(|h| format!("{:.3}", h.val_loss)).unwrap_or_default()}</td>
+                            <td>{best.is_finite().then(|| format!("{best:.3}")).unwrap_or_default()}</td>
+                            <td>{r.results.as_ref().map(|x| format!("{:.3}", x.r_squared)).unwrap_or_default()}</td>
+                            <td>{r.state.describe()}</td>
+                        </tr> }
+                    }).collect_view()}</tbody>
+                </table>
+            </ScrollX>
         </Show>
     }
 }
@@ -299,6 +305,10 @@ fn PositionPanel() -> impl IntoView {
                     Err(e) => {
                         let _ = draw_message(area, theme, e);
                     }
+                });
+                describe(canvas, &match data {
+                    Ok(d) => dnaplay_plots::describe::histograms(&[HistogramSeries { label: title, values: &d.data.targets, alpha: 0.6 }], "score"),
+                    Err(e) => e.clone(),
                 });
             }
         });
@@ -349,9 +359,9 @@ fn PositionPanel() -> impl IntoView {
                 "last position (edit the rule in lesson 1; both histograms follow it)."
             </p>
             <div class="side-by-side">
-                <figure><canvas node_ref=canvases[0] data-testid="q1-hist-uniform" aria-label="Histogram of the scores of every 8-mer under seed 002's rule"></canvas>
+                <figure><canvas role="img" node_ref=canvases[0] data-testid="q1-hist-uniform" aria-label="Histogram of the scores of every 8-mer under seed 002's rule"></canvas>
                     <figcaption><strong>"Seed 002's rule: the same bonus anywhere. "</strong><span data-testid="q1-stats-uniform">{move || stats(0)}</span></figcaption></figure>
-                <figure><canvas node_ref=canvases[1] data-testid="q1-hist-position" aria-label="Histogram of the scores of every 8-mer with position-dependent bonuses"></canvas>
+                <figure><canvas role="img" node_ref=canvases[1] data-testid="q1-hist-position" aria-label="Histogram of the scores of every 8-mer with position-dependent bonuses"></canvas>
                     <figcaption><strong>"Position-dependent: 1.5× at the start to 0.5× at the end. "</strong><span data-testid="q1-stats-position">{move || stats(1)}</span></figcaption></figure>
             </div>
             <p class="note">"Reading them: compare the peaks, the gaps between them, and how many distinct scores there are. "
@@ -363,17 +373,19 @@ fn PositionPanel() -> impl IntoView {
             {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="q1-error">{m}</p> })}
             <GridProgress bench=Bench::Position what="runs" />
         </section>
-        <canvas node_ref=loss_canvas data-testid="q1-loss" aria-label="The CNN's loss curves on each rule; train dashed, validation solid; log scale"></canvas>
+        <canvas role="img" node_ref=loss_canvas data-testid="q1-loss" aria-label="The CNN's loss curves on each rule; train dashed, validation solid; log scale"></canvas>
         <Show when=move || !rows().is_empty()>
-            <table class="runs" data-testid="q1-table">
-                <thead><tr><th>"Rule"</th><th>"Epochs"</th><th>"Final val MSE"</th><th>"Test R²"</th><th>"Status"</th></tr></thead>
-                <tbody>{move || rows().into_iter().map(|r| view! { <tr data-testid="q1-row">
-                    <td>{rule_name(&r)}</td><td>{r.history.len()}</td>
-                    <td>{r.history.last().map(|h| format!("{:.3}", h.val_loss)).unwrap_or_default()}</td>
-                    <td>{r.results.as_ref().map(|x| format!("{:.3}", x.r_squared)).unwrap_or_default()}</td>
-                    <td>{r.state.describe()}</td>
-                </tr> }).collect_view()}</tbody>
-            </table>
+            <ScrollX label="Both rules' runs">
+                <table class="runs" data-testid="q1-table">
+                    <thead><tr><th>"Rule"</th><th>"Epochs"</th><th>"Final val MSE"</th><th>"Test R²"</th><th>"Status"</th></tr></thead>
+                    <tbody>{move || rows().into_iter().map(|r| view! { <tr data-testid="q1-row">
+                        <td>{rule_name(&r)}</td><td>{r.history.len()}</td>
+                        <td>{r.history.last().map(|h| format!("{:.3}", h.val_loss)).unwrap_or_default()}</td>
+                        <td>{r.results.as_ref().map(|x| format!("{:.3}", x.r_squared)).unwrap_or_default()}</td>
+                        <td>{r.state.describe()}</td>
+                    </tr> }).collect_view()}</tbody>
+                </table>
+            </ScrollX>
         </Show>
     }
 }
@@ -509,11 +521,13 @@ fn ImprovePanel() -> impl IntoView {
                     let (truth, pred, _) = test_points(&res);
                     let opts = ParityOptions { model_name: format!("{name}: {label}"), r_squared: res.r_squared, alpha: 0.2, theme: *theme };
                     let _ = draw_parity(area, &truth, &pred, None, &opts);
+                    describe(canvas, &format!("Parity plot, {name}: {label}, R² = {:.3} on {} test sequences", res.r_squared, thousands(truth.len())));
                     errors.push((name.to_string(), pred.iter().zip(&truth).map(|(p, t)| p - t).collect()));
                 }
                 None => {
                     let msg = if i == 0 { "Load or train the baseline" } else { "Change one thing and retrain" };
                     let _ = draw_message(area, theme, msg);
+                    describe(canvas, msg);
                 }
             });
         }
@@ -525,6 +539,8 @@ fn ImprovePanel() -> impl IntoView {
             let series: Vec<HistogramSeries> = errors.iter().map(|(n, e)| HistogramSeries { label: n, values: e, alpha: 0.5 }).collect();
             let _ = draw_histograms(area, &series, 80, "prediction − true score", theme);
         });
+        let series: Vec<HistogramSeries> = errors.iter().map(|(n, e)| HistogramSeries { label: n, values: e, alpha: 0.5 }).collect();
+        describe(&hist, &if errors.is_empty() { "Error histograms appear once a model is evaluated".to_string() } else { dnaplay_plots::describe::histograms(&series, "prediction − true score") });
     });
     let busy = move || engine.is_training(Bench::Improve) || loading.get() || engine.device.with(Option::is_none);
     view! {
@@ -544,13 +560,15 @@ fn ImprovePanel() -> impl IntoView {
         </section>
         <Show when=move || worst.with(Option::is_some)>
             <h3>"The baseline's 10 worst test predictions"</h3>
-            <table class="runs" data-testid="q3-worst">
-                <thead><tr><th>"Sequence"</th><th>"True score"</th><th>"Predicted"</th><th>"Error"</th><th>"A motif twice?"</th></tr></thead>
-                <tbody>{move || worst.get().unwrap_or_default().into_iter().map(|(seq, t, p, rep)| view! { <tr data-testid="q3-worst-row">
-                    <td class="seq">{seq}</td><td>{format!("{t:.3}")}</td><td>{format!("{p:.2}")}</td><td>{format!("{:+.2}", p - t)}</td>
-                    <td>{if rep.is_empty() { "no".to_string() } else { rep }}</td>
-                </tr> }).collect_view()}</tbody>
-            </table>
+            <ScrollX label="The worst test predictions">
+                <table class="runs" data-testid="q3-worst">
+                    <thead><tr><th>"Sequence"</th><th>"True score"</th><th>"Predicted"</th><th>"Error"</th><th>"A motif twice?"</th></tr></thead>
+                    <tbody>{move || worst.get().unwrap_or_default().into_iter().map(|(seq, t, p, rep)| view! { <tr data-testid="q3-worst-row">
+                        <td class="seq">{seq}</td><td>{format!("{t:.3}")}</td><td>{format!("{p:.2}")}</td><td>{format!("{:+.2}", p - t)}</td>
+                        <td>{if rep.is_empty() { "no".to_string() } else { rep }}</td>
+                    </tr> }).collect_view()}</tbody>
+                </table>
+            </ScrollX>
             <p class="note">"Reading it: what do these sequences have in common, and what does seed 002's rule (lesson 1) do "
                 "with them? Which part of the model could not represent that, and which single change might let it?"</p>
             <div class="controls">
@@ -568,10 +586,10 @@ fn ImprovePanel() -> impl IntoView {
             </div>
         </Show>
         <div class="side-by-side">
-            <canvas node_ref=canvases[0] data-testid="q3-parity-before" aria-label="Parity plot of the baseline on the test split"></canvas>
-            <canvas node_ref=canvases[1] data-testid="q3-parity-after" aria-label="Parity plot of the retrained model on the test split"></canvas>
+            <canvas role="img" node_ref=canvases[0] data-testid="q3-parity-before" aria-label="Parity plot of the baseline on the test split"></canvas>
+            <canvas role="img" node_ref=canvases[1] data-testid="q3-parity-after" aria-label="Parity plot of the retrained model on the test split"></canvas>
         </div>
-        <canvas node_ref=hist data-testid="q3-errors" aria-label="Histograms of the test errors before and after the change"></canvas>
+        <canvas role="img" node_ref=hist data-testid="q3-errors" aria-label="Histograms of the test errors before and after the change"></canvas>
         <p class="metric" data-testid="q3-compare">{move || {
             let r2 = |r: Option<RunView>| r.and_then(|r| r.results.map(|x| x.r_squared));
             match (r2(baseline.get()), r2(after.get())) {
@@ -637,6 +655,7 @@ fn Fig1cPanel() -> impl IntoView {
                         .collect();
                     let opts = BoxOptions { y_label: "match fraction".into(), y_range: (0.0, 1.0), theme: *theme };
                     let _ = draw_box_panels(area, &panels, &opts);
+                    describe(&boxes, &dnaplay_plots::describe::boxes(&panels, "the match fraction of the shipped runs"));
                 }
                 Some(Err(e)) => {
                     let _ = draw_message(area, theme, e);
@@ -697,14 +716,7 @@ fn Fig1cPanel() -> impl IntoView {
     Effect::new(move |_| {
         live_filters.with(|f| {
             let logos: Vec<Logo> = f.as_ref().map(|(_, f)| filter_logos(&f.report.pfms, Some(&f.report.matches)).into_iter().map(Logo::from).collect()).unwrap_or_default();
-            let rows = logos.len().div_ceil(4).max(1) as u32;
-            redraw(&logos_canvas, 760, rows * 110, |area, theme| {
-                if logos.is_empty() {
-                    let _ = draw_message(area, theme, "Train a cell live: its 32 first-layer logos appear here after each epoch");
-                } else {
-                    let _ = draw_logos(area, &logos, 4, theme);
-                }
-            });
+            redraw_logos(&logos_canvas, 760, 4, 180, 110, &logos, "Train a cell live: its 32 first-layer logos appear here after each epoch");
         })
     });
     let status = move || engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::Fig1c).map(|r| r.status_line(&r.label())));
@@ -718,16 +730,18 @@ fn Fig1cPanel() -> impl IntoView {
                 "motifs from parts in deeper layers. Each cell shows the median over the shipped runs (trained natively "
                 "by scripts/fig1c.sh); click one to see it, and train it live here."
             </p>
-            <table class="runs fig1c" data-testid="fig1c-grid">
-                <thead><tr><th></th>{FIG1C_ACTIVATIONS.iter().map(|a| view! { <th>{a.name()}</th> }).collect_view()}</tr></thead>
-                <tbody>{FIG1C_MODELS.iter().map(|&(kind, title)| view! { <tr>
-                    <th>{title}</th>
-                    {FIG1C_ACTIVATIONS.iter().map(|&a| view! { <td>
-                        <button data-testid=format!("fig1c-cell-{}-{}", kind.name(), a.name()) class:selected=move || selected.get() == (kind, a)
-                            aria-label=format!("{title} with {a}") on:click=move |_| set_selected.set((kind, a))>{move || cell_text(kind, a)}</button>
-                    </td> }).collect_view()}
-                </tr> }).collect_view()}</tbody>
-            </table>
+            <ScrollX label="Fig. 1c grid">
+                <table class="runs fig1c" data-testid="fig1c-grid">
+                    <thead><tr><th></th>{FIG1C_ACTIVATIONS.iter().map(|a| view! { <th>{a.name()}</th> }).collect_view()}</tr></thead>
+                    <tbody>{FIG1C_MODELS.iter().map(|&(kind, title)| view! { <tr>
+                        <th>{title}</th>
+                        {FIG1C_ACTIVATIONS.iter().map(|&a| view! { <td>
+                            <button data-testid=format!("fig1c-cell-{}-{}", kind.name(), a.name()) class:selected=move || selected.get() == (kind, a)
+                                aria-label=format!("{title} with {a}") on:click=move |_| set_selected.set((kind, a))>{move || cell_text(kind, a)}</button>
+                        </td> }).collect_view()}
+                    </tr> }).collect_view()}</tbody>
+                </table>
+            </ScrollX>
             <p class="metric" data-testid="fig1c-detail">{detail}</p>
             <p class="note">"Reading it: compare each architecture's relu cell with its exp cell, then the rows with each other. "
                 "What does CNN-50's pooling force on its first layer that CNN-2's does not?"</p>
@@ -740,7 +754,7 @@ fn Fig1cPanel() -> impl IntoView {
             <GridProgress bench=Bench::Fig1c what="runs" />
             <p class="status" data-testid="fig1c-status">{status}</p>
         </section>
-        <canvas node_ref=boxes data-testid="fig1c-boxplot" aria-label="Box plots of the match fraction per activation, one panel per architecture, over the shipped runs"></canvas>
-        <canvas node_ref=logos_canvas data-testid="fig1c-logos" aria-label="Sequence logos of the live run's first-layer filters, labelled with the motif each matches"></canvas>
+        <canvas role="img" node_ref=boxes data-testid="fig1c-boxplot" aria-label="Box plots of the match fraction per activation, one panel per architecture, over the shipped runs"></canvas>
+        <canvas role="img" node_ref=logos_canvas data-testid="fig1c-logos" aria-label="Sequence logos of the live run's first-layer filters, labelled with the motif each matches"></canvas>
     }
 }

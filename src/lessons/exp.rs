@@ -5,12 +5,12 @@
 
 use dnaplay_model::interpret::filter_logos;
 use dnaplay_model::models::{Activation, ModelConfig};
-use dnaplay_plots::{Line, LineOptions, Logo, LossOptions, LossSeries, TAB10, draw_lines, draw_logos, draw_loss_curves, draw_message};
+use dnaplay_plots::{Line, LineOptions, Logo, LossOptions, LossSeries, Theme, draw_lines, draw_loss_curves, draw_message};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::class_panel::ClassPanel;
-use crate::components::plot_canvas::redraw;
+use crate::components::plot_canvas::{describe, redraw, redraw_logos};
 use crate::engine::{Bench, FilterSnapshot, RunView};
 use crate::lab::Lab;
 
@@ -20,8 +20,22 @@ const ACTIVATIONS: [Activation; 2] = [Activation::Relu, Activation::Exp];
 /// Logos per row in each of the two grids.
 const LOGO_COLUMNS: usize = 3;
 
-fn color(a: Activation) -> plotters::style::RGBColor {
-    TAB10[ACTIVATIONS.iter().position(|&x| x == a).unwrap_or(2) % TAB10.len()]
+fn color(a: Activation, theme: &Theme) -> plotters::style::RGBColor {
+    theme.series(ACTIVATIONS.iter().position(|&x| x == a).unwrap_or(2))
+}
+
+/// Lesson 9's curves of one run: its activation, train and validation losses, validation AUROC
+/// and match fraction per epoch.
+type Curves = (Activation, Vec<f32>, Vec<f32>, Vec<f64>, Vec<f64>);
+
+/// Each run's validation AUROC (solid) and match fraction (dashed) per epoch.
+fn auroc_lines(curves: &[Curves], theme: &Theme) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for c in curves {
+        lines.push(Line { label: format!("{} val AUROC", c.0), points: c.3.iter().enumerate().map(|(e, &v)| (e as f64, v)).collect(), color: color(c.0, theme), dashed: false });
+        lines.push(Line { label: format!("{} match fraction", c.0), points: c.4.iter().enumerate().map(|(e, &v)| (e as f64, v)).collect(), color: color(c.0, theme), dashed: true });
+    }
+    lines
 }
 
 fn logos(f: &FilterSnapshot) -> Vec<Logo> {
@@ -37,14 +51,7 @@ fn LogoGrid(index: usize) -> impl IntoView {
     let filters = Memo::new(move |_| engine.runs.with(|r| r.iter().filter(|r| r.bench == Bench::Contrast).nth(index).and_then(|r| r.filters.clone())));
     Effect::new(move |_| {
         let logos = filters.with(|f| f.as_deref().map(logos).unwrap_or_default());
-        let rows = logos.len().div_ceil(LOGO_COLUMNS).max(1) as u32;
-        redraw(&canvas, 460, rows * 120, |area, theme| {
-            if logos.is_empty() {
-                let _ = draw_message(area, theme, "Logos appear after the first epoch");
-            } else {
-                let _ = draw_logos(area, &logos, LOGO_COLUMNS, theme);
-            }
-        });
+        redraw_logos(&canvas, 460, LOGO_COLUMNS, 140, 120, &logos, "Logos appear after the first epoch");
     });
     let heading = move || {
         filters.with(|f| {
@@ -59,7 +66,7 @@ fn LogoGrid(index: usize) -> impl IntoView {
         <div class="card">
             <h3>{format!("CNN-dist, {activation} first layer")}</h3>
             <p class="metric" data-testid=format!("match-{activation}")>{heading}</p>
-            <canvas node_ref=canvas data-testid=format!("logos-{activation}") aria-label=format!("Sequence logos of the {activation} run's 24 first-layer filters, in bits, each labelled with the core motif it matches")></canvas>
+            <canvas role="img" node_ref=canvas data-testid=format!("logos-{activation}") aria-label=format!("Sequence logos of the {activation} run's 24 first-layer filters, in bits, each labelled with the core motif it matches")></canvas>
         </div>
     }
 }
@@ -72,22 +79,25 @@ pub fn ExpLesson() -> impl IntoView {
     let auroc_canvas = NodeRef::<Canvas>::new();
 
     // Seed 003, Fig. 1a.
+    let activation_lines = |theme: &Theme| -> Vec<Line> {
+        let xs: Vec<f64> = (0..=120).map(|i| -3.0 + i as f64 * 0.05).collect();
+        Activation::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &a)| Line {
+                label: a.to_string(),
+                points: xs.iter().map(|&x| (x, a.apply_scalar(x as f32) as f64)).collect(),
+                color: if a == Activation::Exp { theme.series(1) } else if a == Activation::Relu { theme.series(0) } else { theme.series(i + 2) },
+                dashed: !matches!(a, Activation::Exp | Activation::Relu),
+            })
+            .collect()
+    };
     Effect::new(move |_| {
         redraw(&act_canvas, 640, 320, |area, theme| {
-            let xs: Vec<f64> = (0..=120).map(|i| -3.0 + i as f64 * 0.05).collect();
-            let lines: Vec<Line> = Activation::ALL
-                .iter()
-                .enumerate()
-                .map(|(i, &a)| Line {
-                    label: a.to_string(),
-                    points: xs.iter().map(|&x| (x, a.apply_scalar(x as f32) as f64)).collect(),
-                    color: if a == Activation::Exp { TAB10[1] } else if a == Activation::Relu { TAB10[0] } else { TAB10[(i + 2) % TAB10.len()] },
-                    dashed: !matches!(a, Activation::Exp | Activation::Relu),
-                })
-                .collect();
             let opts = LineOptions { x_label: "input x".into(), y_label: "activation f(x)".into(), y_range: Some((-1.5, 4.0)), x_range: Some((-3.0, 3.0)), theme: *theme, ..LineOptions::default() };
-            let _ = draw_lines(area, &lines, &opts);
+            let _ = draw_lines(area, &activation_lines(theme), &opts);
         });
+        describe(&act_canvas, &format!("The activation functions from x = −3 to 3: {}. exp grows fastest for positive x and is near 0 below 0.", Activation::ALL.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ")));
     });
 
     let curves = Memo::new(move |_| {
@@ -119,19 +129,20 @@ pub fn ExpLesson() -> impl IntoView {
             let series: Vec<LossSeries> = curves.iter().zip(&labels).map(|(c, l)| LossSeries { label: l, train: &c.1, val: &c.2 }).collect();
             let _ = draw_loss_curves(area, &series, &LossOptions { y_label: "binary cross-entropy".into(), theme: *theme, ..LossOptions::default() });
         });
+        let labels: Vec<String> = curves.iter().map(|c| c.0.to_string()).collect();
+        let series: Vec<LossSeries> = curves.iter().zip(&labels).map(|(c, l)| LossSeries { label: l, train: &c.1, val: &c.2 }).collect();
+        describe(&loss_canvas, &dnaplay_plots::describe::losses(&series, "Binary cross-entropy"));
         redraw(&auroc_canvas, 460, 300, |area, theme| {
             if empty {
                 let _ = draw_message(area, theme, "Validation AUROC and match fraction appear here");
                 return;
             }
-            let mut lines = Vec::new();
-            for c in &curves {
-                lines.push(Line { label: format!("{} val AUROC", c.0), points: c.3.iter().enumerate().map(|(e, &v)| (e as f64, v)).collect(), color: color(c.0), dashed: false });
-                lines.push(Line { label: format!("{} match fraction", c.0), points: c.4.iter().enumerate().map(|(e, &v)| (e as f64, v)).collect(), color: color(c.0), dashed: true });
-            }
             let opts = LineOptions { x_label: "Epoch".into(), y_label: "AUROC / fraction".into(), y_range: Some((0.0, 1.0)), integer_x: true, legend: plotters::chart::SeriesLabelPosition::MiddleRight, theme: *theme, ..LineOptions::default() };
-            let _ = draw_lines(area, &lines, &opts);
+            let _ = draw_lines(area, &auroc_lines(&curves, theme), &opts);
         });
+        if !empty {
+            describe(&auroc_canvas, &dnaplay_plots::describe::lines(&auroc_lines(&curves, &Theme::default()), "Epoch", "Validation AUROC and match fraction"));
+        }
     });
 
 
@@ -143,7 +154,7 @@ pub fn ExpLesson() -> impl IntoView {
             <code>"exp"</code>" is tiny for the negative scores of background sequence and grows fast for a good match, "
             "so a filter is pushed to respond to whole motifs and stay quiet elsewhere (Fig. 1a)."
         </p>
-        <canvas node_ref=act_canvas data-testid="activations" aria-label="The seven activation functions from x = -3 to 3"></canvas>
+        <canvas role="img" node_ref=act_canvas data-testid="activations" aria-label="The seven activation functions from x = -3 to 3"></canvas>
         <p>
             "The data is seed 003's Task 3: 200-nt random sequences with 3 to 7 motifs embedded. Positives take "
             "theirs from five core motifs (CEBPB, Gabpa, MAX, SP1, YY1, either strand), negatives from a pool of "
@@ -159,8 +170,8 @@ pub fn ExpLesson() -> impl IntoView {
         <ClassPanel bench=Bench::Contrast prefix="exp" train_label="Train both"
             models={|| ACTIVATIONS.iter().map(|&a| ModelConfig::cnn_dist(200, a)).collect()} run_name={|r: &RunView| r.model.activation.to_string()} />
         <div class="cards">
-            <canvas node_ref=loss_canvas data-testid="exp-loss" aria-label="Training (dashed) and validation (solid) loss per epoch of both runs"></canvas>
-            <canvas node_ref=auroc_canvas data-testid="exp-auroc" aria-label="Validation AUROC (solid) and filter match fraction (dashed) per epoch of both runs"></canvas>
+            <canvas role="img" node_ref=loss_canvas data-testid="exp-loss" aria-label="Training (dashed) and validation (solid) loss per epoch of both runs"></canvas>
+            <canvas role="img" node_ref=auroc_canvas data-testid="exp-auroc" aria-label="Validation AUROC (solid) and filter match fraction (dashed) per epoch of both runs"></canvas>
         </div>
         <div class="cards" data-testid="exp-logos">
             <LogoGrid index=0 />

@@ -11,13 +11,15 @@ use dnaplay_model::metrics::{pearson_r, sigmoid};
 use dnaplay_model::models::Activation;
 use dnaplay_model::scoring::ScoringRule;
 use dnaplay_model::sequence::one_hot;
-use dnaplay_plots::{HistogramSeries, Track, TrackKind, draw_histograms, draw_message, draw_tracks, motif_ranges};
+use dnaplay_plots::{HistogramSeries, Track, TrackKind, draw_histograms, draw_tracks, motif_ranges};
 use dnaplay_state::explain_seq_problem;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::components::ScrollX;
 use crate::clock::now_ms;
-use crate::components::plot_canvas::redraw;
+use crate::components::plot_canvas::{describe, note, redraw};
+use dnaplay_plots::describe::{histograms as describe_histograms, tracks as describe_tracks};
 use crate::engine::{Bench, Engine, Reply, RunState, RunView};
 use crate::lab::Lab;
 use crate::protocol::{ExplainRequest, Explanation, InsertRequest};
@@ -206,16 +208,19 @@ fn Contrast() -> impl IntoView {
         for (k, (run, canvas)) in [relu.get(), exp.get()].into_iter().zip(&canvases).enumerate() {
             let name = ["relu", "exp"][k];
             let reply = run.as_ref().and_then(|run| answers.iter().find(|(id, _, _)| *id == run.id)).and_then(|(_, r, _)| r.clone());
+            let mut summary = String::new();
             redraw(canvas, WIDTH, 520, |area, theme| match (&reply, &seq) {
                 (Some(Ok(e)), Some((_, s))) => {
                     let (t, sc) = tracks(e, &s.seq, Some(&s.information), &format!("CNN-dist, {name}"), Scored::Signed);
                     let _ = draw_tracks(area, &t, &motif_ranges(&s.information, INFORMATION_THRESHOLD), theme);
+                    summary = format!("Attribution maps of the {name} model. {}", describe_tracks(&t));
                     table.push((name.to_string(), sc));
                 }
-                (Some(Err(e)), _) => drop(draw_message(area, theme, &format!("Could not compute the maps: {e}"))),
-                _ if run.is_none() => drop(draw_message(area, theme, &format!("Lesson 9's {name} model appears here once trained or loaded"))),
-                _ => drop(draw_message(area, theme, "Computing the maps…")),
+                (Some(Err(e)), _) => summary = note(area, theme, format!("Could not compute the maps: {e}")),
+                _ if run.is_none() => summary = note(area, theme, format!("Lesson 9's {name} model appears here once trained or loaded")),
+                _ => summary = note(area, theme, "Computing the maps…".into()),
             });
+            describe(canvas, &summary);
         }
         scores.set(table);
     });
@@ -255,17 +260,19 @@ fn Contrast() -> impl IntoView {
             let each: Vec<String> = worker.iter().map(|w| format!("{:.1} s", w / 1000.0)).collect();
             format!("Maps of both models computed in {:.1} s (in the worker: {})", ms / 1000.0, each.join(" and "))
         })}</p>
-        <canvas node_ref=canvases[0] data-testid="explain-relu" aria-label="Saliency, ISM and integrated-gradients maps of the relu model over the chosen sequence, planted motifs shaded, with the ground truth below"></canvas>
-        <canvas node_ref=canvases[1] data-testid="explain-exp" aria-label="The same maps of the exp model"></canvas>
-        <table class="runs" data-testid="explain-scores">
-            <caption>"Interpretability AUROC of this sequence's maps (1 = every motif base scores above every background base; 0.5 = chance)"</caption>
-            <thead><tr><th>"model"</th>{METHODS.iter().map(|m| view! { <th>{m.label()}</th> }).collect_view()}</tr></thead>
-            <tbody>
-                {move || scores.get().into_iter().map(|(name, sc)| view! {
-                    <tr><td>{name.clone()}</td>{sc.into_iter().map(|(m, a)| view! { <td data-testid=format!("auroc-{name}-{m}")>{a.map(|a| format!("{a:.3}")).unwrap_or_else(|| "–".into())}</td> }).collect_view()}</tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+        <canvas role="img" node_ref=canvases[0] data-testid="explain-relu" aria-label="Saliency, ISM and integrated-gradients maps of the relu model over the chosen sequence, planted motifs shaded, with the ground truth below"></canvas>
+        <canvas role="img" node_ref=canvases[1] data-testid="explain-exp" aria-label="The same maps of the exp model"></canvas>
+        <ScrollX label="Interpretability AUROC of the maps">
+            <table class="runs" data-testid="explain-scores">
+                <caption>"Interpretability AUROC of this sequence's maps (1 = every motif base scores above every background base; 0.5 = chance)"</caption>
+                <thead><tr><th>"model"</th>{METHODS.iter().map(|m| view! { <th>{m.label()}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {move || scores.get().into_iter().map(|(name, sc)| view! {
+                        <tr><td>{name.clone()}</td>{sc.into_iter().map(|(m, a)| view! { <td data-testid=format!("auroc-{name}-{m}")>{a.map(|a| format!("{a:.3}")).unwrap_or_else(|| "–".into())}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </ScrollX>
     }
 }
 
@@ -305,17 +312,20 @@ fn Kmers() -> impl IntoView {
     Effect::new(move |_| {
         let (reply, seq) = reply.get().map_or((None, String::new()), |(r, seq)| (Some(r), seq));
         let rule = shown.with(|s| s.as_ref().map(|s| s.results.dataset.rule.clone()));
+        let mut summary = String::new();
         redraw(&canvas, WIDTH, 430, |area, theme| match (&reply, &rule) {
             (Some(Ok(e)), Some(rule)) => {
                 let info = rule_information(&seq, rule);
                 let (t, sc) = tracks(e, &seq, Some(&info), &shown.with_untracked(|s| s.as_ref().map(|s| s.label.clone()).unwrap_or_default()), Scored::Magnitude);
                 let _ = draw_tracks(area, &t, &motif_ranges(&info, 0.0), theme);
+                summary = format!("Attribution maps over {seq}. {}", describe_tracks(&t));
                 labels.set((seq.clone(), sc));
             }
-            (Some(Err(e)), _) => drop(draw_message(area, theme, &format!("Could not compute the maps: {e}"))),
-            _ if rule.is_none() => drop(draw_message(area, theme, "Train an 8-mer model in lesson 5 to see its maps")),
-            _ => drop(draw_message(area, theme, "Computing the maps…")),
+            (Some(Err(e)), _) => summary = note(area, theme, format!("Could not compute the maps: {e}")),
+            _ if rule.is_none() => summary = note(area, theme, "Train an 8-mer model in lesson 5 to see its maps".into()),
+            _ => summary = note(area, theme, "Computing the maps…".into()),
         });
+        describe(&canvas, &summary);
     });
     let prediction = move || {
         let (e, seq) = reply.get()?;
@@ -339,7 +349,7 @@ fn Kmers() -> impl IntoView {
             <span class="status" data-testid="explain-kmer-prediction">{prediction}</span>
         </div>
         {move || problem.get().map(|p| view! { <p class="error" role="alert" data-testid="explain-kmer-error">{p}</p> })}
-        <canvas node_ref=canvas data-testid="explain-kmer-maps" aria-label="Saliency, ISM and integrated-gradients maps of the 8-mer model over the typed 8-mer, the rule's motifs shaded"></canvas>
+        <canvas role="img" node_ref=canvas data-testid="explain-kmer-maps" aria-label="Saliency, ISM and integrated-gradients maps of the 8-mer model over the typed 8-mer, the rule's motifs shaded"></canvas>
         <p class="status" data-testid="explain-kmer-scores">{move || {
             let (seq, l) = labels.get();
             (!l.is_empty()).then(|| format!("{seq} · ") + &l.iter().map(|(m, a)| format!("{}: {}", m.label(), a.map(|a| format!("AUROC {a:.2}")).unwrap_or_else(|| "no motif to score against".into()))).collect::<Vec<_>>().join(" · "))
@@ -373,10 +383,11 @@ fn Attention() -> impl IntoView {
     Effect::new(move |_| {
         let reply = reply.get();
         let seq = sequence.get();
+        let mut summary = String::new();
         redraw(&canvas, WIDTH, 400, |area, theme| match (&reply, &seq) {
             (Some(Ok(e)), Some((_, s, _))) => {
                 let l = s.seq.len();
-                let Some(att) = &e.attention else { return drop(draw_message(area, theme, "This model has no attention")) };
+                let Some(att) = &e.attention else { return summary = note(area, theme, "This model has no attention".into()) };
                 let branches = att.len() / l.max(1);
                 let mean: Vec<f32> = (0..l).map(|i| (0..branches).map(|b| att[b * l + i]).sum::<f32>() / branches.max(1) as f32).collect();
                 let (mut t, _) = tracks(e, &s.seq, Some(&s.information), "multiscale", Scored::Signed);
@@ -385,11 +396,13 @@ fn Attention() -> impl IntoView {
                 correlation.set(Some(pearson_r(&mean, &magnitude)));
                 t.insert(1, Track { title: format!("Attention, mean of the {branches} branches"), label: None, kind: TrackKind::Line(mean) });
                 let _ = draw_tracks(area, &t, &motif_ranges(&s.information, INFORMATION_THRESHOLD), theme);
+                summary = format!("Saliency and attention of lesson 10's model. {}", describe_tracks(&t));
             }
-            (Some(Err(e)), _) => drop(draw_message(area, theme, &format!("Could not compute the maps: {e}"))),
-            _ if run.with(Option::is_none) => drop(draw_message(area, theme, "Train or load lesson 10's model to compare its attention with its saliency")),
-            _ => drop(draw_message(area, theme, "Computing…")),
+            (Some(Err(e)), _) => summary = note(area, theme, format!("Could not compute the maps: {e}")),
+            _ if run.with(Option::is_none) => summary = note(area, theme, "Train or load lesson 10's model to compare its attention with its saliency".into()),
+            _ => summary = note(area, theme, "Computing…".into()),
         });
+        describe(&canvas, &summary);
     });
     view! {
         <h3>"Lesson 10's model: attention is not an explanation until it is checked"</h3>
@@ -401,7 +414,7 @@ fn Attention() -> impl IntoView {
         </p>
         <p class="status" data-testid="explain-attention-seq">{move || sequence.get().map(|(k, s, p)| format!(
             "Test sequence {k} · {} · predicted probability {}", if s.label { "positive" } else { "negative" }, p.map(|p| format!("{p:.3}")).unwrap_or_else(|| "–".into())))}</p>
-        <canvas node_ref=canvas data-testid="explain-attention" aria-label="Saliency and mean attention of lesson 10's model over the chosen test sequence, the planted motif shaded"></canvas>
+        <canvas role="img" node_ref=canvas data-testid="explain-attention" aria-label="Saliency and mean attention of lesson 10's model over the chosen test sequence, the planted motif shaded"></canvas>
         <p class="status" data-testid="explain-correlation">{move || correlation.get().map(|r| format!("Pearson correlation of the attention with |saliency × input| along the sequence: r = {r:.2}"))}</p>
     }
 }
@@ -440,16 +453,19 @@ fn Experiment() -> impl IntoView {
     Effect::new(move |_| {
         let reply = reply.get();
         let label = asked.with(|a| a.as_ref().map(|a| a.2.clone()).unwrap_or_default());
+        let mut summary = String::new();
         redraw(&canvas, 640, 300, |area, theme| match &reply {
             Some(Ok(e)) => {
                 let control = format!("shuffled ({})", e.control_text);
                 let series = [HistogramSeries { label: &label, values: &e.motif.deltas, alpha: 0.6 }, HistogramSeries { label: &control, values: &e.control.deltas, alpha: 0.6 }];
                 let _ = draw_histograms(area, &series, 30, "Change in the logit when inserted", theme);
+                summary = describe_histograms(&series, "the change in the logit when inserted");
             }
-            Some(Err(e)) => drop(draw_message(area, theme, &format!("Could not run the experiment: {e}"))),
-            None if asked.with(Option::is_some) => drop(draw_message(area, theme, "Running…")),
-            None => drop(draw_message(area, theme, "Insert a motif to see its effect")),
+            Some(Err(e)) => summary = note(area, theme, format!("Could not run the experiment: {e}")),
+            None if asked.with(Option::is_some) => summary = note(area, theme, "Running…".into()),
+            None => summary = note(area, theme, "Insert a motif to see its effect".into()),
         });
+        describe(&canvas, &summary);
     });
     let summary = move || {
         let e = reply.get()?.ok()?;
@@ -479,7 +495,7 @@ fn Experiment() -> impl IntoView {
             <button data-testid="insert-run" on:click=go>"Insert"</button>
         </div>
         {move || problem.get().map(|p| view! { <p class="error" role="alert" data-testid="insert-error">{p}</p> })}
-        <canvas node_ref=canvas data-testid="insert-chart" aria-label="Histograms of the change in the logit with the motif and with its shuffled control"></canvas>
+        <canvas role="img" node_ref=canvas data-testid="insert-chart" aria-label="Histograms of the change in the logit with the motif and with its shuffled control"></canvas>
         <p class="status" data-testid="insert-summary">{summary}</p>
     }
 }

@@ -7,16 +7,17 @@
 
 use dnaplay_model::interpret::{AlignmentRule, filter_logos};
 use dnaplay_model::models::ModelKind;
-use dnaplay_plots::{Logo, draw_filter_heatmaps, draw_logos, draw_message};
+use dnaplay_plots::{Logo, draw_filter_heatmaps, draw_message};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::components::plot_canvas::redraw;
+use crate::components::plot_canvas::{columns_for, css_width, describe, redraw_logos, redraw_sized};
 use crate::lab::Lab;
 use crate::lessons::RunPicker;
 
-/// Heatmaps per row.
+/// Heatmaps per row, at most (fewer on a narrow screen: each at least [`HEAT_CELL`] CSS pixels).
 const HEAT_COLUMNS: usize = 8;
+const HEAT_CELL: u32 = 110;
 /// Logos per row: wide enough for "Filter 12" and "TAT · 1,234 sites" on a projector.
 const LOGO_COLUMNS: usize = 4;
 
@@ -42,11 +43,17 @@ pub fn FiltersLesson() -> impl IntoView {
     Effect::new(move |_| {
         let run = lab.shown.get();
         let weights = run.as_ref().and_then(|r| r.results.weights.clone());
-        let rows = weights.as_ref().map_or(1, |w| w.num_filters.div_ceil(HEAT_COLUMNS)) as u32;
-        redraw(&heat, 960, (rows * 95).max(120), |area, theme| match (&run, &weights) {
+        let columns = |width: u32| columns_for(width, HEAT_CELL, HEAT_COLUMNS);
+        let rows = |width: u32| weights.as_ref().map_or(1, |w| w.num_filters.div_ceil(columns(width))) as u32;
+        redraw_sized(&heat, 960, |w| (rows(w) * 95).max(120), |area, theme| match (&run, &weights) {
             (None, _) => drop(draw_message(area, theme, "Train a CNN to see its filters")),
             (Some(_), None) => drop(draw_message(area, theme, "The linear model has no filters: train a CNN")),
-            (Some(_), Some(w)) => drop(draw_filter_heatmaps(area, &w.values, w.num_filters, w.width, HEAT_COLUMNS, theme)),
+            (Some(_), Some(w)) => drop(draw_filter_heatmaps(area, &w.values, w.num_filters, w.width, columns(css_width(area, theme)), theme)),
+        });
+        describe(&heat, &match (&run, &weights) {
+            (None, _) => "Train a CNN to see its filters".to_string(),
+            (Some(_), None) => "The linear model has no filters".to_string(),
+            (Some(_), Some(w)) => dnaplay_plots::describe::heatmaps(&w.values, w.num_filters, w.width),
         });
     });
 
@@ -66,16 +73,8 @@ pub fn FiltersLesson() -> impl IntoView {
             .unwrap_or_default();
         let with_sites = logos.iter().filter(|l| l.subtitle.as_deref() != Some("no sites")).count();
         logo_count.set(if logos.is_empty() { None } else { Some((with_sites, logos.len())) });
-        let rows = logos.len().div_ceil(LOGO_COLUMNS).max(1) as u32;
-        redraw(&logos_canvas, 960, rows * 150, |area, theme| {
-            if dropped {
-                let _ = draw_message(area, theme, "Only the two newest runs keep their filter maps (memory): pick one of them, or train again");
-            } else if logos.is_empty() {
-                let _ = draw_message(area, theme, "Train a CNN to see what its filters learned");
-            } else {
-                let _ = draw_logos(area, &logos, LOGO_COLUMNS, theme);
-            }
-        });
+        let empty = if dropped { "Only the two newest runs keep their filter maps (memory): pick one of them, or train again" } else { "Train a CNN to see what its filters learned" };
+        redraw_logos(&logos_canvas, 960, LOGO_COLUMNS, 200, 150, if dropped { &[] } else { &logos }, empty);
     });
 
     view! {
@@ -87,7 +86,7 @@ pub fn FiltersLesson() -> impl IntoView {
             "(Part 7) finds filters for "<code>"TAT"</code>" and "<code>"GCG"</code>"."
         </p>
         <RunPicker />
-        <canvas node_ref=heat data-testid="filter-heatmaps" aria-label="First-layer filter weights as heatmaps, rows A, C, G, T"></canvas>
+        <canvas role="img" node_ref=heat data-testid="filter-heatmaps" aria-label="First-layer filter weights as heatmaps, rows A, C, G, T"></canvas>
         <section class="panel">
             <div class="controls">
                 <label>"Alignment rule "
@@ -123,6 +122,6 @@ pub fn FiltersLesson() -> impl IntoView {
             </div>
             <p class="note">{move || logo_count.get().map(|(n, total)| format!("{n} of {total} filters have aligned sites under this rule."))}</p>
         </section>
-        <canvas node_ref=logos_canvas data-testid="logos" aria-label="Sequence logos of the filters, in bits"></canvas>
+        <canvas role="img" node_ref=logos_canvas data-testid="logos" aria-label="Sequence logos of the filters, in bits"></canvas>
     }
 }

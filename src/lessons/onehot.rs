@@ -3,6 +3,7 @@
 use dnaplay_model::sequence::{ALPHABET, one_hot};
 use leptos::prelude::*;
 
+use crate::components::ScrollX;
 use crate::lab::Lab;
 
 /// Longest sequence the lesson encodes (the table gets wide beyond that).
@@ -57,7 +58,7 @@ pub fn OneHotLesson() -> impl IntoView {
                 }}
             </p>
             {move || message().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-            <div class="table-scroll">
+            <ScrollX label="One-hot matrix">
                 <table class="onehot" data-testid="onehot-matrix">
                     <thead><tr><th scope="col">"base \\ position"</th>
                         {move || upper().chars().take(MAX_LEN).enumerate().map(|(i, _)| view! { <th scope="col">{i + 1}</th> }).collect_view()}
@@ -73,7 +74,7 @@ pub fn OneHotLesson() -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </ScrollX>
             <p class="note">{move || {
                 let n = upper().chars().count().min(MAX_LEN);
                 let ones = upper().chars().take(MAX_LEN).filter(|c| ALPHABET.contains(c)).count();

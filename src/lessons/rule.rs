@@ -7,7 +7,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::fields::NumberField;
-use crate::components::plot_canvas::redraw;
+use crate::components::plot_canvas::{describe, redraw};
 use dnaplay_state::motif_problem;
 
 use crate::lab::{Lab, score_bins};
@@ -72,10 +72,11 @@ pub fn RuleLesson() -> impl IntoView {
 
     Effect::new(move |_| {
         let ds = lab.dataset.get();
+        let series = [HistogramSeries { label: "all 8-mers", values: &ds.data.targets, alpha: 0.7 }];
         redraw(&canvas, 720, 320, |area, theme| {
-            let series = [HistogramSeries { label: "all 8-mers", values: &ds.data.targets, alpha: 0.7 }];
             let _ = draw_histograms(area, &series, score_bins(&ds.data.targets), "Score", theme);
         });
+        describe(&canvas, &dnaplay_plots::describe::histograms(&series, "Score"));
     });
 
     let base_field = move |i: usize, name: &'static str| {
@@ -136,7 +137,7 @@ pub fn RuleLesson() -> impl IntoView {
             </div>
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         </section>
-        <canvas node_ref=canvas data-testid="score-histogram" aria-label="Histogram of the scores of all 8-mers"></canvas>
+        <canvas role="img" node_ref=canvas data-testid="score-histogram" aria-label="Histogram of the scores of all 8-mers"></canvas>
         <p class="note">{move || {
             let ds = lab.dataset.get();
             let (lo, hi) = ds.data.targets.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));

@@ -6,7 +6,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::lab::{Lab, score_bins};
-use crate::components::plot_canvas::redraw;
+use crate::components::plot_canvas::{describe, redraw};
 
 #[component]
 pub fn SplitLesson() -> impl IntoView {
@@ -14,17 +14,18 @@ pub fn SplitLesson() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let ds = lab.dataset.get();
+        let pick = |idx: &[usize]| idx.iter().map(|&i| ds.data.targets[i]).collect::<Vec<f32>>();
+        let (train, val, test) = (pick(&ds.split.train), pick(&ds.split.val), pick(&ds.split.test));
+        // The seed's opacities: 0.5, 0.75 and 0.4.
+        let series = [
+            HistogramSeries { label: "train", values: &train, alpha: 0.5 },
+            HistogramSeries { label: "validation", values: &val, alpha: 0.75 },
+            HistogramSeries { label: "test", values: &test, alpha: 0.4 },
+        ];
         redraw(&canvas, 720, 360, |area, theme| {
-            let pick = |idx: &[usize]| idx.iter().map(|&i| ds.data.targets[i]).collect::<Vec<f32>>();
-            let (train, val, test) = (pick(&ds.split.train), pick(&ds.split.val), pick(&ds.split.test));
-            // The seed's opacities: 0.5, 0.75 and 0.4.
-            let series = [
-                HistogramSeries { label: "train", values: &train, alpha: 0.5 },
-                HistogramSeries { label: "validation", values: &val, alpha: 0.75 },
-                HistogramSeries { label: "test", values: &test, alpha: 0.4 },
-            ];
             let _ = draw_histograms(area, &series, score_bins(&ds.data.targets), "Score", theme);
         });
+        describe(&canvas, &dnaplay_plots::describe::histograms(&series, "Score"));
     });
     view! {
         <p>
@@ -37,7 +38,7 @@ pub fn SplitLesson() -> impl IntoView {
             let ds = lab.dataset.get();
             format!("train {} · validation {} · test {}", thousands(ds.split.train.len()), thousands(ds.split.val.len()), thousands(ds.split.test.len()))
         }}</p>
-        <canvas node_ref=canvas data-testid="split-chart" aria-label="Score histograms of the train, validation and test splits"></canvas>
+        <canvas role="img" node_ref=canvas data-testid="split-chart" aria-label="Score histograms of the train, validation and test splits"></canvas>
         <p class="note">{move || format!(
             "The split is drawn from seed {} (ChaCha8): the same seed gives the same split in every browser and on the command line. Change the seed on the Training page.",
             lab.dataset.get().seed)}</p>

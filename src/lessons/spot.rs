@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::ScrollX;
 use crate::lab::Lab;
 use crate::lessons::RunPicker;
 
@@ -37,16 +38,18 @@ pub fn SpotLesson() -> impl IntoView {
             Some(run) => {
                 let rows = run.results.spot_checks.clone();
                 view! {
-                    <table class="spot" data-testid="spot-table">
-                        <caption>{format!("Spot checks for run {}", run.label)}</caption>
-                        <thead><tr><th>"Group"</th><th>"8-mer"</th><th>"Predicted"</th><th>"Actual"</th><th>"Difference"</th></tr></thead>
-                        <tbody>{rows.into_iter().map(|r| {
-                            let class = if r.difference.abs() > 1.0 { "off" } else { "" };
-                            view! { <tr class=class><td>{r.group}</td><td><code>{r.seq}</code></td>
-                                <td>{format!("{:.2}", r.prediction)}</td><td>{format!("{:.3}", r.actual)}</td>
-                                <td>{format!("{:+.2}", r.difference)}</td></tr> }
-                        }).collect_view()}</tbody>
-                    </table>
+                    <ScrollX label="Spot checks">
+                        <table class="spot" data-testid="spot-table">
+                            <caption>{format!("Spot checks for run {}", run.label)}</caption>
+                            <thead><tr><th>"Group"</th><th>"8-mer"</th><th>"Predicted"</th><th>"Actual"</th><th>"Difference"</th></tr></thead>
+                            <tbody>{rows.into_iter().map(|r| {
+                                let class = if r.difference.abs() > 1.0 { "off" } else { "" };
+                                view! { <tr class=class><td>{r.group}</td><td><code>{r.seq}</code></td>
+                                    <td>{format!("{:.2}", r.prediction)}</td><td>{format!("{:.3}", r.actual)}</td>
+                                    <td>{format!("{:+.2}", r.difference)}</td></tr> }
+                            }).collect_view()}</tbody>
+                        </table>
+                    </ScrollX>
                 }.into_any()
             }
         }}

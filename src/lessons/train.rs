@@ -8,8 +8,10 @@ use dnaplay_model::settings::{BATCH_SIZE, EPOCHS, LEARNING_RATE, SEED};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::components::ScrollX;
 use crate::components::fields::{ChoiceSelect, NumberField};
-use crate::components::plot_canvas::redraw;
+use crate::components::live::LiveStatus;
+use crate::components::plot_canvas::{describe, redraw};
 use crate::engine::{Bench, RunState, RunView, Until};
 use crate::lab::Lab;
 
@@ -55,6 +57,8 @@ pub fn TrainLesson() -> impl IntoView {
             let opts = LossOptions { log_y: log, theme: *theme, ..LossOptions::default() };
             let _ = draw_loss_curves(area, &series, &opts);
         });
+        let series: Vec<LossSeries> = curves.iter().map(|(label, train, val)| LossSeries { label, train, val }).collect();
+        describe(&canvas, &format!("Loss curves, train dashed, validation solid. {}", dnaplay_plots::describe::losses(&series, "MSE loss")));
     });
 
     // The run the panel reports on: the live one, else the latest.
@@ -140,6 +144,7 @@ pub fn TrainLesson() -> impl IntoView {
                     {move || if loading.get() { "Loading…" } else { "Load the trained model" }}</button>
             </div>
             <progress max="1" prop:value=move || progress().map_or(0.0, |(_, f)| f) aria-label="Training progress"></progress>
+            <LiveStatus text=Signal::derive(move || current().map(|r| format!("{}: {}, {}", r.label(), epoch_text(), r.state.describe())).unwrap_or_default()) testid="train-live" />
             <p class="status"><span data-testid="epoch">{epoch_text}</span>{timing}
                 {move || current().filter(|r| r.shipped.is_some()).map(|_| " · trained weights loaded (scripts/checkpoints.sh)")}</p>
             {move || start_error.get().map(|m| view! { <p class="error" role="alert" data-testid="train-error">{m}</p> })}
@@ -150,7 +155,7 @@ pub fn TrainLesson() -> impl IntoView {
         </section>
         <label class="inline"><input type="checkbox" prop:checked=move || log_y.get() on:change=move |ev| set_log_y.set(event_target_checked(&ev)) />
             " Log-scale loss axis"</label>
-        <canvas node_ref=canvas data-testid="loss-chart" aria-label="Loss curves: train dashed, validation solid, one colour per run"></canvas>
+        <canvas role="img" node_ref=canvas data-testid="loss-chart" aria-label="Loss curves: train dashed, validation solid, one colour per run"></canvas>
         <p class="metric" data-testid="r2" data-value=move || current().and_then(|r| r.results).map(|res| res.r_squared.to_string())>{move || current().and_then(|r| r.results.map(|res| (r.id, res)))
             .map(|(id, res)| format!("Run #{id}: test R² = {:.3} after {} epochs, on its own {} test sequences", res.r_squared, res.epochs, dnaplay_plots::thousands(res.dataset.split.test.len()))).unwrap_or_default()}</p>
         <pre class="epoch-log" data-testid="epoch-log" aria-label="Loss per epoch, in the seed's format">{move || current().map(|r| {
@@ -167,22 +172,24 @@ pub fn RunTable() -> impl IntoView {
     let runs = move || engine.runs_of(Bench::Kmers);
     view! {
         <Show when=move || !runs().is_empty()>
-            <table class="runs" data-testid="runs">
-                <thead><tr><th>"Run"</th><th>"Device"</th><th>"Epochs"</th><th>"Train MSE"</th><th>"Val MSE"</th><th>"Test R²"</th><th>"Status"</th></tr></thead>
-                <tbody>
-                    {move || runs().into_iter().map(|r| {
-                        let last = r.history.last();
-                        let status = r.state.describe();
-                        view! { <tr>
-                            <td>{r.label()}</td><td>{r.device.label()}</td><td>{r.history.len()}</td>
-                            <td>{last.map(|h| format!("{:.3}", h.train_loss)).unwrap_or_default()}</td>
-                            <td>{last.map(|h| format!("{:.3}", h.val_loss)).unwrap_or_default()}</td>
-                            <td>{r.results.as_ref().map(|x| format!("{:.3}", x.r_squared)).unwrap_or_default()}</td>
-                            <td>{status}</td>
-                        </tr> }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <ScrollX label="Every run">
+                <table class="runs" data-testid="runs">
+                    <thead><tr><th>"Run"</th><th>"Device"</th><th>"Epochs"</th><th>"Train MSE"</th><th>"Val MSE"</th><th>"Test R²"</th><th>"Status"</th></tr></thead>
+                    <tbody>
+                        {move || runs().into_iter().map(|r| {
+                            let last = r.history.last();
+                            let status = r.state.describe();
+                            view! { <tr>
+                                <td>{r.label()}</td><td>{r.device.label()}</td><td>{r.history.len()}</td>
+                                <td>{last.map(|h| format!("{:.3}", h.train_loss)).unwrap_or_default()}</td>
+                                <td>{last.map(|h| format!("{:.3}", h.val_loss)).unwrap_or_default()}</td>
+                                <td>{r.results.as_ref().map(|x| format!("{:.3}", x.r_squared)).unwrap_or_default()}</td>
+                                <td>{status}</td>
+                            </tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </ScrollX>
         </Show>
     }
 }

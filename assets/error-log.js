@@ -1,0 +1,30 @@
+// The errors this page met, kept in `window.dnaplayErrors` (at most 100, each at most 2,000
+// characters): uncaught exceptions, promise rejections nobody handled, files that failed to
+// load, and console.error calls. Loaded first (Index.html), so nothing the app does is missed.
+// The browser tests read it in every engine (tests/e2e, `page_errors`): Firefox's and WebKit's
+// WebDriver servers have no console log to read, Chromium's has.
+(() => {
+  const kept = [];
+  window.dnaplayErrors = kept;
+  const keep = (text) => {
+    if (kept.length < 100) kept.push(String(text).slice(0, 2000));
+  };
+  addEventListener(
+    "error",
+    (e) => {
+      const t = e.target;
+      // A preload is a hint: if it fails (Firefox aborts some when the page is left or reloaded
+      // early), the script or wasm is fetched again where it is used, and that failure counts.
+      if (t && t.tagName === "LINK" && /preload/.test(t.rel)) return;
+      if (t && t !== window && (t.src || t.href)) keep("failed to load " + (t.src || t.href));
+      else keep((e.message || "error") + (e.filename ? " (" + e.filename + ":" + e.lineno + ")" : ""));
+    },
+    true,
+  );
+  addEventListener("unhandledrejection", (e) => keep("unhandled rejection: " + ((e.reason && e.reason.stack) || e.reason)));
+  const error = console.error;
+  console.error = function (...args) {
+    keep(args.map((a) => (a && a.stack) || String(a)).join(" "));
+    return error.apply(this, args);
+  };
+})();
