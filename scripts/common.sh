@@ -65,6 +65,23 @@ ensure_wasm_opt() {
   fi
 }
 
+# geckodriver, the WebDriver server of Firefox, for the browser tests in Firefox (tests/e2e).
+ensure_geckodriver() {
+  if ! geckodriver --version 2>/dev/null | grep -q '^geckodriver 0\.37\.'; then
+    say "installing geckodriver 0.37 (a few minutes on 2 cores)"
+    cargo install geckodriver --version '~0.37' --locked --root "$DNAPLAY_TOOLS"
+  fi
+}
+
+# axe-core, the accessibility checker the browser tests inject into every lesson (tests/e2e).
+AXE_VERSION=4.14.1
+ensure_axe() {
+  if ! grep -q "\"version\": \"$AXE_VERSION\"" "$DNAPLAY_TOOLS/node_modules/axe-core/package.json" 2>/dev/null; then
+    say "installing axe-core $AXE_VERSION (npm)"
+    npm install --no-fund --no-audit --loglevel=error --prefix "$DNAPLAY_TOOLS" "axe-core@$AXE_VERSION" >/dev/null
+  fi
+}
+
 # Install Debian packages that are missing (needs root or sudo).
 apt_install() {
   local missing=() p sudo=""

@@ -3,8 +3,11 @@
 #  - native: the model crate (the seeds' values, split, one-hot, training, interpretation), the
 #    plots (rendered to SVG), the page state, and the dnaplay CLI end to end;
 #  - the web app end to end: `trunk build --release` makes dist/ (the page and its training
-#    worker), served on 127.0.0.1 and driven in headless Chromium over WebDriver (tests/e2e):
-#    lessons on the CPU, training on WebGPU, the worker's failures, the shipped checkpoints.
+#    workers), served on 127.0.0.1 and driven over WebDriver (tests/e2e): every lesson in
+#    headless Chromium (the CPU, WebGPU, the workers' failures and fallbacks, the shipped
+#    checkpoints, phones and tablets, axe-core's accessibility rules, the keyboard), and the
+#    main paths in Firefox and in Safari's engine (WebKitGTK, with and without
+#    SharedArrayBuffer).
 #
 # Tool installs (wasm-bindgen-cli, Trunk, wasm-opt) run in the background, in their own target
 # folder, while the app's wasm builds. dist/ is cached by the hash of its inputs, because
@@ -20,11 +23,12 @@ tools_log="$DNAPLAY_TOOLS/install.log"
 say "installing missing tools in the background (log: $tools_log)"
 (
   export CARGO_TARGET_DIR="$DNAPLAY_TOOLS/build"
-  ensure_wasm_bindgen && ensure_wasm_opt && ensure_trunk && ensure_nightly
+  ensure_wasm_bindgen && ensure_wasm_opt && ensure_axe && ensure_trunk && ensure_nightly && ensure_geckodriver
 ) >"$tools_log" 2>&1 &
 tools_pid=$!
 
-apt_install chromium chromium-driver
+# The three engines: Chromium, Firefox, and WebKitGTK (Safari's engine) under Xvfb.
+apt_install chromium chromium-driver firefox-esr webkit2gtk-driver xvfb
 
 say "building the app for wasm32 (wasm-release profile, as Trunk does; target dir $CARGO_TARGET_DIR)"
 # Two cargo runs, as Trunk makes them: the page without burn, then the training worker with it

@@ -30,10 +30,15 @@ pub const SUBPATH: &str = "/course/dna-playground/";
 /// The built app, served over HTTP on a free port of 127.0.0.1, at `/` and at [`SUBPATH`].
 /// [`DistServer::start`] sends the cross-origin isolation headers, as `trunk serve` does
 /// (Trunk.toml), so the page trains on every core; [`DistServer::start_unisolated`] serves like a
-/// static host that sends none.
+/// static host that sends none. Each connection gets a thread of its own and one response
+/// (`Connection: close`), as a plain static host answers; [`DistServer::stop`] closes the socket,
+/// so every later request is refused at once, as with the network off. (tiny_http, used before,
+/// left Firefox's wasm request unanswered now and then, and kept its socket open after a stop.)
 pub struct DistServer {
     /// `http://127.0.0.1:PORT`
     pub base: String,
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    served: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 fn mime(path: &Path) -> &'static str {
@@ -44,6 +49,7 @@ fn mime(path: &Path) -> &'static str {
         Some("css") => "text/css",
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
+        Some("json") => "application/json",
         _ => "application/octet-stream",
     }
 }
@@ -54,7 +60,7 @@ pub fn dist_dir() -> PathBuf {
 }
 
 impl DistServer {
-    /// Serve [`dist_dir`].
+    /// Serve [`dist_dir`] with the isolation headers.
     ///
     /// # Errors
     /// When `dist/index.html` is missing (build it first: `trunk build --release`).
@@ -71,42 +77,171 @@ impl DistServer {
     }
 
     fn serve(isolated: bool) -> Result<DistServer> {
+        use std::sync::atomic::Ordering;
         let dist = dist_dir();
         if !dist.join("index.html").is_file() {
             return Err(format!("{} has no index.html: build the app first (`trunk build --release`, which scripts/test.sh runs)", dist.display()).into());
         }
-        let server = tiny_http::Server::http("127.0.0.1:0").map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-        let port = server.server_addr().to_ip().map(|a| a.port()).ok_or("no port")?;
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+        listener.set_nonblocking(true)?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let down = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (d, n) = (down.clone(), served.clone());
         std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let url = request.url().split('?').next().unwrap_or("/").to_string();
-                let rel = url.strip_prefix(SUBPATH).or_else(|| url.strip_prefix('/')).unwrap_or("");
-                let rel = if rel.is_empty() { "index.html" } else { rel };
-                let path = dist.join(rel);
-                let response = if rel.contains("..") || !path.is_file() {
-                    request.respond(tiny_http::Response::from_string("not found").with_status_code(404))
-                } else {
-                    let body = std::fs::read(&path).unwrap_or_default();
-                    let header = |name: &str, value: &str| tiny_http::Header::from_bytes(name, value).expect("valid header");
-                    let mut response = tiny_http::Response::from_data(body).with_header(header("Content-Type", mime(&path)));
-                    if isolated {
-                        response.add_header(header("Cross-Origin-Opener-Policy", "same-origin"));
-                        response.add_header(header("Cross-Origin-Embedder-Policy", "require-corp"));
-                    }
-                    request.respond(response)
+            while !d.load(Ordering::SeqCst) {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(5));
+                    continue;
                 };
-                let _ = response;
+                let (dist, n) = (dist.clone(), n.clone());
+                std::thread::spawn(move || {
+                    if answer(&stream, &dist, isolated) {
+                        n.fetch_add(1, Ordering::SeqCst);
+                    }
+                });
             }
+            // The listener drops here: the port refuses connections.
         });
-        Ok(DistServer { base: format!("http://127.0.0.1:{port}") })
+        Ok(DistServer { base, down, served })
+    }
+
+    /// Close the socket: every request from now on is refused.
+    pub fn stop(&self) {
+        self.down.store(true, std::sync::atomic::Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    /// Files served so far.
+    pub fn served(&self) -> usize {
+        self.served.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
-/// A chromedriver process, killed on drop.
+impl Drop for DistServer {
+    fn drop(&mut self) {
+        self.down.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Read one request from `stream` and answer it with a file of `dist` (the index for a folder),
+/// or 404. Returns whether a file was served. `DNAPLAY_SERVER_LOG` prints each request.
+fn answer(stream: &std::net::TcpStream, dist: &Path, isolated: bool) -> bool {
+    use std::io::{BufRead, BufReader, Write};
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut reader = BufReader::new(stream);
+    let mut first = String::new();
+    if reader.read_line(&mut first).is_err() || first.is_empty() {
+        return false;
+    }
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|k| k > 2) {
+        line.clear();
+    }
+    if std::env::var_os("DNAPLAY_SERVER_LOG").is_some() {
+        eprintln!("server: {}", first.trim());
+    }
+    let url = first.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+    let rel = url.strip_prefix(SUBPATH).or_else(|| url.strip_prefix('/')).unwrap_or("");
+    let rel = if rel.is_empty() { "index.html" } else { rel };
+    let path = dist.join(rel);
+    let body = if rel.contains("..") { None } else { std::fs::read(&path).ok() };
+    let mut out = stream;
+    match body {
+        Some(body) => {
+            let isolation = if isolated { "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n" } else { "" };
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\n{isolation}Connection: close\r\n\r\n", mime(&path), body.len());
+            out.write_all(head.as_bytes()).and_then(|()| out.write_all(&body)).is_ok()
+        }
+        None => {
+            let _ = out.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found");
+            false
+        }
+    }
+}
+
+/// A browser engine the tests drive over W3C WebDriver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Browser {
+    /// Headless Chromium through chromedriver; with `webgpu`, its software WebGPU adapter
+    /// (SwiftShader, `--enable-unsafe-webgpu`).
+    Chromium {
+        /// Enable the software WebGPU adapter.
+        webgpu: bool,
+    },
+    /// Headless Firefox ESR through geckodriver (no WebGPU here).
+    Firefox,
+    /// Safari's engine: WebKitGTK's MiniBrowser under Xvfb, through WebKitWebDriver. As it
+    /// ships, `SharedArrayBuffer` is undefined even on an isolated page; with `sab`, the
+    /// environment has `JSC_useSharedArrayBuffer=1`, as Safari itself behaves when isolated.
+    WebKit {
+        /// Define `SharedArrayBuffer` (`JSC_useSharedArrayBuffer=1`).
+        sab: bool,
+    },
+}
+
+impl Browser {
+    /// Plain Chromium.
+    pub const CHROMIUM: Browser = Browser::Chromium { webgpu: false };
+
+    /// A short name for messages and screenshots: "chromium", "firefox", "webkit",
+    /// "webkit-sab".
+    pub fn name(self) -> &'static str {
+        match self {
+            Browser::Chromium { webgpu: false } => "chromium",
+            Browser::Chromium { webgpu: true } => "chromium-webgpu",
+            Browser::Firefox => "firefox",
+            Browser::WebKit { sab: false } => "webkit",
+            Browser::WebKit { sab: true } => "webkit-sab",
+        }
+    }
+
+    /// True for Chromium, whose driver reads the console and speaks the DevTools Protocol.
+    pub fn is_chromium(self) -> bool {
+        matches!(self, Browser::Chromium { .. })
+    }
+}
+
+/// The X display WebKitGTK draws on: one Xvfb per test process, started on first use and left
+/// to die with the process (its lock file names a display no other process then takes).
+fn x_display() -> Result<String> {
+    static DISPLAY: std::sync::OnceLock<std::result::Result<String, String>> = std::sync::OnceLock::new();
+    DISPLAY
+        .get_or_init(|| {
+            let first = 90 + std::process::id() % 400;
+            for n in (first..first + 40).map(|n| n % 500 + 90) {
+                if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                    continue;
+                }
+                let child = Command::new("Xvfb")
+                    .args([format!(":{n}"), "-screen".into(), "0".into(), "1600x1800x24".into(), "-nolisten".into(), "tcp".into()])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .map_err(|e| format!("cannot start Xvfb: {e} (apt-get install xvfb)"))?;
+                let started = Instant::now();
+                while started.elapsed() < Duration::from_secs(10) {
+                    if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                        std::mem::forget(child);
+                        return Ok(format!(":{n}"));
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
+            Err("Xvfb did not start on any display from :90".to_string())
+        })
+        .clone()
+        .map_err(Into::into)
+}
+
+/// A WebDriver server process (chromedriver, geckodriver or WebKitWebDriver), killed on drop.
 pub struct Driver {
     child: Child,
     /// `http://127.0.0.1:PORT`
     pub url: String,
+    /// The engine it drives.
+    pub browser: Browser,
 }
 
 impl Driver {
@@ -115,14 +250,42 @@ impl Driver {
     /// # Errors
     /// When chromedriver is missing or does not start within 20 s.
     pub fn start() -> Result<Driver> {
-        let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        Self::start_for(Browser::CHROMIUM)
+    }
+
+    /// Start the WebDriver server of `browser` on a free port and wait until it answers:
+    /// `CHROMEDRIVER` (`/usr/bin/chromedriver`), `GECKODRIVER` (`geckodriver` on PATH) or
+    /// `WEBKITDRIVER` (`/usr/bin/WebKitWebDriver`, on an Xvfb display of its own).
+    ///
+    /// # Errors
+    /// When the driver is missing or does not start within 20 s.
+    pub fn start_for(browser: Browser) -> Result<Driver> {
+        let (var, default, install) = match browser {
+            Browser::Chromium { .. } => ("CHROMEDRIVER", "/usr/bin/chromedriver", "apt-get install chromium-driver"),
+            Browser::Firefox => ("GECKODRIVER", "geckodriver", "cargo install geckodriver, which scripts/test.sh does"),
+            Browser::WebKit { .. } => ("WEBKITDRIVER", "/usr/bin/WebKitWebDriver", "apt-get install webkit2gtk-driver"),
+        };
+        let program = std::env::var(var).unwrap_or_else(|_| default.into());
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let child = Command::new(&program)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {program}: {e} (apt-get install chromium-driver, or set CHROMEDRIVER)"))?;
+        let mut command = Command::new(&program);
+        command.arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null());
+        // DNAPLAY_DRIVER_LOG=FILE keeps what the driver and its browser print (Firefox prints the
+        // page's console there), for debugging a test.
+        if let Some(log) = std::env::var_os("DNAPLAY_DRIVER_LOG") {
+            let file = std::fs::OpenOptions::new().create(true).append(true).open(&log)?;
+            command.stdout(file.try_clone()?).stderr(file);
+        }
+        if let Browser::WebKit { sab } = browser {
+            command.env("DISPLAY", x_display()?);
+            if sab {
+                command.env("JSC_useSharedArrayBuffer", "1");
+            } else {
+                command.env_remove("JSC_useSharedArrayBuffer");
+            }
+        }
+        // A process group of its own, so that the browser it starts goes with it (Drop).
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let child = command.spawn().map_err(|e| format!("cannot start {program}: {e} ({install}, or set {var})"))?;
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if started.elapsed() > Duration::from_secs(20) {
@@ -130,16 +293,43 @@ impl Driver {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Ok(Driver { child, url: format!("http://127.0.0.1:{port}") })
+        Ok(Driver { child, url: format!("http://127.0.0.1:{port}"), browser })
     }
 }
 
 impl Drop for Driver {
+    /// Kill the driver and every process it started (the browser and its helpers), so that a
+    /// session that failed or hung leaves nothing running.
     fn drop(&mut self) {
+        // kill(2) itself: procps-ng 4.0.2's `kill -KILL -PGID` signalled every process on the
+        // machine, this test's shell included.
+        if let Ok(group) = libc::pid_t::try_from(self.child.id())
+            && group > 1
+        {
+            // SAFETY: kill(2) has no memory effects; a negative pid names the process group the
+            // driver leads (`process_group(0)` in `start_for`).
+            unsafe {
+                libc::kill(-group, libc::SIGKILL);
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
+
+/// A fresh, empty profile folder for one browser session: a browser left open by a failed
+/// test must not block the next, and no session sees another's storage.
+fn fresh_profile(browser: Browser) -> PathBuf {
+    static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let profile = std::env::temp_dir().join(format!("dnaplay-e2e-{}-{n}-{}", std::process::id(), browser.name()));
+    let _ = std::fs::remove_dir_all(&profile);
+    let _ = std::fs::create_dir_all(&profile);
+    profile
+}
+
+/// The window every session opens with, in CSS pixels.
+pub const WINDOW: (u32, u32) = (1280, 1600);
 
 /// Open headless Chromium. With `webgpu`, Chromium's software WebGPU adapter (SwiftShader) is
 /// enabled by `--enable-unsafe-webgpu`.
@@ -147,33 +337,79 @@ impl Drop for Driver {
 /// # Errors
 /// When the session cannot start.
 pub async fn browser(driver: &Driver, webgpu: bool) -> Result<Client> {
-    // A fresh profile per session: a browser left open by a failed test must not block the next.
-    static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let profile = std::env::temp_dir().join(format!("dnaplay-e2e-{}-{n}-{webgpu}", std::process::id()));
-    let mut args = vec![
-        "--headless=new".to_string(),
-        "--no-sandbox".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--disable-sync".into(),
-        "--no-first-run".into(),
-        "--disable-quic".into(),
-        "--disable-dev-shm-usage".into(),
-        "--window-size=1280,1600".into(),
-        "--force-device-scale-factor=1".into(),
-        format!("--user-data-dir={}", profile.display()),
-    ];
-    if webgpu {
-        args.push("--enable-unsafe-webgpu".into());
-    }
-    let binary = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    open_at(&driver.url, Browser::Chromium { webgpu }).await
+}
+
+/// Open a session of the driver's browser in a fresh profile, [`WINDOW`] in size.
+///
+/// # Errors
+/// When the session cannot start.
+pub async fn open(driver: &Driver) -> Result<Client> {
+    open_at(&driver.url, driver.browser).await
+}
+
+async fn open_at(driver_url: &str, browser: Browser) -> Result<Client> {
+    let profile = fresh_profile(browser);
     let mut caps = Capabilities::new();
-    caps.insert("browserName".into(), json!("chrome"));
-    caps.insert("goog:chromeOptions".into(), json!({ "binary": binary, "args": args }));
-    caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+    match browser {
+        Browser::Chromium { webgpu } => {
+            let mut args = vec![
+                "--headless=new".to_string(),
+                "--no-sandbox".into(),
+                "--disable-background-networking".into(),
+                "--disable-component-update".into(),
+                "--disable-sync".into(),
+                "--no-first-run".into(),
+                "--disable-quic".into(),
+                "--disable-dev-shm-usage".into(),
+                format!("--window-size={},{}", WINDOW.0, WINDOW.1),
+                "--force-device-scale-factor=1".into(),
+                format!("--user-data-dir={}", profile.display()),
+            ];
+            if webgpu {
+                args.push("--enable-unsafe-webgpu".into());
+            }
+            let binary = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+            caps.insert("browserName".into(), json!("chrome"));
+            caps.insert("goog:chromeOptions".into(), json!({ "binary": binary, "args": args }));
+            caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+        }
+        Browser::Firefox => {
+            let binary = std::env::var("FIREFOX").unwrap_or_else(|_| "/usr/bin/firefox-esr".into());
+            caps.insert("browserName".into(), json!("firefox"));
+            caps.insert(
+                "moz:firefoxOptions".into(),
+                json!({
+                    "binary": binary,
+                    "args": ["-headless", "-profile", profile.display().to_string(), "-width", WINDOW.0.to_string(), "-height", WINDOW.1.to_string()],
+                    // Nothing from the network: no updates, telemetry or remote settings.
+                    "prefs": {
+                        "app.update.enabled": false,
+                        "browser.shell.checkDefaultBrowser": false,
+                        "datareporting.policy.dataSubmissionEnabled": false,
+                        "toolkit.telemetry.enabled": false,
+                        "network.captive-portal-service.enabled": false,
+                        "browser.safebrowsing.malware.enabled": false,
+                        "browser.safebrowsing.phishing.enabled": false,
+                        "layout.css.devPixelsPerPx": "1.0",
+                        // The page's console on the driver's output (DNAPLAY_DRIVER_LOG).
+                        "devtools.console.stdout.content": true,
+                    },
+                }),
+            );
+        }
+        Browser::WebKit { .. } => {
+            let binary = std::env::var("MINIBROWSER").unwrap_or_else(|_| "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser".into());
+            caps.insert("browserName".into(), json!("MiniBrowser"));
+            caps.insert("webkitgtk:browserOptions".into(), json!({ "binary": binary, "args": ["--automation"] }));
+        }
+    }
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    Ok(ClientBuilder::new(connector).capabilities(caps).connect(&driver.url).await?)
+    let client = ClientBuilder::new(connector).capabilities(caps).connect(driver_url).await?;
+    if !browser.is_chromium() {
+        client.set_window_size(WINDOW.0, WINDOW.1).await?;
+    }
+    Ok(client)
 }
 
 /// Serve the app, start chromedriver and Chromium (see [`browser`]), run `test` with the client
@@ -196,10 +432,32 @@ pub async fn with_server<F>(server: DistServer, webgpu: bool, test: F) -> Result
 where
     F: AsyncFnOnce(&Client, &str) -> Result<()>,
 {
-    let driver = Driver::start()?;
-    let client = browser(&driver, webgpu).await?;
+    with_engine(Browser::Chromium { webgpu }, server, test).await
+}
+
+/// Start `browser`'s driver and a session, run `test` with the client and `server`'s base URL,
+/// and close the browser whether `test` passed or not.
+///
+/// # Errors
+/// What `test` returns, or a failure to start or close the browser.
+pub async fn with_engine<F>(browser: Browser, server: DistServer, test: F) -> Result<()>
+where
+    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+{
+    let driver = Driver::start_for(browser)?;
+    let client = open(&driver).await?;
     let result = test(&client, &server.base).await;
-    client.close().await?;
+    if let Err(e) = &result {
+        // What the page met, for the failure's message.
+        let errors = if browser.is_chromium() { errors(&client).await } else { page_errors(&client).await };
+        let state = js(&client, "return [location.href, document.readyState, document.body ? document.body.innerHTML.length : -1, performance.getEntriesByType('resource').map(r => r.name.split('/').pop() + ' ' + (r.responseStatus || '') + ' ' + Math.round(r.duration) + ' ms')]").await;
+        eprintln!("{} failed: {e}; the page's errors: {errors:?}; the page: {state:?}", browser.name());
+        let _ = screenshot(&client, &format!("failed-{}", browser.name())).await;
+    }
+    // A browser that hangs must not hang the tests: the driver's Drop kills it.
+    if tokio::time::timeout(Duration::from_secs(30), client.close()).await.is_err() {
+        eprintln!("{}: the session did not close within 30 s; its processes are killed", browser.name());
+    }
     result
 }
 
@@ -376,7 +634,7 @@ pub async fn epoch_losses(client: &Client) -> Vec<(f32, f32)> {
 pub async fn screenshot(client: &Client, name: &str) -> Result<()> {
     let Some(dir) = std::env::var_os("DNAPLAY_SCREENSHOTS") else { return Ok(()) };
     std::fs::create_dir_all(&dir)?;
-    let png = client.screenshot().await?;
+    let png = tokio::time::timeout(Duration::from_secs(30), client.screenshot()).await.map_err(|_| format!("the screenshot {name} did not come within 30 s"))??;
     std::fs::write(Path::new(&dir).join(format!("{name}.png")), png)?;
     Ok(())
 }
@@ -435,19 +693,45 @@ pub async fn session_on<F>(server: DistServer, webgpu: bool, test: F) -> Result<
 where
     F: AsyncFnOnce(&Client, &str) -> Result<()>,
 {
+    session_in(Browser::Chromium { webgpu }, server, test).await
+}
+
+/// One test's session in `browser` on the app served by `server`: one at a time, and after
+/// `test` passes, no errors: the console's (Chromium), or those the page kept
+/// ([`page_errors`]; geckodriver and WebKitWebDriver have no console log).
+///
+/// # Errors
+/// As [`session`].
+pub async fn session_in<F>(browser: Browser, server: DistServer, test: F) -> Result<()>
+where
+    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+{
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    with_server(server, webgpu, async |client: &Client, base: &str| {
+    with_engine(browser, server, async |client: &Client, base: &str| {
         test(client, base).await?;
-        let errors = errors(client).await?;
-        assert!(errors.is_empty(), "console errors: {errors:#?}");
+        let errors = if browser.is_chromium() { errors(client).await? } else { page_errors(client).await? };
+        assert!(errors.is_empty(), "{} console errors: {errors:#?}", browser.name());
         Ok(())
     })
     .await
 }
 
+/// The errors the page kept since it loaded (`window.dnaplayErrors`, from
+/// `assets/error-log.js`): uncaught exceptions, rejected promises nobody handled, resources
+/// that failed to load, and `console.error` calls.
+///
+/// # Errors
+/// When the page does not answer.
+pub async fn page_errors(client: &Client) -> Result<Vec<String>> {
+    let v = js(client, "return window.dnaplayErrors || ['the page has no error log (assets/error-log.js did not run)']").await?;
+    Ok(v.as_array().map(|a| a.iter().map(|e| e.as_str().map_or_else(|| e.to_string(), String::from)).collect()).unwrap_or_default())
+}
+
 /// The status lines of a 200-nt lesson's runs (`prefix` "exp" or "cls"), one per run.
 pub async fn status_lines(client: &Client, prefix: &str) -> Vec<String> {
-    text(client, &format!("{prefix}-status")).await.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
+    // Each list item's text, read in the page: WebKitWebDriver's element text joins them.
+    let v = js(client, &format!("return [...document.querySelectorAll('[data-testid={prefix}-status] li')].map(l => l.textContent)")).await.unwrap_or_default();
+    v.as_array().map(|a| a.iter().filter_map(|l| l.as_str().map(str::to_string)).filter(|l| !l.trim().is_empty()).collect()).unwrap_or_default()
 }
 
 /// The first number after `key` in `line`, e.g. 0.912 from `number_after("relu: epoch 3 of 10 ·
@@ -598,4 +882,48 @@ pub async fn pause_latency_ms(client: &Client, pause_id: &str, status_id: &str) 
          }}, 2);"
     );
     Ok(client.execute_async(&script, vec![]).await?.as_f64().unwrap_or(f64::NAN))
+}
+
+/// Open `query` and check the page answers within a second of its first paint: the title is
+/// there and a lesson change works at once.
+pub async fn opens_and_answers(client: &Client, base: &str, query: &str) -> Result<Vec<String>> {
+    client.goto(&format!("{base}/?{query}")).await?;
+    wait_until("the page", Duration::from_secs(30), || async { (!lesson_title(client).await.is_empty()).then_some(()) }).await?;
+    let start = Instant::now();
+    assert_alive(client).await?;
+    let answered = start.elapsed();
+    assert!(answered < Duration::from_secs(1), "the page answered after {answered:?} for ?{}", &query[..query.len().min(60)]);
+    let notices = js(client, "return Array.from(document.querySelectorAll('[data-testid=notices] li')).map(l => l.textContent)").await?;
+    Ok(notices.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default())
+}
+
+/// The hostile links of issue 9, each refused with a notice while the page answers within a
+/// second: 1,200 motifs (a 7 kB link), 17 motifs, overflowing scores, a 4 kB value, 3,000
+/// unknown parameters, invalid percent-encoding and UTF-8.
+///
+/// # Errors
+/// When the page does not answer.
+pub async fn hostile_links(client: &Client, base: &str) -> Result<()> {
+    {
+        // 1,200 motifs (a 7 kB link) held the page for 6.4 s.
+        let n = opens_and_answers(client, base, &format!("lesson=rule&device=cpu&rule={}", vec!["TAT:1"; 1200].join(","))).await?;
+        assert!(n.len() == 1 && n[0].contains("only the first 4096 were read"), "{n:?}");
+        // 17 motifs, within the length: refused by the motif limit.
+        let n = opens_and_answers(client, base, &format!("lesson=rule&device=cpu&rule={}", vec!["TAT:1"; 17].join(","))).await?;
+        assert!(n.len() == 1 && n[0].contains("at most 16 are allowed"), "{n:?}");
+        // Every score overflowed to +inf.
+        let n = opens_and_answers(client, base, "lesson=rule&device=cpu&rule=A3e38,C3e38,G3e38,T3e38").await?;
+        assert!(n.len() == 1 && n[0].contains("must be a finite number between -1000 and 1000"), "{n:?}");
+        // A value of several kilobytes.
+        let n = opens_and_answers(client, base, &format!("lesson=train&device=cpu&lr={}", "7".repeat(4000))).await?;
+        assert!(n.len() == 1 && n[0].len() < 300, "{n:?}");
+        // Thousands of unknown parameters.
+        let many: Vec<String> = (0..3000).map(|i| format!("p{i}=1")).collect();
+        let n = opens_and_answers(client, base, &format!("lesson=split&device=cpu&{}", many.join("&"))).await?;
+        assert!(n.len() <= 8, "at most 8 notices: {n:?}");
+        // Invalid percent-encoding and invalid UTF-8.
+        let n = opens_and_answers(client, base, "lesson=a%zz&act=%E2%28%A1&seed=%&device=cpu").await?;
+        assert_eq!(n.len(), 3, "{n:?}");
+        Ok(())
+    }
 }

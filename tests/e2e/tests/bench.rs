@@ -406,3 +406,89 @@ async fn bench_upload_50mb() -> Result<()> {
     let _ = std::fs::remove_file(&path);
     Ok(())
 }
+
+/// Seconds per epoch the page shows for the run on the Training page ("… · 0.16 s per epoch").
+async fn page_seconds_per_epoch(client: &Client) -> Option<f64> {
+    let status = js(client, "return document.querySelector('[data-testid=epoch]').parentElement.textContent").await.ok()?;
+    let s = status.as_str()?;
+    s.split(" s per epoch").next()?.rsplit(' ').next()?.parse().ok()
+}
+
+/// One engine's figures, measured in one session: the 8-mer CNN's seconds per epoch (the last
+/// of 10 epochs of seed 002's run in lesson 5, or `DNAPLAY_BENCH_EPOCHS`), lesson 9's "Load the trained models" until both match
+/// fractions show, and lesson 9's plain link from Train until its contrast shows (both runs at
+/// val AUROC ≥ 0.9, exp's match fraction ≥ 0.4, relu's ≤ 0.15), when `plain_link`.
+async fn engine_figures(browser: Browser, plain_link: bool) -> Result<String> {
+    let mut line = String::new();
+    with_engine(browser, DistServer::start()?, async |client: &Client, base: &str| {
+        let epochs: usize = std::env::var("DNAPLAY_BENCH_EPOCHS").ok().and_then(|e| e.parse().ok()).unwrap_or(10);
+        client.goto(&format!("{base}/?lesson=train&device=cpu&epochs={epochs}&seed=17")).await?;
+        device_is(client, "CPU").await?;
+        let device = text(client, "device").await;
+        let started = Instant::now();
+        click(client, "train").await?;
+        wait_for_r2(client, Duration::from_secs(900)).await?;
+        let wall = started.elapsed().as_secs_f64();
+        let per_epoch = page_seconds_per_epoch(client).await.unwrap_or(f64::NAN);
+        client.goto(&format!("{base}/?lesson=exp&device=cpu")).await?;
+        device_is(client, "CPU").await?;
+        let started = Instant::now();
+        click(client, "exp-load").await?;
+        wait_until("lesson 9's checkpoints", Duration::from_secs(300), || async {
+            (text(client, "match-relu").await.starts_with("match fraction") && text(client, "match-exp").await.starts_with("match fraction")).then_some(())
+        })
+        .await?;
+        let load = started.elapsed().as_secs_f64();
+        let mut contrast = "not run".to_string();
+        if plain_link {
+            client.goto(&format!("{base}/?lesson=exp&device=cpu")).await?;
+            device_is(client, "CPU").await?;
+            let started = Instant::now();
+            click(client, "exp-train").await?;
+            contrast = loop {
+                let s = status_lines(client, "exp").await;
+                let aurocs: Vec<f64> = s.iter().filter_map(|l| number_after(l, "AUROC")).collect();
+                let (relu, exp) = (number_after(&text(client, "match-relu").await, "fraction"), number_after(&text(client, "match-exp").await, "fraction"));
+                if aurocs.len() == 2 && aurocs.iter().all(|&a| a >= 0.9) && exp.is_some_and(|m| m >= 0.4) && relu.is_some_and(|m| m <= 0.15) {
+                    break format!("{:.1} s", started.elapsed().as_secs_f64());
+                }
+                if s.len() == 2 && s.iter().all(|l| l.contains("finished")) {
+                    break format!("not reached ({:.1} s to the end)", started.elapsed().as_secs_f64());
+                }
+                if started.elapsed() > Duration::from_secs(1800) {
+                    break "over 30 minutes".into();
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            };
+        }
+        line = format!("| {} | {device} | {per_epoch:.3} | {wall:.1} | {load:.2} | {contrast} |", browser.name());
+        Ok(())
+    })
+    .await?;
+    Ok(line)
+}
+
+/// The README's table of speed per engine, side by side in one run: Chromium, Firefox, WebKit
+/// without SharedArrayBuffer and WebKit with it (each cross-origin isolated). Lesson 9's plain
+/// link is timed when DNAPLAY_BENCH_PLAIN_LINK=1 (minutes per engine). Extra JSC options for
+/// WebKit can be passed in the environment (`JSC_<option>=…`); they reach its web process.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "benchmark: prints figures; run with --ignored --nocapture"]
+async fn bench_engines() -> Result<()> {
+    let plain_link = std::env::var_os("DNAPLAY_BENCH_PLAIN_LINK").is_some();
+    let only = std::env::var("DNAPLAY_BENCH_ENGINES").ok();
+    let mut rows = vec![
+        "| engine | in use | 8-mer CNN s/epoch | all epochs, wall s | lesson 9 checkpoints, s | lesson 9 plain link to contrast |".to_string(),
+        "|---|---|---|---|---|---|".to_string(),
+    ];
+    for browser in [Browser::CHROMIUM, Browser::Firefox, Browser::WebKit { sab: false }, Browser::WebKit { sab: true }] {
+        if only.as_deref().is_some_and(|o| !o.split(',').any(|n| n == browser.name())) {
+            continue;
+        }
+        let row = engine_figures(browser, plain_link).await.unwrap_or_else(|e| format!("| {} | failed: {e} |", browser.name()));
+        println!("{row}");
+        rows.push(row);
+    }
+    println!("\n{}", rows.join("\n"));
+    Ok(())
+}

@@ -241,87 +241,10 @@ async fn a_csv_with_bad_rows_is_fixed_trained_exported_saved_and_reloaded() -> R
     .await
 }
 
-/// A static server for `dist/` (cross-origin isolated) that can be stopped for real: its socket
-/// closes, so a request is refused at once, as with the network off. (tiny_http's accept thread
-/// keeps its socket open after the server is dropped, so requests would hang instead.)
-struct StoppableServer {
-    base: String,
-    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    served: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-}
-
-impl StoppableServer {
-    fn start() -> Result<StoppableServer> {
-        use std::io::{BufRead, BufReader, Write};
-        use std::sync::atomic::Ordering;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-        listener.set_nonblocking(true)?;
-        let base = format!("http://{}", listener.local_addr()?);
-        let down = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let (d, n) = (down.clone(), served.clone());
-        let dist = dist_dir();
-        std::thread::spawn(move || {
-            while !d.load(Ordering::SeqCst) {
-                let Ok((stream, _)) = listener.accept() else {
-                    std::thread::sleep(Duration::from_millis(10));
-                    continue;
-                };
-                let (dist, n) = (dist.clone(), n.clone());
-                std::thread::spawn(move || {
-                    let _ = stream.set_nonblocking(false);
-                    let mut reader = BufReader::new(&stream);
-                    let mut first = String::new();
-                    if reader.read_line(&mut first).is_err() {
-                        return;
-                    }
-                    let mut line = String::new();
-                    while reader.read_line(&mut line).is_ok_and(|k| k > 2) {
-                        line.clear();
-                    }
-                    let path = first.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").trim_start_matches('/').to_string();
-                    let path = if path.is_empty() { "index.html".to_string() } else { path };
-                    let file = dist.join(&path);
-                    let mut out = &stream;
-                    let body = if path.contains("..") { None } else { std::fs::read(&file).ok() };
-                    let _ = match body {
-                        Some(body) => {
-                            n.fetch_add(1, Ordering::SeqCst);
-                            let mime = match file.extension().and_then(|e| e.to_str()) {
-                                Some("html") => "text/html",
-                                Some("js") => "text/javascript",
-                                Some("wasm") => "application/wasm",
-                                Some("css") => "text/css",
-                                Some("svg") => "image/svg+xml",
-                                Some("json") => "application/json",
-                                _ => "application/octet-stream",
-                            };
-                            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\nConnection: close\r\n\r\n", body.len());
-                            out.write_all(head.as_bytes()).and_then(|()| out.write_all(&body))
-                        }
-                        None => out.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
-                    };
-                });
-            }
-            // The listener drops here: the port refuses connections.
-        });
-        Ok(StoppableServer { base, down, served })
-    }
-
-    fn stop(&self) {
-        self.down.store(true, std::sync::atomic::Ordering::SeqCst);
-        std::thread::sleep(Duration::from_millis(100));
-    }
-
-    fn served(&self) -> usize {
-        self.served.load(std::sync::atomic::Ordering::SeqCst)
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn after_one_visit_the_app_loads_and_trains_with_the_server_stopped() -> Result<()> {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let server = StoppableServer::start()?;
+    let server = DistServer::start()?;
     let driver = Driver::start()?;
     let client = browser(&driver, false).await?;
     let result = async {

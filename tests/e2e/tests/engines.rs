@@ -1,0 +1,368 @@
+//! Every browser a class brings (issue 23): the same checks in Firefox (geckodriver) and in
+//! Safari's engine (WebKitGTK's MiniBrowser through WebKitWebDriver, under Xvfb), the latter
+//! twice: as it ships, without `SharedArrayBuffer` (the page trains on one thread and says
+//! why), and with `JSC_useSharedArrayBuffer=1`, as Safari itself is when isolated (every core).
+//! The full suite runs in Chromium (the other test files).
+//!
+//! Each engine runs, on its own fresh profile: lesson 5 trains and its plots draw; lesson 9's
+//! checkpoints load; lesson 10 trains one epoch and shows its report; lesson 11's maps; lesson
+//! 13's upload, training, export and reload; the app offline after one visit; the hostile
+//! links; Reset while training. Each session ends with no error in the page's own error log
+//! (`assets/error-log.js`: these drivers have no console log to read).
+//!
+//! Needs `dist/`, firefox-esr, geckodriver, webkit2gtk-driver and xvfb (`scripts/test.sh`).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use dnaplay_e2e::*;
+use dnaplay_model::scoring::{ScoringRule, kmers};
+use fantoccini::{Client, Locator};
+
+/// Records every download in `window.__downloads` as `{ name, blob }`; run after the page
+/// loads (these drivers cannot run a script before the page's own). The app looks up
+/// `URL.createObjectURL` and the anchor's `click` when it exports, so wrapping them later works.
+const CATCH_DOWNLOADS: &str = r#"
+if (!window.__downloads) {
+  window.__blobs = new Map();
+  window.__downloads = [];
+  const create = URL.createObjectURL.bind(URL);
+  URL.createObjectURL = (b) => { const u = create(b); window.__blobs.set(u, b); return u; };
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    if (this.download) { window.__downloads.push({ name: this.download, blob: window.__blobs.get(this.href) || null, href: this.href }); return; }
+    return click.call(this);
+  };
+}
+"#;
+
+/// The size of the newest download whose name ends with `name`, in bytes (a blob, or a data:
+/// URL for the PNGs).
+async fn downloaded_bytes(client: &Client, name: &str) -> Result<u64> {
+    let script = format!(
+        r#"const done = arguments[arguments.length - 1];
+        const d = [...(window.__downloads || [])].reverse().find(d => d.name.endsWith({name:?}));
+        if (!d) done(-1);
+        else if (d.blob) done(d.blob.size);
+        else fetch(d.href).then(r => r.blob()).then(b => done(b.size), () => done(-1));"#
+    );
+    let v = client.execute_async(&script, vec![]).await?;
+    v.as_i64().filter(|n| *n >= 0).map(|n| n as u64).ok_or_else(|| format!("no download named *{name}").into())
+}
+
+/// What the header should say about the CPU's threads in `browser`, on an isolated page:
+/// every core, except in WebKit without `SharedArrayBuffer` (one thread, and why).
+async fn check_threads(client: &Client, browser: Browser) -> Result<()> {
+    let (threads, cores) = cpu_threads(client).await?;
+    match browser {
+        Browser::WebKit { sab: false } => {
+            assert_eq!(threads, 1, "WebKit without SharedArrayBuffer trains on one thread");
+            if cores > 1 {
+                let note = text(client, "threads-note").await;
+                assert_eq!(note, "One thread: this browser has no SharedArrayBuffer", "the header says why");
+            }
+        }
+        _ => assert_eq!(threads, cores, "{} trains on every core", browser.name()),
+    }
+    assert!(text(client, "worker-note").await.is_empty(), "no worker failure: {}", text(client, "worker-note").await);
+    Ok(())
+}
+
+/// Lesson 5 trains the CNN for 2 epochs; the loss curves, the parity plot and the logos draw.
+async fn lesson_5_trains_and_its_plots_draw(client: &Client, base: &str, browser: Browser) -> Result<()> {
+    client.goto(&format!("{base}/?lesson=train&device=cpu&epochs=2&seed=17")).await?;
+    device_is(client, "CPU").await?;
+    check_threads(client, browser).await?;
+    let started = Instant::now();
+    click(client, "train").await?;
+    let r2 = wait_for_r2(client, Duration::from_secs(300)).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let val: Vec<f32> = epoch_losses(client).await.into_iter().map(|(_, v)| v).collect();
+    println!("{}: lesson 5, 2 epochs of the CNN in {seconds:.1} s, test R² {r2:.3}, val loss {val:?}", browser.name());
+    assert_eq!(val.len(), 2, "one validation loss per epoch: {val:?}");
+    assert!(r2 > 0.3, "test R² after 2 epochs: {r2}");
+    assert!(coloured_pixels(client, "loss-chart").await? > 500, "loss curves drawn");
+    screenshot(client, &format!("engine-{}-5-train", browser.name())).await?;
+    next_lesson(client).await?;
+    next_lesson(client).await?;
+    assert!(lesson_title(client).await.starts_with("7."), "→ → reaches the parity plot");
+    assert!(coloured_pixels(client, "parity-chart").await? > 2_000, "parity points drawn");
+    next_lesson(client).await?;
+    wait_until("the logos", Duration::from_secs(30), || async { (coloured_pixels(client, "logos").await.ok()? > 2_000).then_some(()) }).await?;
+    assert_alive(client).await
+}
+
+/// "match fraction 0.58 (14 of 24 filters) after epoch 10" → 0.58.
+fn match_fraction(heading: &str) -> Option<f64> {
+    heading.strip_prefix("match fraction ")?.split_whitespace().next()?.parse().ok()
+}
+
+/// Lesson 9's "Load the trained models": both match fractions, exp well above relu.
+async fn lesson_9_checkpoints_load(client: &Client, base: &str, browser: Browser) -> Result<()> {
+    client.goto(&format!("{base}/?lesson=exp&device=cpu")).await?;
+    device_is(client, "CPU").await?;
+    let started = Instant::now();
+    click(client, "exp-load").await?;
+    let (relu, exp) = wait_until("both runs' match fractions", Duration::from_secs(180), || async {
+        Some((match_fraction(&text(client, "match-relu").await)?, match_fraction(&text(client, "match-exp").await)?))
+    })
+    .await?;
+    println!("{}: lesson 9's checkpoints shown in {:.1} s; match fraction relu {relu:.2}, exp {exp:.2}", browser.name(), started.elapsed().as_secs_f64());
+    assert!(exp >= 0.4 && relu <= 0.15, "relu {relu}, exp {exp}");
+    assert!(coloured_pixels(client, "logos-exp").await? > 5_000, "the exp logos are drawn");
+    assert_alive(client).await
+}
+
+/// Lesson 10 trains the multi-scale CNN for one epoch on 1,000 sequences and shows its report.
+async fn lesson_10_trains_one_epoch_and_reports(client: &Client, base: &str, browser: Browser) -> Result<()> {
+    client.goto(&format!("{base}/?lesson=classify&device=cpu&n=1000&cepochs=1")).await?;
+    device_is(client, "CPU").await?;
+    let started = Instant::now();
+    click(client, "cls-train").await?;
+    let accuracy: f64 = wait_until("the report", Duration::from_secs(300), || async {
+        let s = status_lines(client, "cls").await;
+        assert!(!s.iter().any(|l| l.contains("failed")), "{s:?}");
+        text(client, "cls-accuracy").await.parse().ok()
+    })
+    .await?;
+    println!("{}: lesson 10, 1 epoch on 1,000 sequences and its report in {:.1} s (accuracy {accuracy})", browser.name(), started.elapsed().as_secs_f64());
+    assert!((0.0..=1.0).contains(&accuracy));
+    assert!(text(client, "cls-report").await.contains("test sequences"));
+    assert!(coloured_pixels(client, "cls-scores").await? > 500, "score histograms drawn");
+    assert_alive(client).await
+}
+
+/// Lesson 11's plain link: the shipped relu and exp models' three maps, each scored.
+async fn lesson_11_maps(client: &Client, base: &str, browser: Browser) -> Result<()> {
+    let started = Instant::now();
+    client.goto(&format!("{base}/?lesson=explain&device=cpu")).await?;
+    device_is(client, "CPU").await?;
+    let scores = wait_until("both models' AUROC labels", Duration::from_secs(240), || async {
+        let mut out = Vec::new();
+        for name in ["relu", "exp"] {
+            for m in ["saliency", "ism", "ig"] {
+                out.push(text(client, &format!("auroc-{name}-{m}")).await.parse::<f64>().ok()?);
+            }
+        }
+        Some(out)
+    })
+    .await?;
+    println!("{}: lesson 11's maps {:.1} s after the link; AUROC {scores:?}", browser.name(), started.elapsed().as_secs_f64());
+    assert!(scores.iter().all(|a| (0.0..=1.0).contains(a)));
+    for id in ["explain-relu", "explain-exp"] {
+        assert!(coloured_pixels(client, id).await? > 5_000, "{id} drawn");
+    }
+    assert_alive(client).await
+}
+
+/// 500 of seed 002's 8-mers with their scores, as a CSV file.
+fn small_csv(dir: &Path) -> Result<PathBuf> {
+    let rule = ScoringRule::default();
+    let mut csv = String::from("sequence,score\n");
+    for s in kmers(8)?.into_iter().step_by(131).take(500) {
+        let y = rule.score(&s)?;
+        csv += &format!("{s},{y}\n");
+    }
+    let path = dir.join("kmers.csv");
+    std::fs::write(&path, csv)?;
+    Ok(path)
+}
+
+/// Lesson 13: a CSV picked as a file trains, its predictions and plots export, and the run
+/// comes back after a reload.
+async fn lesson_13_uploads_trains_exports_and_reloads(client: &Client, base: &str, browser: Browser) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("dnaplay-engines-{}-{}", std::process::id(), browser.name()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let csv = small_csv(&dir)?;
+    let url = format!("{base}/?lesson=data&device=cpu&epochs=5");
+    client.goto(&url).await?;
+    device_is(client, "CPU").await?;
+    client.find(Locator::Css("[data-testid=upload-input]")).await?.send_keys(&csv.display().to_string()).await?;
+    let ready = wait_for_text(client, "upload-ready", "the data set", Duration::from_secs(30)).await?;
+    assert!(ready.contains("500 sequences of 8 nt"), "{ready}");
+    click(client, "data-train").await?;
+    let metrics = wait_until("the run's test metrics", Duration::from_secs(240), || async {
+        let t = text(client, "data-metrics").await;
+        t.contains("test R²").then_some(t)
+    })
+    .await?;
+    println!("{}: lesson 13 trained on a picked file: {metrics}", browser.name());
+    for (button, name) in [("export-predictions", "-predictions.csv"), ("export-loss-svg", "-loss.svg"), ("export-loss-png", "-loss.png")] {
+        js(client, CATCH_DOWNLOADS).await?;
+        click(client, button).await?;
+        let bytes = wait_until(name, Duration::from_secs(20), || async { downloaded_bytes(client, name).await.ok() }).await;
+        if bytes.is_err() {
+            let seen = js(client, "return (window.__downloads || []).map(d => d.name)").await?;
+            eprintln!("{}: after {button}: downloads {seen}, error '{}', page {}", browser.name(), text(client, "data-error").await, client.current_url().await?);
+        }
+        let bytes = bytes?;
+        assert!(bytes > 500, "{name}: {bytes} bytes");
+    }
+    wait_until("the run saved", Duration::from_secs(30), || async { text(client, "saved-note").await.contains("saved in this browser").then_some(()) }).await?;
+    client.goto(&url).await?;
+    let again = wait_until("the run after a reload", Duration::from_secs(60), || async {
+        let t = text(client, "data-metrics").await;
+        t.contains("test R²").then_some(t)
+    })
+    .await?;
+    assert_eq!(metrics.split(" on ").next(), again.split(" on ").next(), "the same metrics after a reload");
+    assert_alive(client).await
+}
+
+/// After one visit, the app loads and trains with the server stopped (the service worker).
+async fn offline_after_one_visit(browser: Browser) -> Result<()> {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let server = DistServer::start()?;
+    let driver = Driver::start_for(browser)?;
+    let client = open(&driver).await?;
+    let result = async {
+        let url = format!("{}/?lesson=train&device=cpu&epochs=1", server.base);
+        client.goto(&url).await?;
+        device_is(&client, "CPU").await?;
+        wait_until("the service worker to control the page", Duration::from_secs(60), || async {
+            js(&client, "return !!(navigator.serviceWorker && navigator.serviceWorker.controller)").await.ok()?.as_bool().filter(|b| *b)
+        })
+        .await?;
+        wait_until("the offline cache", Duration::from_secs(90), || async {
+            let v = client
+                .execute_async("const d = arguments[arguments.length - 1]; caches.open('dnaplay-offline-v1').then(c => c.keys()).then(k => d(k.map(r => r.url)), () => d([]))", vec![])
+                .await
+                .ok()?;
+            let urls: Vec<String> = v.as_array()?.iter().filter_map(|u| u.as_str().map(String::from)).collect();
+            (urls.iter().any(|u| u.ends_with("dnaplay-worker_bg.wasm")) && urls.iter().any(|u| u.contains("dna-playground-") && u.ends_with("_bg.wasm"))).then_some(())
+        })
+        .await?;
+        server.stop();
+        client.goto(&url).await?;
+        device_is(&client, "CPU").await?;
+        click(&client, "train").await?;
+        let r2 = wait_for_r2(&client, Duration::from_secs(180)).await?;
+        println!("{}: offline, the page loaded and trained 1 epoch, test R² {r2:.3}", browser.name());
+        assert_alive(&client).await
+    }
+    .await;
+    client.close().await?;
+    result
+}
+
+/// Reset while lesson 9's two runs train, then Train again at once: the new pair trains from
+/// its first epoch, and the page stays alive.
+async fn reset_while_training(client: &Client, base: &str, _browser: Browser) -> Result<()> {
+    // 20 epochs: the runs must still be training when the test looks, in the slowest engine.
+    client.goto(&format!("{base}/?lesson=exp&device=cpu&n=1000&cepochs=20")).await?;
+    device_is(client, "CPU").await?;
+    let training = || async {
+        wait_until("both runs to train a batch", Duration::from_secs(180), || async {
+            let s = status_lines(client, "exp").await;
+            (s.len() == 2 && s.iter().all(|l| l.contains("batch") && !l.contains("batch 0 of"))).then_some(s)
+        })
+        .await
+    };
+    click(client, "exp-train").await?;
+    training().await?;
+    click(client, "exp-reset").await?;
+    click(client, "exp-train").await?;
+    let s = training().await?;
+    assert!(s.iter().all(|l| l.contains("of 20 ·")), "{s:?}");
+    click(client, "exp-pause").await?;
+    assert_alive(client).await
+}
+
+/// One test per engine and check, each on a fresh profile.
+macro_rules! engine_tests {
+    ($engine:ident, $browser:expr) => {
+        mod $engine {
+            use super::*;
+
+            async fn run<F>(test: F) -> Result<()>
+            where
+                F: AsyncFnOnce(&Client, &str, Browser) -> Result<()>,
+            {
+                session_in($browser, DistServer::start()?, async |client: &Client, base: &str| test(client, base, $browser).await).await
+            }
+
+            #[tokio::test(flavor = "current_thread")]
+            async fn lesson_5_trains_and_its_plots_draw() -> Result<()> {
+                run(super::lesson_5_trains_and_its_plots_draw).await
+            }
+
+            #[tokio::test(flavor = "current_thread")]
+            async fn lesson_9_checkpoints_load() -> Result<()> {
+                run(super::lesson_9_checkpoints_load).await
+            }
+
+            #[tokio::test(flavor = "current_thread")]
+            async fn lesson_10_trains_one_epoch_and_reports() -> Result<()> {
+                run(super::lesson_10_trains_one_epoch_and_reports).await
+            }
+
+            #[tokio::test(flavor = "current_thread")]
+            async fn lesson_11_maps() -> Result<()> {
+                run(super::lesson_11_maps).await
+            }
+
+            #[tokio::test(flavor = "current_thread")]
+            async fn lesson_13_uploads_trains_exports_and_reloads() -> Result<()> {
+                run(super::lesson_13_uploads_trains_exports_and_reloads).await
+            }
+
+            #[tokio::test(flavor = "current_thread")]
+            async fn offline_after_one_visit() -> Result<()> {
+                super::offline_after_one_visit($browser).await
+            }
+
+            #[tokio::test(flavor = "current_thread")]
+            async fn hostile_links() -> Result<()> {
+                run(async |client: &Client, base: &str, _: Browser| dnaplay_e2e::hostile_links(client, base).await).await
+            }
+
+            #[tokio::test(flavor = "current_thread")]
+            async fn reset_while_training() -> Result<()> {
+                run(super::reset_while_training).await
+            }
+        }
+    };
+}
+
+engine_tests!(firefox, Browser::Firefox);
+engine_tests!(webkit, Browser::WebKit { sab: false });
+engine_tests!(webkit_with_shared_array_buffer, Browser::WebKit { sab: true });
+
+/// Serve `dist/` as the tests do, isolated, for `DNAPLAY_SERVE_SECONDS` (default 600), to
+/// drive it by hand: `cargo test --release -p dnaplay-e2e --test engines -- --ignored
+/// --nocapture serve_dist`.
+#[test]
+#[ignore = "a tool: serves dist/ as the tests do, for debugging by hand"]
+fn serve_dist() -> Result<()> {
+    let server = DistServer::start()?;
+    println!("serving {} at {}", dist_dir().display(), server.base);
+    let seconds = std::env::var("DNAPLAY_SERVE_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(600);
+    std::thread::sleep(Duration::from_secs(seconds));
+    Ok(())
+}
+
+/// Open `DNAPLAY_DEBUG_QUERY` in `DNAPLAY_DEBUG_ENGINE` (firefox, webkit, webkit-sab, chromium)
+/// and print what the page shows every second for 10 s: a tool for debugging by hand.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "a tool: opens a link in one engine and prints the page's state"]
+async fn debug_open() -> Result<()> {
+    let browser = match std::env::var("DNAPLAY_DEBUG_ENGINE").as_deref() {
+        Ok("webkit") => Browser::WebKit { sab: false },
+        Ok("webkit-sab") => Browser::WebKit { sab: true },
+        Ok("chromium") => Browser::CHROMIUM,
+        _ => Browser::Firefox,
+    };
+    let query = std::env::var("DNAPLAY_DEBUG_QUERY").unwrap_or_else(|_| "lesson=train&device=cpu".into());
+    with_engine(browser, DistServer::start()?, async |client: &Client, base: &str| {
+        let base = std::env::var("DNAPLAY_DEBUG_BASE").unwrap_or_else(|_| base.to_string());
+        client.goto(&format!("{base}/?{query}")).await?;
+        for i in 0..10 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let v = js(client, "return [performance.getEntriesByType('resource').map(r => r.name.split('/').pop()).join(' '), document.body.innerHTML.length, (document.querySelector('[data-testid=device]') || {}).textContent || '', (document.querySelector('[data-testid=threads-note]') || {}).textContent || '', window.dnaplayErrors, !!(navigator.serviceWorker && navigator.serviceWorker.controller)]").await?;
+            println!("{i}: {v}");
+        }
+        screenshot(client, &format!("debug-{}", browser.name())).await
+    })
+    .await
+}
