@@ -74,7 +74,8 @@ pub fn FiltersLesson() -> impl IntoView {
         let with_sites = logos.iter().filter(|l| l.subtitle.as_deref() != Some("no sites")).count();
         logo_count.set(if logos.is_empty() { None } else { Some((with_sites, logos.len())) });
         let empty = if dropped { "Only the two newest runs keep their filter maps (memory): pick one of them, or train again" } else { "Train a CNN to see what its filters learned" };
-        redraw_logos(&logos_canvas, 960, LOGO_COLUMNS, 200, 150, if dropped { &[] } else { &logos }, empty);
+        // 160 CSS px a logo: two 3-nt logos side by side on a phone.
+        redraw_logos(&logos_canvas, 960, LOGO_COLUMNS, 160, 150, if dropped { &[] } else { &logos }, empty);
     });
 
     view! {

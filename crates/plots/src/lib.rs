@@ -158,9 +158,21 @@ pub fn draw_message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &T
         plotters::style::text_anchor::VPos::Center,
     ));
     let room = w.saturating_sub(2 * (theme.label_size * theme.scale) as u32).max(1);
-    let fits = |line: &str| area.estimate_text_size(line, &style).map_or(true, |(lw, _)| lw <= room);
+    let lines = wrap_text(area, message, &style, room);
+    let line_height = (theme.label_size * theme.scale * 1.3) as i32;
+    let top = h as i32 / 2 - line_height * (lines.len() as i32 - 1) / 2;
+    for (i, line) in lines.iter().enumerate() {
+        area.draw_text(line, &style, (w as i32 / 2, top + line_height * i as i32))?;
+    }
+    Ok(())
+}
+
+/// `text` broken at spaces into lines at most `room` pixels wide in `style` (a word wider than
+/// `room` gets a line of its own).
+pub(crate) fn wrap_text<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, style: &TextStyle, room: u32) -> Vec<String> {
+    let fits = |line: &str| area.estimate_text_size(line, style).map_or(true, |(lw, _)| lw <= room);
     let mut lines: Vec<String> = Vec::new();
-    for word in message.split_whitespace() {
+    for word in text.split_whitespace() {
         match lines.last_mut() {
             Some(last) if fits(&format!("{last} {word}")) => {
                 last.push(' ');
@@ -169,12 +181,7 @@ pub fn draw_message<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &T
             _ => lines.push(word.to_string()),
         }
     }
-    let line_height = (theme.label_size * theme.scale * 1.3) as i32;
-    let top = h as i32 / 2 - line_height * (lines.len() as i32 - 1) / 2;
-    for (i, line) in lines.iter().enumerate() {
-        area.draw_text(line, &style, (w as i32 / 2, top + line_height * i as i32))?;
-    }
-    Ok(())
+    lines
 }
 
 /// Draw the series labels of `chart` as every chart here does: a white, lightly bordered box at

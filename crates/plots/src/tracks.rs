@@ -72,13 +72,24 @@ pub fn draw_tracks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, tracks: &[
 
 fn draw_track<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, track: &Track, length: usize, motifs: &[std::ops::Range<usize>], x_axis: bool, t: &Theme) -> DrawResult<DB> {
     let (w, _) = area.dim_in_pixel();
-    let title_area = t.px(18.0);
-    let (head, body) = area.split_vertically(title_area);
-    head.draw_text(&track.title, &t.label_font(), (t.px(52.0) as i32, 2))?;
-    if let Some(label) = &track.label {
-        let font = t.label_font();
-        let width = head.estimate_text_size(label, &font).map(|(w, _)| w).unwrap_or(0);
-        head.draw_text(label, &font, (w as i32 - width as i32 - t.px(8.0) as i32, 2))?;
+    // The title on the left and the label on the right of one line when both fit; on a narrow
+    // plot (a phone) the title wraps and the label takes a line of its own below it.
+    let font = t.label_font();
+    let text_width = |s: &str| area.estimate_text_size(s, &font).map_or(0, |(tw, _)| tw);
+    let (left, line) = (t.px(52.0), t.px(18.0));
+    let room = w.saturating_sub(left + t.px(8.0)).max(1);
+    let label_width = track.label.as_deref().map_or(0, |l| text_width(l) + t.px(12.0));
+    let one_line = text_width(&track.title) + label_width <= room;
+    let mut lines = if one_line { vec![track.title.clone()] } else { crate::wrap_text(area, &track.title, &font, room) };
+    if let (false, Some(label)) = (one_line, &track.label) {
+        lines.push(label.clone());
+    }
+    let (head, body) = area.split_vertically(line * lines.len().max(1) as u32);
+    for (i, text) in lines.iter().enumerate() {
+        head.draw_text(text, &font, (left as i32, 2 + (line * i as u32) as i32))?;
+    }
+    if let (true, Some(label)) = (one_line, &track.label) {
+        head.draw_text(label, &font, (w as i32 - text_width(label) as i32 - t.px(8.0) as i32, 2))?;
     }
     let (lo, hi) = track.kind.y_range();
     let mut chart = ChartBuilder::on(&body)
@@ -170,5 +181,33 @@ mod tests {
         assert_eq!(svg.matches("<polygon").count(), 3 + 1, "{svg}");
         assert!(svg.to_uppercase().contains("#0000FF"), "C in blue");
         assert_eq!(motif_ranges(&[0.0, 1.5, 2.0, 0.0, 0.5], 0.01), vec![1..3, 4..5]);
+    }
+
+    /// The (x, y) and text of each `<text>` in `svg`.
+    fn texts(svg: &str) -> Vec<(i32, i32, String)> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let attr = |name: &str| t.split(&format!("{name}=\"")).nth(1)?.split('"').next()?.parse::<f64>().ok();
+                Some((attr("x")? as i32, attr("y")? as i32, t.split('>').nth(1)?.split('<').next()?.trim().to_string()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn on_a_narrow_plot_the_title_wraps_and_the_label_takes_its_own_line() {
+        let track = |title: &str| Track { title: title.into(), label: Some("CNN-dist, relu".into()), kind: TrackKind::Letters(vec![[0.5, 0.0, 0.0, 0.0]; 10]) };
+        let long = "Saliency × input · interpretability AUROC 0.61";
+        // Wide: one line, the label at the right.
+        let wide = texts(&render_svg(900, 200, |a| draw_tracks(a, &[track(long)], &[], &Theme::default()).unwrap()));
+        let (title, label) = (wide.iter().find(|t| t.2 == long).unwrap(), wide.iter().find(|t| t.2 == "CNN-dist, relu").unwrap());
+        assert!(title.1 == label.1 && label.0 > title.0, "{wide:?}");
+        // A phone's 340 px: no line overlaps another, every word is there, the label below.
+        let narrow = texts(&render_svg(340, 200, |a| draw_tracks(a, &[track(long)], &[], &Theme::default()).unwrap()));
+        let head: Vec<_> = narrow.iter().filter(|t| t.0 == wide.iter().find(|t| t.2 == long).unwrap().0 && !t.2.starts_with('-') && t.2.parse::<f64>().is_err()).collect();
+        assert!(head.len() >= 3, "{narrow:?}");
+        assert!(head.windows(2).all(|p| p[1].1 > p[0].1), "lines one below another: {head:?}");
+        assert_eq!(head.last().unwrap().2, "CNN-dist, relu");
+        assert_eq!(head[..head.len() - 1].iter().map(|t| t.2.as_str()).collect::<Vec<_>>().join(" "), long);
     }
 }

@@ -203,41 +203,50 @@ impl Browser {
     }
 }
 
-/// The X display WebKitGTK draws on: one Xvfb per test process, started on first use and left
-/// to die with the process (its lock file names a display no other process then takes).
-fn x_display() -> Result<String> {
-    static DISPLAY: std::sync::OnceLock<std::result::Result<String, String>> = std::sync::OnceLock::new();
-    DISPLAY
-        .get_or_init(|| {
-            let first = 90 + std::process::id() % 400;
-            for n in (first..first + 40).map(|n| n % 500 + 90) {
-                if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-                    continue;
-                }
-                let child = Command::new("Xvfb")
-                    .args([format!(":{n}"), "-screen".into(), "0".into(), "1600x1800x24".into(), "-nolisten".into(), "tcp".into()])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .map_err(|e| format!("cannot start Xvfb: {e} (apt-get install xvfb)"))?;
-                let started = Instant::now();
-                while started.elapsed() < Duration::from_secs(10) {
-                    if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                        std::mem::forget(child);
-                        return Ok(format!(":{n}"));
-                    }
-                    std::thread::sleep(Duration::from_millis(50));
-                }
+/// Start an Xvfb for one WebKit session as the leader of a new process group, which the driver
+/// then joins (so the driver's Drop takes the X server too). Returns the server and its display.
+/// A display whose lock file names a process that is gone is taken over; one whose server is
+/// alive is skipped, as is one another Xvfb wins first.
+fn start_xvfb() -> Result<(Child, String)> {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let first = 90 + std::process::id() % 400;
+    for _ in 0..60 {
+        let n = (first + NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)) % 500 + 90;
+        let lock = PathBuf::from(format!("/tmp/.X{n}-lock"));
+        if let Ok(text) = std::fs::read_to_string(&lock) {
+            if text.trim().parse::<u32>().is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists()) {
+                continue;
             }
-            Err("Xvfb did not start on any display from :90".to_string())
-        })
-        .clone()
-        .map_err(Into::into)
+            let _ = std::fs::remove_file(&lock);
+            let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{n}"));
+        }
+        let mut command = Command::new("Xvfb");
+        command.args([format!(":{n}"), "-screen".into(), "0".into(), "1600x1800x24".into(), "-nolisten".into(), "tcp".into()]).stdout(Stdio::null()).stderr(Stdio::null());
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().map_err(|e| format!("cannot start Xvfb: {e} (apt-get install xvfb)"))?;
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                return Ok((child, format!(":{n}")));
+            }
+            if child.try_wait().ok().flatten().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    Err("Xvfb did not start on any free display from :90".into())
 }
 
 /// A WebDriver server process (chromedriver, geckodriver or WebKitWebDriver), killed on drop.
 pub struct Driver {
     child: Child,
+    /// The process group the driver runs in: its own, or its Xvfb's (WebKit).
+    group: u32,
+    /// WebKit's X server, the group's leader.
+    xvfb: Option<Child>,
     /// `http://127.0.0.1:PORT`
     pub url: String,
     /// The engine it drives.
@@ -275,17 +284,24 @@ impl Driver {
             let file = std::fs::OpenOptions::new().create(true).append(true).open(&log)?;
             command.stdout(file.try_clone()?).stderr(file);
         }
+        let mut xvfb = None;
         if let Browser::WebKit { sab } = browser {
-            command.env("DISPLAY", x_display()?);
+            let (server, display) = start_xvfb()?;
+            command.env("DISPLAY", display);
+            xvfb = Some(server);
             if sab {
                 command.env("JSC_useSharedArrayBuffer", "1");
             } else {
                 command.env_remove("JSC_useSharedArrayBuffer");
             }
         }
-        // A process group of its own, so that the browser it starts goes with it (Drop).
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        // A process group of its own (or its X server's), so that the browser it starts goes
+        // with it (Drop).
+        let leader = xvfb.as_ref().map(|x| x.id());
+        std::os::unix::process::CommandExt::process_group(&mut command, leader.map_or(0, |l| l as i32));
         let child = command.spawn().map_err(|e| format!("cannot start {program}: {e} ({install}, or set {var})"))?;
+        let group = leader.unwrap_or(child.id());
+        let mut driver = Driver { child, group, xvfb, url: String::new(), browser };
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if started.elapsed() > Duration::from_secs(20) {
@@ -293,7 +309,8 @@ impl Driver {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Ok(Driver { child, url: format!("http://127.0.0.1:{port}"), browser })
+        driver.url = format!("http://127.0.0.1:{port}");
+        Ok(driver)
     }
 }
 
@@ -302,18 +319,27 @@ impl Drop for Driver {
     /// session that failed or hung leaves nothing running.
     fn drop(&mut self) {
         // kill(2) itself: procps-ng 4.0.2's `kill -KILL -PGID` signalled every process on the
-        // machine, this test's shell included.
-        if let Ok(group) = libc::pid_t::try_from(self.child.id())
+        // machine, this test's shell included. TERM first, so that Xvfb removes its lock file.
+        if let Ok(group) = libc::pid_t::try_from(self.group)
             && group > 1
         {
-            // SAFETY: kill(2) has no memory effects; a negative pid names the process group the
-            // driver leads (`process_group(0)` in `start_for`).
-            unsafe {
-                libc::kill(-group, libc::SIGKILL);
+            for signal in [libc::SIGTERM, libc::SIGKILL] {
+                // SAFETY: kill(2) has no memory effects; a negative pid names the process group
+                // `start_for` made (the driver's own, or its Xvfb's).
+                unsafe {
+                    libc::kill(-group, signal);
+                }
+                if signal == libc::SIGTERM {
+                    std::thread::sleep(Duration::from_millis(200));
+                }
             }
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(x) = self.xvfb.as_mut() {
+            let _ = x.kill();
+            let _ = x.wait();
+        }
     }
 }
 

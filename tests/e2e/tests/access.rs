@@ -182,11 +182,11 @@ async fn emulate_device(client: &Client, width: u32, height: u32) -> Result<()> 
 async fn sideways(client: &Client, width: u32) -> Result<(f64, Vec<String>)> {
     let v = js(
         client,
-        &format!("const w = {width};") + "
+        &(format!("const w = {width};") + "
          const inScroller = e => { for (let p = e.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; } return false; };
          const wide = [...document.querySelectorAll('body *')].filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > w + 1 && !inScroller(e); })
            .map(e => `${e.tagName.toLowerCase()}${e.dataset.testid ? '[' + e.dataset.testid + ']' : ''}.${e.className} ${Math.round(e.getBoundingClientRect().right)}px`).slice(0, 8);
-         return [document.documentElement.scrollWidth - w, wide];",
+         return [document.documentElement.scrollWidth - w, wide];"),
     )
     .await?;
     let over = v[0].as_f64().unwrap_or(0.0);
