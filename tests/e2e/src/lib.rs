@@ -340,17 +340,31 @@ impl Drop for Driver {
             let _ = x.kill();
             let _ = x.wait();
         }
+        let mut profiles = PROFILES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        profiles.retain(|(url, profile)| {
+            let mine = *url == self.url;
+            if mine {
+                let _ = std::fs::remove_dir_all(profile);
+            }
+            !mine
+        });
     }
 }
 
-/// A fresh, empty profile folder for one browser session: a browser left open by a failed
-/// test must not block the next, and no session sees another's storage.
-fn fresh_profile(browser: Browser) -> PathBuf {
+/// Profile folders in use, with the URL of the driver whose browser uses each: the driver's
+/// Drop removes its own (a Firefox profile is about 80 MB).
+static PROFILES: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+
+/// A fresh, empty profile folder for one browser session of the driver at `driver_url`: a
+/// browser left open by a failed test must not block the next, and no session sees another's
+/// storage.
+fn fresh_profile(driver_url: &str, browser: Browser) -> PathBuf {
     static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let profile = std::env::temp_dir().join(format!("dnaplay-e2e-{}-{n}-{}", std::process::id(), browser.name()));
     let _ = std::fs::remove_dir_all(&profile);
     let _ = std::fs::create_dir_all(&profile);
+    PROFILES.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((driver_url.to_string(), profile.clone()));
     profile
 }
 
@@ -375,7 +389,7 @@ pub async fn open(driver: &Driver) -> Result<Client> {
 }
 
 async fn open_at(driver_url: &str, browser: Browser) -> Result<Client> {
-    let profile = fresh_profile(browser);
+    let profile = fresh_profile(driver_url, browser);
     let mut caps = Capabilities::new();
     match browser {
         Browser::Chromium { webgpu } => {

@@ -188,6 +188,9 @@ async fn lesson_13_uploads_trains_exports_and_reloads(client: &Client, base: &st
     })
     .await?;
     println!("{}: lesson 13 trained on a picked file: {metrics}", browser.name());
+    // The line saying the run is saved appears above the export menu and moves it down: a click
+    // aimed before it appears lands beside the button (WebKit once missed "Loss SVG" so).
+    wait_until("the run saved", Duration::from_secs(30), || async { text(client, "saved-note").await.contains("saved in this browser").then_some(()) }).await?;
     for (button, name) in [("export-predictions", "-predictions.csv"), ("export-loss-svg", "-loss.svg"), ("export-loss-png", "-loss.png")] {
         js(client, CATCH_DOWNLOADS).await?;
         click(client, button).await?;
@@ -199,7 +202,6 @@ async fn lesson_13_uploads_trains_exports_and_reloads(client: &Client, base: &st
         let bytes = bytes?;
         assert!(bytes > 500, "{name}: {bytes} bytes");
     }
-    wait_until("the run saved", Duration::from_secs(30), || async { text(client, "saved-note").await.contains("saved in this browser").then_some(()) }).await?;
     client.goto(&url).await?;
     let again = wait_until("the run after a reload", Duration::from_secs(60), || async {
         let t = text(client, "data-metrics").await;
