@@ -240,6 +240,24 @@ fn start_xvfb() -> Result<(Child, String)> {
     Err("Xvfb did not start on any free display from :90".into())
 }
 
+/// A page script that records every download instead of saving it: `window.__downloads` holds
+/// `{ name, blob, href }` in order (`blob` for `URL.createObjectURL` downloads, `href` for data:
+/// URLs). Run it before the page's scripts (`before_page_scripts`) or on a loaded page (`js`);
+/// a second run on the same page keeps what it recorded.
+pub const CATCH_DOWNLOADS: &str = r#"
+if (!window.__downloads) {
+  window.__blobs = new Map();
+  window.__downloads = [];
+  const create = URL.createObjectURL.bind(URL);
+  URL.createObjectURL = (b) => { const u = create(b); window.__blobs.set(u, b); return u; };
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    if (this.download) { window.__downloads.push({ name: this.download, blob: window.__blobs.get(this.href) || null, href: this.href }); return; }
+    return click.call(this);
+  };
+}
+"#;
+
 /// A WebDriver server process (chromedriver, geckodriver or WebKitWebDriver), killed on drop.
 pub struct Driver {
     child: Child,

@@ -411,7 +411,7 @@ async fn every_control_works_from_the_keyboard_and_the_status_speaks_politely() 
         // would), Train, and an export.
         client.goto(&format!("{base}/?lesson=data&device=cpu&epochs=20")).await?;
         device_is(client, "CPU").await?;
-        js(client, "window.__downloads = []; const click = HTMLAnchorElement.prototype.click; HTMLAnchorElement.prototype.click = function () { if (this.download) { window.__downloads.push(this.download); return; } return click.call(this); }; return 0").await?;
+        js(client, CATCH_DOWNLOADS).await?;
         tab_to(client, "upload-input").await?;
         client.active_element().await?.send_keys(&csv.display().to_string()).await?;
         wait_for_text(client, "upload-ready", "the data set", Duration::from_secs(20)).await?;
@@ -421,7 +421,7 @@ async fn every_control_works_from_the_keyboard_and_the_status_speaks_politely() 
         tab_to(client, "export-predictions").await?;
         press(client, Key::Enter).await?;
         let names = wait_until("the download", Duration::from_secs(10), || async {
-            let v = js(client, "return window.__downloads").await.ok()?;
+            let v = js(client, "return window.__downloads.map(d => d.name)").await.ok()?;
             v.as_array().filter(|a| !a.is_empty()).cloned()
         })
         .await?;

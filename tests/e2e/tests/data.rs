@@ -17,19 +17,6 @@ use dnaplay_e2e::*;
 use dnaplay_model::scoring::{ScoringRule, kmers};
 use fantoccini::{Client, Locator};
 
-/// Records every download: `window.__downloads` holds `{ name, blob }` in order.
-const CATCH_DOWNLOADS: &str = r#"
-window.__blobs = new Map();
-window.__downloads = [];
-const create = URL.createObjectURL.bind(URL);
-URL.createObjectURL = (b) => { const u = create(b); window.__blobs.set(u, b); return u; };
-const click = HTMLAnchorElement.prototype.click;
-HTMLAnchorElement.prototype.click = function () {
-  if (this.download) { window.__downloads.push({ name: this.download, blob: window.__blobs.get(this.href) || null, href: this.href }); return; }
-  return click.call(this);
-};
-"#;
-
 /// The bytes of the newest download whose name ends with `name`.
 async fn downloaded(client: &Client, name: &str) -> Result<Vec<u8>> {
     let script = format!(

@@ -19,23 +19,6 @@ use dnaplay_e2e::*;
 use dnaplay_model::scoring::{ScoringRule, kmers};
 use fantoccini::{Client, Locator};
 
-/// Records every download in `window.__downloads` as `{ name, blob }`; run after the page
-/// loads (these drivers cannot run a script before the page's own). The app looks up
-/// `URL.createObjectURL` and the anchor's `click` when it exports, so wrapping them later works.
-const CATCH_DOWNLOADS: &str = r#"
-if (!window.__downloads) {
-  window.__blobs = new Map();
-  window.__downloads = [];
-  const create = URL.createObjectURL.bind(URL);
-  URL.createObjectURL = (b) => { const u = create(b); window.__blobs.set(u, b); return u; };
-  const click = HTMLAnchorElement.prototype.click;
-  HTMLAnchorElement.prototype.click = function () {
-    if (this.download) { window.__downloads.push({ name: this.download, blob: window.__blobs.get(this.href) || null, href: this.href }); return; }
-    return click.call(this);
-  };
-}
-"#;
-
 /// The size of the newest download whose name ends with `name`, in bytes (a blob, or a data:
 /// URL for the PNGs).
 async fn downloaded_bytes(client: &Client, name: &str) -> Result<u64> {
