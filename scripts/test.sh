@@ -30,11 +30,24 @@ tools_pid=$!
 # The three engines: Chromium, Firefox, and WebKitGTK (Safari's engine) under Xvfb.
 apt_install chromium chromium-driver firefox-esr webkit2gtk-driver xvfb
 
-say "building the app for wasm32 (wasm-release profile, as Trunk does; target dir $CARGO_TARGET_DIR)"
-# Two cargo runs, as Trunk makes them: the page without burn, then the training worker with it
-# (one run would unify their features and give the page burn).
-cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p dna-playground
-cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p dnaplay-worker
+# dist/ from Trunk, reused when nothing that goes into it changed: the key hashes every source
+# and setting that builds it (the CLI aside) and both toolchains' versions. With the key found, no
+# wasm is compiled: a fresh checkout's new file times would otherwise rebuild the page and both
+# workers (about 3 minutes) to produce the same bytes.
+key="$( {
+  rustc -V; nightly_toolchain
+  find Cargo.toml Cargo.lock .cargo Index.html Trunk.toml scripts/build-worker-threads.sh src crates style assets \
+    -type f ! -path 'crates/cli/*' -print0 | sort -z | xargs -0 sha256sum
+} | sha256sum | cut -c1-16)"
+cache="$HOME/.cache/dna-playground/dist-$key"
+if [ ! -f "$cache/index.html" ]; then
+  say "building the app for wasm32 (wasm-release profile, as Trunk does; target dir $CARGO_TARGET_DIR)"
+  # Two cargo runs, as Trunk makes them: the page without burn, then the training worker with it
+  # (one run would unify their features and give the page burn). They run here, before Trunk, so
+  # that they overlap the tool installs.
+  cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p dna-playground
+  cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p dnaplay-worker
+fi
 
 say "waiting for the tool installs"
 if ! wait "$tools_pid"; then
@@ -43,12 +56,6 @@ if ! wait "$tools_pid"; then
   exit 1
 fi
 
-# dist/ from Trunk, reused when nothing that goes into it changed.
-built="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
-# The threaded worker (built by Trunk's hook) shares the plain worker's sources; its own inputs
-# are the build script and the feature's code, which the key takes whole.
-key="$(cat "$built/dna-playground.wasm" "$built/dnaplay-worker.wasm" Index.html Trunk.toml Cargo.lock scripts/build-worker-threads.sh crates/worker/src/*.rs <(find style assets -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)"
-cache="$HOME/.cache/dna-playground/dist-$key"
 if [ -f "$cache/index.html" ]; then
   say "dist/ unchanged since a previous run: reusing $cache"
   rm -rf dist && cp -r "$cache" dist

@@ -502,6 +502,9 @@ pub async fn with_engine<F>(browser: Browser, server: DistServer, test: F) -> Re
 where
     F: AsyncFnOnce(&Client, &str) -> Result<()>,
 {
+    // One session at a time, whichever helper opened it: the tests share two cores, and two
+    // drivers starting at once once left one test connecting to a port nobody listened on.
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let driver = Driver::start_for(browser)?;
     let client = open(&driver).await?;
     let result = test(&client, &server.base).await;
@@ -764,7 +767,6 @@ pub async fn session_in<F>(browser: Browser, server: DistServer, test: F) -> Res
 where
     F: AsyncFnOnce(&Client, &str) -> Result<()>,
 {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     with_engine(browser, server, async |client: &Client, base: &str| {
         test(client, base).await?;
         let errors = if browser.is_chromium() { errors(client).await? } else { page_errors(client).await? };

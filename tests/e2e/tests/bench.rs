@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! trunk build --release
-//! cargo test --release -p dnaplay-e2e --test bench -- --ignored --nocapture
+//! cargo test --release -p dnaplay-e2e --features bench --test bench -- --ignored --nocapture
 //! ```
 //!
 //! Prints the wasm bundle's size (raw and gzip -9), the time to first paint and to the first

@@ -152,23 +152,6 @@ async fn lessons_train_on_the_cpu_and_draw_every_plot() -> Result<()> {
     .await
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn trains_on_webgpu_when_the_browser_has_it() -> Result<()> {
-    session(true, async |client: &Client, base: &str| {
-        // Few, large batches: SwiftShader runs WebGPU on the CPU, slowly.
-        client.goto(&format!("{}/?lesson=train&model=cnn&opt=adam&lr=0.005&bs=2048&epochs=2&seed=17&device=webgpu", base)).await?;
-        device_is(client, "WebGPU").await?;
-        let (val, r2) = train_until_r2(client, Duration::from_secs(300)).await?;
-        assert_eq!(val.len(), 2, "one validation loss per epoch: {val:?}");
-        assert!(val[1] < val[0], "validation loss falls on WebGPU: {val:?}");
-        assert!(r2.is_finite(), "R² shown: {r2}");
-        assert!(coloured_pixels(client, "loss-chart").await? > 300, "loss curves drawn");
-        screenshot(client, "webgpu-train").await?;
-        Ok(())
-    })
-    .await
-}
-
 /// Lesson 9: CNN-dist with relu and with exp trained side by side on Task 3; both finish with an
 /// AUROC above chance, the logos and curves are drawn, and each run shows its match fraction.
 async fn exp_lesson(client: &Client, base: &str, device: &str, query: &str, epochs: usize, limit: Duration) -> Result<Vec<(f64, f64)>> {
@@ -250,7 +233,7 @@ async fn exp_lesson_trains_on_webgpu() -> Result<()> {
         let (n, epochs) = std::env::var("DNAPLAY_EXP_WEBGPU")
             .ok()
             .and_then(|v| v.split_once(',').and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?))))
-            .unwrap_or((1000, 2));
+            .unwrap_or((1000, 1));
         let query = format!("n={n}&cepochs={epochs}&seed=1&device=webgpu");
         let results = exp_lesson(client, base, "WebGPU", &query, epochs, Duration::from_secs(600)).await?;
         assert_eq!(results.len(), 2);

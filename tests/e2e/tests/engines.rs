@@ -254,57 +254,60 @@ async fn reset_while_training(client: &Client, base: &str, _browser: Browser) ->
     assert_alive(client).await
 }
 
-/// One test per engine and check, each on a fresh profile.
+/// The page checks one engine runs in one session (a browser start is seconds, and 24 of them
+/// were a minute of CI): each check opens its own link, and the page's error log is read after
+/// each one. Every check runs even when one before it failed; the test fails naming each that
+/// did.
+async fn page_checks(browser: Browser) -> Result<()> {
+    type Check = for<'a> fn(&'a Client, &'a str, Browser) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + 'a>>;
+    let checks: [(&str, Check); 7] = [
+        ("hostile links", |c, b, _| Box::pin(hostile_links(c, b))),
+        ("lesson 5 trains and its plots draw", |c, b, w| Box::pin(lesson_5_trains_and_its_plots_draw(c, b, w))),
+        ("lesson 9's checkpoints load", |c, b, w| Box::pin(lesson_9_checkpoints_load(c, b, w))),
+        ("lesson 10 trains one epoch and reports", |c, b, w| Box::pin(lesson_10_trains_one_epoch_and_reports(c, b, w))),
+        ("lesson 11's maps", |c, b, w| Box::pin(lesson_11_maps(c, b, w))),
+        ("Reset while training", |c, b, w| Box::pin(reset_while_training(c, b, w))),
+        // Last: it leaves a saved run in the profile's IndexedDB.
+        ("lesson 13 uploads, trains, exports and reloads", |c, b, w| Box::pin(lesson_13_uploads_trains_exports_and_reloads(c, b, w))),
+    ];
+    with_engine(browser, DistServer::start()?, async |client: &Client, base: &str| {
+        let mut failed = Vec::new();
+        for (name, check) in checks {
+            let started = Instant::now();
+            let result = match check(client, base, browser).await {
+                Ok(()) => page_errors(client).await.and_then(|e| if e.is_empty() { Ok(()) } else { Err(format!("errors in the page: {e:#?}").into()) }),
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => eprintln!("{}: {name}: ok ({:.1} s)", browser.name(), started.elapsed().as_secs_f64()),
+                Err(e) => {
+                    eprintln!("{}: {name}: FAILED: {e}", browser.name());
+                    let _ = screenshot(client, &format!("failed-{}-{}", browser.name(), name.split(' ').take(2).collect::<Vec<_>>().join("-"))).await;
+                    failed.push(format!("{name}: {e}"));
+                }
+            }
+        }
+        assert!(failed.is_empty(), "{}: {} of {} checks failed:\n{}", browser.name(), failed.len(), checks.len(), failed.join("\n"));
+        Ok(())
+    })
+    .await
+}
+
+/// Per engine: the page checks in one session, and offline after one visit in another (it stops
+/// the server).
 macro_rules! engine_tests {
     ($engine:ident, $browser:expr) => {
         mod $engine {
             use super::*;
 
-            async fn run<F>(test: F) -> Result<()>
-            where
-                F: AsyncFnOnce(&Client, &str, Browser) -> Result<()>,
-            {
-                session_in($browser, DistServer::start()?, async |client: &Client, base: &str| test(client, base, $browser).await).await
-            }
-
             #[tokio::test(flavor = "current_thread")]
-            async fn lesson_5_trains_and_its_plots_draw() -> Result<()> {
-                run(super::lesson_5_trains_and_its_plots_draw).await
-            }
-
-            #[tokio::test(flavor = "current_thread")]
-            async fn lesson_9_checkpoints_load() -> Result<()> {
-                run(super::lesson_9_checkpoints_load).await
-            }
-
-            #[tokio::test(flavor = "current_thread")]
-            async fn lesson_10_trains_one_epoch_and_reports() -> Result<()> {
-                run(super::lesson_10_trains_one_epoch_and_reports).await
-            }
-
-            #[tokio::test(flavor = "current_thread")]
-            async fn lesson_11_maps() -> Result<()> {
-                run(super::lesson_11_maps).await
-            }
-
-            #[tokio::test(flavor = "current_thread")]
-            async fn lesson_13_uploads_trains_exports_and_reloads() -> Result<()> {
-                run(super::lesson_13_uploads_trains_exports_and_reloads).await
+            async fn hostile_links_lessons_5_9_10_11_13_and_reset_while_training() -> Result<()> {
+                page_checks($browser).await
             }
 
             #[tokio::test(flavor = "current_thread")]
             async fn offline_after_one_visit() -> Result<()> {
                 super::offline_after_one_visit($browser).await
-            }
-
-            #[tokio::test(flavor = "current_thread")]
-            async fn hostile_links() -> Result<()> {
-                run(async |client: &Client, base: &str, _: Browser| dnaplay_e2e::hostile_links(client, base).await).await
-            }
-
-            #[tokio::test(flavor = "current_thread")]
-            async fn reset_while_training() -> Result<()> {
-                run(super::reset_while_training).await
             }
         }
     };
