@@ -510,7 +510,7 @@ where
     let result = test(&client, &server.base).await;
     if let Err(e) = &result {
         // What the page met, for the failure's message.
-        let errors = if browser.is_chromium() { errors(&client).await } else { page_errors(&client).await };
+        let errors = engine_errors(&client, browser).await;
         let state = js(&client, "return [location.href, document.readyState, document.body ? document.body.innerHTML.length : -1, performance.getEntriesByType('resource').map(r => r.name.split('/').pop() + ' ' + (r.responseStatus || '') + ' ' + Math.round(r.duration) + ' ms')]").await;
         eprintln!("{} failed: {e}; the page's errors: {errors:?}; the page: {state:?}", browser.name());
         let _ = screenshot(&client, &format!("failed-{}", browser.name())).await;
@@ -769,11 +769,21 @@ where
 {
     with_engine(browser, server, async |client: &Client, base: &str| {
         test(client, base).await?;
-        let errors = if browser.is_chromium() { errors(client).await? } else { page_errors(client).await? };
+        let errors = engine_errors(client, browser).await?;
         assert!(errors.is_empty(), "{} console errors: {errors:#?}", browser.name());
         Ok(())
     })
     .await
+}
+
+/// The page's errors as `browser` can report them: the console's SEVERE entries in Chromium
+/// ([`errors`]), the page's own log elsewhere ([`page_errors`]; geckodriver and WebKitWebDriver
+/// have no console log).
+///
+/// # Errors
+/// When the driver does not answer.
+pub async fn engine_errors(client: &Client, browser: Browser) -> Result<Vec<String>> {
+    if browser.is_chromium() { errors(client).await } else { page_errors(client).await }
 }
 
 /// The errors the page kept since it loaded (`window.dnaplayErrors`, from

@@ -275,7 +275,7 @@ async fn page_checks(browser: Browser) -> Result<()> {
         for (name, check) in checks {
             let started = Instant::now();
             let result = match check(client, base, browser).await {
-                Ok(()) => page_errors(client).await.and_then(|e| if e.is_empty() { Ok(()) } else { Err(format!("errors in the page: {e:#?}").into()) }),
+                Ok(()) => engine_errors(client, browser).await.and_then(|e| if e.is_empty() { Ok(()) } else { Err(format!("errors in the page: {e:#?}").into()) }),
                 Err(e) => Err(e),
             };
             match result {
