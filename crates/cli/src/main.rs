@@ -4,250 +4,34 @@
 //! arguments, drives the trainer epoch by epoch, prints the seed's per-epoch lines, and writes
 //! CSV, JSON, MEME and SVG files.
 
+mod args;
 mod explain;
 mod outdir;
 mod output;
 mod sweep;
 mod user;
 
+use args::{BenchArgs, Cli, Command, ModelArgs, ScoreArgs, Task, TrainArgs, UsageError, parse_align, refused, usage};
+
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::Parser;
 use dnaplay_model::checkpoint::{self, CheckpointMeta, META_FILE, WEIGHTS_FILE};
 use dnaplay_model::data::{RegressionData, SplitFractions, split};
-use dnaplay_model::interpret::AlignmentRule;
 use dnaplay_model::models::{Activation, ModelConfig, ModelKind};
 use dnaplay_model::scoring::ScoringRule;
-use dnaplay_model::settings::{self, Refusal};
+use dnaplay_model::settings;
 use dnaplay_model::sequence::{ALPHABET, one_hot};
 use dnaplay_model::matching::MatchConfig;
 use dnaplay_model::tasks::{ClassTask, ClassTaskKind, filter_report};
 use dnaplay_model::trainer::{EarlyStopping, EpochRecord, OptimizerKind, ReduceLrOnPlateau, StepOutcome, TrainConfig, Trainer};
 use dnaplay_model::burn::tensor::Device;
-use dnaplay_model::{BackendChoice, Error as ModelError};
+use dnaplay_model::BackendChoice;
 use indicatif::{ProgressBar, ProgressStyle};
-
-#[derive(Parser)]
-#[command(name = "dnaplay", version, about = "Train DNA Playground's models from the command line")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Train a model and write its history, predictions, metrics, filters and plots.
-    Train(TrainArgs),
-    /// Print seconds per epoch of the seed's CNN run on each device built in.
-    Bench(BenchArgs),
-    /// Score sequences by seed 002's rule and show their one-hot encoding.
-    Score(ScoreArgs),
-    /// Attribution maps (saliency, ISM, integrated gradients) of a saved run, scored against
-    /// the planted motifs; writes the maps, interpretability.json and logos of 5 sequences.
-    Explain(explain::ExplainArgs),
-    /// Insert a motif into random backgrounds and print the change in prediction against a
-    /// shuffled copy of the motif (tangermeme's marginalisation).
-    Insert(explain::InsertArgs),
-    /// Train a grid of runs (models × activations × learning rates × seeds ...), one folder
-    /// each, then write summary.csv, box plots and overlaid loss curves.
-    Sweep(sweep::SweepArgs),
-}
-
-#[derive(Args)]
-struct ScoreArgs {
-    /// Sequences of equal length (A, C, G, T; lowercase is read as uppercase).
-    seqs: Vec<String>,
-    /// Score motifs by position (seed 002, Question 1).
-    #[arg(long)]
-    position_dependent: bool,
-    /// Also print each sequence's one-hot matrix, rows A, C, G, T.
-    #[arg(long)]
-    one_hot: bool,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Task {
-    /// Every k-mer scored by seed 002's rule (Part 1): regression.
-    #[value(name = "8mer")]
-    Kmer,
-    /// Seed 003's Task 1: 200-nt sequences with 1 to 5 of 12 JASPAR motifs, one label each.
-    #[value(name = "task1")]
-    Task1,
-    /// Seed 003's Task 3: 200-nt sequences with core vs background JASPAR motifs.
-    #[value(name = "task3")]
-    Task3,
-    /// Seed 000's 200-nt data: planted TATAAA/CAAT/GGGCGG/TTGACA vs homopolymer decoys.
-    #[value(name = "keras200")]
-    Keras200,
-}
-
-impl Task {
-    fn class_task(self) -> Option<ClassTaskKind> {
-        match self {
-            Task::Kmer => None,
-            Task::Task1 => Some(ClassTaskKind::Task1),
-            Task::Task3 => Some(ClassTaskKind::Task3),
-            Task::Keras200 => Some(ClassTaskKind::Keras200),
-        }
-    }
-
-    fn name(self) -> &'static str {
-        self.class_task().map_or("8mer", ClassTaskKind::name)
-    }
-}
-
-#[derive(Args, Clone)]
-struct ModelArgs {
-    /// Task.
-    #[arg(long, value_enum, default_value = "8mer")]
-    task: Task,
-    /// k-mer length, 3 to 10 (8mer only) [default: 8].
-    #[arg(long, value_parser = |s: &str| settings::K.parse_usize(s))]
-    k: Option<usize>,
-    /// Score motifs by position (1.5× bonus at the start to 0.5× at the end; seed 002, Question 1;
-    /// 8mer only).
-    #[arg(long)]
-    position_dependent: bool,
-    /// Sequences to generate for task1, task3 or keras200, 1,000 to 30,000 [default: 30000,
-    /// 20000 and 10000, the seeds'].
-    #[arg(long, value_parser = |s: &str| settings::CLASS_SEQS.parse_usize(s))]
-    num_seqs: Option<usize>,
-    /// Model: linear or cnn (8mer); cnn-2, cnn-50 or cnn-deep (task1); cnn-local, cnn-dist or
-    /// multiscale (task3, keras200) [default: cnn, cnn-deep for task1, cnn-dist for task3,
-    /// multiscale for keras200].
-    #[arg(long)]
-    model: Option<String>,
-    /// First-layer activation: relu, exp, softplus, sigmoid, tanh, elu, linear, log-relu.
-    #[arg(long, default_value = "relu")]
-    activation: String,
-    /// Number of first-layer filters of the 8-mer CNN (8mer only) [default: 32].
-    #[arg(long, value_parser = |s: &str| settings::NUM_FILTERS.parse_usize(s))]
-    num_filters: Option<usize>,
-    /// Filter width in bases of the 8-mer CNN (8mer only) [default: 3].
-    #[arg(long, value_parser = |s: &str| settings::FILTER_WIDTH.parse_usize(s))]
-    filter_width: Option<usize>,
-    /// Optimizer: sgd or adam [default: sgd for 8mer (seed 002), adam otherwise (seeds 000, 003)].
-    #[arg(long)]
-    optimizer: Option<String>,
-    /// Learning rate [default: 0.01 for 8mer, 0.001 otherwise].
-    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| settings::LEARNING_RATE.parse_f64(s))]
-    lr: Option<f64>,
-    /// Sequences per batch [default: 128 for 8mer, 100 for task3, 64 for keras200].
-    #[arg(long, value_parser = |s: &str| settings::BATCH_SIZE.parse_usize(s))]
-    batch_size: Option<usize>,
-    /// L2 penalty on every parameter, above 0 and at most 1 [default: 0 for 8mer, 1e-6 for the
-    /// 200-nt tasks (seed 003)]; seed 003 trains log-relu with 0.2.
-    #[arg(long, value_parser = |s: &str| settings::L2.parse_f64(s))]
-    l2: Option<f64>,
-    /// Seed for the split, the initial weights and the shuffles.
-    #[arg(long, default_value_t = 17, allow_negative_numbers = true, value_parser = |s: &str| settings::SEED.parse_u64(s))]
-    seed: u64,
-}
-
-#[derive(Args)]
-struct TrainArgs {
-    #[command(flatten)]
-    model: ModelArgs,
-    /// Number of epochs, 1 to 1,000 [default: 50 for 8mer, 100 for task3, 30 for keras200].
-    #[arg(long, value_parser = |s: &str| settings::EPOCHS.parse_usize(s))]
-    epochs: Option<usize>,
-    /// Device: cpu (the default CPU backend), flex, ndarray, or wgpu when built with it.
-    #[arg(long, default_value = "cpu")]
-    device: String,
-    /// Stop when the validation loss has not improved for this many epochs (seed 000 uses 10).
-    #[arg(long, value_name = "PATIENCE", value_parser = |s: &str| settings::PATIENCE.parse_usize(s))]
-    early_stopping: Option<usize>,
-    /// Halve the learning rate when the validation loss has not improved for this many epochs
-    /// (seed 000 uses 5).
-    #[arg(long, value_name = "PATIENCE", value_parser = |s: &str| settings::PATIENCE.parse_usize(s))]
-    reduce_lr: Option<usize>,
-    /// Logo alignment rule: `threshold=T` (seed 002: windows whose convolution output exceeds
-    /// T) or `max=F` (seed 003: windows above F × the filter's maximum activation)
-    /// [default: threshold=1 for 8mer, max=0.5 otherwise].
-    #[arg(long)]
-    align: Option<String>,
-    /// Directory for the output files: created if missing; a previous run's files in it are
-    /// replaced; a folder with other files is refused.
-    #[arg(long, default_value = "out")]
-    out: PathBuf,
-    /// Save the trained weights (model.bpk, burn's record format) and how they were made
-    /// (checkpoint.json) in this folder; it may be the --out folder.
-    #[arg(long, value_name = "DIR")]
-    save: Option<PathBuf>,
-    /// Start from the weights saved in this folder by --save. The task, model and activation
-    /// must match the checkpoint's. Without --epochs the model is only evaluated; with it,
-    /// training goes on for that many epochs.
-    #[arg(long, value_name = "DIR")]
-    load: Option<PathBuf>,
-    /// Print only the final metrics.
-    #[arg(long)]
-    quiet: bool,
-    /// Train on your own sequences instead of a generated task: a CSV or TSV file
-    /// (`sequence,label` or `id,sequence,label`) or FASTA (`>id label=3.2`), read as lesson 13
-    /// reads it. Every bad row is listed by line. The split, the model and the training settings
-    /// default as in the page: seed 002's for regression, seed 003's for 0/1 labels.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["k", "position_dependent", "num_seqs"])]
-    data: Option<PathBuf>,
-    /// With a FASTA --data whose headers have no labels: `id,label` lines.
-    #[arg(long, value_name = "FILE", requires = "data")]
-    labels: Option<PathBuf>,
-    /// Make unequal lengths equal: pad (with N, to the longest) or crop (to the shortest).
-    #[arg(long, value_parser = ["pad", "crop"], requires = "data")]
-    fit: Option<String>,
-    /// Train the labels as regression or binary [default: binary when every label is 0 or 1].
-    #[arg(long, value_parser = ["regression", "binary"], requires = "data")]
-    data_task: Option<String>,
-}
-
-#[derive(Args)]
-struct BenchArgs {
-    #[command(flatten)]
-    model: ModelArgs,
-    /// Epochs timed per device (after one warm-up epoch), 1 to 999.
-    #[arg(long, default_value_t = 3, value_parser = |s: &str| settings::EPOCHS.parse_usize(s))]
-    epochs: usize,
-    /// Devices to time (default: every device built in).
-    #[arg(long, value_delimiter = ',')]
-    device: Vec<String>,
-}
-
-/// A fault in what the user asked for: exit code 2.
-#[derive(Debug)]
-struct UsageError(String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}
-
-fn usage(e: ModelError) -> anyhow::Error {
-    anyhow::Error::new(UsageError(e.to_string()))
-}
-
-fn refused(e: Refusal) -> anyhow::Error {
-    anyhow::Error::new(UsageError(e.to_string()))
-}
-
-fn parse_align(s: &str) -> Result<AlignmentRule> {
-    let bad = || anyhow::Error::new(UsageError(format!("invalid --align '{s}'; expected threshold=T (e.g. threshold=1) or max=F (e.g. max=0.5)")));
-    let (name, value) = s.split_once('=').ok_or_else(bad)?;
-    let v: f32 = value.trim().parse().map_err(|_| bad())?;
-    if !v.is_finite() {
-        return Err(bad());
-    }
-    match name.trim() {
-        "threshold" => Ok(AlignmentRule::Threshold(v)),
-        "max" if v > 0.0 && v <= 1.0 => Ok(AlignmentRule::FractionOfMax(v)),
-        _ => Err(bad()),
-    }
-}
 
 /// Everything a run needs, parsed and checked.
 struct Setup {
@@ -286,12 +70,17 @@ impl ModelArgs {
         // Options that only one kind of task reads are refused for the other, not ignored.
         let given = |set: bool, flag: &str| set.then(|| flag.to_string());
         let misplaced: Vec<String> = if class_kind.is_some() {
-            [given(self.k.is_some(), "--k"), given(self.num_filters.is_some(), "--num-filters"), given(self.filter_width.is_some(), "--filter-width"), given(self.position_dependent, "--position-dependent")]
-                .into_iter()
-                .flatten()
-                .collect()
+            [
+                given(self.k.is_some(), settings::K.flag),
+                given(self.num_filters.is_some(), settings::NUM_FILTERS.flag),
+                given(self.filter_width.is_some(), settings::FILTER_WIDTH.flag),
+                given(self.position_dependent, "--position-dependent"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect()
         } else {
-            given(self.num_seqs.is_some(), "--num-seqs").into_iter().collect()
+            given(self.num_seqs.is_some(), settings::CLASS_SEQS.flag).into_iter().collect()
         };
         if !misplaced.is_empty() {
             let only = if class_kind.is_some() { "the 8-mer task (--task 8mer)" } else { "the 200-nt tasks (task3, keras200)" };

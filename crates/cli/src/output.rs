@@ -3,7 +3,6 @@
 //! roc.csv, pr.csv and roc.svg for the 200-nt classifiers, and attention.csv for the
 //! multi-scale model.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -14,6 +13,7 @@ use dnaplay_model::interpret::{AlignmentRule, Pfm, filter_logos};
 use dnaplay_model::data::RegressionData;
 use dnaplay_model::deep::MULTISCALE_WIDTHS;
 use dnaplay_model::matching::MatchConfig;
+use dnaplay_model::motifs::{filter_motifs, to_meme};
 use dnaplay_model::metrics::{Classification, SpotCheck, best_accuracy_threshold, pr_curve, roc_curve};
 use dnaplay_model::synthetic::MotifSequence;
 use dnaplay_model::tasks::{ClassTask, filter_report};
@@ -146,20 +146,10 @@ fn write_predictions(dir: &Path, eval: &Evaluation) -> Result<()> {
     write_file(&path, w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
 }
 
-/// MEME motif format (version 4), one letter-probability matrix per filter.
+/// MEME motif format (version 4), one letter-probability matrix per filter, named
+/// `filter<i> <consensus>` ([`filter_motifs`], written by [`to_meme`]).
 pub fn meme(pfms: &[Pfm]) -> String {
-    let mut s = String::from("MEME version 4\n\nALPHABET= ACGT\n\nstrands: + -\n\nBackground letter frequencies\nA 0.25 C 0.25 G 0.25 T 0.25\n\n");
-    for (i, pfm) in pfms.iter().enumerate() {
-        let ppm = pfm.to_ppm(0.0);
-        let sites = pfm.num_sites();
-        let _ = writeln!(s, "MOTIF filter{i} {}", ppm.consensus());
-        let _ = writeln!(s, "letter-probability matrix: alength= 4 w= {} nsites= {} E= 0", pfm.width(), sites.round() as u64);
-        for row in &ppm.probs {
-            let _ = writeln!(s, "{:.6} {:.6} {:.6} {:.6}", row[0], row[1], row[2], row[3]);
-        }
-        s.push('\n');
-    }
-    s
+    to_meme(&filter_motifs(pfms))
 }
 
 pub(crate) fn svg(path: &Path, size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<()>) -> Result<()> {

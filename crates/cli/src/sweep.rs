@@ -81,8 +81,17 @@ pub struct SweepArgs {
     out: PathBuf,
 }
 
-fn parse_shard(s: &str) -> std::result::Result<(usize, usize), String> {
-    let bad = || format!("invalid --shard '{s}'; expected I/N with 1 ≤ I ≤ N, e.g. 1/2");
+/// A `--shard` value that is not `I/N` with 1 ≤ I ≤ N.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid --shard '{0}'; expected I/N with 1 ≤ I ≤ N, e.g. 1/2")]
+pub(crate) struct ShardError(String);
+
+/// Read `--shard I/N`.
+///
+/// # Errors
+/// [`ShardError`] naming the value when it is not two whole numbers `I/N` with 1 ≤ I ≤ N.
+fn parse_shard(s: &str) -> std::result::Result<(usize, usize), ShardError> {
+    let bad = || ShardError(s.to_string());
     let (i, n) = s.split_once('/').ok_or_else(bad)?;
     let (i, n): (usize, usize) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
     if i == 0 || i > n {

@@ -20,19 +20,17 @@
 //! "Motif localisation analysis"): [`interpretability`] per sequence, [`Localisation`] over
 //! first-layer or PWM scans; and tangermeme's marginalisation experiment, [`insertion`].
 //!
-//! The scoring half is plain (no burn), so the page can score what the worker computed.
-
-use std::ops::Range;
+//! The scoring half is plain (no burn), so the page can score what the worker computed. The
+//! parts: this module (methods, references, maps), `scores` (maps against the truth), `insert`
+//! (the marginalisation experiment's inputs and effect) and `compute` (the methods on a model,
+//! burn).
 
 use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
-use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::choice::named_choice;
-use crate::error::{Error, Result};
-use crate::metrics::{aupr, auroc};
-use crate::sequence::{ALPHABET, OneHot};
+use crate::sequence::OneHot;
 
 /// Interpolation points of integrated gradients between a reference and the input (seed 003:
 /// "20 sequences that linearly interpolate between a reference sequence and the query").
@@ -218,324 +216,6 @@ pub fn references(x: &[f32], length: usize, reference: Reference, rng: &mut ChaC
     }
 }
 
-/// Interpretability AUROC and AUPR of one sequence's map (seed 003, "Quantifying
-/// interpretability"): `position_scores` (`C_i`, from [`Maps::position_scores`]) at positions
-/// whose generating-model information (`information`, bits) exceeds [`INFORMATION_THRESHOLD`]
-/// against those elsewhere. `None` when either class is empty.
-pub fn interpretability(position_scores: &[f32], information: &[f32]) -> Option<(f64, f64)> {
-    let labels: Vec<bool> = information.iter().map(|&i| i > INFORMATION_THRESHOLD).collect();
-    Some((auroc(&labels, position_scores)?, aupr(&labels, position_scores)?))
-}
-
-/// Mean and standard deviation (n − 1) of a set of per-sequence scores.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Spread {
-    /// Mean.
-    pub mean: f64,
-    /// Sample standard deviation (0 for one value).
-    pub std: f64,
-    /// Number of values.
-    pub n: usize,
-}
-
-impl Spread {
-    /// Summarise `values`; `None` when empty.
-    pub fn of(values: &[f64]) -> Option<Spread> {
-        let n = values.len();
-        if n == 0 {
-            return None;
-        }
-        let mean = values.iter().sum::<f64>() / n as f64;
-        let std = if n > 1 { (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt() } else { 0.0 };
-        Some(Spread { mean, std, n })
-    }
-}
-
-/// Interpretability of a batch of maps: the spread of the per-sequence AUROC and AUPR.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Interpretability {
-    /// Interpretability AUROC over the sequences.
-    pub auroc: Spread,
-    /// Interpretability AUPR over the sequences.
-    pub aupr: Spread,
-}
-
-/// Score every sequence of `maps` against `information` (flat `[batch, length]`, bits);
-/// sequences with no motif position or no background position are left out. `None` when none
-/// is left.
-pub fn score_maps(maps: &Maps, x: &OneHot, information: &[f32]) -> Option<Interpretability> {
-    let c = maps.position_scores(x);
-    let l = maps.length;
-    let (aurocs, auprs): (Vec<f64>, Vec<f64>) =
-        (0..maps.batch).filter_map(|b| interpretability(&c[b * l..(b + 1) * l], &information[b * l..(b + 1) * l])).unzip();
-    Some(Interpretability { auroc: Spread::of(&aurocs)?, aupr: Spread::of(&auprs)? })
-}
-
-/// The motif and background regions of one sequence for the localisation AUROC (seed 003,
-/// "Motif localisation analysis"): runs of positions with information above 0, each widened by
-/// `buffer` nt on both sides (overlaps merged), and the runs between them. `(range, is_motif)`,
-/// left to right.
-pub fn regions(information: &[f32], buffer: usize) -> Vec<(Range<usize>, bool)> {
-    let l = information.len();
-    let mut motif = vec![false; l];
-    for (i, _) in information.iter().enumerate().filter(|(_, b)| **b > 0.0) {
-        for m in &mut motif[i.saturating_sub(buffer)..(i + buffer + 1).min(l)] {
-            *m = true;
-        }
-    }
-    let mut out: Vec<(Range<usize>, bool)> = Vec::new();
-    for (i, &m) in motif.iter().enumerate() {
-        match out.last_mut() {
-            Some((r, kind)) if *kind == m => r.end = i + 1,
-            _ => out.push((i..i + 1, m)),
-        }
-    }
-    out
-}
-
-/// Localisation AUROC (seed 003, Extended Data Fig. 1c): every region of every sequence is
-/// scored by the largest scan value inside it, and motif regions are ranked against background
-/// regions, pooled over the sequences.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Localisation {
-    labels: Vec<bool>,
-    scores: Vec<f32>,
-}
-
-impl Localisation {
-    /// Add one sequence: `scan` has one value per position (use `f32::NEG_INFINITY` where the
-    /// scan has no window centred), `information` its generating model's bits.
-    pub fn add(&mut self, scan: &[f32], information: &[f32]) {
-        for (range, is_motif) in regions(information, LOCALISATION_BUFFER) {
-            let best = scan[range].iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            self.labels.push(is_motif);
-            self.scores.push(best);
-        }
-    }
-
-    /// The AUROC over every region added; `None` without both kinds of region.
-    pub fn auroc(&self) -> Option<f64> {
-        auroc(&self.labels, &self.scores)
-    }
-}
-
-/// Place window scores on the positions they are centred on: `windows[p]` (a window starting at
-/// `p`, `width` wide) goes to position `p + (width − 1) / 2` of a `length`-long track; positions
-/// no window is centred on get `f32::NEG_INFINITY`.
-pub fn centre_windows(windows: &[f32], width: usize, length: usize) -> Vec<f32> {
-    let mut out = vec![f32::NEG_INFINITY; length];
-    let offset = (width.max(1) - 1) / 2;
-    for (p, &v) in windows.iter().enumerate() {
-        if let Some(o) = out.get_mut(p + offset) {
-            *o = v;
-        }
-    }
-    out
-}
-
-/// The largest first-layer response over filters at each window, centred (for the
-/// localisation AUROC of "first-layer scans"): `post` is `[num_filters, positions]` of one
-/// sequence (after the activation), `width` the filters' width.
-pub fn filter_scan(post: &[f32], num_filters: usize, positions: usize, width: usize, length: usize) -> Vec<f32> {
-    let windows: Vec<f32> = (0..positions).map(|p| (0..num_filters).map(|f| post[f * positions + p]).fold(f32::NEG_INFINITY, f32::max)).collect();
-    centre_windows(&windows, width, length)
-}
-
-/// The largest log-odds score of any of `pwms` (each `[width][base]`, bits against a uniform
-/// background, as [`pwm_from_ppm`] makes) at each window of one one-hot sequence (`[4, length]`),
-/// centred on the window as [`centre_windows`].
-pub fn pwm_scan(x: &[f32], length: usize, pwms: &[Vec<[f32; 4]>]) -> Vec<f32> {
-    let mut out = vec![f32::NEG_INFINITY; length];
-    for pwm in pwms {
-        let w = pwm.len();
-        if w == 0 || w > length {
-            continue;
-        }
-        let windows: Vec<f32> = (0..=length - w).map(|p| (0..w).map(|k| (0..4).map(|j| pwm[k][j] * x[j * length + p + k]).sum::<f32>()).sum()).collect();
-        for (o, v) in out.iter_mut().zip(centre_windows(&windows, w, length)) {
-            *o = o.max(v);
-        }
-    }
-    out
-}
-
-/// Position weight matrix in bits, `log2(p / 0.25)`, from a probability matrix; probabilities
-/// are floored at `1e-3` so an unseen base scores about −8 bits rather than −∞.
-pub fn pwm_from_ppm(probs: &[[f32; 4]]) -> Vec<[f32; 4]> {
-    probs.iter().map(|c| c.map(|p| (p.max(1e-3) / 0.25).log2())).collect()
-}
-
-/// The motif inserted by the in-silico experiment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Insert {
-    /// A typed sequence, inserted as it is (A, C, G, T; N leaves the background base).
-    Sequence(String),
-    /// A probability matrix (`[width][base]`), sampled afresh for every background sequence.
-    Matrix(Vec<[f32; 4]>),
-}
-
-impl Insert {
-    /// The motif `text` names: a JASPAR 2016 matrix by ID or name (`MA0058.3`, `MAX`, any
-    /// case; the bundled [`crate::tasks::JASPAR_2016_VERTEBRATES`], as probabilities), else
-    /// `text` itself as a sequence, uppercased (checked when inserted, [`insert_into`]).
-    pub fn from_text(text: &str) -> Insert {
-        let t = text.trim();
-        let motifs = crate::motifs::parse_jaspar(crate::tasks::JASPAR_2016_VERTEBRATES).unwrap_or_default();
-        match motifs.iter().find(|m| m.id.eq_ignore_ascii_case(t) || m.name.eq_ignore_ascii_case(t)) {
-            Some(m) => Insert::Matrix(m.pfm.to_ppm(0.0).probs),
-            None => Insert::Sequence(t.to_ascii_uppercase()),
-        }
-    }
-
-    /// Width in nt.
-    pub fn width(&self) -> usize {
-        match self {
-            Insert::Sequence(s) => s.chars().count(),
-            Insert::Matrix(m) => m.len(),
-        }
-    }
-
-    /// The control: the same motif with its positions shuffled (the same bases, no motif), drawn
-    /// from `rng`.
-    pub fn shuffled(&self, rng: &mut ChaCha8Rng) -> Insert {
-        match self {
-            Insert::Sequence(s) => {
-                let mut c: Vec<char> = s.chars().collect();
-                c.shuffle(rng);
-                Insert::Sequence(c.into_iter().collect())
-            }
-            Insert::Matrix(m) => {
-                let mut m = m.clone();
-                m.shuffle(rng);
-                Insert::Matrix(m)
-            }
-        }
-    }
-
-    /// One instance of the motif as text, drawn from `rng` for a matrix.
-    fn instance(&self, rng: &mut ChaCha8Rng) -> String {
-        match self {
-            Insert::Sequence(s) => s.to_ascii_uppercase(),
-            Insert::Matrix(m) => m
-                .iter()
-                .map(|col| {
-                    let mut u: f32 = rng.random();
-                    for (j, &p) in col.iter().enumerate() {
-                        if u < p || j == 3 {
-                            return ALPHABET[j];
-                        }
-                        u -= p;
-                    }
-                    'N'
-                })
-                .collect(),
-        }
-    }
-}
-
-/// Insert `motif` at `position` (0-based) of every background sequence, writing over the bases
-/// there (tangermeme's `substitute`); an N in a typed motif keeps the background base.
-///
-/// # Errors
-/// [`Error::Attribution`] when the motif is empty, has a character other than A, C, G, T or N
-/// (naming it and its position), or does not fit at `position` in a background sequence.
-pub fn insert_into(backgrounds: &[String], motif: &Insert, position: usize, seed: u64) -> Result<Vec<String>> {
-    let w = motif.width();
-    if w == 0 {
-        return Err(Error::Attribution("the motif to insert is empty".into()));
-    }
-    if let Insert::Sequence(s) = motif {
-        if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !"ACGTNacgtn".contains(*c)) {
-            return Err(Error::Attribution(format!("the motif has '{c}' at position {}; use A, C, G, T or N", i + 1)));
-        }
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    backgrounds
-        .iter()
-        .map(|bg| {
-            let mut chars: Vec<char> = bg.chars().collect();
-            if position + w > chars.len() {
-                return Err(Error::Attribution(format!("a {w}-nt motif at position {position} does not fit in a {}-nt sequence", chars.len())));
-            }
-            for (k, c) in motif.instance(&mut rng).chars().enumerate() {
-                if c != 'N' {
-                    chars[position + k] = c;
-                }
-            }
-            Ok(chars.into_iter().collect())
-        })
-        .collect()
-}
-
-/// Uniform random background sequences (Task 3's background: each base 0.25), seeded.
-pub fn random_backgrounds(n: usize, length: usize, seed: u64) -> Vec<String> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    (0..n).map(|_| (0..length).map(|_| ALPHABET[rng.random_range(0..4)]).collect()).collect()
-}
-
-/// The distribution of the change in output when a motif is inserted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Effect {
-    /// Mean and spread of `output(with motif) − output(background)`, per sequence.
-    pub delta: Spread,
-    /// Quartiles of the change: 25th, 50th and 75th percentiles.
-    pub quartiles: [f64; 3],
-    /// Every sequence's change, in background order.
-    pub deltas: Vec<f32>,
-}
-
-impl Effect {
-    /// From the outputs before and after (one per sequence, same order).
-    ///
-    /// # Errors
-    /// [`Error::Attribution`] when the two differ in length or are empty.
-    pub fn new(before: &[f32], after: &[f32]) -> Result<Effect> {
-        if before.len() != after.len() || before.is_empty() {
-            return Err(Error::Attribution(format!("{} outputs before the insertion but {} after", before.len(), after.len())));
-        }
-        let deltas: Vec<f32> = after.iter().zip(before).map(|(a, b)| a - b).collect();
-        let wide: Vec<f64> = deltas.iter().map(|&d| d as f64).collect();
-        let mut sorted = wide.clone();
-        sorted.sort_by(f64::total_cmp);
-        let q = |p: f64| {
-            let at = p * (sorted.len() - 1) as f64;
-            let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
-            sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo as f64)
-        };
-        Ok(Effect { delta: Spread::of(&wide).expect("not empty"), quartiles: [q(0.25), q(0.5), q(0.75)], deltas })
-    }
-}
-
-/// Up to `n` positive test sequences of a 200-nt task, with their generating models'
-/// information: the sequences attribution is scored on (seed 003 scores the positive class,
-/// whose planted motifs are all core motifs). Returns the task's sequence indices, the one-hot
-/// batch and the information, flat `[batch, length]` bits.
-///
-/// # Errors
-/// [`Error::Attribution`] when the test split has no positive sequence.
-pub fn test_positives(task: &crate::tasks::ClassTask, n: usize) -> Result<(Vec<usize>, OneHot, Vec<f32>)> {
-    let picked: Vec<usize> = task.split.test.iter().copied().filter(|&i| task.seqs[i].label).take(n).collect();
-    if picked.is_empty() {
-        return Err(Error::Attribution("the test split has no positive sequence to explain".into()));
-    }
-    let seqs: Vec<&str> = picked.iter().map(|&i| task.seqs[i].seq.as_str()).collect();
-    let information = picked.iter().flat_map(|&i| task.seqs[i].information.iter().copied()).collect();
-    Ok((picked, crate::sequence::one_hot(&seqs)?, information))
-}
-
-/// Localisation AUROC of scans with the ground-truth PWMs (`targets`, each in both
-/// orientations; [`pwm_from_ppm`] of the matrices the generator samples from) over `x`
-/// (`[batch, 4, length]`) with `information` (`[batch, length]`, bits).
-pub fn pwm_localisation(x: &OneHot, information: &[f32], targets: &[crate::motifs::Motif]) -> Option<f64> {
-    let pwms: Vec<Vec<[f32; 4]>> = targets.iter().flat_map(|m| [m.pfm.to_ppm(0.0).probs, m.reverse_complement().pfm.to_ppm(0.0).probs]).map(|p| pwm_from_ppm(&p)).collect();
-    let mut loc = Localisation::default();
-    let l = x.length;
-    for b in 0..x.batch {
-        loc.add(&pwm_scan(x.sequence(b), l, &pwms), &information[b * l..(b + 1) * l]);
-    }
-    loc.auroc()
-}
-
 /// The in-silico experiment's result: the motif's effect and its shuffled control's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Experiment {
@@ -547,6 +227,12 @@ pub struct Experiment {
     pub control_text: String,
 }
 
+mod insert;
+mod scores;
+
+pub use insert::{Effect, Insert, insert_into, random_backgrounds};
+pub use scores::{Interpretability, Localisation, Spread, centre_windows, filter_scan, interpretability, pwm_from_ppm, pwm_localisation, pwm_scan, regions, score_maps, test_positives};
+
 #[cfg(feature = "burn")]
 mod compute;
 #[cfg(feature = "burn")]
@@ -554,6 +240,8 @@ pub use compute::{IntegratedGradients, explain, filter_localisation, gauss_legen
 
 #[cfg(test)]
 mod tests {
+    use rand::SeedableRng;
+
     use super::*;
     use crate::sequence::one_hot;
 

@@ -1,8 +1,9 @@
 //! The 200-nt classifiers: seed 003's CNN-local and CNN-dist (Koo and Ploenzke 2021, Methods,
 //! "Task 3") and seed 000's multi-scale CNN with attention pooling.
 //!
-//! Inputs are one-hot DNA, `[batch, 4, length]`; outputs are one logit per sequence,
-//! `[batch, 1]` (the sigmoid is in the loss, [`crate::trainer::LossKind::BinaryCrossEntropy`],
+//! Inputs are one-hot DNA, `[batch, 4, length]`; outputs are logits, `[batch, outputs]`: one per
+//! sequence, or 12 for seed 003's Task 1 models (one per transcription factor,
+//! [`TASK1_OUTPUTS`]) (the sigmoid is in the loss, [`crate::trainer::LossKind::BinaryCrossEntropy`],
 //! and in the predicted probabilities).
 //!
 //! Choices the seeds leave open, documented here:
@@ -23,35 +24,14 @@ use burn::nn::conv::{Conv1d, Conv1dConfig};
 #[cfg(feature = "burn")]
 use burn::nn::pool::{MaxPool1d, MaxPool1dConfig};
 #[cfg(feature = "burn")]
-use burn::nn::{BatchNorm, BatchNormConfig, Dropout, DropoutConfig, Initializer, Linear, LinearConfig, PaddingConfig1d};
+use burn::nn::{BatchNorm, BatchNormConfig, Dropout, DropoutConfig, Initializer, Linear, PaddingConfig1d};
 #[cfg(feature = "burn")]
 use burn::tensor::{Device, Tensor, activation};
 #[cfg(feature = "burn")]
 use rand::rngs::ChaCha8Rng;
 
 #[cfg(feature = "burn")]
-use crate::models::{Activation, glorot_param, uniform_param};
-
-/// A `[d_input → d_output]` dense layer of the 8-mer models, initialised as PyTorch's
-/// `nn.Linear` (seed 002): weights and bias uniform in ±1/√d_input.
-#[cfg(feature = "burn")]
-pub(crate) fn dense(d_input: usize, d_output: usize, rng: &mut ChaCha8Rng, device: &Device) -> Linear {
-    let mut linear = LinearConfig::new(d_input, d_output).with_initializer(Initializer::Zeros).init(device);
-    // burn's Linear stores its weight as [d_input, d_output].
-    linear.weight = uniform_param([d_input, d_output], d_input, rng, device);
-    linear.bias = Some(uniform_param([d_output], d_input, rng, device));
-    linear
-}
-
-/// A `[d_input → d_output]` dense layer of seed 000's model, initialised as Keras's `Dense`:
-/// Glorot uniform weights, zero bias.
-#[cfg(feature = "burn")]
-fn keras_dense(d_input: usize, d_output: usize, rng: &mut ChaCha8Rng, device: &Device) -> Linear {
-    let mut linear = LinearConfig::new(d_input, d_output).with_initializer(Initializer::Zeros).init(device);
-    // burn's Linear stores its weight as [d_input, d_output].
-    linear.weight = glorot_param([d_input, d_output], d_input, d_output, rng, device);
-    linear
-}
+use crate::layers::{Activation, dense, glorot_param, keras_dense, uniform_param};
 
 /// A convolution `[channels_in → channels_out]` of width `width` of seed 003's CNNs, weights
 /// and bias uniform in ±1/√(channels_in · width) (PyTorch's default).

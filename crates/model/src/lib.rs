@@ -13,6 +13,7 @@ pub mod data;
 pub mod deep;
 pub mod error;
 pub mod interpret;
+mod layers;
 pub mod matching;
 pub mod metrics;
 pub mod models;

@@ -1,17 +1,17 @@
 //! The models of seed 002, Part 3: a linear model and a one-layer CNN, with the first-layer
 //! activation as a choice (seed 003 compares relu, exp and others).
 //!
-//! Inputs are one-hot DNA, `[batch, 4, length]` (burn's `Conv1d` layout). Outputs are one score
-//! per sequence, `[batch, 1]`.
+//! Inputs are one-hot DNA, `[batch, 4, length]` (burn's `Conv1d` layout). The 8-mer models output
+//! one score per sequence, `[batch, 1]`. [`Model`] also holds the 200-nt classifiers of
+//! [`crate::deep`], which output logits, `[batch, outputs]` with [`ModelKind::outputs`] per
+//! sequence: 12 for seed 003's Task 1 models (one per transcription factor), 1 for the others.
 
 #[cfg(feature = "burn")]
-use burn::module::{Module, Param};
+use burn::module::Module;
 #[cfg(feature = "burn")]
 use burn::nn::Initializer;
 #[cfg(feature = "burn")]
 use rand::SeedableRng;
-#[cfg(feature = "burn")]
-use rand::distr::{Distribution, Uniform};
 #[cfg(feature = "burn")]
 use rand::rngs::ChaCha8Rng;
 #[cfg(feature = "burn")]
@@ -19,81 +19,17 @@ use burn::nn::conv::{Conv1d, Conv1dConfig};
 #[cfg(feature = "burn")]
 use burn::nn::Linear;
 #[cfg(feature = "burn")]
-use burn::tensor::{Device, Tensor, TensorData, activation};
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::choice::named_choice;
 use crate::deep::{CNN_2, CNN_50, CNN_DEEP, CNN_DIST, CNN_LOCAL, ConvSpec, DENSE_DROPOUT, DENSE_UNITS, DeepSpec, MULTISCALE_FILTERS, MULTISCALE_WIDTHS, TASK1_DENSE_UNITS, TASK1_OUTPUTS, deep_output_length};
 #[cfg(feature = "burn")]
-use crate::deep::{DeepCnn, MultiScaleCnn, dense};
+use crate::deep::{DeepCnn, MultiScaleCnn};
+#[cfg(feature = "burn")]
+use crate::layers::{dense, uniform_param};
 use crate::error::{Error, Result};
-
-/// First-layer activation functions (seed 003, Koo and Ploenzke 2021, Fig. 1a).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Activation {
-    /// max(0, x): the seed 002 CNN's activation.
-    #[default]
-    Relu,
-    /// exp(x): seed 003's exponential activation, which favours whole, readable motifs.
-    Exp,
-    /// ln(1 + e^x).
-    Softplus,
-    /// 1 / (1 + e^−x).
-    Sigmoid,
-    /// tanh(x).
-    Tanh,
-    /// x for x > 0, e^x − 1 otherwise (alpha = 1).
-    Elu,
-    /// The identity.
-    Linear,
-    /// relu(ln x): 0 up to 1, ln x above (seed 003, Extended Data Fig. 1e, trained there with
-    /// an L2 penalty of 0.2). ln is undefined at x ≤ 0, where this is 0 as relu's output
-    /// would be; computed as ln(max(x, 1)), so below 1 the gradient is 0.
-    LogRelu,
-}
-
-named_choice!(Activation, "activation", {
-    Relu => "relu",
-    Exp => "exp",
-    Softplus => "softplus",
-    Sigmoid => "sigmoid",
-    Tanh => "tanh",
-    Elu => "elu",
-    Linear => "linear",
-    LogRelu => "log-relu",
-});
-
-impl Activation {
-    /// Apply elementwise to a tensor of any shape.
-    #[cfg(feature = "burn")]
-    pub fn apply<const D: usize>(self, x: Tensor<D>) -> Tensor<D> {
-        match self {
-            Activation::Relu => activation::relu(x),
-            Activation::Exp => x.exp(),
-            Activation::Softplus => activation::softplus(x, 1.0),
-            Activation::Sigmoid => activation::sigmoid(x),
-            Activation::Tanh => activation::tanh(x),
-            Activation::Elu => activation::elu(x, 1.0),
-            Activation::Linear => x,
-            Activation::LogRelu => x.clamp_min(1.0).log(),
-        }
-    }
-
-    /// Apply to one number (for plotting the functions, seed 003 Fig. 1a).
-    pub fn apply_scalar(self, x: f32) -> f32 {
-        match self {
-            Activation::Relu => x.max(0.0),
-            Activation::Exp => x.exp(),
-            Activation::Softplus => x.exp().ln_1p(),
-            Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
-            Activation::Tanh => x.tanh(),
-            Activation::Elu => if x > 0.0 { x } else { x.exp_m1() },
-            Activation::Linear => x,
-            Activation::LogRelu => x.max(1.0).ln(),
-        }
-    }
-}
+pub use crate::layers::Activation;
 
 /// Which architecture to build. The first two take 8-mers (seed 002); the rest classify 200-nt
 /// sequences ([`crate::deep`]).
@@ -327,28 +263,6 @@ fn min_length(spec: &DeepSpec) -> usize {
     (1..=100_000).find(|&len| deep_output_length(spec, len) > 0).unwrap_or(usize::MAX)
 }
 
-/// A parameter of `shape`, uniform in ±1/√fan_in (PyTorch's default for `nn.Linear` and
-/// `nn.Conv1d`, seed 002's framework).
-#[cfg(feature = "burn")]
-pub(crate) fn uniform_param<const D: usize>(shape: [usize; D], fan_in: usize, rng: &mut ChaCha8Rng, device: &Device) -> Param<Tensor<D>> {
-    uniform_in(shape, 1.0 / (fan_in as f32).sqrt(), rng, device)
-}
-
-/// A parameter of `shape`, Glorot uniform: ±√(6 / (fan_in + fan_out)) (Glorot and Bengio 2010,
-/// seed 003's ref. 27; Keras's default kernel initializer, so seed 000's too).
-#[cfg(feature = "burn")]
-pub(crate) fn glorot_param<const D: usize>(shape: [usize; D], fan_in: usize, fan_out: usize, rng: &mut ChaCha8Rng, device: &Device) -> Param<Tensor<D>> {
-    uniform_in(shape, (6.0 / (fan_in + fan_out) as f32).sqrt(), rng, device)
-}
-
-/// A parameter of `shape`, uniform in ±`bound`, drawn from `rng` in row-major order.
-#[cfg(feature = "burn")]
-fn uniform_in<const D: usize>(shape: [usize; D], bound: f32, rng: &mut ChaCha8Rng, device: &Device) -> Param<Tensor<D>> {
-    let dist = Uniform::new(-bound, bound).expect("an initialisation bound should be finite and positive");
-    let values: Vec<f32> = (0..shape.iter().product::<usize>()).map(|_| dist.sample(rng)).collect();
-    Param::from_tensor(Tensor::from_data(TensorData::new(values, shape), device))
-}
-
 /// The 0/1 matrix that gathers every window of a flattened `[channels, length]` input:
 /// row `c · length + l`, column `p · channels · width + c · width + j` is 1 when `l = p + j`.
 ///
@@ -490,9 +404,12 @@ pub enum Model {
 
 #[cfg(feature = "burn")]
 impl Model {
+    /// Scores (8-mer models) or logits (the 200-nt classifiers).
+    ///
     /// # Shapes
     /// - input: `[batch, 4, length]`
-    /// - output: `[batch, 1]`
+    /// - output: `[batch, outputs]`, [`ModelKind::outputs`] per sequence: 12 for the Task 1
+    ///   models (CNN-2, CNN-50, CNN-deep), 1 for the others
     pub fn forward(&self, x: Tensor<3>) -> Tensor<2> {
         match self {
             Model::Linear(m) => m.forward(x),

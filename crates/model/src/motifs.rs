@@ -54,6 +54,13 @@ pub fn to_meme(motifs: &[Motif]) -> String {
     out
 }
 
+/// First-layer filters as motifs for [`to_meme`]: `filter0`, `filter1`, … in order, each named
+/// by its consensus ([`Ppm::consensus`](crate::interpret::Ppm::consensus) of the probabilities
+/// without pseudocounts), e.g. `MOTIF filter0 TAT`.
+pub fn filter_motifs(pfms: &[Pfm]) -> Vec<Motif> {
+    pfms.iter().enumerate().map(|(i, p)| Motif { id: format!("filter{i}"), name: p.to_ppm(0.0).consensus(), pfm: p.clone() }).collect()
+}
+
 fn bad(format: &'static str, line: usize, reason: impl Into<String>) -> Error {
     Error::MotifFile { format, line, reason: reason.into() }
 }

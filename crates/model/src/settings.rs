@@ -38,7 +38,8 @@ pub enum Range {
 pub struct Setting {
     /// Key in a shared link, e.g. `lr`.
     pub key: &'static str,
-    /// The CLI flag, e.g. `--lr`.
+    /// The CLI flag, e.g. `--lr`: the CLI names it in its messages, and its tests check that
+    /// `dnaplay train` takes every setting's flag.
     pub flag: &'static str,
     /// What the page and messages call it, lowercase, e.g. "learning rate".
     pub label: &'static str,

@@ -77,9 +77,9 @@ pub struct EarlyStopping {
 }
 
 impl Default for EarlyStopping {
-    /// Seed 000's settings: patience 10, restore the best weights.
+    /// Seed 000's settings: patience 10 ([`settings::PATIENCE`]), restore the best weights.
     fn default() -> Self {
-        EarlyStopping { patience: 10, restore_best: true }
+        EarlyStopping { patience: settings::PATIENCE.default_usize(), restore_best: true }
     }
 }
 
@@ -137,13 +137,15 @@ pub struct TrainConfig {
 }
 
 impl Default for TrainConfig {
+    /// Seed 002's training, from the settings' one definition ([`settings::LEARNING_RATE`],
+    /// [`settings::BATCH_SIZE`], [`settings::EPOCHS`], [`settings::SEED`]).
     fn default() -> Self {
         TrainConfig {
             optimizer: OptimizerKind::Sgd,
-            learning_rate: 0.01,
-            batch_size: 128,
-            num_epochs: 50,
-            seed: 17,
+            learning_rate: settings::LEARNING_RATE.default,
+            batch_size: settings::BATCH_SIZE.default_usize(),
+            num_epochs: settings::EPOCHS.default_usize(),
+            seed: settings::SEED.default as u64,
             early_stopping: None,
             reduce_lr: None,
             loss: LossKind::Mse,
@@ -210,7 +212,17 @@ impl TrainConfig {
     /// [`Error::BatchSize`] for a batch larger than the training split; [`Error::Setting`] for
     /// a schedule, penalty or monitor that does not fit.
     pub fn validate(&self, num_train: usize) -> Result<()> {
-        settings::LEARNING_RATE.check_f64(self.learning_rate)?;
+        self.validate_rate(num_train, &settings::LEARNING_RATE)
+    }
+
+    /// [`TrainConfig::validate`] with the learning rate checked against `rate`, the setting it
+    /// came from (lesson 9's [`settings::EXP_LR`], lesson 10's [`settings::KERAS_LR`]), so a
+    /// refusal names that setting and its range.
+    ///
+    /// # Errors
+    /// As [`TrainConfig::validate`].
+    pub fn validate_rate(&self, num_train: usize, rate: &settings::Setting) -> Result<()> {
+        rate.check_f64(self.learning_rate)?;
         settings::EPOCHS.check_usize(self.num_epochs)?;
         if self.batch_size == 0 || self.batch_size > num_train {
             return Err(Error::BatchSize { batch_size: self.batch_size, max: num_train });

@@ -175,6 +175,17 @@ mod tests {
     }
 
     #[test]
+    fn a_lessons_rate_is_refused_in_its_own_settings_words() {
+        let too_fast = TrainConfig { learning_rate: 11.0, ..TrainConfig::default() };
+        for rate in [&crate::settings::LEARNING_RATE, &crate::settings::EXP_LR, &crate::settings::KERAS_LR] {
+            let refusal = too_fast.validate_rate(1000, rate).unwrap_err().to_string();
+            assert!(refusal.contains(&format!("{} 11 is invalid", rate.label)), "{refusal}");
+        }
+        assert!(too_fast.validate(1000).unwrap_err().to_string().contains("learning rate 11 is invalid"));
+        assert!(TrainConfig::default().validate_rate(1000, &crate::settings::KERAS_LR).is_ok());
+    }
+
+    #[test]
     fn early_stopping_and_plateau_schedule() {
         let (train, val, _) = task(4);
         let config = TrainConfig {

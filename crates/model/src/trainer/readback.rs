@@ -26,8 +26,10 @@ pub fn eval_chunk(model: &Model, length: usize) -> usize {
 
 /// Predict with a model (use an inference model, e.g. [`Trainer::inference_model`]).
 ///
-/// Input `[batch, 4, length]`; output one score (regression) or logit (classification) per
-/// sequence. Runs in chunks of [`eval_chunk`] sequences, so no buffer exceeds WebGPU's limit,
+/// Input `[batch, 4, length]`; output `batch × outputs` values, the model's `[batch, outputs]`
+/// row-major ([`ModelKind::outputs`](crate::models::ModelKind::outputs)): one score (regression)
+/// or logit (classification) per sequence, or 12 logits per sequence for seed 003's Task 1
+/// models. Runs in chunks of [`eval_chunk`] sequences, so no buffer exceeds WebGPU's limit,
 /// and reads back asynchronously.
 ///
 /// # Errors

@@ -402,7 +402,8 @@ impl Trainer {
         Ok(Evaluation::new(data, preds))
     }
 
-    /// Predict scores for sequences given as text.
+    /// Predict scores (or logits) for sequences given as text: `seqs.len() × outputs` values,
+    /// row-major `[sequences, outputs]`, as [`predict`].
     ///
     /// # Errors
     /// As [`one_hot`], a length other than the model's, or [`Error::Device`].
