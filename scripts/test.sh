@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test, installing what is missing first:
 #  - native: the model crate (the seeds' values, split, one-hot, training, interpretation), the
-#    plots (rendered to SVG), the page state, and the dnaplay CLI end to end;
+#    plots (rendered to SVG), the page state, the page ↔ worker protocol (run state, typed
+#    errors, messages), and the dnaplay CLI end to end;
 #  - the web app end to end: `trunk build --release` makes dist/ (the page and its training
 #    workers), served on 127.0.0.1 and driven over WebDriver (tests/e2e): every lesson in
 #    headless Chromium (the CPU, WebGPU, the workers' failures and fallbacks, the shipped
@@ -72,7 +73,7 @@ export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" XDG_RUNTIME_DIR="${
 # was the build's longest crate (336 s of one core on a fresh machine). It is still compiled, and
 # `cargo build --release` of the CLI keeps it at 3.
 cargo test --locked --release --config 'profile.release.package.burn-ndarray.opt-level=1' \
-  -p dnaplay-model -p dnaplay-plots -p dnaplay-state -p dnaplay-cli -p dnaplay-e2e
+  -p dnaplay-model -p dnaplay-plots -p dnaplay-state -p dnaplay-protocol -p dnaplay-cli -p dnaplay-e2e
 
 if [ "${1:-}" = "--wasm-node" ]; then
   say "wasm32 tests in Node (wasm-bindgen-test-runner)"

@@ -86,14 +86,14 @@ impl Capabilities {
         let window = web_sys::window();
         let service_worker = window.as_ref().is_some_and(|w| w.is_secure_context() && js_sys::Reflect::has(&w.navigator(), &"serviceWorker".into()).unwrap_or(false));
         Capabilities {
-            isolated: crate::timing::cross_origin_isolated(),
+            isolated: dnaplay_protocol::timing::cross_origin_isolated(),
             shared_array_buffer,
             // Without SharedArrayBuffer a shared memory cannot exist; do not ask.
             shared_memory: if shared_array_buffer { probe_shared_memory() } else { Err("no SharedArrayBuffer".into()) },
             wasm_atomics: js_sys::WebAssembly::validate(&js_sys::Uint8Array::from(&ATOMICS_MODULE[..]).into()).unwrap_or(false),
-            webgpu: crate::timing::browser_has_webgpu(),
+            webgpu: dnaplay_protocol::timing::browser_has_webgpu(),
             service_worker,
-            processors: crate::timing::hardware_threads(),
+            processors: dnaplay_protocol::timing::hardware_threads(),
         }
     }
 

@@ -14,8 +14,54 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::engine::{Bench, ClassData, RunData};
-use crate::lab::{Dataset, Lab};
+use dnaplay_protocol::{Bench, ClassData, Dataset};
+
+use crate::engine::{RunData, StartError};
+use crate::lab::Lab;
+
+/// Why a lesson's trained models could not be loaded; each says which file or checkpoint.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CheckpointError {
+    /// A file beside the page could not be fetched: its URL and the reason (the network, an
+    /// HTTP status).
+    #[error("could not fetch {url}: {why}")]
+    Fetch {
+        /// The URL, relative to the page.
+        url: String,
+        /// What went wrong.
+        why: String,
+    },
+    /// A description this version cannot read.
+    #[error("checkpoints/{name}: {error}")]
+    Meta {
+        /// The checkpoint.
+        name: &'static str,
+        /// The model crate's reason.
+        error: dnaplay_model::Error,
+    },
+    /// The lesson ships none.
+    #[error("this lesson ships no trained models")]
+    NoneShipped,
+    /// Two checkpoints of one lesson were trained on different data.
+    #[error("checkpoints/{name} was trained on other data than the lesson's first checkpoint (task {task}, seed {seed})")]
+    OtherData {
+        /// The checkpoint that differs.
+        name: &'static str,
+        /// Its task.
+        task: String,
+        /// Its seed.
+        seed: u64,
+    },
+    /// A 200-nt checkpoint without its sequence count.
+    #[error("the checkpoint does not say how many sequences it was trained on")]
+    NoSize,
+    /// Its data could not be generated again (the model crate's reason).
+    #[error(transparent)]
+    Data(#[from] dnaplay_model::Error),
+    /// The run engine refused the runs.
+    #[error(transparent)]
+    Start(#[from] StartError),
+}
 
 /// The checkpoints each lesson ships, in the order its runs are shown.
 pub fn shipped(bench: Bench) -> &'static [&'static str] {
@@ -28,17 +74,18 @@ pub fn shipped(bench: Bench) -> &'static [&'static str] {
 }
 
 /// Fetch `checkpoints/{name}/{file}` relative to the page.
-async fn fetch_bytes(name: &str, file: &str) -> Result<Vec<u8>, String> {
+async fn fetch_bytes(name: &str, file: &str) -> Result<Vec<u8>, CheckpointError> {
     fetch_static(&format!("checkpoints/{name}/{file}")).await
 }
 
 /// Fetch a static file shipped beside the page, by its URL relative to the page.
 ///
 /// # Errors
-/// A network failure or an HTTP status other than success, naming the URL.
-pub async fn fetch_static(url: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let fail = |what: &str| format!("could not fetch {url}: {what}");
+/// [`CheckpointError::Fetch`]: a network failure or an HTTP status other than success, naming
+/// the URL.
+pub async fn fetch_static(url: &str) -> Result<Vec<u8>, CheckpointError> {
+    let fail = |what: &str| CheckpointError::Fetch { url: url.to_string(), why: what.to_string() };
+    let window = web_sys::window().ok_or_else(|| fail("no window"))?;
     let response = JsFuture::from(window.fetch_with_str(&url)).await.map_err(|e| fail(&format!("{e:?}")))?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| fail("not a response"))?;
     if !response.ok() {
@@ -49,28 +96,28 @@ pub async fn fetch_static(url: &str) -> Result<Vec<u8>, String> {
 }
 
 /// One checkpoint: its description and its weights.
-async fn fetch(name: &'static str) -> Result<(&'static str, CheckpointMeta, Vec<u8>), String> {
+async fn fetch(name: &'static str) -> Result<(&'static str, CheckpointMeta, Vec<u8>), CheckpointError> {
     let meta = fetch_bytes(name, META_FILE).await?;
-    let meta = CheckpointMeta::from_json(&String::from_utf8_lossy(&meta)).map_err(|e| format!("checkpoints/{name}: {e}"))?;
+    let meta = CheckpointMeta::from_json(&String::from_utf8_lossy(&meta)).map_err(|error| CheckpointError::Meta { name, error })?;
     let weights = fetch_bytes(name, WEIGHTS_FILE).await?;
     Ok((name, meta, weights))
 }
 
 /// The data `meta`'s model was trained on, for `bench`. The 8-mer lessons reuse the page's
 /// data when it is the same (seed 002's rule and the checkpoint's seed).
-fn data_of(lab: &Lab, bench: Bench, meta: &CheckpointMeta) -> Result<RunData, String> {
+fn data_of(lab: &Lab, bench: Bench, meta: &CheckpointMeta) -> Result<RunData, CheckpointError> {
     match bench.class_task() {
         None => {
             let current = lab.dataset.get_untracked();
             if current.rule == ScoringRule::default() && current.seed == meta.seed {
                 Ok(RunData::Kmers(current))
             } else {
-                Dataset::new(ScoringRule::default(), meta.seed).map(|d| RunData::Kmers(Arc::new(d))).map_err(|e| e.to_string())
+                Ok(RunData::Kmers(Arc::new(Dataset::new(ScoringRule::default(), meta.seed)?)))
             }
         }
         Some(kind) => {
-            let n = meta.num_seqs.ok_or("the checkpoint does not say how many sequences it was trained on")?;
-            ClassData::generate(kind, n, meta.seed).map(|d| RunData::Class(Arc::new(d))).map_err(|e| e.to_string())
+            let n = meta.num_seqs.ok_or(CheckpointError::NoSize)?;
+            Ok(RunData::Class(Arc::new(ClassData::generate(kind, n, meta.seed)?)))
         }
     }
 }
@@ -79,16 +126,16 @@ fn data_of(lab: &Lab, bench: Bench, meta: &CheckpointMeta) -> Result<RunData, St
 /// fields take the checkpoints' sequences and seed, so "Train your own" trains on the same data.
 ///
 /// # Errors
-/// A failed fetch, a description this version cannot read, checkpoints trained on different
-/// data, or the engine's refusal; each message names the checkpoint.
-pub async fn load(lab: Lab, bench: Bench) -> Result<(), String> {
+/// [`CheckpointError`]: a failed fetch, a description this version cannot read, checkpoints
+/// trained on different data, or the engine's refusal; each message names the checkpoint.
+pub async fn load(lab: Lab, bench: Bench) -> Result<(), CheckpointError> {
     let mut loaded = Vec::new();
     for &name in shipped(bench) {
         loaded.push(fetch(name).await?);
     }
-    let first = &loaded.first().ok_or("this lesson ships no trained models")?.1;
+    let first = &loaded.first().ok_or(CheckpointError::NoneShipped)?.1;
     if let Some((name, m, _)) = loaded.iter().find(|(_, m, _)| (m.num_seqs, m.seed, &m.task) != (first.num_seqs, first.seed, &first.task)) {
-        return Err(format!("checkpoints/{name} was trained on other data than the lesson's first checkpoint (task {}, seed {})", m.task, m.seed));
+        return Err(CheckpointError::OtherData { name, task: m.task.to_string(), seed: m.seed });
     }
     let data = data_of(&lab, bench, first)?;
     if bench.class_task().is_some() {
@@ -98,7 +145,7 @@ pub async fn load(lab: Lab, bench: Bench) -> Result<(), String> {
             s.seed = seed;
         });
     }
-    lab.engine.load(bench, data, loaded)
+    Ok(lab.engine.load(bench, data, loaded)?)
 }
 
 /// The click handler of a lesson's "Load the trained models" button, and whether a load is in

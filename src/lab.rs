@@ -4,18 +4,13 @@
 
 use std::sync::Arc;
 
-use dnaplay_model::data::{RegressionData, Split, SplitFractions, split};
-use dnaplay_model::interpret::{FilterMaps, FilterWeights};
-use dnaplay_model::metrics::SpotCheck;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::scoring::ScoringRule;
-use dnaplay_model::sequence::OneHot;
-use dnaplay_model::trainer::TrainConfig;
-use dnaplay_model::Error;
+use dnaplay_protocol::{Bench, Dataset};
 use dnaplay_state::Settings;
 use leptos::prelude::*;
 
-use crate::engine::{Bench, Engine, RunData, RunView, Until};
+use crate::engine::{Engine, RunData, RunResults, RunView, StartError, Until};
 
 /// Histogram bins for scores: 0.25 score units wide when the range allows (seed 002's scores
 /// are multiples of 1/8, so bins of other widths alternate between one and two score values and
@@ -26,57 +21,6 @@ pub fn score_bins(scores: &[f32]) -> usize {
         return 10;
     }
     (((hi - lo) / 0.25).round() as usize).clamp(10, 120)
-}
-
-/// The 8-mer data under one scoring rule, split by one seed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dataset {
-    /// The rule that scored the data.
-    pub rule: ScoringRule,
-    /// All 65,536 8-mers in lexicographic order (A < C < G < T), with their scores.
-    pub data: RegressionData,
-    /// The seed of the split.
-    pub seed: u64,
-    /// Train, validation and test indices into `data` (seed 002, Part 2: 0.2 test, then 0.2 of
-    /// the rest for validation).
-    pub split: Split,
-}
-
-impl Dataset {
-    /// Score every 8-mer by `rule` and split with `seed`.
-    ///
-    /// # Errors
-    /// The rule's errors ([`ScoringRule::validate`]).
-    pub fn new(rule: ScoringRule, seed: u64) -> Result<Dataset, Error> {
-        let data = RegressionData::kmer_task(8, &rule)?;
-        let split = split(data.len(), SplitFractions::default(), seed)?;
-        Ok(Dataset { rule, data, seed, split })
-    }
-
-    /// Index of an 8-mer in `data` (the k-mers are sorted), or `None`.
-    pub fn index_of(&self, seq: &str) -> Option<usize> {
-        self.data.seqs.binary_search_by(|s| s.as_str().cmp(seq)).ok()
-    }
-}
-
-/// What a run's model predicts and what its filters respond to, computed by the training
-/// worker ([`crate::protocol::KmerResults`]) and joined here with the run's data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunResults {
-    /// Epochs trained when these were computed.
-    pub epochs: usize,
-    /// The data the run trained on (the rule may have changed since).
-    pub dataset: Arc<Dataset>,
-    /// A prediction for every 8-mer of the dataset, in its order.
-    pub all_predictions: Vec<f32>,
-    /// Test R² (scikit-learn's `r2_score`).
-    pub r_squared: f64,
-    /// Seed 002's spot-check table (Part 5).
-    pub spot_checks: Vec<SpotCheck>,
-    /// CNN only: first-layer weights, `[filters, 4, width]`.
-    pub weights: Option<FilterWeights>,
-    /// CNN only: first-layer responses over the test split, `[test, filters, positions]`.
-    pub maps: Option<Arc<(FilterMaps, OneHot)>>,
 }
 
 /// The run the results lessons show, with its results read back. Two values are equal when they
@@ -140,48 +84,13 @@ impl Lab {
     /// the current data.
     ///
     /// # Errors
-    /// The trainer's refusal of the settings, or no device yet.
-    pub fn play(&self, until: Until) -> Result<(), String> {
+    /// [`StartError`]: the trainer's refusal of the settings, or no device yet.
+    pub fn play(&self, until: Until) -> Result<(), StartError> {
         if self.engine.resume(Bench::Kmers, until) {
             return Ok(());
         }
         let st = self.settings.get_untracked();
         let model = ModelConfig { kind: st.model, activation: st.activation, ..ModelConfig::cnn(8) };
-        self.engine.start(Bench::Kmers, RunData::Kmers(self.dataset.get_untracked()), vec![(model, train_config(&st))], until)
-    }
-}
-
-/// The training settings of a new 8-mer run: the link's, three hops from the field to the
-/// optimizer (field → [`Settings`] → [`TrainConfig`] → `Trainer`).
-fn train_config(st: &Settings) -> TrainConfig {
-    TrainConfig {
-        optimizer: st.optimizer,
-        learning_rate: st.learning_rate,
-        batch_size: st.batch_size,
-        num_epochs: st.num_epochs,
-        seed: st.seed,
-        ..TrainConfig::default()
-    }
-}
-
-impl RunResults {
-    /// Join the worker's `results` after `epochs` epochs with the data they were computed on.
-    ///
-    /// # Errors
-    /// The one-hot encoder's errors for the test split (the maps' sequences).
-    pub fn new(epochs: usize, dataset: Arc<Dataset>, results: crate::protocol::KmerResults) -> Result<RunResults, Error> {
-        let maps = match results.maps {
-            Some(m) => Some(Arc::new((m, dataset.data.subset(&dataset.split.test).one_hot()?))),
-            None => None,
-        };
-        Ok(RunResults {
-            epochs,
-            all_predictions: results.all_predictions,
-            r_squared: results.r_squared,
-            spot_checks: results.spot_checks,
-            weights: results.weights,
-            maps,
-            dataset,
-        })
+        self.engine.start(Bench::Kmers, RunData::Kmers(self.dataset.get_untracked()), vec![(model, crate::training::kmer(&st))], until)
     }
 }

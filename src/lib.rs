@@ -6,18 +6,15 @@
 
 pub mod capabilities;
 pub mod checkpoints;
-pub mod clock;
 pub mod components;
-pub mod ctors;
 pub mod download;
 pub mod engine;
 pub mod lab;
 pub mod lessons;
 pub mod panic;
-pub mod protocol;
 pub mod reload;
 pub mod store;
-pub mod timing;
+pub mod training;
 
 use dnaplay_model::BackendChoice;
 use dnaplay_state::Settings;
@@ -78,7 +75,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         let (rule, seed) = rule_and_seed.get();
         if lab.dataset.with_untracked(|d| d.rule != rule || d.seed != seed)
-            && let Ok(d) = lab::Dataset::new(rule, seed)
+            && let Ok(d) = dnaplay_protocol::Dataset::new(rule, seed)
         {
             lab.dataset.set(std::sync::Arc::new(d));
         }
@@ -155,11 +152,11 @@ pub fn App() -> impl IntoView {
                     </select>
                 </label>
                 <span class="device">"In use: "<b data-testid="device">{move || match (engine.device.get(), engine.threads.get()) {
-                    (Some(k), Some(threads)) if k.is_cpu() => timing::cpu_label(threads),
+                    (Some(k), Some(threads)) if k.is_cpu() => dnaplay_protocol::timing::cpu_label(threads),
                     (Some(k), Some(_)) => k.label().to_string(),
                     _ => "starting…".into(),
                 }}</b></span>
-                {move || engine.cpu_note.get().filter(|_| engine.threads.get() == Some(1) && timing::hardware_threads().is_some_and(|n| n > 1)).map(|why| view! {
+                {move || engine.cpu_note.get().filter(|_| engine.threads.get() == Some(1) && dnaplay_protocol::timing::hardware_threads().is_some_and(|n| n > 1)).map(|why| view! {
                     <span class="device" data-testid="threads-note">{format!("One thread: {why}")}</span>
                 })}
                 {move || engine.probing.get().map(|_| view! { <span class="device" data-testid="device-probing">"Timing the CPU and WebGPU on a few batches…"</span> })}

@@ -1,7 +1,7 @@
 //! Mounts the app; everything else lives in the library.
 
 fn main() {
-    dna_playground::ctors::run_once();
+    dnaplay_protocol::ctors::run_once();
     dna_playground::panic::install();
     leptos::mount::mount_to_body(dna_playground::App);
     // For the page benchmark (tests/e2e/tests/bench.rs): when the first lesson is on screen.

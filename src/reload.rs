@@ -35,7 +35,7 @@ pub fn holding_for_reload() -> ReadSignal<bool> {
         // The app lives as long as the page: the listener is never removed.
         std::mem::forget(handle);
         leptos::task::spawn_local(async move {
-            crate::clock::sleep_ms(RELOAD_WAIT_MS).await;
+            dnaplay_protocol::clock::sleep_ms(RELOAD_WAIT_MS).await;
             if reload_pending() {
                 cancel_reload();
             }

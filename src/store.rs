@@ -15,11 +15,33 @@ use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTran
 const DB: &str = "dnaplay";
 const STORE: &str = "work";
 
-fn text(e: &JsValue) -> String {
-    if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
-        return format!("{}: {}", d.name(), d.message());
+/// Why saved work could not be stored or read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The page has no `window` (not in a browser tab).
+    #[error("no window")]
+    NoWindow,
+    /// The browser offers no IndexedDB (some private modes).
+    #[error("this browser has no IndexedDB (private mode?)")]
+    NoIndexedDb,
+    /// The browser refused a request: its exception's name and message, e.g.
+    /// "QuotaExceededError: …" when the storage is full.
+    #[error("{0}")]
+    Browser(String),
+}
+
+impl StoreError {
+    /// The browser's reason in `e` (a `DOMException`'s name and message where it is one).
+    fn of(e: &JsValue) -> StoreError {
+        if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
+            return StoreError::Browser(format!("{}: {}", d.name(), d.message()));
+        }
+        StoreError::Browser(e.as_string().unwrap_or_else(|| format!("{e:?}")))
     }
-    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+fn text(e: &JsValue) -> StoreError {
+    StoreError::of(e)
 }
 
 /// A promise that settles with `req`'s result or error.
@@ -61,8 +83,8 @@ fn committed(tx: &IdbTransaction) -> Promise {
     })
 }
 
-async fn open() -> Result<IdbDatabase, String> {
-    let factory = web_sys::window().ok_or("no window")?.indexed_db().map_err(|e| text(&e))?.ok_or("this browser has no IndexedDB (private mode?)")?;
+async fn open() -> Result<IdbDatabase, StoreError> {
+    let factory = web_sys::window().ok_or(StoreError::NoWindow)?.indexed_db().map_err(|e| text(&e))?.ok_or(StoreError::NoIndexedDb)?;
     let req: IdbOpenDbRequest = factory.open_with_u32(DB, 1).map_err(|e| text(&e))?;
     let upgrade = Closure::once_into_js(move |ev: web_sys::Event| {
         if let Some(db) = ev.target().and_then(|t| t.dyn_into::<IdbRequest>().ok()).and_then(|r| r.result().ok()) {
@@ -76,7 +98,7 @@ async fn open() -> Result<IdbDatabase, String> {
     Ok(db.unchecked_into())
 }
 
-async fn write(f: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>) -> Result<(), String> {
+async fn write(f: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>) -> Result<(), StoreError> {
     let db = open().await?;
     let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| text(&e))?;
     let store = tx.object_store(STORE).map_err(|e| text(&e))?;
@@ -89,8 +111,9 @@ async fn write(f: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, Js
 /// Store `value` (a string or bytes) under `key`.
 ///
 /// # Errors
-/// The browser's reason: no IndexedDB, or a full quota (`QuotaExceededError`).
-pub async fn put(key: &str, value: &JsValue) -> Result<(), String> {
+/// [`StoreError`]: no IndexedDB, or the browser's reason, e.g. a full quota
+/// (`QuotaExceededError`).
+pub async fn put(key: &str, value: &JsValue) -> Result<(), StoreError> {
     write(|s| s.put_with_key(value, &JsValue::from_str(key))).await
 }
 
@@ -98,7 +121,7 @@ pub async fn put(key: &str, value: &JsValue) -> Result<(), String> {
 ///
 /// # Errors
 /// As [`put`].
-pub async fn put_bytes(key: &str, bytes: &[u8]) -> Result<(), String> {
+pub async fn put_bytes(key: &str, bytes: &[u8]) -> Result<(), StoreError> {
     put(key, &Uint8Array::from(bytes).into()).await
 }
 
@@ -106,11 +129,11 @@ pub async fn put_bytes(key: &str, bytes: &[u8]) -> Result<(), String> {
 ///
 /// # Errors
 /// As [`put`].
-pub async fn delete(key: &str) -> Result<(), String> {
+pub async fn delete(key: &str) -> Result<(), StoreError> {
     write(|s| s.delete(&JsValue::from_str(key))).await
 }
 
-async fn read(f: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>) -> Result<JsValue, String> {
+async fn read(f: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>) -> Result<JsValue, StoreError> {
     let db = open().await?;
     let tx = db.transaction_with_str(STORE).map_err(|e| text(&e))?;
     let store = tx.object_store(STORE).map_err(|e| text(&e))?;
@@ -124,7 +147,7 @@ async fn read(f: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsV
 ///
 /// # Errors
 /// As [`put`].
-pub async fn get_string(key: &str) -> Result<Option<String>, String> {
+pub async fn get_string(key: &str) -> Result<Option<String>, StoreError> {
     Ok(read(|s| s.get(&JsValue::from_str(key))).await?.as_string())
 }
 
@@ -132,7 +155,7 @@ pub async fn get_string(key: &str) -> Result<Option<String>, String> {
 ///
 /// # Errors
 /// As [`put`].
-pub async fn get(key: &str) -> Result<JsValue, String> {
+pub async fn get(key: &str) -> Result<JsValue, StoreError> {
     read(|s| s.get(&JsValue::from_str(key))).await
 }
 
@@ -140,7 +163,7 @@ pub async fn get(key: &str) -> Result<JsValue, String> {
 ///
 /// # Errors
 /// As [`put`].
-pub async fn get_bytes(key: &str) -> Result<Option<Vec<u8>>, String> {
+pub async fn get_bytes(key: &str) -> Result<Option<Vec<u8>>, StoreError> {
     let v = read(|s| s.get(&JsValue::from_str(key))).await?;
     Ok(v.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec))
 }
@@ -149,7 +172,7 @@ pub async fn get_bytes(key: &str) -> Result<Option<Vec<u8>>, String> {
 ///
 /// # Errors
 /// As [`put`].
-pub async fn keys() -> Result<Vec<String>, String> {
+pub async fn keys() -> Result<Vec<String>, StoreError> {
     let v = read(|s| s.get_all_keys()).await?;
     let mut out: Vec<String> = js_sys::Array::from(&v).iter().filter_map(|k| k.as_string()).collect();
     out.sort();

@@ -5,15 +5,16 @@
 use std::sync::Arc;
 
 use dnaplay_model::models::ModelConfig;
-use dnaplay_model::settings::{CLASS_EPOCHS, CLASS_SEQS, EXP_LR, KERAS_LR, SEED, Setting};
+use dnaplay_model::settings::{CLASS_EPOCHS, CLASS_SEQS, SEED};
 use dnaplay_plots::thousands;
-use dnaplay_state::Settings;
 use leptos::prelude::*;
 
 use crate::components::fields::NumberField;
 use crate::components::live::LiveStatus;
-use crate::engine::{Bench, ClassData, RunData, RunState, RunView, Until};
+use dnaplay_protocol::{Bench, ClassData, RunState};
+use crate::engine::{RunData, RunView, Until};
 use crate::lab::Lab;
+use crate::training::{learning_rate, learning_rate_mut, rate_setting};
 
 /// Train: go on with the paused runs of `bench`, or generate the task from the settings and
 /// start one run per model, with the task's seed training and the lesson's epochs and learning
@@ -26,28 +27,9 @@ fn train(lab: Lab, bench: Bench, models: Vec<ModelConfig>) -> Result<(), String>
     let kind = bench.class_task().ok_or("not a 200-nt lesson")?;
     let st = lab.settings.get_untracked();
     let data = ClassData::generate(kind, st.class_seqs, st.seed).map_err(|e| e.to_string())?;
-    let mut config = kind.default_training();
-    config.num_epochs = st.class_epochs;
-    config.learning_rate = learning_rate(bench, &st);
-    config.seed = st.seed;
+    let config = crate::training::class(bench, kind, &st);
     let specs = models.into_iter().map(|m| (m, config.clone())).collect();
-    engine.start(bench, RunData::Class(Arc::new(data)), specs, Until::End)
-}
-
-/// The learning-rate setting of `bench`'s runs: lesson 10's for seed 000's model, else lesson
-/// 9's.
-fn learning_rate_setting(bench: Bench) -> Setting {
-    if bench == Bench::Keras { KERAS_LR } else { EXP_LR }
-}
-
-/// `bench`'s learning rate in `st`.
-fn learning_rate(bench: Bench, st: &Settings) -> f64 {
-    if bench == Bench::Keras { st.keras_lr } else { st.exp_lr }
-}
-
-/// `bench`'s learning rate in `st`, to set.
-fn learning_rate_mut(bench: Bench, st: &mut Settings) -> &mut f64 {
-    if bench == Bench::Keras { &mut st.keras_lr } else { &mut st.exp_lr }
+    engine.start(bench, RunData::Class(Arc::new(data)), specs, Until::End).map_err(|e| e.to_string())
 }
 
 /// The panel for the runs of `bench`. Buttons and the status list get the test ids
@@ -76,7 +58,7 @@ pub fn ClassPanel(
         let r = runs();
         !r.is_empty() && r.iter().all(|r| !r.state.is_live())
     };
-    let lr_setting = learning_rate_setting(bench);
+    let lr_setting = rate_setting(bench, None);
     let (error, set_error) = signal(None::<String>);
     let (loading, load) = crate::checkpoints::load_action(lab, bench, "the trained models", set_error);
     view! {

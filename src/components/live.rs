@@ -29,7 +29,7 @@ pub fn LiveStatus(
         if now_text == spoken.get_untracked() {
             return;
         }
-        let now = crate::clock::now_ms();
+        let now = dnaplay_protocol::clock::now_ms();
         let urgent = AT_ONCE.iter().any(|w| now_text.contains(w));
         if urgent || now - last.get_value() >= LIVE_INTERVAL_MS {
             last.set_value(now);
@@ -39,10 +39,10 @@ pub fn LiveStatus(
             waiting.set_value(true);
             let wait = (LIVE_INTERVAL_MS - (now - last.get_value())).max(0.0) as i32;
             leptos::task::spawn_local(async move {
-                crate::clock::sleep_ms(wait).await;
+                dnaplay_protocol::clock::sleep_ms(wait).await;
                 // The lesson may have closed meanwhile: every handle is tried, none assumed.
                 waiting.try_set_value(false);
-                last.try_set_value(crate::clock::now_ms());
+                last.try_set_value(dnaplay_protocol::clock::now_ms());
                 if let Some(t) = text.try_get_untracked() {
                     set_spoken.try_set(t);
                 }

@@ -138,6 +138,21 @@ pub fn redraw_logos(node: &NodeRef<Canvas>, full_width: u32, most: usize, min_ce
     describe(node, &if logos.is_empty() { empty.to_string() } else { dnaplay_plots::describe::logos(logos) });
 }
 
+/// The first-layer logos of a run's filters ([`filter_logos`](dnaplay_model::interpret::filter_logos):
+/// the count matrices as information-content logos, in bits), each titled with its best match
+/// among the planted motifs when `matched`; none without a snapshot.
+pub fn snapshot_logos(snapshot: Option<&dnaplay_protocol::FilterSnapshot>, matched: bool) -> Vec<dnaplay_plots::Logo> {
+    let Some(f) = snapshot else { return Vec::new() };
+    let matches = matched.then_some(&f.report.matches[..]);
+    dnaplay_model::interpret::filter_logos(&f.report.pfms, matches).into_iter().map(dnaplay_plots::Logo::from).collect()
+}
+
+/// A run's filters as a grid of logos 760 px wide, at most 4 to a row ([`redraw_logos`]), or
+/// `empty` without them: lesson 12's live Fig. 1c cell and lesson 13's runs.
+pub fn redraw_filter_grid(node: &NodeRef<Canvas>, snapshot: Option<&dnaplay_protocol::FilterSnapshot>, matched: bool, empty: &str) {
+    redraw_logos(node, 760, 4, 180, 110, &snapshot_logos(snapshot, matched), empty);
+}
+
 /// Draw `text` in the middle of the area (for "no data yet" and errors) and return it, to be
 /// the canvas's text alternative too ([`describe`]).
 pub fn note(area: &DrawingArea<CanvasBackend, Shift>, theme: &Theme, text: String) -> String {

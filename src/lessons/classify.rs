@@ -14,7 +14,8 @@ use leptos::prelude::*;
 use crate::components::ScrollX;
 use crate::components::class_panel::ClassPanel;
 use crate::components::plot_canvas::{describe, redraw};
-use crate::engine::{Bench, RunView};
+use dnaplay_protocol::{Bench};
+use crate::engine::{RunView};
 use crate::lab::Lab;
 
 /// Sequences shown in the data preview, per class.
@@ -104,7 +105,7 @@ pub fn ClassifyLesson() -> impl IntoView {
 
     // Attention over one test sequence, chosen by its index in the test split.
     let (chosen, set_chosen) = signal(0usize);
-    let attention = RwSignal::new(None::<Result<Vec<f32>, String>>);
+    let attention = RwSignal::new(None::<Result<Vec<f32>, dnaplay_protocol::RunError>>);
     Effect::new(move |_| {
         let index = chosen.get();
         if test.get().is_none() {

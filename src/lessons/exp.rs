@@ -3,15 +3,15 @@
 //! validation AUROC, match fraction, and the first-layer logos labelled with the core motif each
 //! one matches.
 
-use dnaplay_model::interpret::filter_logos;
 use dnaplay_model::models::{Activation, ModelConfig};
-use dnaplay_plots::{Line, LineOptions, Logo, LossOptions, LossSeries, Theme, draw_lines, draw_loss_curves, draw_message};
+use dnaplay_plots::{Line, LineOptions, LossOptions, LossSeries, Theme, draw_lines, draw_loss_curves, draw_message};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::class_panel::ClassPanel;
-use crate::components::plot_canvas::{describe, redraw, redraw_logos};
-use crate::engine::{Bench, FilterSnapshot, RunView};
+use crate::components::plot_canvas::{describe, redraw, redraw_logos, snapshot_logos};
+use dnaplay_protocol::Bench;
+use crate::engine::{RunView};
 use crate::lab::Lab;
 
 /// The two first-layer activations compared, in display order.
@@ -38,10 +38,6 @@ fn auroc_lines(curves: &[Curves], theme: &Theme) -> Vec<Line> {
     lines
 }
 
-fn logos(f: &FilterSnapshot) -> Vec<Logo> {
-    filter_logos(&f.report.pfms, Some(&f.report.matches)).into_iter().map(Logo::from).collect()
-}
-
 #[component]
 fn LogoGrid(index: usize) -> impl IntoView {
     let engine = expect_context::<Lab>().engine;
@@ -50,7 +46,7 @@ fn LogoGrid(index: usize) -> impl IntoView {
     // Redraw when this run's filters change (once per epoch), not on every slice.
     let filters = Memo::new(move |_| engine.runs.with(|r| r.iter().filter(|r| r.bench == Bench::Contrast).nth(index).and_then(|r| r.filters.clone())));
     Effect::new(move |_| {
-        let logos = filters.with(|f| f.as_deref().map(logos).unwrap_or_default());
+        let logos = filters.with(|f| snapshot_logos(f.as_deref(), true));
         redraw_logos(&canvas, 460, LOGO_COLUMNS, 140, 120, &logos, "Logos appear after the first epoch");
     });
     let heading = move || {

@@ -17,12 +17,13 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
-use crate::clock::now_ms;
+use dnaplay_protocol::clock::now_ms;
 use crate::components::plot_canvas::{describe, note, redraw};
 use dnaplay_plots::describe::{histograms as describe_histograms, tracks as describe_tracks};
-use crate::engine::{Bench, Engine, Reply, RunState, RunView};
+use dnaplay_protocol::{Bench, RunState};
+use crate::engine::{Engine, Reply, RunView};
 use crate::lab::Lab;
-use crate::protocol::{ExplainRequest, Explanation, InsertRequest};
+use dnaplay_protocol::{ExplainRequest, Explanation, InsertRequest, RunError};
 
 /// The three methods, in display order.
 const METHODS: [Method; 3] = [Method::Saliency, Method::Ism, Method::Ig];
@@ -41,7 +42,7 @@ pub(crate) fn ask(engine: Engine, id: usize, seq: String, reference: Reference) 
 }
 
 /// The answer to request `(id, key)`, when it has come.
-pub(crate) fn answer<T>(replies: &[Reply<T>], (id, key): (usize, u64)) -> Option<Result<Arc<T>, String>> {
+pub(crate) fn answer<T>(replies: &[Reply<T>], (id, key): (usize, u64)) -> Option<Result<Arc<T>, RunError>> {
     replies.iter().find(|(i, k, _)| (*i, *k) == (id, key)).map(|(_, _, r)| r.clone())
 }
 

@@ -18,7 +18,7 @@ mod train;
 use dnaplay_state::Lesson;
 use leptos::prelude::*;
 
-use crate::engine::Bench;
+use dnaplay_protocol::Bench;
 use crate::lab::Lab;
 
 /// The page for `lesson`.

@@ -12,7 +12,8 @@ use crate::components::ScrollX;
 use crate::components::fields::{ChoiceSelect, NumberField};
 use crate::components::live::LiveStatus;
 use crate::components::plot_canvas::{describe, redraw};
-use crate::engine::{Bench, RunState, RunView, Until};
+use dnaplay_protocol::{Bench, RunState};
+use crate::engine::{RunView, Until};
 use crate::lab::Lab;
 
 /// "12 s", "3 min 5 s".
@@ -71,7 +72,7 @@ pub fn TrainLesson() -> impl IntoView {
     let training = move || engine.is_training(Bench::Kmers);
     let no_device = move || engine.device.with(|d| d.is_none());
     let (start_error, set_start_error) = signal(None::<String>);
-    let play = move |until| set_start_error.set(lab.play(until).err());
+    let play = move |until| set_start_error.set(lab.play(until).err().map(|e| e.to_string()));
     let (loading, load) = crate::checkpoints::load_action(lab, Bench::Kmers, "the trained model", set_start_error);
     let progress = move || {
         current().map(|r| {

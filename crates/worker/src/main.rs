@@ -1,5 +1,5 @@
 //! DNA Playground's training worker: burn, the trainers and WebGPU, off the page's thread. The
-//! page talks to it through `dna_playground::protocol`.
+//! page talks to it through `dnaplay_protocol`.
 //!
 //! Two builds of this crate ship:
 //! - the plain one (Trunk builds it as `data-type="worker"`, Index.html): one thread, with
@@ -10,13 +10,15 @@
 //!   `initThreadPool` first, then calls [`start_training_worker`].
 
 mod device;
+mod questions;
+mod timing;
 mod worker;
 
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
 fn main() {
-    dna_playground::ctors::run_once();
+    dnaplay_protocol::ctors::run_once();
     std::panic::set_hook(Box::new(console_error_panic_hook::hook));
     #[cfg(not(feature = "threads"))]
     worker::start();

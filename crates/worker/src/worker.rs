@@ -5,13 +5,17 @@
 //! It steps the runs the page starts, round robin, a slice each (from [`SLICE_MS`] to
 //! [`MAX_SLICE_MS`], longer where a look at the messages is slow), and reads its messages between
 //! slices, so Pause takes effect within one slice (and the batch in flight). It reports progress, epochs, filters, results and failures as [`Event`]s; the page
-//! keeps every run's view and its state machine (`dna_playground::engine`). A run the page dropped is
-//! forgotten here; an event about it that crosses the drop is ignored there.
+//! keeps every run's view; both move a run through the one state machine of
+//! [`dnaplay_protocol::RunState`]. A run the page dropped is forgotten here; an event about it
+//! that crosses the drop is ignored there. Failures cross as typed [`RunError`]s.
+//!
+//! Timing the devices lives in [`crate::timing`], questions about a model (weights, attention,
+//! maps, the insertion experiment) in [`crate::questions`].
 //!
 //! Memory is bounded as on the page before: trainers exist for live runs, for the newest ended
 //! run of each 200-nt lesson (its model answers attention requests), and for paused runs.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -22,23 +26,19 @@ use dnaplay_model::burn::tensor::Device;
 use dnaplay_model::matching::MatchConfig;
 use dnaplay_model::metrics::{r_squared, spot_check_sequences, spot_checks};
 use dnaplay_model::models::ModelConfig;
-use dnaplay_model::checkpoint::save_weights;
 use dnaplay_model::data::Split;
 use dnaplay_model::sequence::OneHot;
 use dnaplay_model::upload::UserData;
 use dnaplay_model::tasks::{SEED003_ALIGNMENT, filter_report};
-use dnaplay_model::trainer::{ClassEvaluation, StepOutcome, TrainConfig, Trainer, attention_maps, filter_maps, filter_weights, predict};
+use dnaplay_model::trainer::{ClassEvaluation, StepOutcome, TrainConfig, Trainer, filter_maps, filter_weights, predict};
 use wasm_bindgen_futures::spawn_local;
+
+use crate::questions;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use dna_playground::clock::{now_ms, sleep_ms, yield_now};
-use dna_playground::engine::{Bench, ClassData, FilterSnapshot};
-use dna_playground::lab::Dataset;
-use dna_playground::protocol::{Command, DataSpec, Ended, Event, ExplainRequest, Explanation, InsertRequest, KmerResults, Timed, decode, encode};
-use dnaplay_model::attribution::{self, Maps, Method};
-use dnaplay_model::sequence::one_hot;
-use dna_playground::timing::{DeviceTiming, GPU_WAIT_MS, TIMED_BATCHES, gpu_not_timed};
+use dnaplay_protocol::clock::{now_ms, yield_now};
+use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, Event, FilterSnapshot, KmerResults, RunError, RunState, UserDataKey, decode, encode};
 
 /// Milliseconds of training between two looks at the worker's messages, at least.
 pub const SLICE_MS: f64 = 25.0;
@@ -52,12 +52,15 @@ pub const MAX_SLICE_MS: f64 = 150.0;
 const SLICE_PER_YIELD: f64 = 40.0;
 /// Data sets kept for reuse (a lesson's pair of runs, the timing before a start).
 const DATA_KEPT: usize = 3;
+/// Students' uploads kept, by key ([`Command::UserData`]): the newest two (lesson 13 trains on
+/// one at a time).
+const UPLOADS_KEPT: usize = 2;
 
 /// A run's data in the worker: the page's plain data plus what only training needs.
-enum WorkerData {
+pub(crate) enum WorkerData {
     Kmers(Arc<Dataset>),
     Class { class: Arc<ClassData>, val_x: OneHot, test_x: OneHot },
-    User { data: UserData, split: Split, test_x: OneHot },
+    User { data: Rc<UserData>, split: Split, test_x: OneHot },
 }
 
 impl WorkerData {
@@ -70,15 +73,16 @@ impl WorkerData {
                 let (_, val, test) = class.task.data();
                 WorkerData::Class { val_x: val.one_hot()?, test_x: test.one_hot()?, class: Arc::new(class) }
             }
-            DataSpec::User { data, seed } => {
+            DataSpec::User { key, seed } => {
+                let data = upload(*key).ok_or_else(|| Error::UserData("the uploaded data set did not reach the training worker; load it again".into()))?;
                 let split = data.split(*seed)?;
                 let test_x = data.subset(&split.test).one_hot()?;
-                WorkerData::User { data: data.clone(), split, test_x }
+                WorkerData::User { data, split, test_x }
             }
         })
     }
 
-    fn trainer(&self, model: ModelConfig, config: TrainConfig, device: &Device) -> Result<Trainer, Error> {
+    pub(crate) fn trainer(&self, model: ModelConfig, config: TrainConfig, device: &Device) -> Result<Trainer, Error> {
         match self {
             WorkerData::Kmers(d) => Trainer::new(model, config, &d.data.subset(&d.split.train), &d.data.subset(&d.split.val), device),
             WorkerData::Class { class, .. } => {
@@ -91,16 +95,16 @@ impl WorkerData {
 }
 
 /// One run the worker holds.
-struct Run {
-    id: usize,
+pub(crate) struct Run {
+    pub(crate) id: usize,
     bench: Bench,
-    data: Rc<WorkerData>,
+    pub(crate) data: Rc<WorkerData>,
     device: BackendChoice,
     /// `None` while a slice or an evaluation has it.
-    trainer: Option<Trainer>,
+    pub(crate) trainer: Option<Trainer>,
     busy_ms: f64,
-    active: bool,
-    finished: bool,
+    /// Training, paused or finished (the page's run state; a failed or dropped run is gone).
+    pub(crate) state: RunState,
     pause_at: Option<usize>,
     /// Loaded from a checkpoint: filters are read at its evaluation.
     loaded: bool,
@@ -111,13 +115,15 @@ struct Run {
 enum Gpu {
     Pending,
     Ready(Device),
-    Failed(String),
+    Failed(RunError),
 }
 
+/// Everything the worker holds.
 #[derive(Default)]
-struct State {
-    runs: Vec<Run>,
+pub(crate) struct State {
+    pub(crate) runs: Vec<Run>,
     data: VecDeque<(DataSpec, Rc<WorkerData>)>,
+    uploads: VecDeque<(UserDataKey, Rc<UserData>)>,
     to_evaluate: VecDeque<usize>,
     looping: bool,
     gpu: Option<Gpu>,
@@ -129,12 +135,12 @@ thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
-fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
+pub(crate) fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
     STATE.with(|s| f(&mut s.borrow_mut()))
 }
 
 /// Post `event` to the page.
-fn send(event: &Event) {
+pub(crate) fn send(event: &Event) {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let (bytes, transfer) = encode(event);
     if let Err(e) = scope.post_message_with_transfer(&bytes, &transfer) {
@@ -171,7 +177,7 @@ pub fn start() {
 }
 
 /// The data `spec` describes, generated once and kept for the next runs.
-fn data_for(spec: &DataSpec) -> Result<Rc<WorkerData>, Error> {
+pub(crate) fn data_for(spec: &DataSpec) -> Result<Rc<WorkerData>, Error> {
     if let Some(d) = with(|s| s.data.iter().find(|(k, _)| k == spec).map(|(_, d)| d.clone())) {
         return Ok(d);
     }
@@ -185,68 +191,86 @@ fn data_for(spec: &DataSpec) -> Result<Rc<WorkerData>, Error> {
     Ok(data)
 }
 
-fn device_of(kind: BackendChoice) -> Result<Device, String> {
+/// The student's upload under `key`, when it arrived.
+fn upload(key: UserDataKey) -> Option<Rc<UserData>> {
+    with(|s| s.uploads.iter().find(|(k, _)| *k == key).map(|(_, d)| d.clone()))
+}
+
+pub(crate) fn device_of(kind: BackendChoice) -> Result<Device, RunError> {
     if kind.is_cpu() {
         return Ok(Device::flex());
     }
     match with(|s| s.gpu.clone()) {
         Some(Gpu::Ready(d)) => Ok(d),
         Some(Gpu::Failed(e)) => Err(e),
-        _ => Err("WebGPU is not ready in the worker".into()),
+        _ => Err(RunError::Refused("WebGPU is not ready in the worker".into())),
     }
 }
 
 /// The data `spec` describes and a trainer of `model` with `config` on it, on `device`.
 ///
 /// # Errors
-/// The generator's or the trainer's refusal, or a device that is not ready, as text.
-fn new_trainer(spec: &DataSpec, model: ModelConfig, config: TrainConfig, device: BackendChoice) -> Result<(Rc<WorkerData>, Trainer), String> {
-    let data = data_for(spec).map_err(|e| e.to_string())?;
-    let trainer = data.trainer(model, config, &device_of(device)?).map_err(|e| e.to_string())?;
+/// [`RunError::Refused`]: the generator's or the trainer's refusal, or a device that is not
+/// ready.
+fn new_trainer(spec: &DataSpec, model: ModelConfig, config: TrainConfig, device: BackendChoice) -> Result<(Rc<WorkerData>, Trainer), RunError> {
+    let refused = |e: Error| RunError::Refused(e.to_string());
+    let data = data_for(spec).map_err(refused)?;
+    let trainer = data.trainer(model, config, &device_of(device)?).map_err(refused)?;
     Ok((data, trainer))
+}
+
+/// A run the worker holds from now on.
+fn hold(id: usize, bench: Bench, data: Rc<WorkerData>, device: BackendChoice, trainer: Trainer, state: RunState, pause_at: Option<usize>) {
+    with(|s| s.runs.push(Run { id, bench, data, device, trainer: Some(trainer), busy_ms: 0.0, state, pause_at, loaded: false }));
 }
 
 fn handle(command: Command) {
     match command {
         Command::InitGpu => init_gpu(),
-        Command::Time { key, data, model, config, devices } => spawn_local(time_devices(key, data, model, config, devices)),
+        Command::UserData { key, data } => with(|s| {
+            s.uploads.retain(|(k, _)| *k != key);
+            s.uploads.push_back((key, Rc::new(data)));
+            while s.uploads.len() > UPLOADS_KEPT {
+                s.uploads.pop_front();
+            }
+        }),
+        Command::Time { key, data, model, config, devices } => spawn_local(crate::timing::time_devices(key, data, model, config, devices)),
         Command::Start { id, bench, data, model, config, device, pause_at } => {
             match new_trainer(&data, model, config, device) {
                 Ok((data, trainer)) => {
                     send(&Event::Progress { id, batch: (0, trainer.batches_per_epoch()) });
-                    with(|s| s.runs.push(Run { id, bench, data, device, trainer: Some(trainer), busy_ms: 0.0, active: true, finished: false, pause_at, loaded: false }));
+                    hold(id, bench, data, device, trainer, RunState::Training, pause_at);
                     ensure_loop();
                 }
-                Err(message) => send(&Event::Failed { id, message, device_fault: false }),
+                Err(error) => send(&Event::Failed { id, error }),
             }
         }
         Command::Load { id, bench, data, model, config, device, weights } => {
             let result = new_trainer(&data, model, config, device).and_then(|(data, mut trainer)| {
-                trainer.load_weights(&weights).map_err(|e| e.to_string())?;
+                trainer.load_weights(&weights).map_err(|e| RunError::Refused(e.to_string()))?;
                 Ok((data, trainer))
             });
             match result {
                 Ok((data, trainer)) => {
-                    with(|s| s.runs.push(Run { id, bench, data, device, trainer: Some(trainer), busy_ms: 0.0, active: false, finished: true, pause_at: None, loaded: true }));
+                    hold(id, bench, data, device, trainer, RunState::Finished, None);
+                    with(|s| s.runs.iter_mut().filter(|r| r.id == id).for_each(|r| r.loaded = true));
                     evaluate_later(&[id]);
                 }
-                Err(message) => send(&Event::Failed { id, message, device_fault: false }),
+                Err(error) => send(&Event::Failed { id, error }),
             }
         }
         Command::Pause { ids } => {
             let paused: Vec<usize> = with(|s| {
-                s.runs.iter_mut().filter(|r| ids.contains(&r.id) && r.active).map(|r| {
-                    r.active = false;
-                    r.id
-                }).collect()
+                s.runs.iter_mut().filter(|r| ids.contains(&r.id)).filter_map(|r| r.state.pause().then_some(r.id)).collect()
             });
             evaluate_later(&paused);
         }
         Command::Resume { runs } => {
             with(|s| {
                 for (id, pause_at) in runs {
-                    if let Some(r) = s.runs.iter_mut().find(|r| r.id == id && !r.finished) {
-                        r.active = true;
+                    if let Some(r) = s.runs.iter_mut().find(|r| r.id == id)
+                        && r.state.resume()
+                    {
                         r.pause_at = pause_at;
                     }
                 }
@@ -257,10 +281,10 @@ fn handle(command: Command) {
             drop_runs(&ids);
             send_memory();
         }
-        Command::Attention { id, index } => spawn_local(attention(id, index)),
-        Command::Weights { id } => spawn_local(weights(id)),
-        Command::Explain { id, key, request } => spawn_local(explain(id, key, request)),
-        Command::Insert { id, key, request } => spawn_local(insert(id, key, request)),
+        Command::Attention { id, index } => spawn_local(questions::attention(id, index)),
+        Command::Weights { id } => spawn_local(questions::weights(id)),
+        Command::Explain { id, key, request } => spawn_local(questions::explain(id, key, request)),
+        Command::Insert { id, key, request } => spawn_local(questions::insert(id, key, request)),
     }
 }
 
@@ -285,74 +309,12 @@ fn init_gpu() {
     });
 }
 
-/// Train one warm-up batch, then time [`TIMED_BATCHES`] more: milliseconds per batch.
-async fn time_batches(trainer: &mut Trainer) -> Result<f64, String> {
-    trainer.step_batch().await.map_err(|e| e.to_string())?;
-    let start = now_ms();
-    for _ in 0..TIMED_BATCHES {
-        trainer.step_batch().await.map_err(|e| e.to_string())?;
-    }
-    Ok((now_ms() - start) / TIMED_BATCHES as f64)
-}
-
-/// Time a model on the devices `devices` names. Both: the CPU, then WebGPU in a task of its
-/// own; after [`GPU_WAIT_MS`] the CPU is chosen and WebGPU's figure is reported when it comes
-/// (marked late). One device: its figure alone, for the page to choose.
-async fn time_devices(key: String, spec: DataSpec, model: ModelConfig, config: TrainConfig, devices: Timed) {
-    let data = match data_for(&spec) {
-        Ok(d) => d,
-        Err(e) => {
-            return match devices {
-                Timed::Gpu => send(&Event::GpuTime { key, result: Err(e.to_string()) }),
-                _ => send(&Event::Timing(DeviceTiming { model: key, cpu_ms: Err(e.to_string()), gpu_ms: Some(Err(e.to_string())), chosen: Some(BackendChoice::Flex), late: false })),
-            };
-        }
-    };
-    if devices == Timed::Gpu {
-        return send(&Event::GpuTime { key, result: time_on(&data, model, config, BackendChoice::Wgpu).await });
-    }
-    let cpu_ms = time_on(&data, model.clone(), config.clone(), BackendChoice::Flex).await;
-    send(&Event::Timing(DeviceTiming { model: key.clone(), cpu_ms: cpu_ms.clone(), gpu_ms: None, chosen: None, late: false }));
-    if devices == Timed::Cpu {
-        return;
-    }
-    let gpu_result: Rc<RefCell<Option<Result<f64, String>>>> = Default::default();
-    let chosen_cell: Rc<Cell<Option<BackendChoice>>> = Default::default();
-    {
-        let (cell, chosen_cell, data, cpu_ms, key) = (gpu_result.clone(), chosen_cell.clone(), data.clone(), cpu_ms.clone(), key.clone());
-        spawn_local(async move {
-            let result = time_on(&data, model, config, BackendChoice::Wgpu).await;
-            *cell.borrow_mut() = Some(result.clone());
-            // A late figure is shown; the choice already made stands.
-            if let Some(chosen) = chosen_cell.get() {
-                send(&Event::Timing(DeviceTiming { model: key, cpu_ms, gpu_ms: Some(result), chosen: Some(chosen), late: true }));
-            }
-        });
-    }
-    let start = now_ms();
-    while gpu_result.borrow().is_none() && now_ms() - start < GPU_WAIT_MS {
-        sleep_ms(50).await;
-    }
-    let gpu_ms = gpu_result.borrow().clone().unwrap_or_else(|| Err(gpu_not_timed()));
-    let chosen = DeviceTiming::choose(&cpu_ms, &gpu_ms);
-    chosen_cell.set(Some(chosen));
-    send(&Event::Timing(DeviceTiming { model: key, chosen: Some(chosen), cpu_ms, gpu_ms: Some(gpu_ms), late: false }));
-}
-
-/// Milliseconds per batch of `model` on `device`.
-async fn time_on(data: &WorkerData, model: ModelConfig, config: TrainConfig, device: BackendChoice) -> Result<f64, String> {
-    match data.trainer(model, config, &device_of(device)?) {
-        Ok(mut t) => time_batches(&mut t).await,
-        Err(e) => Err(e.to_string()),
-    }
-}
-
 fn take_trainer(id: usize) -> Option<Trainer> {
     with(|s| s.runs.iter_mut().find(|r| r.id == id).and_then(|r| r.trainer.take()))
 }
 
 /// Put a trainer back; dropped when its run is gone (the page dropped it meanwhile).
-fn put_back(id: usize, trainer: Trainer, busy_ms: f64) {
+pub(crate) fn put_back(id: usize, trainer: Trainer, busy_ms: f64) {
     with(|s| {
         if let Some(r) = s.runs.iter_mut().find(|r| r.id == id) {
             r.trainer = Some(trainer);
@@ -414,7 +376,7 @@ async fn run_loop() {
             continue;
         }
         let next = with(|s| {
-            let active = || s.runs.iter().filter(|r| r.active && r.trainer.is_some()).map(|r| r.id);
+            let active = || s.runs.iter().filter(|r| r.state.is_active() && r.trainer.is_some()).map(|r| r.id);
             active().filter(|&id| id > last).min().or_else(|| active().min())
         });
         let Some(id) = next else { break };
@@ -427,7 +389,7 @@ async fn run_loop() {
 }
 
 fn is_active(id: usize) -> bool {
-    with(|s| s.runs.iter().any(|r| r.id == id && r.active))
+    with(|s| s.runs.iter().any(|r| r.id == id && r.state.is_active()))
 }
 
 /// Train run `id` for one slice (or to the end of its epoch).
@@ -457,12 +419,12 @@ async fn slice(id: usize) {
     };
     if let Some(error) = failure {
         // Divergence or a device fault: the run stops here and is never evaluated.
-        let device_fault = device == BackendChoice::Wgpu && matches!(error, Error::Device(_));
-        send(&Event::Failed { id, message: error.to_string(), device_fault });
+        let error = RunError::from_training(&error, device == BackendChoice::Wgpu);
         drop_runs(&[id]);
-        if device_fault {
-            with(|s| s.gpu = Some(Gpu::Failed(error.to_string())));
+        if let RunError::DeviceFault(_) = error {
+            with(|s| s.gpu = Some(Gpu::Failed(error.clone())));
         }
+        send(&Event::Failed { id, error });
         return;
     }
     send(&Event::Progress { id, batch: (trainer.batch_in_epoch(), trainer.batches_per_epoch()) });
@@ -470,7 +432,7 @@ async fn slice(id: usize) {
     let epoch_ended = epoch.is_some();
     if let Some(record) = epoch {
         let filters = match &*data {
-            WorkerData::Class { class, val_x, .. } => snapshot(&trainer, class, val_x, epochs).await.map_err(|e| e.to_string()).transpose(),
+            WorkerData::Class { class, val_x, .. } => snapshot(&trainer, class, val_x, epochs).await.map_err(|e| RunError::Evaluation(e.to_string())).transpose(),
             WorkerData::Kmers(_) | WorkerData::User { .. } => None,
         };
         let seconds_per_epoch = (busy_before + busy) / 1000.0 / epochs.max(1) as f64;
@@ -482,8 +444,7 @@ async fn slice(id: usize) {
     if finished || paused {
         with(|s| {
             if let Some(r) = s.runs.iter_mut().find(|r| r.id == id) {
-                r.active = false;
-                r.finished = finished;
+                r.state.end(if finished { Ended::Finished } else { Ended::Paused });
             }
         });
         send(&Event::Ended { id, how: if finished { Ended::Finished } else { Ended::Paused } });
@@ -496,14 +457,14 @@ async fn slice(id: usize) {
 /// resumed before their evaluation came up (Pause then Train at once): they are evaluated when
 /// they pause or end again.
 async fn evaluate(id: usize) {
-    let Some((data, bench, loaded)) = with(|s| s.runs.iter().find(|r| r.id == id && !r.active).map(|r| (r.data.clone(), r.bench, r.loaded))) else { return };
+    let Some((data, bench, loaded)) = with(|s| s.runs.iter().find(|r| r.id == id && !r.state.is_active()).map(|r| (r.data.clone(), r.bench, r.loaded))) else { return };
     // A question about the model (lesson 11) may hold the trainer: wait for it.
-    let Ok(trainer) = trainer_when_free(id).await else { return };
+    let Ok(trainer) = questions::trainer_when_free(id).await else { return };
     if trainer.diverged() {
         put_back(id, trainer, 0.0);
         return;
     }
-    let fail = |message: String| send(&Event::EvaluationFailed { id, message });
+    let fail = |message: String| send(&Event::EvaluationFailed { id, error: RunError::Evaluation(message) });
     match &*data {
         WorkerData::Kmers(dataset) => match kmer_results(&trainer, dataset, bench != Bench::Sweep).await {
             Ok(results) => send(&Event::KmerResults { id, results: Box::new(results) }),
@@ -543,36 +504,12 @@ async fn evaluate(id: usize) {
     send_memory();
 }
 
-/// Send run `id`'s weights ([`Event::Weights`]).
-async fn weights(id: usize) {
-    let result = match trainer_when_free(id).await {
-        Ok(trainer) => {
-            let bytes = save_weights(trainer.model()).map(serde_bytes::ByteBuf::from).map_err(|e| e.to_string());
-            put_back(id, trainer, 0.0);
-            bytes
-        }
-        Err(_) => Err("the run's model is no longer held; train it again".into()),
-    };
-    send(&Event::Weights { id, result });
-}
-
 /// Free the trainers ended runs no longer need: all but the newest two finished 8-mer runs',
 /// all but lesson 9's newest pair, and all but lesson 10's newest run.
 fn release_ended(bench: Bench) {
     with(|s| {
-        let finished: Vec<usize> = s.runs.iter().filter(|r| r.bench == bench && r.finished).map(|r| r.id).collect();
-        // Lesson 11 explains the newest models: an 8-mer pair (e.g. Linear and CNN), lesson 9's
-        // pair (relu and exp) side by side, and lesson 10's model.
-        let keep = match bench {
-            Bench::Kmers => 2,
-            Bench::Contrast => 2,
-            Bench::Keras => 1,
-            // Lesson 12's runs are compared by their curves and results, not asked about.
-            Bench::Sweep | Bench::Position | Bench::Improve | Bench::Fig1c => 0,
-            // Lesson 13 exports the newest run's weights.
-            Bench::User => 2,
-        };
-        let release = &finished[..finished.len().saturating_sub(keep)];
+        let finished: Vec<usize> = s.runs.iter().filter(|r| r.bench == bench && r.state == RunState::Finished).map(|r| r.id).collect();
+        let release = &finished[..finished.len().saturating_sub(bench.models_kept())];
         s.runs.retain(|r| !release.contains(&r.id));
     });
 }
@@ -601,111 +538,3 @@ async fn snapshot(trainer: &Trainer, class: &ClassData, val_x: &OneHot, epoch: u
     let report = filter_report(&model, val_x, SEED003_ALIGNMENT, &class.task.targets, &MatchConfig::default(), &trainer.device()).await?;
     Ok(report.map(|report| FilterSnapshot { epoch, report }))
 }
-
-/// Longest a question about a model waits for its trainer (held by an evaluation or another
-/// question), in milliseconds.
-const TRAINER_WAIT_MS: f64 = 60_000.0;
-
-/// Run `id`'s trainer once no evaluation or question holds it. `Err` when the run is gone (its
-/// model no longer kept), training, or still held after [`TRAINER_WAIT_MS`].
-async fn trainer_when_free(id: usize) -> Result<Trainer, Held> {
-    let started = now_ms();
-    loop {
-        let state = with(|s| s.runs.iter_mut().find(|r| r.id == id).map(|r| if r.active { Err(Held::Training) } else { Ok(r.trainer.take()) }));
-        match state {
-            None => return Err(Held::Gone),
-            Some(Err(e)) => return Err(e),
-            Some(Ok(Some(t))) => return Ok(t),
-            Some(Ok(None)) if now_ms() - started > TRAINER_WAIT_MS => return Err(Held::Busy),
-            Some(Ok(None)) => sleep_ms(20).await,
-        }
-    }
-}
-
-/// Why a run's trainer could not be had.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Held {
-    Gone,
-    Training,
-    Busy,
-}
-
-/// Run `id`'s data and trainer, once its model is kept, not training and free (for a question
-/// about its model: attention, maps, an experiment); put it back with [`put_back`]. `what` ends
-/// the refusals: "to see where it attends".
-async fn idle_trainer(id: usize, what: &str) -> Result<(Rc<WorkerData>, Trainer), String> {
-    let data = with(|s| s.runs.iter().find(|r| r.id == id).map(|r| r.data.clone()));
-    match (data, trainer_when_free(id).await) {
-        (Some(data), Ok(trainer)) => Ok((data, trainer)),
-        (_, Err(Held::Training)) => Err(format!("the model is training; pause {what}")),
-        (_, Err(Held::Busy)) => Err(format!("the model was busy for a minute; try again {what}")),
-        _ => Err(format!("this run's model is no longer kept (only the newest runs' are); train it again {what}")),
-    }
-}
-
-/// Attention over test sequence `index` of run `id`, when its model is kept and not training.
-async fn attention(id: usize, index: usize) {
-    let reply = |result| send(&Event::Attention { id, index, result });
-    let (data, trainer) = match idle_trainer(id, "to see where it attends").await {
-        Ok(t) => t,
-        Err(e) => return reply(Err(e)),
-    };
-    let WorkerData::Class { test_x, .. } = &*data else {
-        put_back(id, trainer, 0.0);
-        return reply(Err("not a 200-nt run".into()));
-    };
-    let x = test_x.gather(&[index.min(test_x.batch.saturating_sub(1))]);
-    let result = attention_maps(&trainer.inference_model(), &x, &trainer.device()).await;
-    put_back(id, trainer, 0.0);
-    reply(match result {
-        Ok(Some(w)) => Ok(w),
-        Ok(None) => Err("this model has no attention layer".into()),
-        Err(e) => Err(e.to_string()),
-    });
-}
-
-/// Lesson 11's maps of run `id`'s model.
-async fn explain(id: usize, key: u64, request: ExplainRequest) {
-    let reply = |result| send(&Event::Explained { id, key, result });
-    let (_, trainer) = match idle_trainer(id, "to see its maps").await {
-        Ok(t) => t,
-        Err(e) => return reply(Err(e)),
-    };
-    let started = now_ms();
-    let result = explain_with(&trainer, &request).await.map(|(maps, outputs, attention)| Explanation { maps, outputs, attention, millis: now_ms() - started });
-    put_back(id, trainer, 0.0);
-    reply(result.map_err(|e| e.to_string()));
-}
-
-async fn explain_with(trainer: &Trainer, request: &ExplainRequest) -> Result<(Vec<(Method, Maps)>, Vec<f32>, Option<Vec<f32>>), Error> {
-    let (model, device) = (trainer.inference_model(), trainer.device());
-    let x = one_hot(&request.seqs)?;
-    if x.length != trainer.model_config().seq_len {
-        return Err(Error::Attribution(format!("the model takes {} nt; the sequence has {}", trainer.model_config().seq_len, x.length)));
-    }
-    let mut maps = Vec::with_capacity(request.methods.len());
-    for &method in &request.methods {
-        maps.push((method, attribution::explain(&model, &x, method, request.reference, request.seed, &device).await?));
-        yield_now().await;
-    }
-    let outputs = predict(&model, &x, &device).await?;
-    let attention = attention_maps(&model, &x, &device).await?;
-    Ok((maps, outputs, attention))
-}
-
-/// The insertion experiment on run `id`'s model.
-async fn insert(id: usize, key: u64, request: InsertRequest) {
-    let reply = |result| send(&Event::Inserted { id, key, result });
-    let (_, trainer) = match idle_trainer(id, "to run the experiment").await {
-        Ok(t) => t,
-        Err(e) => return reply(Err(e)),
-    };
-    let length = trainer.model_config().seq_len;
-    let backgrounds = attribution::random_backgrounds(request.n.clamp(1, MAX_BACKGROUNDS), length, request.seed);
-    let result = attribution::insertion(&trainer.inference_model(), &backgrounds, &request.motif, request.position, request.seed, &trainer.device()).await;
-    put_back(id, trainer, 0.0);
-    reply(result.map_err(|e| e.to_string()));
-}
-
-/// Most background sequences of one insertion experiment.
-const MAX_BACKGROUNDS: usize = 2_000;

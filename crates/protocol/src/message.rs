@@ -22,19 +22,20 @@ use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, TrainConfig};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-use crate::engine::{Bench, FilterSnapshot};
+use crate::data::UserDataKey;
+use crate::run::{Bench, FilterSnapshot, RunError};
 use crate::timing::DeviceTiming;
 
 /// How to generate a run's data; the page and the worker generate the same from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum DataSpec {
-    /// All 8-mers scored by `rule`, split by `seed` ([`crate::lab::Dataset::new`]).
+    /// All 8-mers scored by `rule`, split by `seed` ([`crate::Dataset::new`]).
     Kmers { rule: ScoringRule, seed: u64 },
-    /// A 200-nt task ([`crate::engine::ClassData::generate`]).
+    /// A 200-nt task ([`crate::ClassData::generate`]).
     Class { kind: ClassTaskKind, num_seqs: usize, seed: u64 },
-    /// A student's own sequences (lesson 13), carried whole, split by `seed`
-    /// ([`UserData::split`]).
-    User { data: UserData, seed: u64 },
+    /// A student's own sequences (lesson 13), named by their key (sent once before, in
+    /// [`Command::UserData`]), split by `seed` ([`UserData::split`]).
+    User { key: UserDataKey, seed: u64 },
 }
 
 /// What the page asks of the worker.
@@ -42,6 +43,9 @@ pub enum DataSpec {
 pub enum Command {
     /// Initialise WebGPU (once per worker); answered by [`Event::Gpu`].
     InitGpu,
+    /// A student's data set (lesson 13), under its key, for the runs that name it by
+    /// [`DataSpec::User`]; sent to each worker once, before the first command that names it.
+    UserData { key: UserDataKey, data: UserData },
     /// Time `model` on the devices `devices` names ([`crate::timing`]); answered by
     /// [`Event::Timing`] updates under `key` (the CPU, or both) or [`Event::GpuTime`] (WebGPU
     /// alone).
@@ -120,7 +124,7 @@ pub enum Timed {
     Gpu,
 }
 
-/// An 8-mer run's results, computed in the worker ([`crate::lab::RunResults`] without the data,
+/// An 8-mer run's results, computed in the worker (the page's `RunResults` without the data,
 /// which the page already has).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct KmerResults {
@@ -151,39 +155,39 @@ pub enum Event {
     /// The worker is up; `threads` train on the CPU.
     Ready { threads: usize },
     /// WebGPU's initialisation: ready, or why not.
-    Gpu(Result<(), String>),
+    Gpu(Result<(), RunError>),
     /// A device timing, new or updated.
     Timing(DeviceTiming),
     /// Milliseconds per batch on WebGPU for the timing under `key` ([`Timed::Gpu`]), or why not.
-    GpuTime { key: String, result: Result<f64, String> },
+    GpuTime { key: String, result: Result<f64, RunError> },
     /// Batches done in the current epoch of run `id`, and batches per epoch.
     Progress { id: usize, batch: (usize, usize) },
     /// Run `id` finished an epoch: its record, training seconds per epoch so far, and the
     /// filters read after it (200-nt runs; an error when the read-back failed).
-    Epoch { id: usize, record: EpochRecord, seconds_per_epoch: f64, filters: Option<Result<FilterSnapshot, String>> },
+    Epoch { id: usize, record: EpochRecord, seconds_per_epoch: f64, filters: Option<Result<FilterSnapshot, RunError>> },
     /// Run `id` stopped stepping on its own.
     Ended { id: usize, how: Ended },
-    /// Run `id` failed: divergence, a device fault (`device_fault`), or weights that do not fit.
-    Failed { id: usize, message: String, device_fault: bool },
+    /// Run `id` failed: refused settings or weights, divergence, or a device fault.
+    Failed { id: usize, error: RunError },
     /// Run `id`'s filters, read once its weights were loaded.
     Filters { id: usize, snapshot: FilterSnapshot },
     /// Run `id`'s 8-mer results.
     KmerResults { id: usize, results: Box<KmerResults> },
     /// Run `id`'s test-split evaluation (lesson 10).
     Test { id: usize, evaluation: ClassEvaluation },
-    /// Run `id` could not be evaluated.
-    EvaluationFailed { id: usize, message: String },
+    /// Run `id` could not be evaluated ([`RunError::Evaluation`]).
+    EvaluationFailed { id: usize, error: RunError },
     /// The answer to [`Command::Attention`]: `[branches, length]` flat.
-    Attention { id: usize, index: usize, result: Result<Vec<f32>, String> },
+    Attention { id: usize, index: usize, result: Result<Vec<f32>, RunError> },
     /// The answer to [`Command::Explain`].
-    Explained { id: usize, key: u64, result: Result<Explanation, String> },
+    Explained { id: usize, key: u64, result: Result<Explanation, RunError> },
     /// The answer to [`Command::Insert`].
-    Inserted { id: usize, key: u64, result: Result<Experiment, String> },
+    Inserted { id: usize, key: u64, result: Result<Experiment, RunError> },
     /// Run `id`'s predictions on its test split, in split order (lesson 13): scores for
     /// regression, logits for binary classification.
     Predictions { id: usize, predictions: Vec<f32> },
     /// The answer to [`Command::Weights`].
-    Weights { id: usize, result: Result<serde_bytes::ByteBuf, String> },
+    Weights { id: usize, result: Result<serde_bytes::ByteBuf, RunError> },
     /// Bytes of the worker's WebAssembly memory (a high-water mark), after it dropped or
     /// evaluated runs: what the memory test watches.
     Memory { bytes: f64 },
@@ -202,12 +206,61 @@ pub fn encode<T: Serialize>(message: &T) -> (js_sys::Uint8Array, js_sys::Array) 
     (array, transfer)
 }
 
+/// Why a message could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// The message's data is not a `Uint8Array`.
+    #[error("a message that is not bytes")]
+    NotBytes,
+    /// The bytes are not one CBOR message of the expected type (ciborium's reason).
+    #[error("a message that does not decode: {0}")]
+    Cbor(String),
+}
+
 /// Decode a message from a `MessageEvent`'s data.
 ///
 /// # Errors
-/// Data that is not a `Uint8Array` holding one CBOR message of type `T`.
-pub fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Result<T, String> {
+/// [`DecodeError`]: data that is not a `Uint8Array` holding one CBOR message of type `T`.
+pub fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Result<T, DecodeError> {
     use wasm_bindgen::JsCast;
-    let array = data.dyn_ref::<js_sys::Uint8Array>().ok_or("a message that is not bytes")?;
-    ciborium::from_reader(&array.to_vec()[..]).map_err(|e| format!("a message that does not decode: {e}"))
+    let array = data.dyn_ref::<js_sys::Uint8Array>().ok_or(DecodeError::NotBytes)?;
+    ciborium::from_reader(&array.to_vec()[..]).map_err(|e| DecodeError::Cbor(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dnaplay_model::upload::{UserData, UserTask};
+
+    fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(message: &T) -> T {
+        let mut bytes = Vec::new();
+        ciborium::into_writer(message, &mut bytes).unwrap();
+        ciborium::from_reader(&bytes[..]).unwrap()
+    }
+
+    #[test]
+    fn a_failure_crosses_the_wire_typed() {
+        let event = Event::Failed { id: 7, error: RunError::DeviceFault("the device was lost".into()) };
+        match round_trip(&event) {
+            Event::Failed { id: 7, error: RunError::DeviceFault(m) } => assert_eq!(m, "the device was lost"),
+            other => panic!("decoded as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_run_on_an_upload_names_it_by_key_and_the_data_crosses_once() {
+        let seqs: Vec<String> = (0..40).map(|i| if i % 2 == 0 { "ACGTACGT".into() } else { "TTTTCCCC".into() }).collect();
+        let labels: Vec<f32> = (0..40).map(|i| i as f32).collect();
+        let data = UserData { name: "pasted text".into(), ids: (0..40).map(|i| format!("s{i}")).collect(), seqs, labels, task: UserTask::Regression };
+        let key = UserDataKey::of(&data);
+        let spec = DataSpec::User { key, seed: 1 };
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&spec, &mut bytes).unwrap();
+        assert!(bytes.len() < 40, "the spec is {} bytes: the key, not the sequences", bytes.len());
+        assert_eq!(round_trip(&spec), spec);
+        match round_trip(&Command::UserData { key, data: data.clone() }) {
+            Command::UserData { key: k, data: d } => assert_eq!((k, d), (key, data)),
+            other => panic!("decoded as {other:?}"),
+        }
+    }
 }

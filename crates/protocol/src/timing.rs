@@ -6,6 +6,8 @@
 use dnaplay_model::BackendChoice;
 use dnaplay_model::models::ModelConfig;
 
+use crate::run::RunError;
+
 /// Batches timed per device, after one warm-up batch (which compiles WebGPU's kernels).
 pub const TIMED_BATCHES: usize = 3;
 
@@ -15,8 +17,8 @@ pub const TIMED_BATCHES: usize = 3;
 pub const GPU_WAIT_MS: f64 = 10_000.0;
 
 /// Why WebGPU has no figure when the choice is made: it took longer than [`GPU_WAIT_MS`].
-pub fn gpu_not_timed() -> String {
-    format!("not timed within {:.0} s (WebGPU compiles its kernels on first use)", GPU_WAIT_MS / 1000.0)
+pub fn gpu_not_timed() -> RunError {
+    RunError::Unavailable(format!("not timed within {:.0} s (WebGPU compiles its kernels on first use)", GPU_WAIT_MS / 1000.0))
 }
 
 /// Why WebGPU is not used when the browser lacks it.
@@ -62,9 +64,9 @@ pub struct DeviceTiming {
     /// [`timing_key`] of the model.
     pub model: String,
     /// Milliseconds per batch on the CPU, or why it could not be timed.
-    pub cpu_ms: Result<f64, String>,
+    pub cpu_ms: Result<f64, RunError>,
     /// Milliseconds per batch on WebGPU, `None` while it is still being measured.
-    pub gpu_ms: Option<Result<f64, String>>,
+    pub gpu_ms: Option<Result<f64, RunError>>,
     /// The device the runs of this model train on, once chosen.
     pub chosen: Option<BackendChoice>,
     /// WebGPU's figure came after the choice (which stands).
@@ -73,7 +75,7 @@ pub struct DeviceTiming {
 
 impl DeviceTiming {
     /// The device to train on: the faster, the CPU when WebGPU failed or was not timed in time.
-    pub fn choose(cpu_ms: &Result<f64, String>, gpu_ms: &Result<f64, String>) -> BackendChoice {
+    pub fn choose(cpu_ms: &Result<f64, RunError>, gpu_ms: &Result<f64, RunError>) -> BackendChoice {
         match (cpu_ms, gpu_ms) {
             (Ok(c), Ok(g)) if g < c => BackendChoice::Wgpu,
             (Err(_), Ok(_)) => BackendChoice::Wgpu,
@@ -84,9 +86,9 @@ impl DeviceTiming {
     /// One line for the page, e.g. "cnn-dist on 200 nt, batches of 100: CPU, 1 thread (of 8)
     /// 130 ms per batch · WebGPU 65 ms per batch → WebGPU", for a CPU of `threads` threads.
     pub fn describe(&self, threads: usize) -> String {
-        let figure = |r: &Result<f64, String>| match r {
+        let figure = |r: &Result<f64, RunError>| match r {
             Ok(ms) => format!("{ms:.0} ms per batch"),
-            Err(e) => e.clone(),
+            Err(e) => e.to_string(),
         };
         let gpu = match &self.gpu_ms {
             None => "being timed…".to_string(),

@@ -1,0 +1,176 @@
+//! Seed 003's Fig. 1c: its Task 1 grid (three models × eight activations) from the shipped
+//! summary, and one cell trained live.
+
+use std::sync::Arc;
+
+use dnaplay_model::models::{Activation, ModelConfig, ModelKind};
+use dnaplay_model::sweep::{BoxStats, RunSummary};
+use dnaplay_model::tasks::ClassTaskKind;
+use dnaplay_model::trainer::TrainConfig;
+use dnaplay_plots::{BoxOptions, BoxPanel, BoxSeries, draw_box_panels, draw_message, thousands};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use crate::components::ScrollX;
+use crate::components::plot_canvas::{describe, redraw, redraw_filter_grid};
+use dnaplay_protocol::{Bench, ClassData};
+use crate::engine::{RunData, Until};
+use crate::lab::Lab;
+use super::*;
+
+/// The architectures of seed 003's Fig. 1c, top to bottom, with the paper's names.
+const FIG1C_MODELS: [(ModelKind, &str); 3] = [(ModelKind::Cnn2, "CNN-2"), (ModelKind::Cnn50, "CNN-50"), (ModelKind::CnnDeep, "CNN-deep")];
+/// Its first-layer activations (Fig. 1a's seven), and log-relu with L2 0.2 (Extended Data Fig. 1e).
+const FIG1C_ACTIVATIONS: [Activation; 8] =
+    [Activation::Relu, Activation::Exp, Activation::Sigmoid, Activation::Tanh, Activation::Softplus, Activation::Linear, Activation::Elu, Activation::LogRelu];
+/// The shipped grid, trained natively by `scripts/fig1c.sh` (copied from `assets/fig1c/`).
+const FIG1C_SUMMARY: &str = "fig1c/summary.json";
+/// Seed 003's L2 penalty for log-relu (Extended Data Fig. 1e); every other cell uses 1e-6.
+const LOG_RELU_L2: f64 = 0.2;
+
+/// The shipped runs of one cell.
+fn cell_runs<'a>(runs: &'a [RunSummary], kind: ModelKind, act: Activation) -> Vec<&'a RunSummary> {
+    RunSummary::select(runs, &[("model", kind.name()), ("activation", act.name())])
+}
+
+/// The match fractions of one cell's shipped runs.
+fn cell_fractions(runs: &[RunSummary], kind: ModelKind, act: Activation) -> Vec<f64> {
+    cell_runs(runs, kind, act).iter().filter_map(|r| r.metrics.get("match_fraction").copied()).collect()
+}
+
+/// Seed 003's Fig. 1c: the shipped grid (median match fraction per architecture and
+/// activation, and its box plot), and any cell trained live on Task 1 in the page.
+#[component]
+pub(super) fn Fig1cPanel() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let engine = lab.engine;
+    let (shipped, set_shipped) = signal(None::<Result<Vec<RunSummary>, String>>);
+    leptos::task::spawn_local(async move {
+        let read = crate::checkpoints::fetch_static(FIG1C_SUMMARY).await.map_err(|e| e.to_string()).and_then(|b| RunSummary::list_from_json(&String::from_utf8_lossy(&b)).map_err(|e| e.to_string()));
+        set_shipped.set(Some(read));
+    });
+    let (selected, set_selected) = signal((ModelKind::Cnn2, Activation::Exp));
+    let (error, set_error) = signal(None::<String>);
+    let boxes = NodeRef::<Canvas>::new();
+    Effect::new(move |_| {
+        shipped.with(|s| {
+            redraw(&boxes, 760, 620, |area, theme| match s {
+                Some(Ok(runs)) => {
+                    let panels: Vec<BoxPanel> = FIG1C_MODELS
+                        .iter()
+                        .map(|&(kind, title)| BoxPanel {
+                            title: title.into(),
+                            boxes: FIG1C_ACTIVATIONS
+                                .iter()
+                                .map(|&a| {
+                                    let values = cell_fractions(runs, kind, a);
+                                    let stats = BoxStats::of(&values).map(|b| [b.min, b.q1, b.median, b.q3, b.max]);
+                                    BoxSeries { label: a.name().into(), stats, values }
+                                })
+                                .collect(),
+                        })
+                        .collect();
+                    let opts = BoxOptions { y_label: "match fraction".into(), y_range: (0.0, 1.0), theme: *theme };
+                    let _ = draw_box_panels(area, &panels, &opts);
+                    describe(&boxes, &dnaplay_plots::describe::boxes(&panels, "the match fraction of the shipped runs"));
+                }
+                Some(Err(e)) => {
+                    let _ = draw_message(area, theme, e);
+                }
+                None => {
+                    let _ = draw_message(area, theme, "Loading the shipped grid…");
+                }
+            })
+        })
+    });
+    // The match fraction of a cell's newest live run, read in place (the run list changes every
+    // training slice; nothing is cloned).
+    let live_fraction = move |kind: ModelKind, act: Activation| {
+        engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::Fig1c && r.model.kind == kind && r.model.activation == act).and_then(|r| r.filters.as_ref().map(|f| f.report.match_fraction)))
+    };
+    let cell_text = move |kind: ModelKind, act: Activation| {
+        let shipped_text = shipped.with(|s| match s {
+            Some(Ok(runs)) => BoxStats::of(&cell_fractions(runs, kind, act)).map(|b| format!("{:.2}", b.median)).unwrap_or_else(|| "–".into()),
+            _ => "…".into(),
+        });
+        let live_text = live_fraction(kind, act).map(|m| format!(" · live {m:.2}"));
+        format!("{shipped_text}{}", live_text.unwrap_or_default())
+    };
+    let detail = move || {
+        let (kind, act) = selected.get();
+        let name = FIG1C_MODELS.iter().find(|m| m.0 == kind).map(|m| m.1).unwrap_or("?");
+        let shipped_line = shipped.with(|s| match s {
+            Some(Ok(runs)) => {
+                let r = cell_runs(runs, kind, act);
+                let aupr: Vec<f64> = r.iter().filter_map(|r| r.metrics.get("test_aupr").copied()).collect();
+                match BoxStats::of(&cell_fractions(runs, kind, act)) {
+                    Some(b) if b.n > 1 => format!(
+                        "shipped: match fraction median {:.2} [{:.2}, {:.2}] over {} seeds; test AUPR median {:.3} ({} epochs on 30,000 sequences)",
+                        b.median, b.q1, b.q3, b.n, BoxStats::of(&aupr).map_or(f64::NAN, |a| a.median), r.first().map_or(0, |r| r.epochs)
+                    ),
+                    Some(b) => format!("shipped: match fraction {:.2} (1 seed); test AUPR {:.3}", b.median, aupr.first().copied().unwrap_or(f64::NAN)),
+                    None => "not in the shipped grid".into(),
+                }
+            }
+            Some(Err(e)) => e.clone(),
+            None => "loading…".into(),
+        });
+        format!("{name} · {act}: {shipped_line}")
+    };
+    let train = move |_| {
+        let (kind, act) = selected.get_untracked();
+        let st = lab.settings.get_untracked();
+        let result = ClassData::generate(ClassTaskKind::Task1, st.class_seqs, st.seed).map_err(|e| e.to_string()).and_then(|data| {
+            let model = ModelConfig::of_kind(kind, 200, act);
+            let config = crate::training::class(Bench::Fig1c, ClassTaskKind::Task1, &st);
+            let config = if act == Activation::LogRelu { TrainConfig { weight_decay: LOG_RELU_L2, ..config } } else { config };
+            engine.start(Bench::Fig1c, RunData::Class(Arc::new(data)), vec![(model, config)], Until::End).map_err(|e| e.to_string())
+        });
+        set_error.set(result.err());
+    };
+    let logos_canvas = NodeRef::<Canvas>::new();
+    let live_filters = Memo::new(move |_| engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::Fig1c).and_then(|r| r.filters.clone().map(|f| (r.label(), f)))));
+    Effect::new(move |_| {
+        live_filters.with(|f| {
+            redraw_filter_grid(&logos_canvas, f.as_ref().map(|(_, f)| &**f), true, "Train a cell live: its 32 first-layer logos appear here after each epoch");
+        })
+    });
+    let status = move || engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::Fig1c).map(|r| r.status_line(&r.label())));
+    view! {
+        <section class="panel">
+            <p>
+                "Seed 003's headline figure (Fig. 1c): three architectures trained on Task 1 (200-nt sequences with 1 to 5 "
+                "of 12 transcription-factor motifs, one label per factor) with different first-layer activations, and the "
+                "fraction of their 32 first-layer filters that match one of the 12 motifs. CNN-50 pools by 50 right after "
+                "the first layer, so its filters must learn whole motifs; CNN-2 and CNN-deep pool little and can build "
+                "motifs from parts in deeper layers. Each cell shows the median over the shipped runs (trained natively "
+                "by scripts/fig1c.sh); click one to see it, and train it live here."
+            </p>
+            <ScrollX label="Fig. 1c grid">
+                <table class="runs fig1c" data-testid="fig1c-grid">
+                    <thead><tr><th></th>{FIG1C_ACTIVATIONS.iter().map(|a| view! { <th>{a.name()}</th> }).collect_view()}</tr></thead>
+                    <tbody>{FIG1C_MODELS.iter().map(|&(kind, title)| view! { <tr>
+                        <th>{title}</th>
+                        {FIG1C_ACTIVATIONS.iter().map(|&a| view! { <td>
+                            <button data-testid=format!("fig1c-cell-{}-{}", kind.name(), a.name()) class:selected=move || selected.get() == (kind, a)
+                                aria-label=format!("{title} with {a}") on:click=move |_| set_selected.set((kind, a))>{move || cell_text(kind, a)}</button>
+                        </td> }).collect_view()}
+                    </tr> }).collect_view()}</tbody>
+                </table>
+            </ScrollX>
+            <p class="metric" data-testid="fig1c-detail">{detail}</p>
+            <p class="note">"Reading it: compare each architecture's relu cell with its exp cell, then the rows with each other. "
+                "What does CNN-50's pooling force on its first layer that CNN-2's does not?"</p>
+            <div class="controls buttons">
+                <button class="primary" data-testid="fig1c-train" on:click=train disabled=move || engine.device.with(Option::is_none) || engine.is_training(Bench::Fig1c)>
+                    {move || { let (k, a) = selected.get(); format!("▶ Train {} · {a} live", FIG1C_MODELS.iter().find(|m| m.0 == k).map(|m| m.1).unwrap_or("?")) }}</button>
+            </div>
+            <p class="note">{move || lab.settings.with(|s| format!("Live: {} sequences, {} epochs, Adam at {} (lesson 9's settings; the shipped grid used 30,000 sequences, 10 epochs, 0.001).", thousands(s.class_seqs), s.class_epochs, s.exp_lr))}</p>
+            {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="fig1c-error">{m}</p> })}
+            <GridProgress bench=Bench::Fig1c what="runs" />
+            <p class="status" data-testid="fig1c-status">{status}</p>
+        </section>
+        <canvas role="img" node_ref=boxes data-testid="fig1c-boxplot" aria-label="Box plots of the match fraction per activation, one panel per architecture, over the shipped runs"></canvas>
+        <canvas role="img" node_ref=logos_canvas data-testid="fig1c-logos" aria-label="Sequence logos of the live run's first-layer filters, labelled with the motif each matches"></canvas>
+    }
+}

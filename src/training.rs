@@ -1,0 +1,77 @@
+//! The page's settings ([`Settings`]) as a run's training ([`TrainConfig`]): one conversion per
+//! kind of lesson, and the learning-rate setting each lesson's rate is checked against. The
+//! learning rate goes `lr=` → [`Settings::learning_rate`] (the state crate's codec, through the
+//! setting's row in `dnaplay_model::settings`) → [`TrainConfig::learning_rate`] (here) → the
+//! `Start` message → the worker's `Trainer` → the optimizer's step.
+
+use dnaplay_model::settings::{EXP_LR, KERAS_LR, LEARNING_RATE, Setting};
+use dnaplay_model::tasks::ClassTaskKind;
+use dnaplay_model::trainer::TrainConfig;
+use dnaplay_model::upload::UserTask;
+use dnaplay_protocol::Bench;
+use dnaplay_state::Settings;
+
+/// The setting that holds `bench`'s learning rate: lesson 10's ([`KERAS_LR`]) for seed 000's
+/// model, lesson 9's ([`EXP_LR`]) for the other 200-nt runs and binary uploads, lesson 5's
+/// ([`LEARNING_RATE`]) for the 8-mer runs and uploaded scores.
+pub fn rate_setting(bench: Bench, task: Option<UserTask>) -> &'static Setting {
+    match (bench, task) {
+        (Bench::Keras, _) => &KERAS_LR,
+        (Bench::Contrast | Bench::Fig1c, _) | (Bench::User, Some(UserTask::Binary)) => &EXP_LR,
+        _ => &LEARNING_RATE,
+    }
+}
+
+/// `bench`'s learning rate in `st` (the value of [`rate_setting`]).
+pub fn learning_rate(bench: Bench, st: &Settings) -> f64 {
+    match bench {
+        Bench::Keras => st.keras_lr,
+        _ => st.exp_lr,
+    }
+}
+
+/// `bench`'s learning rate in `st`, to set.
+pub fn learning_rate_mut(bench: Bench, st: &mut Settings) -> &mut f64 {
+    match bench {
+        Bench::Keras => &mut st.keras_lr,
+        _ => &mut st.exp_lr,
+    }
+}
+
+/// Lessons 5 to 8: the student's optimizer, learning rate, batch size, epochs and seed over
+/// seed 002's training ([`TrainConfig::default`]).
+pub fn kmer(st: &Settings) -> TrainConfig {
+    TrainConfig {
+        optimizer: st.optimizer,
+        learning_rate: st.learning_rate,
+        batch_size: st.batch_size,
+        num_epochs: st.num_epochs,
+        seed: st.seed,
+        ..TrainConfig::default()
+    }
+}
+
+/// Lesson 12's questions on 8-mers: seed 002's optimizer and learning rate (each question
+/// varies one thing itself) with the student's batch size, epochs and seed.
+pub fn seed002_question(st: &Settings) -> TrainConfig {
+    TrainConfig { batch_size: st.batch_size, num_epochs: st.num_epochs, seed: st.seed, ..TrainConfig::default() }
+}
+
+/// A 200-nt lesson's runs on task `kind` (lessons 9, 10 and lesson 12's Fig. 1c): the task's
+/// seed training ([`ClassTaskKind::default_training`]) with the 200-nt epochs, `bench`'s
+/// learning rate and the seed.
+pub fn class(bench: Bench, kind: ClassTaskKind, st: &Settings) -> TrainConfig {
+    TrainConfig { num_epochs: st.class_epochs, learning_rate: learning_rate(bench, st), seed: st.seed, ..kind.default_training() }
+}
+
+/// Lesson 13's runs on a student's data: the task's defaults ([`UserTask::default_training`])
+/// with lesson 5's optimizer, rate, batch and epochs for scores, and lesson 9's rate and the
+/// 200-nt epochs for binary labels.
+pub fn user(task: UserTask, st: &Settings) -> TrainConfig {
+    // Scores train as the 8-mer runs do (`UserTask::Regression`'s defaults are seed 002's).
+    let base = task.default_training();
+    match task {
+        UserTask::Regression => kmer(st),
+        UserTask::Binary => TrainConfig { learning_rate: st.exp_lr, num_epochs: st.class_epochs, seed: st.seed, ..base },
+    }
+}
