@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BackendChoice {
-    /// burn-flex: burn's pure-Rust CPU backend (the default; see the README's Performance).
+    /// burn-flex: burn's pure-Rust CPU backend (the default; see docs/performance.md).
     Flex,
     /// burn-ndarray: the CPU backend built on `ndarray`.
     Ndarray,

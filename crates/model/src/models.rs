@@ -324,7 +324,7 @@ impl CnnModel {
     /// `[positions · 4 · width]`), and one product with the kernel scores all windows. The
     /// result equals `Conv1d::forward` with its last two axes swapped (checked in the tests),
     /// and it trains several times faster on the CPU backends, whose convolution backward pass
-    /// is dominated by layout copies on inputs this small (README, Performance). The input
+    /// is dominated by layout copies on inputs this small (docs/performance.md). The input
     /// needs no gradient, so the backward pass is two matrix products of the kernel.
     ///
     /// # Shapes

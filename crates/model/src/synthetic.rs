@@ -370,7 +370,7 @@ mod tests {
         // Why no model reaches seed 000's hoped-for accuracy: a given 4-mer is expected 197/256
         // ≈ 0.77 times in 200 random nt, so CAAT, one of the four positive motifs, appears in
         // about 1 − e^−0.77 ≈ 54% of negatives, and each 6-mer in about 195/4096 ≈ 4.8%.
-        // (A Bayes-optimal rule on motif presence scores about 0.84 accuracy; README, Results.)
+        // (A Bayes-optimal rule on motif presence scores about 0.84 accuracy.)
         let data = generate_keras200(4000, 200, 7).unwrap();
         let negatives: Vec<&MotifSequence> = data.iter().filter(|s| !s.label).collect();
         let share = |kmer: &str| negatives.iter().filter(|s| s.seq.contains(kmer)).count() as f64 / negatives.len() as f64;

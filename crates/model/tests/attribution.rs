@@ -134,7 +134,7 @@ fn exp_maps_and_scans_find_the_planted_motifs_better_than_relu() {
     eprintln!("relu {relu:?}\nexp {exp:?}");
     // Seed 4's pair: saliency 0.84 against 0.58, localisation 0.93 against 0.63. ISM, the
     // gold standard, finds the motifs with both (0.921 each): seed 003's gap is in the mean
-    // over seeds (README, "Results: attribution maps scored against the truth").
+    // over seeds (docs/results-seed003.md, "attribution maps scored against the truth").
     for (k, what) in [(0, "saliency"), (2, "filter localisation")] {
         assert!(exp[k] > relu[k] + 0.1, "{what}: exp {} against relu {}", exp[k], relu[k]);
     }

@@ -468,9 +468,9 @@ async fn engine_figures(browser: Browser, plain_link: bool) -> Result<String> {
     Ok(line)
 }
 
-/// The README's table of speed per engine, side by side in one run: Chromium, Firefox, WebKit
-/// without SharedArrayBuffer and WebKit with it (each cross-origin isolated). Lesson 9's plain
-/// link is timed when DNAPLAY_BENCH_PLAIN_LINK=1 (minutes per engine). Extra JSC options for
+/// docs/performance.md's table of speed per engine, side by side in one run: Chromium, Firefox,
+/// WebKit without SharedArrayBuffer and WebKit with it (each cross-origin isolated). Lesson 9's
+/// plain link is timed when DNAPLAY_BENCH_PLAIN_LINK=1 (minutes per engine). Extra JSC options for
 /// WebKit can be passed in the environment (`JSC_<option>=…`); they reach its web process.
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "benchmark: prints figures; run with --ignored --nocapture"]

@@ -229,7 +229,7 @@ async fn exp_lesson_trains_relu_and_exp_side_by_side_on_the_cpu() -> Result<()> 
 async fn exp_lesson_trains_on_webgpu() -> Result<()> {
     session(true, async |client: &Client, base: &str| {
         // Small by default (SwiftShader is a CPU in disguise); DNAPLAY_EXP_WEBGPU=N,EPOCHS asks
-        // for a longer run, e.g. 4000,3 for the README's screenshot.
+        // for a longer run, e.g. 4000,3 for docs/results-seed003.md's screenshot.
         let (n, epochs) = std::env::var("DNAPLAY_EXP_WEBGPU")
             .ok()
             .and_then(|v| v.split_once(',').and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?))))

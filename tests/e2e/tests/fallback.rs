@@ -1,4 +1,4 @@
-//! A fallback for every capability (issue 23), one test per row of the README's fallback
+//! A fallback for every capability (issue 23), one test per row of docs/browsers.md's fallback
 //! table that Chromium can stand in for: a capability taken away before the page's scripts run
 //! (`SharedArrayBuffer`, a large shared memory, wasm atomics), a threaded worker that does not
 //! load, a WebGPU worker that does not load, and the first visit to a host without the

@@ -332,7 +332,7 @@ async fn memory_stays_bounded_over_30_train_reset_cycles() -> Result<()> {
         let after_one = wasm_memory(client).await?;
         let worker_after_one = worker_memory(client).await?;
         // 30 cycles: the 8-run cap is reached after 8, and memory must level off after it
-        // (100 cycles gave the same plateau: README, Performance).
+        // (100 cycles gave the same plateau: docs/performance.md).
         for _ in 1..10 {
             cycle().await?;
         }
