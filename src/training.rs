@@ -22,19 +22,23 @@ pub fn rate_setting(bench: Bench, task: Option<UserTask>) -> &'static Setting {
     }
 }
 
-/// `bench`'s learning rate in `st` (the value of [`rate_setting`]).
+/// `bench`'s learning rate in `st`, the value of its [`rate_setting`]: lesson 10's for seed 000's
+/// model, lesson 9's for the other 200-nt runs, lesson 5's otherwise (lesson 13's binary runs
+/// take lesson 9's through [`user`]).
 pub fn learning_rate(bench: Bench, st: &Settings) -> f64 {
     match bench {
         Bench::Keras => st.keras_lr,
-        _ => st.exp_lr,
+        Bench::Contrast | Bench::Fig1c => st.exp_lr,
+        _ => st.learning_rate,
     }
 }
 
-/// `bench`'s learning rate in `st`, to set.
+/// `bench`'s learning rate in `st`, to set (as [`learning_rate`]).
 pub fn learning_rate_mut(bench: Bench, st: &mut Settings) -> &mut f64 {
     match bench {
         Bench::Keras => &mut st.keras_lr,
-        _ => &mut st.exp_lr,
+        Bench::Contrast | Bench::Fig1c => &mut st.exp_lr,
+        _ => &mut st.learning_rate,
     }
 }
 

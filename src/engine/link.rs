@@ -3,7 +3,7 @@
 
 use dnaplay_model::BackendChoice;
 use dnaplay_protocol::clock::sleep_ms;
-use dnaplay_protocol::{Command, Event, RunError, RunState, UserDataKey, decode, encode};
+use dnaplay_protocol::{Command, Event, RunError, RunState, Uploads, decode, encode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -46,8 +46,10 @@ pub(super) struct Link {
     pub(super) started: usize,
     /// Why training is unavailable, once the workers have failed too often.
     pub(super) gone: Option<String>,
-    /// The students' uploads this worker has ([`Command::UserData`]); empty for a fresh worker.
-    pub(super) uploads: Vec<UserDataKey>,
+    /// The students' uploads this worker has or will have once its queue is sent, oldest first
+    /// ([`Command::UserData`]): the worker's own list, kept by the same rule
+    /// ([`Uploads`]); emptied with the queue when a worker is replaced.
+    pub(super) uploads: Uploads<()>,
 }
 
 impl Engine {
@@ -102,7 +104,6 @@ impl Engine {
             let l = &mut l[role as usize];
             l.worker = Some(worker);
             l.ready = false;
-            l.uploads.clear();
             l.started += 1;
             l.started
         });
@@ -136,7 +137,10 @@ impl Engine {
         }
         let reason = format!("the training worker did not load ({why})");
         web_sys::console::warn_1(&reason.clone().into());
-        self.links.update_value(|l| l[role as usize].queue.clear());
+        self.links.update_value(|l| {
+            l[role as usize].queue.clear();
+            l[role as usize].uploads.clear();
+        });
         self.runs.update(|runs| {
             for r in runs.iter_mut().filter(|r| r.state.is_live() && self.role_of(r.device) == role) {
                 r.state = RunState::Failed(RunError::WorkerDied(format!("{reason}; press Train to start again")));
@@ -199,6 +203,7 @@ impl Engine {
             self.links.update_value(|l| {
                 l[role as usize].gone = Some(why.clone());
                 l[role as usize].queue.clear();
+                l[role as usize].uploads.clear();
             });
             self.worker_note.set(Some(why.clone()));
             if role != Role::Cpu {
@@ -210,7 +215,10 @@ impl Engine {
         }
         self.worker_note.set(Some(format!("{}; a fresh worker was started. Runs that were training failed; finished runs keep their results.", capitalised(&reason))));
         // Commands queued for the dead worker do not carry over, except WebGPU's start.
-        self.links.update_value(|l| l[role as usize].queue.clear());
+        self.links.update_value(|l| {
+            l[role as usize].queue.clear();
+            l[role as usize].uploads.clear();
+        });
         self.spawn_worker(role);
         self.choose_device(self.wanted.get_value());
     }
@@ -241,15 +249,7 @@ impl Engine {
     /// to each worker once. Call before a command that names `data`.
     pub(super) fn send_data(&self, role: Role, data: &RunData) {
         let RunData::User(set) = data else { return };
-        let has = self.links.try_update_value(|l| {
-            let uploads = &mut l[role as usize].uploads;
-            let has = uploads.contains(&set.key);
-            if !has {
-                uploads.push(set.key);
-            }
-            has
-        });
-        if has == Some(false) {
+        if self.links.try_update_value(|l| l[role as usize].uploads.add(set.key, ())) == Some(true) {
             self.send(role, Command::UserData { key: set.key, data: set.data.clone() });
         }
     }

@@ -38,7 +38,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use dnaplay_protocol::clock::{now_ms, yield_now};
-use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, Event, FilterSnapshot, KmerResults, RunError, RunState, UserDataKey, decode, encode};
+use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, Event, FilterSnapshot, KmerResults, RunError, RunState, Uploads, UserDataKey, decode, encode};
 
 /// Milliseconds of training between two looks at the worker's messages, at least.
 pub const SLICE_MS: f64 = 25.0;
@@ -52,9 +52,6 @@ pub const MAX_SLICE_MS: f64 = 150.0;
 const SLICE_PER_YIELD: f64 = 40.0;
 /// Data sets kept for reuse (a lesson's pair of runs, the timing before a start).
 const DATA_KEPT: usize = 3;
-/// Students' uploads kept, by key ([`Command::UserData`]): the newest two (lesson 13 trains on
-/// one at a time).
-const UPLOADS_KEPT: usize = 2;
 
 /// A run's data in the worker: the page's plain data plus what only training needs.
 pub(crate) enum WorkerData {
@@ -123,7 +120,7 @@ enum Gpu {
 pub(crate) struct State {
     pub(crate) runs: Vec<Run>,
     data: VecDeque<(DataSpec, Rc<WorkerData>)>,
-    uploads: VecDeque<(UserDataKey, Rc<UserData>)>,
+    uploads: Uploads<Rc<UserData>>,
     to_evaluate: VecDeque<usize>,
     looping: bool,
     gpu: Option<Gpu>,
@@ -193,7 +190,7 @@ pub(crate) fn data_for(spec: &DataSpec) -> Result<Rc<WorkerData>, Error> {
 
 /// The student's upload under `key`, when it arrived.
 fn upload(key: UserDataKey) -> Option<Rc<UserData>> {
-    with(|s| s.uploads.iter().find(|(k, _)| *k == key).map(|(_, d)| d.clone()))
+    with(|s| s.uploads.get(key).cloned())
 }
 
 pub(crate) fn device_of(kind: BackendChoice) -> Result<Device, RunError> {
@@ -202,7 +199,8 @@ pub(crate) fn device_of(kind: BackendChoice) -> Result<Device, RunError> {
     }
     match with(|s| s.gpu.clone()) {
         Some(Gpu::Ready(d)) => Ok(d),
-        Some(Gpu::Failed(e)) => Err(e),
+        // Refused, not a fault of its own: the page already moved to the CPU for the fault.
+        Some(Gpu::Failed(e)) => Err(RunError::Refused(e.to_string())),
         _ => Err(RunError::Refused("WebGPU is not ready in the worker".into())),
     }
 }
@@ -227,13 +225,9 @@ fn hold(id: usize, bench: Bench, data: Rc<WorkerData>, device: BackendChoice, tr
 fn handle(command: Command) {
     match command {
         Command::InitGpu => init_gpu(),
-        Command::UserData { key, data } => with(|s| {
-            s.uploads.retain(|(k, _)| *k != key);
-            s.uploads.push_back((key, Rc::new(data)));
-            while s.uploads.len() > UPLOADS_KEPT {
-                s.uploads.pop_front();
-            }
-        }),
+        Command::UserData { key, data } => {
+            with(|s| s.uploads.add(key, Rc::new(data)));
+        }
         Command::Time { key, data, model, config, devices } => spawn_local(crate::timing::time_devices(key, data, model, config, devices)),
         Command::Start { id, bench, data, model, config, device, pause_at } => {
             match new_trainer(&data, model, config, device) {
