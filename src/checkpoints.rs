@@ -10,11 +10,10 @@ use std::sync::Arc;
 
 use dnaplay_model::checkpoint::{CheckpointMeta, META_FILE, WEIGHTS_FILE};
 use dnaplay_model::scoring::ScoringRule;
+use dnaplay_protocol::{Bench, ClassData, Dataset};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-
-use dnaplay_protocol::{Bench, ClassData, Dataset};
 
 use crate::engine::{RunData, StartError};
 use crate::lab::Lab;

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::settings::{CLASS_EPOCHS, CLASS_SEQS, SEED};
 use dnaplay_plots::thousands;
+use dnaplay_protocol::{Bench, ClassData, RunState};
 use leptos::prelude::*;
 
 use crate::components::fields::NumberField;
 use crate::components::live::LiveStatus;
-use dnaplay_protocol::{Bench, ClassData, RunState};
 use crate::engine::{RunData, RunView, Until};
 use crate::lab::Lab;
 use crate::training::{learning_rate, learning_rate_mut, rate_setting};

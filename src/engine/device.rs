@@ -10,9 +10,9 @@ use dnaplay_protocol::{Bench, Command, Timed};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::Engine;
 use super::link::Role;
 use super::run::{RunData, RunSpec, Until};
-use super::Engine;
 
 /// WebGPU in the worker: `init_async` may run only once per worker.
 #[derive(Clone, PartialEq)]

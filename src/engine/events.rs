@@ -9,10 +9,10 @@ use dnaplay_protocol::{Event, FilterSnapshot, RunError, RunState};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+use super::Engine;
 use super::device::Gpu;
 use super::link::Role;
 use super::run::{RunData, RunResults, RunView};
-use super::Engine;
 
 /// The answer to an attention request: run id, test sequence index, and the weights
 /// (`[branches, length]` flat) or why not.

@@ -9,10 +9,10 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use crate::capabilities::js_text;
 use super::device::Gpu;
 use super::run::RunData;
 use super::{Engine, THREADED_START_MS, THREADED_WORKER_SCRIPT, WORKER_RESTARTS, WORKER_SCRIPT};
-use crate::capabilities::js_text;
 
 /// Which build trains on the CPU.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

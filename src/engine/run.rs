@@ -10,8 +10,8 @@ use dnaplay_model::interpret::{FilterMaps, FilterWeights};
 use dnaplay_model::metrics::SpotCheck;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::sequence::OneHot;
-use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, TrainConfig};
 use dnaplay_model::settings::Setting;
+use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, TrainConfig};
 use dnaplay_model::upload::{UserData, UserTask};
 use dnaplay_protocol::{Bench, ClassData, DataSpec, Dataset, FilterSnapshot, KmerResults, RunState, UserDataKey};
 

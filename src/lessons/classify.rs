@@ -8,14 +8,14 @@ use dnaplay_model::metrics::Classification;
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_model::synthetic::{MotifSequence, generate_keras200};
 use dnaplay_plots::{HistogramSeries, Line, LineOptions, LossOptions, LossSeries, Theme, draw_histograms, draw_lines, draw_loss_curves, draw_message, thousands};
+use dnaplay_protocol::Bench;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
 use crate::components::class_panel::ClassPanel;
 use crate::components::plot_canvas::{describe, redraw};
-use dnaplay_protocol::{Bench};
-use crate::engine::{RunView};
+use crate::engine::RunView;
 use crate::lab::Lab;
 
 /// Sequences shown in the data preview, per class.

@@ -5,13 +5,13 @@
 
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_plots::{Line, LineOptions, LossOptions, LossSeries, Theme, draw_lines, draw_loss_curves, draw_message};
+use dnaplay_protocol::Bench;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::class_panel::ClassPanel;
 use crate::components::plot_canvas::{describe, redraw, redraw_logos, snapshot_logos};
-use dnaplay_protocol::Bench;
-use crate::engine::{RunView};
+use crate::engine::RunView;
 use crate::lab::Lab;
 
 /// The two first-layer activations compared, in display order.

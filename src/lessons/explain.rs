@@ -11,19 +11,19 @@ use dnaplay_model::metrics::{pearson_r, sigmoid};
 use dnaplay_model::models::Activation;
 use dnaplay_model::scoring::ScoringRule;
 use dnaplay_model::sequence::one_hot;
+use dnaplay_plots::describe::{histograms as describe_histograms, tracks as describe_tracks};
 use dnaplay_plots::{HistogramSeries, Track, TrackKind, draw_histograms, draw_tracks, motif_ranges};
+use dnaplay_protocol::clock::now_ms;
+use dnaplay_protocol::{Bench, RunState};
+use dnaplay_protocol::{ExplainRequest, Explanation, InsertRequest, RunError};
 use dnaplay_state::explain_seq_problem;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
-use dnaplay_protocol::clock::now_ms;
 use crate::components::plot_canvas::{describe, note, redraw};
-use dnaplay_plots::describe::{histograms as describe_histograms, tracks as describe_tracks};
-use dnaplay_protocol::{Bench, RunState};
 use crate::engine::{Engine, Reply, RunView};
 use crate::lab::Lab;
-use dnaplay_protocol::{ExplainRequest, Explanation, InsertRequest, RunError};
 
 /// The three methods, in display order.
 const METHODS: [Method; 3] = [Method::Saliency, Method::Ism, Method::Ig];

@@ -15,10 +15,10 @@ mod spot;
 mod split;
 mod train;
 
+use dnaplay_protocol::Bench;
 use dnaplay_state::Lesson;
 use leptos::prelude::*;
 
-use dnaplay_protocol::Bench;
 use crate::lab::Lab;
 
 /// The page for `lesson`.

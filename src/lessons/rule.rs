@@ -3,13 +3,12 @@
 
 use dnaplay_model::scoring::{MotifBonus, PositionEffect, ScoringRule};
 use dnaplay_plots::{HistogramSeries, draw_histograms, thousands};
+use dnaplay_state::motif_problem;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::fields::NumberField;
 use crate::components::plot_canvas::{describe, redraw};
-use dnaplay_state::motif_problem;
-
 use crate::lab::{Lab, score_bins};
 
 /// The rule being edited: the text of each field, so nothing typed is lost.

@@ -5,8 +5,8 @@ use dnaplay_plots::{HistogramSeries, draw_histograms, thousands};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::lab::{Lab, score_bins};
 use crate::components::plot_canvas::{describe, redraw};
+use crate::lab::{Lab, score_bins};
 
 #[component]
 pub fn SplitLesson() -> impl IntoView {

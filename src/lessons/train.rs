@@ -2,9 +2,10 @@
 //! bar, and live loss curves of every run, overlaid.
 
 use dnaplay_model::models::{Activation, ModelKind};
+use dnaplay_model::settings::{BATCH_SIZE, EPOCHS, LEARNING_RATE, SEED};
 use dnaplay_model::trainer::OptimizerKind;
 use dnaplay_plots::{LossOptions, LossSeries, draw_loss_curves, draw_message};
-use dnaplay_model::settings::{BATCH_SIZE, EPOCHS, LEARNING_RATE, SEED};
+use dnaplay_protocol::{Bench, RunState};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -12,7 +13,6 @@ use crate::components::ScrollX;
 use crate::components::fields::{ChoiceSelect, NumberField};
 use crate::components::live::LiveStatus;
 use crate::components::plot_canvas::{describe, redraw};
-use dnaplay_protocol::{Bench, RunState};
 use crate::engine::{RunView, Until};
 use crate::lab::Lab;
 

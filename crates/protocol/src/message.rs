@@ -17,8 +17,8 @@ use dnaplay_model::metrics::SpotCheck;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::scoring::ScoringRule;
 use dnaplay_model::tasks::ClassTaskKind;
-use dnaplay_model::upload::UserData;
 use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, TrainConfig};
+use dnaplay_model::upload::UserData;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 

@@ -5,7 +5,6 @@
 //! `init_async` may run only once.
 
 use dnaplay_model::burn::tensor::Device;
-
 use dnaplay_protocol::RunError;
 use dnaplay_protocol::timing::{NO_WEBGPU, browser_has_webgpu};
 

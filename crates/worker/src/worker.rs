@@ -23,22 +23,21 @@ use std::sync::Arc;
 use dnaplay_model::BackendChoice;
 use dnaplay_model::Error;
 use dnaplay_model::burn::tensor::Device;
+use dnaplay_model::data::Split;
 use dnaplay_model::matching::MatchConfig;
 use dnaplay_model::metrics::{r_squared, spot_check_sequences, spot_checks};
 use dnaplay_model::models::ModelConfig;
-use dnaplay_model::data::Split;
 use dnaplay_model::sequence::OneHot;
-use dnaplay_model::upload::UserData;
 use dnaplay_model::tasks::{SEED003_ALIGNMENT, filter_report};
 use dnaplay_model::trainer::{ClassEvaluation, StepOutcome, TrainConfig, Trainer, filter_maps, filter_weights, predict};
+use dnaplay_model::upload::UserData;
+use dnaplay_protocol::clock::{now_ms, yield_now};
+use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, Event, FilterSnapshot, KmerResults, RunError, RunState, Uploads, UserDataKey, decode, encode};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::questions;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
-
-use dnaplay_protocol::clock::{now_ms, yield_now};
-use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, Event, FilterSnapshot, KmerResults, RunError, RunState, Uploads, UserDataKey, decode, encode};
 
 /// Milliseconds of training between two looks at the worker's messages, at least.
 pub const SLICE_MS: f64 = 25.0;

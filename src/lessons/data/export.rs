@@ -9,10 +9,10 @@ use dnaplay_protocol::Bench;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::DataState;
-use super::results::{curves, draw_losses, draw_result, loss_name, metrics_text, newest_result, svg_of, test_metrics};
 use crate::download::{DownloadError, canvas_png, download};
 use crate::engine::{RunData, RunView};
+use super::DataState;
+use super::results::{curves, draw_losses, draw_result, loss_name, metrics_text, newest_result, svg_of, test_metrics};
 
 /// Why an export did not start.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

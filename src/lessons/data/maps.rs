@@ -6,10 +6,10 @@ use dnaplay_model::upload::UserTask;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::DataState;
-use super::results::test_pairs;
 use crate::components::plot_canvas::{describe, note, redraw};
 use crate::engine::RunData;
+use super::DataState;
+use super::results::test_pairs;
 
 /// The maps panel.
 #[component]

@@ -11,9 +11,9 @@ use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::DataState;
 use crate::components::plot_canvas::{describe, redraw, redraw_filter_grid};
 use crate::engine::{RunData, RunView};
+use super::DataState;
 
 pub(super) fn draw_losses<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, curves: &[(String, Vec<f32>, Vec<f32>)], loss: &str) {
     if curves.iter().all(|(_, t, _)| t.is_empty()) {

@@ -7,12 +7,12 @@ use dnaplay_protocol::{Bench, RunState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::DataState;
-use super::export::meta_of;
-use super::results::metrics_text;
 use crate::components::ScrollX;
 use crate::engine::{RunData, RunView};
 use crate::store::{self, StoreError};
+use super::DataState;
+use super::export::meta_of;
+use super::results::metrics_text;
 
 /// IndexedDB key of the saved runs' list.
 const KEY_RUNS: &str = "runs";

@@ -9,10 +9,10 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::DataState;
-use super::saved::get_saved_runs;
 use crate::engine::UserSet;
 use crate::store;
+use super::DataState;
+use super::saved::get_saved_runs;
 
 /// The shipped examples: (button, file under `examples/`, citation).
 const EXAMPLES: [(&str, &str, &str); 2] = [

@@ -8,15 +8,15 @@ use dnaplay_model::sweep::{BoxStats, RunSummary};
 use dnaplay_model::tasks::ClassTaskKind;
 use dnaplay_model::trainer::TrainConfig;
 use dnaplay_plots::{BoxOptions, BoxPanel, BoxSeries, draw_box_panels, draw_message, thousands};
+use dnaplay_protocol::{Bench, ClassData};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
 use crate::components::plot_canvas::{describe, redraw, redraw_filter_grid};
-use dnaplay_protocol::{Bench, ClassData};
 use crate::engine::{RunData, Until};
 use crate::lab::Lab;
-use super::*;
+use super::GridProgress;
 
 /// The architectures of seed 003's Fig. 1c, top to bottom, with the paper's names.
 const FIG1C_MODELS: [(ModelKind, &str); 3] = [(ModelKind::Cnn2, "CNN-2"), (ModelKind::Cnn50, "CNN-50"), (ModelKind::CnnDeep, "CNN-deep")];

@@ -7,16 +7,16 @@ use dnaplay_model::scoring::ScoringRule;
 use dnaplay_model::settings::{EPOCHS, FILTER_WIDTH, LEARNING_RATE, NUM_FILTERS};
 use dnaplay_model::trainer::{OptimizerKind, TrainConfig};
 use dnaplay_plots::{HistogramSeries, ParityOptions, draw_histograms, draw_message, draw_parity, thousands};
+use dnaplay_protocol::Bench;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
 use crate::components::plot_canvas::{describe, redraw};
-use dnaplay_protocol::Bench;
+use crate::engine::RunResults;
 use crate::engine::{RunData, RunView, Until};
 use crate::lab::Lab;
-use crate::engine::RunResults;
-use super::*;
+use super::{GridProgress, kmer_training};
 
 /// "TAT ×2" for each of `rule`'s motifs that occurs more than once in `seq`.
 fn repeated_motifs(rule: &ScoringRule, seq: &str) -> String {

@@ -19,13 +19,13 @@ mod sweep;
 use dnaplay_model::scoring::PositionEffect;
 use dnaplay_model::trainer::TrainConfig;
 use dnaplay_plots::{LossOptions, LossSeries, draw_loss_curves, draw_message};
+use dnaplay_protocol::{Bench, RunState};
 use dnaplay_state::Exercise;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::live::LiveStatus;
 use crate::components::plot_canvas::{describe, redraw};
-use dnaplay_protocol::{Bench, RunState};
 use crate::engine::{RunData, RunView, Until};
 use crate::lab::Lab;
 use crate::lessons::train::duration;

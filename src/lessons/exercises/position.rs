@@ -6,16 +6,16 @@ use std::sync::Arc;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::scoring::{PositionEffect, ScoringRule};
 use dnaplay_plots::{HistogramSeries, draw_histograms, draw_message, thousands};
+use dnaplay_protocol::Bench;
+use dnaplay_protocol::Dataset;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
 use crate::components::plot_canvas::{describe, redraw};
-use dnaplay_protocol::Bench;
 use crate::engine::{RunData, RunSpec, Until};
-use dnaplay_protocol::{Dataset};
 use crate::lab::{Lab, score_bins};
-use super::*;
+use super::{GridProgress, draw_curves, kmer_training, rule_name};
 
 /// `rule` with its bonuses position-independent (`false`) or falling from 1.5× at the start to
 /// 0.5× at the end (`true`; seed 002, Question 1).

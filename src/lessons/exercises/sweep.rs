@@ -6,14 +6,14 @@ use dnaplay_model::models::{ModelConfig, ModelKind};
 use dnaplay_model::settings::LEARNING_RATE;
 use dnaplay_model::sweep::{Grid, parse_list};
 use dnaplay_model::trainer::TrainConfig;
+use dnaplay_protocol::Bench;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
-use dnaplay_protocol::Bench;
 use crate::engine::{RunData, RunSpec, Until};
 use crate::lab::Lab;
-use super::*;
+use super::{GridProgress, MAX_PAGE_SWEEP, SEED002_SWEEP_RATES, draw_curves, kmer_training};
 
 /// Question 2: Linear and CNN over a list of learning rates, one click.
 #[component]
