@@ -32,16 +32,12 @@ pub enum StoreError {
 
 impl StoreError {
     /// The browser's reason in `e` (a `DOMException`'s name and message where it is one).
-    fn of(e: &JsValue) -> StoreError {
+    fn of(e: JsValue) -> StoreError {
         if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
             return StoreError::Browser(format!("{}: {}", d.name(), d.message()));
         }
         StoreError::Browser(e.as_string().unwrap_or_else(|| format!("{e:?}")))
     }
-}
-
-fn text(e: &JsValue) -> StoreError {
-    StoreError::of(e)
 }
 
 /// A promise that settles with `req`'s result or error.
@@ -84,8 +80,8 @@ fn committed(tx: &IdbTransaction) -> Promise {
 }
 
 async fn open() -> Result<IdbDatabase, StoreError> {
-    let factory = web_sys::window().ok_or(StoreError::NoWindow)?.indexed_db().map_err(|e| text(&e))?.ok_or(StoreError::NoIndexedDb)?;
-    let req: IdbOpenDbRequest = factory.open_with_u32(DB, 1).map_err(|e| text(&e))?;
+    let factory = web_sys::window().ok_or(StoreError::NoWindow)?.indexed_db().map_err(StoreError::of)?.ok_or(StoreError::NoIndexedDb)?;
+    let req: IdbOpenDbRequest = factory.open_with_u32(DB, 1).map_err(StoreError::of)?;
     let upgrade = Closure::once_into_js(move |ev: web_sys::Event| {
         if let Some(db) = ev.target().and_then(|t| t.dyn_into::<IdbRequest>().ok()).and_then(|r| r.result().ok()) {
             let db: IdbDatabase = db.unchecked_into();
@@ -94,16 +90,16 @@ async fn open() -> Result<IdbDatabase, StoreError> {
         }
     });
     req.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-    let db = JsFuture::from(settled(&req)).await.map_err(|e| text(&e))?;
+    let db = JsFuture::from(settled(&req)).await.map_err(StoreError::of)?;
     Ok(db.unchecked_into())
 }
 
 async fn write(f: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>) -> Result<(), StoreError> {
     let db = open().await?;
-    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| text(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| text(&e))?;
-    f(&store).map_err(|e| text(&e))?;
-    let done = JsFuture::from(committed(&tx)).await.map_err(|e| text(&e));
+    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(StoreError::of)?;
+    let store = tx.object_store(STORE).map_err(StoreError::of)?;
+    f(&store).map_err(StoreError::of)?;
+    let done = JsFuture::from(committed(&tx)).await.map_err(StoreError::of);
     db.close();
     done.map(|_| ())
 }
@@ -135,10 +131,10 @@ pub async fn delete(key: &str) -> Result<(), StoreError> {
 
 async fn read(f: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>) -> Result<JsValue, StoreError> {
     let db = open().await?;
-    let tx = db.transaction_with_str(STORE).map_err(|e| text(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| text(&e))?;
-    let req = f(&store).map_err(|e| text(&e))?;
-    let v = JsFuture::from(settled(&req)).await.map_err(|e| text(&e));
+    let tx = db.transaction_with_str(STORE).map_err(StoreError::of)?;
+    let store = tx.object_store(STORE).map_err(StoreError::of)?;
+    let req = f(&store).map_err(StoreError::of)?;
+    let v = JsFuture::from(settled(&req)).await.map_err(StoreError::of);
     db.close();
     v
 }

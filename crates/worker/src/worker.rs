@@ -216,9 +216,11 @@ fn new_trainer(spec: &DataSpec, model: ModelConfig, config: TrainConfig, device:
     Ok((data, trainer))
 }
 
-/// A run the worker holds from now on.
+/// A run the worker holds from now on: training (a start), or finished (weights loaded from a
+/// checkpoint, whose filters are read at its evaluation).
 fn hold(id: usize, bench: Bench, data: Rc<WorkerData>, device: BackendChoice, trainer: Trainer, state: RunState, pause_at: Option<usize>) {
-    with(|s| s.runs.push(Run { id, bench, data, device, trainer: Some(trainer), busy_ms: 0.0, state, pause_at, loaded: false }));
+    let loaded = state == RunState::Finished;
+    with(|s| s.runs.push(Run { id, bench, data, device, trainer: Some(trainer), busy_ms: 0.0, state, pause_at, loaded }));
 }
 
 fn handle(command: Command) {
@@ -246,7 +248,6 @@ fn handle(command: Command) {
             match result {
                 Ok((data, trainer)) => {
                     hold(id, bench, data, device, trainer, RunState::Finished, None);
-                    with(|s| s.runs.iter_mut().filter(|r| r.id == id).for_each(|r| r.loaded = true));
                     evaluate_later(&[id]);
                 }
                 Err(error) => send(&Event::Failed { id, error }),

@@ -17,7 +17,6 @@ mod upload;
 use std::sync::Arc;
 
 use dnaplay_model::models::{ModelConfig, ModelKind};
-use dnaplay_model::trainer::TrainConfig;
 use dnaplay_model::upload::UserTask;
 use dnaplay_protocol::{Bench, RunState};
 use leptos::html::Canvas;
@@ -70,11 +69,6 @@ impl DataState {
     }
 }
 
-/// The training settings of a run on `data` ([`crate::training::user`]).
-fn training_for(lab: Lab, task: UserTask) -> TrainConfig {
-    lab.settings.with_untracked(|s| crate::training::user(task, s))
-}
-
 #[component]
 pub fn DataLesson() -> impl IntoView {
     let lab = expect_context::<Lab>();
@@ -112,7 +106,7 @@ pub fn DataLesson() -> impl IntoView {
         let kind = chosen_model();
         let activation = settings.with_untracked(|s| s.activation);
         let model = ModelConfig::of_kind(kind, set.data.length(), activation);
-        let config = training_for(lab, set.data.task);
+        let config = settings.with_untracked(|s| crate::training::user(set.data.task, s));
         set_error.set(engine.start(Bench::User, RunData::User(set), vec![(model, config)], until).err().map(|e| e.to_string()));
     };
 
