@@ -1,5 +1,5 @@
 //! Lesson 11: why did it predict that? Attribution maps (saliency, in silico mutagenesis,
-//! integrated gradients) of lesson 9's relu and exp models over a Task 3 sequence, each scored
+//! integrated gradients, DeepSHAP) of lesson 9's relu and exp models over a Task 3 sequence, each scored
 //! against the planted motifs by its interpretability AUROC (seed 003, Fig. 2 and Extended Data
 //! Fig. 2); the 8-mer models over any typed 8-mer; lesson 10's attention beside its saliency;
 //! and an in-silico experiment (tangermeme's marginalisation): insert a motif, see the effect.
@@ -25,8 +25,9 @@ use crate::components::plot_canvas::{describe, note, redraw};
 use crate::engine::{Engine, Reply, RunView};
 use crate::lab::Lab;
 
-/// The three methods, in display order.
-const METHODS: [Method; 3] = [Method::Saliency, Method::Ism, Method::Ig];
+/// The methods, in display order (the worker leaves out DeepSHAP for a model it has no rule
+/// for: the multi-scale model's attention pooling).
+const METHODS: [Method; 4] = [Method::Saliency, Method::Ism, Method::Ig, Method::DeepShap];
 /// Width of the map canvases, CSS pixels.
 const WIDTH: u32 = 960;
 
@@ -243,7 +244,7 @@ fn Contrast() -> impl IntoView {
             <button data-testid="explain-random" on:click=move |_| { set_clicks.update(|c| *c += 1); set_pick.set(Pick::Random(clicks.get_untracked())); }>"Random"</button>
             <button data-testid="explain-confident" on:click=move |_| set_pick.set(Pick::Confident)>"Most confident"</button>
             <button data-testid="explain-wrong" on:click=move |_| set_pick.set(Pick::Wrong)>"Most wrong"</button>
-            <label>" Integrated gradients from "
+            <label>" Integrated gradients and DeepSHAP from "
                 <select data-testid="explain-reference" prop:value=move || reference.get().to_string()
                     on:change=move |ev| { if let Ok(r) = event_target_value(&ev).parse::<Reference>() { settings.update(|s| s.reference = r) } }>
                     <option value="shuffle">"10 shuffles of the sequence (seed 003)"</option>
@@ -261,7 +262,7 @@ fn Contrast() -> impl IntoView {
             let each: Vec<String> = worker.iter().map(|w| format!("{:.1} s", w / 1000.0)).collect();
             format!("Maps of both models computed in {:.1} s (in the worker: {})", ms / 1000.0, each.join(" and "))
         })}</p>
-        <canvas role="img" node_ref=canvases[0] data-testid="explain-relu" aria-label="Saliency, ISM and integrated-gradients maps of the relu model over the chosen sequence, planted motifs shaded, with the ground truth below"></canvas>
+        <canvas role="img" node_ref=canvases[0] data-testid="explain-relu" aria-label="Saliency, ISM, integrated-gradients and DeepSHAP maps of the relu model over the chosen sequence, planted motifs shaded, with the ground truth below"></canvas>
         <canvas role="img" node_ref=canvases[1] data-testid="explain-exp" aria-label="The same maps of the exp model"></canvas>
         <ScrollX label="Interpretability AUROC of the maps">
             <table class="runs" data-testid="explain-scores">
@@ -269,7 +270,10 @@ fn Contrast() -> impl IntoView {
                 <thead><tr><th>"model"</th>{METHODS.iter().map(|m| view! { <th>{m.label()}</th> }).collect_view()}</tr></thead>
                 <tbody>
                     {move || scores.get().into_iter().map(|(name, sc)| view! {
-                        <tr><td>{name.clone()}</td>{sc.into_iter().map(|(m, a)| view! { <td data-testid=format!("auroc-{name}-{m}")>{a.map(|a| format!("{a:.3}")).unwrap_or_else(|| "–".into())}</td> }).collect_view()}</tr>
+                        <tr><td>{name.clone()}</td>{METHODS.iter().map(|m| {
+                            let a = sc.iter().find(|(k, _)| k == m).and_then(|(_, a)| *a);
+                            view! { <td data-testid=format!("auroc-{name}-{m}")>{a.map(|a| format!("{a:.3}")).unwrap_or_else(|| "–".into())}</td> }
+                        }).collect_view()}</tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -518,10 +522,10 @@ pub fn ExplainLesson() -> impl IntoView {
         <Kmers />
         <Attention />
         <p class="note">
-            "What to look for: both models call the sequence positive, but the exp model's saliency and integrated "
-            "gradients sit on the shaded motifs while the relu model's are spread over the background. ISM, the "
-            "slowest method, is the most faithful for both. The reference of integrated gradients changes the map: "
-            "try all three. "<code>"dnaplay explain --run DIR"</code>" scores 100 test sequences from the command line."
+            "What to look for: both models call the sequence positive, but the exp model's saliency, integrated "
+            "gradients and DeepSHAP sit on the shaded motifs while the relu model's are spread over the background. ISM, "
+            "the slowest method, is the most faithful for both. The reference of integrated gradients and DeepSHAP "
+            "changes the map: try all three. "<code>"dnaplay explain --run DIR"</code>" scores 100 test sequences from the command line."
         </p>
     }
 }

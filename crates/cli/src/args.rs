@@ -7,6 +7,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dnaplay_model::Error as ModelError;
 use dnaplay_model::interpret::AlignmentRule;
+use dnaplay_model::models::Init;
 use dnaplay_model::settings::{self, Refusal};
 use dnaplay_model::tasks::ClassTaskKind;
 
@@ -127,6 +128,10 @@ pub(crate) struct ModelArgs {
     /// Seed for the split, the initial weights and the shuffles.
     #[arg(long, default_value_t = 17, allow_negative_numbers = true, value_parser = |s: &str| settings::SEED.parse_u64(s))]
     pub(crate) seed: u64,
+    /// Initial weights: pytorch (uniform ±1/√fan_in, the default) or glorot (Glorot uniform
+    /// kernels and zero biases, as seed 003's Keras models).
+    #[arg(long, default_value = "pytorch", value_parser = |s: &str| s.parse::<Init>().map_err(|e| e.to_string()))]
+    pub(crate) init: Init,
 }
 
 #[derive(Args)]

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use dnaplay_model::attribution::{self, Insert, Maps, Method, Reference, filter_localisation, pwm_localisation, score_maps, test_positives};
+use dnaplay_model::attribution::{self, Insert, Maps, Method, Output, Reference, filter_localisation, pwm_localisation, score_maps, test_positives};
 use dnaplay_model::burn::tensor::Device;
 use dnaplay_model::checkpoint::{CheckpointMeta, META_FILE, WEIGHTS_FILE, load_weights};
 use dnaplay_model::data::{RegressionData, SplitFractions, split};
@@ -28,10 +28,15 @@ pub struct ExplainArgs {
     /// assets/checkpoints/lesson9-exp.
     #[arg(long, value_name = "DIR")]
     run: PathBuf,
-    /// Attribution methods, comma-separated: saliency, ism, ig, ism-centred.
-    #[arg(long, value_delimiter = ',', default_value = "saliency,ism,ig", value_parser = |s: &str| s.parse::<Method>().map_err(|e| e.to_string()))]
+    /// Attribution methods, comma-separated: saliency, ism, ig, ism-centred, deepshap.
+    #[arg(long, value_delimiter = ',', default_value = "saliency,ism,ig,deepshap", value_parser = |s: &str| s.parse::<Method>().map_err(|e| e.to_string()))]
     method: Vec<Method>,
-    /// Reference of integrated gradients: shuffle (10 shuffles, seed 003), zero or uniform.
+    /// The output a classifier's maps explain: probability (the sigmoid, as seed 003's code) or
+    /// logit. Regression runs are always explained by their score.
+    #[arg(long, default_value = "probability", value_parser = |s: &str| s.parse::<Output>().map_err(|e| e.to_string()))]
+    output: Output,
+    /// Reference of integrated gradients and DeepSHAP: shuffle (10 shuffles, seed 003), zero or
+    /// uniform.
     #[arg(long, default_value = "shuffle", value_parser = |s: &str| s.parse::<Reference>().map_err(|e| e.to_string()))]
     reference: Reference,
     /// Test sequences to explain (the positive ones of a 200-nt task).
@@ -124,15 +129,17 @@ pub fn explain(args: ExplainArgs) -> Result<()> {
     report.insert("model".into(), json!(format!("{} ({})", meta.model.kind, meta.model.activation)));
     report.insert("sequences".into(), json!(x.batch));
     report.insert("which".into(), json!(if subject.task.is_some() { "positive test sequences" } else { "test k-mers (no ground truth)" }));
+    let output = args.output.for_model(subject.task.is_some());
+    report.insert("output".into(), json!(output.name()));
     let mut per_sequence: Vec<(Method, Maps, Vec<Option<f64>>)> = Vec::new();
     for &method in &args.method {
         let started = Instant::now();
-        let maps = pollster::block_on(attribution::explain(&model, x, method, args.reference, meta.seed, &device)).map_err(usage)?;
+        let maps = pollster::block_on(attribution::explain(&model, x, method, args.reference, meta.seed, output, &device)).map_err(usage)?;
         let seconds = started.elapsed().as_secs_f64();
         write_maps(&out.join(format!("maps-{method}.csv")), &maps, x)?;
         let mut entry = serde_json::Map::new();
         entry.insert("seconds".into(), json!(seconds));
-        if method == Method::Ig {
+        if matches!(method, Method::Ig | Method::DeepShap) {
             entry.insert("reference".into(), json!(args.reference.name()));
         }
         let mut aurocs = vec![None; x.batch];
@@ -154,6 +161,9 @@ pub fn explain(args: ExplainArgs) -> Result<()> {
         }
         report.insert(method.name().into(), serde_json::Value::Object(entry));
         per_sequence.push((method, maps, aurocs));
+    }
+    if let Some(info) = &subject.information {
+        write_truth(&out.join("truth.csv"), info, x)?;
     }
     if let (Some(task), Some(info)) = (&subject.task, &subject.information) {
         let filters = pollster::block_on(filter_localisation(&model, x, info, &device)).map_err(usage)?;
@@ -186,6 +196,19 @@ pub fn explain(args: ExplainArgs) -> Result<()> {
     }
     println!("wrote {}", out.display());
     Ok(())
+}
+
+/// truth.csv: the generating model's information (bits) at every position of every explained
+/// sequence, the ground truth the maps are scored against.
+fn write_truth(path: &Path, information: &[f32], x: &OneHot) -> Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["sequence", "position", "base", "information_bits"])?;
+    for (b, seq) in x.decode().iter().enumerate() {
+        for (i, base) in seq.chars().enumerate() {
+            w.write_record([b.to_string(), (i + 1).to_string(), base.to_string(), format!("{:.4}", information[b * x.length + i])])?;
+        }
+    }
+    write_file(path, w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
 }
 
 fn fmt(v: Option<f64>) -> String {

@@ -106,6 +106,7 @@ impl ModelArgs {
                     num_filters: self.num_filters.unwrap_or(settings::NUM_FILTERS.default_usize()),
                     filter_width: self.filter_width.unwrap_or(settings::FILTER_WIDTH.default_usize()),
                     activation,
+                    init: self.init,
                 };
                 model_config.validate().map_err(usage)?;
                 let s = split(data.len(), SplitFractions::default(), self.seed).map_err(usage)?;
@@ -113,7 +114,7 @@ impl ModelArgs {
             }
             Some(ck) => {
                 let task = ClassTask::generate(ck, self.num_seqs.unwrap_or(ck.default_num_seqs()), self.seed).map_err(usage)?;
-                let model_config = task.model(kind, activation);
+                let model_config = ModelConfig { init: self.init, ..task.model(kind, activation) };
                 model_config.validate().map_err(usage)?;
                 let (train, val, test) = task.data();
                 (Some(task), model_config, train, val, test)

@@ -75,6 +75,7 @@ impl<'a> RunHead<'a> {
 #[derive(Serialize)]
 struct RunSettings<'a> {
     optimizer: &'a str,
+    init: &'a str,
     learning_rate: f64,
     batch_size: usize,
     seed: u64,
@@ -84,7 +85,7 @@ struct RunSettings<'a> {
 
 impl<'a> RunSettings<'a> {
     fn new(model: &ModelConfig, train: &TrainConfig, total_seconds: f64) -> Self {
-        RunSettings { optimizer: train.optimizer.name(), learning_rate: train.learning_rate, batch_size: train.batch_size, seed: train.seed, num_params: model.num_params(), total_seconds }
+        RunSettings { optimizer: train.optimizer.name(), init: model.init.name(), learning_rate: train.learning_rate, batch_size: train.batch_size, seed: train.seed, num_params: model.num_params(), total_seconds }
     }
 }
 

@@ -73,6 +73,13 @@ pub struct SweepArgs {
     /// processes); the summary is written by whichever finishes with every cell done.
     #[arg(long, value_parser = parse_shard)]
     shard: Option<(usize, usize)>,
+    /// Stop each run when the monitored value has not improved for this many epochs [default:
+    /// the task's; seed 003's code used 20].
+    #[arg(long, value_name = "PATIENCE", value_parser = |s: &str| dnaplay_model::settings::PATIENCE.parse_usize(s))]
+    early_stopping: Option<usize>,
+    /// Initial weights of every run: pytorch or glorot (seed 003's Keras models).
+    #[arg(long, default_value = "pytorch", value_parser = |s: &str| s.parse::<dnaplay_model::models::Init>().map_err(|e| e.to_string()))]
+    init: dnaplay_model::models::Init,
     /// Also save each run's trained weights (model.bpk, checkpoint.json) in its folder.
     #[arg(long)]
     save: bool,
@@ -159,13 +166,14 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
             batch_size: args.batch_size,
             l2: cell.get("l2").map(|s| parse_f64("l2", s)).transpose()?,
             seed: cell.get("seed").expect("seeds are always an axis").parse().map_err(usage_error)?,
+            init: args.init,
         };
         let out = args.out.join(cell.folder());
         Ok(TrainArgs {
             model,
             epochs: args.epochs,
             device: args.device.clone(),
-            early_stopping: None,
+            early_stopping: args.early_stopping,
             reduce_lr: None,
             align: None,
             save: args.save.then(|| out.clone()),

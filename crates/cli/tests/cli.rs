@@ -293,12 +293,13 @@ fn explain_scores_the_maps_and_writes_them() {
     let out = dir.path().join("explain");
     let run = shipped("lesson9-exp");
     dnaplay()
-        .args(["explain", "--run", run.to_str().unwrap(), "--method", "saliency,ig", "--reference", "zero", "--n", "8", "--out", out.to_str().unwrap()])
+        .args(["explain", "--run", run.to_str().unwrap(), "--method", "saliency,ig,deepshap", "--reference", "zero", "--n", "8", "--out", out.to_str().unwrap()])
         .assert()
         .success()
         .stdout(predicates::str::contains("interpretability AUROC").and(predicates::str::contains("localisation AUROC: first-layer scans")));
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("interpretability.json")).unwrap()).unwrap();
-    for method in ["saliency", "ig"] {
+    assert_eq!(report["output"], "probability", "seed 003's code explains the probability");
+    for method in ["saliency", "ig", "deepshap"] {
         for key in ["auroc_mean", "auroc_std", "aupr_mean", "aupr_std"] {
             let v = report[method][key].as_f64().unwrap_or_else(|| panic!("{method}.{key} in {report}"));
             assert!((0.0..=1.0).contains(&v), "{method}.{key} = {v}");
@@ -306,6 +307,12 @@ fn explain_scores_the_maps_and_writes_them() {
     }
     assert!(report["saliency"]["auroc_mean"].as_f64().unwrap() > 0.7, "exp's saliency finds the motifs: {report}");
     assert_eq!(report["ig"]["reference"], "zero");
+    assert_eq!(report["deepshap"]["reference"], "zero");
+    assert!(report["deepshap"]["auroc_mean"].as_f64().unwrap() > 0.7, "exp's DeepSHAP finds the motifs: {report}");
+    let truth = std::fs::read_to_string(out.join("truth.csv")).unwrap();
+    assert_eq!(truth.lines().next(), Some("sequence,position,base,information_bits"));
+    assert_eq!(truth.lines().count(), 1 + 8 * 200);
+    assert!(truth.lines().skip(1).any(|l| l.rsplit(',').next().unwrap().parse::<f32>().unwrap() > 1.0), "planted motifs carry information");
     assert!(report["ism"].is_null(), "only the methods asked for");
     assert!(report["localisation_auroc"]["pwms"].as_f64().unwrap() > 0.8);
     assert!(report["localisation_auroc"]["filters"].as_f64().unwrap() > 0.8);
@@ -322,7 +329,8 @@ fn explain_scores_the_maps_and_writes_them() {
 #[test]
 fn explain_and_insert_refuse_bad_input_by_name() {
     refused(&["explain", "--run", "/nonexistent/run"], "--run /nonexistent/run: cannot read checkpoint.json");
-    refused(&["explain", "--run", ".", "--method", "deeplift"], "unknown attribution method 'deeplift'; expected one of: saliency, ism, ig, ism-centred");
+    refused(&["explain", "--run", ".", "--method", "deeplift"], "unknown attribution method 'deeplift'; expected one of: saliency, ism, ig, ism-centred, deepshap");
+    refused(&["explain", "--run", ".", "--output", "odds"], "unknown attributed output 'odds'; expected one of: logit, probability");
     let run = shipped("lesson5-cnn");
     refused(&["insert", "--run", run.to_str().unwrap(), "--motif", "CACGTGCACG"], "--motif is 10 nt; the model takes 8 nt");
     refused(&["insert", "--run", run.to_str().unwrap(), "--motif", "TAX"], "the motif has 'X' at position 3");

@@ -1,8 +1,9 @@
 //! Attribution maps: which bases drove a prediction, and how well that agrees with the motifs
 //! that were really planted.
 //!
-//! Three methods, for any model of this crate and one-hot input `[batch, 4, length]`, each
-//! returning scores `[batch, 4, length]` ([`Maps`]); for classifiers they attribute the logit:
+//! Four methods, for any model of this crate and one-hot input `[batch, 4, length]`, each
+//! returning scores `[batch, 4, length]` ([`Maps`]); for classifiers they attribute the
+//! probability, as seed 003's code does, or the logit ([`Output`]):
 //!
 //! - **Saliency** (Simonyan et al. 2013; seed 003, Methods, "Attribution methods"): the gradient
 //!   of the output with respect to the input, [`gradients`]; times the input, [`saliency`].
@@ -15,6 +16,9 @@
 //!   `input − reference`, averaged over references, [`integrated_gradients`]. The references
 //!   ([`Reference`]) are [`IG_SHUFFLES`] shuffles of the sequence (seed 003), all zeros, or
 //!   0.25 everywhere.
+//! - **DeepSHAP** (Lundberg and Lee 2017; seed 003, with 10 shuffled references): DeepLIFT's
+//!   rescale rule (Shrikumar et al. 2017) from each reference, `multiplier · (x − r)`, averaged,
+//!   [`deepshap`]; the rule is in `deeplift`.
 //!
 //! And the scores against the truth (seed 003, Methods, "Quantifying interpretability" and
 //! "Motif localisation analysis"): [`interpretability`] per sequence, [`Localisation`] over
@@ -56,6 +60,8 @@ pub enum Method {
     Ig,
     /// In silico mutagenesis, mean-centred per position (tangermeme).
     IsmCentred,
+    /// DeepSHAP: DeepLIFT's rescale rule averaged over shuffled references.
+    DeepShap,
 }
 
 named_choice!(Method, "attribution method", {
@@ -63,7 +69,39 @@ named_choice!(Method, "attribution method", {
     Ism => "ism",
     Ig => "ig",
     IsmCentred => "ism-centred",
+    DeepShap => "deepshap",
 });
+
+/// The output a classifier's map explains.
+///
+/// Seed 003's code (`task3_step2_attribution_scores.py`, `layer=-1` for saliency, mutagenesis
+/// and integrated gradients; shap's `DeepExplainer` on the whole Keras model) explains the
+/// probability, the sigmoid of the logit. For gradient methods this only scales each
+/// sequence's map (by the sigmoid's slope at its logit); for ISM it does more: near a
+/// confident prediction the sigmoid flattens changes that raise the logit and keeps those that
+/// lower it. Regression models have no sigmoid and are always explained by their output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Output {
+    /// The model's raw output: a classifier's logit, a regression model's score.
+    Logit,
+    /// A classifier's probability, `sigmoid(logit)` (seed 003's code).
+    #[default]
+    Probability,
+}
+
+named_choice!(Output, "attributed output", {
+    Logit => "logit",
+    Probability => "probability",
+});
+
+impl Output {
+    /// What a model trained with `classifier` (binary cross-entropy) or not (MSE) is explained
+    /// by: `self` for a classifier, [`Output::Logit`] (the raw score) for regression.
+    pub fn for_model(self, classifier: bool) -> Output {
+        if classifier { self } else { Output::Logit }
+    }
+}
 
 impl Method {
     /// What the page and the reports call it.
@@ -73,6 +111,7 @@ impl Method {
             Method::Ism => "In silico mutagenesis (L2)",
             Method::Ig => "Integrated gradients",
             Method::IsmCentred => "In silico mutagenesis (mean-centred)",
+            Method::DeepShap => "DeepSHAP",
         }
     }
 
@@ -90,6 +129,9 @@ impl Method {
             }
             Method::IsmCentred => {
                 "The same substitutions as ISM, but each position's four changes (0 for its own base) minus their mean, so a base scores how much better it is than the average base there (tangermeme). Signed: the observed base of a motif scores high, and bases that would break it score low."
+            }
+            Method::DeepShap => {
+                "The sequence and a reference run through the network side by side, and each layer passes on the difference between them, scaled at every nonlinearity by (f(x) − f(r)) / (x − r) (DeepLIFT's rescale rule, Shrikumar et al. 2017). Averaged over 10 shuffles of the sequence as references (DeepSHAP, Lundberg and Lee 2017), the scores add up to the change in output from the references; seed 003 ranks it second after ISM."
             }
         }
     }
@@ -236,7 +278,9 @@ pub use scores::{Interpretability, Localisation, Spread, centre_windows, filter_
 #[cfg(feature = "burn")]
 mod compute;
 #[cfg(feature = "burn")]
-pub use compute::{IntegratedGradients, explain, filter_localisation, gauss_legendre, gradients, insertion, integrated_gradients, ism, saliency};
+pub(crate) mod deeplift;
+#[cfg(feature = "burn")]
+pub use compute::{Additive, deepshap, explain, filter_localisation, gauss_legendre, gradients, insertion, integrated_gradients, ism, saliency};
 
 #[cfg(test)]
 mod tests {
@@ -338,6 +382,16 @@ mod tests {
         assert_eq!(Insert::from_text("cacgtg"), Insert::Sequence("CACGTG".into()));
         let maps = Maps { values: (0..8).map(|v| v as f32).collect(), batch: 1, length: 2 };
         assert_eq!(maps.heights(0), vec![[0.0, 2.0, 4.0, 6.0], [1.0, 3.0, 5.0, 7.0]]);
+    }
+
+    #[test]
+    fn regression_is_explained_by_its_score_and_classifiers_as_asked() {
+        assert_eq!(Output::default(), Output::Probability, "seed 003's code explains the probability");
+        assert_eq!(Output::Probability.for_model(true), Output::Probability);
+        assert_eq!(Output::Logit.for_model(true), Output::Logit);
+        assert_eq!(Output::Probability.for_model(false), Output::Logit);
+        assert_eq!("deepshap".parse::<Method>().unwrap(), Method::DeepShap);
+        assert!("shap".parse::<Output>().is_err());
     }
 
     #[test]

@@ -31,7 +31,9 @@ use burn::tensor::{Device, Tensor, activation};
 use rand::rngs::ChaCha8Rng;
 
 #[cfg(feature = "burn")]
-use crate::layers::{Activation, dense, glorot_param, keras_dense, uniform_param};
+use crate::attribution::deeplift::{rescale, rescale_max_pool};
+#[cfg(feature = "burn")]
+use crate::layers::{Activation, Init, dense_with, glorot_param, keras_dense, uniform_param};
 
 /// A convolution `[channels_in → channels_out]` of width `width` of seed 003's CNNs, weights
 /// and bias uniform in ±1/√(channels_in · width) (PyTorch's default).
@@ -40,12 +42,20 @@ use crate::layers::{Activation, dense, glorot_param, keras_dense, uniform_param}
 /// those, lesson 9's exp run learned its motifs more slowly at the lesson's short budget (seed
 /// 1, 6,000 sequences, learning rate 0.01, 10 epochs: match fraction 0.17 against 0.42; seed
 /// 17: 0.42 against 0.42), so CNN-local and CNN-dist keep this initialisation.
+///
+/// With [`Init::Glorot`] the weights are Glorot uniform (fan in `channels_in · width`, fan out
+/// `channels_out · width`, as Keras's `Conv1D`) and the bias 0, as seed 003's Keras models.
 #[cfg(feature = "burn")]
-fn conv(channels_in: usize, channels_out: usize, width: usize, padding: PaddingConfig1d, rng: &mut ChaCha8Rng, device: &Device) -> Conv1d {
+fn conv(channels_in: usize, channels_out: usize, width: usize, padding: PaddingConfig1d, init: Init, rng: &mut ChaCha8Rng, device: &Device) -> Conv1d {
     let mut conv = Conv1dConfig::new(channels_in, channels_out, width).with_padding(padding).with_initializer(Initializer::Zeros).init(device);
     let fan_in = channels_in * width;
-    conv.weight = uniform_param([channels_out, channels_in, width], fan_in, rng, device);
-    conv.bias = Some(uniform_param([channels_out], fan_in, rng, device));
+    match init {
+        Init::Pytorch => {
+            conv.weight = uniform_param([channels_out, channels_in, width], fan_in, rng, device);
+            conv.bias = Some(uniform_param([channels_out], fan_in, rng, device));
+        }
+        Init::Glorot => conv.weight = glorot_param([channels_out, channels_in, width], fan_in, channels_out * width, rng, device),
+    }
     conv
 }
 
@@ -108,9 +118,9 @@ pub struct ConvSpec {
 
 #[cfg(feature = "burn")]
 impl ConvBlock {
-    fn new(channels_in: usize, spec: ConvSpec, padding: PaddingConfig1d, activation: Activation, rng: &mut ChaCha8Rng, device: &Device) -> Self {
+    fn new(channels_in: usize, spec: ConvSpec, padding: PaddingConfig1d, activation: Activation, init: Init, rng: &mut ChaCha8Rng, device: &Device) -> Self {
         ConvBlock {
-            conv: conv(channels_in, spec.filters, spec.width, padding, rng, device),
+            conv: conv(channels_in, spec.filters, spec.width, padding, init, rng, device),
             norm: BatchNormConfig::new(spec.filters).init(device),
             activation,
             pool: (spec.pool > 1).then(|| MaxPool1dConfig::new(spec.pool).with_stride(spec.pool).init()),
@@ -141,6 +151,20 @@ impl ConvBlock {
         self.dropout.forward(y)
     }
 
+    /// [`ConvBlock::forward`] of an input `x` (tracked) beside a reference `r`, under DeepLIFT's
+    /// rescale rule ([`crate::attribution::deeplift`]): returns the input's output, whose
+    /// gradient gives the multipliers, and the reference's. Inference mode only (batch norm's
+    /// running statistics, no dropout).
+    pub(crate) fn forward_rescale(&self, x: Tensor<3>, r: Tensor<3>) -> (Tensor<3>, Tensor<3>) {
+        let (x, r) = (self.norm.forward(self.conv.forward(x)), self.norm.forward(self.conv.forward(r)));
+        let activation = self.activation;
+        let (x, r) = rescale(|t| activation.apply(t), x, r);
+        match &self.pool {
+            Some(pool) => rescale_max_pool(pool.kernel_size, x, r),
+            None => (x, r),
+        }
+    }
+
     /// The convolution's weights, `[filters, channels_in, width]`.
     pub fn weight(&self) -> Tensor<3> {
         self.conv.weight.val()
@@ -159,8 +183,8 @@ pub struct DenseBlock {
 
 #[cfg(feature = "burn")]
 impl DenseBlock {
-    fn new(d_input: usize, units: usize, dropout: f64, rng: &mut ChaCha8Rng, device: &Device) -> Self {
-        DenseBlock { linear: dense(d_input, units, rng, device), norm: BatchNormConfig::new(units).init(device), dropout: DropoutConfig::new(dropout).init() }
+    fn new(d_input: usize, units: usize, dropout: f64, init: Init, rng: &mut ChaCha8Rng, device: &Device) -> Self {
+        DenseBlock { linear: dense_with(init, d_input, units, rng, device), norm: BatchNormConfig::new(units).init(device), dropout: DropoutConfig::new(dropout).init() }
     }
 
     /// # Shapes
@@ -168,6 +192,12 @@ impl DenseBlock {
     /// - output: `[batch, units]`
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         self.dropout.forward(activation::relu(self.norm.forward(self.linear.forward(x))))
+    }
+
+    /// [`DenseBlock::forward`] under DeepLIFT's rescale rule, as [`ConvBlock::forward_rescale`].
+    pub(crate) fn forward_rescale(&self, x: Tensor<2>, r: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+        let (x, r) = (self.norm.forward(self.linear.forward(x)), self.norm.forward(self.linear.forward(r)));
+        rescale(activation::relu, x, r)
     }
 }
 
@@ -268,8 +298,9 @@ pub struct DeepCnn {
 
 #[cfg(feature = "burn")]
 impl DeepCnn {
-    /// Build from a spec; the first layer gets `activation`, the rest relu.
-    pub(crate) fn new(spec: &DeepSpec, seq_len: usize, activation: Activation, rng: &mut ChaCha8Rng, device: &Device) -> Self {
+    /// Build from a spec; the first layer gets `activation`, the rest relu; weights drawn as
+    /// `init` says.
+    pub(crate) fn new(spec: &DeepSpec, seq_len: usize, activation: Activation, init: Init, rng: &mut ChaCha8Rng, device: &Device) -> Self {
         let (mut channels, mut length) = (4, seq_len);
         let mut blocks = Vec::with_capacity(spec.convs.len());
         let same_first = spec.same_first;
@@ -277,13 +308,13 @@ impl DeepCnn {
             let valid = i == 0 && !same_first;
             let padding = if valid { PaddingConfig1d::Valid } else { PaddingConfig1d::Same };
             let act = if i == 0 { activation } else { Activation::Relu };
-            blocks.push(ConvBlock::new(channels, *spec, padding, act, rng, device));
+            blocks.push(ConvBlock::new(channels, *spec, padding, act, init, rng, device));
             length = layer_output_length(length, spec, valid);
             channels = spec.filters;
         }
         let first_offset = if same_first { (spec.convs[0].width - 1) / 2 } else { 0 };
-        let hidden = DenseBlock::new(channels * length, spec.dense_units, spec.dense_dropout, rng, device);
-        let output = dense(spec.dense_units, spec.outputs, rng, device);
+        let hidden = DenseBlock::new(channels * length, spec.dense_units, spec.dense_dropout, init, rng, device);
+        let output = dense_with(init, spec.dense_units, spec.outputs, rng, device);
         DeepCnn { blocks, hidden, output, first_offset }
     }
 
@@ -296,6 +327,21 @@ impl DeepCnn {
             x = block.forward(x);
         }
         self.output.forward(self.hidden.forward(x.flatten::<2>(1, 2)))
+    }
+
+    /// [`DeepCnn::forward`] of `x` (tracked) beside a reference `r` under DeepLIFT's rescale
+    /// rule: the logits of `x`, whose gradient gives the multipliers, and of `r`.
+    ///
+    /// # Shapes
+    /// - input: `[batch, 4, length]` each
+    /// - output: `[batch, outputs]` each
+    pub(crate) fn forward_rescale(&self, x: Tensor<3>, r: Tensor<3>) -> (Tensor<2>, Tensor<2>) {
+        let (mut x, mut r) = (x, r);
+        for block in &self.blocks {
+            (x, r) = block.forward_rescale(x, r);
+        }
+        let (x, r) = self.hidden.forward_rescale(x.flatten::<2>(1, 2), r.flatten::<2>(1, 2));
+        (self.output.forward(x), self.output.forward(r))
     }
 
     /// The first layer (the filters to interpret).
@@ -445,7 +491,7 @@ mod tests {
 
     use super::{CNN_2, CNN_50, CNN_DEEP, TASK1_DENSE_UNITS, TASK1_OUTPUTS, deep_output_length};
     use crate::backend::test_device;
-    use crate::models::{Activation, Model, ModelConfig, ModelKind};
+    use crate::models::{Activation, Init, Model, ModelConfig, ModelKind};
 
     #[test]
     fn shapes_and_parameter_counts() {
@@ -527,5 +573,30 @@ mod tests {
         let one = model.forward(x.slice([0..1])).into_data().try_to_vec::<f32>().unwrap();
         assert!((one[0] - a[0]).abs() < 1e-5, "{} vs {}", one[0], a[0]);
         let Model::Deep(_) = model else { panic!("CNN-dist is a deep CNN") };
+    }
+
+    #[test]
+    fn glorot_draws_keras_kernels_and_zero_biases() {
+        let device = test_device();
+        let values = |t: Tensor<1>| t.into_data().try_to_vec::<f32>().unwrap();
+        let config = ModelConfig { init: Init::Glorot, ..ModelConfig::of_kind(ModelKind::CnnDeep, 200, Activation::Exp) };
+        let Model::Deep(glorot) = config.init(&device, 7).unwrap() else { panic!("CNN-deep is a deep CNN") };
+        for (i, block) in glorot.blocks.iter().enumerate() {
+            let [out, inp, width] = block.conv.weight.dims();
+            let bound = (6.0 / ((inp + out) * width) as f32).sqrt();
+            let w = values(block.conv.weight.val().flatten::<1>(0, 2));
+            let max = w.iter().fold(0f32, |m, v| m.max(v.abs()));
+            // Uniform in ±bound: the largest of thousands of draws comes close to it.
+            assert!(max <= bound && max > 0.9 * bound, "layer {i}: largest |w| {max}, Glorot bound {bound}");
+            assert!(values(block.conv.bias.as_ref().unwrap().val()).iter().all(|&b| b == 0.0), "layer {i}: bias 0");
+        }
+        assert!(values(glorot.hidden.linear.bias.as_ref().unwrap().val()).iter().all(|&b| b == 0.0));
+        assert!(values(glorot.output.bias.as_ref().unwrap().val()).iter().all(|&b| b == 0.0));
+        // PyTorch's draw keeps its biases, and a record without the setting reads as PyTorch's.
+        let Model::Deep(pytorch) = ModelConfig { init: Init::Pytorch, ..config.clone() }.init(&device, 7).unwrap() else { panic!() };
+        assert!(values(pytorch.blocks[0].conv.bias.as_ref().unwrap().val()).iter().any(|&b| b != 0.0));
+        let old: ModelConfig = serde_json::from_str(r#"{"kind":"cnndist","seq_len":200,"num_filters":24,"filter_width":7,"activation":"exp"}"#).unwrap();
+        assert_eq!(old.init, Init::Pytorch);
+        assert_eq!("glorot".parse::<Init>().unwrap(), Init::Glorot);
     }
 }

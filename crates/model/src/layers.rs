@@ -84,6 +84,35 @@ impl Activation {
     }
 }
 
+/// How a model's initial weights are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Init {
+    /// Weights and biases uniform in ±1/√fan_in: PyTorch's default for `nn.Linear` and
+    /// `nn.Conv1d` (seed 002's framework). The models' default.
+    #[default]
+    Pytorch,
+    /// Kernels Glorot uniform, ±√(6 / (fan_in + fan_out)), biases 0: Keras's default, which
+    /// seed 003's models were drawn from (Methods, "Training": "random initialisations
+    /// according to Ref. 27", Glorot and Bengio 2010). Seed 000's multi-scale model always uses
+    /// it.
+    Glorot,
+}
+
+named_choice!(Init, "initialisation", {
+    Pytorch => "pytorch",
+    Glorot => "glorot",
+});
+
+/// A `[d_input → d_output]` dense layer drawn as `init` says.
+#[cfg(feature = "burn")]
+pub(crate) fn dense_with(init: Init, d_input: usize, d_output: usize, rng: &mut ChaCha8Rng, device: &Device) -> Linear {
+    match init {
+        Init::Pytorch => dense(d_input, d_output, rng, device),
+        Init::Glorot => keras_dense(d_input, d_output, rng, device),
+    }
+}
+
 /// A parameter of `shape`, uniform in ±1/√fan_in (PyTorch's default for `nn.Linear` and
 /// `nn.Conv1d`, seed 002's framework).
 #[cfg(feature = "burn")]

@@ -27,9 +27,9 @@ use crate::deep::{CNN_2, CNN_50, CNN_DEEP, CNN_DIST, CNN_LOCAL, ConvSpec, DENSE_
 #[cfg(feature = "burn")]
 use crate::deep::{DeepCnn, MultiScaleCnn};
 #[cfg(feature = "burn")]
-use crate::layers::{dense, uniform_param};
+use crate::layers::{dense_with, glorot_param, uniform_param};
 use crate::error::{Error, Result};
-pub use crate::layers::Activation;
+pub use crate::layers::{Activation, Init};
 
 /// Which architecture to build. The first two take 8-mers (seed 002); the rest classify 200-nt
 /// sequences ([`crate::deep`]).
@@ -115,28 +115,33 @@ pub struct ModelConfig {
     pub filter_width: usize,
     /// First-layer activation (CNN only).
     pub activation: Activation,
+    /// How the initial weights are drawn (records written before this setting read as
+    /// [`Init::Pytorch`]). The multi-scale model ignores it: it is always drawn as Keras
+    /// draws seed 000's model.
+    #[serde(default)]
+    pub init: Init,
 }
 
 impl ModelConfig {
     /// Seed 002's CNN for sequences of length `seq_len`: 32 filters, width 3, relu.
     pub fn cnn(seq_len: usize) -> Self {
-        ModelConfig { kind: ModelKind::Cnn, seq_len, num_filters: 32, filter_width: 3, activation: Activation::Relu }
+        ModelConfig { kind: ModelKind::Cnn, seq_len, num_filters: 32, filter_width: 3, activation: Activation::Relu, init: Init::Pytorch }
     }
 
     /// Seed 003's CNN-local (24 filters of width 19) for `seq_len` nt, first-layer `activation`.
     pub fn cnn_local(seq_len: usize, activation: Activation) -> Self {
-        ModelConfig { kind: ModelKind::CnnLocal, seq_len, num_filters: CNN_LOCAL[0].filters, filter_width: CNN_LOCAL[0].width, activation }
+        ModelConfig { kind: ModelKind::CnnLocal, seq_len, num_filters: CNN_LOCAL[0].filters, filter_width: CNN_LOCAL[0].width, activation, init: Init::Pytorch }
     }
 
     /// Seed 003's CNN-dist (24 first-layer filters of width 7) for `seq_len` nt.
     pub fn cnn_dist(seq_len: usize, activation: Activation) -> Self {
-        ModelConfig { kind: ModelKind::CnnDist, seq_len, num_filters: CNN_DIST[0].filters, filter_width: CNN_DIST[0].width, activation }
+        ModelConfig { kind: ModelKind::CnnDist, seq_len, num_filters: CNN_DIST[0].filters, filter_width: CNN_DIST[0].width, activation, init: Init::Pytorch }
     }
 
     /// Seed 000's multi-scale CNN for `seq_len` nt (4 branches of 64 filters; the widest, 25,
     /// is recorded as `filter_width`). Seed 000 uses relu.
     pub fn multiscale(seq_len: usize, activation: Activation) -> Self {
-        ModelConfig { kind: ModelKind::MultiScale, seq_len, num_filters: MULTISCALE_FILTERS, filter_width: 25, activation }
+        ModelConfig { kind: ModelKind::MultiScale, seq_len, num_filters: MULTISCALE_FILTERS, filter_width: 25, activation, init: Init::Pytorch }
     }
 
     /// The model of `kind` with its seed's defaults for `seq_len` nt and `activation`.
@@ -149,7 +154,7 @@ impl ModelConfig {
             ModelKind::MultiScale => Self::multiscale(seq_len, activation),
             ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
                 let first = kind.conv_specs().expect("deep kinds have specs")[0];
-                ModelConfig { kind, seq_len, num_filters: first.filters, filter_width: first.width, activation }
+                ModelConfig { kind, seq_len, num_filters: first.filters, filter_width: first.width, activation, init: Init::Pytorch }
             }
         }
     }
@@ -240,18 +245,23 @@ impl ModelConfig {
         self.validate()?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         Ok(match self.kind {
-            ModelKind::Linear => Model::Linear(LinearModel { linear: dense(4 * self.seq_len, 1, &mut rng, device) }),
+            ModelKind::Linear => Model::Linear(LinearModel { linear: dense_with(self.init, 4 * self.seq_len, 1, &mut rng, device) }),
             ModelKind::Cnn => {
                 let out_len = self.seq_len - self.filter_width + 1;
                 let mut conv = Conv1dConfig::new(4, self.num_filters, self.filter_width).with_initializer(Initializer::Zeros).init(device);
-                let fan_in = 4 * self.filter_width;
-                conv.weight = uniform_param([self.num_filters, 4, self.filter_width], fan_in, &mut rng, device);
-                conv.bias = Some(uniform_param([self.num_filters], fan_in, &mut rng, device));
-                Model::Cnn(CnnModel { conv, activation: self.activation, linear: dense(self.num_filters * out_len, 1, &mut rng, device) })
+                let (fan_in, shape) = (4 * self.filter_width, [self.num_filters, 4, self.filter_width]);
+                match self.init {
+                    Init::Pytorch => {
+                        conv.weight = uniform_param(shape, fan_in, &mut rng, device);
+                        conv.bias = Some(uniform_param([self.num_filters], fan_in, &mut rng, device));
+                    }
+                    Init::Glorot => conv.weight = glorot_param(shape, fan_in, self.num_filters * self.filter_width, &mut rng, device),
+                }
+                Model::Cnn(CnnModel { conv, activation: self.activation, linear: dense_with(self.init, self.num_filters * out_len, 1, &mut rng, device) })
             }
             ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
                 let spec = self.kind.deep_spec().expect("deep kinds have specs");
-                Model::Deep(DeepCnn::new(&spec, self.seq_len, self.activation, &mut rng, device))
+                Model::Deep(DeepCnn::new(&spec, self.seq_len, self.activation, self.init, &mut rng, device))
             }
             ModelKind::MultiScale => Model::MultiScale(MultiScaleCnn::new(self.activation, &mut rng, device)),
         })
@@ -377,9 +387,23 @@ impl CnnModel {
         self.linear.forward(x) // [batch, 1]
     }
 
+    /// [`CnnModel::forward`] of `x` (tracked) beside a reference `r` under DeepLIFT's rescale
+    /// rule ([`crate::attribution::deeplift`]): the outputs of `x` and of `r`, `[batch, 1]` each.
+    pub(crate) fn forward_rescale(&self, x: Tensor<3>, r: Tensor<3>) -> (Tensor<2>, Tensor<2>) {
+        let activation = self.activation;
+        let (x, r) = crate::attribution::deeplift::rescale(|t| activation.apply(t), self.convolve_position_major(x), self.convolve_position_major(r));
+        (self.linear.forward(x.flatten::<2>(1, 2)), self.linear.forward(r.flatten::<2>(1, 2)))
+    }
+
     /// First-layer weights, `[num_filters, 4, width]`.
     pub fn conv_weight(&self) -> Tensor<3> {
         self.conv.weight.val()
+    }
+
+    /// The dense layer's weights, `[positions · filters, 1]`, position-major as
+    /// [`CnnModel::forward`] flattens: row `p · filters + f` weighs filter `f` at window `p`.
+    pub fn dense_weight(&self) -> Tensor<2> {
+        self.linear.weight.val()
     }
 
     /// The first-layer activation.
@@ -416,6 +440,28 @@ impl Model {
             Model::Cnn(m) => m.forward(x),
             Model::Deep(m) => m.forward(x),
             Model::MultiScale(m) => m.forward(x),
+        }
+    }
+
+    /// Whether [`Model::forward_rescale`] has a rule for this model (all but the multi-scale).
+    pub fn has_rescale_rule(&self) -> bool {
+        !matches!(self, Model::MultiScale(_))
+    }
+
+    /// [`Model::forward`] of `x` (tracked by autodiff) beside a reference `r` of the same shape,
+    /// under DeepLIFT's rescale rule ([`crate::attribution::deeplift`]): the outputs of `x`,
+    /// whose gradient with respect to `x` is DeepLIFT's multipliers, and of `r`. `None` for the
+    /// multi-scale model, whose attention pooling (a softmax over positions) has no rule here.
+    ///
+    /// # Shapes
+    /// - input: `[batch, 4, length]` each
+    /// - output: `[batch, outputs]` each
+    pub fn forward_rescale(&self, x: Tensor<3>, r: Tensor<3>) -> Option<(Tensor<2>, Tensor<2>)> {
+        match self {
+            Model::Linear(m) => Some((m.forward(x), m.forward(r))),
+            Model::Cnn(m) => Some(m.forward_rescale(x, r)),
+            Model::Deep(m) => Some(m.forward_rescale(x, r)),
+            Model::MultiScale(_) => None,
         }
     }
 

@@ -5,10 +5,10 @@
 use std::rc::Rc;
 
 use dnaplay_model::Error;
-use dnaplay_model::attribution::{self, Maps, Method};
+use dnaplay_model::attribution::{self, Maps, Method, Output};
 use dnaplay_model::checkpoint::save_weights;
 use dnaplay_model::sequence::one_hot;
-use dnaplay_model::trainer::{Trainer, attention_maps, predict};
+use dnaplay_model::trainer::{LossKind, Trainer, attention_maps, predict};
 use dnaplay_protocol::clock::{now_ms, sleep_ms, yield_now};
 use dnaplay_protocol::{Event, ExplainRequest, Explanation, InsertRequest, RunError};
 
@@ -111,8 +111,12 @@ async fn explain_with(trainer: &Trainer, request: &ExplainRequest) -> Result<(Ve
         return Err(Error::Attribution(format!("the model takes {} nt; the sequence has {}", trainer.model_config().seq_len, x.length)));
     }
     let mut maps = Vec::with_capacity(request.methods.len());
+    let output = Output::default().for_model(trainer.config().loss == LossKind::BinaryCrossEntropy);
     for &method in &request.methods {
-        maps.push((method, attribution::explain(&model, &x, method, request.reference, request.seed, &device).await?));
+        if method == Method::DeepShap && !model.has_rescale_rule() {
+            continue; // the multi-scale model: the page shows the other methods
+        }
+        maps.push((method, attribution::explain(&model, &x, method, request.reference, request.seed, output, &device).await?));
         yield_now().await;
     }
     let outputs = predict(&model, &x, &device).await?;

@@ -115,7 +115,7 @@ async fn lesson_10_trains_one_epoch_and_reports(client: &Client, base: &str, bro
     assert_alive(client).await
 }
 
-/// Lesson 11's plain link: the shipped relu and exp models' three maps, each scored.
+/// Lesson 11's plain link: the shipped relu and exp models' four maps, each scored.
 async fn lesson_11_maps(client: &Client, base: &str, browser: Browser) -> Result<()> {
     let started = Instant::now();
     client.goto(&format!("{base}/?lesson=explain&device=cpu")).await?;
@@ -123,7 +123,7 @@ async fn lesson_11_maps(client: &Client, base: &str, browser: Browser) -> Result
     let scores = wait_until("both models' AUROC labels", Duration::from_secs(240), || async {
         let mut out = Vec::new();
         for name in ["relu", "exp"] {
-            for m in ["saliency", "ism", "ig"] {
+            for m in ["saliency", "ism", "ig", "deepshap"] {
                 out.push(text(client, &format!("auroc-{name}-{m}")).await.parse::<f64>().ok()?);
             }
         }

@@ -1,8 +1,9 @@
 //! Lesson 11, "Why did it predict that?" (issue 11), in the page:
 //! - a click on a dot of lesson 7's parity plot opens lesson 11 on that 8-mer, with its maps
 //!   drawn and scored;
-//! - the plain link shows lesson 9's shipped relu and exp models' three maps over a Task 3
-//!   sequence, each labelled with its interpretability AUROC, and times it;
+//! - the plain link shows lesson 9's shipped relu and exp models' four maps (saliency, ISM,
+//!   integrated gradients, DeepSHAP) over a Task 3 sequence, each labelled with its
+//!   interpretability AUROC, and times it;
 //! - the insertion experiment moves the exp model's logit more with CACGTG than its shuffle;
 //! - a bad 8-mer is named and kept; lesson 10's confusion matrix opens its sequence here.
 //!
@@ -18,12 +19,13 @@ async fn auroc(client: &Client, name: &str, method: &str) -> Option<f64> {
     text(client, &format!("auroc-{name}-{method}")).await.parse().ok()
 }
 
-/// Wait for both models' three AUROC cells; returns `[relu, exp]` × `[saliency, ism, ig]`.
-async fn both_maps(client: &Client, limit: Duration) -> Result<[[f64; 3]; 2]> {
+/// Wait for both models' four AUROC cells; returns `[relu, exp]` × `[saliency, ism, ig,
+/// deepshap]`.
+async fn both_maps(client: &Client, limit: Duration) -> Result<[[f64; 4]; 2]> {
     wait_until("both models' maps and their AUROC labels", limit, || async {
-        let mut out = [[0.0; 3]; 2];
+        let mut out = [[0.0; 4]; 2];
         for (i, name) in ["relu", "exp"].iter().enumerate() {
-            for (j, m) in ["saliency", "ism", "ig"].iter().enumerate() {
+            for (j, m) in ["saliency", "ism", "ig", "deepshap"].iter().enumerate() {
                 out[i][j] = auroc(client, name, m).await?;
             }
         }
@@ -92,9 +94,9 @@ async fn a_parity_plot_click_opens_lesson_11_with_scored_maps() -> Result<()> {
         let kept = js(client, "return document.querySelector('[data-testid=explain-kmer]').value").await?;
         assert_eq!(kept.as_str(), Some("GCGXCTA"));
 
-        // The Task 3 pair loaded itself: three maps each, with their AUROC labels.
+        // The Task 3 pair loaded itself: four maps each, with their AUROC labels.
         let scores = both_maps(client, Duration::from_secs(60)).await?;
-        println!("lesson 11's default sequence, interpretability AUROC (saliency, ISM, IG): relu {:?}, exp {:?}", scores[0], scores[1]);
+        println!("lesson 11's default sequence, interpretability AUROC (saliency, ISM, IG, DeepSHAP): relu {:?}, exp {:?}", scores[0], scores[1]);
         assert!(scores.iter().flatten().all(|a| (0.0..=1.0).contains(a)));
         for id in ["explain-relu", "explain-exp"] {
             assert!(coloured_pixels(client, id).await? > 5_000, "{id} drawn");
@@ -115,7 +117,7 @@ async fn the_plain_link_shows_both_models_maps_and_the_experiment() -> Result<()
         let shown = started.elapsed().as_secs_f64();
         let worker = text(client, "explain-time").await;
         println!("lesson 11 plain link: both models' maps {shown:.2} s after opening the link (load included); {worker}");
-        println!("AUROC (saliency, ISM, IG): relu {:?}, exp {:?}", scores[0], scores[1]);
+        println!("AUROC (saliency, ISM, IG, DeepSHAP): relu {:?}, exp {:?}", scores[0], scores[1]);
         assert!(text(client, "explain-seq").await.starts_with("Test sequence #"), "the sequence is named");
         screenshot(client, "11-plain-link").await?;
         screenshot_of(client, "explain-exp", "11-exp-maps").await?;

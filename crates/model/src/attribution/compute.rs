@@ -3,11 +3,11 @@
 //! same code runs on WebGPU.
 
 use burn::module::Module;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor, TensorData, activation};
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
-use super::{Effect, Experiment, IG_STEPS, Insert, Maps, Method, Reference, insert_into, references};
+use super::{Effect, Experiment, IG_STEPS, Insert, Maps, Method, Output, Reference, insert_into, references};
 use crate::error::{Error, Result};
 use crate::models::Model;
 use crate::sequence::{OneHot, one_hot};
@@ -21,14 +21,31 @@ fn gradient_chunk(model: &Model, length: usize) -> usize {
     (eval_chunk(model, length) / 4).max(1)
 }
 
-/// The gradient of the model's output (the logit of a classifier) with respect to each one-hot
-/// input, for flat `[n, 4, length]` inputs (not necessarily one-hot).
+/// The model's output as `output` asks: the raw output, or the sigmoid of it.
+fn shaped(y: Tensor<2>, output: Output) -> Tensor<2> {
+    match output {
+        Output::Logit => y,
+        Output::Probability => activation::sigmoid(y),
+    }
+}
+
+/// [`predict`], then the sigmoid when `output` asks for the probability.
+async fn predict_output(model: &Model, x: &OneHot, output: Output, device: &Device) -> Result<Vec<f32>> {
+    let y = predict(model, x, device).await?;
+    Ok(match output {
+        Output::Logit => y,
+        Output::Probability => y.into_iter().map(|z| 1.0 / (1.0 + (-z).exp())).collect(),
+    })
+}
+
+/// The gradient of the model's output (`output`: the logit, or the probability) with respect to
+/// each one-hot input, for flat `[n, 4, length]` inputs (not necessarily one-hot).
 ///
 /// The model is taken in its validation state (burn's `Module::valid`): batch norm uses the
 /// running statistics and dropout is off, even for a freshly loaded model whose training flags
 /// are on (batch norm and dropout switch to training when the input is tracked by autodiff).
 /// The input alone is tracked; the weights enter as constants.
-async fn gradient_of(model: &Model, inputs: &[f32], n: usize, length: usize, device: &Device) -> Result<Vec<f32>> {
+async fn gradient_of(model: &Model, inputs: &[f32], n: usize, length: usize, output: Output, device: &Device) -> Result<Vec<f32>> {
     let model = &model.valid();
     let ad = device.clone().autodiff();
     let per = 4 * length;
@@ -37,7 +54,7 @@ async fn gradient_of(model: &Model, inputs: &[f32], n: usize, length: usize, dev
     for start in (0..n).step_by(chunk) {
         let m = chunk.min(n - start);
         let x = Tensor::<3>::from_data(TensorData::new(inputs[start * per..(start + m) * per].to_vec(), [m, 4, length]), &ad).require_grad();
-        let grads = model.forward(x.clone()).sum().backward();
+        let grads = shaped(model.forward(x.clone()), output).sum().backward();
         let g = x.grad(&grads).ok_or_else(|| Error::Attribution("the backward pass gave no gradient for the input".into()))?;
         out.extend(read_vec(g).await?);
     }
@@ -48,8 +65,8 @@ async fn gradient_of(model: &Model, inputs: &[f32], n: usize, length: usize, dev
 ///
 /// # Errors
 /// [`Error::Device`] when a read-back fails; [`Error::Attribution`] if burn gives no gradient.
-pub async fn gradients(model: &Model, x: &OneHot, device: &Device) -> Result<Maps> {
-    let values = gradient_of(model, &x.values, x.batch, x.length, device).await?;
+pub async fn gradients(model: &Model, x: &OneHot, output: Output, device: &Device) -> Result<Maps> {
+    let values = gradient_of(model, &x.values, x.batch, x.length, output, device).await?;
     Ok(Maps { values, batch: x.batch, length: x.length })
 }
 
@@ -58,19 +75,21 @@ pub async fn gradients(model: &Model, x: &OneHot, device: &Device) -> Result<Map
 ///
 /// # Errors
 /// As [`gradients`].
-pub async fn saliency(model: &Model, x: &OneHot, device: &Device) -> Result<Maps> {
-    Ok(gradients(model, x, device).await?.times_input(x))
+pub async fn saliency(model: &Model, x: &OneHot, output: Output, device: &Device) -> Result<Maps> {
+    Ok(gradients(model, x, output, device).await?.times_input(x))
 }
 
 /// In silico mutagenesis: `output(x with base j at position i) − output(x)` for every base and
 /// position, `[batch, 4, length]`; 0 at the sequence's own base (and at an N, where nothing is
-/// substituted). The `3 × length` variants of a sequence run as batched forward passes.
+/// substituted). `output` is the logit or the probability ([`Output`]; seed 003's
+/// `tfomics.explain.mutagenesis` with `layer=-1` takes the probability). The `3 × length`
+/// variants of a sequence run as batched forward passes.
 ///
 /// # Errors
 /// [`Error::Device`] when a read-back fails.
-pub async fn ism(model: &Model, x: &OneHot, device: &Device) -> Result<Maps> {
+pub async fn ism(model: &Model, x: &OneHot, output: Output, device: &Device) -> Result<Maps> {
     let (l, per) = (x.length, 4 * x.length);
-    let wild = predict(model, x, device).await?;
+    let wild = predict_output(model, x, output, device).await?;
     let mut values = vec![0.0f32; x.values.len()];
     for b in 0..x.batch {
         let seq = x.sequence(b);
@@ -90,7 +109,7 @@ pub async fn ism(model: &Model, x: &OneHot, device: &Device) -> Result<Maps> {
             continue;
         }
         let batch = OneHot { values: variants, batch: cells.len(), length: l };
-        let out = predict(model, &batch, device).await?;
+        let out = predict_output(model, &batch, output, device).await?;
         for (cell, y) in cells.iter().zip(out) {
             values[b * per + cell] = y - wild[b];
         }
@@ -98,11 +117,12 @@ pub async fn ism(model: &Model, x: &OneHot, device: &Device) -> Result<Maps> {
     Ok(Maps { values, batch: x.batch, length: l })
 }
 
-/// Integrated gradients with their check of completeness.
+/// Maps that add up to the change in output from a reference (integrated gradients, DeepSHAP),
+/// with what is needed to check it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IntegratedGradients {
-    /// `(x − r) · mean gradient along the path`, averaged over the references,
-    /// `[batch, 4, length]`.
+pub struct Additive {
+    /// Attributions averaged over the references, `[batch, 4, length]`: `(x − r) · mean
+    /// gradient along the path` (integrated gradients) or `(x − r) · multiplier` (DeepSHAP).
     pub maps: Maps,
     /// The model's output for each sequence.
     pub output: Vec<f32>,
@@ -110,9 +130,10 @@ pub struct IntegratedGradients {
     pub reference_output: Vec<f32>,
 }
 
-impl IntegratedGradients {
-    /// Completeness (Sundararajan et al. 2017, axiom 1) per sequence: the attributions' sum
-    /// against `output − reference_output`, as `(sum, difference)`.
+impl Additive {
+    /// Completeness (Sundararajan et al. 2017, axiom 1; DeepLIFT's summation to delta) per
+    /// sequence: the attributions' sum against `output − reference_output`, as
+    /// `(sum, difference)`.
     pub fn completeness(&self) -> Vec<(f32, f32)> {
         (0..self.maps.batch).map(|b| (self.maps.sequence(b).iter().sum(), self.output[b] - self.reference_output[b])).collect()
     }
@@ -126,7 +147,7 @@ impl IntegratedGradients {
 ///
 /// # Errors
 /// As [`gradients`].
-pub async fn integrated_gradients(model: &Model, x: &OneHot, reference: Reference, steps: usize, seed: u64, device: &Device) -> Result<IntegratedGradients> {
+pub async fn integrated_gradients(model: &Model, x: &OneHot, reference: Reference, steps: usize, seed: u64, output: Output, device: &Device) -> Result<Additive> {
     let (l, per) = (x.length, 4 * x.length);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let steps = steps.max(1);
@@ -142,7 +163,7 @@ pub async fn integrated_gradients(model: &Model, x: &OneHot, reference: Referenc
                 path.extend(r.iter().zip(seq).map(|(r, x)| r + alpha * (x - r)));
             }
         }
-        let g = gradient_of(model, &path, refs.len() * steps, l, device).await?;
+        let g = gradient_of(model, &path, refs.len() * steps, l, output, device).await?;
         let per_reference = 1.0 / refs.len() as f32;
         for (ri, r) in refs.iter().enumerate() {
             for (k, &(_, weight)) in nodes.iter().enumerate() {
@@ -153,11 +174,11 @@ pub async fn integrated_gradients(model: &Model, x: &OneHot, reference: Referenc
             }
         }
         let flat: Vec<f32> = refs.concat();
-        let ys = predict(model, &OneHot { values: flat, batch: refs.len(), length: l }, device).await?;
+        let ys = predict_output(model, &OneHot { values: flat, batch: refs.len(), length: l }, output, device).await?;
         reference_output.push(ys.iter().sum::<f32>() / ys.len() as f32);
     }
-    let output = predict(model, x, device).await?;
-    Ok(IntegratedGradients { maps: Maps { values, batch: x.batch, length: l }, output, reference_output })
+    let outputs = predict_output(model, x, output, device).await?;
+    Ok(Additive { maps: Maps { values, batch: x.batch, length: l }, output: outputs, reference_output })
 }
 
 /// Gauss–Legendre quadrature on `[0, 1]`: `n` nodes and their weights (which sum to 1), from
@@ -187,18 +208,70 @@ pub fn gauss_legendre(n: usize) -> Vec<(f32, f32)> {
     out
 }
 
-/// The map a method shows, `[batch, 4, length]`: saliency × input, ISM's L2 norm on the
-/// sequence's own base, integrated gradients from `reference` (shuffles drawn from `seed`), or
-/// ISM mean-centred at every base.
+/// DeepSHAP (shap's `DeepExplainer`, as seed 003 runs it): DeepLIFT's rescale rule
+/// ([`super::deeplift`]) from each of `references` ([`super::IG_SHUFFLES`] shuffles of the sequence,
+/// drawn from `seed`, in seed 003; or one fixed reference), `multiplier · (x − r)`, averaged
+/// over the references. The maps add up to `output(x) − mean output(r)` ([`Additive::completeness`]).
+/// `output` is the logit, or the probability with the sigmoid under the rescale rule too.
 ///
 /// # Errors
-/// As [`gradients`].
-pub async fn explain(model: &Model, x: &OneHot, method: Method, reference: Reference, seed: u64, device: &Device) -> Result<Maps> {
+/// [`Error::Attribution`] for the multi-scale model (no rule for its attention pooling) or if
+/// burn gives no gradient; [`Error::Device`] when a read-back fails.
+pub async fn deepshap(model: &Model, x: &OneHot, reference: Reference, seed: u64, output: Output, device: &Device) -> Result<Additive> {
+    let model = &model.valid();
+    let ad = device.clone().autodiff();
+    let (l, per) = (x.length, 4 * x.length);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // Input and reference run side by side: half an input chunk of gradients each.
+    let chunk = (gradient_chunk(model, l) / 2).max(1);
+    let (mut values, mut outputs, mut reference_output) = (vec![0.0f32; x.values.len()], Vec::with_capacity(x.batch), Vec::with_capacity(x.batch));
+    for b in 0..x.batch {
+        let seq = x.sequence(b);
+        let refs = references(seq, l, reference, &mut rng);
+        let weight = 1.0 / refs.len() as f32;
+        let mut sum_output = 0.0;
+        let mut sum_reference = 0.0;
+        for group in refs.chunks(chunk) {
+            let m = group.len();
+            let xs = Tensor::<3>::from_data(TensorData::new(seq.repeat(m), [m, 4, l]), &ad).require_grad();
+            let rs = Tensor::<3>::from_data(TensorData::new(group.concat(), [m, 4, l]), &ad);
+            let Some((y, yr)) = model.forward_rescale(xs.clone(), rs) else {
+                return Err(Error::Attribution("DeepSHAP has no rule for the multi-scale model's attention pooling; use saliency, ISM or integrated gradients".into()));
+            };
+            let (y, yr) = match output {
+                Output::Logit => (y, yr),
+                Output::Probability => super::deeplift::rescale(activation::sigmoid, y, yr),
+            };
+            let grads = y.clone().sum().backward();
+            let g = xs.grad(&grads).ok_or_else(|| Error::Attribution("the backward pass gave no gradient for the input".into()))?;
+            let g = read_vec(g).await?;
+            for (k, r) in group.iter().enumerate() {
+                for c in 0..per {
+                    values[b * per + c] += g[k * per + c] * (seq[c] - r[c]) * weight;
+                }
+            }
+            sum_output += read_vec(y.detach()).await?.iter().sum::<f32>();
+            sum_reference += read_vec(yr).await?.iter().sum::<f32>();
+        }
+        outputs.push(sum_output * weight);
+        reference_output.push(sum_reference * weight);
+    }
+    Ok(Additive { maps: Maps { values, batch: x.batch, length: l }, output: outputs, reference_output })
+}
+
+/// The map a method shows, `[batch, 4, length]`: saliency × input, ISM's L2 norm on the
+/// sequence's own base, integrated gradients or DeepSHAP from `reference` (shuffles drawn from
+/// `seed`), or ISM mean-centred at every base; each of `output` ([`Output`]).
+///
+/// # Errors
+/// As [`gradients`]; DeepSHAP as [`deepshap`].
+pub async fn explain(model: &Model, x: &OneHot, method: Method, reference: Reference, seed: u64, output: Output, device: &Device) -> Result<Maps> {
     match method {
-        Method::Saliency => saliency(model, x, device).await,
-        Method::Ism => Ok(ism(model, x, device).await?.ism_l2(x)),
-        Method::Ig => Ok(integrated_gradients(model, x, reference, IG_STEPS, seed, device).await?.maps),
-        Method::IsmCentred => Ok(ism(model, x, device).await?.mean_centred()),
+        Method::Saliency => saliency(model, x, output, device).await,
+        Method::Ism => Ok(ism(model, x, output, device).await?.ism_l2(x)),
+        Method::Ig => Ok(integrated_gradients(model, x, reference, IG_STEPS, seed, output, device).await?.maps),
+        Method::IsmCentred => Ok(ism(model, x, output, device).await?.mean_centred()),
+        Method::DeepShap => Ok(deepshap(model, x, reference, seed, output, device).await?.maps),
     }
 }
 
