@@ -8,7 +8,9 @@
 # scripts/ism-protocol.py compares ISM's reductions for both outputs.
 #
 # Usage: scripts/exp-vs-relu.sh [OUT_DIR] [SEEDS...]   (defaults: /tmp/exp-vs-relu, seeds 1-5)
-# Env: EPOCHS (default 30), DEVICE (default cpu), N (sequences explained, default 100).
+# Env: EPOCHS (default 100), INIT (glorot), PATIENCE (early stopping, 20): seed 003's recipe;
+# before issue 25 the script ran EPOCHS=30 INIT=pytorch PATIENCE=10. DEVICE (default cpu),
+# N (sequences explained, default 100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
@@ -23,7 +25,8 @@ for seed in "${seeds[@]}"; do
     dir="$out/$act-seed$seed"
     if [[ -f "$dir/metrics.json" ]]; then continue; fi
     "$bin" train --task task3 --model cnn-dist --activation "$act" --seed "$seed" \
-      --epochs "${EPOCHS:-30}" --device "${DEVICE:-cpu}" --out "$dir" --save "$dir" --quiet
+      --epochs "${EPOCHS:-100}" --init "${INIT:-glorot}" --early-stopping "${PATIENCE:-20}" \
+      --device "${DEVICE:-cpu}" --out "$dir" --save "$dir" --quiet
   done
 done
 for dir in "$out"/*-seed*/; do

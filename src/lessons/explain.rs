@@ -211,7 +211,7 @@ fn Contrast() -> impl IntoView {
             let name = ["relu", "exp"][k];
             let reply = run.as_ref().and_then(|run| answers.iter().find(|(id, _, _)| *id == run.id)).and_then(|(_, r, _)| r.clone());
             let mut summary = String::new();
-            redraw(canvas, WIDTH, 520, |area, theme| match (&reply, &seq) {
+            redraw(canvas, WIDTH, 650, |area, theme| match (&reply, &seq) {
                 (Some(Ok(e)), Some((_, s))) => {
                     let (t, sc) = tracks(e, &s.seq, Some(&s.information), &format!("CNN-dist, {name}"), Scored::Signed);
                     let _ = draw_tracks(area, &t, &motif_ranges(&s.information, INFORMATION_THRESHOLD), theme);
@@ -318,7 +318,7 @@ fn Kmers() -> impl IntoView {
         let (reply, seq) = reply.get().map_or((None, String::new()), |(r, seq)| (Some(r), seq));
         let rule = shown.with(|s| s.as_ref().map(|s| s.results.dataset.rule.clone()));
         let mut summary = String::new();
-        redraw(&canvas, WIDTH, 430, |area, theme| match (&reply, &rule) {
+        redraw(&canvas, WIDTH, 540, |area, theme| match (&reply, &rule) {
             (Some(Ok(e)), Some(rule)) => {
                 let info = rule_information(&seq, rule);
                 let (t, sc) = tracks(e, &seq, Some(&info), &shown.with_untracked(|s| s.as_ref().map(|s| s.label.clone()).unwrap_or_default()), Scored::Magnitude);
@@ -354,7 +354,7 @@ fn Kmers() -> impl IntoView {
             <span class="status" data-testid="explain-kmer-prediction">{prediction}</span>
         </div>
         {move || problem.get().map(|p| view! { <p class="error" role="alert" data-testid="explain-kmer-error">{p}</p> })}
-        <canvas role="img" node_ref=canvas data-testid="explain-kmer-maps" aria-label="Saliency, ISM and integrated-gradients maps of the 8-mer model over the typed 8-mer, the rule's motifs shaded"></canvas>
+        <canvas role="img" node_ref=canvas data-testid="explain-kmer-maps" aria-label="Saliency, ISM, integrated-gradients and DeepSHAP maps of the 8-mer model over the typed 8-mer, the rule's motifs shaded"></canvas>
         <p class="status" data-testid="explain-kmer-scores">{move || {
             let (seq, l) = labels.get();
             (!l.is_empty()).then(|| format!("{seq} · ") + &l.iter().map(|(m, a)| format!("{}: {}", m.label(), a.map(|a| format!("AUROC {a:.2}")).unwrap_or_else(|| "no motif to score against".into()))).collect::<Vec<_>>().join(" · "))

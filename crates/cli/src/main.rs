@@ -315,7 +315,7 @@ fn read_checkpoint(dir: &Path, args: &ModelArgs, setup: &Setup) -> Result<(Check
     let meta = CheckpointMeta::from_json(&String::from_utf8_lossy(&text)).map_err(|e| anyhow::Error::new(UsageError(format!("--load {}: {e}", dir.display()))))?;
     let weights = read(WEIGHTS_FILE)?;
     let m = &meta.model;
-    if *m != setup.model_config {
+    if !m.same_layers(&setup.model_config) {
         return Err(anyhow::Error::new(UsageError(format!(
             "--load {} holds {} ({}) for {} nt with {} filters of width {}, trained on --task {}; this run builds {} ({}) for --task {}. Give --task {} --model {} --activation {}",
             dir.display(), m.kind, m.activation, m.seq_len, m.num_filters, m.filter_width, meta.task,

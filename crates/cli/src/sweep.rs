@@ -141,6 +141,14 @@ fn prepare(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The initialisation a finished run in `dir` was made with (`pytorch` for runs written before
+/// the setting existed); `None` when it has no metrics.json.
+fn kept_init(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("metrics.json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    Some(json.get("init").and_then(|v| v.as_str()).unwrap_or("pytorch").to_string())
+}
+
 /// Run the sweep.
 ///
 /// # Errors
@@ -200,6 +208,11 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     let total = mine.len();
     for (i, (cell, t)) in mine.into_iter().enumerate() {
         let dir = t.out.clone();
+        if let Some(init) = kept_init(&dir) {
+            if init != args.init.name() {
+                return Err(crate::outdir::Refused(format!("--out {}: run {cell} was made with --init {init}, this sweep asks for --init {}; finish it with --init {init} or choose another folder", args.out.display(), args.init)).into());
+            }
+        }
         if dir.join("metrics.json").is_file() || dir.join(ERROR_FILE).is_file() {
             println!("[{}/{total}] {cell}: done before, kept", i + 1);
             continue;

@@ -72,7 +72,7 @@ pub fn train_on_data(a: DataArgs) -> Result<()> {
         return Err(refuse(format!("--model {kind} does not fit --data; use linear, cnn, cnn-local or cnn-dist")));
     }
     let activation: Activation = a.model.activation.parse().map_err(usage)?;
-    let mut model = ModelConfig::of_kind(kind, data.length(), activation);
+    let mut model = ModelConfig { init: a.model.init, ..ModelConfig::of_kind(kind, data.length(), activation) };
     if kind == ModelKind::Cnn {
         model.num_filters = a.model.num_filters.unwrap_or(model.num_filters);
         model.filter_width = a.model.filter_width.unwrap_or(model.filter_width);
@@ -173,7 +173,7 @@ pub fn train_on_data(a: DataArgs) -> Result<()> {
 fn read_user_checkpoint(dir: &Path, model: &ModelConfig) -> Result<(CheckpointMeta, Vec<u8>)> {
     let read = |name: &str| std::fs::read(dir.join(name)).map_err(|e| refuse(format!("--load {}: cannot read {name}: {e}", dir.display())));
     let meta = CheckpointMeta::from_json(&String::from_utf8_lossy(&read(META_FILE)?)).map_err(|e| refuse(format!("--load {}: {e}", dir.display())))?;
-    if meta.model != *model {
+    if !meta.model.same_layers(model) {
         let m = &meta.model;
         return Err(refuse(format!(
             "--load {} holds {} ({}) for {} nt, trained on --task {}; this run builds {} ({}) for {} nt. Give --model {} --activation {}",

@@ -400,6 +400,15 @@ fn sweep_runs_every_cell_once_and_summarises_them() {
     }
     // A second run keeps every finished cell and only rewrites the summary.
     dnaplay().args(args).arg(&out).assert().success().stdout(predicate::str::contains("done before, kept").count(8));
+    // Its runs were drawn with PyTorch's initialisation: resuming with Glorot's would mix them.
+    let mut glorot: Vec<&str> = args[..args.len() - 1].to_vec();
+    glorot.extend(["--init", "glorot", "--out"]);
+    dnaplay()
+        .args(&glorot)
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("was made with --init pytorch, this sweep asks for --init glorot"));
     // A folder that is not a sweep is refused; so is a bad grid, before any run.
     let foreign = dir.path().join("foreign");
     std::fs::create_dir(&foreign).unwrap();

@@ -131,7 +131,7 @@ impl Method {
                 "The same substitutions as ISM, but each position's four changes (0 for its own base) minus their mean, so a base scores how much better it is than the average base there (tangermeme). Signed: the observed base of a motif scores high, and bases that would break it score low."
             }
             Method::DeepShap => {
-                "The sequence and a reference run through the network side by side, and each layer passes on the difference between them, scaled at every nonlinearity by (f(x) − f(r)) / (x − r) (DeepLIFT's rescale rule, Shrikumar et al. 2017). Averaged over 10 shuffles of the sequence as references (DeepSHAP, Lundberg and Lee 2017), the scores add up to the change in output from the references; seed 003 ranks it second after ISM."
+                "The sequence and a reference run through the network side by side, and each layer passes on the difference between them, scaled at every nonlinearity by (f(x) − f(r)) / (x − r) (DeepLIFT's rescale rule, Shrikumar et al. 2017). Averaged over references (DeepSHAP, Lundberg and Lee 2017; seed 003 uses 10 shuffles of the sequence), the scores add up to the change in output from the references; seed 003 ranks it second after ISM."
             }
         }
     }

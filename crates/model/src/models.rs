@@ -159,6 +159,12 @@ impl ModelConfig {
         }
     }
 
+    /// Whether weights saved from a model of `other` load into one of `self`: every setting
+    /// equal but the initialisation, which only decides the starting weights.
+    pub fn same_layers(&self, other: &ModelConfig) -> bool {
+        *self == ModelConfig { init: self.init, ..other.clone() }
+    }
+
     /// Seed 002's linear model for sequences of length `seq_len`.
     pub fn linear(seq_len: usize) -> Self {
         ModelConfig { kind: ModelKind::Linear, ..Self::cnn(seq_len) }

@@ -80,7 +80,7 @@ pub struct ExplainRequest {
     pub seqs: Vec<String>,
     /// The methods, in display order.
     pub methods: Vec<Method>,
-    /// Integrated gradients' reference.
+    /// The reference of integrated gradients and DeepSHAP.
     pub reference: Reference,
     /// Seed of the shuffled references.
     pub seed: u64,

@@ -22,7 +22,7 @@ pub const HIDEABLE: [(&str, &str); 18] = [
     (CLASS_EPOCHS.key, "epochs per run"),
     (EXP_LR.key, EXP_LR.label),
     (KERAS_LR.key, KERAS_LR.label),
-    ("igref", "integrated gradients' reference"),
+    ("igref", "reference of integrated gradients and DeepSHAP"),
     ("xseq", "sequence explained"),
     ("rule", "scoring rule"),
     ("pos", "position effect"),

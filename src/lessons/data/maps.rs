@@ -50,7 +50,7 @@ pub(super) fn MapsPanel(
         let reply = maps_reply.get();
         let asked = explained.with(Option::is_some);
         let mut summary = String::new();
-        redraw(&maps_canvas, 960, 330, |area, theme| match &reply {
+        redraw(&maps_canvas, 960, 440, |area, theme| match &reply {
             Some((Ok(e), seq, run)) => {
                 let (t, _) = crate::lessons::explain::tracks(e, seq, None, run, crate::lessons::explain::Scored::Signed);
                 let _ = dnaplay_plots::draw_tracks(area, &t, &[], theme);
@@ -58,7 +58,7 @@ pub(super) fn MapsPanel(
             }
             Some((Err(e), _, _)) => summary = note(area, theme, format!("Could not compute the maps: {e}")),
             None if asked => summary = note(area, theme, "Computing the maps…".into()),
-            None => summary = note(area, theme, "Pick a test sequence: its saliency, ISM and integrated-gradients maps appear here".into()),
+            None => summary = note(area, theme, "Pick a test sequence: its saliency, ISM, integrated-gradients and DeepSHAP maps appear here".into()),
         });
         describe(&maps_canvas, &summary);
     });
@@ -66,7 +66,7 @@ pub(super) fn MapsPanel(
     view! {
         <section class="panel">
             <h3>"Why did it predict that?"</h3>
-            <p class="note">"Lesson 11's attribution maps of one test sequence by the newest run: saliency × input, in silico mutagenesis and integrated gradients (10 shuffles as the reference). Letters above the axis raise the prediction, below lower it."</p>
+            <p class="note">"Lesson 11's attribution maps of one test sequence by the newest run: saliency × input, in silico mutagenesis, integrated gradients and DeepSHAP (10 shuffles as the reference). Letters above the axis raise the prediction, below lower it."</p>
             <div class="controls buttons">
                 <button data-testid="data-explain-top" on:click=move |_| explain("top")>"The highest prediction"</button>
                 <button data-testid="data-explain-wrong" on:click=move |_| explain("wrong")>"The largest error"</button>

@@ -18,7 +18,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use dnaplay_e2e::*;
-use dnaplay_model::attribution::{Method, Reference, explain, test_positives};
+use dnaplay_model::attribution::{Method, Output, Reference, explain, test_positives};
 use dnaplay_model::checkpoint::{CheckpointMeta, load_weights};
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_model::tasks::{ClassTask, ClassTaskKind};
@@ -261,7 +261,7 @@ async fn native_attribution_seconds(n: usize) -> Vec<(Method, f64)> {
     let mut out = Vec::new();
     for &m in Method::ALL {
         let start = Instant::now();
-        explain(&model, &x, m, Reference::Shuffle, 1, &device).await.expect("maps");
+        explain(&model, &x, m, Reference::Shuffle, 1, Output::Probability, &device).await.expect("maps");
         out.push((m, start.elapsed().as_secs_f64()));
     }
     out

@@ -35,6 +35,9 @@ pub(crate) fn rescale<const D: usize>(f: impl Fn(Tensor<D>) -> Tensor<D>, x: Ten
     let small = delta.clone().abs().lower_elem(SMALL);
     let slope = (f(xd.clone() + STEP) - fx.clone()) / STEP;
     let multiplier = ((fx.clone() - fr.clone()) / delta.mask_fill(small.clone(), 1.0)).mask_where(small, slope);
+    // An overflow (exp of a huge pre-activation) gives no finite multiplier: pass nothing on
+    // rather than NaN (∞ · 0) in the forward value.
+    let multiplier = multiplier.clone().mask_fill(multiplier.clone().is_nan().bool_or(multiplier.is_inf()), 0.0);
     (fx + multiplier * (x - xd), fr)
 }
 
