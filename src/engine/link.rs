@@ -185,8 +185,13 @@ impl Engine {
             w.terminate();
         }
         self.runs.update(|runs| {
-            for r in runs.iter_mut().filter(|r| r.state.is_live() && self.role_of(r.device) == role) {
-                r.state = RunState::Failed(RunError::WorkerDied(format!("{reason}; press Train to start again")));
+            for r in runs.iter_mut().filter(|r| self.role_of(r.device) == role) {
+                if r.state.is_live() {
+                    r.state = RunState::Failed(RunError::WorkerDied(format!("{reason}; press Train to start again")));
+                } else if r.awaits_evaluation() {
+                    // Loaded weights whose results the dead worker was computing: they never come.
+                    r.state = RunState::Failed(RunError::WorkerDied(format!("{reason}; press Load the trained models again")));
+                }
             }
         });
         if role == Role::Cpu {

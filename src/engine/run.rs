@@ -154,6 +154,13 @@ pub struct RunView {
 }
 
 impl RunView {
+    /// A shipped checkpoint's run whose results the worker has not sent yet (its logos, report
+    /// or predictions): [`Engine::load`](super::Engine::load) adds it finished, and the worker
+    /// evaluates it.
+    pub fn awaits_evaluation(&self) -> bool {
+        self.shipped.is_some() && self.state == RunState::Finished && self.results.is_none() && self.filters.is_none() && self.test.is_none()
+    }
+
     /// A queued run `id` of `model` with `config` on `data` and `device`, with no epochs yet.
     pub fn queued(id: usize, bench: Bench, model: ModelConfig, config: TrainConfig, device: BackendChoice, data: RunData) -> RunView {
         // The trainer's batches per epoch (`Trainer::batches_per_epoch`), until the worker reports.

@@ -26,20 +26,52 @@ pub async fn sleep_ms(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// A fallback for [`yield_now`]: its promise also resolves after this many milliseconds, should
+/// the channel's message never come.
+const YIELD_FALLBACK_MS: i32 = 100;
+
+/// The one `MessageChannel` every [`yield_now`] posts through, and the promises waiting on it.
+///
+/// One channel for the thread's lifetime, held here, rather than one per call: a channel made
+/// per call is reachable from nothing once posted, and WebKit sometimes collected it with its
+/// message undelivered, so the worker's loop waited for ever (a run's results never came;
+/// seen in CI at lesson 9's "Load the trained models", WebKitGTK 2.50; core-js issue 464 saw
+/// the same of `setImmediate` in Safari's workers).
+struct Channel {
+    channel: web_sys::MessageChannel,
+    waiting: std::rc::Rc<std::cell::RefCell<Vec<js_sys::Function>>>,
+    _on_message: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+thread_local! {
+    static CHANNEL: Option<Channel> = web_sys::MessageChannel::new().ok().map(|channel| {
+        let waiting = std::rc::Rc::new(std::cell::RefCell::new(Vec::<js_sys::Function>::new()));
+        let w = waiting.clone();
+        // Every message releases every waiter: a message lost or merged cannot strand one.
+        let on_message = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            for resolve in w.take() {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            }
+        });
+        channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Channel { channel, waiting, _on_message: on_message }
+    });
+}
+
 /// Resolve once the event loop has run its pending tasks (input and rendering on the page,
 /// incoming messages in the worker), without the 4 ms clamp of nested `setTimeout(0)` (HTML
-/// spec, "timers"): a `MessageChannel` round trip.
+/// spec, "timers"): a round trip through one kept `MessageChannel`, with a
+/// [`YIELD_FALLBACK_MS`] timer behind it.
 pub async fn yield_now() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let Ok(channel) = web_sys::MessageChannel::new() else {
-            set_timeout(&resolve, 0);
-            return;
-        };
-        let on_message = wasm_bindgen::closure::Closure::once_into_js(move || {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        let posted = CHANNEL.with(|c| match c {
+            Some(c) => {
+                c.waiting.borrow_mut().push(resolve.clone());
+                c.channel.port2().post_message(&wasm_bindgen::JsValue::NULL).is_ok()
+            }
+            None => false,
         });
-        channel.port1().set_onmessage(Some(on_message.unchecked_ref()));
-        let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
+        set_timeout(&resolve, if posted { YIELD_FALLBACK_MS } else { 0 });
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

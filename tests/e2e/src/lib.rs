@@ -797,6 +797,25 @@ pub async fn page_errors(client: &Client) -> Result<Vec<String>> {
     Ok(v.as_array().map(|a| a.iter().map(|e| e.as_str().map_or_else(|| e.to_string(), String::from)).collect()).unwrap_or_default())
 }
 
+/// What the page shows of its state, for a message when a wait times out: the device, every
+/// alert (errors, the worker's notes), the buttons that are busy or disabled, the live status
+/// lines, and the error log.
+pub async fn page_state(client: &Client) -> String {
+    let script = "const t = (e) => e.textContent.trim().replace(/\\s+/g, ' ');\
+        const q = (s) => [...document.querySelectorAll(s)];\
+        return JSON.stringify({\
+          device: q('[data-testid=device]').map(t),\
+          alerts: q('[role=alert]').map(t).filter(x => x),\
+          disabled: q('button[disabled]').map(b => b.dataset.testid || t(b)),\
+          status: q('[data-testid$=-status] li, [data-testid$=-live]').map(t).filter(x => x),\
+          errors: window.dnaplayErrors || []\
+        });";
+    match js(client, script).await {
+        Ok(v) => v.as_str().map_or_else(|| v.to_string(), String::from),
+        Err(e) => format!("(the page could not be read: {e})"),
+    }
+}
+
 /// The status lines of a 200-nt lesson's runs (`prefix` "exp" or "cls"), one per run.
 pub async fn status_lines(client: &Client, prefix: &str) -> Vec<String> {
     // Each list item's text, read in the page: WebKitWebDriver's element text joins them.

@@ -86,10 +86,14 @@ async fn lesson_9_checkpoints_load(client: &Client, base: &str, browser: Browser
     device_is(client, "CPU").await?;
     let started = Instant::now();
     click(client, "exp-load").await?;
-    let (relu, exp) = wait_until("both runs' match fractions", Duration::from_secs(180), || async {
+    let shown = wait_until("both runs' match fractions", Duration::from_secs(180), || async {
         Some((match_fraction(&text(client, "match-relu").await)?, match_fraction(&text(client, "match-exp").await)?))
     })
-    .await?;
+    .await;
+    let (relu, exp) = match shown {
+        Ok(pair) => pair,
+        Err(e) => return Err(format!("{e}; the page: {}", page_state(client).await).into()),
+    };
     println!("{}: lesson 9's checkpoints shown in {:.1} s; match fraction relu {relu:.2}, exp {exp:.2}", browser.name(), started.elapsed().as_secs_f64());
     assert!(exp >= 0.4 && relu <= 0.15, "relu {relu}, exp {exp}");
     assert!(coloured_pixels(client, "logos-exp").await? > 5_000, "the exp logos are drawn");
