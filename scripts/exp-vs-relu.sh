@@ -9,7 +9,8 @@
 #
 # Usage: scripts/exp-vs-relu.sh [OUT_DIR] [SEEDS...]   (defaults: /tmp/exp-vs-relu, seeds 1-5)
 # Env: EPOCHS (default 100), INIT (glorot), PATIENCE (early stopping, 20): seed 003's recipe;
-# before issue 25 the script ran EPOCHS=30 INIT=pytorch PATIENCE=10. DEVICE (default cpu),
+# before issue 25 the script ran EPOCHS=30 INIT=pytorch PATIENCE=10. MODEL (default cnn-dist;
+# cnn-dist-code is CNN-dist as seed 003's code builds it). DEVICE (default cpu),
 # N (sequences explained, default 100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ for seed in "${seeds[@]}"; do
   for act in relu exp; do
     dir="$out/$act-seed$seed"
     if [[ -f "$dir/metrics.json" ]]; then continue; fi
-    "$bin" train --task task3 --model cnn-dist --activation "$act" --seed "$seed" \
+    "$bin" train --task task3 --model "${MODEL:-cnn-dist}" --activation "$act" --seed "$seed" \
       --epochs "${EPOCHS:-100}" --init "${INIT:-glorot}" --early-stopping "${PATIENCE:-20}" \
       --device "${DEVICE:-cpu}" --out "$dir" --save "$dir" --quiet
   done

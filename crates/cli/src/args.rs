@@ -98,9 +98,9 @@ pub(crate) struct ModelArgs {
     /// 20000 and 10000, the seeds'].
     #[arg(long, value_parser = |s: &str| settings::CLASS_SEQS.parse_usize(s))]
     pub(crate) num_seqs: Option<usize>,
-    /// Model: linear or cnn (8mer); cnn-2, cnn-50 or cnn-deep (task1); cnn-local, cnn-dist or
-    /// multiscale (task3, keras200) [default: cnn, cnn-deep for task1, cnn-dist for task3,
-    /// multiscale for keras200].
+    /// Model: linear or cnn (8mer); cnn-2, cnn-50 or cnn-deep (task1); cnn-local, cnn-dist,
+    /// cnn-dist-code (CNN-dist as seed 003's code builds it) or multiscale (task3, keras200)
+    /// [default: cnn, cnn-deep for task1, cnn-dist for task3, multiscale for keras200].
     #[arg(long)]
     pub(crate) model: Option<String>,
     /// First-layer activation: relu, exp, softplus, sigmoid, tanh, elu, linear, log-relu.

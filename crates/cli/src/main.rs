@@ -63,7 +63,7 @@ impl ModelArgs {
             let wanted = match class_kind {
                 None => "linear or cnn",
                 Some(ClassTaskKind::Task1) => "cnn-2, cnn-50 or cnn-deep",
-                Some(_) => "cnn-local, cnn-dist or multiscale",
+                Some(_) => "cnn-local, cnn-dist, cnn-dist-code or multiscale",
             };
             return Err(anyhow::Error::new(UsageError(format!("--model {kind} does not fit --task {}; use {wanted}", self.task.name()))));
         }

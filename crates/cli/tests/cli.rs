@@ -179,7 +179,7 @@ fn task3_honours_align() {
 
 #[test]
 fn classification_settings_are_checked() {
-    refused(&["train", "--task", "task3", "--model", "cnn"], "--model cnn does not fit --task task3; use cnn-local, cnn-dist or multiscale");
+    refused(&["train", "--task", "task3", "--model", "cnn"], "--model cnn does not fit --task task3; use cnn-local, cnn-dist, cnn-dist-code or multiscale");
     refused(&["train", "--model", "cnn-dist"], "--model cnn-dist does not fit --task 8mer; use linear or cnn");
     refused(&["train", "--task", "task3", "--num-seqs", "0"], "number of 200-nt sequences 0 is invalid; it must be a whole number from 1,000 to 30,000");
     refused(&["train", "--task", "keras200", "--num-seqs", "1000", "--batch-size", "5000", "--epochs", "1"], "batch size 5000 is invalid; it must be between 1 and 640");
@@ -371,7 +371,7 @@ fn task1_trains_a_multitask_model_and_scores_every_label() {
     assert!(header.starts_with("seq,label_Arid3a,probability_Arid3a,label_CEBPB"), "{}", &header[..80]);
     assert!(std::fs::read_to_string(out.join("history.csv")).unwrap().starts_with("epoch,train_loss,val_loss,seconds,val_auroc,val_aupr,match_fraction"));
     refused(&["train", "--task", "task1", "--model", "cnn-dist"], "--model cnn-dist does not fit --task task1; use cnn-2, cnn-50 or cnn-deep");
-    refused(&["train", "--task", "task3", "--model", "cnn-2"], "--model cnn-2 does not fit --task task3; use cnn-local, cnn-dist or multiscale");
+    refused(&["train", "--task", "task3", "--model", "cnn-2"], "--model cnn-2 does not fit --task task3; use cnn-local, cnn-dist, cnn-dist-code or multiscale");
     refused(&["train", "--task", "task1", "--l2", "0"], "L2 penalty 0 is invalid");
 }
 

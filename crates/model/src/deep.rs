@@ -7,10 +7,12 @@
 //! and in the predicted probabilities).
 //!
 //! Choices the seeds leave open, documented here:
-//! - The first convolution has no padding ("valid"), so every first-layer activation is one
-//!   whole window of the input and the filter logos of [`crate::interpret`] apply as for 8-mers.
-//!   Deeper convolutions pad to keep their length ("same"; even kernels pad one more on the
-//!   right, as Keras does). Max-pooling drops an incomplete last window (Keras's default).
+//! - Each layer's padding is in its [`ConvSpec`]. CNN-local's and CNN-dist's first convolution
+//!   has none ("valid"), so every first-layer activation is one whole window of the input and
+//!   the filter logos of [`crate::interpret`] apply as for 8-mers; their deeper convolutions pad
+//!   to keep their length ("same"; even kernels pad one more on the right, as Keras does). The
+//!   Task 1 models and [`CNN_DIST_CODE`] follow seed 003's code instead. Max-pooling drops an
+//!   incomplete last window (Keras's default).
 //! - Weights are uniform in ±1/√fan_in (PyTorch's default), drawn on the host from a seeded
 //!   ChaCha8 so runs repeat on every device; batch-norm scales start at 1 and shifts at 0.
 //! - Flattening before the dense layer is channel-major (`[channels, positions]`), PyTorch's
@@ -114,6 +116,9 @@ pub struct ConvSpec {
     pub pool: usize,
     /// Dropout probability.
     pub dropout: f64,
+    /// No padding ("valid"): `length − width + 1` positions out. Otherwise "same" (even kernels
+    /// pad one more on the right, as Keras does).
+    pub valid: bool,
 }
 
 #[cfg(feature = "burn")]
@@ -203,15 +208,28 @@ impl DenseBlock {
 
 /// Seed 003's CNN-local: conv (24 filters, width 19, activation), max-pool 50, dense 96 (relu),
 /// dense 1. Dropout 0.1 and 0.5.
-pub const CNN_LOCAL: [ConvSpec; 1] = [ConvSpec { filters: 24, width: 19, pool: 50, dropout: 0.1 }];
+pub const CNN_LOCAL: [ConvSpec; 1] = [ConvSpec { filters: 24, width: 19, pool: 50, dropout: 0.1, valid: true }];
 /// Seed 003's CNN-dist: conv (24, width 7, activation); conv (32, 9, relu), max-pool 3;
 /// conv (48, 6, relu), max-pool 4; conv (64, 4, relu), max-pool 3; dense 96 (relu); dense 1.
 /// Dropout 0.1, 0.2, 0.3, 0.4 and 0.5.
 pub const CNN_DIST: [ConvSpec; 4] = [
-    ConvSpec { filters: 24, width: 7, pool: 1, dropout: 0.1 },
-    ConvSpec { filters: 32, width: 9, pool: 3, dropout: 0.2 },
-    ConvSpec { filters: 48, width: 6, pool: 4, dropout: 0.3 },
-    ConvSpec { filters: 64, width: 4, pool: 3, dropout: 0.4 },
+    ConvSpec { filters: 24, width: 7, pool: 1, dropout: 0.1, valid: true },
+    ConvSpec { filters: 32, width: 9, pool: 3, dropout: 0.2, valid: false },
+    ConvSpec { filters: 48, width: 6, pool: 4, dropout: 0.3, valid: false },
+    ConvSpec { filters: 64, width: 4, pool: 3, dropout: 0.4, valid: false },
+];
+/// Seed 003's CNN-dist as its published code builds it (`code/model_zoo/cnn_dist.py` of
+/// p-koo/exponential_activations), which differs from its Methods text ([`CNN_DIST`]): conv
+/// (24, width 19, "same", activation); conv (32, 7, "same", relu), max-pool 4; conv (48, 7,
+/// valid, relu), max-pool 4; conv (64, 3, valid, relu), max-pool 3; dense 96 (relu); dense 1.
+/// 200 → 200 → 50 → 11 → 3 positions. Dropout 0.1–0.5 as CNN-dist. Two details stay ours: the
+/// code applies dropout before its max-pools (here after, as [`ConvBlock`] does) and has no
+/// convolution bias (here a bias, 0 at the start under [`Init::Glorot`]).
+pub const CNN_DIST_CODE: [ConvSpec; 4] = [
+    ConvSpec { filters: 24, width: 19, pool: 1, dropout: 0.1, valid: false },
+    ConvSpec { filters: 32, width: 7, pool: 4, dropout: 0.2, valid: false },
+    ConvSpec { filters: 48, width: 7, pool: 4, dropout: 0.3, valid: true },
+    ConvSpec { filters: 64, width: 3, pool: 3, dropout: 0.4, valid: true },
 ];
 /// Units of the dense hidden layer of CNN-local and CNN-dist.
 pub const DENSE_UNITS: usize = 96;
@@ -222,23 +240,23 @@ pub const DENSE_DROPOUT: f64 = 0.5;
 /// max-pool 2; conv (124, 5, relu), max-pool 50; dense 512 (relu); dense 12. Dropout 0.1, 0.1
 /// and 0.5. Small first pooling: built for distributed (partial-motif) first-layer filters.
 pub const CNN_2: [ConvSpec; 2] = [
-    ConvSpec { filters: 32, width: 19, pool: 2, dropout: 0.1 },
-    ConvSpec { filters: 124, width: 5, pool: 50, dropout: 0.1 },
+    ConvSpec { filters: 32, width: 19, pool: 2, dropout: 0.1, valid: false },
+    ConvSpec { filters: 124, width: 5, pool: 50, dropout: 0.1, valid: false },
 ];
 /// Seed 003's CNN-50 for Task 1: as [`CNN_2`] with the pools swapped (50, then 2), which
 /// forces whole motifs into the first layer (Koo and Eddy 2019, seed 003's ref. 18).
 pub const CNN_50: [ConvSpec; 2] = [
-    ConvSpec { filters: 32, width: 19, pool: 50, dropout: 0.1 },
-    ConvSpec { filters: 124, width: 5, pool: 2, dropout: 0.1 },
+    ConvSpec { filters: 32, width: 19, pool: 50, dropout: 0.1, valid: false },
+    ConvSpec { filters: 124, width: 5, pool: 2, dropout: 0.1, valid: false },
 ];
 /// Seed 003's CNN-deep for Task 1: conv (32, 19, activation); conv (48, 9, relu), max-pool 4;
 /// conv (96, 6, relu), max-pool 4; conv (128, 4, relu), max-pool 3; dense 512 (relu); dense 12.
 /// Dropout 0.1, 0.2, 0.3, 0.4 and 0.5.
 pub const CNN_DEEP: [ConvSpec; 4] = [
-    ConvSpec { filters: 32, width: 19, pool: 1, dropout: 0.1 },
-    ConvSpec { filters: 48, width: 9, pool: 4, dropout: 0.2 },
-    ConvSpec { filters: 96, width: 6, pool: 4, dropout: 0.3 },
-    ConvSpec { filters: 128, width: 4, pool: 3, dropout: 0.4 },
+    ConvSpec { filters: 32, width: 19, pool: 1, dropout: 0.1, valid: false },
+    ConvSpec { filters: 48, width: 9, pool: 4, dropout: 0.2, valid: false },
+    ConvSpec { filters: 96, width: 6, pool: 4, dropout: 0.3, valid: false },
+    ConvSpec { filters: 128, width: 4, pool: 3, dropout: 0.4, valid: false },
 ];
 /// Units of the dense hidden layer of the Task 1 models (seed 003, Methods).
 pub const TASK1_DENSE_UNITS: usize = 512;
@@ -256,32 +274,36 @@ pub struct DeepSpec {
     pub dense_dropout: f64,
     /// Logits out: 1 (a binary task) or 12 (Task 1's multi-task labels).
     pub outputs: usize,
-    /// Pad the first convolution to keep the input's length ("same"), as the Task 1 models do.
+}
+
+impl DeepSpec {
+    /// Whether the first convolution pads to keep the input's length ("same"), as the Task 1
+    /// models and [`CNN_DIST_CODE`] do.
     /// With no padding CNN-2's max-pool of 50 over 91 positions would drop the last 41 (the
     /// sequence's last 80 nt) and CNN-50's pools would drop the last 100 nt; padded, the pools
     /// of 200 → 100 → 2 (CNN-2) and 200 → 4 → 2 (CNN-50) cover every position. The first-layer
     /// maps the filters are read from keep only the windows wholly inside the sequence (seed
     /// 003, Methods: windows "shorter than the filter size ... were also discarded").
-    pub same_first: bool,
-}
+    pub fn same_first(&self) -> bool {
+        self.convs.first().is_some_and(|c| !c.valid)
+    }
 
-impl DeepSpec {
     /// The widest activation (channels or units) of any layer.
     pub fn widest(&self) -> usize {
         self.convs.iter().map(|s| s.filters).max().unwrap_or(4).max(self.dense_units)
     }
 }
 
-/// Length after one [`ConvSpec`] layer: convolution (valid when `valid`, same otherwise),
-/// then max-pooling that drops an incomplete last window.
-pub fn layer_output_length(length: usize, spec: &ConvSpec, valid: bool) -> usize {
-    let conv = if valid { (length + 1).saturating_sub(spec.width) } else { length };
+/// Length after one [`ConvSpec`] layer: convolution (valid or same, as `spec` says), then
+/// max-pooling that drops an incomplete last window.
+pub fn layer_output_length(length: usize, spec: &ConvSpec) -> usize {
+    let conv = if spec.valid { (length + 1).saturating_sub(spec.width) } else { length };
     conv / spec.pool
 }
 
 /// Length after every layer of `spec` for an input of `length` positions.
 pub fn deep_output_length(spec: &DeepSpec, length: usize) -> usize {
-    spec.convs.iter().enumerate().fold(length, |len, (i, c)| layer_output_length(len, c, i == 0 && !spec.same_first))
+    spec.convs.iter().fold(length, layer_output_length)
 }
 
 /// Seed 003's CNN-local or CNN-dist: [`ConvBlock`]s, flatten, a [`DenseBlock`], one logit.
@@ -291,7 +313,7 @@ pub struct DeepCnn {
     blocks: Vec<ConvBlock>,
     hidden: DenseBlock,
     output: Linear,
-    /// Padding on the left of the first convolution (0 unless [`DeepSpec::same_first`]).
+    /// Padding on the left of the first convolution (0 unless [`DeepSpec::same_first`] is true).
     #[module(skip)]
     first_offset: usize,
 }
@@ -303,13 +325,12 @@ impl DeepCnn {
     pub(crate) fn new(spec: &DeepSpec, seq_len: usize, activation: Activation, init: Init, rng: &mut ChaCha8Rng, device: &Device) -> Self {
         let (mut channels, mut length) = (4, seq_len);
         let mut blocks = Vec::with_capacity(spec.convs.len());
-        let same_first = spec.same_first;
+        let same_first = spec.same_first();
         for (i, spec) in spec.convs.iter().enumerate() {
-            let valid = i == 0 && !same_first;
-            let padding = if valid { PaddingConfig1d::Valid } else { PaddingConfig1d::Same };
+            let padding = if spec.valid { PaddingConfig1d::Valid } else { PaddingConfig1d::Same };
             let act = if i == 0 { activation } else { Activation::Relu };
             blocks.push(ConvBlock::new(channels, *spec, padding, act, init, rng, device));
-            length = layer_output_length(length, spec, valid);
+            length = layer_output_length(length, spec);
             channels = spec.filters;
         }
         let first_offset = if same_first { (spec.convs[0].width - 1) / 2 } else { 0 };
@@ -526,6 +547,27 @@ mod tests {
         // By hand, CNN-local: conv 24·4·19 + 24, batch norm 48; 182 positions pool to 3:
         // dense 72·96 + 96, batch norm 192, output 97.
         assert_eq!(ModelConfig::cnn_local(200, Activation::Relu).num_params(), 1848 + 48 + 6912 + 96 + 192 + 97);
+    }
+
+    #[test]
+    fn cnn_dist_code_follows_seed_003s_code() {
+        // code/model_zoo/cnn_dist.py: 200 → conv 19 same → 200 → conv 7 same, pool 4 → 50 →
+        // conv 7 valid, pool 4 → 11 → conv 3 valid, pool 3 → 3 positions of 64 channels.
+        let spec = ModelKind::CnnDistCode.deep_spec().unwrap();
+        let lengths: Vec<usize> = (1..=4).map(|k| deep_output_length(&super::DeepSpec { convs: &spec.convs[..k], ..spec }, 200)).collect();
+        assert_eq!(lengths, [200, 50, 11, 3]);
+        let config = ModelConfig::of_kind(ModelKind::CnnDistCode, 200, Activation::Exp);
+        assert_eq!((config.num_filters, config.filter_width), (24, 19));
+        // By hand: convs 1,848 + 5,408 + 10,800 + 9,280 with batch norms 48 + 64 + 96 + 128;
+        // dense 192 · 96 + 96, batch norm 192; output 97.
+        assert_eq!(config.num_params(), 1848 + 48 + 5408 + 64 + 10800 + 96 + 9280 + 128 + 18528 + 192 + 97);
+        let device = test_device();
+        let model = config.init(&device, 1).unwrap();
+        assert_eq!(model.num_params(), config.num_params() + 2 * (24 + 32 + 48 + 64 + 96));
+        let x = Tensor::<3>::random([3, 4, 200], Distribution::Bernoulli(0.25), &device);
+        assert_eq!(model.forward(x.clone()).dims(), [3, 1]);
+        // The first layer's maps keep the windows wholly inside the sequence.
+        assert_eq!(model.first_layer(x).unwrap().0.dims(), [3, 24, 182]);
     }
 
     #[test]

@@ -23,7 +23,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::choice::named_choice;
-use crate::deep::{CNN_2, CNN_50, CNN_DEEP, CNN_DIST, CNN_LOCAL, ConvSpec, DENSE_DROPOUT, DENSE_UNITS, DeepSpec, MULTISCALE_FILTERS, MULTISCALE_WIDTHS, TASK1_DENSE_UNITS, TASK1_OUTPUTS, deep_output_length};
+use crate::deep::{CNN_2, CNN_50, CNN_DEEP, CNN_DIST, CNN_DIST_CODE, CNN_LOCAL, ConvSpec, DENSE_DROPOUT, DENSE_UNITS, DeepSpec, MULTISCALE_FILTERS, MULTISCALE_WIDTHS, TASK1_DENSE_UNITS, TASK1_OUTPUTS, deep_output_length};
 #[cfg(feature = "burn")]
 use crate::deep::{DeepCnn, MultiScaleCnn};
 #[cfg(feature = "burn")]
@@ -45,6 +45,9 @@ pub enum ModelKind {
     CnnLocal,
     /// Seed 003's CNN-dist: four convolutions (24 × 7 first) with small max-pools.
     CnnDist,
+    /// Seed 003's CNN-dist as its published code builds it (24 × 19 first, "same" padding;
+    /// [`crate::deep::CNN_DIST_CODE`]).
+    CnnDistCode,
     /// Seed 000's multi-scale CNN with attention pooling.
     MultiScale,
     /// Seed 003's CNN-2 for Task 1: 32 × 19 first, max-pool 2, 12 outputs.
@@ -60,6 +63,7 @@ named_choice!(ModelKind, "model", {
     Cnn => "cnn",
     CnnLocal => "cnn-local",
     CnnDist => "cnn-dist",
+    CnnDistCode => "cnn-dist-code",
     MultiScale => "multiscale",
     Cnn2 => "cnn-2",
     Cnn50 => "cnn-50",
@@ -84,11 +88,12 @@ impl ModelKind {
 
     /// The seed-003 architecture, for CNN-local, CNN-dist, CNN-2, CNN-50 and CNN-deep.
     pub fn deep_spec(self) -> Option<DeepSpec> {
-        let task3 = |convs: &'static [ConvSpec]| DeepSpec { convs, dense_units: DENSE_UNITS, dense_dropout: DENSE_DROPOUT, outputs: 1, same_first: false };
-        let task1 = |convs: &'static [ConvSpec]| DeepSpec { convs, dense_units: TASK1_DENSE_UNITS, dense_dropout: DENSE_DROPOUT, outputs: TASK1_OUTPUTS, same_first: true };
+        let task3 = |convs: &'static [ConvSpec]| DeepSpec { convs, dense_units: DENSE_UNITS, dense_dropout: DENSE_DROPOUT, outputs: 1 };
+        let task1 = |convs: &'static [ConvSpec]| DeepSpec { convs, dense_units: TASK1_DENSE_UNITS, dense_dropout: DENSE_DROPOUT, outputs: TASK1_OUTPUTS };
         match self {
             ModelKind::CnnLocal => Some(task3(&CNN_LOCAL)),
             ModelKind::CnnDist => Some(task3(&CNN_DIST)),
+            ModelKind::CnnDistCode => Some(task3(&CNN_DIST_CODE)),
             ModelKind::Cnn2 => Some(task1(&CNN_2)),
             ModelKind::Cnn50 => Some(task1(&CNN_50)),
             ModelKind::CnnDeep => Some(task1(&CNN_DEEP)),
@@ -152,7 +157,7 @@ impl ModelConfig {
             ModelKind::CnnLocal => Self::cnn_local(seq_len, activation),
             ModelKind::CnnDist => Self::cnn_dist(seq_len, activation),
             ModelKind::MultiScale => Self::multiscale(seq_len, activation),
-            ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
+            ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
                 let first = kind.conv_specs().expect("deep kinds have specs")[0];
                 ModelConfig { kind, seq_len, num_filters: first.filters, filter_width: first.width, activation, init: Init::Pytorch }
             }
@@ -216,7 +221,7 @@ impl ModelConfig {
                 let out_len = self.seq_len - self.filter_width + 1;
                 conv + self.num_filters * out_len + 1
             }
-            ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
+            ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
                 let deep = self.kind.deep_spec().expect("deep kinds have specs");
                 let mut channels = 4;
                 let mut n = 0;
@@ -265,7 +270,7 @@ impl ModelConfig {
                 }
                 Model::Cnn(CnnModel { conv, activation: self.activation, linear: dense_with(self.init, self.num_filters * out_len, 1, &mut rng, device) })
             }
-            ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
+            ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
                 let spec = self.kind.deep_spec().expect("deep kinds have specs");
                 Model::Deep(DeepCnn::new(&spec, self.seq_len, self.activation, self.init, &mut rng, device))
             }

@@ -17,7 +17,7 @@ use dnaplay_model::BackendChoice;
 use dnaplay_model::attribution::{self, IG_STEPS, Method, Output, Reference, deepshap, filter_localisation, integrated_gradients, ism, pwm_localisation, saliency, score_maps, test_positives};
 use dnaplay_model::checkpoint::{CheckpointMeta, load_weights};
 use dnaplay_model::models::{Model, ModelConfig};
-use dnaplay_model::sequence::one_hot;
+use dnaplay_model::sequence::{OneHot, one_hot};
 use dnaplay_model::tasks::{ClassTask, ClassTaskKind};
 use dnaplay_model::trainer::readback::filter_weights;
 
@@ -35,6 +35,15 @@ fn load((json, weights): (&str, &[u8])) -> (CheckpointMeta, Model) {
     let meta = CheckpointMeta::from_json(json).unwrap();
     let model = load_weights(&meta.model, weights, &device()).unwrap();
     (meta, model)
+}
+
+/// A shipped lesson 9 checkpoint, the Task 3 data it was trained on, and that data's first `n`
+/// positive test sequences with their ground-truth information content.
+fn shipped_positives(ckpt: (&str, &[u8]), n: usize) -> (CheckpointMeta, Model, ClassTask, OneHot, Vec<f32>) {
+    let (meta, model) = load(ckpt);
+    let task = ClassTask::generate(ClassTaskKind::Task3, meta.num_seqs.unwrap(), meta.seed).unwrap();
+    let (_, x, info) = test_positives(&task, n).unwrap();
+    (meta, model, task, x, info)
 }
 
 #[test]
@@ -91,9 +100,7 @@ fn completeness_error(ig: &attribution::Additive) -> f32 {
 fn integrated_gradients_are_complete_for_every_reference() {
     let device = device();
     for ckpt in [shipped!("lesson9-exp"), shipped!("lesson9-relu")] {
-        let (meta, model) = load(ckpt);
-        let task = ClassTask::generate(ClassTaskKind::Task3, meta.num_seqs.unwrap(), meta.seed).unwrap();
-        let (_, x, _) = test_positives(&task, 6).unwrap();
+        let (meta, model, _, x, _) = shipped_positives(ckpt, 6);
         let act = meta.model.activation;
         for reference in Reference::ALL.iter().copied() {
             let ig = pollster::block_on(integrated_gradients(&model, &x, reference, IG_STEPS, 1, Output::Logit, &device)).unwrap();
@@ -117,9 +124,7 @@ fn exp_maps_and_scans_find_the_planted_motifs_better_than_relu() {
     let device = device();
     let mut scores = Vec::new();
     for ckpt in [shipped!("lesson9-relu"), shipped!("lesson9-exp")] {
-        let (meta, model) = load(ckpt);
-        let task = ClassTask::generate(ClassTaskKind::Task3, meta.num_seqs.unwrap(), meta.seed).unwrap();
-        let (_, x, info) = test_positives(&task, 40).unwrap();
+        let (_, model, task, x, info) = shipped_positives(ckpt, 40);
         let mut row = Vec::new();
         for method in [Method::Saliency, Method::Ism] {
             let maps = pollster::block_on(attribution::explain(&model, &x, method, Reference::Shuffle, 1, Output::Logit, &device)).unwrap();
@@ -235,9 +240,7 @@ fn deepshap_of_the_8mer_cnn_is_the_rescale_rule_by_hand() {
 fn deepshap_sums_to_the_change_from_the_shuffled_references() {
     let device = device();
     for ckpt in [shipped!("lesson9-exp"), shipped!("lesson9-relu")] {
-        let (meta, model) = load(ckpt);
-        let task = ClassTask::generate(ClassTaskKind::Task3, meta.num_seqs.unwrap(), meta.seed).unwrap();
-        let (_, x, _) = test_positives(&task, 4).unwrap();
+        let (meta, model, _, x, _) = shipped_positives(ckpt, 4);
         for output in [Output::Logit, Output::Probability] {
             let d = pollster::block_on(deepshap(&model, &x, Reference::Shuffle, 1, output, &device)).unwrap();
             let error = completeness_error(&d);
@@ -246,7 +249,7 @@ fn deepshap_sums_to_the_change_from_the_shuffled_references() {
             // The output it reports is the model's own.
             let y = pollster::block_on(dnaplay_model::trainer::predict(&model, &x, &device)).unwrap();
             for (o, z) in d.output.iter().zip(&y) {
-                let want = if output == Output::Logit { *z } else { 1.0 / (1.0 + (-z).exp()) };
+                let want = if output == Output::Logit { *z } else { dnaplay_model::metrics::sigmoid(*z) };
                 assert!((o - want).abs() < 1e-4, "{o} against {want}");
             }
         }

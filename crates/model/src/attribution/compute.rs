@@ -34,7 +34,7 @@ async fn predict_output(model: &Model, x: &OneHot, output: Output, device: &Devi
     let y = predict(model, x, device).await?;
     Ok(match output {
         Output::Logit => y,
-        Output::Probability => y.into_iter().map(|z| 1.0 / (1.0 + (-z).exp())).collect(),
+        Output::Probability => y.into_iter().map(crate::metrics::sigmoid).collect(),
     })
 }
 
