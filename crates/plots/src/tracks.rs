@@ -55,6 +55,9 @@ impl TrackKind {
     }
 }
 
+/// Height of the shared position axis under the last track, in CSS pixels.
+const X_AXIS_PX: f64 = 40.0;
+
 /// Draw `tracks` stacked on a shared position axis (1-based labels). `motifs` are the ranges of
 /// positions to shade (the planted motifs), behind every track.
 pub fn draw_tracks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, tracks: &[Track], motifs: &[std::ops::Range<usize>], theme: &Theme) -> DrawResult<DB> {
@@ -63,9 +66,21 @@ pub fn draw_tracks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, tracks: &[
         return Ok(());
     }
     let length = tracks.iter().map(|t| t.kind.len()).max().unwrap_or(1).max(1);
-    let rows = area.split_evenly((tracks.len(), 1));
-    for (i, (track, row)) in tracks.iter().zip(&rows).enumerate() {
-        draw_track(row, track, length, motifs, i + 1 == tracks.len(), theme)?;
+    // Equal rows for the tracks' bodies; the last row also holds the position axis, so it is
+    // that much taller (split evenly, the ground truth's bars were squeezed to a few pixels on
+    // a phone, where its title wraps).
+    let (_, height) = area.dim_in_pixel();
+    let row = height.saturating_sub(theme.px(X_AXIS_PX)) / tracks.len() as u32;
+    let mut rest = area.clone();
+    for (i, track) in tracks.iter().enumerate() {
+        let last = i + 1 == tracks.len();
+        if last {
+            draw_track(&rest, track, length, motifs, true, theme)?;
+        } else {
+            let (top, bottom) = rest.split_vertically(row);
+            draw_track(&top, track, length, motifs, false, theme)?;
+            rest = bottom;
+        }
     }
     Ok(())
 }
@@ -94,7 +109,7 @@ fn draw_track<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, track: &Track, 
     let (lo, hi) = track.kind.y_range();
     let mut chart = ChartBuilder::on(&body)
         .margin_right(t.px(8.0))
-        .x_label_area_size(if x_axis { t.px(40.0) } else { 0 })
+        .x_label_area_size(if x_axis { t.px(X_AXIS_PX) } else { 0 })
         .y_label_area_size(t.px(52.0))
         .build_cartesian_2d(-0.5..(length as f64 - 0.5), lo..hi)?;
     let mut mesh = chart.configure_mesh();
