@@ -141,11 +141,7 @@ impl Engine {
             l[role as usize].queue.clear();
             l[role as usize].uploads.clear();
         });
-        self.runs.update(|runs| {
-            for r in runs.iter_mut().filter(|r| r.state.is_live() && self.role_of(r.device) == role) {
-                r.state = RunState::Failed(RunError::WorkerDied(format!("{reason}; press Train to start again")));
-            }
-        });
+        self.fail_runs_of(role, &reason);
         if role == Role::Gpu {
             // The CPU still trains.
             let why = format!("WebGPU's worker did not load ({why}); training runs on the CPU.");
@@ -184,16 +180,7 @@ impl Engine {
         if let Some(w) = self.links.try_update_value(|l| l[role as usize].worker.take()).flatten() {
             w.terminate();
         }
-        self.runs.update(|runs| {
-            for r in runs.iter_mut().filter(|r| self.role_of(r.device) == role) {
-                if r.state.is_live() {
-                    r.state = RunState::Failed(RunError::WorkerDied(format!("{reason}; press Train to start again")));
-                } else if r.awaits_evaluation() {
-                    // Loaded weights whose results the dead worker was computing: they never come.
-                    r.state = RunState::Failed(RunError::WorkerDied(format!("{reason}; press Load the trained models again")));
-                }
-            }
-        });
+        self.fail_runs_of(role, &reason);
         if role == Role::Cpu {
             self.probing.set(None);
             self.pending.set_value(None);
@@ -226,6 +213,20 @@ impl Engine {
         });
         self.spawn_worker(role);
         self.choose_device(self.wanted.get_value());
+    }
+
+    /// Fail the runs the worker for `role` held and will not finish, saying `reason`: the live
+    /// ones, and the loaded ones whose results it had not sent yet (they never come).
+    fn fail_runs_of(&self, role: Role, reason: &str) {
+        self.runs.update(|runs| {
+            for r in runs.iter_mut().filter(|r| self.role_of(r.device) == role) {
+                if r.state.is_live() {
+                    r.state = RunState::Failed(RunError::WorkerDied(format!("{reason}; press Train to start again")));
+                } else if r.awaits_evaluation() {
+                    r.state = RunState::Failed(RunError::WorkerDied(format!("{reason}; load the weights again")));
+                }
+            }
+        });
     }
 
     /// Send `command` to the worker for `role`, or queue it until that worker is ready. The

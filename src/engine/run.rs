@@ -154,11 +154,12 @@ pub struct RunView {
 }
 
 impl RunView {
-    /// A shipped checkpoint's run whose results the worker has not sent yet (its logos, report
-    /// or predictions): [`Engine::load`](super::Engine::load) adds it finished, and the worker
+    /// A run of loaded weights (a shipped checkpoint, a lesson 13 file or saved run) whose
+    /// results the worker has sent none of yet: 8-mer results, filters, a test report or test
+    /// predictions. [`Engine::load`](super::Engine::load) adds it finished, and the worker
     /// evaluates it.
     pub fn awaits_evaluation(&self) -> bool {
-        self.shipped.is_some() && self.state == RunState::Finished && self.results.is_none() && self.filters.is_none() && self.test.is_none()
+        self.shipped.is_some() && self.state == RunState::Finished && self.results.is_none() && self.filters.is_none() && self.test.is_none() && self.predictions.is_none()
     }
 
     /// A queued run `id` of `model` with `config` on `data` and `device`, with no epochs yet.

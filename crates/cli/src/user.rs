@@ -69,7 +69,7 @@ pub fn train_on_data(a: DataArgs) -> Result<()> {
     let split = data.split(a.model.seed).map_err(usage)?;
     let kind: ModelKind = a.model.model.as_deref().map_or(Ok(data.default_model()), str::parse).map_err(usage)?;
     if kind.is_multitask() || kind == ModelKind::MultiScale {
-        return Err(refuse(format!("--model {kind} does not fit --data; use linear, cnn, cnn-local or cnn-dist")));
+        return Err(refuse(format!("--model {kind} does not fit --data; use linear, cnn, cnn-local, cnn-dist or cnn-dist-code")));
     }
     let activation: Activation = a.model.activation.parse().map_err(usage)?;
     let mut model = ModelConfig { init: a.model.init, ..ModelConfig::of_kind(kind, data.length(), activation) };

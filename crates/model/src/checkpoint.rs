@@ -125,7 +125,7 @@ mod tests {
     fn weights_round_trip_to_the_same_predictions_for_every_kind() {
         let device = test_device();
         let seq200: String = "ACGTTGCA".repeat(25);
-        for kind in [ModelKind::Linear, ModelKind::Cnn, ModelKind::CnnLocal, ModelKind::CnnDist, ModelKind::MultiScale] {
+        for kind in [ModelKind::Linear, ModelKind::Cnn, ModelKind::CnnLocal, ModelKind::CnnDist, ModelKind::CnnDistCode, ModelKind::MultiScale] {
             let (len, seqs): (usize, Vec<&str>) = if kind.is_classifier() { (200, vec![&seq200]) } else { (8, vec!["CCCCCTAT", "ACGTACGT"]) };
             let config = ModelConfig::of_kind(kind, len, Activation::Exp);
             let model = config.init(&device, 5).unwrap();

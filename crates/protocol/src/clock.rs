@@ -66,8 +66,11 @@ pub async fn yield_now() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let posted = CHANNEL.with(|c| match c {
             Some(c) => {
-                c.waiting.borrow_mut().push(resolve.clone());
-                c.channel.port2().post_message(&wasm_bindgen::JsValue::NULL).is_ok()
+                let posted = c.channel.port2().post_message(&wasm_bindgen::JsValue::NULL).is_ok();
+                if posted {
+                    c.waiting.borrow_mut().push(resolve.clone());
+                }
+                posted
             }
             None => false,
         });
