@@ -199,6 +199,10 @@ pub(crate) struct BenchArgs {
     /// Devices to time (default: every device built in).
     #[arg(long, value_delimiter = ',')]
     pub(crate) device: Vec<String>,
+    /// Also print where the timed epochs' time went, per batch: data, forward + loss, loss
+    /// read-back, backward, optimizer step, and validation per epoch (the trainer's phases).
+    #[arg(long)]
+    pub(crate) profile: bool,
 }
 
 /// A fault in what the user asked for: exit code 2.

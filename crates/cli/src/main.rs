@@ -28,7 +28,7 @@ use dnaplay_model::settings;
 use dnaplay_model::sequence::{ALPHABET, one_hot};
 use dnaplay_model::matching::MatchConfig;
 use dnaplay_model::tasks::{ClassTask, ClassTaskKind, filter_report};
-use dnaplay_model::trainer::{EarlyStopping, EpochRecord, OptimizerKind, ReduceLrOnPlateau, StepOutcome, TrainConfig, Trainer};
+use dnaplay_model::trainer::{EarlyStopping, EpochRecord, OptimizerKind, Phase, ReduceLrOnPlateau, StepOutcome, StepProfile, TrainConfig, Trainer};
 use dnaplay_model::burn::tensor::Device;
 use dnaplay_model::BackendChoice;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -363,6 +363,7 @@ fn bench(args: BenchArgs) -> Result<()> {
     } else {
         args.device.iter().map(|d| d.parse::<BackendChoice>().map_err(usage)).collect::<Result<Vec<_>>>()?
     };
+    let mut profiles = Vec::new();
     for choice in devices {
         let device = match choice.device() {
             Ok(d) => d,
@@ -372,18 +373,51 @@ fn bench(args: BenchArgs) -> Result<()> {
             }
         };
         let mut trainer = Trainer::new(setup.model_config.clone(), setup.train_config.clone(), &setup.train, &setup.val, &device).map_err(usage)?;
+        if args.profile {
+            trainer.profile_with(clock_ms);
+        }
         let mut times = Vec::new();
-        for _ in 0..=args.epochs {
+        for epoch in 0..=args.epochs {
             let t = Instant::now();
             pollster::block_on(trainer.step_epoch())?;
             times.push(t.elapsed().as_secs_f64());
+            if epoch == 0 {
+                trainer.take_profile(); // the warm-up epoch is not profiled
+            }
         }
         let timed = &times[1..];
         let mean = timed.iter().sum::<f64>() / timed.len() as f64;
         let min = timed.iter().copied().fold(f64::INFINITY, f64::min);
         println!("{:<10} {:>12} {:>14.3} {:>14.3} {:>14.3}", choice.name(), timed.len(), mean, min, times[0]);
+        if args.profile {
+            profiles.push((choice.name(), trainer.take_profile(), mean));
+        }
+    }
+    for (name, profile, mean) in &profiles {
+        print_profile(name, profile, *mean);
     }
     Ok(())
+}
+
+/// Milliseconds since the first call: the clock the trainer's profile is timed with.
+fn clock_ms() -> f64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+}
+
+/// The phases of `device`'s timed epochs: milliseconds per batch (per epoch for validation),
+/// share of the profiled time, and how much of the epochs' wall time the phases cover.
+fn print_profile(device: &str, p: &StepProfile, seconds_per_epoch: f64) {
+    let (batches, epochs) = (p.batches.max(1) as f64, p.epochs.max(1) as f64);
+    println!();
+    println!("{device}: where the time went over {} batches and {} epochs", p.batches, p.epochs);
+    println!("{:<16} {:>10} {:>8}", "phase", "ms", "share");
+    for (phase, ms, share) in p.rows() {
+        let (per, unit) = if phase == Phase::Validation { (ms / epochs, "/epoch") } else { (ms / batches, "/batch") };
+        println!("{:<16} {:>10.3} {:>7.1}%  {unit}", phase.label(), per, 100.0 * share);
+    }
+    let covered = p.total_ms() / 1000.0 / (seconds_per_epoch * epochs);
+    println!("{:<16} {:>10.1}%  of the epochs' wall time (the rest: the loop, shuffling's allocation, the epoch's bookkeeping)", "phases cover", 100.0 * covered);
 }
 
 fn score(args: ScoreArgs) -> Result<()> {

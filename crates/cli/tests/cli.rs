@@ -30,6 +30,23 @@ fn score_prints_seed_values_and_one_hot() {
 }
 
 #[test]
+fn bench_profiles_the_phases_within_the_epochs_wall_time() {
+    let out = dnaplay().args(["bench", "--epochs", "1", "--device", "cpu", "--num-filters", "4", "--profile"]).assert().success().get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("where the time went over"), "{out}");
+    let share = |label: &str| -> f64 {
+        let line = out.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no {label} row in {out}"));
+        line[label.len()..].split_whitespace().nth(1).unwrap().trim_end_matches('%').parse().unwrap()
+    };
+    let shares: Vec<f64> = ["data", "forward + loss", "loss read-back", "backward", "optimizer step", "validation"].iter().map(|l| share(l)).collect();
+    assert!((shares.iter().sum::<f64>() - 100.0).abs() < 0.5, "shares {shares:?}");
+    assert!(shares[1] > 0.0 && shares[3] > 0.0 && shares[4] > 0.0, "forward, backward and the optimizer take time: {shares:?}");
+    // The phases lie inside the timed epochs, so they cover at most all of their wall time.
+    let covered: f64 = out.lines().find(|l| l.starts_with("phases cover")).unwrap()["phases cover".len()..].split_whitespace().next().unwrap().trim_end_matches('%').parse().unwrap();
+    assert!(covered > 0.0 && covered <= 100.5, "covered {covered}%");
+}
+
+#[test]
 fn bad_sequences_exit_2_with_the_fault() {
     refused(&["score", "ACGT", "ACXT"], "invalid base 'X' at position 2 of sequence 1");
     refused(&["score"], "the sequence list is empty");

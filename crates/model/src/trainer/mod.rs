@@ -14,10 +14,12 @@
 
 //!
 //! Split by job: [`config`] (the settings and their checks), [`stepper`] (the [`Trainer`]),
-//! [`evaluation`] (what an evaluation gives) and [`readback`] (device read-backs in chunks).
+//! [`evaluation`] (what an evaluation gives), [`readback`] (device read-backs in chunks) and
+//! [`profile`] (where a batch step's time goes).
 
 pub mod config;
 pub mod evaluation;
+pub mod profile;
 #[cfg(feature = "burn")]
 pub mod readback;
 pub mod record;
@@ -26,6 +28,7 @@ pub mod stepper;
 
 pub use config::{EarlyStopping, LossKind, Monitor, OptimizerKind, ReduceLrOnPlateau, TrainConfig};
 pub use evaluation::{ClassEvaluation, Evaluation};
+pub use profile::{Clock, Phase, StepProfile};
 #[cfg(feature = "burn")]
 pub use readback::{EVAL_BATCH, MAX_BUFFER_BYTES, attention_maps, eval_chunk, filter_maps, filter_weights, predict};
 pub use record::EpochRecord;

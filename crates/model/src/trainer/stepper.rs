@@ -12,6 +12,7 @@ use rand::seq::SliceRandom;
 use super::record::EpochRecord;
 use super::config::{LossKind, Monitor, PLATEAU_MIN_DELTA, TrainConfig};
 use super::evaluation::{ClassEvaluation, Evaluation};
+use super::profile::{Clock, Phase, StepProfile};
 use super::readback::{device_error, predict};
 use crate::data::RegressionData;
 use crate::error::{Error, Result};
@@ -71,6 +72,9 @@ pub struct Trainer {
     history: Vec<EpochRecord>,
     plateau: Plateau,
     stopped_early: bool,
+    /// The clock [`Trainer::profile_with`] lent, and the phases timed with it.
+    clock: Option<Clock>,
+    profile: StepProfile,
 }
 
 fn batch_tensors(x: OneHot, y: Vec<f32>, outputs: usize, device: &Device) -> (Tensor<3>, Tensor<2>) {
@@ -136,6 +140,8 @@ impl Trainer {
             history: Vec::new(),
             plateau: Plateau { best: f32::INFINITY, since_best: 0, since_lr_best: 0, lr_best: f32::INFINITY, best_model: None },
             stopped_early: false,
+            clock: None,
+            profile: StepProfile::default(),
             train_y: train.targets.clone(),
             val_y: val.targets.clone(),
             outputs,
@@ -216,6 +222,18 @@ impl Trainer {
         self.stopped_early
     }
 
+    /// Time each phase of [`Trainer::step_batch`] with `clock` from now on
+    /// ([`Trainer::take_profile`] reads them). Without a clock nothing is timed.
+    pub fn profile_with(&mut self, clock: Clock) {
+        self.clock = Some(clock);
+    }
+
+    /// The phases' times since the last call (or since [`Trainer::profile_with`]), and start
+    /// afresh.
+    pub fn take_profile(&mut self) -> StepProfile {
+        std::mem::take(&mut self.profile)
+    }
+
     /// True when a loss became NaN or infinite: the model must not be evaluated.
     pub fn diverged(&self) -> bool {
         self.diverged
@@ -236,6 +254,16 @@ impl Trainer {
         if self.is_finished() {
             return Err(Error::Finished);
         }
+        let clock = self.clock;
+        let tick = move || clock.map(|c| c());
+        let mut mark = tick();
+        // Milliseconds since the last mark, added to `phase`; the mark moves on.
+        let mut lap = |profile: &mut StepProfile, phase: Phase| {
+            if let (Some(start), Some(now)) = (mark, tick()) {
+                profile.add(phase, now - start);
+                mark = Some(now);
+            }
+        };
         let n = self.num_train();
         if self.cursor == 0 {
             self.order = (0..n).collect();
@@ -247,6 +275,7 @@ impl Trainer {
         let k = self.outputs;
         let y: Vec<f32> = idx.iter().flat_map(|&i| self.train_y[i * k..(i + 1) * k].iter().copied()).collect();
         let (xs, ys) = batch_tensors(x, y, k, &self.device);
+        lap(&mut self.profile, Phase::Data);
 
         let model = self.model.take().expect("the model should be present between steps");
         // Nothing awaits between this seed and the forward pass that draws the dropout masks.
@@ -259,10 +288,12 @@ impl Trainer {
                 BinaryCrossEntropyLossConfig::new().with_logits(true).init(&self.device).forward(out, targets)
             }
         };
+        lap(&mut self.profile, Phase::Forward);
         // Read the batch's loss back now: a NaN or infinite loss stops training at the batch
         // where it appears, before the optimizer applies its gradients (and on WebGPU this
         // bounds the queue of submitted batches to one, so a pause lands at once).
         let batch_loss = loss.clone().detach().into_scalar_async::<f32>().await.map_err(device_error)?;
+        lap(&mut self.profile, Phase::Readback);
         let epoch = self.history.len();
         let batch = self.cursor / self.config.batch_size.max(1);
         if !batch_loss.is_finite() {
@@ -270,7 +301,10 @@ impl Trainer {
         }
         self.loss_sum += f64::from(batch_loss) * idx.len() as f64;
         let grads = GradientsParams::from_grads(loss.backward(), &model);
+        lap(&mut self.profile, Phase::Backward);
         self.model = Some(self.optim.step(self.learning_rate, model, grads));
+        lap(&mut self.profile, Phase::Optimizer);
+        self.profile.batches += 1;
         self.cursor = end;
 
         if self.cursor < n {
@@ -293,6 +327,8 @@ impl Trainer {
             Monitor::ValAuroc => -val_auroc.unwrap_or(0.5),
             Monitor::ValAupr => -val_aupr.unwrap_or(0.0),
         });
+        lap(&mut self.profile, Phase::Validation);
+        self.profile.epochs += 1;
         Ok(StepOutcome::Epoch(record))
     }
 
