@@ -502,12 +502,24 @@ pub async fn with_engine<F>(browser: Browser, server: DistServer, test: F) -> Re
 where
     F: AsyncFnOnce(&Client, &str) -> Result<()>,
 {
+    with_engine_at(browser, &server.base, test).await
+}
+
+/// [`with_engine`] on the app at `base`, for a caller that keeps its [`DistServer`] across
+/// sessions.
+///
+/// # Errors
+/// As [`with_engine`].
+pub async fn with_engine_at<F>(browser: Browser, base: &str, test: F) -> Result<()>
+where
+    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+{
     // One session at a time, whichever helper opened it: the tests share two cores, and two
     // drivers starting at once once left one test connecting to a port nobody listened on.
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let driver = Driver::start_for(browser)?;
     let client = open(&driver).await?;
-    let result = test(&client, &server.base).await;
+    let result = test(&client, base).await;
     if let Err(e) = &result {
         // What the page met, for the failure's message.
         let errors = engine_errors(&client, browser).await;
@@ -725,6 +737,12 @@ pub async fn screenshot_of(client: &Client, id: &str, name: &str) -> Result<()> 
 /// The tests train models: one at a time, so their timings do not fight over the CPU.
 /// One browser test at a time (they share the two cores).
 pub static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Whether `client`'s browser still answers a script within 10 s: false once the browser (or
+/// its web process) has died or hung.
+pub async fn session_alive(client: &Client) -> bool {
+    matches!(tokio::time::timeout(Duration::from_secs(10), js(client, "return 1")).await, Ok(Ok(_)))
+}
 
 /// Console entries at level SEVERE (errors, uncaught exceptions, panics), as text.
 ///
