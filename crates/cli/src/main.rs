@@ -266,6 +266,9 @@ fn train(args: TrainArgs) -> Result<()> {
             eval.report.accuracy(),
             eval.match_fraction.map(|m| format!(" | match fraction: {m:.2}")).unwrap_or_default()
         );
+        if let Some(a) = eval.motif_scan_aupr {
+            println!("the planted motifs' own scans (likelihood summed over windows and strands) reach a test AUPR of {a:.3}");
+        }
         if let (Some((t, acc)), false) = (eval.threshold, args.quiet) {
             println!("test accuracy at the threshold that is best on the validation split ({t:.3}): {acc:.3}");
         }

@@ -9,12 +9,13 @@ use anyhow::{Context, Result};
 
 use crate::outdir::write_file;
 use dnaplay_model::BackendChoice;
+use dnaplay_model::attribution::motif_scan_aupr;
 use dnaplay_model::interpret::{AlignmentRule, Pfm, filter_logos};
 use dnaplay_model::data::RegressionData;
 use dnaplay_model::deep::MULTISCALE_WIDTHS;
 use dnaplay_model::matching::MatchConfig;
 use dnaplay_model::motifs::{filter_motifs, to_meme};
-use dnaplay_model::metrics::{Classification, SpotCheck, best_accuracy_threshold, pr_curve, roc_curve};
+use dnaplay_model::metrics::{Classification, SpotCheck, best_accuracy_threshold, mean_of_defined, pr_curve, roc_curve};
 use dnaplay_model::synthetic::MotifSequence;
 use dnaplay_model::tasks::{ClassTask, filter_report};
 use dnaplay_model::models::{ModelConfig, ModelKind};
@@ -253,6 +254,8 @@ pub struct ClassSummary {
     pub match_fraction: Option<f64>,
     /// The validation-chosen threshold and the test accuracy at it.
     pub threshold: Option<(f32, f64)>,
+    /// Multi-task runs: the mean test AUPR of the planted motifs' own scans.
+    pub motif_scan_aupr: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -266,6 +269,14 @@ struct ClassMetrics<'a> {
     /// Multi-task runs: the test AUPR of each target motif (`test_aupr` is their mean).
     #[serde(skip_serializing_if = "Option::is_none")]
     test_aupr_per_task: Option<std::collections::BTreeMap<&'a str, Option<f64>>>,
+    /// Multi-task runs: the test AUPR of the planted motifs themselves, each label scored by its
+    /// motif's likelihood ratio summed over windows and strands
+    /// ([`dnaplay_model::attribution::motif_scan_aupr`]): the yardstick for `test_aupr_per_task`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    motif_scan_test_aupr_per_task: Option<std::collections::BTreeMap<&'a str, Option<f64>>>,
+    /// Their mean, beside `test_aupr`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    motif_scan_test_aupr: Option<f64>,
     test_auroc: Option<f64>,
     test_aupr: Option<f64>,
     test_accuracy: f64,
@@ -451,11 +462,14 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
     let val_eval = pollster::block_on(trainer.evaluate_classification(run.val))?;
     let threshold = best_accuracy_threshold(&val_eval.labels, &val_eval.probabilities).map(|(t, _)| t);
     let at_threshold = threshold.map(|t| Classification::new(&eval.labels, &eval.probabilities, t).accuracy());
+    let motif_scan = if tasks > 1 { Some(motif_scan_aupr(&x, &run.test.targets, &run.task.targets)?) } else { None };
     let metrics = ClassMetrics {
         run: RunHead::new(run.task.kind.name(), run.model, run.device, run.history),
         best_val_auroc: run.history.iter().filter_map(|(r, _)| r.val_auroc).reduce(f32::max),
         best_val_aupr: run.history.iter().filter_map(|(r, _)| r.val_aupr).reduce(f32::max),
         test_aupr_per_task: (tasks > 1).then(|| run.task.targets.iter().map(|m| m.name.as_str()).zip(eval.task_aupr.iter().copied()).collect()),
+        motif_scan_test_aupr_per_task: motif_scan.as_ref().map(|a| run.task.targets.iter().map(|m| m.name.as_str()).zip(a.iter().copied()).collect()),
+        motif_scan_test_aupr: motif_scan.as_deref().and_then(mean_of_defined),
         test_auroc: eval.auroc,
         test_aupr: eval.aupr,
         test_accuracy: c.accuracy(),
@@ -473,7 +487,7 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
     };
     let path = dir.join("metrics.json");
     write_file(&path, serde_json::to_string_pretty(&metrics)? + "\n")?;
-    Ok(ClassSummary { auroc: eval.auroc, aupr: eval.aupr, report: eval.report, match_fraction: report.map(|r| r.match_fraction), threshold: threshold.zip(at_threshold) })
+    Ok(ClassSummary { auroc: eval.auroc, aupr: eval.aupr, report: eval.report, match_fraction: report.map(|r| r.match_fraction), threshold: threshold.zip(at_threshold), motif_scan_aupr: motif_scan.as_deref().and_then(mean_of_defined) })
 }
 
 /// Print seed 000's classification report (scikit-learn's `classification_report` layout).

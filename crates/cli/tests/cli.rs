@@ -379,11 +379,20 @@ fn task1_trains_a_multitask_model_and_scores_every_label() {
         .assert()
         .success()
         .stdout(predicate::str::contains("task1 · cnn-50 · exp · 700 train / 100 val / 200 test"))
-        .stdout(predicate::str::contains("val AUPR: "));
+        .stdout(predicate::str::contains("val AUPR: "))
+        .stdout(predicate::str::contains("the planted motifs' own scans (likelihood summed over windows and strands) reach a test AUPR of 0."));
     let m = metrics(&out);
     let per_task = m["test_aupr_per_task"].as_object().expect("per-task AUPR");
     assert_eq!(per_task.len(), 12);
     assert!(per_task.contains_key("Arid3a") && per_task.contains_key("YY1"));
+    // The yardstick: the true motifs' scans, each label far above its share of positives, and
+    // Arid3a (a short AT-rich core that also turns up by chance) the hardest.
+    let scan = m["motif_scan_test_aupr_per_task"].as_object().expect("motif-scan AUPR per task");
+    assert_eq!(scan.len(), 12);
+    let arid3a = scan["Arid3a"].as_f64().unwrap();
+    assert!(scan.values().all(|v| v.as_f64().unwrap() >= arid3a) && scan["SRF"].as_f64().unwrap() > 0.95, "{scan:?}");
+    let mean = m["motif_scan_test_aupr"].as_f64().unwrap();
+    assert!((0.8..0.99).contains(&mean), "{mean}");
     let header = std::fs::read_to_string(out.join("predictions.csv")).unwrap();
     assert!(header.starts_with("seq,label_Arid3a,probability_Arid3a,label_CEBPB"), "{}", &header[..80]);
     assert!(std::fs::read_to_string(out.join("history.csv")).unwrap().starts_with("epoch,train_loss,val_loss,seconds,val_auroc,val_aupr,match_fraction"));
