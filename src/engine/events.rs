@@ -73,9 +73,10 @@ impl Engine {
                 r.batch = batch;
                 r.state.started();
             }),
-            Event::Epoch { id, record, seconds_per_epoch, filters } => self.update_live(id, |r| {
+            Event::Epoch { id, record, seconds_per_epoch, filters, profile } => self.update_live(id, |r| {
                 r.history.push(record);
                 r.seconds_per_epoch = Some(seconds_per_epoch);
+                r.profile.merge(&profile);
                 match filters {
                     Some(Ok(f)) => {
                         r.match_fractions.push(f.report.match_fraction);

@@ -13,7 +13,7 @@ use dnaplay_model::sequence::OneHot;
 use dnaplay_model::settings::Setting;
 use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, TrainConfig};
 use dnaplay_model::upload::{UserData, UserTask};
-use dnaplay_protocol::{Bench, ClassData, DataSpec, Dataset, FilterSnapshot, KmerResults, RunState, UserDataKey};
+use dnaplay_protocol::{Bench, ClassData, DataSpec, Dataset, EpochProfile, FilterSnapshot, KmerResults, RunState, UserDataKey};
 
 /// One run to start: its data, model and settings.
 pub type RunSpec = (RunData, ModelConfig, TrainConfig);
@@ -137,6 +137,8 @@ pub struct RunView {
     pub seconds_per_epoch: Option<f64>,
     /// Where it stands.
     pub state: RunState,
+    /// Where the run's time went over its epochs so far (the worker's profile, issue 26).
+    pub profile: EpochProfile,
     /// Pause when this many epochs are done ("Step one epoch").
     pub pause_at: Option<usize>,
     /// 8-mer runs: predictions, R², spot checks and filters, once paused or ended.
@@ -179,6 +181,7 @@ impl RunView {
             seconds_per_epoch: None,
             state: RunState::Queued,
             pause_at: None,
+            profile: EpochProfile::default(),
             results: None,
             filters: None,
             test: None,

@@ -162,7 +162,32 @@ pub fn TrainLesson() -> impl IntoView {
         <pre class="epoch-log" data-testid="epoch-log" aria-label="Loss per epoch, in the seed's format">{move || current().map(|r| {
             r.history.iter().map(|h| h.to_string()).collect::<Vec<_>>().join("\n")
         }).unwrap_or_default()}</pre>
+        {move || current().filter(|r| r.profile.phases.epochs > 0).map(|r| view! { <TimeBreakdown run=r /> })}
         <RunTable />
+    }
+}
+
+/// Where a run's epochs spent their time, phase by phase, as the training worker timed it
+/// (issue 26): milliseconds per epoch and the share of the wall time.
+#[component]
+fn TimeBreakdown(run: RunView) -> impl IntoView {
+    let p = &run.profile;
+    let epochs = p.phases.epochs;
+    let per_batch = p.phases.batches as f64 / epochs.max(1) as f64;
+    let rows = p.rows().into_iter().map(|(name, ms, share)| view! { <tr><td>{name}</td><td>{format!("{ms:.1}")}</td><td>{format!("{:.1}%", share * 100.0)}</td></tr> }).collect_view();
+    let wall = p.wall_ms() / epochs.max(1) as f64;
+    view! {
+        <details class="breakdown" data-testid="time-breakdown">
+            <summary>{format!("Where each epoch's time goes (run #{}, {} on {}, mean of {epochs} epochs)", run.id, run.label(), run.device.label())}</summary>
+            <ScrollX label="Time per epoch by phase">
+                <table class="runs">
+                    <thead><tr><th>"Phase"</th><th>"ms per epoch"</th><th>"Share"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                    <tfoot><tr><td>"wall time"</td><td data-testid="breakdown-wall">{format!("{wall:.1}")}</td><td>"100%"</td></tr></tfoot>
+                </table>
+            </ScrollX>
+            <p class="note">{format!("{per_batch:.0} batches per epoch. Timed in the training worker with performance.now(), whose resolution some browsers coarsen (to 0.1 ms or 1 ms), so a phase shorter than that per batch reads as noise. The worker trains in slices of about 25 ms and yields between them, so the page's messages are answered.")}</p>
+        </details>
     }
 }
 

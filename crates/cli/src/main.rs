@@ -414,13 +414,13 @@ fn print_profile(device: &str, p: &StepProfile, seconds_per_epoch: f64) {
     let (batches, epochs) = (p.batches.max(1) as f64, p.epochs.max(1) as f64);
     println!();
     println!("{device}: where the time went over {} batches and {} epochs", p.batches, p.epochs);
-    println!("{:<16} {:>10} {:>8}", "phase", "ms", "share");
+    println!("{:<18} {:>10} {:>8}", "phase", "ms", "share");
     for (phase, ms, share) in p.rows() {
         let (per, unit) = if phase == Phase::Validation { (ms / epochs, "/epoch") } else { (ms / batches, "/batch") };
-        println!("{:<16} {:>10.3} {:>7.1}%  {unit}", phase.label(), per, 100.0 * share);
+        println!("{:<18} {:>10.3} {:>7.1}%  {unit}", phase.label(), per, 100.0 * share);
     }
     let covered = p.total_ms() / 1000.0 / (seconds_per_epoch * epochs);
-    println!("{:<16} {:>10.1}%  of the epochs' wall time (the rest: the loop, shuffling's allocation, the epoch's bookkeeping)", "phases cover", 100.0 * covered);
+    println!("{:<18} {:>10.1}%  of the epochs' wall time (the rest: the loop, shuffling's allocation, the epoch's bookkeeping)", "phases cover", 100.0 * covered);
 }
 
 fn score(args: ScoreArgs) -> Result<()> {

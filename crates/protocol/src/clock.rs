@@ -4,12 +4,17 @@
 
 use wasm_bindgen::JsCast;
 
-/// Milliseconds since the page (or the worker) started (`performance.now()`).
+thread_local! {
+    /// The global `performance`, looked up once: the trainer's profile reads the clock about
+    /// seven times per batch.
+    static PERFORMANCE: Option<web_sys::Performance> =
+        js_sys::Reflect::get(&js_sys::global(), &"performance".into()).ok().and_then(|p| p.dyn_into::<web_sys::Performance>().ok());
+}
+
+/// Milliseconds since the page (or the worker) started (`performance.now()`; 0 where there is
+/// none). A [`dnaplay_model::trainer::Clock`].
 pub fn now_ms() -> f64 {
-    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-        .ok()
-        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
-        .map_or(0.0, |p| p.now())
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::now))
 }
 
 /// `setTimeout(f, ms)` on the global object.

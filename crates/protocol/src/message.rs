@@ -17,7 +17,7 @@ use dnaplay_model::metrics::SpotCheck;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::scoring::ScoringRule;
 use dnaplay_model::tasks::ClassTaskKind;
-use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, TrainConfig};
+use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, Phase, StepProfile, TrainConfig};
 use dnaplay_model::upload::UserData;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
@@ -149,6 +149,49 @@ pub enum Ended {
     Paused,
 }
 
+/// Where a run's time went, in milliseconds (issue 26): the trainer's phases, the worker's own
+/// share of its slices, and the time between them. One epoch's in [`Event::Epoch`]; the page
+/// adds them up over the run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EpochProfile {
+    /// The trainer's phases, timed with `performance.now()` ([`StepProfile`]).
+    pub phases: StepProfile,
+    /// Inside the worker's slices but outside the trainer: the loop's checks, the progress and
+    /// epoch messages, and 200-nt runs' filter snapshots after each epoch.
+    pub worker_ms: f64,
+    /// Between the run's slices: yields to the event loop (the page's messages), and other
+    /// runs' slices and evaluations.
+    pub between_ms: f64,
+}
+
+impl EpochProfile {
+    /// Add `other` (the next epoch's profile).
+    pub fn merge(&mut self, other: &EpochProfile) {
+        self.phases.merge(&other.phases);
+        self.worker_ms += other.worker_ms;
+        self.between_ms += other.between_ms;
+    }
+
+    /// Milliseconds in all, from the first slice's start to the last one's end.
+    pub fn wall_ms(&self) -> f64 {
+        self.phases.total_ms() + self.worker_ms + self.between_ms
+    }
+
+    /// Each row of a breakdown table: its name, milliseconds per epoch, and share of the wall
+    /// time (0 to 1): the trainer's phases, then the worker and the time between slices.
+    pub fn rows(&self) -> Vec<(&'static str, f64, f64)> {
+        let wall = self.wall_ms();
+        let epochs = self.phases.epochs.max(1) as f64;
+        let share = |ms: f64| if wall > 0.0 { ms / wall } else { 0.0 };
+        Phase::ALL
+            .iter()
+            .map(|&p| (p.label(), self.phases.of(p)))
+            .chain([("worker: messages, checks, snapshots", self.worker_ms), ("between slices: yields, other work", self.between_ms)])
+            .map(|(name, ms)| (name, ms / epochs, share(ms)))
+            .collect()
+    }
+}
+
 /// What the worker tells the page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Event {
@@ -162,9 +205,10 @@ pub enum Event {
     GpuTime { key: String, result: Result<f64, RunError> },
     /// Batches done in the current epoch of run `id`, and batches per epoch.
     Progress { id: usize, batch: (usize, usize) },
-    /// Run `id` finished an epoch: its record, training seconds per epoch so far, and the
-    /// filters read after it (200-nt runs; an error when the read-back failed).
-    Epoch { id: usize, record: EpochRecord, seconds_per_epoch: f64, filters: Option<Result<FilterSnapshot, RunError>> },
+    /// Run `id` finished an epoch: its record, training seconds per epoch so far, the filters
+    /// read after it (200-nt runs; an error when the read-back failed), and where the epoch's
+    /// time went.
+    Epoch { id: usize, record: EpochRecord, seconds_per_epoch: f64, filters: Option<Result<FilterSnapshot, RunError>>, profile: EpochProfile },
     /// Run `id` stopped stepping on its own.
     Ended { id: usize, how: Ended },
     /// Run `id` failed: refused settings or weights, divergence, or a device fault.
@@ -236,6 +280,21 @@ mod tests {
         let mut bytes = Vec::new();
         ciborium::into_writer(message, &mut bytes).unwrap();
         ciborium::from_reader(&bytes[..]).unwrap()
+    }
+
+    #[test]
+    fn an_epochs_profile_crosses_the_wire_and_adds_up_over_a_run() {
+        let one = EpochProfile { phases: StepProfile { ms: [5.0, 30.0, 1.0, 28.0, 6.0, 0.0, 10.0], batches: 328, epochs: 1 }, worker_ms: 4.0, between_ms: 16.0 };
+        assert_eq!(round_trip(&one), one);
+        let mut run = EpochProfile::default();
+        run.merge(&one);
+        run.merge(&one);
+        assert_eq!(run.wall_ms(), 200.0);
+        let rows = run.rows();
+        assert_eq!(rows.len(), 9);
+        assert_eq!(rows[1], ("forward + loss", 30.0, 0.3), "milliseconds per epoch, share of the wall time");
+        assert_eq!(rows[8], ("between slices: yields, other work", 16.0, 0.16));
+        assert!((rows.iter().map(|r| r.2).sum::<f64>() - 1.0).abs() < 1e-12);
     }
 
     #[test]

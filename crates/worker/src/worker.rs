@@ -32,7 +32,7 @@ use dnaplay_model::tasks::{SEED003_ALIGNMENT, filter_report};
 use dnaplay_model::trainer::{ClassEvaluation, StepOutcome, TrainConfig, Trainer, filter_maps, filter_weights, predict};
 use dnaplay_model::upload::UserData;
 use dnaplay_protocol::clock::{now_ms, yield_now};
-use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, Event, FilterSnapshot, KmerResults, RunError, RunState, Uploads, UserDataKey, decode, encode};
+use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, EpochProfile, Event, FilterSnapshot, KmerResults, RunError, RunState, Uploads, UserDataKey, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -104,6 +104,13 @@ pub(crate) struct Run {
     pause_at: Option<usize>,
     /// Loaded from a checkpoint: filters are read at its evaluation.
     loaded: bool,
+    /// Milliseconds of this epoch's slices so far (for [`EpochProfile`]).
+    slices_ms: f64,
+    /// Milliseconds between this epoch's slices so far, while the run was active.
+    between_ms: f64,
+    /// When its last slice ended, while it is active (a pause clears it: paused time is not
+    /// the worker's).
+    last_slice_end: Option<f64>,
 }
 
 /// WebGPU in this worker (`None` in [`State`] until asked).
@@ -218,9 +225,10 @@ fn new_trainer(spec: &DataSpec, model: ModelConfig, config: TrainConfig, device:
 
 /// A run the worker holds from now on: training (a start), or finished (weights loaded from a
 /// checkpoint, whose filters are read at its evaluation).
-fn hold(id: usize, bench: Bench, data: Rc<WorkerData>, device: BackendChoice, trainer: Trainer, state: RunState, pause_at: Option<usize>) {
+fn hold(id: usize, bench: Bench, data: Rc<WorkerData>, device: BackendChoice, mut trainer: Trainer, state: RunState, pause_at: Option<usize>) {
     let loaded = state == RunState::Finished;
-    with(|s| s.runs.push(Run { id, bench, data, device, trainer: Some(trainer), busy_ms: 0.0, state, pause_at, loaded }));
+    trainer.profile_with(now_ms);
+    with(|s| s.runs.push(Run { id, bench, data, device, trainer: Some(trainer), busy_ms: 0.0, state, pause_at, loaded, slices_ms: 0.0, between_ms: 0.0, last_slice_end: None }));
 }
 
 fn handle(command: Command) {
@@ -255,7 +263,14 @@ fn handle(command: Command) {
         }
         Command::Pause { ids } => {
             let paused: Vec<usize> = with(|s| {
-                s.runs.iter_mut().filter(|r| ids.contains(&r.id)).filter_map(|r| r.state.pause().then_some(r.id)).collect()
+                s.runs
+                    .iter_mut()
+                    .filter(|r| ids.contains(&r.id))
+                    .filter_map(|r| {
+                        r.last_slice_end = None;
+                        r.state.pause().then_some(r.id)
+                    })
+                    .collect()
             });
             evaluate_later(&paused);
         }
@@ -390,6 +405,15 @@ fn is_active(id: usize) -> bool {
 async fn slice(id: usize) {
     let Some(mut trainer) = take_trainer(id) else { return };
     let start = now_ms();
+    with(|s| {
+        if let Some(r) = s.runs.iter_mut().find(|r| r.id == id)
+            && let Some(end) = r.last_slice_end.take()
+        {
+            r.between_ms += start - end;
+        }
+    });
+    // Where this slice's share of the epoch's profile starts (moved on at an epoch's end).
+    let mut mark = start;
     let length = slice_ms();
     let mut epoch = None;
     let mut failure = None;
@@ -430,11 +454,23 @@ async fn slice(id: usize) {
             WorkerData::Kmers(_) | WorkerData::User { .. } => None,
         };
         let seconds_per_epoch = (busy_before + busy) / 1000.0 / epochs.max(1) as f64;
-        send(&Event::Epoch { id, record, seconds_per_epoch, filters });
+        let now = now_ms();
+        let phases = trainer.take_profile();
+        let (slices_ms, between_ms) = with(|s| s.runs.iter_mut().find(|r| r.id == id).map(|r| (std::mem::take(&mut r.slices_ms), std::mem::take(&mut r.between_ms)))).unwrap_or_default();
+        let worker_ms = (slices_ms + now - mark - phases.total_ms()).max(0.0);
+        mark = now;
+        send(&Event::Epoch { id, record, seconds_per_epoch, filters, profile: EpochProfile { phases, worker_ms, between_ms } });
     }
     let finished = trainer.is_finished();
     let paused = !finished && epoch_ended && pause_at.is_some_and(|n| epochs >= n);
     put_back(id, trainer, busy);
+    let end = now_ms();
+    with(|s| {
+        if let Some(r) = s.runs.iter_mut().find(|r| r.id == id) {
+            r.slices_ms += end - mark;
+            r.last_slice_end = (r.state.is_active() && !paused && !finished).then_some(end);
+        }
+    });
     if finished || paused {
         with(|s| {
             if let Some(r) = s.runs.iter_mut().find(|r| r.id == id) {

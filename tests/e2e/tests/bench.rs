@@ -152,6 +152,9 @@ async fn bench_page() -> Result<()> {
         let wall = start.elapsed().as_secs_f64();
         let status = js(client, "return document.querySelector('.status').innerText").await?;
         println!("page, CPU device, 50 epochs: {wall:.1} s wall (training and evaluation), test R² = {r2:.3}; status: {}", status.as_str().unwrap_or(""));
+        // textContent, cell by cell: innerText is empty inside a closed <details>.
+        let breakdown = js(client, "return Array.from(document.querySelectorAll('[data-testid=time-breakdown] tr')).map(r => Array.from(r.cells).map(c => c.textContent).join(' | ')).join('\\n')").await?;
+        println!("the worker's breakdown of an epoch (ms per epoch, share of the wall time):\n{}", breakdown.as_str().unwrap_or(""));
         Ok(())
     })
     .await?;

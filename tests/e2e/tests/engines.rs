@@ -65,6 +65,20 @@ async fn lesson_5_trains_and_its_plots_draw(client: &Client, base: &str, browser
     assert_eq!(val.len(), 2, "one validation loss per epoch: {val:?}");
     assert!(r2 > 0.3, "test R² after 2 epochs: {r2}");
     assert!(coloured_pixels(client, "loss-chart").await? > 500, "loss curves drawn");
+    // The worker's profile of the epochs (issue 26): every phase timed, the shares adding up.
+    let rows = js(client, "return Array.from(document.querySelectorAll('[data-testid=time-breakdown] tbody tr')).map(r => Array.from(r.cells).map(c => c.textContent))").await?;
+    let rows: Vec<(String, f64, f64)> = rows
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| Some((r[0].as_str()?.to_string(), r[1].as_str()?.parse().ok()?, r[2].as_str()?.trim_end_matches('%').parse().ok()?)))
+        .collect();
+    println!("{}: lesson 5's breakdown (ms per epoch, %): {rows:?}", browser.name());
+    assert_eq!(rows.len(), 9, "9 rows of the breakdown: {rows:?}");
+    let ms = |name: &str| rows.iter().find(|r| r.0.starts_with(name)).map_or(0.0, |r| r.1);
+    assert!(ms("forward") > 0.0 && ms("backward") > 0.0 && ms("validation") > 0.0, "the phases were timed: {rows:?}");
+    let shares: f64 = rows.iter().map(|r| r.2).sum();
+    assert!((shares - 100.0).abs() < 0.5, "shares add up to {shares}%: {rows:?}");
     screenshot(client, &format!("engine-{}-5-train", browser.name())).await?;
     next_lesson(client).await?;
     next_lesson(client).await?;

@@ -21,13 +21,15 @@ pub enum Phase {
     Backward,
     /// The optimizer's update of every parameter.
     Optimizer,
+    /// Freeing the batch's tensors: the loss, which holds what is left of the autodiff graph.
+    Release,
     /// The validation pass and the schedule at the end of each epoch.
     Validation,
 }
 
 impl Phase {
     /// Every phase, in order.
-    pub const ALL: [Phase; 6] = [Phase::Data, Phase::Forward, Phase::Readback, Phase::Backward, Phase::Optimizer, Phase::Validation];
+    pub const ALL: [Phase; 7] = [Phase::Data, Phase::Forward, Phase::Readback, Phase::Backward, Phase::Optimizer, Phase::Release, Phase::Validation];
 
     /// Its name in a table: "data", "forward + loss", …
     pub fn label(self) -> &'static str {
@@ -37,6 +39,7 @@ impl Phase {
             Phase::Readback => "loss read-back",
             Phase::Backward => "backward",
             Phase::Optimizer => "optimizer step",
+            Phase::Release => "freeing the batch",
             Phase::Validation => "validation",
         }
     }
@@ -44,10 +47,10 @@ impl Phase {
 
 /// Milliseconds spent in each [`Phase`] since the profile was last taken, and the batches and
 /// epochs they cover.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StepProfile {
     /// Milliseconds per phase, indexed as [`Phase::ALL`].
-    pub ms: [f64; 6],
+    pub ms: [f64; 7],
     /// Batches trained.
     pub batches: usize,
     /// Epochs ended (validations run).
@@ -58,6 +61,15 @@ impl StepProfile {
     /// Add `ms` milliseconds to `phase`.
     pub fn add(&mut self, phase: Phase, ms: f64) {
         self.ms[phase as usize] += ms;
+    }
+
+    /// Add `other`'s milliseconds, batches and epochs (a run's profile over its epochs).
+    pub fn merge(&mut self, other: &StepProfile) {
+        for (a, b) in self.ms.iter_mut().zip(other.ms) {
+            *a += b;
+        }
+        self.batches += other.batches;
+        self.epochs += other.epochs;
     }
 
     /// Milliseconds spent in `phase`.
@@ -93,5 +105,9 @@ mod tests {
         assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), Phase::ALL);
         assert!((rows.iter().map(|r| r.2).sum::<f64>() - 1.0).abs() < 1e-12);
         assert_eq!(StepProfile::default().rows()[0].2, 0.0, "an empty profile has no shares, not NaN");
+        let mut run = p.clone();
+        run.batches = 2;
+        run.merge(&StepProfile { ms: [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0], batches: 3, epochs: 1 });
+        assert_eq!((run.of(Phase::Data), run.of(Phase::Forward), run.of(Phase::Validation), run.batches, run.epochs), (1.0, 7.0, 2.0, 5, 1));
     }
 }

@@ -304,6 +304,8 @@ impl Trainer {
         lap(&mut self.profile, Phase::Backward);
         self.model = Some(self.optim.step(self.learning_rate, model, grads));
         lap(&mut self.profile, Phase::Optimizer);
+        drop(loss);
+        lap(&mut self.profile, Phase::Release);
         self.profile.batches += 1;
         self.cursor = end;
 
