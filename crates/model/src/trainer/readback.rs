@@ -8,8 +8,11 @@ use crate::interpret::{FilterMaps, FilterWeights};
 use crate::models::Model;
 use crate::sequence::OneHot;
 
-/// Most sequences per forward pass when evaluating (no gradients), to bound memory.
-pub const EVAL_BATCH: usize = 4096;
+/// Most sequences per forward pass when evaluating (no gradients), to bound memory and keep a
+/// small model's activations in cache: the 8-mer CNN's validation pass took 10.5 ms per epoch
+/// in chunks of 4,096 and of 2,048, and 1.9 ms in chunks of 1,024, 512 or 256 (`dnaplay bench
+/// --profile`, burn-flex, 2 threads, the 2-core dev box; issue 26).
+pub const EVAL_BATCH: usize = 1024;
 
 /// WebGPU's default `maxStorageBufferBindingSize`, 128 MiB (WebGPU spec, "Limits"): burn-wgpu
 /// asks the browser for the default limits, so no buffer may be larger. Evaluation chunks are
@@ -18,7 +21,8 @@ pub const MAX_BUFFER_BYTES: usize = 128 << 20;
 
 /// Sequences per evaluation chunk for `model` on sequences of `length`: at most [`EVAL_BATCH`],
 /// and few enough that the widest activation (`[chunk, channels, length]` f32) stays under half
-/// of [`MAX_BUFFER_BYTES`]. Seed 000's multi-scale CNN on 200-nt sequences gets 1,310.
+/// of [`MAX_BUFFER_BYTES`]. Seed 000's multi-scale CNN gets 1,024 on 200-nt sequences and 262 on
+/// 1,000-nt uploads.
 pub fn eval_chunk(model: &Model, length: usize) -> usize {
     let per_sequence = model.widest_channels() * length.max(1) * 4;
     (MAX_BUFFER_BYTES / 2 / per_sequence).clamp(1, EVAL_BATCH)
