@@ -5,7 +5,7 @@ use dnaplay_model::models::{Activation, ModelKind};
 use dnaplay_model::settings::{BATCH_SIZE, EPOCHS, LEARNING_RATE, SEED};
 use dnaplay_model::trainer::OptimizerKind;
 use dnaplay_plots::{LossOptions, LossSeries, draw_loss_curves, draw_message};
-use dnaplay_protocol::{Bench, RunState};
+use dnaplay_protocol::{Bench, EpochProfile, RunState};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -162,32 +162,42 @@ pub fn TrainLesson() -> impl IntoView {
         <pre class="epoch-log" data-testid="epoch-log" aria-label="Loss per epoch, in the seed's format">{move || current().map(|r| {
             r.history.iter().map(|h| h.to_string()).collect::<Vec<_>>().join("\n")
         }).unwrap_or_default()}</pre>
-        {move || current().filter(|r| r.profile.phases.epochs > 0).map(|r| view! { <TimeBreakdown run=r /> })}
+        <TimeBreakdown run=Memo::new(move |_| current().filter(|r| r.profile.phases.epochs > 0).map(|r| (r.label(), r.device.label().to_string(), r.profile))) />
         <RunTable />
     }
 }
 
 /// Where a run's epochs spent their time, phase by phase, as the training worker timed it
-/// (issue 26): milliseconds per epoch and the share of the wall time.
+/// (issue 26): milliseconds per epoch and the share of the wall time. `run` is the run's label,
+/// its device and its profile; the `<details>` is made once, so it stays open while the
+/// figures update.
 #[component]
-fn TimeBreakdown(run: RunView) -> impl IntoView {
-    let p = &run.profile;
-    let epochs = p.phases.epochs;
-    let per_batch = p.phases.batches as f64 / epochs.max(1) as f64;
-    let rows = p.rows().into_iter().map(|(name, ms, share)| view! { <tr><td>{name}</td><td>{format!("{ms:.1}")}</td><td>{format!("{:.1}%", share * 100.0)}</td></tr> }).collect_view();
-    let wall = p.wall_ms() / epochs.max(1) as f64;
+fn TimeBreakdown(run: Memo<Option<(String, String, EpochProfile)>>) -> impl IntoView {
+    let epochs = move || run.with(|r| r.as_ref().map_or(1, |(_, _, p)| p.phases.epochs.max(1)));
+    let summary = move || run.with(|r| r.as_ref().map(|(label, device, p)| format!("Where each epoch's time goes: {label} on {device}, mean of {} epochs", p.phases.epochs)));
+    let rows = move || {
+        run.with(|r| r.as_ref().map(|(_, _, p)| p.rows()).unwrap_or_default())
+            .into_iter()
+            .map(|(name, ms, share)| view! { <tr><th scope="row">{name}</th><td>{format!("{ms:.1}")}</td><td>{format!("{:.1}%", share * 100.0)}</td></tr> })
+            .collect_view()
+    };
+    let wall = move || run.with(|r| r.as_ref().map_or(0.0, |(_, _, p)| p.wall_ms())) / epochs() as f64;
+    let batches = move || run.with(|r| r.as_ref().map_or(0.0, |(_, _, p)| p.phases.batches as f64)) / epochs() as f64;
     view! {
-        <details class="breakdown" data-testid="time-breakdown">
-            <summary>{format!("Where each epoch's time goes (run #{}, {} on {}, mean of {epochs} epochs)", run.id, run.label(), run.device.label())}</summary>
-            <ScrollX label="Time per epoch by phase">
-                <table class="runs">
-                    <thead><tr><th>"Phase"</th><th>"ms per epoch"</th><th>"Share"</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                    <tfoot><tr><td>"wall time"</td><td data-testid="breakdown-wall">{format!("{wall:.1}")}</td><td>"100%"</td></tr></tfoot>
-                </table>
-            </ScrollX>
-            <p class="note">{format!("{per_batch:.0} batches per epoch. Timed in the training worker with performance.now(), whose resolution some browsers coarsen (to 0.1 ms or 1 ms), so a phase shorter than that per batch reads as noise. The worker trains in slices of about 25 ms and yields between them, so the page's messages are answered.")}</p>
-        </details>
+        <Show when=move || run.with(Option::is_some)>
+            <details class="breakdown" data-testid="time-breakdown">
+                <summary>{summary}</summary>
+                <ScrollX label="Time per epoch by phase">
+                    <table class="runs">
+                        <caption>{move || format!("Milliseconds per epoch ({:.0} batches each), and each phase's share of the wall time", batches())}</caption>
+                        <thead><tr><th scope="col">"Phase"</th><th scope="col">"ms per epoch"</th><th scope="col">"Share"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                        <tfoot><tr><th scope="row">"wall time"</th><td data-testid="breakdown-wall">{move || format!("{:.1}", wall())}</td><td>"100%"</td></tr></tfoot>
+                    </table>
+                </ScrollX>
+                <p class="note">"The training worker times every step of every batch. Wall time runs from the run's first slice to its latest epoch and includes the worker's messages and the short pauses in which it answers the page, so it is a little longer than the seconds per epoch above, which count training only. Browsers round their clocks (to 0.1 ms or coarser in some), so a step much shorter than that per batch reads as noise."</p>
+            </details>
+        </Show>
     }
 }
 

@@ -193,8 +193,9 @@ async fn lesson_13_uploads_trains_exports_and_reloads(client: &Client, base: &st
     // aimed before it appears lands beside the button (WebKit once missed "Loss SVG" so).
     wait_until("the run saved", Duration::from_secs(30), || async { text(client, "saved-note").await.contains("saved in this browser").then_some(()) }).await?;
     for (button, name) in [("export-predictions", "-predictions.csv"), ("export-loss-svg", "-loss.svg"), ("export-loss-png", "-loss.png")] {
-        js(client, CATCH_DOWNLOADS).await?;
-        click(client, button).await?;
+        // Each step named: WebKitWebDriver once answered one of them with an empty error.
+        js(client, CATCH_DOWNLOADS).await.map_err(|e| format!("catching downloads before {button}: {e}"))?;
+        click(client, button).await.map_err(|e| format!("clicking {button}: {e}"))?;
         let bytes = wait_until(name, Duration::from_secs(20), || async { downloaded_bytes(client, name).await.ok() }).await;
         if bytes.is_err() {
             let seen = js(client, "return (window.__downloads || []).map(d => d.name)").await?;
@@ -203,7 +204,7 @@ async fn lesson_13_uploads_trains_exports_and_reloads(client: &Client, base: &st
         let bytes = bytes?;
         assert!(bytes > 500, "{name}: {bytes} bytes");
     }
-    client.goto(&url).await?;
+    client.goto(&url).await.map_err(|e| format!("reloading {url}: {e}"))?;
     let again = wait_until("the run after a reload", Duration::from_secs(60), || async {
         let t = text(client, "data-metrics").await;
         t.contains("test R²").then_some(t)
@@ -278,7 +279,7 @@ async fn reset_while_training(client: &Client, base: &str, _browser: Browser) ->
 /// did. When the browser stops answering, the checks left go on in a fresh session, and the one
 /// that was running is rerun there once: a second failure counts.
 async fn page_checks(browser: Browser) -> Result<()> {
-    const CHECK_LIMIT: Duration = Duration::from_secs(420);
+    const CHECK_LIMIT: Duration = Duration::from_secs(540);
     type Check = for<'a> fn(&'a Client, &'a str, Browser) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + 'a>>;
     let checks: [(&str, Check); 7] = [
         ("hostile links", |c, b, _| Box::pin(hostile_links(c, b))),
@@ -298,12 +299,13 @@ async fn page_checks(browser: Browser) -> Result<()> {
     while next < checks.len() {
         // One session for as many checks as it survives: a browser that dies (WebKit's did in
         // CI once, at its first check) must not fail the checks after it.
-        with_engine_at(browser, &server.base, async |client: &Client, base: &str| {
+        let session = with_engine_at(browser, &server.base, async |client: &Client, base: &str| {
             while next < checks.len() {
                 let (name, check) = checks[next];
                 let started = Instant::now();
-                // Longer than any wait inside a check (300 s): a driver whose browser died can
-                // leave a command unanswered for ever (geckodriver did, its Firefox killed).
+                // Longer than any one wait inside a check (300 s) and than the slowest check's
+                // runs here: a driver whose browser died can leave a command unanswered for
+                // ever (geckodriver did, its Firefox killed).
                 let result = match tokio::time::timeout(CHECK_LIMIT, check(client, base, browser)).await.unwrap_or_else(|_| Err(format!("no answer within {} s", CHECK_LIMIT.as_secs()).into())) {
                     Ok(()) => engine_errors(client, browser).await.and_then(|e| if e.is_empty() { Ok(()) } else { Err(format!("errors in the page: {e:#?}").into()) }),
                     Err(e) => Err(e),
@@ -317,19 +319,25 @@ async fn page_checks(browser: Browser) -> Result<()> {
                     }
                     Err(e) => {
                         eprintln!("{}: {name}: FAILED: {e}", browser.name());
-                        let _ = screenshot(client, &format!("failed-{}-{}", browser.name(), name.split(' ').take(2).collect::<Vec<_>>().join("-"))).await;
                         failed.push(format!("{name}: {e}"));
                         if !session_alive(client).await {
                             next += 1;
                             return Ok(());
                         }
+                        let shot = format!("failed-{}-{}", browser.name(), name.split(' ').take(2).collect::<Vec<_>>().join("-"));
+                        let _ = tokio::time::timeout(Duration::from_secs(10), screenshot(client, &shot)).await;
                     }
                 }
                 next += 1;
             }
             Ok(())
         })
-        .await?;
+        .await;
+        if let Err(e) = session {
+            // No fresh session to go on in: what failed so far, and this, are the result.
+            failed.push(format!("a session in {} failed: {e}", browser.name()));
+            break;
+        }
     }
     assert!(failed.is_empty(), "{}: {} of {} checks failed:\n{}", browser.name(), failed.len(), checks.len(), failed.join("\n"));
     Ok(())

@@ -162,14 +162,16 @@ pub fn pwm_from_ppm(probs: &[[f32; 4]]) -> Vec<[f32; 4]> {
 /// The planted motifs as classifiers, the yardstick for a multi-label model such as seed 003's
 /// Task 1: for each sequence of `x` (`[batch, 4, length]`) and each of `targets`, the natural log
 /// of the motif's likelihood ratio against the uniform background summed over every window on
-/// both strands, `ln Σ_windows Σ_strands Π_k p_k(x_k) / 0.25`. Probabilities are floored at
-/// `1e-3` as in [`pwm_from_ppm`]. Returns `[batch, targets]` row-major (computed in f64 with a
-/// log-sum-exp, so no window overflows).
+/// both strands, `ln Σ_windows Σ_strands Π_k (p_k(x_k) / 0.25)`, in nats. Probabilities are
+/// floored at `1e-3` as in [`pwm_from_ppm`]. Returns `[batch, targets]` row-major (computed in
+/// f64 with a log-sum-exp, so no window overflows); a motif longer than the sequences scores
+/// −∞ everywhere.
 ///
 /// With one site drawn from a motif per positive sequence and none planted in the rest, this
-/// sum is the likelihood ratio of "a site somewhere" against "background only": a model that
-/// knew the true motifs could do no better, and a chance site of a short, low-information motif
-/// (Arid3a's `ATTAAA`-like core) scores as high as a planted one.
+/// sum is proportional to the likelihood ratio of "a site somewhere" against "background only":
+/// a strong yardstick for a model (not a proven optimum: it ignores the count of motifs, their
+/// spacing and the other labels). A chance site of a short, low-information motif (Arid3a's
+/// `ATTAAA`-like core) scores as high as a planted one.
 pub fn motif_likelihood_scores(x: &OneHot, targets: &[crate::motifs::Motif]) -> Vec<f32> {
     let l = x.length;
     let per_strand: Vec<[Vec<[f32; 4]>; 2]> = targets
