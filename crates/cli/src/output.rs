@@ -463,13 +463,14 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
     let threshold = best_accuracy_threshold(&val_eval.labels, &val_eval.probabilities).map(|(t, _)| t);
     let at_threshold = threshold.map(|t| Classification::new(&eval.labels, &eval.probabilities, t).accuracy());
     let motif_scan = if tasks > 1 { Some(motif_scan_aupr(&x, &run.test.targets, &run.task.targets)?) } else { None };
+    let motif_scan_mean = motif_scan.as_deref().and_then(mean_of_defined);
     let metrics = ClassMetrics {
         run: RunHead::new(run.task.kind.name(), run.model, run.device, run.history),
         best_val_auroc: run.history.iter().filter_map(|(r, _)| r.val_auroc).reduce(f32::max),
         best_val_aupr: run.history.iter().filter_map(|(r, _)| r.val_aupr).reduce(f32::max),
         test_aupr_per_task: (tasks > 1).then(|| run.task.targets.iter().map(|m| m.name.as_str()).zip(eval.task_aupr.iter().copied()).collect()),
         motif_scan_test_aupr_per_task: motif_scan.as_ref().map(|a| run.task.targets.iter().map(|m| m.name.as_str()).zip(a.iter().copied()).collect()),
-        motif_scan_test_aupr: motif_scan.as_deref().and_then(mean_of_defined),
+        motif_scan_test_aupr: motif_scan_mean,
         test_auroc: eval.auroc,
         test_aupr: eval.aupr,
         test_accuracy: c.accuracy(),
@@ -487,7 +488,7 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
     };
     let path = dir.join("metrics.json");
     write_file(&path, serde_json::to_string_pretty(&metrics)? + "\n")?;
-    Ok(ClassSummary { auroc: eval.auroc, aupr: eval.aupr, report: eval.report, match_fraction: report.map(|r| r.match_fraction), threshold: threshold.zip(at_threshold), motif_scan_aupr: motif_scan.as_deref().and_then(mean_of_defined) })
+    Ok(ClassSummary { auroc: eval.auroc, aupr: eval.aupr, report: eval.report, match_fraction: report.map(|r| r.match_fraction), threshold: threshold.zip(at_threshold), motif_scan_aupr: motif_scan_mean })
 }
 
 /// Print seed 000's classification report (scikit-learn's `classification_report` layout).

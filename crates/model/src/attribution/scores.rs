@@ -141,22 +141,37 @@ pub fn filter_scan(post: &[f32], num_filters: usize, positions: usize, width: us
 pub fn pwm_scan(x: &[f32], length: usize, pwms: &[Vec<[f32; 4]>]) -> Vec<f32> {
     let mut out = vec![f32::NEG_INFINITY; length];
     for pwm in pwms {
-        let w = pwm.len();
-        if w == 0 || w > length {
+        let windows = window_scores(x, length, pwm);
+        if windows.is_empty() {
             continue;
         }
-        let windows: Vec<f32> = (0..=length - w).map(|p| (0..w).map(|k| (0..4).map(|j| pwm[k][j] * x[j * length + p + k]).sum::<f32>()).sum()).collect();
-        for (o, v) in out.iter_mut().zip(centre_windows(&windows, w, length)) {
+        for (o, v) in out.iter_mut().zip(centre_windows(&windows, pwm.len(), length)) {
             *o = o.max(v);
         }
     }
     out
 }
 
+/// The log-odds score of `pwm` (`[width][base]`, bits) at every window of one one-hot sequence
+/// (`[4, length]`), in window order; empty when the PWM is empty or longer than the sequence.
+fn window_scores(x: &[f32], length: usize, pwm: &[[f32; 4]]) -> Vec<f32> {
+    let w = pwm.len();
+    if w == 0 || w > length {
+        return Vec::new();
+    }
+    (0..=length - w).map(|p| (0..w).map(|k| (0..4).map(|j| pwm[k][j] * x[j * length + p + k]).sum::<f32>()).sum()).collect()
+}
+
 /// Position weight matrix in bits, `log2(p / 0.25)`, from a probability matrix; probabilities
 /// are floored at `1e-3` so an unseen base scores about −8 bits rather than −∞.
 pub fn pwm_from_ppm(probs: &[[f32; 4]]) -> Vec<[f32; 4]> {
     probs.iter().map(|c| c.map(|p| (p.max(1e-3) / 0.25).log2())).collect()
+}
+
+/// A motif's PWMs on both strands ([`pwm_from_ppm`] of its counts, no pseudocount): its own and
+/// its reverse complement's.
+fn strand_pwms(m: &crate::motifs::Motif) -> [Vec<[f32; 4]>; 2] {
+    [m.pfm.to_ppm(0.0).probs, m.reverse_complement().pfm.to_ppm(0.0).probs].map(|p| pwm_from_ppm(&p))
 }
 
 /// The planted motifs as classifiers, the yardstick for a multi-label model such as seed 003's
@@ -174,20 +189,13 @@ pub fn pwm_from_ppm(probs: &[[f32; 4]]) -> Vec<[f32; 4]> {
 /// `ATTAAA`-like core) scores as high as a planted one.
 pub fn motif_likelihood_scores(x: &OneHot, targets: &[crate::motifs::Motif]) -> Vec<f32> {
     let l = x.length;
-    let per_strand: Vec<[Vec<[f32; 4]>; 2]> = targets
-        .iter()
-        .map(|m| [m.pfm.to_ppm(0.0).probs, m.reverse_complement().pfm.to_ppm(0.0).probs].map(|p| pwm_from_ppm(&p)))
-        .collect();
+    let per_strand: Vec<[Vec<[f32; 4]>; 2]> = targets.iter().map(strand_pwms).collect();
     let mut out = Vec::with_capacity(x.batch * targets.len());
     for b in 0..x.batch {
         let seq = x.sequence(b);
         for strands in &per_strand {
             // Window scores in nats (the PWMs are in bits).
-            let windows: Vec<f64> = strands
-                .iter()
-                .filter(|pwm| !pwm.is_empty() && pwm.len() <= l)
-                .flat_map(|pwm| (0..=l - pwm.len()).map(move |p| (0..pwm.len()).map(|k| (0..4).map(|j| f64::from(pwm[k][j] * seq[j * l + p + k])).sum::<f64>()).sum::<f64>() * std::f64::consts::LN_2))
-                .collect();
+            let windows: Vec<f64> = strands.iter().flat_map(|pwm| window_scores(seq, l, pwm)).map(|bits| f64::from(bits) * std::f64::consts::LN_2).collect();
             let top = windows.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let score = if top.is_finite() { top + windows.iter().map(|w| (w - top).exp()).sum::<f64>().ln() } else { top };
             out.push(score as f32);
@@ -238,7 +246,7 @@ pub fn test_positives(task: &crate::tasks::ClassTask, n: usize) -> Result<(Vec<u
 /// orientations; [`pwm_from_ppm`] of the matrices the generator samples from) over `x`
 /// (`[batch, 4, length]`) with `information` (`[batch, length]`, bits).
 pub fn pwm_localisation(x: &OneHot, information: &[f32], targets: &[crate::motifs::Motif]) -> Option<f64> {
-    let pwms: Vec<Vec<[f32; 4]>> = targets.iter().flat_map(|m| [m.pfm.to_ppm(0.0).probs, m.reverse_complement().pfm.to_ppm(0.0).probs]).map(|p| pwm_from_ppm(&p)).collect();
+    let pwms: Vec<Vec<[f32; 4]>> = targets.iter().flat_map(strand_pwms).collect();
     let mut loc = Localisation::default();
     let l = x.length;
     for b in 0..x.batch {
