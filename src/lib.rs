@@ -118,6 +118,8 @@ pub fn App() -> impl IntoView {
             let _ = if on { root.set_attribute("data-contrast", "1") } else { root.remove_attribute("data-contrast") };
         }
     });
+    // The Share panel (issue 27), opened from the header.
+    let share_open = RwSignal::new(false);
     // The controls a link hides (`hide=`): every control carries its key in `data-setting`.
     let hidden_css = move || settings.with(|s| s.hide.iter().map(|k| format!("[data-setting=\"{k}\"]{{display:none !important}}")).collect::<String>());
 
@@ -134,6 +136,9 @@ pub fn App() -> impl IntoView {
                 <h1>"DNA Playground"</h1>
                 <p class="tagline">"Learn deep learning on DNA, in your browser."</p>
             </div>
+            <button class="share-toggle" data-testid="share-toggle" aria-controls="share" aria-expanded=move || share_open.get().to_string()
+                title="Build a link to these lessons and settings, with a QR code for the projector"
+                on:click=move |_| share_open.update(|o| *o = !*o)>"Share"</button>
             <button class="contrast-toggle" data-testid="contrast-toggle" aria-pressed=move || settings.with(|s| s.contrast).to_string()
                 title="High contrast and large text, for a projector (contrast=1 in the link)"
                 on:click=move |_| settings.update(|s| s.contrast = !s.contrast)>"High contrast"</button>
@@ -163,6 +168,7 @@ pub fn App() -> impl IntoView {
                 {move || engine.timings.with(|t| t.last().map(|t| view! { <span class="device timing" data-testid="device-timing">{t.describe(engine.threads.get().unwrap_or(1))}</span> }))}
             </div>
         </header>
+        <div inert=move || holding.get()><components::share::SharePanel settings open=share_open /></div>
         <nav class="lessons" aria-label="Lessons" inert=move || holding.get()>
             <ol>
                 {move || settings.with(|s| s.visible_lessons()).into_iter().map(|l| view! {

@@ -4,6 +4,7 @@ pub mod fields;
 pub mod live;
 pub mod plot_canvas;
 pub mod class_panel;
+pub mod share;
 
 use leptos::prelude::*;
 

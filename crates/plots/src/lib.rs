@@ -16,6 +16,7 @@ mod lines;
 mod logo;
 mod loss;
 mod parity;
+mod qr;
 mod tracks;
 
 pub use boxplot::{BoxOptions, BoxPanel, BoxSeries, draw_box_panels};
@@ -25,6 +26,7 @@ pub use lines::{Line, LineOptions, draw_lines};
 pub use logo::{LOGO_COLORS, Logo, draw_logos};
 pub use loss::{LossOptions, LossSeries, draw_loss_curves};
 pub use parity::{ParityOptions, PlotFrame, draw_parity};
+pub use qr::{QUIET_ZONE, QrError, qr_svg};
 pub use tracks::{Track, TrackKind, draw_tracks, motif_ranges};
 
 /// What a drawing function returns: plotters' error for the backend in use.

@@ -8,8 +8,8 @@
 //! Notices are plain text (Leptos escapes text), so nothing from the URL reaches the page as HTML.
 //!
 //! The modules follow the jobs: [`lessons`] (the lesson list), [`rule`] (lesson 1's rule as
-//! text), [`hide`] (the controls a link hides), [`link`] (the query string's codec) and
-//! [`error`] (why a value was refused).
+//! text), [`hide`] (the controls a link hides), [`link`] (the query string's codec), [`share`] (the
+//! Share panel's link) and [`error`] (why a value was refused).
 
 pub mod error;
 pub mod fuzz;
@@ -17,12 +17,14 @@ pub mod hide;
 pub mod lessons;
 pub mod link;
 pub mod rule;
+pub mod share;
 
 pub use error::{LinkError, RuleError, ValueError};
 pub use hide::{HIDEABLE, hide_key};
 pub use lessons::{Exercise, Lesson};
 pub use link::{MAX_NOTICES, MAX_PAIRS, MAX_QUERY_BYTES};
 pub use rule::{MAX_MOTIF, format_rule, motif_problem, parse_rule};
+pub use share::{Share, ShareError};
 
 use dnaplay_model::BackendChoice;
 use dnaplay_model::attribution::Reference;

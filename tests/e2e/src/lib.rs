@@ -5,6 +5,8 @@
 //! `DNAPLAY_DIST` (default `<workspace>/dist`), `CHROMEDRIVER` (`/usr/bin/chromedriver`),
 //! `CHROME` (`/usr/bin/chromium`), and `DNAPLAY_SCREENSHOTS` (a folder for PNGs; none if unset).
 
+pub mod share;
+
 use std::net::TcpListener;
 use std::sync::Mutex;
 use std::path::{Path, PathBuf};

@@ -123,6 +123,12 @@ async fn axe_finds_no_wcag_violation_on_any_lesson_and_every_plot_has_a_text_alt
         if !v.is_empty() {
             found.insert("train, high contrast".into(), v);
         }
+        // The Share panel open, with its QR code.
+        dnaplay_e2e::share::open_share_panel(client, false).await?;
+        let v = axe_violations(client, &axe).await?;
+        if !v.is_empty() {
+            found.insert("the Share panel".into(), v);
+        }
         assert!(found.is_empty(), "axe-core and text alternatives: {found:#?}");
         Ok(())
     })
@@ -248,6 +254,18 @@ async fn no_lesson_scrolls_sideways_on_a_phone_or_a_tablet_and_every_target_is_l
                     page_screenshot(client, &format!("{width}-{n}-{slug}")).await?;
                 }
             }
+            // The Share panel, open on the last lesson.
+            dnaplay_e2e::share::open_share_panel(client, false).await?;
+            let (over, wide) = sideways(client, width).await?;
+            if over > 0.5 {
+                found.insert(format!("{device} Share panel: {over} px too wide"), wide);
+            }
+            let small = small_targets(client).await?;
+            if !small.is_empty() {
+                found.insert(format!("{device} Share panel: targets under 24 × 24"), small);
+            }
+            page_screenshot(client, &format!("{width}-share")).await?;
+            click(client, "share-toggle").await?;
         }
         assert!(found.is_empty(), "{found:#?}");
         Ok(())
