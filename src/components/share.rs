@@ -54,9 +54,28 @@ pub fn SharePanel(
     let heading = NodeRef::<html::H2>::new();
     let close_projector = NodeRef::<html::Button>::new();
     // Keyboard: opening the panel moves focus to its heading; the full-screen code to its Close.
+    // Opening the panel takes the page's contrast as it is now (the header's button may have
+    // changed it since the page loaded); closing it leaves full screen.
     Effect::new(move |_| {
-        if open.get() && let Some(h) = heading.get() {
-            let _ = h.focus();
+        if open.get() {
+            let contrast = settings.with_untracked(|s| s.contrast);
+            share.update(|s| s.contrast = contrast);
+            if let Some(h) = heading.get() {
+                let _ = h.focus();
+            }
+        } else {
+            projector.set(false);
+        }
+    });
+    // "Link copied." holds only for the link it copied.
+    Effect::new(move |_| {
+        link.track();
+        set_copied.set(String::new());
+    });
+    // Escape leaves full screen wherever the focus is (the app lives as long as the page).
+    let _escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && projector.get_untracked() {
+            projector.set(false);
         }
     });
     Effect::new(move |_| {
@@ -71,6 +90,8 @@ pub fn SharePanel(
                 set_copied.set("Link copied.".into());
             } else {
                 if let Some(f) = field.get_untracked() {
+                    // select() alone leaves the focus on the button, and Ctrl+C would copy nothing.
+                    let _ = f.focus();
                     f.select();
                 }
                 set_copied.set("This browser did not let the page copy: the link is selected; press Ctrl+C (⌘C on a Mac) to copy it.".into());
@@ -82,7 +103,7 @@ pub fn SharePanel(
             <label>
                 <input type="checkbox" data-testid=format!("share-lesson-{}", l.slug())
                     prop:checked=move || share.with(|s| s.lists(l))
-                    on:change=move |ev| { let on = event_target_checked(&ev); share.update(|s| s.set_lesson(l, on)); set_copied.set(String::new()); } />
+                    on:change=move |ev| { let on = event_target_checked(&ev); share.update(|s| s.set_lesson(l, on)); } />
                 {format!("{}. {}", l.index() + 1, l.title())}
             </label>
         }
@@ -92,7 +113,7 @@ pub fn SharePanel(
             <label>
                 <input type="checkbox" data-testid=format!("share-hide-{key}")
                     prop:checked=move || share.with(|s| s.hide.contains(&key))
-                    on:change=move |ev| { let on = event_target_checked(&ev); share.update(|s| s.set_hidden(key, on)); set_copied.set(String::new()); } />
+                    on:change=move |ev| { let on = event_target_checked(&ev); share.update(|s| s.set_hidden(key, on)); } />
                 {control_name(name)}
             </label>
         }
@@ -101,13 +122,13 @@ pub fn SharePanel(
     view! {
         <section class="panel share" id="share" data-testid="share-panel" aria-labelledby="share-title" hidden=move || !open.get()>
             <h2 id="share-title" tabindex="-1" node_ref=heading>"Share a link"</h2>
-            <p class="note">"The link opens this page with every setting it has now (model, rates, seed, rule, lesson) and the choices below. Students open it, or scan the code with a phone's camera."</p>
+            <p class="note">"The link opens this page with its settings as they are now (model, rates, seed, rule, lesson) and the choices below. Students open it, or scan the code with a phone's camera."</p>
             <div class="share-choices">
                 <fieldset>
                     <legend>"Lessons listed"</legend>
                     <div class="buttons">
-                        <button type="button" data-testid="share-lessons-all" on:click=move |_| all_lessons(true)>"All"</button>
-                        <button type="button" data-testid="share-lessons-none" on:click=move |_| all_lessons(false)>"None"</button>
+                        <button type="button" data-testid="share-lessons-all" aria-label="List every lesson" on:click=move |_| all_lessons(true)>"All"</button>
+                        <button type="button" data-testid="share-lessons-none" aria-label="List no lesson" on:click=move |_| all_lessons(false)>"None"</button>
                     </div>
                     {Lesson::ALL.into_iter().map(lesson_box).collect_view()}
                 </fieldset>
@@ -135,12 +156,11 @@ pub fn SharePanel(
             {move || match qr.get() {
                 Err(e) => view! { <p class="error" role="alert" data-testid="share-error">{e}</p> }.into_any(),
                 Ok(svg) => view! {
-                    <figure class="share-qr" class:projector=move || projector.get() data-testid="share-qr-figure"
-                        on:keydown=move |ev| if ev.key() == "Escape" { projector.set(false); }>
+                    <figure class="share-qr" class:projector=move || projector.get() data-testid="share-qr-figure">
                         <div class="qr" data-testid="share-qr" inner_html=svg></div>
                         <figcaption>
                             <span class="note">"Scan with a phone's camera to open the link."</span>
-                            <button type="button" data-testid="share-projector" aria-pressed=move || projector.get().to_string() node_ref=close_projector
+                            <button type="button" data-testid="share-projector" aria-expanded=move || projector.get().to_string() node_ref=close_projector
                                 on:click=move |_| projector.update(|p| *p = !*p)>
                                 {move || if projector.get() { "Close (Esc)" } else { "Show the code full screen" }}
                             </button>

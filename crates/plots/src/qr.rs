@@ -19,7 +19,7 @@ pub enum QrError {
     },
 }
 
-/// `text` as a QR code (error correction level M, which survives 15% of the modules misread):
+/// `text` as a QR code (error correction level M, which recovers about 15% of its codewords):
 /// an SVG of `(w + 8) × (w + 8)` user units, one per module with the 4-module quiet zone, dark
 /// modules black on white whatever the page's colours (scanners expect dark on light). It
 /// scales to any size (`shape-rendering="crispEdges"`), and it carries `label` as its title and

@@ -1,4 +1,5 @@
-//! The Share panel's checks (issue 27), shared by the engines test and the fresh-profile test:
+//! The Share panel's checks (issue 27), shared by `tests/share.rs` (each engine) and
+//! `tests/access.rs` (axe, phones and tablets):
 //! build a link in the panel, read its QR code back from a screenshot, and check what a link
 //! restores.
 
@@ -41,8 +42,8 @@ async fn value(client: &Client, id: &str) -> Result<String> {
     Ok(v.as_str().ok_or_else(|| format!("no input [data-testid={id}]"))?.to_string())
 }
 
-/// Open the Share panel, by keyboard (Tab focus and Enter) when `by_keyboard`, and check that
-/// focus moved to its heading.
+/// Open the Share panel, by keyboard when `by_keyboard` (Enter on the focused Share button), and
+/// check that focus moved to its heading.
 ///
 /// # Errors
 /// When the panel does not open or focus stays behind.
@@ -95,18 +96,32 @@ pub async fn build_share_link(client: &Client, base: &str, by_keyboard: bool) ->
     assert_eq!(decoded, vec![link.clone()], "the QR code reads back to the link");
 
     click(client, "share-projector").await?;
-    let size = js(client, "const r = document.querySelector('[data-testid=share-qr]').getBoundingClientRect(); return [r.width, Math.min(innerWidth, innerHeight), getComputedStyle(document.querySelector('[data-testid=share-qr-figure]')).position]").await?;
-    let (width, side) = (size[0].as_f64().unwrap_or(0.0), size[1].as_f64().unwrap_or(1.0));
-    assert!(width >= 0.8 * side - 100.0 && size[2] == "fixed", "full screen: the code is {width} px in a window whose smaller side is {side} px ({size})");
+    const SIZE: &str = "const r = document.querySelector('[data-testid=share-qr]').getBoundingClientRect(); return [r.width, Math.min(innerWidth, innerHeight), getComputedStyle(document.querySelector('[data-testid=share-qr-figure]')).position]";
+    let full = wait_until("the code full screen", Duration::from_secs(10), || async {
+        let size = js(client, SIZE).await.ok()?;
+        let (width, side) = (size[0].as_f64()?, size[1].as_f64()?);
+        (width >= 0.8 * side - 100.0 && size[2] == "fixed").then_some(())
+    })
+    .await;
+    if let Err(e) = full {
+        return Err(format!("{e}: [code width, smaller side, position] {}", js(client, SIZE).await?).into());
+    }
+    // Escape with the focus off the code (on the page's body) leaves full screen too.
+    js(client, "document.activeElement && document.activeElement.blur()").await?;
     client.active_element().await?.send_keys(&Key::Escape.to_string()).await?;
     wait_until("Escape to close the full-screen code", Duration::from_secs(10), || async {
-        js(client, "return document.querySelector('[data-testid=share-projector]').getAttribute('aria-pressed')").await.ok()?.as_str().filter(|p| *p == "false").map(|_| ())
+        js(client, "return document.querySelector('[data-testid=share-projector]').getAttribute('aria-expanded')").await.ok()?.as_str().filter(|p| *p == "false").map(|_| ())
     })
     .await?;
 
     click(client, "share-copy").await?;
     let copied = wait_until("Copy's answer", Duration::from_secs(10), || async { Some(text(client, "share-copied").await).filter(|t| !t.is_empty()) }).await?;
-    assert!(copied == "Link copied." || copied.contains("press Ctrl+C"), "{copied}");
+    if copied != "Link copied." {
+        assert!(copied.contains("press Ctrl+C"), "{copied}");
+        // The fallback: the whole link selected, in the focused field, ready for Ctrl+C.
+        let sel = js(client, "const e = document.activeElement; return [e && e.dataset.testid, e && e.selectionStart, e && e.selectionEnd, e && e.value.length]").await?;
+        assert!(sel[0] == "share-link" && sel[1] == 0 && sel[2] == sel[3], "the link is selected in the focused field: {sel}");
+    }
     Ok(link)
 }
 

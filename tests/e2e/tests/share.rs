@@ -1,6 +1,6 @@
-//! The Share panel (issue 27) in Chromium, Firefox and WebKit: a link built by keyboard, its QR
-//! code read back from a screenshot, and the link opened in a fresh profile (a new session),
-//! which must restore what the panel showed.
+//! The Share panel (issue 27) in Chromium, Firefox and WebKit: a link built in the panel (opened
+//! by keyboard), its QR code read back from a screenshot, and the link opened in a fresh profile
+//! (a new session), which must restore what the panel showed.
 
 use dnaplay_e2e::share::{build_share_link, check_shared_link};
 use dnaplay_e2e::{Browser, DistServer, Result, with_engine_at};
