@@ -1,5 +1,7 @@
 //! Small reusable pieces of the page.
 
+pub mod any_backend;
+pub mod export;
 pub mod fields;
 pub mod live;
 pub mod plot_canvas;

@@ -16,6 +16,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
+use crate::components::any_backend::AnyBackend;
+
 /// Narrowest width a plot is drawn at, in CSS pixels.
 const MIN_WIDTH: u32 = 200;
 
@@ -73,20 +75,35 @@ pub fn columns_for(width: u32, min_cell: u32, most: usize) -> usize {
 
 /// Size the canvas for the screen and run `draw` on it: `css_width` × `css_height` CSS pixels
 /// where there is room, narrower with [`fitted_height`] where there is not.
-pub fn redraw(node: &NodeRef<Canvas>, css_width: u32, css_height: u32, draw: impl FnOnce(&DrawingArea<CanvasBackend, Shift>, &Theme)) {
+pub fn redraw(node: &NodeRef<Canvas>, css_width: u32, css_height: u32, draw: impl FnOnce(&DrawingArea<AnyBackend<'_>, Shift>, &Theme)) {
     redraw_sized(node, css_width, |w| fitted_height(css_width, css_height, w), draw);
+}
+
+/// [`redraw`], keeping `draw` so the plot's export ([`crate::components::export::PlotExport`])
+/// can draw the same picture again as SVG, at the size the canvas was drawn.
+pub fn redraw_exportable(node: &NodeRef<Canvas>, css_width: u32, css_height: u32, draw: impl Fn(&DrawingArea<AnyBackend<'_>, Shift>, &Theme) + 'static) {
+    redraw_sized_exportable(node, css_width, |w| fitted_height(css_width, css_height, w), draw);
+}
+
+/// [`redraw_sized`], keeping `draw` for the plot's export as [`redraw_exportable`] does.
+pub fn redraw_sized_exportable(node: &NodeRef<Canvas>, css_width: u32, height_for: impl FnOnce(u32) -> u32, draw: impl Fn(&DrawingArea<AnyBackend<'_>, Shift>, &Theme) + 'static) {
+    let draw = std::rc::Rc::new(draw);
+    let d = draw.clone();
+    if redraw_sized(node, css_width, height_for, move |a, t| d(a, t)).is_some() {
+        crate::components::export::keep_drawing(node, draw);
+    }
 }
 
 /// [`redraw`] with the height computed from the width the canvas gets (a grid whose columns
 /// depend on it, see [`columns_for`]).
-pub fn redraw_sized(node: &NodeRef<Canvas>, css_width: u32, height_for: impl FnOnce(u32) -> u32, draw: impl FnOnce(&DrawingArea<CanvasBackend, Shift>, &Theme)) {
+pub fn redraw_sized(node: &NodeRef<Canvas>, css_width: u32, height_for: impl FnOnce(u32) -> u32, draw: impl FnOnce(&DrawingArea<AnyBackend<'_>, Shift>, &Theme)) -> Option<(u32, u32)> {
     // Read (and so follow) the contrast and the window's width.
     let env = use_context::<PlotEnv>();
     let contrast = env.is_some_and(|e| e.contrast.get());
     if let Some(e) = env {
         e.viewport.track();
     }
-    let Some(canvas) = node.get_untracked() else { return };
+    let canvas = node.get_untracked()?;
     let style = web_sys::HtmlElement::style(&canvas);
     // Ask the layout how wide the canvas may be (the stylesheet caps it at 100% of its box).
     let _ = style.set_property("width", &format!("{css_width}px"));
@@ -98,10 +115,11 @@ pub fn redraw_sized(node: &NodeRef<Canvas>, css_width: u32, height_for: impl FnO
     canvas.set_height((f64::from(height) * ratio).round() as u32);
     let _ = style.set_property("width", &format!("{width}px"));
     let _ = style.set_property("height", &format!("{height}px"));
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return };
-    let area = backend.into_drawing_area();
+    let backend = CanvasBackend::with_canvas_object(canvas)?;
+    let area = AnyBackend::Canvas(backend).into_drawing_area();
     draw(&area, &Theme::scaled(ratio).with_contrast(contrast));
     let _ = area.present();
+    Some((width, height))
 }
 
 /// Give the canvas a text alternative a screen reader reads: `role="img"` and `summary` as its
@@ -128,13 +146,18 @@ pub fn backend_point(canvas: &web_sys::HtmlCanvasElement, offset_x: i32, offset_
 /// lessons 8, 9, 12 and 13.
 pub fn redraw_logos(node: &NodeRef<Canvas>, full_width: u32, most: usize, min_cell: u32, cell_height: u32, logos: &[dnaplay_plots::Logo], empty: &str) {
     let columns = move |width: u32| columns_for(width, min_cell, most);
-    redraw_sized(node, full_width, |w| logos.len().div_ceil(columns(w)).max(1) as u32 * cell_height, |area, theme| {
-        if logos.is_empty() {
-            let _ = dnaplay_plots::draw_message(area, theme, empty);
+    let (owned, message) = (logos.to_vec(), empty.to_string());
+    let draw = std::rc::Rc::new(move |area: &DrawingArea<AnyBackend<'_>, Shift>, theme: &Theme| {
+        if owned.is_empty() {
+            let _ = dnaplay_plots::draw_message(area, theme, &message);
         } else {
-            let _ = dnaplay_plots::draw_logos(area, logos, columns(css_width(area, theme)), theme);
+            let _ = dnaplay_plots::draw_logos(area, &owned, columns(css_width(area, theme)), theme);
         }
     });
+    let d = draw.clone();
+    if redraw_sized(node, full_width, |w| logos.len().div_ceil(columns(w)).max(1) as u32 * cell_height, move |a, t| d(a, t)).is_some() {
+        crate::components::export::keep_drawing(node, draw);
+    }
     describe(node, &if logos.is_empty() { empty.to_string() } else { dnaplay_plots::describe::logos(logos) });
 }
 
@@ -155,7 +178,7 @@ pub fn redraw_filter_grid(node: &NodeRef<Canvas>, snapshot: Option<&dnaplay_prot
 
 /// Draw `text` in the middle of the area (for "no data yet" and errors) and return it, to be
 /// the canvas's text alternative too ([`describe`]).
-pub fn note(area: &DrawingArea<CanvasBackend, Shift>, theme: &Theme, text: String) -> String {
+pub fn note<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme, text: String) -> String {
     let _ = dnaplay_plots::draw_message(area, theme, &text);
     text
 }

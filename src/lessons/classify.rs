@@ -14,7 +14,8 @@ use leptos::prelude::*;
 
 use crate::components::ScrollX;
 use crate::components::class_panel::ClassPanel;
-use crate::components::plot_canvas::{describe, redraw};
+use crate::components::export::{CsvExport, PlotExport, csv_table};
+use crate::components::plot_canvas::{describe, redraw_exportable};
 use crate::engine::RunView;
 use crate::lab::Lab;
 
@@ -71,7 +72,8 @@ pub fn ClassifyLesson() -> impl IntoView {
     });
     Effect::new(move |_| {
         let curves = curves.get();
-        redraw(&loss_canvas, 460, 300, |area, theme| match &curves {
+        let drawn = curves.clone();
+        redraw_exportable(&loss_canvas, 460, 300, move |area, theme| match &drawn {
             Some((train, val)) if !train.is_empty() => {
                 let _ = draw_loss_curves(area, &[LossSeries { label: "multiscale", train, val }], &LossOptions { y_label: "binary cross-entropy".into(), theme: *theme, ..LossOptions::default() });
             }
@@ -90,7 +92,8 @@ pub fn ClassifyLesson() -> impl IntoView {
             (neg, pos)
         });
         const X_LABEL: &str = "Predicted probability of the positive class";
-        redraw(&hist_canvas, 460, 300, |area, theme| match &by_class {
+        let drawn = by_class.clone();
+        redraw_exportable(&hist_canvas, 460, 300, move |area, theme| match &drawn {
             Some((neg, pos)) => {
                 let series = [HistogramSeries { label: "negative", values: neg, alpha: 0.6 }, HistogramSeries { label: "positive", values: pos, alpha: 0.6 }];
                 let _ = draw_histograms(area, &series, 25, X_LABEL, theme);
@@ -145,7 +148,7 @@ pub fn ClassifyLesson() -> impl IntoView {
         if let (Some(Ok(w)), Some(s)) = (&att, &seq) {
             describe(&att_canvas, &dnaplay_plots::describe::lines(&lines(w, s.seq.len(), &Theme::default()), "Position", "Attention weight of each branch"));
         }
-        redraw(&att_canvas, 960, 300, |area, theme| match (&att, &seq) {
+        redraw_exportable(&att_canvas, 960, 300, move |area, theme| match (&att, &seq) {
             (Some(Ok(w)), Some(s)) => {
                 let len = s.seq.len();
                 let lines = lines(w, len, theme);
@@ -205,6 +208,23 @@ pub fn ClassifyLesson() -> impl IntoView {
             <canvas role="img" node_ref=loss_canvas data-testid="cls-loss" aria-label="Training (dashed) and validation (solid) loss per epoch"></canvas>
             <canvas role="img" node_ref=hist_canvas data-testid="cls-scores" aria-label="Histograms of the predicted probability on the test split, by true class"></canvas>
         </div>
+        <p class="exports">
+            <PlotExport canvas=loss_canvas name="cls-loss" title="the loss curves" />
+            <PlotExport canvas=hist_canvas name="cls-scores" title="the score histograms by class" />
+            <CsvExport name="cls-report" title="the classification report and confusion matrix (threshold 0.5)" rows=Callback::new(move |()| {
+                let e = test.get_untracked()?;
+                let c = e.report;
+                let row = |name: &str, c: Classification| vec![name.to_string(), c.precision().to_string(), c.recall().to_string(), c.f1().to_string(), c.support().to_string()];
+                let mut rows = vec![row("negative (0)", c.for_negative_class()), row("positive (1)", c)];
+                rows.push(vec!["accuracy".into(), String::new(), String::new(), c.accuracy().to_string(), e.labels.len().to_string()]);
+                rows.push(vec!["AUROC".into(), String::new(), String::new(), e.auroc.map(|a| a.to_string()).unwrap_or_default(), String::new()]);
+                rows.push(vec!["AUPR".into(), String::new(), String::new(), e.aupr.map(|a| a.to_string()).unwrap_or_default(), String::new()]);
+                for (name, n) in [("true 0 predicted 0", c.true_negatives), ("true 0 predicted 1", c.false_positives), ("true 1 predicted 0", c.false_negatives), ("true 1 predicted 1", c.true_positives)] {
+                    rows.push(vec![format!("confusion: {name}"), String::new(), String::new(), String::new(), n.to_string()]);
+                }
+                Some(csv_table(&["row", "precision", "recall", "f1_or_value", "support_or_count"], rows))
+            }) />
+        </p>
         {move || test.get().map(|e| {
             let c = e.report;
             view! {
@@ -255,5 +275,6 @@ pub fn ClassifyLesson() -> impl IntoView {
         </div>
         <ScrollX label="The chosen sequence" class="seq-line">{move || chosen_seq().map(|s| highlighted(&s))}</ScrollX>
         <canvas role="img" node_ref=att_canvas data-testid="cls-attention" aria-label="Attention weight of each branch at each position of the chosen test sequence, planted motifs shaded"></canvas>
+        <p class="exports"><PlotExport canvas=att_canvas name="cls-attention" title="the attention weights" /></p>
     }
 }

@@ -10,7 +10,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::class_panel::ClassPanel;
-use crate::components::plot_canvas::{describe, redraw, redraw_logos, snapshot_logos};
+use crate::components::export::{CsvExport, PlotExport, csv_table};
+use crate::components::plot_canvas::{describe, redraw_exportable, redraw_logos, snapshot_logos};
 use crate::engine::RunView;
 use crate::lab::Lab;
 
@@ -63,6 +64,7 @@ fn LogoGrid(index: usize) -> impl IntoView {
             <h3>{format!("CNN-dist, {activation} first layer")}</h3>
             <p class="metric" data-testid=format!("match-{activation}")>{heading}</p>
             <canvas role="img" node_ref=canvas data-testid=format!("logos-{activation}") aria-label=format!("Sequence logos of the {activation} run's 24 first-layer filters, in bits, each labelled with the core motif it matches")></canvas>
+            <p class="exports"><PlotExport canvas name=["exp-logos-relu", "exp-logos-exp"][index] title=["the relu run's logos", "the exp run's logos"][index] /></p>
         </div>
     }
 }
@@ -89,7 +91,7 @@ pub fn ExpLesson() -> impl IntoView {
             .collect()
     };
     Effect::new(move |_| {
-        redraw(&act_canvas, 640, 320, |area, theme| {
+        redraw_exportable(&act_canvas, 640, 320, move |area, theme| {
             let opts = LineOptions { x_label: "input x".into(), y_label: "activation f(x)".into(), y_range: Some((-1.5, 4.0)), x_range: Some((-3.0, 3.0)), theme: *theme, ..LineOptions::default() };
             let _ = draw_lines(area, &activation_lines(theme), &opts);
         });
@@ -116,7 +118,9 @@ pub fn ExpLesson() -> impl IntoView {
     Effect::new(move |_| {
         let curves = curves.get();
         let empty = curves.iter().all(|c| c.1.is_empty());
-        redraw(&loss_canvas, 460, 300, |area, theme| {
+        let drawn = curves.clone();
+        redraw_exportable(&loss_canvas, 460, 300, move |area, theme| {
+            let curves = &drawn;
             if empty {
                 let _ = draw_message(area, theme, "Loss per epoch appears here");
                 return;
@@ -128,7 +132,9 @@ pub fn ExpLesson() -> impl IntoView {
         let labels: Vec<String> = curves.iter().map(|c| c.0.to_string()).collect();
         let series: Vec<LossSeries> = curves.iter().zip(&labels).map(|(c, l)| LossSeries { label: l, train: &c.1, val: &c.2 }).collect();
         describe(&loss_canvas, &dnaplay_plots::describe::losses(&series, "Binary cross-entropy"));
-        redraw(&auroc_canvas, 460, 300, |area, theme| {
+        let drawn = curves.clone();
+        redraw_exportable(&auroc_canvas, 460, 300, move |area, theme| {
+            let curves = &drawn;
             if empty {
                 let _ = draw_message(area, theme, "Validation AUROC and match fraction appear here");
                 return;
@@ -151,6 +157,7 @@ pub fn ExpLesson() -> impl IntoView {
             "so a filter is pushed to respond to whole motifs and stay quiet elsewhere (Fig. 1a)."
         </p>
         <canvas role="img" node_ref=act_canvas data-testid="activations" aria-label="The seven activation functions from x = -3 to 3"></canvas>
+        <p class="exports"><PlotExport canvas=act_canvas name="exp-activations" title="the activation functions" /></p>
         <p>
             "The data is seed 003's Task 3: 200-nt random sequences with 3 to 7 motifs embedded. Positives take "
             "theirs from five core motifs (CEBPB, Gabpa, MAX, SP1, YY1, either strand), negatives from a pool of "
@@ -169,6 +176,20 @@ pub fn ExpLesson() -> impl IntoView {
             <canvas role="img" node_ref=loss_canvas data-testid="exp-loss" aria-label="Training (dashed) and validation (solid) loss per epoch of both runs"></canvas>
             <canvas role="img" node_ref=auroc_canvas data-testid="exp-auroc" aria-label="Validation AUROC (solid) and filter match fraction (dashed) per epoch of both runs"></canvas>
         </div>
+        <p class="exports">
+            <PlotExport canvas=loss_canvas name="exp-loss" title="the loss curves" />
+            <PlotExport canvas=auroc_canvas name="exp-auroc" title="the validation AUROC and match fraction" />
+            <CsvExport name="exp-history" title="both runs' loss, validation AUROC and match fraction per epoch" rows=Callback::new(move |()| {
+                let rows: Vec<Vec<String>> = engine.runs.with_untracked(|runs| runs.iter().filter(|r| r.bench == Bench::Contrast).flat_map(|r| {
+                    r.history.iter().enumerate().map(|(i, h)| vec![
+                        r.model.activation.to_string(), h.epoch.to_string(), h.train_loss.to_string(), h.val_loss.to_string(),
+                        h.val_auroc.map(|a| a.to_string()).unwrap_or_default(),
+                        r.match_fractions.get(i).map(|m| m.to_string()).unwrap_or_default(),
+                    ]).collect::<Vec<_>>()
+                }).collect());
+                (!rows.is_empty()).then(|| csv_table(&["activation", "epoch", "train_bce", "val_bce", "val_auroc", "match_fraction"], rows))
+            }) />
+        </p>
         <div class="cards" data-testid="exp-logos">
             <LogoGrid index=0 />
             <LogoGrid index=1 />

@@ -21,7 +21,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
-use crate::components::plot_canvas::{describe, note, redraw};
+use crate::components::export::{CsvExport, PlotExport, csv_table};
+use crate::components::plot_canvas::{describe, note, redraw_exportable};
 use crate::engine::{Engine, Reply, RunView};
 use crate::lab::Lab;
 
@@ -210,18 +211,20 @@ fn Contrast() -> impl IntoView {
         for (k, (run, canvas)) in [relu.get(), exp.get()].into_iter().zip(&canvases).enumerate() {
             let name = ["relu", "exp"][k];
             let reply = run.as_ref().and_then(|run| answers.iter().find(|(id, _, _)| *id == run.id)).and_then(|(_, r, _)| r.clone());
-            let mut summary = String::new();
-            redraw(canvas, WIDTH, 650, |area, theme| match (&reply, &seq) {
+            // What to draw, made once: the export draws it again.
+            let (drawing, summary) = match (&reply, &seq) {
                 (Some(Ok(e)), Some((_, s))) => {
                     let (t, sc) = tracks(e, &s.seq, Some(&s.information), &format!("CNN-dist, {name}"), Scored::Signed);
-                    let _ = draw_tracks(area, &t, &motif_ranges(&s.information, INFORMATION_THRESHOLD), theme);
-                    summary = format!("Attribution maps of the {name} model. {}", describe_tracks(&t));
                     table.push((name.to_string(), sc));
+                    let summary = format!("Attribution maps of the {name} model. {}", describe_tracks(&t));
+                    (Ok((t, motif_ranges(&s.information, INFORMATION_THRESHOLD))), summary)
                 }
-                (Some(Err(e)), _) => summary = note(area, theme, format!("Could not compute the maps: {e}")),
-                _ if run.is_none() => summary = note(area, theme, format!("Lesson 9's {name} model appears here once trained or loaded")),
-                _ => summary = note(area, theme, "Computing the maps…".into()),
-            });
+                (Some(Err(e)), _) => (Err(format!("Could not compute the maps: {e}")), String::new()),
+                _ if run.is_none() => (Err(format!("Lesson 9's {name} model appears here once trained or loaded")), String::new()),
+                _ => (Err("Computing the maps…".to_string()), String::new()),
+            };
+            let summary = match &drawing { Err(m) => m.clone(), Ok(_) => summary };
+            redraw_tracks(canvas, 650, drawing);
             describe(canvas, &summary);
         }
         scores.set(table);
@@ -264,6 +267,20 @@ fn Contrast() -> impl IntoView {
         })}</p>
         <canvas role="img" node_ref=canvases[0] data-testid="explain-relu" aria-label="Saliency, ISM, integrated-gradients and DeepSHAP maps of the relu model over the chosen sequence, planted motifs shaded, with the ground truth below"></canvas>
         <canvas role="img" node_ref=canvases[1] data-testid="explain-exp" aria-label="The same maps of the exp model"></canvas>
+        <p class="exports">
+            <PlotExport canvas=canvases[0] name="explain-relu" title="the relu model's attribution maps" />
+            <PlotExport canvas=canvases[1] name="explain-exp" title="the exp model's attribution maps" />
+            <CsvExport name="explain-scores" title="the interpretability AUROC of each map of this sequence" rows=Callback::new(move |()| {
+                let rows: Vec<Vec<String>> = scores.with_untracked(|s| s.iter().map(|(name, sc)| {
+                    let mut row = vec![name.clone()];
+                    row.extend(METHODS.iter().map(|m| sc.iter().find(|(k, _)| k == m).and_then(|(_, a)| *a).map(|a| a.to_string()).unwrap_or_default()));
+                    row
+                }).collect());
+                let mut header = vec!["model".to_string()];
+                header.extend(METHODS.iter().map(|m| m.to_string()));
+                (!rows.is_empty()).then(|| csv_table(&header.iter().map(String::as_str).collect::<Vec<_>>(), rows))
+            }) />
+        </p>
         // The title above the table, not shown in its caption: a caption is as wide as its
         // table and scrolls out of a phone's view with it.
         <p class="note" aria-hidden="true">"Interpretability AUROC of this sequence's maps: 1 when every motif base scores above every background base, 0.5 by chance."</p>
@@ -282,6 +299,15 @@ fn Contrast() -> impl IntoView {
             </table>
         </ScrollX>
     }
+}
+
+/// Attribution tracks (or a note) on a map canvas `WIDTH` wide and `height` high, kept for the
+/// canvas's SVG export.
+fn redraw_tracks(canvas: &NodeRef<Canvas>, height: u32, drawing: Result<(Vec<Track>, Vec<std::ops::Range<usize>>), String>) {
+    redraw_exportable(canvas, WIDTH, height, move |area, theme| match &drawing {
+        Ok((t, motifs)) => drop(draw_tracks(area, t, motifs, theme)),
+        Err(m) => drop(note(area, theme, m.clone())),
+    });
 }
 
 /// The 8-mer models over a typed 8-mer.
@@ -320,19 +346,22 @@ fn Kmers() -> impl IntoView {
     Effect::new(move |_| {
         let (reply, seq) = reply.get().map_or((None, String::new()), |(r, seq)| (Some(r), seq));
         let rule = shown.with(|s| s.as_ref().map(|s| s.results.dataset.rule.clone()));
-        let mut summary = String::new();
-        redraw(&canvas, WIDTH, 540, |area, theme| match (&reply, &rule) {
+        let drawing: Result<(Vec<Track>, Vec<std::ops::Range<usize>>), String> = match (&reply, &rule) {
             (Some(Ok(e)), Some(rule)) => {
                 let info = rule_information(&seq, rule);
                 let (t, sc) = tracks(e, &seq, Some(&info), &shown.with_untracked(|s| s.as_ref().map(|s| s.label.clone()).unwrap_or_default()), Scored::Magnitude);
-                let _ = draw_tracks(area, &t, &motif_ranges(&info, 0.0), theme);
-                summary = format!("Attribution maps over {seq}. {}", describe_tracks(&t));
                 labels.set((seq.clone(), sc));
+                Ok((t, motif_ranges(&info, 0.0)))
             }
-            (Some(Err(e)), _) => summary = note(area, theme, format!("Could not compute the maps: {e}")),
-            _ if rule.is_none() => summary = note(area, theme, "Train an 8-mer model in lesson 5 to see its maps".into()),
-            _ => summary = note(area, theme, "Computing the maps…".into()),
-        });
+            (Some(Err(e)), _) => Err(format!("Could not compute the maps: {e}")),
+            _ if rule.is_none() => Err("Train an 8-mer model in lesson 5 to see its maps".into()),
+            _ => Err("Computing the maps…".into()),
+        };
+        let summary = match &drawing {
+            Ok((t, _)) => format!("Attribution maps over {seq}. {}", describe_tracks(t)),
+            Err(m) => m.clone(),
+        };
+        redraw_tracks(&canvas, 540, drawing);
         describe(&canvas, &summary);
     });
     let prediction = move || {
@@ -358,6 +387,7 @@ fn Kmers() -> impl IntoView {
         </div>
         {move || problem.get().map(|p| view! { <p class="error" role="alert" data-testid="explain-kmer-error">{p}</p> })}
         <canvas role="img" node_ref=canvas data-testid="explain-kmer-maps" aria-label="Saliency, ISM, integrated-gradients and DeepSHAP maps of the 8-mer model over the typed 8-mer, the rule's motifs shaded"></canvas>
+        <p class="exports"><PlotExport canvas name="explain-kmer-maps" title="the 8-mer model's attribution maps" /></p>
         <p class="status" data-testid="explain-kmer-scores">{move || {
             let (seq, l) = labels.get();
             (!l.is_empty()).then(|| format!("{seq} · ") + &l.iter().map(|(m, a)| format!("{}: {}", m.label(), a.map(|a| format!("AUROC {a:.2}")).unwrap_or_else(|| "no motif to score against".into()))).collect::<Vec<_>>().join(" · "))
@@ -391,25 +421,30 @@ fn Attention() -> impl IntoView {
     Effect::new(move |_| {
         let reply = reply.get();
         let seq = sequence.get();
-        let mut summary = String::new();
-        redraw(&canvas, WIDTH, 400, |area, theme| match (&reply, &seq) {
-            (Some(Ok(e)), Some((_, s, _))) => {
-                let l = s.seq.len();
-                let Some(att) = &e.attention else { return summary = note(area, theme, "This model has no attention".into()) };
-                let branches = att.len() / l.max(1);
-                let mean: Vec<f32> = (0..l).map(|i| (0..branches).map(|b| att[b * l + i]).sum::<f32>() / branches.max(1) as f32).collect();
-                let (mut t, _) = tracks(e, &s.seq, Some(&s.information), "multiscale", Scored::Signed);
-                let saliency = one_hot(&[s.seq.as_str()]).ok().map(|x| e.maps[0].1.position_scores(&x)).unwrap_or_default();
-                let magnitude: Vec<f32> = saliency.iter().map(|v| v.abs()).collect();
-                correlation.set(Some(pearson_r(&mean, &magnitude)));
-                t.insert(1, Track { title: format!("Attention, mean of the {branches} branches"), label: None, kind: TrackKind::Line(mean) });
-                let _ = draw_tracks(area, &t, &motif_ranges(&s.information, INFORMATION_THRESHOLD), theme);
-                summary = format!("Saliency and attention of lesson 10's model. {}", describe_tracks(&t));
-            }
-            (Some(Err(e)), _) => summary = note(area, theme, format!("Could not compute the maps: {e}")),
-            _ if run.with(Option::is_none) => summary = note(area, theme, "Train or load lesson 10's model to compare its attention with its saliency".into()),
-            _ => summary = note(area, theme, "Computing…".into()),
-        });
+        let drawing: Result<(Vec<Track>, Vec<std::ops::Range<usize>>), String> = match (&reply, &seq) {
+            (Some(Ok(e)), Some((_, s, _))) => match &e.attention {
+                None => Err("This model has no attention".into()),
+                Some(att) => {
+                    let l = s.seq.len();
+                    let branches = att.len() / l.max(1);
+                    let mean: Vec<f32> = (0..l).map(|i| (0..branches).map(|b| att[b * l + i]).sum::<f32>() / branches.max(1) as f32).collect();
+                    let (mut t, _) = tracks(e, &s.seq, Some(&s.information), "multiscale", Scored::Signed);
+                    let saliency = one_hot(&[s.seq.as_str()]).ok().map(|x| e.maps[0].1.position_scores(&x)).unwrap_or_default();
+                    let magnitude: Vec<f32> = saliency.iter().map(|v| v.abs()).collect();
+                    correlation.set(Some(pearson_r(&mean, &magnitude)));
+                    t.insert(1, Track { title: format!("Attention, mean of the {branches} branches"), label: None, kind: TrackKind::Line(mean) });
+                    Ok((t, motif_ranges(&s.information, INFORMATION_THRESHOLD)))
+                }
+            },
+            (Some(Err(e)), _) => Err(format!("Could not compute the maps: {e}")),
+            _ if run.with(Option::is_none) => Err("Train or load lesson 10's model to compare its attention with its saliency".into()),
+            _ => Err("Computing…".into()),
+        };
+        let summary = match &drawing {
+            Ok((t, _)) => format!("Saliency and attention of lesson 10's model. {}", describe_tracks(t)),
+            Err(m) => m.clone(),
+        };
+        redraw_tracks(&canvas, 400, drawing);
         describe(&canvas, &summary);
     });
     view! {
@@ -423,6 +458,7 @@ fn Attention() -> impl IntoView {
         <p class="status" data-testid="explain-attention-seq">{move || sequence.get().map(|(k, s, p)| format!(
             "Test sequence {k} · {} · predicted probability {}", if s.label { "positive" } else { "negative" }, p.map(|p| format!("{p:.3}")).unwrap_or_else(|| "–".into())))}</p>
         <canvas role="img" node_ref=canvas data-testid="explain-attention" aria-label="Saliency and mean attention of lesson 10's model over the chosen test sequence, the planted motif shaded"></canvas>
+        <p class="exports"><PlotExport canvas name="explain-attention" title="the saliency and attention tracks" /></p>
         <p class="status" data-testid="explain-correlation">{move || correlation.get().map(|r| format!("Pearson correlation of the attention with |saliency × input| along the sequence: r = {r:.2}"))}</p>
     }
 }
@@ -461,17 +497,20 @@ fn Experiment() -> impl IntoView {
     Effect::new(move |_| {
         let reply = reply.get();
         let label = asked.with(|a| a.as_ref().map(|a| a.2.clone()).unwrap_or_default());
-        let mut summary = String::new();
-        redraw(&canvas, 640, 300, |area, theme| match &reply {
-            Some(Ok(e)) => {
-                let control = format!("shuffled ({})", e.control_text);
-                let series = [HistogramSeries { label: &label, values: &e.motif.deltas, alpha: 0.6 }, HistogramSeries { label: &control, values: &e.control.deltas, alpha: 0.6 }];
-                let _ = draw_histograms(area, &series, 30, "Change in the logit when inserted", theme);
-                summary = describe_histograms(&series, "the change in the logit when inserted");
-            }
-            Some(Err(e)) => summary = note(area, theme, format!("Could not run the experiment: {e}")),
-            None if asked.with(Option::is_some) => summary = note(area, theme, "Running…".into()),
-            None => summary = note(area, theme, "Insert a motif to see its effect".into()),
+        let drawing: Result<(String, Vec<f32>, String, Vec<f32>), String> = match &reply {
+            Some(Ok(e)) => Ok((label.clone(), e.motif.deltas.clone(), format!("shuffled ({})", e.control_text), e.control.deltas.clone())),
+            Some(Err(e)) => Err(format!("Could not run the experiment: {e}")),
+            None if asked.with(Option::is_some) => Err("Running…".into()),
+            None => Err("Insert a motif to see its effect".into()),
+        };
+        const X_LABEL: &str = "Change in the logit when inserted";
+        let summary = match &drawing {
+            Ok((l, m, c, cd)) => describe_histograms(&[HistogramSeries { label: l, values: m, alpha: 0.6 }, HistogramSeries { label: c, values: cd, alpha: 0.6 }], "the change in the logit when inserted"),
+            Err(m) => m.clone(),
+        };
+        redraw_exportable(&canvas, 640, 300, move |area, theme| match &drawing {
+            Ok((l, m, c, cd)) => drop(draw_histograms(area, &[HistogramSeries { label: l, values: m, alpha: 0.6 }, HistogramSeries { label: c, values: cd, alpha: 0.6 }], 30, X_LABEL, theme)),
+            Err(m) => drop(note(area, theme, m.clone())),
         });
         describe(&canvas, &summary);
     });
@@ -504,6 +543,7 @@ fn Experiment() -> impl IntoView {
         </div>
         {move || problem.get().map(|p| view! { <p class="error" role="alert" data-testid="insert-error">{p}</p> })}
         <canvas role="img" node_ref=canvas data-testid="insert-chart" aria-label="Histograms of the change in the logit with the motif and with its shuffled control"></canvas>
+        <p class="exports"><PlotExport canvas name="insert-chart" title="the motif-insertion histograms" /></p>
         <p class="status" data-testid="insert-summary">{summary}</p>
     }
 }

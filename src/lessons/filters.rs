@@ -11,7 +11,8 @@ use dnaplay_plots::{Logo, draw_filter_heatmaps, draw_message};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::components::plot_canvas::{columns_for, css_width, describe, redraw_logos, redraw_sized};
+use crate::components::export::{CsvExport, PlotExport, csv_table};
+use crate::components::plot_canvas::{columns_for, css_width, describe, redraw_logos, redraw_sized_exportable};
 use crate::lab::Lab;
 use crate::lessons::RunPicker;
 
@@ -45,10 +46,11 @@ pub fn FiltersLesson() -> impl IntoView {
         let weights = run.as_ref().and_then(|r| r.results.weights.clone());
         let columns = |width: u32| columns_for(width, HEAT_CELL, HEAT_COLUMNS);
         let rows = |width: u32| weights.as_ref().map_or(1, |w| w.num_filters.div_ceil(columns(width))) as u32;
-        redraw_sized(&heat, 960, |w| (rows(w) * 95).max(120), |area, theme| match (&run, &weights) {
-            (None, _) => drop(draw_message(area, theme, "Train a CNN to see its filters")),
-            (Some(_), None) => drop(draw_message(area, theme, "The linear model has no filters: train a CNN")),
-            (Some(_), Some(w)) => drop(draw_filter_heatmaps(area, &w.values, w.num_filters, w.width, columns(css_width(area, theme)), theme)),
+        let (has_run, drawn) = (run.is_some(), weights.clone());
+        redraw_sized_exportable(&heat, 960, |w| (rows(w) * 95).max(120), move |area, theme| match (has_run, &drawn) {
+            (false, _) => drop(draw_message(area, theme, "Train a CNN to see its filters")),
+            (true, None) => drop(draw_message(area, theme, "The linear model has no filters: train a CNN")),
+            (true, Some(w)) => drop(draw_filter_heatmaps(area, &w.values, w.num_filters, w.width, columns(css_width(area, theme)), theme)),
         });
         describe(&heat, &match (&run, &weights) {
             (None, _) => "Train a CNN to see its filters".to_string(),
@@ -88,6 +90,23 @@ pub fn FiltersLesson() -> impl IntoView {
         </p>
         <RunPicker />
         <canvas role="img" node_ref=heat data-testid="filter-heatmaps" aria-label="First-layer filter weights as heatmaps, rows A, C, G, T"></canvas>
+        <p class="exports">
+            <PlotExport canvas=heat name="filters-heatmaps" title="the filter heatmaps" />
+            <CsvExport name="filters-weights" title="the first-layer filter weights" rows=Callback::new(move |()| {
+                let w = lab.shown.with_untracked(|r| r.as_ref().and_then(|r| r.results.weights.clone()))?;
+                let rows = (0..w.num_filters).flat_map(|f| {
+                    let w = &w;
+                    ["A", "C", "G", "T"].into_iter().enumerate().map(move |(b, base)| {
+                        let mut row = vec![f.to_string(), base.to_string()];
+                        row.extend((0..w.width).map(|j| w.values[(f * 4 + b) * w.width + j].to_string()));
+                        row
+                    })
+                }).collect::<Vec<_>>();
+                let mut header = vec!["filter".to_string(), "base".to_string()];
+                header.extend((0..w.width).map(|j| format!("position_{}", j + 1)));
+                Some(csv_table(&header.iter().map(String::as_str).collect::<Vec<_>>(), rows))
+            }) />
+        </p>
         <section class="panel">
             <div class="controls">
                 <label>"Alignment rule "
@@ -124,5 +143,6 @@ pub fn FiltersLesson() -> impl IntoView {
             <p class="note">{move || logo_count.get().map(|(n, total)| format!("{n} of {total} filters have aligned sites under this rule."))}</p>
         </section>
         <canvas role="img" node_ref=logos_canvas data-testid="logos" aria-label="Sequence logos of the filters, in bits"></canvas>
+        <p class="exports"><PlotExport canvas=logos_canvas name="filters-logos" title="the filters' sequence logos" /></p>
     }
 }

@@ -5,6 +5,8 @@ use dnaplay_plots::{ParityOptions, PlotFrame, draw_message, draw_parity, thousan
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use crate::components::any_backend::AnyBackend;
+use crate::components::export::{CsvExport, PlotExport, csv_table, keep_drawing};
 use crate::components::plot_canvas::{backend_point, describe, redraw};
 use crate::lab::Lab;
 use crate::lessons::RunPicker;
@@ -51,6 +53,14 @@ pub fn ParityLesson() -> impl IntoView {
                 }
             });
         });
+    });
+    // The export draws the points again, without the hover frame's side effect.
+    Effect::new(move |_| {
+        let shown = points.with(|p| p.as_ref().map(|(label, r2, truth, pred, _)| (label.clone(), *r2, truth.clone(), pred.clone())));
+        keep_drawing(&canvas, std::rc::Rc::new(move |area: &plotters::prelude::DrawingArea<AnyBackend<'_>, plotters::coord::Shift>, theme: &dnaplay_plots::Theme| match &shown {
+            None => drop(draw_message(area, theme, "Train a model to see its parity plot")),
+            Some((label, r2, truth, pred)) => drop(draw_parity(area, truth, pred, None, &ParityOptions { model_name: label.clone(), r_squared: *r2, alpha: 0.2, theme: *theme })),
+        }));
     });
     // The dot under the pointer, within 8 CSS pixels.
     let dot_at = move |ev: &web_sys::MouseEvent| -> Option<usize> {
@@ -102,6 +112,14 @@ pub fn ParityLesson() -> impl IntoView {
         <canvas role="img" node_ref=canvas data-testid="parity-chart" on:mousemove=on_move on:click=on_click
             on:pointerdown=move |ev: web_sys::PointerEvent| touch.set_value(ev.pointer_type() != "mouse")
             on:mouseleave=move |_| if !touch.get_value() { set_hover.set(None) }></canvas>
+        <p class="exports">
+            <PlotExport canvas name="parity" title="the parity plot" />
+            <CsvExport name="parity-points" title="the test sequences' true and predicted scores" rows=Callback::new(move |()| {
+                points.with_untracked(|p| p.as_ref().map(|(_, _, truth, pred, seqs)| {
+                    csv_table(&["sequence", "true_score", "predicted_score"], seqs.iter().zip(truth).zip(pred).map(|((s, t), p)| vec![s.clone(), t.to_string(), p.to_string()]))
+                }))
+            }) />
+        </p>
         <p class="metric" data-testid="parity-hover" aria-live="polite">{move || {
             let i = hover.get()?;
             points.with(|p| p.as_ref().map(|(_, _, t, pr, seqs)| format!("{}: true score {:.3}, predicted {:.2}", seqs[i], t[i], pr[i])))

@@ -8,7 +8,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::fields::NumberField;
-use crate::components::plot_canvas::{describe, redraw};
+use crate::components::export::PlotExport;
+use crate::components::plot_canvas::{describe, redraw_exportable};
 use crate::lab::{Lab, score_bins};
 
 /// The rule being edited: the text of each field, so nothing typed is lost.
@@ -72,8 +73,10 @@ pub fn RuleLesson() -> impl IntoView {
     Effect::new(move |_| {
         let ds = lab.dataset.get();
         let series = [HistogramSeries { label: "all 8-mers", values: &ds.data.targets, alpha: 0.7 }];
-        redraw(&canvas, 720, 320, |area, theme| {
-            let _ = draw_histograms(area, &series, score_bins(&ds.data.targets), "Score", theme);
+        let drawn = ds.clone();
+        redraw_exportable(&canvas, 720, 320, move |area, theme| {
+            let series = [HistogramSeries { label: "all 8-mers", values: &drawn.data.targets, alpha: 0.7 }];
+            let _ = draw_histograms(area, &series, score_bins(&drawn.data.targets), "Score", theme);
         });
         describe(&canvas, &dnaplay_plots::describe::histograms(&series, "Score"));
     });
@@ -137,6 +140,7 @@ pub fn RuleLesson() -> impl IntoView {
             {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         </section>
         <canvas role="img" node_ref=canvas data-testid="score-histogram" aria-label="Histogram of the scores of all 8-mers"></canvas>
+        <p class="exports"><PlotExport canvas name="rule-histogram" title="the score histogram" /></p>
         <p class="note">{move || {
             let ds = lab.dataset.get();
             let (lo, hi) = ds.data.targets.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));

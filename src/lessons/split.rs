@@ -5,7 +5,8 @@ use dnaplay_plots::{HistogramSeries, draw_histograms, thousands};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::components::plot_canvas::{describe, redraw};
+use crate::components::export::PlotExport;
+use crate::components::plot_canvas::{describe, redraw_exportable};
 use crate::lab::{Lab, score_bins};
 
 #[component]
@@ -22,8 +23,15 @@ pub fn SplitLesson() -> impl IntoView {
             HistogramSeries { label: "validation", values: &val, alpha: 0.75 },
             HistogramSeries { label: "test", values: &test, alpha: 0.4 },
         ];
-        redraw(&canvas, 720, 360, |area, theme| {
-            let _ = draw_histograms(area, &series, score_bins(&ds.data.targets), "Score", theme);
+        let (bins, drawn) = (score_bins(&ds.data.targets), [train.clone(), val.clone(), test.clone()]);
+        redraw_exportable(&canvas, 720, 360, move |area, theme| {
+            let [train, val, test] = &drawn;
+            let series = [
+                HistogramSeries { label: "train", values: train, alpha: 0.5 },
+                HistogramSeries { label: "validation", values: val, alpha: 0.75 },
+                HistogramSeries { label: "test", values: test, alpha: 0.4 },
+            ];
+            let _ = draw_histograms(area, &series, bins, "Score", theme);
         });
         describe(&canvas, &dnaplay_plots::describe::histograms(&series, "Score"));
     });
@@ -39,6 +47,7 @@ pub fn SplitLesson() -> impl IntoView {
             format!("train {} · validation {} · test {}", thousands(ds.split.train.len()), thousands(ds.split.val.len()), thousands(ds.split.test.len()))
         }}</p>
         <canvas role="img" node_ref=canvas data-testid="split-chart" aria-label="Score histograms of the train, validation and test splits"></canvas>
+        <p class="exports"><PlotExport canvas name="split-histograms" title="the three splits' score histograms" /></p>
         <p class="note">{move || format!(
             "The split is drawn from seed {} (ChaCha8): the same seed gives the same split in every browser and on the command line. Change the seed on the Training page.",
             lab.dataset.get().seed)}</p>

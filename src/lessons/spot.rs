@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
+use crate::components::export::{CsvExport, csv_table};
 use crate::lab::Lab;
 use crate::lessons::RunPicker;
 
@@ -50,6 +51,12 @@ pub fn SpotLesson() -> impl IntoView {
                             }).collect_view()}</tbody>
                         </table>
                     </ScrollX>
+                    <p class="exports">
+                        <CsvExport name="spot-checks" title="the spot checks" rows=Callback::new(move |()| {
+                            let rows = lab.shown.with_untracked(|r| r.as_ref().map(|r| r.results.spot_checks.clone()))?;
+                            Some(csv_table(&["group", "kmer", "predicted", "actual", "difference"], rows.into_iter().map(|r| vec![r.group, r.seq, r.prediction.to_string(), r.actual.to_string(), r.difference.to_string()])))
+                        }) />
+                    </p>
                 }.into_any()
             }
         }}

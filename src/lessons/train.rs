@@ -12,7 +12,8 @@ use leptos::prelude::*;
 use crate::components::ScrollX;
 use crate::components::fields::{ChoiceSelect, NumberField};
 use crate::components::live::LiveStatus;
-use crate::components::plot_canvas::{describe, redraw};
+use crate::components::export::{CsvExport, PlotExport, csv_table};
+use crate::components::plot_canvas::{describe, redraw_exportable};
 use crate::engine::{RunView, Until};
 use crate::lab::Lab;
 
@@ -49,7 +50,9 @@ pub fn TrainLesson() -> impl IntoView {
     Effect::new(move |_| {
         let log = log_y.get();
         let curves = curves.get();
-        redraw(&canvas, 760, 400, |area, theme| {
+        let drawn = curves.clone();
+        redraw_exportable(&canvas, 760, 400, move |area, theme| {
+            let curves = &drawn;
             if curves.iter().all(|(_, train, _)| train.is_empty()) {
                 let _ = draw_message(area, theme, "Press Train: each epoch's train and validation loss appear here");
                 return;
@@ -157,6 +160,15 @@ pub fn TrainLesson() -> impl IntoView {
         <label class="inline"><input type="checkbox" prop:checked=move || log_y.get() on:change=move |ev| set_log_y.set(event_target_checked(&ev)) />
             " Log-scale loss axis"</label>
         <canvas role="img" node_ref=canvas data-testid="loss-chart" aria-label="Loss curves: train dashed, validation solid, one colour per run"></canvas>
+        <p class="exports">
+            <PlotExport canvas name="train-loss" title="the loss curves" />
+            <CsvExport name="train-history" title="the loss per epoch of every run" rows=Callback::new(move |()| {
+                let rows: Vec<Vec<String>> = engine.runs.with_untracked(|runs| runs.iter().filter(|r| r.bench == Bench::Kmers).flat_map(|r| {
+                    r.history.iter().map(|h| vec![r.id.to_string(), r.label(), h.epoch.to_string(), h.train_loss.to_string(), h.val_loss.to_string()]).collect::<Vec<_>>()
+                }).collect());
+                (!rows.is_empty()).then(|| csv_table(&["run", "label", "epoch", "train_mse", "val_mse"], rows))
+            }) />
+        </p>
         <p class="metric" data-testid="r2" data-value=move || current().and_then(|r| r.results).map(|res| res.r_squared.to_string())>{move || current().and_then(|r| r.results.map(|res| (r.id, res)))
             .map(|(id, res)| format!("Run #{id}: test R² = {:.3} after {} epochs, on its own {} test sequences", res.r_squared, res.epochs, dnaplay_plots::thousands(res.dataset.split.test.len()))).unwrap_or_default()}</p>
         <pre class="epoch-log" data-testid="epoch-log" aria-label="Loss per epoch, in the seed's format">{move || current().map(|r| {

@@ -9,6 +9,7 @@ use plotters::prelude::*;
 
 mod boxplot;
 pub mod describe;
+pub mod export;
 mod glyphs;
 mod heatmap;
 mod histogram;

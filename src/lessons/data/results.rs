@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::components::any_backend::AnyBackend;
 use crate::components::plot_canvas::{describe, redraw, redraw_filter_grid};
 use crate::engine::{RunData, RunView};
 use super::DataState;
@@ -44,10 +45,11 @@ pub(super) fn draw_result<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, the
 }
 
 /// A plot as an SVG document, drawn by the same code as its canvas.
-pub(super) fn svg_of(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>, &Theme)) -> String {
+pub(super) fn svg_of(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<AnyBackend<'_>, Shift>, &Theme)) -> String {
     let mut out = String::new();
     {
-        let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        // Through the canvases' backend type, so the drawing code is compiled once for both.
+        let area = AnyBackend::Svg(SVGBackend::with_string(&mut out, (width, height))).into_drawing_area();
         draw(&area, &Theme::default());
         let _ = area.present();
     }

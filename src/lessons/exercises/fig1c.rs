@@ -13,7 +13,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
-use crate::components::plot_canvas::{describe, redraw, redraw_filter_grid};
+use crate::components::export::{CsvExport, PlotExport, csv_table};
+use crate::components::plot_canvas::{describe, redraw_exportable, redraw_filter_grid};
 use crate::engine::{RunData, Until};
 use crate::lab::Lab;
 use super::GridProgress;
@@ -53,35 +54,39 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
     let (error, set_error) = signal(None::<String>);
     let boxes = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
-        shipped.with(|s| {
-            redraw(&boxes, 760, 620, |area, theme| match s {
-                Some(Ok(runs)) => {
-                    let panels: Vec<BoxPanel> = FIG1C_MODELS
+        let grid = shipped.get();
+        let panels = |runs: &[RunSummary], theme: &dnaplay_plots::Theme| -> (Vec<BoxPanel>, BoxOptions) {
+            let panels = FIG1C_MODELS
+                .iter()
+                .map(|&(kind, title)| BoxPanel {
+                    title: title.into(),
+                    boxes: FIG1C_ACTIVATIONS
                         .iter()
-                        .map(|&(kind, title)| BoxPanel {
-                            title: title.into(),
-                            boxes: FIG1C_ACTIVATIONS
-                                .iter()
-                                .map(|&a| {
-                                    let values = cell_fractions(runs, kind, a);
-                                    let stats = BoxStats::of(&values).map(|b| [b.min, b.q1, b.median, b.q3, b.max]);
-                                    BoxSeries { label: a.name().into(), stats, values }
-                                })
-                                .collect(),
+                        .map(|&a| {
+                            let values = cell_fractions(runs, kind, a);
+                            let stats = BoxStats::of(&values).map(|b| [b.min, b.q1, b.median, b.q3, b.max]);
+                            BoxSeries { label: a.name().into(), stats, values }
                         })
-                        .collect();
-                    let opts = BoxOptions { y_label: "match fraction".into(), y_range: (0.0, 1.0), theme: *theme };
-                    let _ = draw_box_panels(area, &panels, &opts);
-                    describe(&boxes, &dnaplay_plots::describe::boxes(&panels, "the match fraction of the shipped runs"));
-                }
-                Some(Err(e)) => {
-                    let _ = draw_message(area, theme, e);
-                }
-                None => {
-                    let _ = draw_message(area, theme, "Loading the shipped grid…");
-                }
-            })
-        })
+                        .collect(),
+                })
+                .collect();
+            (panels, BoxOptions { y_label: "match fraction".into(), y_range: (0.0, 1.0), theme: *theme })
+        };
+        if let Some(Ok(runs)) = &grid {
+            describe(&boxes, &dnaplay_plots::describe::boxes(&panels(runs, &dnaplay_plots::Theme::default()).0, "the match fraction of the shipped runs"));
+        }
+        redraw_exportable(&boxes, 760, 620, move |area, theme| match &grid {
+            Some(Ok(runs)) => {
+                let (panels, opts) = panels(runs, theme);
+                let _ = draw_box_panels(area, &panels, &opts);
+            }
+            Some(Err(e)) => {
+                let _ = draw_message(area, theme, e);
+            }
+            None => {
+                let _ = draw_message(area, theme, "Loading the shipped grid…");
+            }
+        });
     });
     // The match fraction of a cell's newest live run, read in place (the run list changes every
     // training slice; nothing is cloned).
@@ -171,6 +176,19 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
             <p class="status" data-testid="fig1c-status">{status}</p>
         </section>
         <canvas role="img" node_ref=boxes data-testid="fig1c-boxplot" aria-label="Box plots of the match fraction per activation, one panel per architecture, over the shipped runs"></canvas>
+        <p class="exports">
+            <PlotExport canvas=boxes name="fig1c-boxplot" title="the Fig. 1c box plot" />
+            <CsvExport name="fig1c-grid" title="the shipped Fig. 1c runs: match fraction and test AUPR per cell and seed" rows=Callback::new(move |()| {
+                let runs = shipped.with_untracked(|s| s.as_ref().and_then(|s| s.as_ref().ok()).cloned())?;
+                let rows = runs.iter().map(|r| {
+                    let get = |k: &str| r.cell.get(k).cloned().unwrap_or_default();
+                    let metric = |k: &str| r.metrics.get(k).map(|v| v.to_string()).unwrap_or_default();
+                    vec![get("model"), get("activation"), get("seed"), r.epochs.to_string(), metric("match_fraction"), metric("test_aupr"), metric("test_auroc")]
+                });
+                Some(csv_table(&["model", "activation", "seed", "epochs", "match_fraction", "test_aupr", "test_auroc"], rows))
+            }) />
+        </p>
         <canvas role="img" node_ref=logos_canvas data-testid="fig1c-logos" aria-label="Sequence logos of the live run's first-layer filters, labelled with the motif each matches"></canvas>
+        <p class="exports"><PlotExport canvas=logos_canvas name="fig1c-logos" title="the live run's logos" /></p>
     }
 }

@@ -12,7 +12,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
-use crate::components::plot_canvas::{describe, redraw};
+use crate::components::export::PlotExport;
+use crate::components::plot_canvas::{describe, redraw_exportable};
 use crate::engine::RunResults;
 use crate::engine::{RunData, RunView, Until};
 use crate::lab::Lab;
@@ -136,22 +137,26 @@ pub(super) fn ImprovePanel() -> impl IntoView {
         let mut errors: Vec<(String, Vec<f32>)> = Vec::new();
         for (i, (canvas, run)) in canvases.iter().zip(&runs).enumerate() {
             let name = if i == 0 { "Before" } else { "After" };
-            redraw(canvas, 420, 420, |area, theme| match run.clone().map(|(_, label, res)| (label, res)) {
-                Some((label, res)) => {
-                    let (truth, pred, _) = test_points(&res);
-                    let opts = ParityOptions { model_name: format!("{name}: {label}"), r_squared: res.r_squared, alpha: 0.2, theme: *theme };
-                    let _ = draw_parity(area, &truth, &pred, None, &opts);
-                    describe(canvas, &format!("Parity plot, {name}: {label}, R² = {:.3} on {} test sequences", res.r_squared, thousands(truth.len())));
-                    errors.push((name.to_string(), pred.iter().zip(&truth).map(|(p, t)| p - t).collect()));
+            let msg = if i == 0 { "Load or train the baseline" } else { "Change one thing and retrain" };
+            let points = run.as_ref().map(|(_, label, res)| {
+                let (truth, pred, _) = test_points(res);
+                (format!("{name}: {label}"), res.r_squared, truth, pred)
+            });
+            match &points {
+                Some((title, r2, truth, pred)) => {
+                    describe(canvas, &format!("Parity plot, {title}, R² = {r2:.3} on {} test sequences", thousands(truth.len())));
+                    errors.push((name.to_string(), pred.iter().zip(truth).map(|(p, t)| p - t).collect()));
                 }
-                None => {
-                    let msg = if i == 0 { "Load or train the baseline" } else { "Change one thing and retrain" };
-                    let _ = draw_message(area, theme, msg);
-                    describe(canvas, msg);
-                }
+                None => describe(canvas, msg),
+            }
+            redraw_exportable(canvas, 420, 420, move |area, theme| match &points {
+                Some((title, r2, truth, pred)) => drop(draw_parity(area, truth, pred, None, &ParityOptions { model_name: title.clone(), r_squared: *r2, alpha: 0.2, theme: *theme })),
+                None => drop(draw_message(area, theme, msg)),
             });
         }
-        redraw(&hist, 760, 300, |area, theme| {
+        let drawn = errors.clone();
+        redraw_exportable(&hist, 760, 300, move |area, theme| {
+            let errors = &drawn;
             if errors.is_empty() {
                 let _ = draw_message(area, theme, "Error histograms appear once a model is evaluated");
                 return;
@@ -206,10 +211,10 @@ pub(super) fn ImprovePanel() -> impl IntoView {
             </div>
         </Show>
         <div class="side-by-side">
-            <canvas role="img" node_ref=canvases[0] data-testid="q3-parity-before" aria-label="Parity plot of the baseline on the test split"></canvas>
-            <canvas role="img" node_ref=canvases[1] data-testid="q3-parity-after" aria-label="Parity plot of the retrained model on the test split"></canvas>
+            <canvas role="img" node_ref=canvases[0] data-testid="q3-parity-before" aria-label="Parity plot of the baseline on the test split"></canvas><span class="exports"><PlotExport canvas=canvases[0] name="q3-parity-before" title="the baseline's parity plot" /></span>
+            <canvas role="img" node_ref=canvases[1] data-testid="q3-parity-after" aria-label="Parity plot of the retrained model on the test split"></canvas><span class="exports"><PlotExport canvas=canvases[1] name="q3-parity-after" title="the retrained model's parity plot" /></span>
         </div>
-        <canvas role="img" node_ref=hist data-testid="q3-errors" aria-label="Histograms of the test errors before and after the change"></canvas>
+        <canvas role="img" node_ref=hist data-testid="q3-errors" aria-label="Histograms of the test errors before and after the change"></canvas><span class="exports"><PlotExport canvas=hist name="q3-errors" title="the error histograms" /></span>
         <p class="metric" data-testid="q3-compare">{move || {
             let r2 = |r: Option<RunView>| r.and_then(|r| r.results.map(|x| x.r_squared));
             match (r2(baseline.get()), r2(after.get())) {

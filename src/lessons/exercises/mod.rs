@@ -25,7 +25,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::live::LiveStatus;
-use crate::components::plot_canvas::{describe, redraw};
+use crate::components::plot_canvas::{describe, redraw_exportable};
 use crate::engine::{RunData, RunView, Until};
 use crate::lab::Lab;
 use crate::lessons::train::duration;
@@ -132,12 +132,14 @@ fn GridProgress(bench: Bench, #[prop(into)] what: String) -> impl IntoView {
 /// Curves of `runs` (label, train, val) overlaid on one canvas; a message until the first epoch.
 fn draw_curves(canvas: &NodeRef<Canvas>, curves: &[(String, Vec<f32>, Vec<f32>)], title: &str, empty: &str) {
     let series: Vec<LossSeries> = curves.iter().map(|(label, train, val)| LossSeries { label, train, val }).collect();
-    redraw(canvas, 560, 360, |area, theme| {
-        if curves.iter().all(|(_, t, _)| t.is_empty()) {
-            let _ = draw_message(area, theme, empty);
+    let (drawn, title_owned, empty) = (curves.to_vec(), title.to_string(), empty.to_string());
+    redraw_exportable(canvas, 560, 360, move |area, theme| {
+        if drawn.iter().all(|(_, t, _)| t.is_empty()) {
+            let _ = draw_message(area, theme, &empty);
             return;
         }
-        let opts = LossOptions { log_y: true, title: Some(title.to_string()), theme: *theme, ..LossOptions::default() };
+        let series: Vec<LossSeries> = drawn.iter().map(|(label, train, val)| LossSeries { label, train, val }).collect();
+        let opts = LossOptions { log_y: true, title: Some(title_owned.clone()), theme: *theme, ..LossOptions::default() };
         let _ = draw_loss_curves(area, &series, &opts);
     });
     describe(canvas, &format!("{title}. {}", dnaplay_plots::describe::losses(&series, "MSE loss")));

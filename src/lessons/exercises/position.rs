@@ -12,7 +12,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
-use crate::components::plot_canvas::{describe, redraw};
+use crate::components::export::PlotExport;
+use crate::components::plot_canvas::{describe, redraw_exportable};
 use crate::engine::{RunData, RunSpec, Until};
 use crate::lab::{Lab, score_bins};
 use super::{GridProgress, draw_curves, kmer_training, rule_name};
@@ -49,7 +50,8 @@ pub(super) fn PositionPanel() -> impl IntoView {
         pair.with(|p| {
             for (i, (canvas, data)) in canvases.iter().zip(p).enumerate() {
                 let title = if i == 0 { "seed 002's rule" } else { "position-dependent" };
-                redraw(canvas, 460, 300, |area, theme| match data {
+                let drawn = data.clone();
+                redraw_exportable(canvas, 460, 300, move |area, theme| match &drawn {
                     Ok(d) => {
                         let s = HistogramSeries { label: title, values: &d.data.targets, alpha: 0.6 };
                         let _ = draw_histograms(area, &[s], score_bins(&d.data.targets), "score", theme);
@@ -111,9 +113,9 @@ pub(super) fn PositionPanel() -> impl IntoView {
                 "last position (edit the rule in lesson 1; both histograms follow it)."
             </p>
             <div class="side-by-side">
-                <figure><canvas role="img" node_ref=canvases[0] data-testid="q1-hist-uniform" aria-label="Histogram of the scores of every 8-mer under seed 002's rule"></canvas>
+                <figure><canvas role="img" node_ref=canvases[0] data-testid="q1-hist-uniform" aria-label="Histogram of the scores of every 8-mer under seed 002's rule"></canvas><span class="exports"><PlotExport canvas=canvases[0] name="q1-hist-uniform" title="the scores under seed 002's rule" /></span>
                     <figcaption><strong>"Seed 002's rule: the same bonus anywhere. "</strong><span data-testid="q1-stats-uniform">{move || stats(0)}</span></figcaption></figure>
-                <figure><canvas role="img" node_ref=canvases[1] data-testid="q1-hist-position" aria-label="Histogram of the scores of every 8-mer with position-dependent bonuses"></canvas>
+                <figure><canvas role="img" node_ref=canvases[1] data-testid="q1-hist-position" aria-label="Histogram of the scores of every 8-mer with position-dependent bonuses"></canvas><span class="exports"><PlotExport canvas=canvases[1] name="q1-hist-position" title="the position-dependent scores" /></span>
                     <figcaption><strong>"Position-dependent: 1.5× at the start to 0.5× at the end. "</strong><span data-testid="q1-stats-position">{move || stats(1)}</span></figcaption></figure>
             </div>
             <p class="note">"Reading them: compare the peaks, the gaps between them, and how many distinct scores there are. "
@@ -126,6 +128,7 @@ pub(super) fn PositionPanel() -> impl IntoView {
             <GridProgress bench=Bench::Position what="runs" />
         </section>
         <canvas role="img" node_ref=loss_canvas data-testid="q1-loss" aria-label="The CNN's loss curves on each rule; train dashed, validation solid; log scale"></canvas>
+        <p class="exports"><PlotExport canvas=loss_canvas name="q1-loss" title="the CNN's loss curves on each rule" /></p>
         <Show when=move || !rows().is_empty()>
             <ScrollX label="Both rules' runs">
                 <table class="runs" data-testid="q1-table">

@@ -11,6 +11,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
+use crate::components::export::{CsvExport, PlotExport, csv_table};
 use crate::engine::{RunData, RunSpec, Until};
 use crate::lab::Lab;
 use super::{GridProgress, MAX_PAGE_SWEEP, SEED002_SWEEP_RATES, draw_curves, kmer_training};
@@ -102,6 +103,16 @@ pub(super) fn SweepPanel() -> impl IntoView {
             <div>
                 <canvas role="img" node_ref=linear_canvas data-testid="sweep-linear" aria-label="Linear's loss curves, one colour per learning rate; train dashed, validation solid; log scale"></canvas>
                 <canvas role="img" node_ref=cnn_canvas data-testid="sweep-cnn" aria-label="The CNN's loss curves, one colour per learning rate; train dashed, validation solid; log scale"></canvas>
+                <p class="exports">
+                    <PlotExport canvas=linear_canvas name="sweep-linear" title="Linear's loss curves per learning rate" />
+                    <PlotExport canvas=cnn_canvas name="sweep-cnn" title="the CNN's loss curves per learning rate" />
+                    <CsvExport name="sweep-history" title="every sweep run's loss per epoch" rows=Callback::new(move |()| {
+                        let rows: Vec<Vec<String>> = engine.runs.with_untracked(|runs| runs.iter().filter(|r| r.bench == Bench::Sweep).flat_map(|r| {
+                            r.history.iter().map(|h| vec![r.id.to_string(), r.label(), r.config.learning_rate.to_string(), h.epoch.to_string(), h.train_loss.to_string(), h.val_loss.to_string()]).collect::<Vec<_>>()
+                        }).collect());
+                        (!rows.is_empty()).then(|| csv_table(&["run", "label", "learning_rate", "epoch", "train_mse", "val_mse"], rows))
+                    }) />
+                </p>
             </div>
             <aside class="card questions" data-testid="sweep-questions">
                 <h3>"Seed 002's questions"</h3>

@@ -260,6 +260,25 @@ if (!window.__downloads) {
 }
 "#;
 
+/// The bytes of the newest download whose name ends with `name`, caught by [`CATCH_DOWNLOADS`].
+///
+/// # Errors
+/// When there is no such download or the driver does not answer.
+pub async fn downloaded(client: &Client, name: &str) -> Result<Vec<u8>> {
+    let script = format!(
+        r#"const done = arguments[arguments.length - 1];
+        (async () => {{
+            const d = [...window.__downloads].reverse().find(d => d.name.endsWith({name:?}));
+            if (!d) return null;
+            const blob = d.blob || await (await fetch(d.href)).blob();
+            return Array.from(new Uint8Array(await blob.arrayBuffer()));
+        }})().then(done, () => done(null));"#
+    );
+    let v = client.execute_async(&script, vec![]).await?;
+    let bytes: Vec<u8> = v.as_array().ok_or(format!("no download named {name}"))?.iter().map(|b| b.as_u64().unwrap_or(0) as u8).collect();
+    Ok(bytes)
+}
+
 /// A WebDriver server process (chromedriver, geckodriver or WebKitWebDriver), killed on drop.
 pub struct Driver {
     child: Child,
