@@ -63,7 +63,7 @@ pub fn page_link() -> String {
     web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
 }
 
-/// The lesson's link name, for file names: `train` in `dnaplay-train-loss.png`.
+/// The lesson's link name, for file names: `train` in `dnaplay-train-train-loss.png`.
 fn lesson_slug() -> String {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     dnaplay_state::Settings::from_query(&query).0.lesson.slug().to_string()

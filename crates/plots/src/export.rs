@@ -9,7 +9,8 @@ pub enum PngTextError {
     /// The bytes do not start with a PNG signature and an `IHDR` chunk.
     #[error("not a PNG: it does not start with the PNG signature and its IHDR chunk")]
     NotPng,
-    /// A keyword that PNG refuses: 1 to 79 Latin-1 letters, digits, spaces or punctuation.
+    /// A keyword this writer refuses: it takes 1 to 79 printable ASCII characters (PNG allows
+    /// Latin-1).
     #[error("'{0}' is not a PNG text keyword (1 to 79 printable ASCII characters)")]
     Keyword(String),
 }

@@ -211,10 +211,11 @@ pub(super) fn ImprovePanel() -> impl IntoView {
             </div>
         </Show>
         <div class="side-by-side">
-            <canvas role="img" node_ref=canvases[0] data-testid="q3-parity-before" aria-label="Parity plot of the baseline on the test split"></canvas><span class="exports"><PlotExport canvas=canvases[0] name="q3-parity-before" title="the baseline's parity plot" /></span>
-            <canvas role="img" node_ref=canvases[1] data-testid="q3-parity-after" aria-label="Parity plot of the retrained model on the test split"></canvas><span class="exports"><PlotExport canvas=canvases[1] name="q3-parity-after" title="the retrained model's parity plot" /></span>
+            <div><canvas role="img" node_ref=canvases[0] data-testid="q3-parity-before" aria-label="Parity plot of the baseline on the test split"></canvas><p class="exports"><PlotExport canvas=canvases[0] name="q3-parity-before" title="the baseline's parity plot" /></p></div>
+            <div><canvas role="img" node_ref=canvases[1] data-testid="q3-parity-after" aria-label="Parity plot of the retrained model on the test split"></canvas><p class="exports"><PlotExport canvas=canvases[1] name="q3-parity-after" title="the retrained model's parity plot" /></p></div>
         </div>
-        <canvas role="img" node_ref=hist data-testid="q3-errors" aria-label="Histograms of the test errors before and after the change"></canvas><span class="exports"><PlotExport canvas=hist name="q3-errors" title="the error histograms" /></span>
+        <canvas role="img" node_ref=hist data-testid="q3-errors" aria-label="Histograms of the test errors before and after the change"></canvas>
+        <p class="exports"><PlotExport canvas=hist name="q3-errors" title="the error histograms" /></p>
         <p class="metric" data-testid="q3-compare">{move || {
             let r2 = |r: Option<RunView>| r.and_then(|r| r.results.map(|x| x.r_squared));
             match (r2(baseline.get()), r2(after.get())) {
