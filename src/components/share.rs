@@ -127,8 +127,8 @@ pub fn SharePanel(
                 <fieldset>
                     <legend>"Lessons listed"</legend>
                     <div class="buttons">
-                        <button type="button" data-testid="share-lessons-all" aria-label="List every lesson" on:click=move |_| all_lessons(true)>"All"</button>
-                        <button type="button" data-testid="share-lessons-none" aria-label="List no lesson" on:click=move |_| all_lessons(false)>"None"</button>
+                        <button type="button" data-testid="share-lessons-all" aria-label="All lessons" on:click=move |_| all_lessons(true)>"All"</button>
+                        <button type="button" data-testid="share-lessons-none" aria-label="None of the lessons" on:click=move |_| all_lessons(false)>"None"</button>
                     </div>
                     {Lesson::ALL.into_iter().map(lesson_box).collect_view()}
                 </fieldset>
