@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use dnaplay_plots::Theme;
-use dnaplay_plots::export::{csv_header, png_with_text, svg_with_metadata};
+use dnaplay_plots::export::{csv_header, file_name, png_with_text, svg_with_metadata};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::coord::Shift;
@@ -22,17 +22,35 @@ use crate::download::{DownloadError, download};
 pub type Drawing = Rc<dyn Fn(&DrawingArea<AnyBackend<'_>, Shift>, &Theme)>;
 
 thread_local! {
-    /// The latest drawing of each exportable canvas, by the canvas's `data-testid`.
-    static DRAWINGS: RefCell<HashMap<String, Drawing>> = RefCell::new(HashMap::new());
+    /// The latest drawing of each exportable canvas, by the canvas's `data-testid`, with its
+    /// number in [`KEPT`] (so that a cleanup removes only its own drawing).
+    static DRAWINGS: RefCell<HashMap<String, (u64, Drawing)>> = RefCell::new(HashMap::new());
+    /// How many drawings have been kept, for numbering them.
+    static KEPT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// Keep `draw` for the SVG export of the canvas `node`: it is drawn again at the canvas's size
 /// in CSS pixels when the export is asked for. A plot whose canvas drawing has side effects (the
 /// parity plot's hover frame) keeps a plain drawing here.
+///
+/// Called from a plot's effect, the entry is dropped again when the effect reruns or its lesson
+/// is closed, so that a closed lesson's data is not kept alive by its export (a drawing may hold
+/// a whole dataset). An entry already replaced by a newer drawing is left alone.
 pub fn keep_drawing(node: &NodeRef<Canvas>, draw: Drawing) {
-    if let Some(id) = node.get_untracked().and_then(|c| c.get_attribute("data-testid")) {
-        DRAWINGS.with(|d| d.borrow_mut().insert(id, draw));
-    }
+    let Some(id) = node.get_untracked().and_then(|c| c.get_attribute("data-testid")) else { return };
+    let generation = KEPT.with(|k| {
+        k.set(k.get().wrapping_add(1));
+        k.get()
+    });
+    DRAWINGS.with(|d| d.borrow_mut().insert(id.clone(), (generation, draw)));
+    on_cleanup(move || {
+        let _ = DRAWINGS.try_with(|d| {
+            let mut d = d.borrow_mut();
+            if d.get(&id).is_some_and(|(g, _)| *g == generation) {
+                d.remove(&id);
+            }
+        });
+    });
 }
 
 /// The canvas's size in CSS pixels, as [`redraw`](super::plot_canvas::redraw) set it.
@@ -63,7 +81,7 @@ pub fn page_link() -> String {
     web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
 }
 
-/// The lesson's link name, for file names: `train` in `dnaplay-train-train-loss.png`.
+/// The lesson's link name, for file names: `train` in `dnaplay-train-loss.png`.
 fn lesson_slug() -> String {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     dnaplay_state::Settings::from_query(&query).0.lesson.slug().to_string()
@@ -81,7 +99,7 @@ fn png_of(canvas: &web_sys::HtmlCanvasElement, title: &str) -> Result<Vec<u8>, E
 /// The canvas's kept drawing, drawn again as an SVG document with `title` and the page's link.
 fn svg_of(canvas: &web_sys::HtmlCanvasElement, title: &str, contrast: bool) -> Result<String, ExportError> {
     let id = canvas.get_attribute("data-testid").unwrap_or_default();
-    let draw = DRAWINGS.with(|d| d.borrow().get(&id).cloned()).ok_or(ExportError::NotDrawn)?;
+    let draw = DRAWINGS.with(|d| d.borrow().get(&id).map(|(_, draw)| draw.clone())).ok_or(ExportError::NotDrawn)?;
     let size = css_size(canvas);
     let mut out = String::new();
     {
@@ -99,7 +117,7 @@ fn capitalised(title: &str) -> String {
 }
 
 /// PNG and SVG buttons for one plot, hidden with the other exports by `hide=export`. Files are
-/// named `dnaplay-<lesson>-<name>.png` / `.svg`; the buttons get the test ids `<name>-png` and
+/// named by [`file_name`], `dnaplay-<lesson>-<name>.png` / `.svg`; the buttons get the test ids `<name>-png` and
 /// `<name>-svg`.
 #[component]
 pub fn PlotExport(
@@ -115,13 +133,13 @@ pub fn PlotExport(
     let export = move |svg: bool| {
         let result = (|| {
             let c = canvas.get_untracked().ok_or(ExportError::NotDrawn)?;
-            let file = format!("dnaplay-{}-{name}", lesson_slug());
+            let lesson = lesson_slug();
             let what = format!("DNA Playground: {title}");
             if svg {
                 let doc = svg_of(&c, &what, contrast.is_some_and(|c| c.get_untracked()))?;
-                download(&format!("{file}.svg"), "image/svg+xml", doc.as_bytes())?;
+                download(&file_name(&lesson, name, "svg"), "image/svg+xml", doc.as_bytes())?;
             } else {
-                download(&format!("{file}.png"), "image/png", &png_of(&c, &what)?)?;
+                download(&file_name(&lesson, name, "png"), "image/png", &png_of(&c, &what)?)?;
             }
             Ok::<(), ExportError>(())
         })();
@@ -149,7 +167,7 @@ pub fn csv_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -
 
 /// A CSV button for one table: `rows` gives the table (a header line, then rows), and the file
 /// starts with [`csv_header`]'s comment naming `title` and the page's link. Test id
-/// `<name>-csv`; file `dnaplay-<lesson>-<name>.csv`.
+/// `<name>-csv`; file `dnaplay-<lesson>-<name>.csv` ([`file_name`]).
 #[component]
 pub fn CsvExport(
     /// A short name for the file and the test id, e.g. "train-history".
@@ -165,7 +183,7 @@ pub fn CsvExport(
             None => Err("nothing to export yet".to_string()),
             Some(body) => {
                 let text = format!("{}{body}", csv_header(&format!("DNA Playground: {title}"), &page_link()));
-                download(&format!("dnaplay-{}-{name}.csv", lesson_slug()), "text/csv", text.as_bytes()).map_err(|e| e.to_string())
+                download(&file_name(&lesson_slug(), name, "csv"), "text/csv", text.as_bytes()).map_err(|e| e.to_string())
             }
         };
         set_error.set(result.err());

@@ -77,6 +77,14 @@ pub fn csv_header(title: &str, source: &str) -> String {
     format!("# {}\n# made by DNA Playground: {}\n", one_line(title), one_line(source))
 }
 
+/// An exported file's name, `dnaplay-<lesson>-<name>.<extension>`, saying the lesson once where
+/// `name` already starts with it: `dnaplay-train-loss.png` for lesson `train` and name
+/// `train-loss`, `dnaplay-explain-ism.csv` for `explain` and `ism`.
+pub fn file_name(lesson: &str, name: &str, extension: &str) -> String {
+    let rest = name.strip_prefix(lesson).and_then(|r| r.strip_prefix('-')).filter(|r| !r.is_empty()).unwrap_or(name);
+    format!("dnaplay-{lesson}-{rest}.{extension}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +130,14 @@ mod tests {
     #[test]
     fn a_csv_header_is_two_comment_lines() {
         assert_eq!(csv_header("Loss per epoch\nrun 1", "http://x/?lesson=train"), "# Loss per epoch run 1\n# made by DNA Playground: http://x/?lesson=train\n");
+    }
+
+    #[test]
+    fn a_file_name_says_its_lesson_once() {
+        assert_eq!(file_name("train", "train-loss", "png"), "dnaplay-train-loss.png");
+        assert_eq!(file_name("explain", "ism", "csv"), "dnaplay-explain-ism.csv");
+        // Only a whole word is dropped: "trainer" is not lesson "train" said twice.
+        assert_eq!(file_name("train", "trainer-loss", "svg"), "dnaplay-train-trainer-loss.svg");
+        assert_eq!(file_name("train", "train", "svg"), "dnaplay-train-train.svg");
     }
 }
