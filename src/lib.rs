@@ -136,7 +136,7 @@ pub fn App() -> impl IntoView {
                 <h1>"DNA Playground"</h1>
                 <p class="tagline">"Learn deep learning on DNA, in your browser."</p>
             </div>
-            <button class="share-toggle" data-testid="share-toggle" aria-controls="share" aria-expanded=move || share_open.get().to_string()
+            <button class="share-toggle" data-testid="share-toggle" data-setting="share" aria-controls="share" aria-expanded=move || share_open.get().to_string()
                 title="Build a link to these lessons and settings, with a QR code for the projector"
                 on:click=move |_| share_open.update(|o| *o = !*o)>"Share"</button>
             <button class="contrast-toggle" data-testid="contrast-toggle" aria-pressed=move || settings.with(|s| s.contrast).to_string()

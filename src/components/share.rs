@@ -72,10 +72,21 @@ pub fn SharePanel(
         link.track();
         set_copied.set(String::new());
     });
-    // Escape leaves full screen wherever the focus is (the app lives as long as the page).
-    let _escape = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" && projector.get_untracked() {
-            projector.set(false);
+    // Full screen is modal: Escape leaves it wherever the focus is, and Tab stays on its Close
+    // button, the one control it shows (the app lives as long as the page).
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if !projector.get_untracked() {
+            return;
+        }
+        match ev.key().as_str() {
+            "Escape" => projector.set(false),
+            "Tab" => {
+                ev.prevent_default();
+                if let Some(b) = close_projector.get_untracked() {
+                    let _ = b.focus();
+                }
+            }
+            _ => {}
         }
     });
     Effect::new(move |_| {
@@ -156,7 +167,9 @@ pub fn SharePanel(
             {move || match qr.get() {
                 Err(e) => view! { <p class="error" role="alert" data-testid="share-error">{e}</p> }.into_any(),
                 Ok(svg) => view! {
-                    <figure class="share-qr" class:projector=move || projector.get() data-testid="share-qr-figure">
+                    <figure class="share-qr" class:projector=move || projector.get() data-testid="share-qr-figure"
+                        role=move || projector.get().then_some("dialog") aria-modal=move || projector.get().then_some("true")
+                        aria-label=move || projector.get().then_some("QR code of the shared link, full screen")>
                         <div class="qr" data-testid="share-qr" inner_html=svg></div>
                         <figcaption>
                             <span class="note">"Scan with a phone's camera to open the link."</span>

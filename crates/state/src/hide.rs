@@ -9,7 +9,7 @@ use crate::shown;
 /// The controls a link can hide (`hide=`), by key, with what each is. The numeric settings'
 /// keys (and their labels, where the control shows the setting's own) come from
 /// [`dnaplay_model::settings`].
-pub const HIDEABLE: [(&str, &str); 18] = [
+pub const HIDEABLE: [(&str, &str); 19] = [
     ("model", "Model"),
     ("act", "First-layer activation"),
     ("opt", "Optimizer"),
@@ -26,8 +26,9 @@ pub const HIDEABLE: [(&str, &str); 18] = [
     ("xseq", "sequence explained"),
     ("rule", "scoring rule"),
     ("pos", "position effect"),
-    ("export", "export menu"),
+    ("export", "export buttons"),
     ("upload", "file upload"),
+    ("share", "Share button"),
 ];
 
 /// The `hide` key of a control from its visible label ("Model", "learning rate", "Learning

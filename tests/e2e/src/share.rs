@@ -106,6 +106,12 @@ pub async fn build_share_link(client: &Client, base: &str, by_keyboard: bool) ->
     if let Err(e) = full {
         return Err(format!("{e}: [code width, smaller side, position] {}", js(client, SIZE).await?).into());
     }
+    // Full screen is modal: Tab and Shift+Tab stay on its Close button.
+    for keys in [Key::Tab.to_string(), format!("{}{}", Key::Shift, Key::Tab), Key::Tab.to_string()] {
+        client.active_element().await?.send_keys(&keys).await?;
+        let focused = js(client, "return document.activeElement && document.activeElement.dataset.testid").await?;
+        assert_eq!(focused, "share-projector", "Tab stays in the full-screen code");
+    }
     // Escape with the focus off the code (on the page's body) leaves full screen too.
     js(client, "document.activeElement && document.activeElement.blur()").await?;
     client.active_element().await?.send_keys(&Key::Escape.to_string()).await?;

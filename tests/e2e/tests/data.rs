@@ -321,19 +321,23 @@ async fn hostile_files_and_wrong_order_clicks_are_named_not_fatal() -> Result<()
 #[tokio::test(flavor = "current_thread")]
 async fn links_hide_controls_limit_lessons_and_switch_to_high_contrast() -> Result<()> {
     session(false, async |client: &Client, base: &str| {
-        client.goto(&format!("{base}/?lesson=train&device=cpu&hide=opt,lr,device&lessons=rule,train,parity,data")).await?;
+        client.goto(&format!("{base}/?lesson=train&device=cpu&hide=opt,lr,device,share,export&lessons=rule,train,parity,data")).await?;
+        // Whether a label starting with `label` is shown (the closed Share panel lists the same
+        // names among the controls a link can hide).
         let visible = |label: &'static str| async move {
-            js(client, &format!("const e = [...document.querySelectorAll('label')].find(l => l.textContent.trim().startsWith({label:?})); return !!e && e.offsetParent !== null")).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+            js(client, &format!("return [...document.querySelectorAll('label')].some(l => l.textContent.trim().startsWith({label:?}) && l.offsetParent !== null)")).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
         };
         wait_until("the lesson", Duration::from_secs(20), || async { (lesson_title(client).await == "5. Training").then_some(()) }).await?;
         assert!(!visible("Optimizer").await && !visible("Learning rate").await && !visible("Device").await, "hidden by the link");
         assert!(visible("Batch size").await && visible("Model").await, "the rest stay");
+        let shown = |id: &'static str| async move { js(client, &format!("const e = document.querySelector('[data-testid={id}]'); return !!e && e.offsetParent !== null")).await.ok().and_then(|v| v.as_bool()) };
+        assert_eq!((shown("share-toggle").await, shown("train-loss-png").await, shown("contrast-toggle").await), (Some(false), Some(false), Some(true)), "Share and the exports hidden, High contrast kept");
         let items = js(client, "return [...document.querySelectorAll('nav.lessons li')].map(l => l.textContent)").await?;
         let items: Vec<&str> = items.as_array().ok_or("a list")?.iter().filter_map(|v| v.as_str()).collect();
         assert_eq!(items, ["1. The scoring rule and the data", "5. Training", "7. Parity plot", "13. Your own sequences"]);
         click(client, "next").await?;
         assert_eq!(lesson_title(client).await, "7. Parity plot", "Next skips the lessons left out");
-        assert!(client.current_url().await?.as_str().contains("hide=opt,lr,device&lessons=rule,train,parity,data"), "the link keeps its shape");
+        assert!(client.current_url().await?.as_str().contains("hide=opt,lr,device,share,export&lessons=rule,train,parity,data"), "the link keeps its shape");
         screenshot(client, "13-hidden-controls").await?;
         // High contrast: the toggle, and its link.
         click(client, "contrast-toggle").await?;
