@@ -58,7 +58,19 @@ async fn lesson_5_trains_and_its_plots_draw(client: &Client, base: &str, browser
     check_threads(client, browser).await?;
     let started = Instant::now();
     click(client, "train").await?;
-    let r2 = wait_for_r2(client, Duration::from_secs(300)).await?;
+    let r2 = match wait_for_r2(client, Duration::from_secs(300)).await {
+        Ok(r2) => r2,
+        // What the page showed, to tell a stalled worker from a slow one (WebKit with
+        // SharedArrayBuffer once showed no R² after 300 s in CI, and 1.8 s when rerun).
+        Err(e) => {
+            let mut shown = Vec::new();
+            for id in ["device", "epoch", "runs", "run-error", "train-error", "status"] {
+                shown.push(format!("{id}: {:?}", text(client, id).await));
+            }
+            let errors = engine_errors(client, browser).await.unwrap_or_default();
+            return Err(format!("{e}; the page showed {}; its errors {errors:?}", shown.join(", ")).into());
+        }
+    };
     let seconds = started.elapsed().as_secs_f64();
     let val: Vec<f32> = epoch_losses(client).await.into_iter().map(|(_, v)| v).collect();
     println!("{}: lesson 5, 2 epochs of the CNN in {seconds:.1} s, test R² {r2:.3}, val loss {val:?}", browser.name());
