@@ -100,7 +100,8 @@ async fn a_seed_change_mid_run_leaves_the_run_on_its_own_split() -> Result<()> {
         device_is(client, "CPU").await?;
         click(client, "train").await?;
         // Change the seed while the run trains: the data of the next run changes, this one's not.
-        let field = client.find(Locator::XPath("//label[contains(., 'Seed')]/input")).await?;
+        // (The lesson's field, not the closed Share panel's "Seed" checkbox.)
+        let field = client.find(Locator::XPath("//label[contains(., 'Seed') and not(ancestor::*[@data-testid='share-panel'])]/input")).await?;
         field.clear().await?;
         field.send_keys("5").await?;
         let r2 = wait_for_r2(client, Duration::from_secs(180)).await?;
