@@ -31,7 +31,7 @@ use crate::trainer::{filter_maps, filter_weights};
 
 /// JASPAR 2016 CORE vertebrates, non-redundant: the 519 matrices seed 003 samples Task 3 from
 /// (Mathelier et al., Nucleic Acids Research 44, D110–D115, 2016; `assets/motifs/README.md`).
-pub const JASPAR_2016_VERTEBRATES: &str = include_str!("../../../assets/motifs/JASPAR2016_CORE_vertebrates_non-redundant.jaspar");
+pub static JASPAR_2016_VERTEBRATES: &str = include_str!("../../../assets/motifs/JASPAR2016_CORE_vertebrates_non-redundant.jaspar");
 
 /// Which classification task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
