@@ -1,6 +1,7 @@
 //! Small reusable pieces of the page.
 
 pub mod any_backend;
+pub mod binary_report;
 pub mod export;
 pub mod fields;
 pub mod live;

@@ -4,17 +4,17 @@
 //! score distributions by class, and the attention weights over a chosen test sequence.
 
 use dnaplay_model::deep::MULTISCALE_WIDTHS;
-use dnaplay_model::metrics::Classification;
 use dnaplay_model::models::{Activation, ModelConfig};
 use dnaplay_model::synthetic::{MotifSequence, generate_keras200};
-use dnaplay_plots::{HistogramSeries, Line, LineOptions, LossOptions, LossSeries, Theme, draw_histograms, draw_lines, draw_loss_curves, draw_message, thousands};
+use dnaplay_plots::{Line, LineOptions, LossOptions, LossSeries, Theme, draw_lines, draw_loss_curves, draw_message};
 use dnaplay_protocol::Bench;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::ScrollX;
+use crate::components::binary_report::{BinaryReport, LESSON10};
 use crate::components::class_panel::ClassPanel;
-use crate::components::export::{CsvExport, PlotExport, csv_table};
+use crate::components::export::PlotExport;
 use crate::components::plot_canvas::{describe, redraw_exportable};
 use crate::engine::RunView;
 use crate::lab::Lab;
@@ -37,12 +37,6 @@ fn highlighted(s: &MotifSequence) -> impl IntoView + use<> {
     parts.into_iter().map(|(text, motif)| if motif { view! { <mark class="motif">{text}</mark> }.into_any() } else { view! { <span>{text}</span> }.into_any() }).collect_view()
 }
 
-/// Seed 000's report row for one class (`c` counted with that class as positive): precision,
-/// recall, F1, support.
-fn class_row(name: &str, c: Classification) -> impl IntoView + use<> {
-    view! { <tr><td>{name.to_string()}</td><td>{format!("{:.2}", c.precision())}</td><td>{format!("{:.2}", c.recall())}</td><td>{format!("{:.2}", c.f1())}</td><td>{thousands(c.support())}</td></tr> }
-}
-
 #[component]
 pub fn ClassifyLesson() -> impl IntoView {
     let lab = expect_context::<Lab>();
@@ -51,7 +45,6 @@ pub fn ClassifyLesson() -> impl IntoView {
     // Lesson 10 trains one run at a time: the newest.
     let run = Memo::new(move |_| engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::Keras).cloned()));
     let loss_canvas = NodeRef::<Canvas>::new();
-    let hist_canvas = NodeRef::<Canvas>::new();
     let att_canvas = NodeRef::<Canvas>::new();
 
     // The data preview follows the settings (generating 10,000 sequences takes milliseconds).
@@ -84,27 +77,6 @@ pub fn ClassifyLesson() -> impl IntoView {
     });
 
     let test = Memo::new(move |_| run.with(|r| r.as_ref().and_then(|r| r.test.clone())));
-    Effect::new(move |_| {
-        let eval = test.get();
-        let by_class = eval.as_ref().map(|e| {
-            let neg: Vec<f32> = e.labels.iter().zip(&e.probabilities).filter(|(l, _)| !**l).map(|(_, &p)| p).collect();
-            let pos: Vec<f32> = e.labels.iter().zip(&e.probabilities).filter(|(l, _)| **l).map(|(_, &p)| p).collect();
-            (neg, pos)
-        });
-        const X_LABEL: &str = "Predicted probability of the positive class";
-        let drawn = by_class.clone();
-        redraw_exportable(&hist_canvas, 460, 300, move |area, theme| match &drawn {
-            Some((neg, pos)) => {
-                let series = [HistogramSeries { label: "negative", values: neg, alpha: 0.6 }, HistogramSeries { label: "positive", values: pos, alpha: 0.6 }];
-                let _ = draw_histograms(area, &series, 25, X_LABEL, theme);
-            }
-            None => drop(draw_message(area, theme, "Score distributions appear after training")),
-        });
-        describe(&hist_canvas, &match &by_class {
-            Some((neg, pos)) => dnaplay_plots::describe::histograms(&[HistogramSeries { label: "negative", values: neg, alpha: 0.6 }, HistogramSeries { label: "positive", values: pos, alpha: 0.6 }], X_LABEL),
-            None => "Score distributions appear after training".to_string(),
-        });
-    });
 
     // Attention over one test sequence, chosen by its index in the test split.
     let (chosen, set_chosen) = signal(0usize);
@@ -166,14 +138,12 @@ pub fn ClassifyLesson() -> impl IntoView {
         lab.explain_keras.set(Some(k));
         settings.update(|s| s.lesson = dnaplay_state::Lesson::Explain);
     };
-    let cell = move |truth: bool, predicted: bool, count: usize| {
+    let explain_cell = Callback::new(move |(truth, predicted): (bool, bool)| {
         let first = test.with_untracked(|t| t.as_ref().and_then(|t| t.labels.iter().zip(&t.probabilities).position(|(&l, &p)| l == truth && (p >= 0.5) == predicted)));
-        let title = format!("Explain the first test sequence that is {} and predicted {} (lesson 11)", u8::from(truth), u8::from(predicted));
-        view! {
-            <td class="cell"><button class="cell" title=title.clone() aria-label=format!("{}: {title}", thousands(count)) data-testid=format!("cls-cell-{}{}", u8::from(truth), u8::from(predicted))
-                disabled=first.is_none() on:click=move |_| if let Some(k) = first { explain(k) }>{thousands(count)}</button></td>
+        if let Some(k) = first {
+            explain(k);
         }
-    };
+    });
     let num_test = move || run.with(|r| r.as_ref().and_then(|r| r.data.class().map(|c| c.task.split.test.len())).unwrap_or(0));
 
     view! {
@@ -206,54 +176,11 @@ pub fn ClassifyLesson() -> impl IntoView {
             models={|| vec![ModelConfig::multiscale(200, Activation::Relu)]} run_name={|_: &RunView| "multiscale".to_string()} />
         <div class="cards">
             <canvas role="img" node_ref=loss_canvas data-testid="cls-loss" aria-label="Training (dashed) and validation (solid) loss per epoch"></canvas>
-            <canvas role="img" node_ref=hist_canvas data-testid="cls-scores" aria-label="Histograms of the predicted probability on the test split, by true class"></canvas>
         </div>
         <p class="exports">
             <PlotExport canvas=loss_canvas name="cls-loss" title="the loss curves" />
-            <PlotExport canvas=hist_canvas name="cls-scores" title="the score histograms by class" />
-            <CsvExport name="cls-report" title="the classification report and confusion matrix (threshold 0.5)" rows=Callback::new(move |()| {
-                let e = test.get_untracked()?;
-                let c = e.report;
-                let row = |name: &str, c: Classification| vec![name.to_string(), c.precision().to_string(), c.recall().to_string(), c.f1().to_string(), c.support().to_string()];
-                let mut rows = vec![row("negative (0)", c.for_negative_class()), row("positive (1)", c)];
-                rows.push(vec!["accuracy".into(), String::new(), String::new(), c.accuracy().to_string(), e.labels.len().to_string()]);
-                rows.push(vec!["AUROC".into(), String::new(), String::new(), e.auroc.map(|a| a.to_string()).unwrap_or_default(), String::new()]);
-                rows.push(vec!["AUPR".into(), String::new(), String::new(), e.aupr.map(|a| a.to_string()).unwrap_or_default(), String::new()]);
-                for (name, n) in [("true 0 predicted 0", c.true_negatives), ("true 0 predicted 1", c.false_positives), ("true 1 predicted 0", c.false_negatives), ("true 1 predicted 1", c.true_positives)] {
-                    rows.push(vec![format!("confusion: {name}"), String::new(), String::new(), String::new(), n.to_string()]);
-                }
-                Some(csv_table(&["row", "precision", "recall", "f1_or_value", "support_or_count"], rows))
-            }) />
         </p>
-        {move || test.get().map(|e| {
-            let c = e.report;
-            view! {
-                <div class="cards">
-                    <ScrollX label="Classification report">
-                        <table class="runs" data-testid="cls-report">
-                            <caption>{format!("Classification report on {} test sequences (threshold 0.5)", thousands(e.labels.len()))}</caption>
-                            <thead><tr><th></th><th>"precision"</th><th>"recall"</th><th>"F1"</th><th>"support"</th></tr></thead>
-                            <tbody>
-                                {class_row("negative (0)", c.for_negative_class())}
-                                {class_row("positive (1)", c)}
-                                <tr><td>"accuracy"</td><td></td><td></td><td data-testid="cls-accuracy">{format!("{:.3}", c.accuracy())}</td><td>{thousands(e.labels.len())}</td></tr>
-                                <tr><td>"AUROC / AUPR"</td><td></td><td></td><td data-testid="cls-auroc" data-value=e.auroc.map(|a| a.to_string())>{format!("{:.3} / {:.3}", e.auroc.unwrap_or(f64::NAN), e.aupr.unwrap_or(f64::NAN))}</td><td></td></tr>
-                            </tbody>
-                        </table>
-                    </ScrollX>
-                    <ScrollX label="Confusion matrix">
-                        <table class="runs confusion" data-testid="cls-confusion">
-                            <caption>"Confusion matrix: rows the true class, columns the predicted one (click a cell to explain one of its sequences)"</caption>
-                            <thead><tr><th></th><th>"predicted 0"</th><th>"predicted 1"</th></tr></thead>
-                            <tbody>
-                                <tr><td>"true 0"</td>{cell(false, false, c.true_negatives)}{cell(false, true, c.false_positives)}</tr>
-                                <tr><td>"true 1"</td>{cell(true, false, c.false_negatives)}{cell(true, true, c.true_positives)}</tr>
-                            </tbody>
-                        </table>
-                    </ScrollX>
-                </div>
-            }
-        })}
+        <BinaryReport eval=test names=LESSON10 on_cell=(explain_cell, "Explain in lesson 11") />
         <p class="note">
             "Why not 100%? CAAT is only 4 bases: it turns up by chance in about half of all random 200-nt "
             "sequences, so a positive whose planted motif is CAAT looks like many negatives. TATAAA, GGGCGG and "

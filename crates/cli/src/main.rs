@@ -107,6 +107,7 @@ impl ModelArgs {
                     filter_width: self.filter_width.unwrap_or(settings::FILTER_WIDTH.default_usize()),
                     activation,
                     init: self.init,
+                    outputs: None,
                 };
                 model_config.validate().map_err(usage)?;
                 let s = split(data.len(), SplitFractions::default(), self.seed).map_err(usage)?;

@@ -1,6 +1,6 @@
 //! The files `dnaplay train` writes: history.csv, predictions.csv, metrics.json, filters.meme,
 //! loss.svg, logos.svg and filters.svg; parity.svg for the 8-mer regression; match.json,
-//! roc.csv, pr.csv and roc.svg for the 200-nt classifiers, and attention.csv for the
+//! roc.csv and pr.csv for the 200-nt classifiers, roc.svg and pr.svg for those with one output, and attention.csv for the
 //! multi-scale model.
 
 use std::path::Path;
@@ -21,7 +21,7 @@ use dnaplay_model::tasks::{ClassTask, filter_report};
 use dnaplay_model::models::{ModelConfig, ModelKind};
 use dnaplay_model::sequence::one_hot;
 use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, Evaluation, TrainConfig, Trainer, attention_maps, filter_maps, filter_weights, predict};
-use dnaplay_plots::{Logo, LossOptions, LossSeries, ParityOptions, Theme, draw_filter_heatmaps, draw_logos, draw_loss_curves, draw_parity};
+use dnaplay_plots::{Logo, LossOptions, LossSeries, ParityOptions, Theme, draw_filter_heatmaps, draw_logos, draw_loss_curves, draw_parity, draw_pr, draw_roc};
 use plotters::prelude::*;
 use serde::Serialize;
 
@@ -355,7 +355,7 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
     write_history(dir, run.history, run.match_fractions)?;
     let model = trainer.inference_model();
     let x = one_hot(&run.test.seqs)?;
-    let tasks = run.model.kind.outputs();
+    let tasks = run.model.num_outputs();
     let eval = ClassEvaluation::multitask(&run.test.targets, &pollster::block_on(predict(&model, &x, &trainer.device()))?, tasks);
     if tasks == 1 {
         write_csv(
@@ -383,6 +383,14 @@ pub fn write_classification(dir: &Path, run: &ClassRun, trainer: &Trainer) -> Re
     }
     write_csv(&dir.join("roc.csv"), &["fpr", "tpr"], roc_curve(&eval.labels, &eval.probabilities).into_iter().map(|(x, y)| vec![x.to_string(), y.to_string()]))?;
     write_csv(&dir.join("pr.csv"), &["recall", "precision"], pr_curve(&eval.labels, &eval.probabilities).into_iter().map(|(x, y)| vec![x.to_string(), y.to_string()]))?;
+    if tasks == 1 {
+        // The page's report draws the same curves (lessons 10 and 13).
+        let positives = eval.labels.iter().filter(|l| **l).count() as f64 / eval.labels.len().max(1) as f64;
+        let roc = roc_curve(&eval.labels, &eval.probabilities);
+        svg(&dir.join("roc.svg"), (500, 500), |a| draw_roc(a, &roc, eval.auroc, &Theme::default()).map_err(plot_err))?;
+        let pr = pr_curve(&eval.labels, &eval.probabilities);
+        svg(&dir.join("pr.svg"), (500, 500), |a| draw_pr(a, &pr, eval.aupr, positives, &Theme::default()).map_err(plot_err))?;
+    }
 
     let config = MatchConfig::default();
     let report = pollster::block_on(filter_report(&model, &x, run.align, &run.task.targets, &config, &trainer.device()))?;

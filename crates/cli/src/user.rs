@@ -68,11 +68,9 @@ pub fn train_on_data(a: DataArgs) -> Result<()> {
     let data = read_data(a.data, a.labels, a.fit, a.task)?;
     let split = data.split(a.model.seed).map_err(usage)?;
     let kind: ModelKind = a.model.model.as_deref().map_or(Ok(data.default_model()), str::parse).map_err(usage)?;
-    if kind.is_multitask() || kind == ModelKind::MultiScale {
-        return Err(refuse(format!("--model {kind} does not fit --data; use linear, cnn, cnn-local, cnn-dist or cnn-dist-code")));
-    }
     let activation: Activation = a.model.activation.parse().map_err(usage)?;
-    let mut model = ModelConfig { init: a.model.init, ..ModelConfig::of_kind(kind, data.length(), activation) };
+    // One logit per sequence, whatever the kind: the Task 1 models trained on one label.
+    let mut model = ModelConfig { init: a.model.init, ..ModelConfig::of_kind(kind, data.length(), activation).with_outputs(1) };
     if kind == ModelKind::Cnn {
         model.num_filters = a.model.num_filters.unwrap_or(model.num_filters);
         model.filter_width = a.model.filter_width.unwrap_or(model.filter_width);

@@ -155,6 +155,10 @@ fn task3_writes_the_classification_files() {
     let roc = std::fs::read_to_string(out.join("roc.csv")).unwrap();
     assert!(roc.starts_with("fpr,tpr\n0,0\n") && roc.trim_end().ends_with("1,1"), "ROC runs from (0,0) to (1,1)");
     assert!(std::fs::read_to_string(out.join("pr.csv")).unwrap().starts_with("recall,precision\n"));
+    // The curves as the page draws them, with the test AUROC and AUPR in their legends.
+    let auroc = format!("model (AUROC {:.3})", metrics["test_auroc"].as_f64().unwrap());
+    assert!(std::fs::read_to_string(out.join("roc.svg")).unwrap().contains(&auroc), "roc.svg names {auroc}");
+    assert!(std::fs::read_to_string(out.join("pr.svg")).unwrap().contains("chance (positives"), "pr.svg has its chance line");
     let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
     assert!(history.starts_with("epoch,train_loss,val_loss,seconds,val_auroc,match_fraction\n"), "{history}");
 }
@@ -499,4 +503,31 @@ fn train_on_own_data_saves_weights_that_load_back() {
     refused(&["train", "--data", &bad.display().to_string(), "--out", &eval.display().to_string()], "bad.tsv: 2 problems\n  line 2: 'X' at position 5 of the sequence is not A, C, G, T or N\n  line 3: expected 3 tab-separated columns (id, sequence, label), found 2");
     refused(&["train", "--data", &d, "--k", "4"], "cannot be used with");
     let _ = std::fs::remove_dir_all(&out);
+}
+
+/// Issue 27: the multi-scale CNN and the Task 1 architectures train on a binary upload (one
+/// logit per sequence), and a model whose pooling needs longer sequences than the data's is
+/// refused with its minimum.
+#[test]
+fn multiscale_and_task1_models_train_on_own_data() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let d = root.join("assets/examples/jaspar-core.fa").display().to_string();
+    for model in ["multiscale", "cnn-50"] {
+        let out = std::env::temp_dir().join(format!("dnaplay-cli-{model}-{}", std::process::id()));
+        let o = out.display().to_string();
+        let run = dnaplay().args(["train", "--data", &d, "--model", model, "--epochs", "1", "--out", &o]).assert().success();
+        let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+        assert!(stdout.contains(&format!("binary classification · {model}")), "{stdout}");
+        let auroc: f64 = stdout.lines().find_map(|l| l.strip_prefix("test AUROC: ")).and_then(|l| l.split(' ').next()).expect("a metrics line").parse().unwrap();
+        assert!((0.0..=1.0).contains(&auroc), "{stdout}");
+        let preds = std::fs::read_to_string(out.join("predictions.csv")).unwrap();
+        assert_eq!(preds.lines().count(), 401, "a header and one row per test sequence (2,000 · 0.2)");
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    let short = std::env::temp_dir().join(format!("dnaplay-cli-short-{}.csv", std::process::id()));
+    // 200 distinct 42-nt sequences: i in base 4, then a fixed tail.
+    let seq = |i: usize| (0..10).map(|d| ['A', 'C', 'G', 'T'][(i >> (2 * d)) & 3]).collect::<String>() + &"ACGT".repeat(8);
+    std::fs::write(&short, (0..200).map(|i| format!("s{i},{},{}\n", seq(i), i % 2)).collect::<String>()).unwrap();
+    refused(&["train", "--data", &short.display().to_string(), "--model", "cnn-50"], "cnn-50 pools it to nothing; it needs sequences of at least");
+    let _ = std::fs::remove_file(&short);
 }

@@ -125,28 +125,33 @@ pub struct ModelConfig {
     /// draws seed 000's model.
     #[serde(default)]
     pub init: Init,
+    /// Logits per sequence when not the kind's own ([`ModelKind::outputs`]): `Some(1)` for a
+    /// Task 1 architecture trained on one label, as lesson 13's uploads do (issue 27). Records
+    /// written before this setting read as `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<usize>,
 }
 
 impl ModelConfig {
     /// Seed 002's CNN for sequences of length `seq_len`: 32 filters, width 3, relu.
     pub fn cnn(seq_len: usize) -> Self {
-        ModelConfig { kind: ModelKind::Cnn, seq_len, num_filters: 32, filter_width: 3, activation: Activation::Relu, init: Init::Pytorch }
+        ModelConfig { kind: ModelKind::Cnn, seq_len, num_filters: 32, filter_width: 3, activation: Activation::Relu, init: Init::Pytorch, outputs: None }
     }
 
     /// Seed 003's CNN-local (24 filters of width 19) for `seq_len` nt, first-layer `activation`.
     pub fn cnn_local(seq_len: usize, activation: Activation) -> Self {
-        ModelConfig { kind: ModelKind::CnnLocal, seq_len, num_filters: CNN_LOCAL[0].filters, filter_width: CNN_LOCAL[0].width, activation, init: Init::Pytorch }
+        ModelConfig { kind: ModelKind::CnnLocal, seq_len, num_filters: CNN_LOCAL[0].filters, filter_width: CNN_LOCAL[0].width, activation, init: Init::Pytorch, outputs: None }
     }
 
     /// Seed 003's CNN-dist (24 first-layer filters of width 7) for `seq_len` nt.
     pub fn cnn_dist(seq_len: usize, activation: Activation) -> Self {
-        ModelConfig { kind: ModelKind::CnnDist, seq_len, num_filters: CNN_DIST[0].filters, filter_width: CNN_DIST[0].width, activation, init: Init::Pytorch }
+        ModelConfig { kind: ModelKind::CnnDist, seq_len, num_filters: CNN_DIST[0].filters, filter_width: CNN_DIST[0].width, activation, init: Init::Pytorch, outputs: None }
     }
 
     /// Seed 000's multi-scale CNN for `seq_len` nt (4 branches of 64 filters; the widest, 25,
     /// is recorded as `filter_width`). Seed 000 uses relu.
     pub fn multiscale(seq_len: usize, activation: Activation) -> Self {
-        ModelConfig { kind: ModelKind::MultiScale, seq_len, num_filters: MULTISCALE_FILTERS, filter_width: 25, activation, init: Init::Pytorch }
+        ModelConfig { kind: ModelKind::MultiScale, seq_len, num_filters: MULTISCALE_FILTERS, filter_width: 25, activation, init: Init::Pytorch, outputs: None }
     }
 
     /// The model of `kind` with its seed's defaults for `seq_len` nt and `activation`.
@@ -159,9 +164,25 @@ impl ModelConfig {
             ModelKind::MultiScale => Self::multiscale(seq_len, activation),
             ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
                 let first = kind.conv_specs().expect("deep kinds have specs")[0];
-                ModelConfig { kind, seq_len, num_filters: first.filters, filter_width: first.width, activation, init: Init::Pytorch }
+                ModelConfig { kind, seq_len, num_filters: first.filters, filter_width: first.width, activation, init: Init::Pytorch, outputs: None }
             }
         }
+    }
+
+    /// The same model with `outputs` logits per sequence (1 for one label, whatever the kind).
+    pub fn with_outputs(self, outputs: usize) -> Self {
+        let outputs = (outputs != self.kind.outputs()).then_some(outputs);
+        ModelConfig { outputs, ..self }
+    }
+
+    /// Logits per sequence: [`ModelConfig::outputs`]'s override, else the kind's own.
+    pub fn num_outputs(&self) -> usize {
+        self.outputs.unwrap_or(self.kind.outputs())
+    }
+
+    /// The seed-003 architecture ([`ModelKind::deep_spec`]) with [`ModelConfig::num_outputs`].
+    pub fn deep_spec(&self) -> Option<DeepSpec> {
+        self.kind.deep_spec().map(|spec| DeepSpec { outputs: self.num_outputs(), ..spec })
     }
 
     /// Whether weights saved from a model of `other` load into one of `self`: every setting
@@ -222,7 +243,7 @@ impl ModelConfig {
                 conv + self.num_filters * out_len + 1
             }
             ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
-                let deep = self.kind.deep_spec().expect("deep kinds have specs");
+                let deep = self.deep_spec().expect("deep kinds have specs");
                 let mut channels = 4;
                 let mut n = 0;
                 for spec in deep.convs {
@@ -271,7 +292,7 @@ impl ModelConfig {
                 Model::Cnn(CnnModel { conv, activation: self.activation, linear: dense_with(self.init, self.num_filters * out_len, 1, &mut rng, device) })
             }
             ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
-                let spec = self.kind.deep_spec().expect("deep kinds have specs");
+                let spec = self.deep_spec().expect("deep kinds have specs");
                 Model::Deep(DeepCnn::new(&spec, self.seq_len, self.activation, self.init, &mut rng, device))
             }
             ModelKind::MultiScale => Model::MultiScale(MultiScaleCnn::new(self.activation, &mut rng, device)),
@@ -551,6 +572,27 @@ mod tests {
         // Seed 002: Linear(32 → 1) = 33; CNN: 32·4·3 + 32 + 32·6 + 1 = 609.
         assert_eq!(ModelConfig::linear(8).num_params(), 33);
         assert_eq!(ModelConfig::cnn(8).num_params(), 609);
+    }
+
+    #[test]
+    fn a_task1_architecture_with_one_output_gives_one_logit_per_sequence() {
+        // Lesson 13 trains CNN-2 on one label: seed 003's layers, a one-unit output layer.
+        let device = test_device();
+        let twelve = ModelConfig::of_kind(ModelKind::Cnn2, 200, Activation::Exp);
+        let one = twelve.clone().with_outputs(1);
+        assert_eq!((twelve.num_outputs(), one.num_outputs(), one.outputs), (12, 1, Some(1)));
+        assert_eq!(twelve.clone().with_outputs(12), twelve, "the kind's own count is no override");
+        // The dense layer has 512 units in Task 1 (seed 003): 11 outputs fewer, 11 · 513 parameters.
+        assert_eq!(twelve.num_params() - one.num_params(), 11 * (TASK1_DENSE_UNITS + 1));
+        let model = one.init(&device, 1).unwrap();
+        // burn's count also holds batch norm's running statistics, the same in both.
+        assert_eq!(twelve.init(&device, 1).unwrap().num_params() - model.num_params(), 11 * (TASK1_DENSE_UNITS + 1));
+        assert_eq!(model.forward(Tensor::zeros([3, 4, 200], &device)).dims(), [3, 1]);
+        // Records written before the setting read as the kind's own count, and write nothing new.
+        let json = serde_json::to_string(&twelve).unwrap();
+        assert!(!json.contains("outputs"), "{json}");
+        assert_eq!(serde_json::from_str::<ModelConfig>(&json).unwrap(), twelve);
+        assert_eq!(serde_json::from_str::<ModelConfig>(&serde_json::to_string(&one).unwrap()).unwrap(), one);
     }
 
     #[test]

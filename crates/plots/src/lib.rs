@@ -8,6 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 mod boxplot;
+mod curves;
 pub mod describe;
 pub mod export;
 mod glyphs;
@@ -21,6 +22,7 @@ mod qr;
 mod tracks;
 
 pub use boxplot::{BoxOptions, BoxPanel, BoxSeries, draw_box_panels};
+pub use curves::{MAX_CURVE_POINTS, draw_pr, draw_roc, thin};
 pub use heatmap::draw_filter_heatmaps;
 pub use histogram::{HistogramSeries, draw_histograms, thousands};
 pub use lines::{Line, LineOptions, draw_lines};

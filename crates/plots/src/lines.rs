@@ -73,7 +73,7 @@ pub fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Li
         .label_style(t.tick_font())
         .x_label_formatter(&|v| {
             if !integer_x {
-                format!("{v}")
+                tick(*v)
             } else if (v - v.round()).abs() < 1e-6 {
                 format!("{}", v.round() as i64)
             } else {
@@ -107,10 +107,23 @@ pub fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Li
     Ok(())
 }
 
+/// A tick label without binary noise: 0.30000000000000004 reads 0.3 (ten decimals at most,
+/// trailing zeros dropped).
+fn tick(v: f64) -> String {
+    let s = format!("{v:.10}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{TAB10, render_svg};
+
+    #[test]
+    fn ticks_read_as_typed() {
+        assert_eq!([tick(0.1 + 0.2), tick(0.7999999999999999), tick(1.0), tick(-0.0), tick(2.5e-5), tick(-12.25)], ["0.3", "0.8", "1", "0", "0.000025", "-12.25"]);
+    }
 
     #[test]
     fn draws_each_line_with_its_label_and_axes() {

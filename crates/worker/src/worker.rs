@@ -510,7 +510,7 @@ async fn evaluate(id: usize) {
             }
             let labels = class.task.subset(&class.task.split.test).targets;
             match predict(&trainer.inference_model(), test_x, &trainer.device()).await {
-                Ok(logits) => send(&Event::Test { id, evaluation: ClassEvaluation::multitask(&labels, &logits, trainer.model_config().kind.outputs()) }),
+                Ok(logits) => send(&Event::Test { id, evaluation: ClassEvaluation::multitask(&labels, &logits, trainer.model_config().num_outputs()) }),
                 Err(e) => fail(format!("could not evaluate the model: {e}")),
             }
         }

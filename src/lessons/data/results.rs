@@ -1,6 +1,7 @@
 //! Lesson 13's results: the loss curves of every run, the newest run's test metrics, its test
-//! plot (a parity plot, or the predicted probability against the label) and its first-layer
-//! logos; drawn by the same code on the canvas and into the exports' SVG.
+//! plot (a parity plot, or the predicted probability against the label), a binary run's full
+//! report (lesson 10's: classification report, confusion matrix, ROC and PR curves, score
+//! histograms) and its first-layer logos; drawn by the same code on the canvas and into the exports' SVG.
 
 use dnaplay_model::metrics::{r_squared, sigmoid};
 use dnaplay_model::trainer::ClassEvaluation;
@@ -12,6 +13,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::components::any_backend::AnyBackend;
+use crate::components::binary_report::{BinaryReport, LESSON13};
 use crate::components::plot_canvas::{describe, redraw, redraw_filter_grid};
 use crate::engine::{RunData, RunView};
 use super::DataState;
@@ -155,6 +157,11 @@ pub(super) fn Charts(
             None => "The test-set predictions appear here when a run ends or pauses".to_string(),
         });
     });
+    // A binary run's full report, as lesson 10's (issue 27).
+    let evaluation = Memo::new(move |_| result.with(|r| match r {
+        Some((_, truth, logits, UserTask::Binary)) => Some(std::sync::Arc::new(ClassEvaluation::new(truth, logits))),
+        _ => None,
+    }));
     let filters = Memo::new(move |_| current().and_then(|r| r.filters.clone()));
     Effect::new(move |_| {
         let f = filters.get();
@@ -164,9 +171,14 @@ pub(super) fn Charts(
     view! {
         <canvas role="img" node_ref=loss_canvas data-testid="data-loss-chart" aria-label="Loss curves of your runs: train dashed, validation solid"></canvas>
         <p class="metric" data-testid="data-metrics">{move || metrics_line.get()}</p>
-        <div class="side-by-side">
+        // A binary run's test plot is its report's score histograms; the canvas stays drawn for
+        // the export menu.
+        <div class="side-by-side" style:display=move || if state.task() == Some(UserTask::Binary) { "none" } else { "" }>
             <canvas role="img" node_ref=result_canvas data-testid="data-result-chart" aria-label="Test-set predictions against the labels"></canvas>
         </div>
+        <Show when=move || state.task() == Some(UserTask::Binary)>
+            <BinaryReport eval=evaluation names=LESSON13 />
+        </Show>
         <canvas role="img" node_ref=logo_canvas data-testid="data-logos" aria-label="First-layer filters as sequence logos"></canvas>
     }
 }

@@ -109,7 +109,7 @@ impl Trainer {
                 return Err(Error::ModelLength { expected: model_config.seq_len, found: x.length });
             }
         }
-        let outputs = model_config.kind.outputs();
+        let outputs = model_config.num_outputs();
         for (name, data) in [("training", train), ("validation", val)] {
             if data.targets.len() != data.len() * outputs {
                 return Err(Error::Setting(format!(
