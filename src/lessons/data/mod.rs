@@ -28,11 +28,23 @@ use crate::lab::Lab;
 use export::ExportMenu;
 use maps::MapsPanel;
 use results::Charts;
-use saved::{RunsPanel, SavedRun};
+use saved::{RunsPanel, SavedRun, Unsaved};
 use upload::UploadForm;
 
-/// The models offered for a student's data, in menu order.
-pub const USER_MODELS: [ModelKind; 4] = [ModelKind::Linear, ModelKind::Cnn, ModelKind::CnnLocal, ModelKind::CnnDist];
+/// The models offered for a student's data, in menu order: seed 002's, seed 003's Task 3 and
+/// Task 1 architectures (one logit per sequence here, [`ModelConfig::with_outputs`]) and seed
+/// 000's multi-scale CNN. A model too deep for the data's length is refused with its minimum
+/// ([`ModelConfig::validate`]).
+pub const USER_MODELS: [ModelKind; 8] = [
+    ModelKind::Linear,
+    ModelKind::Cnn,
+    ModelKind::CnnLocal,
+    ModelKind::CnnDist,
+    ModelKind::Cnn2,
+    ModelKind::Cnn50,
+    ModelKind::CnnDeep,
+    ModelKind::MultiScale,
+];
 
 /// What lesson 13's parts share. Cheap to copy: all fields are reactive handles.
 #[derive(Clone, Copy)]
@@ -50,6 +62,10 @@ struct DataState {
     model_kind: RwSignal<Option<ModelKind>>,
     /// The runs saved in this browser.
     saved_runs: RwSignal<Vec<SavedRun>>,
+    /// The finished run the storage had no room for, kept to save once there is.
+    unsaved: RwSignal<Option<Unsaved>>,
+    /// The storage's use, "The storage holds … of … MB.", when the browser tells.
+    usage: RwSignal<Option<String>>,
     /// The runs saved by an earlier visit, loaded once the data set is rebuilt (not the runs
     /// this visit saves, which are already here).
     to_restore: RwSignal<Vec<SavedRun>>,
@@ -82,6 +98,8 @@ pub fn DataLesson() -> impl IntoView {
         task_override: RwSignal::new(None),
         model_kind: RwSignal::new(None),
         saved_runs: RwSignal::new(Vec::new()),
+        unsaved: RwSignal::new(None),
+        usage: RwSignal::new(None),
         to_restore: RwSignal::new(Vec::new()),
         canvases: [NodeRef::new(), NodeRef::new(), NodeRef::new()],
     };
@@ -105,7 +123,7 @@ pub fn DataLesson() -> impl IntoView {
         };
         let kind = chosen_model();
         let activation = settings.with_untracked(|s| s.activation);
-        let model = ModelConfig::of_kind(kind, set.data.length(), activation);
+        let model = ModelConfig::of_kind(kind, set.data.length(), activation).with_outputs(1);
         let config = settings.with_untracked(|s| crate::training::user(set.data.task, s));
         set_error.set(engine.start(Bench::User, RunData::User(set), vec![(model, config)], until).err().map(|e| e.to_string()));
     };

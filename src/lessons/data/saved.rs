@@ -1,6 +1,9 @@
 //! Lesson 13's runs: the table of this visit's runs, and the finished runs saved in IndexedDB
 //! (weights, description, history), restored on the next visit once their data set is rebuilt,
-//! renamed or deleted here.
+//! renamed or deleted here. The storage's use is shown; when it is full, the run just finished
+//! stays in the page (and exports), and one button deletes the oldest saved runs until it fits.
+
+use std::sync::Arc;
 
 use dnaplay_model::checkpoint::CheckpointMeta;
 use dnaplay_protocol::{Bench, RunState};
@@ -25,6 +28,82 @@ pub(super) struct SavedRun {
     data_fingerprint: u64,
 }
 
+/// A finished run whose save failed (a full storage): kept to save again once there is room.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Unsaved {
+    id: usize,
+    key: String,
+    weights: Arc<Vec<u8>>,
+    meta: String,
+    entry: SavedRun,
+}
+
+/// Store `u`: its weights, its description, then the list, which is returned. On failure,
+/// what was written of it is removed again, so no half-saved run is left.
+async fn save_run(u: &Unsaved) -> Result<Vec<SavedRun>, StoreError> {
+    let saved = async {
+        store::put_bytes(&format!("run/{}/weights", u.key), &u.weights).await?;
+        store::put(&format!("run/{}/meta", u.key), &u.meta.clone().into()).await?;
+        let mut list = get_saved_runs().await?;
+        list.push(u.entry.clone());
+        put_saved_runs(&list).await?;
+        Ok(list)
+    }
+    .await;
+    if saved.is_err() {
+        let _ = store::delete(&format!("run/{}/weights", u.key)).await;
+        let _ = store::delete(&format!("run/{}/meta", u.key)).await;
+    }
+    saved
+}
+
+/// Delete a saved run's weights and description, and write `list` (the list without it).
+async fn delete_run(key: &str, list: &[SavedRun]) -> Result<(), StoreError> {
+    store::delete(&format!("run/{key}/weights")).await?;
+    store::delete(&format!("run/{key}/meta")).await?;
+    put_saved_runs(list).await
+}
+
+/// A size for people: "3.1 KB", "21.6 MB", "10.8 GB".
+fn size_text(bytes: f64) -> String {
+    match bytes {
+        b if b < 1e5 => format!("{:.1} KB", b / 1e3),
+        b if b < 1e9 => format!("{:.1} MB", b / 1e6),
+        b => format!("{:.1} GB", b / 1e9),
+    }
+}
+
+/// "The storage holds 21.6 MB of 10.8 GB." when the browser tells.
+async fn usage_text() -> String {
+    store::estimate().await.map(|(u, q)| format!("The storage holds {} of {}.", size_text(u), size_text(q))).unwrap_or_default()
+}
+
+/// Save `u`, deleting the oldest saved runs one by one while the storage is too full for it.
+/// Returns the note to show, and whether `u` is saved.
+async fn save_making_room(u: &Unsaved, set_saved_runs: WriteSignal<Vec<SavedRun>>) -> (String, bool) {
+    let mut deleted: Vec<String> = Vec::new();
+    loop {
+        let error = match save_run(u).await {
+            Ok(list) => {
+                set_saved_runs.set(list);
+                let how = if deleted.is_empty() { String::new() } else { format!(" after deleting the oldest saved run(s): {}", deleted.join(", ")) };
+                return (format!("Run #{} saved in this browser{how}. {}", u.id, usage_text().await), true);
+            }
+            Err(e) => e,
+        };
+        let mut list = get_saved_runs().await.unwrap_or_default();
+        if list.is_empty() {
+            return (format!("Run #{} still could not be saved ({error}), with no saved runs left to delete: export it before the page closes. {}", u.id, usage_text().await), false);
+        }
+        let oldest = list.remove(0);
+        if let Err(e) = delete_run(&oldest.key, &list).await {
+            return (format!("Run #{} was not saved ({error}), and the oldest saved run could not be deleted ({e}). {}", u.id, usage_text().await), false);
+        }
+        set_saved_runs.set(list);
+        deleted.push(oldest.name);
+    }
+}
+
 /// The saved runs' list, empty when there is none (or it does not read).
 pub(super) async fn get_saved_runs() -> Result<Vec<SavedRun>, StoreError> {
     Ok(store::get_string(KEY_RUNS).await?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
@@ -45,6 +124,8 @@ pub(super) fn keep_saved_runs(state: DataState) {
     let set_error = state.error.write_only();
     let set_saved_runs = state.saved_runs.write_only();
     let set_saved_note = state.saved_note.write_only();
+    let set_unsaved = state.unsaved.write_only();
+    let set_usage = state.usage.write_only();
     // Once the data set is rebuilt, load the saved runs made on it.
     Effect::new(move |_| {
         let Some(set) = user_set.get() else { return };
@@ -92,25 +173,26 @@ pub(super) fn keep_saved_runs(state: DataState) {
             saving.update_value(|s| s.push(r.id));
             let key = format!("{}-{}", (js_sys::Date::now() as u64), r.id);
             let (Some(meta), Some(weights), RunData::User(set)) = (meta_of(&r), r.weights.clone(), r.data.clone()) else { continue };
-            let entry = SavedRun { key: key.clone(), name: format!("run #{} {}", r.id, r.label()), data_fingerprint: set.data.fingerprint() };
+            let entry = SavedRun { key: key.clone(), name: format!("run {}", r.label()), data_fingerprint: set.data.fingerprint() };
+            let u = Unsaved { id: r.id, key, weights, meta: meta.to_json(), entry };
             spawn_local(async move {
-                let saved = async {
-                    store::put_bytes(&format!("run/{key}/weights"), &weights).await?;
-                    store::put(&format!("run/{key}/meta"), &meta.to_json().into()).await?;
-                    let mut list = get_saved_runs().await?;
-                    list.push(entry);
-                    put_saved_runs(&list).await?;
-                    set_saved_runs.set(list);
-                    Ok::<(), StoreError>(())
-                }
-                .await;
-                let note = match saved {
-                    Ok(()) => format!("Run #{} saved in this browser: it comes back after a reload.", r.id),
+                let note = match save_run(&u).await {
+                    Ok(list) => {
+                        set_saved_runs.set(list);
+                        format!("Run #{} saved in this browser: it comes back after a reload.", u.id)
+                    }
                     Err(e) => {
-                        let usage = store::estimate().await.map(|(u, q)| format!(" The storage holds {:.1} of {:.1} MB.", u / 1e6, q / 1e6)).unwrap_or_default();
-                        format!("Run #{} was NOT saved ({e}): its weights ({:.1} MB) and history will be lost when the page closes. Delete saved runs or export this one.{usage}", r.id, weights.len() as f64 / 1e6)
+                        let note = format!(
+                            "Run #{} was NOT saved ({e}): it stays on this page, but its weights ({}) and history will be lost when the page closes. Delete saved runs, or export this one. {}",
+                            u.id,
+                            size_text(u.weights.len() as f64),
+                            usage_text().await
+                        );
+                        set_unsaved.set(Some(u));
+                        note
                     }
                 };
+                set_usage.set(Some(usage_text().await));
                 set_saved_note.set(Some(note));
             });
         }
@@ -128,20 +210,30 @@ pub(super) fn RunsPanel(
     let (saved_runs, set_saved_runs) = state.saved_runs.split();
     let set_saved_note = state.saved_note.write_only();
     let runs = move || engine.runs_of(Bench::User);
+    let (unsaved, set_unsaved) = state.unsaved.split();
+    let (usage, set_usage) = state.usage.split();
+    spawn_local(async move { set_usage.set(Some(usage_text().await)) });
     let delete_saved = move |key: String| {
         spawn_local(async move {
             let mut list = saved_runs.get_untracked();
             list.retain(|r| r.key != key);
-            let r = async {
-                store::delete(&format!("run/{key}/weights")).await?;
-                store::delete(&format!("run/{key}/meta")).await?;
-                put_saved_runs(&list).await
-            }
-            .await;
-            match r {
+            match delete_run(&key, &list).await {
                 Ok(()) => set_saved_runs.set(list),
                 Err(e) => set_saved_note.set(Some(format!("Could not delete the saved run: {e}"))),
             }
+            set_usage.set(Some(usage_text().await));
+        });
+    };
+    // The storage is full: delete the oldest saved runs until the run just finished fits.
+    let make_room = move |_| {
+        let Some(u) = unsaved.get_untracked() else { return };
+        spawn_local(async move {
+            let (note, saved) = save_making_room(&u, set_saved_runs).await;
+            if saved {
+                set_unsaved.set(None);
+            }
+            set_saved_note.set(Some(note));
+            set_usage.set(Some(usage_text().await));
         });
     };
     let rename_saved = move |key: String, new_name: String| {
@@ -173,6 +265,10 @@ pub(super) fn RunsPanel(
                 </table>
             </ScrollX>
             <h3>"Saved in this browser"</h3>
+            <p class="note" data-testid="saved-usage">{move || usage.get()}</p>
+            {move || unsaved.with(|u| u.as_ref().map(|u| u.id)).map(|id| view! {
+                <p><button data-testid="saved-make-room" on:click=make_room>{format!("Delete the oldest saved runs until run #{id} fits, and save it")}</button></p>
+            })}
             <ul class="saved" data-testid="saved-list">
                 {move || saved_runs.get().into_iter().map(|r| {
                     let (k1, k2) = (r.key.clone(), r.key.clone());

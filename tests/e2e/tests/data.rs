@@ -3,7 +3,8 @@
 //!   weights export, the run survives a reload (IndexedDB), and the exported weights loaded
 //!   into a fresh browser give the same predictions within 1e-5;
 //! - after one visit the app loads and trains with the server stopped (the service worker);
-//! - hostile files and wrong-order clicks; `hide=`, `lessons=` and `contrast=1` links.
+//! - hostile files and wrong-order clicks; `hide=`, `lessons=` and `contrast=1` links;
+//! - a binary upload trained with the multi-scale CNN, with lesson 10's full report (issue 27).
 //!
 //! Downloads are caught in the page: `URL.createObjectURL` and the anchor's click are wrapped
 //! before the page's scripts run, so the test reads each file's name and bytes.
@@ -365,4 +366,137 @@ async fn links_hide_controls_limit_lessons_and_switch_to_high_contrast() -> Resu
         Ok(())
     })
     .await
+}
+
+/// Issue 27: a binary upload trained with seed 000's multi-scale CNN gets lesson 10's full
+/// report: the classification report, a confusion matrix that adds up to the test split, the
+/// ROC and precision-recall curves and the score histograms, each drawn; its CSV parses back.
+#[tokio::test(flavor = "current_thread")]
+async fn a_binary_upload_trains_the_multiscale_cnn_and_gets_the_full_report() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        before_page_scripts(client, CATCH_DOWNLOADS).await?;
+        client.goto(&format!("{base}/?lesson=data&device=cpu&cepochs=2")).await?;
+        device_is(client, "CPU").await?;
+        click(client, "example-jaspar-core").await?;
+        let ready = wait_for_text(client, "upload-ready", "the example", Duration::from_secs(30)).await?;
+        assert!(ready.contains("2,000 sequences of 200 nt") && ready.contains("binary classification"), "{ready}");
+        let options = js(client, "return [...document.querySelectorAll('[data-testid=upload-model] option')].map(o => o.value)").await?;
+        for model in ["multiscale", "cnn-2", "cnn-50", "cnn-deep"] {
+            assert!(options.as_array().is_some_and(|o| o.iter().any(|v| v == model)), "{model} offered: {options}");
+        }
+        js(client, "const s = document.querySelector('[data-testid=upload-model]'); s.value = 'multiscale'; s.dispatchEvent(new Event('change', { bubbles: true }));").await?;
+        click(client, "data-train").await?;
+        let started = Instant::now();
+        let metrics = wait_until("the test metrics", Duration::from_secs(300), || async { Some(text(client, "data-metrics").await).filter(|t| t.contains("test AUROC")) }).await?;
+        println!("multiscale, 2 epochs on the JASPAR example: {metrics} after {:.1} s", started.elapsed().as_secs_f64());
+        assert!(text(client, "data-status").await.contains("multiscale"), "the run is the multi-scale CNN");
+        // The report: the test split is 400 sequences (2,000 · 0.2), and the confusion matrix holds all of them.
+        let report = wait_for_text(client, "data-report", "the classification report", Duration::from_secs(10)).await?;
+        assert!(report.contains("Classification report on 400 test sequences"), "{report}");
+        let cells = js(client, "return ['00','01','10','11'].map(k => Number(document.querySelector(`[data-testid=data-cell-${k}]`).textContent.replace(/,/g, '')))").await?;
+        let counts: Vec<u64> = cells.as_array().map(|a| a.iter().filter_map(|v| v.as_u64()).collect()).unwrap_or_default();
+        assert_eq!(counts.iter().sum::<u64>(), 400, "the confusion matrix adds up to the test split: {counts:?}");
+        let accuracy: f64 = text(client, "data-accuracy").await.parse()?;
+        assert!((accuracy - (counts[0] + counts[3]) as f64 / 400.0).abs() < 1e-3, "accuracy {accuracy} from {counts:?}");
+        for plot in ["data-roc", "data-pr", "data-scores"] {
+            assert!(coloured_pixels(client, plot).await? > 500, "{plot} is drawn");
+        }
+        let roc = js(client, "return document.querySelector('[data-testid=data-roc]').getAttribute('aria-label')").await?;
+        assert!(roc.as_str().is_some_and(|l| l.contains("AUROC") && l.contains("chance 0.5")), "the ROC curve describes itself: {roc}");
+        screenshot_of(client, "data-report", "13-binary-report").await?;
+        screenshot(client, "13-binary-report-page").await?;
+        // The report's CSV: its comment lines, the header, 2 classes, accuracy, AUROC, AUPR, 4 cells.
+        click(client, "data-report-csv").await?;
+        let csv = String::from_utf8(wait_until("the report's CSV", Duration::from_secs(10), || async { downloaded(client, "data-report.csv").await.ok() }).await?)?;
+        let rows: Vec<&str> = csv.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(rows[0], "row,precision,recall,f1_or_value,support_or_count", "{csv}");
+        assert_eq!(rows.len(), 1 + 9, "{csv}");
+        assert!(rows.iter().any(|r| r.starts_with("confusion: true 1 predicted 1,") && r.ends_with(&format!(",{}", counts[3]))), "{csv}");
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A storage quota in the page's IndexedDB calls: `window.__quota` bytes (unlimited until set),
+/// counted over the values stored (a string's UTF-16 bytes, an array's bytes) and freed by
+/// deletes; a put past it throws the browser's `QuotaExceededError`. Chromium's own override
+/// (DevTools' `Storage.overrideQuotaForOrigin`) left `navigator.storage.estimate()`'s quota at
+/// 10.8 GB here, so the test sets the quota in the page.
+const QUOTA: &str = r#"(() => {
+    const sizes = new Map();
+    window.__quota = Infinity;
+    const size = v => typeof v === 'string' ? 2 * v.length : (v && v.byteLength) || 0;
+    window.__used = () => [...sizes.values()].reduce((a, b) => a + b, 0);
+    const put = IDBObjectStore.prototype.put, del = IDBObjectStore.prototype.delete;
+    IDBObjectStore.prototype.put = function (value, key) {
+        if (window.__used() - (sizes.get(key) || 0) + size(value) > window.__quota) {
+            throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        }
+        sizes.set(key, size(value));
+        return put.call(this, value, key);
+    };
+    IDBObjectStore.prototype.delete = function (key) { sizes.delete(key); return del.call(this, key); };
+})();"#;
+
+/// Issue 27: a full storage. Once run #1 is saved, the quota is set to what is stored plus
+/// 200 bytes, less than a run: run #2's save fails with `QuotaExceededError`. The page says so
+/// with the storage's use, the run stays in the table and still exports, nothing of it is left
+/// half-written, and one button deletes the oldest saved run (run #1), which makes room, and
+/// saves run #2.
+#[tokio::test(flavor = "current_thread")]
+async fn a_full_storage_is_named_the_run_is_kept_and_room_is_made_from_the_oldest_runs() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        before_page_scripts(client, CATCH_DOWNLOADS).await?;
+        before_page_scripts(client, QUOTA).await?;
+        client.goto(&format!("{base}/?lesson=data&device=cpu&epochs=1")).await?;
+        device_is(client, "CPU").await?;
+        click(client, "example-kmers-seed002").await?;
+        wait_for_text(client, "upload-ready", "the example", Duration::from_secs(30)).await?;
+        click(client, "data-train").await?;
+        wait_until("run #1 saved", Duration::from_secs(120), || async { text(client, "saved-note").await.contains("Run #1 saved").then_some(()) }).await?;
+        let usage = wait_for_text(client, "saved-usage", "the storage's use", Duration::from_secs(10)).await?;
+        assert!(usage.starts_with("The storage holds ") && usage.contains(" of ") && usage.ends_with("B."), "{usage}");
+        let keys = |client: &Client| {
+            let client = client.clone();
+            async move { js(&client, "return new Promise(done => { const r = indexedDB.open('dnaplay'); r.onsuccess = () => { const k = r.result.transaction('work').objectStore('work').getAllKeys(); k.onsuccess = () => done(k.result.filter(k => k.startsWith('run/')).length); }; })").await.ok().and_then(|v| v.as_u64()).unwrap_or(0) }
+        };
+        assert_eq!(keys(client).await, 2, "run #1's weights and description");
+        let used = js(client, "window.__quota = window.__used() + 200; return window.__used()").await?;
+        println!("stored {used} B; quota set 200 B above it");
+        click(client, "data-train").await?;
+        let note = wait_until("run #2's refused save", Duration::from_secs(120), || async { Some(text(client, "saved-note").await).filter(|t| t.contains("Run #2")) }).await?;
+        println!("full storage: {note}");
+        assert!(note.contains("Run #2 was NOT saved (QuotaExceededError") && note.contains("it stays on this page") && note.contains(" KB) and history") && note.contains("The storage holds"), "{note}");
+        assert_eq!(keys(client).await, 2, "nothing of run #2 is left half-written");
+        let status = text(client, "data-status").await;
+        assert!(status.starts_with("#2") && client.find_all(Locator::Css("[data-testid=user-run]")).await?.len() == 1, "the run just finished is kept in the table: {status}");
+        click(client, "export-predictions").await?;
+        let predictions = wait_until("run #2's predictions", Duration::from_secs(10), || async { downloaded(client, "predictions.csv").await.ok() }).await?;
+        assert_eq!(String::from_utf8_lossy(&predictions).lines().filter(|l| !l.starts_with('#')).count(), 1201, "run #2 exports its 1,200 test predictions");
+        screenshot_of(client, "saved-runs", "13-storage-full").await?;
+        assert_eq!(saved_names(&client.find_all(Locator::Css("[data-testid=saved-run]")).await?).await.len(), 1, "run #1 is saved");
+        click(client, "saved-make-room").await?;
+        let note = wait_until("the outcome", Duration::from_secs(30), || async { Some(text(client, "saved-note").await).filter(|t| !t.contains("NOT saved")) }).await?;
+        println!("after making room: {note}");
+        assert!(note.starts_with("Run #2 saved in this browser after deleting the oldest saved run(s): run #1"), "{note}");
+        let names = saved_names(&client.find_all(Locator::Css("[data-testid=saved-run]")).await?).await;
+        assert!(names.len() == 1 && names[0].starts_with("run #2 "), "run #1 deleted, run #2 saved: {names:?}");
+        assert_eq!(keys(client).await, 2, "run #2's weights and description, run #1's gone");
+        wait_until("the button gone", Duration::from_secs(5), || async { client.find(Locator::Css("[data-testid=saved-make-room]")).await.is_err().then_some(()) }).await?;
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The names in the saved runs' name fields.
+async fn saved_names(items: &[fantoccini::elements::Element]) -> Vec<String> {
+    let mut names = Vec::new();
+    for item in items {
+        if let Ok(input) = item.find(Locator::Css("input")).await {
+            names.push(input.prop("value").await.ok().flatten().unwrap_or_default());
+        }
+    }
+    names
 }
