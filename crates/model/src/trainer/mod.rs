@@ -110,6 +110,31 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_upload_trains_within_one_webgpu_binding() {
+        use crate::models::{Activation, ModelKind};
+        use crate::upload::MAX_LENGTH;
+        // The largest tensor of each upload model at MAX_LENGTH and the uploads' batch sizes
+        // (100 binary, 128 regression), in f32 bytes.
+        let l = MAX_LENGTH;
+        let multiscale_branch = 100 * crate::deep::MULTISCALE_FILTERS * l * 4;
+        let cnn_windows = 128 * (l - 2) * 4 * 3 * 4;
+        let cnn_dist_first = 100 * crate::deep::CNN_DIST[0].filters * l * 4;
+        for (what, bytes) in [("multi-scale branch", multiscale_branch), ("8-mer CNN windows", cnn_windows), ("CNN-dist first layer", cnn_dist_first)] {
+            assert!(bytes <= MAX_BUFFER_BYTES, "{what}: {bytes} B");
+        }
+        // And the 8-mer CNN trains on 5,000-nt sequences: a batch, then a finite epoch.
+        let seqs: Vec<String> = (0..24).map(|i| (0..l).map(|j| ['A', 'C', 'G', 'T'][(i * 7 + j * j % 11 + j / 3) % 4]).collect()).collect();
+        let targets: Vec<f32> = (0..24).map(|i| i as f32 / 24.0).collect();
+        let train = RegressionData { seqs: seqs[..16].to_vec(), targets: targets[..16].to_vec() };
+        let val = RegressionData { seqs: seqs[16..].to_vec(), targets: targets[16..].to_vec() };
+        let config = TrainConfig { batch_size: 8, num_epochs: 1, ..TrainConfig::default() };
+        let model = ModelConfig::of_kind(ModelKind::Cnn, l, Activation::Relu);
+        let mut trainer = Trainer::new(model, config, &train, &val, &test_device()).unwrap();
+        let record = block(trainer.step_epoch()).unwrap();
+        assert!(record.train_loss.is_finite() && record.val_loss.is_finite(), "{record:?}");
+    }
+
+    #[test]
     fn same_seed_same_run() {
         let (train, val, _) = task(4);
         let config = TrainConfig { batch_size: 16, num_epochs: 2, ..TrainConfig::default() };

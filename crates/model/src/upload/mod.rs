@@ -33,8 +33,13 @@ pub use user::{Fit, Lengths, MIN_SEQS, UserData, UserTask, data_csv_with_split, 
 use fasta::{Entry, parse_labels};
 use table::Columns;
 
-/// Longest sequence accepted, in bases: the longest seed 003's models train on in class time.
-pub const MAX_LENGTH: usize = 1_000;
+/// Longest sequence accepted, in bases: 5 kb holds a promoter or an enhancer with its
+/// flanks. Every model's largest training tensor then fits one WebGPU storage binding
+/// ([`crate::trainer::MAX_BUFFER_BYTES`]): the multi-scale CNN's branch output, `[100, 64,
+/// 5000]` f32 at the binary batch of 100, is 128 MB; the 8-mer CNN's unfolded windows, `[128,
+/// 4998, 12]` at batch 128, are 31 MB (issue 27; the 0/1 unfolding matrix that capped it at
+/// 1,000 nt is gone).
+pub const MAX_LENGTH: usize = 5_000;
 /// Problems listed one by one; the rest are counted ([`Parsed::more_problems`]).
 pub const MAX_PROBLEMS: usize = 200;
 /// Largest text read, in bytes (issue 13: files up to 50 MB).
@@ -401,9 +406,11 @@ mod tests {
         assert_eq!(p.problem_count(), 1000);
         assert_eq!(p.problems.len(), MAX_PROBLEMS);
         let long = format!("{},1\n", "A".repeat(MAX_LENGTH + 5));
-        assert!(parse(&long, Format::Csv, None).problems[0].message.contains("longer than 1000"));
-        let p = parse(&format!(">a label=1\n{}\n", "C".repeat(5000)), Format::Fasta, None);
-        assert!(p.problems[0].message.contains("longer than 1000"), "{:?}", p.problems);
+        assert!(parse(&long, Format::Csv, None).problems[0].message.contains("longer than 5000 bases"));
+        let p = parse(&format!(">a label=1\n{}\n", "C".repeat(MAX_LENGTH + 1)), Format::Fasta, None);
+        assert!(p.problems[0].message.contains("longer than 5000 bases"), "{:?}", p.problems);
+        let p = parse(&format!(">a label=1\n{}\n>b label=0\n{}\n", "C".repeat(MAX_LENGTH), "G".repeat(MAX_LENGTH)), Format::Fasta, None);
+        assert!(p.problems.is_empty() && p.records.len() == 2, "5,000 nt is accepted: {:?}", p.problems);
         let p = parse("\"unterminated,1\nACGT,2\n", Format::Csv, None);
         assert!(p.records.is_empty() || !p.problems.is_empty());
     }
