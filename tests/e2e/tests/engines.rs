@@ -64,7 +64,7 @@ async fn lesson_5_trains_and_its_plots_draw(client: &Client, base: &str, browser
         // SharedArrayBuffer once showed no R² after 300 s in CI, and 1.8 s when rerun).
         Err(e) => {
             let mut shown = Vec::new();
-            for id in ["device", "epoch", "runs", "run-error", "train-error", "status"] {
+            for id in ["device", "epoch", "runs", "run-error", "train-error"] {
                 shown.push(format!("{id}: {:?}", text(client, id).await));
             }
             let errors = engine_errors(client, browser).await.unwrap_or_default();
