@@ -13,11 +13,11 @@
 //! it gets the same numbers.
 
 #[cfg(feature = "burn")]
-use burn::module::Module;
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 #[cfg(feature = "burn")]
 use burn::store::ModuleRecord;
 #[cfg(feature = "burn")]
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -94,6 +94,47 @@ pub fn save_weights(model: &Model) -> Result<Vec<u8>> {
     Ok(bytes.to_vec())
 }
 
+/// The weights of `model` as burnpack bytes, like [`save_weights`], for a model on any device:
+/// each parameter and running statistic is read back with burn's `into_data_async` and placed
+/// on `cpu` before the record is written. A browser cannot read WebGPU buffers synchronously,
+/// so a WebGPU model's weights must come through here. `cpu` must be a CPU device.
+///
+/// The bytes are the same as [`save_weights`] gives for the same model (tested).
+///
+/// # Errors
+/// [`Error::Device`] when a read-back fails; [`Error::Checkpoint`] as for [`save_weights`].
+#[cfg(feature = "burn")]
+pub async fn save_weights_async(model: &Model, cpu: &Device) -> Result<Vec<u8>> {
+    /// Every float tensor of a module, flattened, in visiting order.
+    struct Collect(Vec<Tensor<1>>);
+    impl ModuleVisitor for Collect {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let t = param.val();
+            let n = t.shape().num_elements();
+            self.0.push(t.reshape([n]));
+        }
+    }
+    /// Put the read-back values in place of a module's float tensors, in the same order, on `device`.
+    struct Place<'a> {
+        values: std::vec::IntoIter<TensorData>,
+        device: &'a Device,
+    }
+    impl ModuleMapper for Place<'_> {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let data = self.values.next().expect("the module should have as many tensors as were visited");
+            param.map(|t| Tensor::<1>::from_data(data, self.device).reshape(t.shape()))
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    model.visit(&mut collect);
+    let mut values = Vec::with_capacity(collect.0.len());
+    for t in collect.0 {
+        values.push(t.into_data_async().await.map_err(|e| Error::Device(format!("could not read the weights back: {e:?}")))?);
+    }
+    let on_cpu = model.clone().map(&mut Place { values: values.into_iter(), device: cpu });
+    save_weights(&on_cpu)
+}
+
 /// Build the model `config` describes on `device` and load `bytes` (from [`save_weights`])
 /// into it. Every parameter must be present with its saved shape, and nothing else.
 ///
@@ -136,6 +177,18 @@ mod tests {
             // And differently from a fresh model of another seed, so the load did something.
             let other = outputs(&config.init(&device, 6).unwrap(), &seqs, &device);
             assert_ne!(a, other, "{kind}");
+        }
+    }
+
+    #[test]
+    fn weights_read_back_asynchronously_are_the_same_bytes_for_every_kind() {
+        let device = test_device();
+        // Every kind, batch norm's running statistics (CNN-deep, multi-scale) included.
+        for kind in ModelKind::ALL.iter().copied() {
+            let len = if kind.is_classifier() { 200 } else { 8 };
+            let model = ModelConfig::of_kind(kind, len, Activation::Exp).init(&device, 3).unwrap();
+            let read = pollster::block_on(save_weights_async(&model, &device)).unwrap();
+            assert_eq!(read, save_weights(&model).unwrap(), "{kind}");
         }
     }
 

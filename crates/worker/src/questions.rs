@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use dnaplay_model::Error;
 use dnaplay_model::attribution::{self, Maps, Method, Output};
-use dnaplay_model::checkpoint::save_weights;
+use dnaplay_model::backend::BackendChoice;
+use dnaplay_model::checkpoint::save_weights_async;
 use dnaplay_model::sequence::one_hot;
 use dnaplay_model::trainer::{LossKind, Trainer, attention_maps, predict};
 use dnaplay_protocol::clock::{now_ms, sleep_ms, yield_now};
@@ -14,13 +15,17 @@ use dnaplay_protocol::{Event, ExplainRequest, Explanation, InsertRequest, RunErr
 
 use crate::worker::{WorkerData, put_back, send, with};
 
-/// Send run `id`'s weights ([`Event::Weights`]).
+/// Send run `id`'s weights ([`Event::Weights`]). They are read back asynchronously, so a
+/// WebGPU run's weights can be had too (a browser cannot read WebGPU buffers synchronously).
 pub(crate) async fn weights(id: usize) {
     let result = match trainer_when_free(id).await {
         Ok(trainer) => {
-            let bytes = save_weights(trainer.model()).map(serde_bytes::ByteBuf::from).map_err(|e| RunError::Evaluation(e.to_string()));
+            let bytes = match BackendChoice::Flex.device() {
+                Ok(cpu) => save_weights_async(trainer.model(), &cpu).await,
+                Err(e) => Err(e),
+            };
             put_back(id, trainer, 0.0);
-            bytes
+            bytes.map(serde_bytes::ByteBuf::from).map_err(|e| RunError::Evaluation(e.to_string()))
         }
         Err(_) => Err(RunError::Unavailable("the run's model is no longer held; train it again".into())),
     };

@@ -163,13 +163,6 @@ pub(super) fn keep_saved_runs(state: DataState) {
         let unsaved = |r: &&RunView| r.bench == Bench::User && r.state == RunState::Finished && r.predictions.is_some() && r.shipped.is_none() && !saving.with_value(|s| s.contains(&r.id));
         let ready: Vec<RunView> = engine.runs.with(|r| r.iter().filter(unsaved).cloned().collect());
         for r in ready {
-            // The worker reads weights synchronously, which WebGPU in a browser cannot do: a
-            // WebGPU run is not saved (it stays on the page and exports its predictions).
-            if r.device == dnaplay_model::BackendChoice::Wgpu {
-                saving.update_value(|s| s.push(r.id));
-                set_saved_note.set(Some(format!("Run #{} trained on WebGPU and is not saved in this browser: its weights cannot be read back from the GPU here yet. Its predictions export; train on the CPU to keep a run.", r.id)));
-                continue;
-            }
             if r.weights.is_none() {
                 if !weights_asked.with_value(|a| a.contains(&r.id)) {
                     weights_asked.update_value(|a| a.push(r.id));
