@@ -104,7 +104,7 @@ async fn fetch(name: &'static str) -> Result<(&'static str, CheckpointMeta, Vec<
 
 /// The data `meta`'s model was trained on, for `bench`. The 8-mer lessons reuse the page's
 /// data when it is the same (seed 002's rule and the checkpoint's seed).
-fn data_of(lab: &Lab, bench: Bench, meta: &CheckpointMeta) -> Result<RunData, CheckpointError> {
+pub(crate) fn data_of(lab: &Lab, bench: Bench, meta: &CheckpointMeta) -> Result<RunData, CheckpointError> {
     match bench.class_task() {
         None => {
             let current = lab.dataset.get_untracked();

@@ -9,6 +9,7 @@ pub mod checkpoints;
 pub mod components;
 pub mod download;
 pub mod engine;
+pub mod keep;
 pub mod lab;
 pub mod lessons;
 pub mod panic;
@@ -69,6 +70,9 @@ pub fn App() -> impl IntoView {
     lessons::explain::remember_engine(engine);
     let lab = Lab::new(settings, engine);
     provide_context(lab);
+    // Lessons 5 to 10's latest runs come back after a reload (issue 27).
+    keep::keep_runs(lab);
+    keep::restore_runs(lab);
 
     // The data follows the rule and the seed of the settings; runs keep the data they started on.
     let rule_and_seed = Memo::new(move |_| settings.with(|s| (s.rule.clone(), s.seed)));

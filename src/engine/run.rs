@@ -216,6 +216,7 @@ impl RunView {
         let best = || self.history.iter().filter_map(|h| h.val_auroc).reduce(f32::max).map(|a| format!(" · best val AUROC {a:.3}")).unwrap_or_default();
         let epochs = if done == 1 { "1 epoch".to_string() } else { format!("{done} epochs") };
         match &self.state {
+            RunState::Finished if self.shipped.is_some_and(|n| n.starts_with(crate::keep::KEPT_PREFIX)) => format!("{name}: kept from your last visit ({epochs}){}", best()),
             RunState::Finished if self.shipped.is_some() => format!("{name}: trained weights loaded ({epochs}, by scripts/checkpoints.sh){}", best()),
             RunState::Finished => format!("{name}: finished after {epochs}{}{spe}", best()),
             RunState::Failed(e) => format!("{name}: failed: {e}"),

@@ -150,7 +150,7 @@ pub fn TrainLesson() -> impl IntoView {
             <progress max="1" prop:value=move || progress().map_or(0.0, |(_, f)| f) aria-label="Training progress"></progress>
             <LiveStatus text=Signal::derive(move || current().map(|r| format!("{}: {}, {}", r.label(), epoch_text(), r.state.describe())).unwrap_or_default()) testid="train-live" />
             <p class="status"><span data-testid="epoch">{epoch_text}</span>{timing}
-                {move || current().filter(|r| r.shipped.is_some()).map(|_| " · trained weights loaded (scripts/checkpoints.sh)")}</p>
+                {move || current().and_then(|r| r.shipped).map(|n| if n.starts_with(crate::keep::KEPT_PREFIX) { " · kept from your last visit" } else { " · trained weights loaded (scripts/checkpoints.sh)" })}</p>
             {move || start_error.get().map(|m| view! { <p class="error" role="alert" data-testid="train-error">{m}</p> })}
             {move || current().and_then(|r| match r.state {
                 RunState::Failed(m) => Some(view! { <p class="error" role="alert" data-testid="run-error">{format!("Run #{}: {m}", r.id)}</p> }),

@@ -2,7 +2,8 @@
 //! - "Load the trained models" shows the shipped checkpoints' logos, match fractions, report
 //!   and parity results, with the same test metrics the CLI recorded for the same weights;
 //! - with the device on "Fastest", the first training of a model times the CPU and WebGPU and
-//!   shows both figures.
+//!   shows both figures;
+//! - the latest runs of lessons 5, 9 and 10 survive a reload (issue 27).
 //!
 //! Needs `dist/` (with `checkpoints/`), chromium and chromium-driver (`scripts/test.sh`).
 
@@ -155,6 +156,70 @@ async fn loading_twice_at_once_keeps_one_pair_and_a_missing_file_is_reported() -
         click(client, "cls-train").await?;
         wait_until("a run of its own", Duration::from_secs(120), || async { text(client, "cls-status").await.contains("finished after 1 epoch").then_some(()) }).await?;
         assert_alive(client).await
+    })
+    .await
+}
+
+/// How many runs `key` (e.g. `keep/kmers`) counts in the page's IndexedDB, once it counts any.
+async fn kept_runs(client: &Client, key: &str) -> Option<u64> {
+    let script = format!(
+        "return new Promise(done => {{ const r = indexedDB.open('dnaplay'); r.onerror = () => done(null); r.onsuccess = () => {{ \
+         const g = r.result.transaction('work').objectStore('work').get({key:?}); g.onerror = () => done(null); \
+         g.onsuccess = () => done(g.result ? Number(g.result) : null); }}; }})"
+    );
+    js(client, &script).await.ok()?.as_u64().filter(|n| *n > 0)
+}
+
+/// Issue 27: the latest runs of lessons 5, 9 and 10 survive a reload. Each lesson's runs are
+/// kept in IndexedDB when they have all finished, and after a reload they are back as finished
+/// runs with their history, evaluated again on their data to the same test metrics.
+#[tokio::test(flavor = "current_thread")]
+async fn runs_of_lessons_5_9_and_10_survive_a_reload() -> Result<()> {
+    session(false, async |client: &Client, base: &str| {
+        // Lesson 5: 2 epochs of the CNN.
+        let lesson5 = format!("{base}/?lesson=train&device=cpu&epochs=2");
+        client.goto(&lesson5).await?;
+        device_is(client, "CPU").await?;
+        click(client, "train").await?;
+        let r2 = wait_for_r2(client, Duration::from_secs(120)).await?;
+        wait_until("lesson 5's run kept", Duration::from_secs(30), || async { kept_runs(client, "keep/kmers").await }).await?;
+        // Lesson 9: relu and exp, 1 epoch on 1,000 sequences.
+        let lesson9 = format!("{base}/?lesson=exp&device=cpu&n=1000&cepochs=1&seed=1");
+        client.goto(&lesson9).await?;
+        device_is(client, "CPU").await?;
+        click(client, "exp-train").await?;
+        let finished = |lines: &[String]| lines.len() == 2 && lines.iter().all(|l| l.contains("finished after 1 epoch"));
+        let before9 = wait_until("lesson 9's runs", Duration::from_secs(300), || async { Some(status_lines(client, "exp").await).filter(|s| finished(s)) }).await?;
+        assert_eq!(wait_until("lesson 9's runs kept", Duration::from_secs(30), || async { kept_runs(client, "keep/contrast").await }).await?, 2);
+        // Lesson 10: the multi-scale CNN, 1 epoch on 1,000 sequences.
+        let lesson10 = format!("{base}/?lesson=classify&device=cpu&n=1000&cepochs=1&seed=3");
+        client.goto(&lesson10).await?;
+        device_is(client, "CPU").await?;
+        click(client, "cls-train").await?;
+        let accuracy: f64 = wait_until("lesson 10's report", Duration::from_secs(300), || async { text(client, "cls-accuracy").await.parse().ok() }).await?;
+        let auroc = text(client, "cls-auroc").await;
+        wait_until("lesson 10's run kept", Duration::from_secs(30), || async { kept_runs(client, "keep/keras").await }).await?;
+
+        // Reload each lesson: the runs are back without training.
+        client.goto(&lesson10).await?;
+        let again: f64 = wait_until("lesson 10's kept run evaluated", Duration::from_secs(60), || async { text(client, "cls-accuracy").await.parse().ok() }).await?;
+        assert_eq!((again, text(client, "cls-auroc").await), (accuracy, auroc.clone()), "lesson 10's test report after the reload");
+        assert!(text(client, "cls-status").await.contains("kept from your last visit (1 epoch)"), "{}", text(client, "cls-status").await);
+        println!("lesson 10 after a reload: accuracy {again}, AUROC / AUPR {auroc}");
+        client.goto(&lesson9).await?;
+        let after9 = wait_until("lesson 9's kept runs", Duration::from_secs(60), || async { Some(status_lines(client, "exp").await).filter(|s| s.len() == 2) }).await?;
+        println!("lesson 9 before: {before9:?}\nlesson 9 after a reload: {after9:?}");
+        for (b, a) in before9.iter().zip(&after9) {
+            let auroc = |l: &str| l.split("best val AUROC ").nth(1).and_then(|v| v.split_whitespace().next()).map(str::to_string);
+            assert!(auroc(b).is_some() && auroc(b) == auroc(a), "the same history: {b} / {a}");
+        }
+        client.goto(&lesson5).await?;
+        let again = wait_for_r2(client, Duration::from_secs(60)).await?;
+        assert!((again - r2).abs() < 1e-3, "lesson 5's test R² {r2} before, {again} after the reload");
+        println!("lesson 5 after a reload: test R² {again} (before: {r2})");
+        screenshot(client, "5-kept-after-reload").await?;
+        assert_alive(client).await?;
+        Ok(())
     })
     .await
 }
