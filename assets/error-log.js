@@ -9,6 +9,18 @@
   const keep = (text) => {
     if (kept.length < 100) kept.push(String(text).slice(0, 2000));
   };
+  // While the app shell (Index.html) still stands, the app has not started: say so there,
+  // instead of "Loading the lessons…" for ever.
+  const stalled = (why) => {
+    const s = document.getElementById("app-shell-status");
+    if (s) {
+      s.className = "error";
+      s.textContent = why;
+    }
+  };
+  addEventListener("DOMContentLoaded", () => {
+    if (typeof WebAssembly !== "object") stalled("This browser cannot run WebAssembly, which DNA Playground needs: open the link in a current Chrome, Edge, Firefox or Safari.");
+  });
   addEventListener(
     "error",
     (e) => {
@@ -16,8 +28,10 @@
       // A preload is a hint: if it fails (Firefox aborts some when the page is left or reloaded
       // early), the script or wasm is fetched again where it is used, and that failure counts.
       if (t && t.tagName === "LINK" && /preload/.test(t.rel)) return;
-      if (t && t !== window && (t.src || t.href)) keep("failed to load " + (t.src || t.href));
-      else keep((e.message || "error") + (e.filename ? " (" + e.filename + ":" + e.lineno + ")" : ""));
+      if (t && t !== window && (t.src || t.href)) {
+        keep("failed to load " + (t.src || t.href));
+        stalled("The page could not load " + (t.src || t.href) + ". Check the connection and reload.");
+      } else keep((e.message || "error") + (e.filename ? " (" + e.filename + ":" + e.lineno + ")" : ""));
     },
     true,
   );

@@ -57,6 +57,21 @@ fn typing_in_control(ev: &web_sys::KeyboardEvent) -> bool {
 }
 
 /// The whole app.
+/// Where Index.html ships the JASPAR 2016 file, relative to the page.
+pub const MOTIF_FILE: &str = "motifs/JASPAR2016_CORE_vertebrates_non-redundant.jaspar";
+
+/// Fetch the JASPAR 2016 file and give it to the model crate
+/// ([`dnaplay_model::tasks::set_jaspar`]): the page builds the crate without the motifs built in
+/// (its `jaspar` feature), which keeps the page's wasm under 1 MB gzip. Index.html preloads the
+/// file while the wasm loads. When the fetch fails, the console says why, and the lessons that
+/// need it (9's Task 3, 11's named motifs, 12's Task 1) say the file did not load.
+pub async fn load_motifs() {
+    match checkpoints::fetch_static(MOTIF_FILE).await {
+        Ok(bytes) => dnaplay_model::tasks::set_jaspar(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) => web_sys::console::warn_1(&format!("DNA Playground: the JASPAR 2016 motifs did not load: {e}").into()),
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let (initial, notices) = Settings::from_query(&location_query());

@@ -2,9 +2,9 @@
 //! each with its split, its seed's model and training settings, and the ground-truth motifs
 //! the first-layer filters are matched against.
 //!
-//! The JASPAR 2016 vertebrate matrices Task 3 samples from are compiled in
-//! ([`JASPAR_2016_VERTEBRATES`], from `assets/motifs/`, with its citation there), so the web
-//! app and the CLI generate the same data with no file to fetch.
+//! The JASPAR 2016 vertebrate matrices Task 3 samples from are compiled in with the `jaspar`
+//! feature ([`JASPAR_2016_VERTEBRATES`], from `assets/motifs/`, with its citation there); the
+//! web page fetches the same file and gives it to [`set_jaspar`], so both generate the same data.
 
 use std::fmt;
 use std::str::FromStr;
@@ -31,7 +31,31 @@ use crate::trainer::{filter_maps, filter_weights};
 
 /// JASPAR 2016 CORE vertebrates, non-redundant: the 519 matrices seed 003 samples Task 3 from
 /// (Mathelier et al., Nucleic Acids Research 44, D110–D115, 2016; `assets/motifs/README.md`).
+/// Built in with the `jaspar` feature (the default); see [`jaspar_2016`].
+#[cfg(feature = "jaspar")]
 pub static JASPAR_2016_VERTEBRATES: &str = include_str!("../../../assets/motifs/JASPAR2016_CORE_vertebrates_non-redundant.jaspar");
+
+/// The JASPAR 2016 file's text given to [`set_jaspar`] (without the `jaspar` feature).
+static JASPAR_GIVEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Give the crate the JASPAR 2016 file's text (`assets/motifs/JASPAR2016_CORE_vertebrates_non-redundant.jaspar`),
+/// for a build without the `jaspar` feature: the web page fetches it before it mounts. The
+/// first text given is kept; with the feature, the built-in text is used and this one ignored.
+pub fn set_jaspar(text: String) {
+    let _ = JASPAR_GIVEN.set(text);
+}
+
+/// The JASPAR 2016 file's text: [`JASPAR_2016_VERTEBRATES`] with the `jaspar` feature, else
+/// the text given to [`set_jaspar`].
+///
+/// # Errors
+/// [`Error::Synthetic`] without the feature when no text was given (the page's fetch failed).
+pub fn jaspar_2016() -> Result<&'static str> {
+    #[cfg(feature = "jaspar")]
+    return Ok(JASPAR_2016_VERTEBRATES);
+    #[cfg(not(feature = "jaspar"))]
+    JASPAR_GIVEN.get().map(String::as_str).ok_or_else(|| Error::Synthetic("the JASPAR 2016 motif file did not load (assets/motifs/JASPAR2016_CORE_vertebrates_non-redundant.jaspar): reload the page".into()))
+}
 
 /// Which classification task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -136,13 +160,13 @@ impl ClassTask {
     pub fn generate(kind: ClassTaskKind, num_seqs: usize, seed: u64) -> Result<Self> {
         let (seqs, targets) = match kind {
             ClassTaskKind::Task1 => {
-                let motifs = parse_jaspar(JASPAR_2016_VERTEBRATES)?;
+                let motifs = parse_jaspar(jaspar_2016()?)?;
                 let seqs = generate_task1(&motifs, num_seqs, 200, seed)?;
                 let targets = TASK1_MOTIF_IDS.iter().filter_map(|id| motifs.iter().find(|m| m.id == *id).cloned()).collect();
                 (seqs, targets)
             }
             ClassTaskKind::Task3 => {
-                let motifs = parse_jaspar(JASPAR_2016_VERTEBRATES)?;
+                let motifs = parse_jaspar(jaspar_2016()?)?;
                 let config = Task3Config { num_seqs, seed, ..Task3Config::default() };
                 let seqs = generate_task3(&motifs, &config)?;
                 let targets = CORE_MOTIF_IDS.iter().filter_map(|id| motifs.iter().find(|m| m.id == *id).cloned()).collect();

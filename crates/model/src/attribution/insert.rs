@@ -22,11 +22,11 @@ pub enum Insert {
 
 impl Insert {
     /// The motif `text` names: a JASPAR 2016 matrix by ID or name (`MA0058.3`, `MAX`, any
-    /// case; the bundled [`crate::tasks::JASPAR_2016_VERTEBRATES`], as probabilities), else
+    /// case; the JASPAR 2016 file, [`crate::tasks::jaspar_2016`], as probabilities), else
     /// `text` itself as a sequence, uppercased (checked when inserted, [`insert_into`]).
     pub fn from_text(text: &str) -> Insert {
         let t = text.trim();
-        let motifs = crate::motifs::parse_jaspar(crate::tasks::JASPAR_2016_VERTEBRATES).unwrap_or_default();
+        let motifs = crate::tasks::jaspar_2016().and_then(crate::motifs::parse_jaspar).unwrap_or_default();
         match motifs.iter().find(|m| m.id.eq_ignore_ascii_case(t) || m.name.eq_ignore_ascii_case(t)) {
             Some(m) => Insert::Matrix(m.pfm.to_ppm(0.0).probs),
             None => Insert::Sequence(t.to_ascii_uppercase()),
