@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use dnaplay_model::checkpoint::{CheckpointMeta, FORMAT_VERSION};
 use dnaplay_model::scoring::ScoringRule;
-use dnaplay_protocol::{Bench, RunState};
+use dnaplay_protocol::{Bench, FilterSnapshot, RunState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -24,10 +24,11 @@ pub const KEPT: [Bench; 3] = [Bench::Kmers, Bench::Contrast, Bench::Keras];
 /// shipped checkpoint.
 pub const KEPT_PREFIX: &str = "kept: ";
 
-/// A kept run: its name and description.
+/// A kept run: its name, description and first-layer filters (lesson 9's and 10's logos).
 struct Kept {
     name: String,
     meta: CheckpointMeta,
+    filters: Option<FilterSnapshot>,
 }
 
 /// IndexedDB key of `bench`'s kept runs, e.g. `keep/kmers`: the number of runs, with each
@@ -53,8 +54,26 @@ fn meta_of(r: &RunView) -> Option<CheckpointMeta> {
         train: r.config.clone(),
         history: r.history.clone(),
         match_fractions: r.match_fractions.clone(),
-        test_metrics: BTreeMap::new(),
+        test_metrics: test_metrics_of(r),
     })
+}
+
+/// Run `r`'s test metrics under the names `dnaplay train` writes in `checkpoint.json`: test R²
+/// of an 8-mer run; AUROC, AUPR and accuracy of a classifier. Empty before its evaluation.
+fn test_metrics_of(r: &RunView) -> BTreeMap<String, f64> {
+    let mut m = BTreeMap::new();
+    if let Some(res) = &r.results {
+        m.insert("r_squared".into(), res.r_squared);
+    }
+    if let Some(t) = &r.test {
+        for (name, value) in [("auroc", t.auroc), ("aupr", t.aupr)] {
+            if let Some(v) = value {
+                m.insert(name.into(), v);
+            }
+        }
+        m.insert("accuracy".into(), t.report.accuracy());
+    }
+    m
 }
 
 /// The name a kept run comes back under: its label without this visit's run number.
@@ -71,6 +90,10 @@ async fn save(bench: Bench, runs: Vec<(Kept, std::sync::Arc<Vec<u8>>)>) -> Resul
         store::put_bytes(&format!("{key}/{i}/weights"), weights).await?;
         store::put(&format!("{key}/{i}/meta"), &kept.meta.to_json().into()).await?;
         store::put(&format!("{key}/{i}/name"), &kept.name.as_str().into()).await?;
+        match &kept.filters {
+            Some(f) => store::put_bytes(&format!("{key}/{i}/filters"), &dnaplay_protocol::to_cbor(f)).await?,
+            None => store::delete(&format!("{key}/{i}/filters")).await?,
+        }
     }
     store::put(&key, &runs.len().to_string().into()).await
 }
@@ -109,7 +132,7 @@ pub fn keep_runs(lab: Lab) {
                 continue;
             }
             let kept: Vec<(Kept, std::sync::Arc<Vec<u8>>)> =
-                runs.iter().filter_map(|r| Some((Kept { name: kept_name(r), meta: meta_of(r)? }, r.weights.clone()?))).collect();
+                runs.iter().filter_map(|r| Some((Kept { name: kept_name(r), meta: meta_of(r)?, filters: r.filters.as_deref().cloned() }, r.weights.clone()?))).collect();
             saved.update_value(|s| {
                 s.insert(key(bench), runs.iter().rev().map(|r| r.id).collect());
             });
@@ -160,4 +183,71 @@ pub fn restore_runs(lab: Lab) {
             }
         });
     });
+}
+
+/// A kept run as "My runs" lists it (`components::my_runs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptRun {
+    /// The lesson it was trained in.
+    pub bench: Bench,
+    /// Its place among the lesson's kept runs.
+    pub index: usize,
+    /// Its name ("kept: CNN (relu), sgd lr 0.01", or the one given in My runs).
+    pub name: String,
+    /// Settings, history and test metrics.
+    pub meta: CheckpointMeta,
+    /// Its first-layer filters, when the lesson shows them.
+    pub filters: Option<FilterSnapshot>,
+}
+
+/// Every lesson's kept runs, in [`KEPT`] order; a run whose description does not read is left out.
+pub async fn list_kept() -> Vec<KeptRun> {
+    let mut all = Vec::new();
+    for bench in KEPT {
+        let key = key(bench);
+        let count = store::get_string(&key).await.ok().flatten().and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
+        for index in 0..count {
+            let name = store::get_string(&format!("{key}/{index}/name")).await.ok().flatten();
+            let meta = store::get_string(&format!("{key}/{index}/meta")).await.ok().flatten().and_then(|j| CheckpointMeta::from_json(&j).ok());
+            let filters = store::get_bytes(&format!("{key}/{index}/filters")).await.ok().flatten().and_then(|b| dnaplay_protocol::from_cbor(&b).ok());
+            if let (Some(name), Some(meta)) = (name, meta) {
+                all.push(KeptRun { bench, index, name, meta, filters });
+            }
+        }
+    }
+    all
+}
+
+/// Rename kept run `index` of `bench`; it comes back under `name` after a reload.
+pub async fn rename_kept(bench: Bench, index: usize, name: &str) -> Result<(), StoreError> {
+    store::put(&format!("{}/{index}/name", key(bench)), &name.into()).await
+}
+
+/// Delete kept run `index` of `bench`: the runs after it move down one place, then the count
+/// drops, so a reload brings back the others only.
+pub async fn delete_kept(bench: Bench, index: usize) -> Result<(), StoreError> {
+    let key = key(bench);
+    let count = store::get_string(&key).await?.and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
+    if index >= count {
+        return Ok(());
+    }
+    for i in index + 1..count {
+        for part in ["name", "meta"] {
+            match store::get_string(&format!("{key}/{i}/{part}")).await? {
+                Some(v) => store::put(&format!("{key}/{}/{part}", i - 1), &v.into()).await?,
+                None => store::delete(&format!("{key}/{}/{part}", i - 1)).await?,
+            }
+        }
+        for part in ["filters", "weights"] {
+            match store::get_bytes(&format!("{key}/{i}/{part}")).await? {
+                Some(b) => store::put_bytes(&format!("{key}/{}/{part}", i - 1), &b).await?,
+                None => store::delete(&format!("{key}/{}/{part}", i - 1)).await?,
+            }
+        }
+    }
+    store::put(&key, &(count - 1).to_string().into()).await?;
+    for part in ["name", "meta", "filters", "weights"] {
+        store::delete(&format!("{key}/{}/{part}", count - 1)).await?;
+    }
+    Ok(())
 }

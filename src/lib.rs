@@ -139,6 +139,8 @@ pub fn App() -> impl IntoView {
     });
     // The Share panel (issue 27), opened from the header.
     let share_open = RwSignal::new(false);
+    // My runs (issue 27): the runs kept in this browser, across lessons.
+    let runs_open = RwSignal::new(false);
     // The controls a link hides (`hide=`): every control carries its key in `data-setting`.
     let hidden_css = move || settings.with(|s| s.hide.iter().map(|k| format!("[data-setting=\"{k}\"]{{display:none !important}}")).collect::<String>());
 
@@ -158,6 +160,9 @@ pub fn App() -> impl IntoView {
             <button class="share-toggle" data-testid="share-toggle" data-setting="share" aria-controls="share" aria-expanded=move || share_open.get().to_string()
                 title="Build a link to these lessons and settings, with a QR code for the projector"
                 on:click=move |_| share_open.update(|o| *o = !*o)>"Share"</button>
+            <button class="share-toggle" data-testid="my-runs-toggle" aria-controls="my-runs" aria-expanded=move || runs_open.get().to_string()
+                title="The runs kept in this browser, across lessons: compare two, rename or delete them"
+                on:click=move |_| runs_open.update(|o| *o = !*o)>"My runs"</button>
             <button class="contrast-toggle" data-testid="contrast-toggle" aria-pressed=move || settings.with(|s| s.contrast).to_string()
                 title="High contrast and large text, for a projector (contrast=1 in the link)"
                 on:click=move |_| settings.update(|s| s.contrast = !s.contrast)>"High contrast"</button>
@@ -188,6 +193,7 @@ pub fn App() -> impl IntoView {
             </div>
         </header>
         <div inert=move || holding.get()><components::share::SharePanel settings open=share_open /></div>
+        <div inert=move || holding.get()><components::my_runs::MyRunsPanel open=runs_open /></div>
         <nav class="lessons" aria-label="Lessons" inert=move || holding.get()>
             <ol>
                 {move || settings.with(|s| s.visible_lessons()).into_iter().map(|l| view! {

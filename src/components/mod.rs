@@ -5,6 +5,7 @@ pub mod binary_report;
 pub mod export;
 pub mod fields;
 pub mod live;
+pub mod my_runs;
 pub mod plot_canvas;
 pub mod class_panel;
 pub mod share;

@@ -268,7 +268,24 @@ pub enum DecodeError {
 pub fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Result<T, DecodeError> {
     use wasm_bindgen::JsCast;
     let array = data.dyn_ref::<js_sys::Uint8Array>().ok_or(DecodeError::NotBytes)?;
-    ciborium::from_reader(&array.to_vec()[..]).map_err(|e| DecodeError::Cbor(e.to_string()))
+    from_cbor(&array.to_vec())
+}
+
+/// `value` as one CBOR document, the messages' own format: what the page stores beside a run
+/// (its filters), so the page's wasm needs no second serde format for it.
+pub fn to_cbor<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail, and every message type serialises.
+    let _ = ciborium::into_writer(value, &mut bytes);
+    bytes
+}
+
+/// Read a value written by [`to_cbor`] (or a message's bytes).
+///
+/// # Errors
+/// [`DecodeError::Cbor`] with ciborium's reason when `bytes` are not one CBOR document of type `T`.
+pub fn from_cbor<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, DecodeError> {
+    ciborium::from_reader(bytes).map_err(|e| DecodeError::Cbor(e.to_string()))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! text), [`hide`] (the controls a link hides), [`link`] (the query string's codec), [`share`] (the
 //! Share panel's link) and [`error`] (why a value was refused).
 
+pub mod compare;
 pub mod error;
 pub mod fuzz;
 pub mod hide;

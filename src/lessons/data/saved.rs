@@ -22,10 +22,13 @@ const KEY_RUNS: &str = "runs";
 
 /// A saved run's record in IndexedDB (`run/<key>/meta`; weights at `run/<key>/weights`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
-pub(super) struct SavedRun {
-    key: String,
-    name: String,
-    data_fingerprint: u64,
+pub(crate) struct SavedRun {
+    /// Where its parts are: `run/<key>/meta`, `run/<key>/weights`, `run/<key>/filters`.
+    pub(crate) key: String,
+    /// Its name, as renamed here or in My runs.
+    pub(crate) name: String,
+    /// The data set it was trained on ([`dnaplay_model::upload::UserData::fingerprint`]).
+    pub(crate) data_fingerprint: u64,
 }
 
 /// A finished run whose save failed (a full storage): kept to save again once there is room.
@@ -35,6 +38,8 @@ pub(super) struct Unsaved {
     key: String,
     weights: Arc<Vec<u8>>,
     meta: String,
+    /// Its first-layer filters as CBOR ([`dnaplay_protocol::to_cbor`]), for My runs' logos.
+    filters: Option<Vec<u8>>,
     entry: SavedRun,
 }
 
@@ -44,6 +49,9 @@ async fn save_run(u: &Unsaved) -> Result<Vec<SavedRun>, StoreError> {
     let saved = async {
         store::put_bytes(&format!("run/{}/weights", u.key), &u.weights).await?;
         store::put(&format!("run/{}/meta", u.key), &u.meta.clone().into()).await?;
+        if let Some(f) = &u.filters {
+            store::put_bytes(&format!("run/{}/filters", u.key), f).await?;
+        }
         let mut list = get_saved_runs().await?;
         list.push(u.entry.clone());
         put_saved_runs(&list).await?;
@@ -53,14 +61,16 @@ async fn save_run(u: &Unsaved) -> Result<Vec<SavedRun>, StoreError> {
     if saved.is_err() {
         let _ = store::delete(&format!("run/{}/weights", u.key)).await;
         let _ = store::delete(&format!("run/{}/meta", u.key)).await;
+        let _ = store::delete(&format!("run/{}/filters", u.key)).await;
     }
     saved
 }
 
 /// Delete a saved run's weights and description, and write `list` (the list without it).
-async fn delete_run(key: &str, list: &[SavedRun]) -> Result<(), StoreError> {
+pub(crate) async fn delete_run(key: &str, list: &[SavedRun]) -> Result<(), StoreError> {
     store::delete(&format!("run/{key}/weights")).await?;
     store::delete(&format!("run/{key}/meta")).await?;
+    store::delete(&format!("run/{key}/filters")).await?;
     put_saved_runs(list).await
 }
 
@@ -105,12 +115,12 @@ async fn save_making_room(u: &Unsaved, set_saved_runs: WriteSignal<Vec<SavedRun>
 }
 
 /// The saved runs' list, empty when there is none (or it does not read).
-pub(super) async fn get_saved_runs() -> Result<Vec<SavedRun>, StoreError> {
+pub(crate) async fn get_saved_runs() -> Result<Vec<SavedRun>, StoreError> {
     Ok(store::get_string(KEY_RUNS).await?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
 }
 
 /// Write the saved runs' list.
-async fn put_saved_runs(list: &[SavedRun]) -> Result<(), StoreError> {
+pub(crate) async fn put_saved_runs(list: &[SavedRun]) -> Result<(), StoreError> {
     store::put(KEY_RUNS, &serde_json::to_string(list).unwrap_or_default().into()).await
 }
 
@@ -174,7 +184,8 @@ pub(super) fn keep_saved_runs(state: DataState) {
             let key = format!("{}-{}", (js_sys::Date::now() as u64), r.id);
             let (Some(meta), Some(weights), RunData::User(set)) = (meta_of(&r), r.weights.clone(), r.data.clone()) else { continue };
             let entry = SavedRun { key: key.clone(), name: format!("run {}", r.label()), data_fingerprint: set.data.fingerprint() };
-            let u = Unsaved { id: r.id, key, weights, meta: meta.to_json(), entry };
+            let filters = r.filters.as_deref().map(dnaplay_protocol::to_cbor);
+            let u = Unsaved { id: r.id, key, weights, meta: meta.to_json(), filters, entry };
             spawn_local(async move {
                 let note = match save_run(&u).await {
                     Ok(list) => {

@@ -238,6 +238,16 @@ async fn exp_lesson_trains_on_webgpu() -> Result<()> {
         let results = exp_lesson(client, base, "WebGPU", &query, epochs, Duration::from_secs(600)).await?;
         assert_eq!(results.len(), 2);
         screenshot_of(client, "exp-logos", "9-exp-logos-webgpu").await?;
+        // Both runs are kept: their weights are read back from the GPU asynchronously (a
+        // synchronous read panics in a browser), and come back after a reload.
+        let kept = wait_until("lesson 9's WebGPU runs kept", Duration::from_secs(60), || async { kept_runs(client, "keep/contrast").await }).await?;
+        assert_eq!(kept, 2);
+        client.goto(&format!("{base}?lesson=exp&{query}")).await?;
+        let back = wait_until("the kept runs after a reload", Duration::from_secs(120), || async {
+            Some(status_lines(client, "exp").await).filter(|s| s.len() == 2 && s.iter().all(|l| l.contains("kept from your last visit")))
+        })
+        .await?;
+        println!("lesson 9 on WebGPU after a reload: {back:?}");
         Ok(())
     })
     .await

@@ -160,19 +160,15 @@ async fn loading_twice_at_once_keeps_one_pair_and_a_missing_file_is_reported() -
     .await
 }
 
-/// How many runs `key` (e.g. `keep/kmers`) counts in the page's IndexedDB, once it counts any.
-async fn kept_runs(client: &Client, key: &str) -> Option<u64> {
-    let script = format!(
-        "return new Promise(done => {{ const r = indexedDB.open('dnaplay'); r.onerror = () => done(null); r.onsuccess = () => {{ \
-         const g = r.result.transaction('work').objectStore('work').get({key:?}); g.onerror = () => done(null); \
-         g.onsuccess = () => done(g.result ? Number(g.result) : null); }}; }})"
-    );
-    js(client, &script).await.ok()?.as_u64().filter(|n| *n > 0)
+/// The text of `data-testid=id` once it contains `what` (within 10 s).
+async fn wait_for_contains(client: &Client, id: &str, what: &str) -> Result<String> {
+    wait_until(&format!("{id} to say {what:?}"), Duration::from_secs(10), || async { Some(text(client, id).await).filter(|t| t.contains(what)) }).await
 }
 
 /// Issue 27: the latest runs of lessons 5, 9 and 10 survive a reload. Each lesson's runs are
 /// kept in IndexedDB when they have all finished, and after a reload they are back as finished
-/// runs with their history, evaluated again on their data to the same test metrics.
+/// runs with their history, evaluated again on their data to the same test metrics. Then My
+/// runs lists them, sets two side by side, renames one and deletes another.
 #[tokio::test(flavor = "current_thread")]
 async fn runs_of_lessons_5_9_and_10_survive_a_reload() -> Result<()> {
     session(false, async |client: &Client, base: &str| {
@@ -183,12 +179,12 @@ async fn runs_of_lessons_5_9_and_10_survive_a_reload() -> Result<()> {
         click(client, "train").await?;
         let r2 = wait_for_r2(client, Duration::from_secs(120)).await?;
         wait_until("lesson 5's run kept", Duration::from_secs(30), || async { kept_runs(client, "keep/kmers").await }).await?;
-        // Lesson 9: relu and exp, 1 epoch on 1,000 sequences.
-        let lesson9 = format!("{base}/?lesson=exp&device=cpu&n=1000&cepochs=1&seed=1");
+        // Lesson 9: relu and exp, 2 epochs on 1,000 sequences (two points to a loss curve).
+        let lesson9 = format!("{base}/?lesson=exp&device=cpu&n=1000&cepochs=2&seed=1");
         client.goto(&lesson9).await?;
         device_is(client, "CPU").await?;
         click(client, "exp-train").await?;
-        let finished = |lines: &[String]| lines.len() == 2 && lines.iter().all(|l| l.contains("finished after 1 epoch"));
+        let finished = |lines: &[String]| lines.len() == 2 && lines.iter().all(|l| l.contains("finished after 2 epochs"));
         let before9 = wait_until("lesson 9's runs", Duration::from_secs(300), || async { Some(status_lines(client, "exp").await).filter(|s| finished(s)) }).await?;
         assert_eq!(wait_until("lesson 9's runs kept", Duration::from_secs(30), || async { kept_runs(client, "keep/contrast").await }).await?, 2);
         // Lesson 10: the multi-scale CNN, 1 epoch on 1,000 sequences.
@@ -218,6 +214,40 @@ async fn runs_of_lessons_5_9_and_10_survive_a_reload() -> Result<()> {
         assert!((again - r2).abs() < 1e-3, "lesson 5's test R² {r2} before, {again} after the reload");
         println!("lesson 5 after a reload: test R² {again} (before: {r2})");
         screenshot(client, "5-kept-after-reload").await?;
+
+        // My runs lists the four kept runs across lessons; lesson 9's two are set side by side.
+        click(client, "my-runs-toggle").await?;
+        let rows = "return document.querySelectorAll('[data-testid=my-run]').length";
+        let n = wait_until("My runs' list", Duration::from_secs(20), || async { js(client, rows).await.ok()?.as_u64().filter(|n| *n >= 4) }).await?;
+        assert_eq!(n, 4, "lesson 5's run, lesson 9's two and lesson 10's");
+        click(client, "my-run-compare-keep-contrast-0").await?;
+        click(client, "my-run-compare-keep-contrast-1").await?;
+        let table = wait_for_contains(client, "my-runs-compare-table", "test AUROC").await?;
+        println!("My runs, lesson 9's two runs side by side:\n{table}");
+        assert!(table.contains("model") && table.contains("cnn-dist (relu)") && table.contains("cnn-dist (exp)") && table.contains("differs"), "{table}");
+        assert!(table.contains("best validation AUROC") && table.contains("final match fraction"), "{table}");
+        screenshot_of(client, "my-runs", "27-my-runs-side-by-side").await?;
+        let diffs = js(client, "return [...document.querySelectorAll('[data-testid=my-runs-diff]')].map(e => e.textContent)").await?;
+        assert!(diffs.as_array().is_some_and(|d| d.iter().any(|v| v.as_str().is_some_and(|v| v.starts_with('+') || v.starts_with('-')))), "some difference B − A: {diffs}");
+        assert!(coloured_pixels(client, "my-runs-loss").await? > 2_000, "the overlaid loss curves are drawn");
+        assert_eq!(js(client, "return document.querySelectorAll('[data-testid=my-runs-logos] canvas').length").await?.as_u64(), Some(2), "logos beside each other");
+        // A third choice replaces the oldest: still two side by side.
+        click(client, "my-run-compare-keep-keras-0").await?;
+        let header = wait_for_contains(client, "my-runs-comparison", "Lesson 10").await?;
+        assert!(header.contains("Lesson 9") && header.contains("Lesson 10"), "{header}");
+
+        // Rename lesson 9's relu run and delete lesson 10's: after a reload, My runs shows both.
+        js(client, "const i = document.querySelector('[data-id=keep-contrast-0] [data-testid=my-run-name]'); i.value = 'relu baseline'; i.dispatchEvent(new Event('change', { bubbles: true }));").await?;
+        wait_for_contains(client, "my-runs-note", "Renamed").await?;
+        js(client, "document.querySelector('[data-id=keep-keras-0] [data-testid=my-run-delete]').click()").await?;
+        wait_for_contains(client, "my-runs-note", "Deleted").await?;
+        assert_eq!(kept_runs(client, "keep/keras").await, None, "lesson 10 has no kept run left");
+        client.goto(&lesson5).await?;
+        click(client, "my-runs-toggle").await?;
+        let n = wait_until("My runs after a reload", Duration::from_secs(20), || async { js(client, rows).await.ok()?.as_u64().filter(|n| *n >= 3) }).await?;
+        assert_eq!(n, 3, "lesson 10's run deleted");
+        let name = js(client, "return document.querySelector('[data-id=keep-contrast-0] [data-testid=my-run-name]').value").await?;
+        assert_eq!(name.as_str(), Some("relu baseline"));
         assert_alive(client).await?;
         Ok(())
     })

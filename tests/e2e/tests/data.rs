@@ -461,14 +461,14 @@ async fn a_full_storage_is_named_the_run_is_kept_and_room_is_made_from_the_oldes
             let client = client.clone();
             async move { js(&client, "return new Promise(done => { const r = indexedDB.open('dnaplay'); r.onsuccess = () => { const k = r.result.transaction('work').objectStore('work').getAllKeys(); k.onsuccess = () => done(k.result.filter(k => k.startsWith('run/')).length); }; })").await.ok().and_then(|v| v.as_u64()).unwrap_or(0) }
         };
-        assert_eq!(keys(client).await, 2, "run #1's weights and description");
+        assert_eq!(keys(client).await, 3, "run #1's weights, description and first-layer filters");
         let used = js(client, "window.__quota = window.__used() + 200; return window.__used()").await?;
         println!("stored {used} B; quota set 200 B above it");
         click(client, "data-train").await?;
         let note = wait_until("run #2's refused save", Duration::from_secs(120), || async { Some(text(client, "saved-note").await).filter(|t| t.contains("Run #2")) }).await?;
         println!("full storage: {note}");
         assert!(note.contains("Run #2 was NOT saved (QuotaExceededError") && note.contains("it stays on this page") && note.contains(" KB) and history") && note.contains("The storage holds"), "{note}");
-        assert_eq!(keys(client).await, 2, "nothing of run #2 is left half-written");
+        assert_eq!(keys(client).await, 3, "nothing of run #2 is left half-written");
         let status = text(client, "data-status").await;
         assert!(status.starts_with("#2") && client.find_all(Locator::Css("[data-testid=user-run]")).await?.len() == 1, "the run just finished is kept in the table: {status}");
         click(client, "export-predictions").await?;
@@ -482,7 +482,7 @@ async fn a_full_storage_is_named_the_run_is_kept_and_room_is_made_from_the_oldes
         assert!(note.starts_with("Run #2 saved in this browser after deleting the oldest saved run(s): run #1"), "{note}");
         let names = saved_names(&client.find_all(Locator::Css("[data-testid=saved-run]")).await?).await;
         assert!(names.len() == 1 && names[0].starts_with("run #2 "), "run #1 deleted, run #2 saved: {names:?}");
-        assert_eq!(keys(client).await, 2, "run #2's weights and description, run #1's gone");
+        assert_eq!(keys(client).await, 3, "run #2's weights, description and filters; run #1's gone");
         wait_until("the button gone", Duration::from_secs(5), || async { client.find(Locator::Css("[data-testid=saved-make-room]")).await.is_err().then_some(()) }).await?;
         assert_alive(client).await?;
         Ok(())

@@ -1,0 +1,176 @@
+//! Two kept runs compared (the page's My runs, issue 27): their settings, whether each is the
+//! same, and their numbers with B − A, on screen and as CSV. Pure, so tested natively; the page
+//! (`src/components/my_runs.rs`) reads the runs from IndexedDB and draws the plots.
+
+use dnaplay_model::checkpoint::CheckpointMeta;
+use dnaplay_model::trainer::EpochRecord;
+
+/// What the comparison reads of one run.
+#[derive(Debug, Clone)]
+pub struct Compared<'a> {
+    /// Its name, e.g. "kept: CNN-dist (exp), adam lr 0.001".
+    pub name: &'a str,
+    /// The lesson it was trained in, e.g. "Lesson 9".
+    pub lesson: &'a str,
+    /// Its model, e.g. "cnn-dist (exp)".
+    pub model: String,
+    /// Its data, e.g. "task3, 20000 sequences, seed 1".
+    pub data: String,
+    /// Its settings, history and test metrics (`checkpoint.json`).
+    pub meta: &'a CheckpointMeta,
+}
+
+/// Whether a run is a classifier (BCE loss, a validation AUROC) rather than a regression (MSE).
+pub fn is_classifier(meta: &CheckpointMeta) -> bool {
+    meta.history.iter().any(|h| h.val_auroc.is_some()) || meta.test_metrics.contains_key("auroc")
+}
+
+/// The final value of a history column, e.g. the last validation loss.
+pub fn last(meta: &CheckpointMeta, f: impl Fn(&EpochRecord) -> Option<f32>) -> Option<f64> {
+    meta.history.last().and_then(f).map(f64::from)
+}
+
+/// A metric's row label for a key of `test_metrics`.
+pub fn metric_label(key: &str) -> String {
+    match key {
+        "r_squared" => "test R²".into(),
+        "auroc" => "test AUROC".into(),
+        "aupr" => "test AUPR".into(),
+        "accuracy" => "test accuracy".into(),
+        "mse" => "test MSE".into(),
+        other => format!("test {other}"),
+    }
+}
+
+/// One row of the comparison: a number for each run and B − A, or a setting for each.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    Number { label: String, a: Option<f64>, b: Option<f64> },
+    Setting { label: &'static str, a: String, b: String },
+}
+
+/// The comparison's rows: settings first (model, optimizer, data), then the numbers.
+pub fn compare_rows(a: &Compared, b: &Compared) -> Vec<Row> {
+    let setting = |label, f: &dyn Fn(&Compared) -> String| Row::Setting { label, a: f(a), b: f(b) };
+    let mut rows = vec![
+        setting("lesson", &|r| r.lesson.to_string()),
+        setting("model", &|r| r.model.clone()),
+        setting("optimizer", &|r| format!("{}, learning rate {}, batch {}", r.meta.train.optimizer, r.meta.train.learning_rate, r.meta.train.batch_size)),
+        setting("data", &|r| r.data.clone()),
+    ];
+    let number = |label: &str, f: &dyn Fn(&CheckpointMeta) -> Option<f64>| Row::Number { label: label.to_string(), a: f(a.meta), b: f(b.meta) };
+    rows.push(number("epochs", &|m| Some(m.history.len() as f64)));
+    rows.push(number("final train loss", &|m| last(m, |h| Some(h.train_loss))));
+    rows.push(number("final validation loss", &|m| last(m, |h| Some(h.val_loss))));
+    if is_classifier(a.meta) || is_classifier(b.meta) {
+        rows.push(number("best validation AUROC", &|m| m.history.iter().filter_map(|h| h.val_auroc).map(f64::from).reduce(f64::max)));
+    }
+    let mut keys: Vec<&String> = a.meta.test_metrics.keys().chain(b.meta.test_metrics.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for k in keys {
+        rows.push(Row::Number { label: metric_label(k), a: a.meta.test_metrics.get(k).copied(), b: b.meta.test_metrics.get(k).copied() });
+    }
+    if !a.meta.match_fractions.is_empty() || !b.meta.match_fractions.is_empty() {
+        rows.push(number("final match fraction", &|m| m.match_fractions.last().copied()));
+    }
+    rows
+}
+
+/// The comparison as CSV: metric, run A, run B, B − A (empty where a run has no value).
+pub fn compare_csv(a: &Compared, b: &Compared) -> String {
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = format!("metric,{},{},difference (B - A)\n", q(a.name), q(b.name));
+    for row in compare_rows(a, b) {
+        match row {
+            Row::Number { label, a, b } => {
+                let f = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
+                let d = a.zip(b).map(|(a, b)| b - a);
+                out.push_str(&format!("{},{},{},{}\n", q(&label), f(a), f(b), f(d)));
+            }
+            Row::Setting { label, a, b } => out.push_str(&format!("{},{},{},{}\n", q(label), q(&a), q(&b), if a == b { "same" } else { "differs" })),
+        }
+    }
+    out
+}
+
+/// A number in the comparison: 4 significant decimals, whole numbers as they are.
+pub fn num(v: Option<f64>) -> String {
+    match v {
+        None => "–".into(),
+        Some(v) if v.fract() == 0.0 && v.abs() < 1e6 => format!("{v:.0}"),
+        Some(v) => format!("{v:.4}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use dnaplay_model::checkpoint::FORMAT_VERSION;
+    use dnaplay_model::models::{Activation, ModelConfig, ModelKind};
+    use dnaplay_model::trainer::TrainConfig;
+
+    use super::*;
+
+    fn meta(kind: ModelKind, activation: Activation, val: &[f32], metrics: &[(&str, f64)]) -> CheckpointMeta {
+        let history = val.iter().enumerate().map(|(epoch, &v)| EpochRecord { epoch, train_loss: v + 0.1, val_loss: v, val_auroc: Some(0.9), val_aupr: None, learning_rate: 0.001 }).collect();
+        CheckpointMeta {
+            format: FORMAT_VERSION,
+            task: "task3".into(),
+            num_seqs: Some(20000),
+            seed: 1,
+            model: ModelConfig::of_kind(kind, 200, activation),
+            train: TrainConfig::default(),
+            history,
+            match_fractions: vec![0.2],
+            test_metrics: metrics.iter().map(|(k, v)| (k.to_string(), *v)).collect::<BTreeMap<_, _>>(),
+        }
+    }
+
+    fn compared<'a>(name: &'a str, meta: &'a CheckpointMeta) -> Compared<'a> {
+        Compared { name, lesson: "Lesson 9", model: format!("{} ({})", meta.model.kind, meta.model.activation), data: "task3, 20000 sequences, seed 1".into(), meta }
+    }
+
+    #[test]
+    fn the_comparison_gives_each_metric_and_b_minus_a() {
+        let ma = meta(ModelKind::CnnDist, Activation::Relu, &[0.5, 0.4], &[("auroc", 0.90), ("aupr", 0.88)]);
+        let mb = meta(ModelKind::CnnDist, Activation::Exp, &[0.5, 0.3, 0.25], &[("auroc", 0.95)]);
+        let (a, b) = (compared("relu", &ma), compared("exp", &mb));
+        let rows = compare_rows(&a, &b);
+        let find = |l: &str| rows.iter().find(|r| matches!(r, Row::Number { label, .. } if label == l)).cloned();
+        assert_eq!(find("epochs"), Some(Row::Number { label: "epochs".into(), a: Some(2.0), b: Some(3.0) }));
+        assert_eq!(find("final validation loss"), Some(Row::Number { label: "final validation loss".into(), a: Some(0.4f32 as f64), b: Some(0.25f32 as f64) }));
+        assert_eq!(find("best validation AUROC"), Some(Row::Number { label: "best validation AUROC".into(), a: Some(0.9f32 as f64), b: Some(0.9f32 as f64) }));
+        assert_eq!(find("test AUROC"), Some(Row::Number { label: "test AUROC".into(), a: Some(0.90), b: Some(0.95) }));
+        // A metric only one run has is listed, with no difference.
+        assert_eq!(find("test AUPR"), Some(Row::Number { label: "test AUPR".into(), a: Some(0.88), b: None }));
+        assert!(rows.contains(&Row::Setting { label: "model", a: "cnn-dist (relu)".into(), b: "cnn-dist (exp)".into() }), "{rows:?}");
+
+        let csv = compare_csv(&a, &b);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "metric,\"relu\",\"exp\",difference (B - A)");
+        let auroc = lines.iter().find(|l| l.starts_with("\"test AUROC\"")).unwrap();
+        let d: f64 = auroc.rsplit(',').next().unwrap().parse().unwrap();
+        assert!((d - 0.05).abs() < 1e-9, "{auroc}");
+        let aupr = lines.iter().find(|l| l.starts_with("\"test AUPR\"")).unwrap();
+        assert!(aupr.ends_with(",0.88,,"), "{aupr}");
+        assert!(lines.iter().any(|l| l.starts_with("\"model\",") && l.ends_with(",differs")), "{csv}");
+        assert!(lines.iter().any(|l| l.starts_with("\"data\",") && l.ends_with(",same")), "{csv}");
+    }
+
+    #[test]
+    fn a_regression_has_no_auroc_row_and_names_quote_safely() {
+        let mut m = meta(ModelKind::Cnn, Activation::Relu, &[3.0], &[("r_squared", 0.91)]);
+        m.history[0].val_auroc = None;
+        m.match_fractions.clear();
+        assert!(!is_classifier(&m));
+        let a = compared("say \"hi\", twice", &m);
+        let rows = compare_rows(&a, &a);
+        assert!(!rows.iter().any(|r| matches!(r, Row::Number { label, .. } if label.contains("AUROC") || label.contains("match"))), "{rows:?}");
+        assert!(compare_csv(&a, &a).starts_with("metric,\"say \"\"hi\"\", twice\","), "{}", compare_csv(&a, &a));
+        assert_eq!(num(Some(12.0)), "12");
+        assert_eq!(num(Some(0.123456)), "0.1235");
+        assert_eq!(num(None), "–");
+    }
+}
