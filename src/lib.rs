@@ -160,7 +160,7 @@ pub fn App() -> impl IntoView {
             <button class="share-toggle" data-testid="share-toggle" data-setting="share" aria-controls="share" aria-expanded=move || share_open.get().to_string()
                 title="Build a link to these lessons and settings, with a QR code for the projector"
                 on:click=move |_| share_open.update(|o| *o = !*o)>"Share"</button>
-            <button class="share-toggle" data-testid="my-runs-toggle" aria-controls="my-runs" aria-expanded=move || runs_open.get().to_string()
+            <button class="share-toggle" data-testid="my-runs-toggle" data-setting="runs" aria-controls="my-runs" aria-expanded=move || runs_open.get().to_string()
                 title="The runs kept in this browser, across lessons: compare two, rename or delete them"
                 on:click=move |_| runs_open.update(|o| *o = !*o)>"My runs"</button>
             <button class="contrast-toggle" data-testid="contrast-toggle" aria-pressed=move || settings.with(|s| s.contrast).to_string()

@@ -9,7 +9,7 @@ use crate::shown;
 /// The controls a link can hide (`hide=`), by key, with what each is. The numeric settings'
 /// keys (and their labels, where the control shows the setting's own) come from
 /// [`dnaplay_model::settings`].
-pub const HIDEABLE: [(&str, &str); 19] = [
+pub const HIDEABLE: [(&str, &str); 20] = [
     ("model", "Model"),
     ("act", "First-layer activation"),
     ("opt", "Optimizer"),
@@ -29,6 +29,7 @@ pub const HIDEABLE: [(&str, &str); 19] = [
     ("export", "export buttons"),
     ("upload", "file upload"),
     ("share", "Share button"),
+    ("runs", "My runs button"),
 ];
 
 /// The `hide` key of a control from its visible label ("Model", "learning rate", "Learning

@@ -333,8 +333,8 @@ mod tests {
         assert_eq!(hide_key("Batch size"), Some("bs"));
         assert_eq!(hide_key("Colour"), None);
         assert!(Settings::from_query("lesson=data").1.is_empty());
-        // The header's Share button and the exports can be hidden too.
-        let (s, notices) = Settings::from_query("hide=share,export");
-        assert_eq!((s.hide, notices.len()), (vec!["share", "export"], 0));
+        // The header's Share and My runs buttons and the exports can be hidden too.
+        let (s, notices) = Settings::from_query("hide=share,export,runs");
+        assert_eq!((s.hide, notices.len()), (vec!["share", "export", "runs"], 0));
     }
 }

@@ -187,23 +187,25 @@ pub(super) fn keep_saved_runs(state: DataState) {
             let filters = r.filters.as_deref().map(dnaplay_protocol::to_cbor);
             let u = Unsaved { id: r.id, key, weights, meta: meta.to_json(), filters, entry };
             spawn_local(async move {
-                let note = match save_run(&u).await {
+                let saved = save_run(&u).await;
+                // One estimate, for the note and the usage line.
+                let usage = usage_text().await;
+                let note = match saved {
                     Ok(list) => {
                         set_saved_runs.set(list);
                         format!("Run #{} saved in this browser: it comes back after a reload.", u.id)
                     }
                     Err(e) => {
                         let note = format!(
-                            "Run #{} was NOT saved ({e}): it stays on this page, but its weights ({}) and history will be lost when the page closes. Delete saved runs, or export this one. {}",
+                            "Run #{} was NOT saved ({e}): it stays on this page, but its weights ({}) and history will be lost when the page closes. Delete saved runs, or export this one. {usage}",
                             u.id,
                             size_text(u.weights.len() as f64),
-                            usage_text().await
                         );
                         set_unsaved.set(Some(u));
                         note
                     }
                 };
-                set_usage.set(Some(usage_text().await));
+                set_usage.set(Some(usage));
                 set_saved_note.set(Some(note));
             });
         }

@@ -673,14 +673,20 @@ pub async fn wait_for_text(client: &Client, id: &str, what: &str, limit: Duratio
 /// Click the element with `data-testid=id`.
 ///
 /// # Errors
-/// When it is not on the page.
+/// When it is not on the page within 10 s.
 pub async fn click(client: &Client, id: &str) -> Result<()> {
-    client
-        .find(Locator::Css(&format!("[data-testid={id}]")))
-        .await
-        .map_err(|e| format!("no element [data-testid={id}]: {e}"))?
-        .click()
-        .await?;
+    let locator = format!("[data-testid={id}]");
+    // Up to 10 s for it to appear: the app mounts a moment after the page's `load` (once the
+    // JASPAR file is fetched, src/main.rs), so a click just after a navigation may come first.
+    let started = Instant::now();
+    let element = loop {
+        match client.find(Locator::Css(&locator)).await {
+            Ok(element) => break element,
+            Err(e) if started.elapsed() > Duration::from_secs(10) => return Err(format!("no element [data-testid={id}]: {e}").into()),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    };
+    element.click().await?;
     Ok(())
 }
 

@@ -129,6 +129,18 @@ async fn axe_finds_no_wcag_violation_on_any_lesson_and_every_plot_has_a_text_alt
         if !v.is_empty() {
             found.insert("the Share panel".into(), v);
         }
+        // My runs open, two of the runs kept above side by side.
+        click(client, "my-runs-toggle").await?;
+        wait_until("two kept runs in My runs", Duration::from_secs(30), || async {
+            js(client, "return document.querySelectorAll('[data-testid=my-run]').length").await.ok()?.as_u64().filter(|n| *n >= 2)
+        })
+        .await?;
+        js(client, "[...document.querySelectorAll('[data-testid^=my-run-compare-]')].slice(0, 2).forEach(c => c.click())").await?;
+        wait_until("the comparison", Duration::from_secs(10), || async { (!text(client, "my-runs-compare-table").await.is_empty()).then_some(()) }).await?;
+        let v = axe_violations(client, &axe).await?;
+        if !v.is_empty() {
+            found.insert("My runs, two side by side".into(), v);
+        }
         assert!(found.is_empty(), "axe-core and text alternatives: {found:#?}");
         Ok(())
     })

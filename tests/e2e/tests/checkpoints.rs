@@ -243,6 +243,7 @@ async fn runs_of_lessons_5_9_and_10_survive_a_reload() -> Result<()> {
         wait_for_contains(client, "my-runs-note", "Deleted").await?;
         assert_eq!(kept_runs(client, "keep/keras").await, None, "lesson 10 has no kept run left");
         client.goto(&lesson5).await?;
+        wait_until("lesson 5 after a reload", Duration::from_secs(30), || async { (!lesson_title(client).await.is_empty()).then_some(()) }).await?;
         click(client, "my-runs-toggle").await?;
         let n = wait_until("My runs after a reload", Duration::from_secs(20), || async { js(client, rows).await.ok()?.as_u64().filter(|n| *n >= 3) }).await?;
         assert_eq!(n, 3, "lesson 10's run deleted");

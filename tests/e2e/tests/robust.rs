@@ -250,6 +250,30 @@ async fn a_training_worker_that_does_not_load_is_reported_and_the_page_answers()
     .await
 }
 
+/// The page's own wasm does not load (a failed deploy, a blocked request): the shell that the
+/// first paint shows says so, instead of "Loading the lessons…" for ever.
+#[tokio::test(flavor = "current_thread")]
+async fn a_page_whose_wasm_does_not_load_says_so_in_its_shell() -> Result<()> {
+    // `with_browser`, not `session`: the failed start is logged as an error.
+    with_browser(false, async |client: &Client, base: &str| {
+        before_page_scripts(
+            client,
+            r"const real = window.fetch; window.fetch = function (input, init) { const url = String((input && input.url) || input); return /dna-playground-[0-9a-f]+_bg\.wasm/.test(url) ? Promise.reject(new TypeError('blocked by the test')) : real.call(this, input, init); };",
+        )
+        .await?;
+        client.goto(&format!("{base}?lesson=train")).await?;
+        let said = wait_until("the shell's message", Duration::from_secs(30), || async {
+            let t = js(client, "const s = document.getElementById('app-shell-status'); return s ? s.textContent : ''").await.ok()?;
+            t.as_str().filter(|t| t.contains("could not start")).map(str::to_string)
+        })
+        .await?;
+        println!("the shell, the wasm blocked: {said}");
+        assert!(said.contains("blocked by the test") && said.contains("Reload"), "{said}");
+        Ok(())
+    })
+    .await
+}
+
 /// The worker dies mid-run (as a panic in it would: an `error` event on the page's `Worker`):
 /// the run fails with the reason, its epochs stay, and the next Train runs on a fresh worker.
 #[tokio::test(flavor = "current_thread")]
