@@ -17,7 +17,7 @@ use crate::components::plot_canvas::{describe, redraw_exportable, redraw_logos, 
 use crate::keep;
 use crate::lessons::data as saved;
 use crate::store::StoreError;
-use dnaplay_state::compare::{Compared, Row, compare_csv, compare_rows, last, metric_label, num};
+use dnaplay_state::compare::{Compared, Row, compare_csv, compare_rows, diff_text, last, metric_label, num};
 
 /// Where a run is kept.
 #[derive(Debug, Clone, PartialEq)]
@@ -283,8 +283,7 @@ fn Comparison(a: StoredRun, b: StoredRun) -> impl IntoView {
         .into_iter()
         .map(|row| match row {
             Row::Number { label, a, b } => {
-                let d = a.zip(b).map(|(a, b)| b - a);
-                let diff = d.map(|d| if d == 0.0 { "same".to_string() } else { format!("{d:+.4}") }).unwrap_or_else(|| "–".into());
+                let diff = diff_text(a, b);
                 view! { <tr><th scope="row">{label}</th><td>{num(a)}</td><td>{num(b)}</td><td data-testid="my-runs-diff">{diff}</td></tr> }.into_any()
             }
             Row::Setting { label, a, b } => {

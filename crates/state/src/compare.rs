@@ -103,6 +103,17 @@ pub fn num(v: Option<f64>) -> String {
     }
 }
 
+/// B − A as the comparison shows it: "same", "+0.0503", a whole difference as a whole number
+/// ("-1" epochs), or "–" where a run has no value.
+pub fn diff_text(a: Option<f64>, b: Option<f64>) -> String {
+    match a.zip(b).map(|(a, b)| b - a) {
+        None => "–".into(),
+        Some(d) if d == 0.0 => "same".into(),
+        Some(d) if d.fract() == 0.0 && d.abs() < 1e6 => format!("{d:+.0}"),
+        Some(d) => format!("{d:+.4}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -172,5 +183,9 @@ mod tests {
         assert_eq!(num(Some(12.0)), "12");
         assert_eq!(num(Some(0.123456)), "0.1235");
         assert_eq!(num(None), "–");
+        assert_eq!(diff_text(Some(2.0), Some(1.0)), "-1");
+        assert_eq!(diff_text(Some(0.5), Some(0.55)), "+0.0500");
+        assert_eq!(diff_text(Some(3.0), Some(3.0)), "same");
+        assert_eq!(diff_text(None, Some(3.0)), "–");
     }
 }

@@ -145,6 +145,31 @@ async fn lesson_10_trains_one_epoch_and_reports(client: &Client, base: &str, bro
     assert_alive(client).await
 }
 
+/// My runs after lessons 5 and 10 have trained: both runs kept, set side by side (a regression
+/// beside a classifier), on a phone's width without sideways scrolling.
+async fn my_runs_compares_two_runs(client: &Client, base: &str, browser: Browser) -> Result<()> {
+    wait_until("lesson 10's run kept", Duration::from_secs(30), || async { kept_runs(client, "keep/keras").await }).await?;
+    client.goto(&format!("{base}/?lesson=train&device=cpu")).await?;
+    device_is(client, "CPU").await?;
+    click(client, "my-runs-toggle").await?;
+    let rows = wait_until("two kept runs listed", Duration::from_secs(30), || async {
+        js(client, "return document.querySelectorAll('[data-testid=my-run]').length").await.ok()?.as_u64().filter(|n| *n >= 2)
+    })
+    .await?;
+    js(client, "[...document.querySelectorAll('[data-testid^=my-run-compare-]')].slice(0, 2).forEach(c => c.click())").await?;
+    let table = wait_until("the comparison", Duration::from_secs(10), || async { Some(text(client, "my-runs-compare-table").await).filter(|t| t.contains("differs")) }).await?;
+    assert!(table.contains("Lessons 5–8") && table.contains("Lesson 10") && table.contains("final validation loss"), "{table}");
+    assert!(coloured_pixels(client, "my-runs-loss").await? > 300, "the loss curves are drawn");
+    client.set_window_size(390, 844).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let sideways = js(client, "return document.documentElement.scrollWidth - window.innerWidth").await?.as_f64().unwrap_or(f64::NAN);
+    screenshot_of(client, "my-runs", &format!("27-my-runs-phone-{}", browser.name())).await?;
+    client.set_window_size(WINDOW.0, WINDOW.1).await?;
+    assert!(sideways <= 1.0, "the page scrolls sideways by {sideways} px at 390 px");
+    println!("{}: My runs lists {rows} runs and compares two; at 390 px the page is {sideways} px wider than the window", browser.name());
+    assert_alive(client).await
+}
+
 /// Lesson 11's plain link: the shipped relu and exp models' four maps, each scored.
 async fn lesson_11_maps(client: &Client, base: &str, browser: Browser) -> Result<()> {
     let started = Instant::now();
@@ -296,11 +321,13 @@ async fn reset_while_training(client: &Client, base: &str, _browser: Browser) ->
 async fn page_checks(browser: Browser) -> Result<()> {
     const CHECK_LIMIT: Duration = Duration::from_secs(540);
     type Check = for<'a> fn(&'a Client, &'a str, Browser) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + 'a>>;
-    let checks: [(&str, Check); 7] = [
+    let checks: [(&str, Check); 8] = [
         ("hostile links", |c, b, _| Box::pin(hostile_links(c, b))),
         ("lesson 5 trains and its plots draw", |c, b, w| Box::pin(lesson_5_trains_and_its_plots_draw(c, b, w))),
         ("lesson 9's checkpoints load", |c, b, w| Box::pin(lesson_9_checkpoints_load(c, b, w))),
         ("lesson 10 trains one epoch and reports", |c, b, w| Box::pin(lesson_10_trains_one_epoch_and_reports(c, b, w))),
+        // After lessons 5 and 10, whose runs it compares.
+        ("My runs compares two runs", |c, b, w| Box::pin(my_runs_compares_two_runs(c, b, w))),
         ("lesson 11's maps", |c, b, w| Box::pin(lesson_11_maps(c, b, w))),
         ("Reset while training", |c, b, w| Box::pin(reset_while_training(c, b, w))),
         // Last: it leaves a saved run in the profile's IndexedDB.
