@@ -159,17 +159,13 @@ pub fn restore_runs(lab: Lab) {
         }
         done.set_value(true);
         spawn_local(async move {
+            let kept = list_kept().await;
             for bench in KEPT {
-                let key = key(bench);
-                let Some(count) = store::get_string(&key).await.ok().flatten().and_then(|n| n.parse::<usize>().ok()) else { continue };
                 let mut checkpoints = Vec::new();
-                for i in 0..count {
-                    let name = store::get_string(&format!("{key}/{i}/name")).await.ok().flatten();
-                    let meta = store::get_string(&format!("{key}/{i}/meta")).await.ok().flatten().and_then(|j| CheckpointMeta::from_json(&j).ok());
-                    let weights = store::get_bytes(&format!("{key}/{i}/weights")).await.ok().flatten();
-                    if let (Some(name), Some(meta), Some(weights)) = (name, meta, weights) {
-                        let name: &'static str = Box::leak(name.into_boxed_str());
-                        checkpoints.push((name, meta, weights));
+                for run in kept.iter().filter(|r| r.bench == bench) {
+                    if let Ok(Some(weights)) = store::get_bytes(&format!("{}/{}/weights", key(bench), run.index)).await {
+                        let name: &'static str = Box::leak(run.name.clone().into_boxed_str());
+                        checkpoints.push((name, run.meta.clone(), weights));
                     }
                 }
                 let Some(first) = checkpoints.first() else { continue };
@@ -200,16 +196,24 @@ pub struct KeptRun {
     pub filters: Option<FilterSnapshot>,
 }
 
+/// How many runs `bench` keeps: the count under [`key`], 0 when there is none or it does not read.
+///
+/// # Errors
+/// IndexedDB's, when the count cannot be read.
+async fn kept_count(bench: Bench) -> Result<usize, StoreError> {
+    Ok(store::get_string(&key(bench)).await?.and_then(|n| n.parse::<usize>().ok()).unwrap_or(0))
+}
+
 /// Every lesson's kept runs, in [`KEPT`] order; a run whose description does not read is left out.
 pub async fn list_kept() -> Vec<KeptRun> {
     let mut all = Vec::new();
     for bench in KEPT {
         let key = key(bench);
-        let count = store::get_string(&key).await.ok().flatten().and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
+        let count = kept_count(bench).await.unwrap_or(0);
         for index in 0..count {
             let name = store::get_string(&format!("{key}/{index}/name")).await.ok().flatten();
-            let meta = store::get_string(&format!("{key}/{index}/meta")).await.ok().flatten().and_then(|j| CheckpointMeta::from_json(&j).ok());
-            let filters = store::get_bytes(&format!("{key}/{index}/filters")).await.ok().flatten().and_then(|b| dnaplay_protocol::from_cbor(&b).ok());
+            let meta = store::get_meta(&format!("{key}/{index}/meta")).await;
+            let filters = store::get_cbor(&format!("{key}/{index}/filters")).await;
             if let (Some(name), Some(meta)) = (name, meta) {
                 all.push(KeptRun { bench, index, name, meta, filters });
             }
@@ -227,7 +231,7 @@ pub async fn rename_kept(bench: Bench, index: usize, name: &str) -> Result<(), S
 /// drops, so a reload brings back the others only.
 pub async fn delete_kept(bench: Bench, index: usize) -> Result<(), StoreError> {
     let key = key(bench);
-    let count = store::get_string(&key).await?.and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
+    let count = kept_count(bench).await?;
     if index >= count {
         return Ok(());
     }

@@ -182,3 +182,15 @@ pub async fn estimate() -> Option<(f64, f64)> {
     let get = |k: &str| js_sys::Reflect::get(&e, &k.into()).ok().and_then(|v| v.as_f64());
     Some((get("usage")?, get("quota")?))
 }
+
+/// A run's description (`checkpoint.json`'s fields) stored as JSON under `key`: `None` when
+/// there is none, it cannot be read, or it does not parse (an older format).
+pub async fn get_meta(key: &str) -> Option<dnaplay_model::checkpoint::CheckpointMeta> {
+    get_string(key).await.ok().flatten().and_then(|j| dnaplay_model::checkpoint::CheckpointMeta::from_json(&j).ok())
+}
+
+/// A value stored as CBOR under `key` ([`dnaplay_protocol::to_cbor`], e.g. a run's first-layer
+/// filters): `None` when there is none, it cannot be read, or it does not decode.
+pub async fn get_cbor<T: for<'de> serde::Deserialize<'de>>(key: &str) -> Option<T> {
+    get_bytes(key).await.ok().flatten().and_then(|b| dnaplay_protocol::from_cbor(&b).ok())
+}

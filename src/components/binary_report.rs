@@ -109,17 +109,17 @@ pub fn BinaryReport(
             None => WAITING.into(),
         });
         let classes = e.as_deref().map(by_class);
-        let drawn = classes.clone();
-        redraw_exportable(&scores_canvas, 460, 300, move |area, theme| match &drawn {
-            Some((neg, pos)) => {
-                let series = [HistogramSeries { label: "negative", values: neg, alpha: 0.6 }, HistogramSeries { label: "positive", values: pos, alpha: 0.6 }];
-                drop(draw_histograms(area, &series, 25, SCORE_LABEL, theme));
-            }
-            None => drop(draw_message(area, theme, WAITING)),
-        });
+        /// The two classes' score histograms, as drawn and as described.
+        fn class_series<'a>(neg: &'a [f32], pos: &'a [f32]) -> [HistogramSeries<'a>; 2] {
+            [HistogramSeries { label: "negative", values: neg, alpha: 0.6 }, HistogramSeries { label: "positive", values: pos, alpha: 0.6 }]
+        }
         describe(&scores_canvas, &match &classes {
-            Some((neg, pos)) => dnaplay_plots::describe::histograms(&[HistogramSeries { label: "negative", values: neg, alpha: 0.6 }, HistogramSeries { label: "positive", values: pos, alpha: 0.6 }], SCORE_LABEL),
+            Some((neg, pos)) => dnaplay_plots::describe::histograms(&class_series(neg, pos), SCORE_LABEL),
             None => WAITING.into(),
+        });
+        redraw_exportable(&scores_canvas, 460, 300, move |area, theme| match &classes {
+            Some((neg, pos)) => drop(draw_histograms(area, &class_series(neg, pos), 25, SCORE_LABEL, theme)),
+            None => drop(draw_message(area, theme, WAITING)),
         });
     });
     let cell = move |truth: bool, predicted: bool, count: usize| match on_cell {

@@ -87,9 +87,30 @@ fn lesson_slug() -> String {
     dnaplay_state::Settings::from_query(&query).0.lesson.slug().to_string()
 }
 
-/// The canvas's picture as PNG bytes, with `title` and the page's link as `iTXt` chunks.
-fn png_of(canvas: &web_sys::HtmlCanvasElement, title: &str) -> Result<Vec<u8>, ExportError> {
-    let url = canvas.to_data_url_with_type("image/png").map_err(|e| ExportError::Picture(format!("{e:?}")))?;
+/// The canvas's kept drawing ([`keep_drawing`]) drawn again on a canvas of its own, at the same
+/// size and pixel ratio: what the PNG shows, without what the page draws on top (the parity
+/// plot's hover frame). `None` when no drawing is kept, or no canvas can be made.
+fn redrawn_offscreen(canvas: &web_sys::HtmlCanvasElement, contrast: bool) -> Option<web_sys::HtmlCanvasElement> {
+    use wasm_bindgen::JsCast;
+    let id = canvas.get_attribute("data-testid")?;
+    let draw = DRAWINGS.with(|d| d.borrow().get(&id).map(|(_, draw)| draw.clone()))?;
+    // As `redraw` sized the canvas: its backing store is the CSS size times the pixel ratio.
+    let ratio = web_sys::window()?.device_pixel_ratio().max(1.0);
+    let copy: web_sys::HtmlCanvasElement = web_sys::window()?.document()?.create_element("canvas").ok()?.dyn_into().ok()?;
+    copy.set_width(canvas.width());
+    copy.set_height(canvas.height());
+    let backend = plotters_canvas::CanvasBackend::with_canvas_object(copy.clone())?;
+    let area = AnyBackend::Canvas(backend).into_drawing_area();
+    draw(&area, &Theme::scaled(ratio).with_contrast(contrast));
+    let _ = area.present();
+    Some(copy)
+}
+
+/// The plot's picture as PNG bytes, with `title` and the page's link as `iTXt` chunks: its kept
+/// drawing redrawn ([`redrawn_offscreen`]), else the canvas as it is on screen.
+fn png_of(canvas: &web_sys::HtmlCanvasElement, title: &str, contrast: bool) -> Result<Vec<u8>, ExportError> {
+    let copy = redrawn_offscreen(canvas, contrast);
+    let url = copy.as_ref().unwrap_or(canvas).to_data_url_with_type("image/png").map_err(|e| ExportError::Picture(format!("{e:?}")))?;
     let b64 = url.split_once(',').map(|(_, b)| b).ok_or_else(|| ExportError::Picture("not a data URL".into()))?;
     let binary = web_sys::window().ok_or(ExportError::Picture("no window".into()))?.atob(b64).map_err(|e| ExportError::Picture(format!("{e:?}")))?;
     let bytes: Vec<u8> = binary.chars().map(|c| c as u32 as u8).collect();
@@ -135,11 +156,12 @@ pub fn PlotExport(
             let c = canvas.get_untracked().ok_or(ExportError::NotDrawn)?;
             let lesson = lesson_slug();
             let what = format!("DNA Playground: {title}");
+            let contrast = contrast.is_some_and(|c| c.get_untracked());
             if svg {
-                let doc = svg_of(&c, &what, contrast.is_some_and(|c| c.get_untracked()))?;
+                let doc = svg_of(&c, &what, contrast)?;
                 download(&file_name(&lesson, name, "svg"), "image/svg+xml", doc.as_bytes())?;
             } else {
-                download(&file_name(&lesson, name, "png"), "image/png", &png_of(&c, &what)?)?;
+                download(&file_name(&lesson, name, "png"), "image/png", &png_of(&c, &what, contrast)?)?;
             }
             Ok::<(), ExportError>(())
         })();

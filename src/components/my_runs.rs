@@ -2,9 +2,11 @@
 //! lessons 5 to 10 ([`crate::keep`]) and lesson 13's saved runs
 //! ([`crate::lessons::data::saved`]). Any two are set side by side: their loss curves overlaid,
 //! their settings and metrics with the differences, and their first-layer logos beside each
-//! other. Runs are renamed and deleted here.
+//! other. Runs are renamed and deleted here, and exported, one or all, as a zip archive
+//! ([`dnaplay_plots::archive`]).
 
 use dnaplay_model::checkpoint::CheckpointMeta;
+use dnaplay_plots::archive;
 use dnaplay_plots::{LossOptions, LossSeries, draw_loss_curves};
 use dnaplay_protocol::{Bench, FilterSnapshot};
 use leptos::html::Canvas;
@@ -90,13 +92,36 @@ async fn list_all() -> Vec<StoredRun> {
         .map(|k| StoredRun { source: Source::Kept { bench: k.bench, index: k.index }, name: k.name, meta: k.meta, filters: k.filters })
         .collect();
     for r in saved::get_saved_runs().await.unwrap_or_default() {
-        let meta = crate::store::get_string(&format!("run/{}/meta", r.key)).await.ok().flatten().and_then(|j| CheckpointMeta::from_json(&j).ok());
-        let filters = crate::store::get_bytes(&format!("run/{}/filters", r.key)).await.ok().flatten().and_then(|b| dnaplay_protocol::from_cbor(&b).ok());
+        let meta = crate::store::get_meta(&format!("run/{}/meta", r.key)).await;
+        let filters = crate::store::get_cbor(&format!("run/{}/filters", r.key)).await;
         if let Some(meta) = meta {
             all.push(StoredRun { source: Source::Saved { key: r.key }, name: r.name, meta, filters });
         }
     }
     all
+}
+
+/// Where `run`'s weights are kept in IndexedDB.
+fn weights_key(run: &StoredRun) -> String {
+    match &run.source {
+        Source::Kept { bench, index } => format!("{}/{index}/weights", keep::key(*bench)),
+        Source::Saved { key } => format!("run/{key}/weights"),
+    }
+}
+
+/// `runs` as one zip archive, each in a numbered folder with its description, weights (where
+/// kept), loss per epoch and a README naming the page's link; offered as the download `name`.
+async fn export_zip(runs: Vec<StoredRun>, name: String) -> Result<String, String> {
+    let source = crate::components::export::page_link();
+    let mut files = Vec::new();
+    for (i, run) in runs.iter().enumerate() {
+        let weights = crate::store::get_bytes(&weights_key(run)).await.map_err(|e| format!("the weights of \"{}\" could not be read: {e}", run.name))?;
+        let folder = archive::folder_name(i + 1, &run.name);
+        files.extend(archive::run_files(&folder, &run.name, run.lesson(), &run.meta, weights.as_deref(), &source));
+    }
+    let bytes = archive::zip_archive(&files).map_err(|e| e.to_string())?;
+    crate::download::download(&name, "application/zip", &bytes).map_err(|e| e.to_string())?;
+    Ok(format!("Downloaded {name}: {} run{}, {:.1} MB.", runs.len(), if runs.len() == 1 { "" } else { "s" }, bytes.len() as f64 / 1e6))
 }
 
 /// Rename `run` to `name` where it is kept.
@@ -196,10 +221,24 @@ pub fn MyRunsPanel(
             reload();
         });
     };
+    let zip = move |list: Vec<StoredRun>, name: String| {
+        set_note.set(format!("Writing {name}…"));
+        spawn_local(async move {
+            match export_zip(list, name).await {
+                Ok(done) => set_note.set(done),
+                Err(e) => set_note.set(format!("The zip archive was not made: {e}")),
+            }
+        });
+    };
+    let zip_all = move |_| {
+        if let Some(list) = runs.get_untracked().filter(|l| !l.is_empty()) {
+            zip(list, "dnaplay-my-runs.zip".into());
+        }
+    };
     let row = move |r: StoredRun| {
         let id = r.id();
         let (id1, id2) = (id.clone(), id.clone());
-        let (r1, r2) = (r.clone(), r.clone());
+        let (r1, r2, r3) = (r.clone(), r.clone(), r.clone());
         let metrics = r.meta.test_metrics.iter().map(|(k, v)| format!("{} {v:.3}", metric_label(k))).collect::<Vec<_>>().join(", ");
         view! {
             <tr data-testid="my-run" data-id=id.clone()>
@@ -213,7 +252,11 @@ pub fn MyRunsPanel(
                 <td>{r.meta.history.len()}</td>
                 <td>{num(last(&r.meta, |h| Some(h.val_loss)))}</td>
                 <td>{metrics}</td>
-                <td><button type="button" data-testid="my-run-delete" aria-label=format!("Delete {}", r.name) on:click=move |_| delete_run(r2.clone())>"Delete"</button></td>
+                <td class="buttons">
+                    <button type="button" data-testid="my-run-zip" data-setting="export" aria-label=format!("Download {} as a zip archive", r.name)
+                        on:click=move |_| zip(vec![r3.clone()], format!("dnaplay-run-{}.zip", archive::folder_name(1, &r3.name).trim_start_matches("01-")))>"Zip"</button>
+                    <button type="button" data-testid="my-run-delete" aria-label=format!("Delete {}", r.name) on:click=move |_| delete_run(r2.clone())>"Delete"</button>
+                </td>
             </tr>
         }
     };
@@ -231,6 +274,10 @@ pub fn MyRunsPanel(
                     <p class="note" data-testid="my-runs-empty">"No run is kept in this browser yet: train in lessons 5 to 10, or save a run in lesson 13."</p>
                 }.into_any(),
                 Some(list) => view! {
+                    <p class="controls buttons" data-setting="export">
+                        <button type="button" data-testid="my-runs-zip-all" on:click=zip_all>"Download all runs (zip)"</button>
+                        <span class="note">" Each run in a folder: checkpoint.json and model.bpk (as "<code>"dnaplay train --save"</code>" writes them), history.csv and a README."</span>
+                    </p>
                     <ScrollX label="My runs" testid="my-runs-table">
                         <table class="runs">
                             <thead><tr><th>"Compare"</th><th>"Name"</th><th>"Lesson"</th><th>"Model"</th><th>"Epochs"</th><th>"Final val loss"</th><th>"Test metrics"</th><th></th></tr></thead>
@@ -282,8 +329,8 @@ fn Comparison(a: StoredRun, b: StoredRun) -> impl IntoView {
     let table_rows = rows
         .into_iter()
         .map(|row| match row {
-            Row::Number { label, a, b } => {
-                let diff = diff_text(a, b);
+            Row::Number { label, a, b, unlike } => {
+                let diff = unlike.map_or_else(|| diff_text(a, b), str::to_string);
                 view! { <tr><th scope="row">{label}</th><td>{num(a)}</td><td>{num(b)}</td><td data-testid="my-runs-diff">{diff}</td></tr> }.into_any()
             }
             Row::Setting { label, a, b } => {

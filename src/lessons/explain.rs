@@ -79,6 +79,22 @@ pub(crate) fn tracks(e: &Explanation, seq: &str, information: Option<&[f32]>, na
     (out, scores)
 }
 
+/// Each base's score in each map of `e` over `seq`, as CSV: `position` (from 1), `base`, then
+/// one column per method (`Maps::position_scores`: the observed base's score, signed). `None`
+/// when `seq` is not A/C/G/T.
+pub(crate) fn position_scores_csv(e: &Explanation, seq: &str) -> Option<String> {
+    let x = one_hot(&[seq]).ok()?;
+    let columns: Vec<Vec<f32>> = e.maps.iter().map(|(_, maps)| maps.position_scores(&x)).collect();
+    let mut header = vec!["position".to_string(), "base".to_string()];
+    header.extend(e.maps.iter().map(|(m, _)| m.to_string()));
+    let rows = seq.chars().enumerate().map(|(i, base)| {
+        let mut row = vec![(i + 1).to_string(), base.to_string()];
+        row.extend(columns.iter().map(|c| c.get(i).map(|v| v.to_string()).unwrap_or_default()));
+        row
+    });
+    Some(csv_table(&header.iter().map(String::as_str).collect::<Vec<_>>(), rows))
+}
+
 /// The 8-mer rule's motifs as ground truth: 2 bits at every base of an occurrence of a motif of
 /// `rule` (seed 002's TAT and GCG), 0 elsewhere.
 fn rule_information(seq: &str, rule: &ScoringRule) -> Vec<f32> {

@@ -7,6 +7,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+pub mod archive;
 mod boxplot;
 mod curves;
 pub mod describe;

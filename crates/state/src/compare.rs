@@ -42,10 +42,19 @@ pub fn metric_label(key: &str) -> String {
     }
 }
 
+/// The loss a run was trained on: "BCE" for a classifier, "MSE" for a regression.
+pub fn loss_name(meta: &CheckpointMeta) -> &'static str {
+    if is_classifier(meta) { "BCE" } else { "MSE" }
+}
+
+/// What B − A says of two losses of different kinds (MSE against BCE), which do not subtract.
+pub const UNLIKE_LOSSES: &str = "different losses";
+
 /// One row of the comparison: a number for each run and B − A, or a setting for each.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Row {
-    Number { label: String, a: Option<f64>, b: Option<f64> },
+    /// `unlike` names why B − A means nothing ([`UNLIKE_LOSSES`]); `None` when it does.
+    Number { label: String, a: Option<f64>, b: Option<f64>, unlike: Option<&'static str> },
     Setting { label: &'static str, a: String, b: String },
 }
 
@@ -58,10 +67,21 @@ pub fn compare_rows(a: &Compared, b: &Compared) -> Vec<Row> {
         setting("optimizer", &|r| format!("{}, learning rate {}, batch {}", r.meta.train.optimizer, r.meta.train.learning_rate, r.meta.train.batch_size)),
         setting("data", &|r| r.data.clone()),
     ];
-    let number = |label: &str, f: &dyn Fn(&CheckpointMeta) -> Option<f64>| Row::Number { label: label.to_string(), a: f(a.meta), b: f(b.meta) };
+    let number = |label: &str, f: &dyn Fn(&CheckpointMeta) -> Option<f64>| Row::Number { label: label.to_string(), a: f(a.meta), b: f(b.meta), unlike: None };
     rows.push(number("epochs", &|m| Some(m.history.len() as f64)));
-    rows.push(number("final train loss", &|m| last(m, |h| Some(h.train_loss))));
-    rows.push(number("final validation loss", &|m| last(m, |h| Some(h.val_loss))));
+    // A regression's MSE and a classifier's BCE are different quantities: each is shown, with its
+    // kind in the label, and no difference.
+    let (la, lb) = (loss_name(a.meta), loss_name(b.meta));
+    for (label, f) in [("final train loss", (|h: &EpochRecord| Some(h.train_loss)) as fn(&EpochRecord) -> Option<f32>), ("final validation loss", |h| Some(h.val_loss))] {
+        let mut row = number(label, &|m| last(m, f));
+        if la != lb
+            && let Row::Number { label, unlike, .. } = &mut row
+        {
+            *label = format!("{label} (A: {la}, B: {lb})");
+            *unlike = Some(UNLIKE_LOSSES);
+        }
+        rows.push(row);
+    }
     if is_classifier(a.meta) || is_classifier(b.meta) {
         rows.push(number("best validation AUROC", &|m| m.history.iter().filter_map(|h| h.val_auroc).map(f64::from).reduce(f64::max)));
     }
@@ -69,7 +89,7 @@ pub fn compare_rows(a: &Compared, b: &Compared) -> Vec<Row> {
     keys.sort();
     keys.dedup();
     for k in keys {
-        rows.push(Row::Number { label: metric_label(k), a: a.meta.test_metrics.get(k).copied(), b: b.meta.test_metrics.get(k).copied() });
+        rows.push(Row::Number { label: metric_label(k), a: a.meta.test_metrics.get(k).copied(), b: b.meta.test_metrics.get(k).copied(), unlike: None });
     }
     if !a.meta.match_fractions.is_empty() || !b.meta.match_fractions.is_empty() {
         rows.push(number("final match fraction", &|m| m.match_fractions.last().copied()));
@@ -83,10 +103,13 @@ pub fn compare_csv(a: &Compared, b: &Compared) -> String {
     let mut out = format!("metric,{},{},difference (B - A)\n", q(a.name), q(b.name));
     for row in compare_rows(a, b) {
         match row {
-            Row::Number { label, a, b } => {
+            Row::Number { label, a, b, unlike } => {
                 let f = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
-                let d = a.zip(b).map(|(a, b)| b - a);
-                out.push_str(&format!("{},{},{},{}\n", q(&label), f(a), f(b), f(d)));
+                let d = match unlike {
+                    Some(why) => why.to_string(),
+                    None => f(a.zip(b).map(|(a, b)| b - a)),
+                };
+                out.push_str(&format!("{},{},{},{}\n", q(&label), f(a), f(b), d));
             }
             Row::Setting { label, a, b } => out.push_str(&format!("{},{},{},{}\n", q(label), q(&a), q(&b), if a == b { "same" } else { "differs" })),
         }
@@ -150,12 +173,12 @@ mod tests {
         let (a, b) = (compared("relu", &ma), compared("exp", &mb));
         let rows = compare_rows(&a, &b);
         let find = |l: &str| rows.iter().find(|r| matches!(r, Row::Number { label, .. } if label == l)).cloned();
-        assert_eq!(find("epochs"), Some(Row::Number { label: "epochs".into(), a: Some(2.0), b: Some(3.0) }));
-        assert_eq!(find("final validation loss"), Some(Row::Number { label: "final validation loss".into(), a: Some(0.4f32 as f64), b: Some(0.25f32 as f64) }));
-        assert_eq!(find("best validation AUROC"), Some(Row::Number { label: "best validation AUROC".into(), a: Some(0.9f32 as f64), b: Some(0.9f32 as f64) }));
-        assert_eq!(find("test AUROC"), Some(Row::Number { label: "test AUROC".into(), a: Some(0.90), b: Some(0.95) }));
+        assert_eq!(find("epochs"), Some(Row::Number { label: "epochs".into(), a: Some(2.0), b: Some(3.0), unlike: None }));
+        assert_eq!(find("final validation loss"), Some(Row::Number { label: "final validation loss".into(), a: Some(0.4f32 as f64), b: Some(0.25f32 as f64), unlike: None }));
+        assert_eq!(find("best validation AUROC"), Some(Row::Number { label: "best validation AUROC".into(), a: Some(0.9f32 as f64), b: Some(0.9f32 as f64), unlike: None }));
+        assert_eq!(find("test AUROC"), Some(Row::Number { label: "test AUROC".into(), a: Some(0.90), b: Some(0.95), unlike: None }));
         // A metric only one run has is listed, with no difference.
-        assert_eq!(find("test AUPR"), Some(Row::Number { label: "test AUPR".into(), a: Some(0.88), b: None }));
+        assert_eq!(find("test AUPR"), Some(Row::Number { label: "test AUPR".into(), a: Some(0.88), b: None, unlike: None }));
         assert!(rows.contains(&Row::Setting { label: "model", a: "cnn-dist (relu)".into(), b: "cnn-dist (exp)".into() }), "{rows:?}");
 
         let csv = compare_csv(&a, &b);
@@ -187,5 +210,22 @@ mod tests {
         assert_eq!(diff_text(Some(0.5), Some(0.55)), "+0.0500");
         assert_eq!(diff_text(Some(3.0), Some(3.0)), "same");
         assert_eq!(diff_text(None, Some(3.0)), "–");
+    }
+
+    #[test]
+    fn a_regression_against_a_classifier_does_not_subtract_their_losses() {
+        let mut reg = meta(ModelKind::Cnn, Activation::Relu, &[3.0], &[("r_squared", 0.91)]);
+        reg.history[0].val_auroc = None;
+        let class = meta(ModelKind::CnnDist, Activation::Exp, &[0.5, 0.3], &[("auroc", 0.95)]);
+        let (a, b) = (compared("8-mers", &reg), compared("task3", &class));
+        let rows = compare_rows(&a, &b);
+        let loss = rows.iter().find(|r| matches!(r, Row::Number { label, .. } if label.starts_with("final validation loss"))).cloned();
+        assert_eq!(loss, Some(Row::Number { label: "final validation loss (A: MSE, B: BCE)".into(), a: Some(3.0), b: Some(0.3f32 as f64), unlike: Some(UNLIKE_LOSSES) }));
+        // Epochs still subtract.
+        assert!(rows.contains(&Row::Number { label: "epochs".into(), a: Some(1.0), b: Some(2.0), unlike: None }), "{rows:?}");
+        let csv = compare_csv(&a, &b);
+        assert!(csv.lines().any(|l| l.starts_with("\"final train loss (A: MSE, B: BCE)\",3.09") && l.ends_with(",different losses")), "{csv}");
+        // Two runs of one kind subtract as before.
+        assert!(compare_rows(&b, &b).iter().any(|r| matches!(r, Row::Number { label, unlike: None, .. } if label == "final train loss")));
     }
 }

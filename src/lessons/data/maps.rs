@@ -6,7 +6,8 @@ use dnaplay_model::upload::UserTask;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::components::plot_canvas::{describe, note, redraw};
+use crate::components::export::{CsvExport, PlotExport};
+use crate::components::plot_canvas::{describe, note, redraw_exportable};
 use crate::engine::RunData;
 use super::DataState;
 use super::results::test_pairs;
@@ -50,15 +51,22 @@ pub(super) fn MapsPanel(
         let reply = maps_reply.get();
         let asked = explained.with(Option::is_some);
         let mut summary = String::new();
-        redraw(&maps_canvas, 960, 440, |area, theme| match &reply {
+        let tracks = match &reply {
             Some((Ok(e), seq, run)) => {
                 let (t, _) = crate::lessons::explain::tracks(e, seq, None, run, crate::lessons::explain::Scored::Signed);
-                let _ = dnaplay_plots::draw_tracks(area, &t, &[], theme);
                 summary = format!("Attribution maps of {run}. {}", dnaplay_plots::describe::tracks(&t));
+                Ok(t)
             }
-            Some((Err(e), _, _)) => summary = note(area, theme, format!("Could not compute the maps: {e}")),
-            None if asked => summary = note(area, theme, "Computing the maps…".into()),
-            None => summary = note(area, theme, "Pick a test sequence: its saliency, ISM, integrated-gradients and DeepSHAP maps appear here".into()),
+            Some((Err(e), _, _)) => Err(format!("Could not compute the maps: {e}")),
+            None if asked => Err("Computing the maps…".to_string()),
+            None => Err("Pick a test sequence: its saliency, ISM, integrated-gradients and DeepSHAP maps appear here".to_string()),
+        };
+        if let Err(m) = &tracks {
+            summary = m.clone();
+        }
+        redraw_exportable(&maps_canvas, 960, 440, move |area, theme| match &tracks {
+            Ok(t) => drop(dnaplay_plots::draw_tracks(area, t, &[], theme)),
+            Err(m) => drop(note(area, theme, m.clone())),
         });
         describe(&maps_canvas, &summary);
     });
@@ -73,6 +81,12 @@ pub(super) fn MapsPanel(
             </div>
             <p class="status" data-testid="data-explain-what">{move || explained.with(|e| e.as_ref().map(|e| e.3.clone()))}</p>
             <canvas role="img" node_ref=maps_canvas data-testid="data-maps" aria-label="Attribution maps of one test sequence"></canvas>
+            <p class="exports">
+                <PlotExport canvas=maps_canvas name="data-maps" title="the attribution maps of this test sequence" />
+                <CsvExport name="data-maps-scores" title="each base's score in each attribution map" rows=Callback::new(move |()| {
+                    maps_reply.with_untracked(|r| r.as_ref().and_then(|(e, seq, _)| e.as_ref().ok().and_then(|e| crate::lessons::explain::position_scores_csv(e, seq))))
+                }) />
+            </p>
         </section>
     }
 }

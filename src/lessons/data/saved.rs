@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use dnaplay_model::checkpoint::CheckpointMeta;
 use dnaplay_protocol::{Bench, RunState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -148,7 +147,7 @@ pub(super) fn keep_saved_runs(state: DataState) {
         spawn_local(async move {
             let mut checkpoints = Vec::new();
             for r in runs.iter().filter(|r| r.data_fingerprint == fp) {
-                let meta = store::get_string(&format!("run/{}/meta", r.key)).await.ok().flatten().and_then(|j| CheckpointMeta::from_json(&j).ok());
+                let meta = store::get_meta(&format!("run/{}/meta", r.key)).await;
                 let weights = store::get_bytes(&format!("run/{}/weights", r.key)).await.ok().flatten();
                 if let (Some(meta), Some(weights)) = (meta, weights) {
                     let name: &'static str = Box::leak(r.name.clone().into_boxed_str());

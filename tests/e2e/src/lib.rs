@@ -874,6 +874,14 @@ pub fn number_after(line: &str, key: &str) -> Option<f64> {
     line.split(key).nth(1)?.trim_start().split(|c: char| !(c.is_ascii_digit() || c == '.')).next()?.parse().ok()
 }
 
+/// The text of `data-testid=id` once it contains `what` (within 10 s).
+///
+/// # Errors
+/// When it does not within 10 s.
+pub async fn wait_for_contains(client: &Client, id: &str, what: &str) -> Result<String> {
+    wait_until(&format!("{id} to say {what:?}"), Duration::from_secs(10), || async { Some(text(client, id).await).filter(|t| t.contains(what)) }).await
+}
+
 /// The lesson's title, e.g. "5. Training".
 pub async fn lesson_title(client: &Client) -> String {
     text(client, "lesson-title").await

@@ -456,7 +456,58 @@ async fn every_control_works_from_the_keyboard_and_the_status_speaks_politely() 
         })
         .await?;
         assert!(names.iter().any(|n| n.as_str().is_some_and(|n| n.ends_with("-predictions.csv"))), "{names:?}");
+
+        // My runs by keyboard: a second run, the panel, two runs ticked with Space, the
+        // comparison, and the zip of all runs.
+        js(client, FOCUS_FIRST).await?;
+        tab_to(client, "data-train").await?;
+        press(client, Key::Enter).await?;
+        wait_until("lesson 13's two saved runs", Duration::from_secs(180), || async {
+            let n = js(client, "return document.querySelectorAll('[data-testid=saved-run]').length").await.ok()?.as_u64()?;
+            (n >= 2).then_some(())
+        })
+        .await?;
+        // From the top of the page: the header's My runs button comes first.
+        js(client, FOCUS_FIRST).await?;
+        tab_to(client, "my-runs-toggle").await?;
+        press(client, Key::Enter).await?;
+        wait_until("the panel's heading to take the focus", Duration::from_secs(5), || async {
+            let focused = js(client, "return document.activeElement && document.activeElement.id").await.ok()?;
+            (focused.as_str() == Some("my-runs-title")).then_some(())
+        })
+        .await?;
+        wait_until("My runs' list", Duration::from_secs(20), || async {
+            js(client, "return document.querySelectorAll('[data-testid=my-run]').length").await.ok()?.as_u64().filter(|n| *n >= 2)
+        })
+        .await?;
+        tab_to(client, "my-runs-zip-all").await?;
+        press(client, Key::Enter).await?;
+        wait_for_contains(client, "my-runs-note", "Downloaded dnaplay-my-runs.zip").await?;
+        let first = tab_to_prefix(client, "my-run-compare-", "").await?;
+        press(client, Key::Space).await?;
+        tab_to_prefix(client, "my-run-compare-", &first).await?;
+        press(client, Key::Space).await?;
+        let table = wait_for_contains(client, "my-runs-compare-table", "final validation loss").await?;
+        assert!(table.contains("Lesson 13"), "{table}");
+        println!("My runs by keyboard: all runs zipped, two of lesson 13's runs compared");
         Ok(())
     })
     .await
+}
+
+/// Focus the page's first control, as a fresh page's first Tab does: the start of a keyboard
+/// walk from the top (a blur alone leaves Chromium's starting point where the focus was).
+const FOCUS_FIRST: &str = "document.querySelector('a[href], button, input, select, textarea').focus(); window.scrollTo(0, 0); return 0";
+
+/// Press Tab until the focused element's test id starts with `prefix` and is not `not`; returns
+/// that test id.
+async fn tab_to_prefix(client: &Client, prefix: &str, not: &str) -> Result<String> {
+    for _ in 0..150 {
+        press(client, Key::Tab).await?;
+        let focused = js(client, "return document.activeElement ? (document.activeElement.dataset.testid || '') : ''").await?;
+        if let Some(id) = focused.as_str().filter(|id| id.starts_with(prefix) && *id != not) {
+            return Ok(id.to_string());
+        }
+    }
+    Err(format!("Tab never reached a [data-testid^={prefix}] other than {not:?}").into())
 }

@@ -160,11 +160,6 @@ async fn loading_twice_at_once_keeps_one_pair_and_a_missing_file_is_reported() -
     .await
 }
 
-/// The text of `data-testid=id` once it contains `what` (within 10 s).
-async fn wait_for_contains(client: &Client, id: &str, what: &str) -> Result<String> {
-    wait_until(&format!("{id} to say {what:?}"), Duration::from_secs(10), || async { Some(text(client, id).await).filter(|t| t.contains(what)) }).await
-}
-
 /// Issue 27: the latest runs of lessons 5, 9 and 10 survive a reload. Each lesson's runs are
 /// kept in IndexedDB when they have all finished, and after a reload they are back as finished
 /// runs with their history, evaluated again on their data to the same test metrics. Then My
@@ -231,6 +226,34 @@ async fn runs_of_lessons_5_9_and_10_survive_a_reload() -> Result<()> {
         assert!(diffs.as_array().is_some_and(|d| d.iter().any(|v| v.as_str().is_some_and(|v| v.starts_with('+') || v.starts_with('-')))), "some difference B − A: {diffs}");
         assert!(coloured_pixels(client, "my-runs-loss").await? > 2_000, "the overlaid loss curves are drawn");
         assert_eq!(js(client, "return document.querySelectorAll('[data-testid=my-runs-logos] canvas').length").await?.as_u64(), Some(2), "logos beside each other");
+        // All four runs as one zip archive, and one run alone: each folder holds what
+        // `dnaplay train --save` writes, with the history and a README.
+        js(client, CATCH_DOWNLOADS).await?;
+        click(client, "my-runs-zip-all").await?;
+        let said = wait_for_contains(client, "my-runs-note", "Downloaded").await?;
+        let all = zip::ZipArchive::new(std::io::Cursor::new(downloaded(client, "dnaplay-my-runs.zip").await?))?;
+        let names: Vec<String> = all.file_names().map(|n| n.map(|n| n.into_owned())).collect::<std::result::Result<_, _>>()?;
+        println!("My runs' zip: {said} {names:?}");
+        let mut all = all;
+        for place in 1..=4 {
+            let folder = names.iter().find(|n| n.starts_with(&format!("{place:02}-")) && n.ends_with("/checkpoint.json")).ok_or(format!("run {place}'s checkpoint.json in {names:?}"))?.trim_end_matches("checkpoint.json").to_string();
+            for file in ["model.bpk", "history.csv", "README.txt"] {
+                assert!(names.contains(&format!("{folder}{file}")), "{folder}{file} in {names:?}");
+            }
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut all.by_name(&format!("{folder}checkpoint.json"))?, &mut text)?;
+            let meta = CheckpointMeta::from_json(&text)?;
+            let mut history = String::new();
+            std::io::Read::read_to_string(&mut all.by_name(&format!("{folder}history.csv"))?, &mut history)?;
+            assert_eq!(history.lines().filter(|l| !l.starts_with('#')).count(), meta.history.len() + 1, "{folder}history.csv: a header and one row per epoch\n{history}");
+            assert!(history.starts_with("# DNA Playground: ") && history.contains("made by DNA Playground: http"), "{history}");
+            assert!(all.by_name(&format!("{folder}model.bpk"))?.size() > 1000, "{folder}'s weights");
+        }
+        click(client, "my-run-zip").await?;
+        wait_for_contains(client, "my-runs-note", "1 run,").await?;
+        let one = zip::ZipArchive::new(std::io::Cursor::new(downloaded(client, ".zip").await?))?;
+        assert_eq!(one.len(), 4, "one run's four files: {:?}", one.file_names_raw().map(String::from_utf8_lossy).collect::<Vec<_>>());
+
         // A third choice replaces the oldest: still two side by side.
         click(client, "my-run-compare-keep-keras-0").await?;
         let header = wait_for_contains(client, "my-runs-comparison", "Lesson 10").await?;

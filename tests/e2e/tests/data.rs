@@ -139,6 +139,20 @@ async fn a_csv_with_bad_rows_is_fixed_trained_exported_saved_and_reloaded() -> R
         assert!(what.contains("the highest prediction"), "{what}");
         wait_until("the maps drawn", Duration::from_secs(60), || async { (coloured_pixels(client, "data-maps").await.ok()? > 2_000).then_some(()) }).await?;
         screenshot_of(client, "data-maps", "13-maps").await?;
+        // The maps export: the figure as SVG and each base's scores as CSV.
+        click(client, "data-maps-svg").await?;
+        let svg = String::from_utf8(wait_until("the maps' SVG", Duration::from_secs(20), || async { downloaded(client, "dnaplay-data-maps.svg").await.ok() }).await?)?;
+        let doc = roxmltree::Document::parse(&svg).map_err(|e| format!("the maps' SVG does not parse: {e}"))?;
+        let drawn = doc.root_element().descendants().filter(|n| matches!(n.tag_name().name(), "rect" | "path" | "polyline" | "polygon" | "line" | "text")).count();
+        assert!(drawn >= 40, "the maps' SVG draws four tracks of letters: {drawn} elements");
+        click(client, "data-maps-scores-csv").await?;
+        let scores = String::from_utf8(wait_until("the maps' CSV", Duration::from_secs(20), || async { downloaded(client, "dnaplay-data-maps-scores.csv").await.ok() }).await?)?;
+        let lines: Vec<&str> = scores.lines().collect();
+        println!("the maps' scores:\n{scores}");
+        assert!(lines[0].starts_with("# DNA Playground: ") && lines[1].starts_with("# made by DNA Playground: "), "{scores}");
+        assert!(lines[2].starts_with("position,base,") && lines[2].split(',').count() == 6, "four maps: {}", lines[2]);
+        assert_eq!(lines.len(), 3 + 8, "one row per base of the 8-mer");
+        assert!(lines[3..].iter().all(|l| l.split(',').skip(2).all(|v| v.parse::<f32>().is_ok_and(f32::is_finite))), "{scores}");
         // Export predictions and weights.
         click(client, "export-predictions").await?;
         let csv = downloaded(client, "-predictions.csv").await?;
@@ -500,3 +514,53 @@ async fn saved_names(items: &[fantoccini::elements::Element]) -> Vec<String> {
     }
     names
 }
+
+/// Issue 27: 5-kb sequences (the longest an upload takes, [`dnaplay_model::upload::MAX_LENGTH`])
+/// train in the browser. 200 sequences of 5,000 nt, half with AP-1's site (TGACTCA) planted
+/// eight times, pasted as CSV (1 MB); the default model trains 1 epoch and is evaluated on its
+/// 40 test sequences.
+#[tokio::test(flavor = "current_thread")]
+async fn five_kb_sequences_train_in_the_browser() -> Result<()> {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut csv = String::from("id,sequence,label\n");
+    for i in 0..200 {
+        let mut seq: Vec<u8> = (0..5000).map(|_| b"ACGT"[(next() % 4) as usize]).collect();
+        let positive = i % 2 == 0;
+        if positive {
+            for _ in 0..8 {
+                let at = (next() % (5000 - 7)) as usize;
+                seq[at..at + 7].copy_from_slice(b"TGACTCA");
+            }
+        }
+        csv += &format!("s{i},{},{}\n", String::from_utf8(seq)?, u8::from(positive));
+    }
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=data&device=cpu&cepochs=1")).await?;
+        device_is(client, "CPU").await?;
+        js(client, &format!("const t = document.querySelector('[data-testid=upload-text]'); t.value = {csv:?}; t.dispatchEvent(new Event('input', {{ bubbles: true }}));")).await?;
+        click(client, "upload-check").await?;
+        let ready = wait_for_text(client, "upload-ready", "the 5-kb data set", Duration::from_secs(60)).await?;
+        assert!(ready.contains("200 sequences of 5000 nt") && ready.contains("binary classification"), "{ready}");
+        let model = js(client, "return document.querySelector('[data-testid=upload-model]').value").await?;
+        let started = Instant::now();
+        click(client, "data-train").await?;
+        let metrics = wait_until("the test metrics", Duration::from_secs(400), || async { Some(text(client, "data-metrics").await).filter(|t| t.contains("test AUROC")) }).await?;
+        let seconds = started.elapsed().as_secs_f64();
+        println!("5-kb sequences, {model}, 1 epoch: {metrics} after {seconds:.1} s");
+        let report = wait_for_text(client, "data-report", "the classification report", Duration::from_secs(30)).await?;
+        assert!(report.contains("Classification report on 40 test sequences"), "{report}");
+        let auroc = number_after(&metrics, "test AUROC").ok_or(format!("an AUROC in {metrics}"))?;
+        assert!((0.0..=1.0).contains(&auroc), "{metrics}");
+        assert!(text(client, "run-error").await.is_empty(), "no run error");
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
+
