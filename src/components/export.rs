@@ -87,13 +87,18 @@ fn lesson_slug() -> String {
     dnaplay_state::Settings::from_query(&query).0.lesson.slug().to_string()
 }
 
+/// The drawing [`keep_drawing`] kept for `canvas` (by its `data-testid`), if any.
+fn kept_drawing(canvas: &web_sys::HtmlCanvasElement) -> Option<Drawing> {
+    let id = canvas.get_attribute("data-testid")?;
+    DRAWINGS.with(|d| d.borrow().get(&id).map(|(_, draw)| draw.clone()))
+}
+
 /// The canvas's kept drawing ([`keep_drawing`]) drawn again on a canvas of its own, at the same
 /// size and pixel ratio: what the PNG shows, without what the page draws on top (the parity
 /// plot's hover frame). `None` when no drawing is kept, or no canvas can be made.
 fn redrawn_offscreen(canvas: &web_sys::HtmlCanvasElement, contrast: bool) -> Option<web_sys::HtmlCanvasElement> {
     use wasm_bindgen::JsCast;
-    let id = canvas.get_attribute("data-testid")?;
-    let draw = DRAWINGS.with(|d| d.borrow().get(&id).map(|(_, draw)| draw.clone()))?;
+    let draw = kept_drawing(canvas)?;
     // As `redraw` sized the canvas: its backing store is the CSS size times the pixel ratio.
     let ratio = web_sys::window()?.device_pixel_ratio().max(1.0);
     let copy: web_sys::HtmlCanvasElement = web_sys::window()?.document()?.create_element("canvas").ok()?.dyn_into().ok()?;
@@ -119,8 +124,7 @@ fn png_of(canvas: &web_sys::HtmlCanvasElement, title: &str, contrast: bool) -> R
 
 /// The canvas's kept drawing, drawn again as an SVG document with `title` and the page's link.
 fn svg_of(canvas: &web_sys::HtmlCanvasElement, title: &str, contrast: bool) -> Result<String, ExportError> {
-    let id = canvas.get_attribute("data-testid").unwrap_or_default();
-    let draw = DRAWINGS.with(|d| d.borrow().get(&id).map(|(_, draw)| draw.clone())).ok_or(ExportError::NotDrawn)?;
+    let draw = kept_drawing(canvas).ok_or(ExportError::NotDrawn)?;
     let size = css_size(canvas);
     let mut out = String::new();
     {

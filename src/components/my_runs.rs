@@ -254,7 +254,7 @@ pub fn MyRunsPanel(
                 <td>{metrics}</td>
                 <td class="buttons">
                     <button type="button" data-testid="my-run-zip" data-setting="export" aria-label=format!("Download {} as a zip archive", r.name)
-                        on:click=move |_| zip(vec![r3.clone()], format!("dnaplay-run-{}.zip", archive::folder_name(1, &r3.name).trim_start_matches("01-")))>"Zip"</button>
+                        on:click=move |_| zip(vec![r3.clone()], format!("dnaplay-run-{}.zip", archive::slug(&r3.name)))>"Zip"</button>
                     <button type="button" data-testid="my-run-delete" aria-label=format!("Delete {}", r.name) on:click=move |_| delete_run(r2.clone())>"Delete"</button>
                 </td>
             </tr>

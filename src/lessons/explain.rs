@@ -318,8 +318,8 @@ fn Contrast() -> impl IntoView {
 }
 
 /// Attribution tracks (or a note) on a map canvas `WIDTH` wide and `height` high, kept for the
-/// canvas's SVG export.
-fn redraw_tracks(canvas: &NodeRef<Canvas>, height: u32, drawing: Result<(Vec<Track>, Vec<std::ops::Range<usize>>), String>) {
+/// canvas's SVG export (lessons 11 and 13).
+pub(crate) fn redraw_tracks(canvas: &NodeRef<Canvas>, height: u32, drawing: Result<(Vec<Track>, Vec<std::ops::Range<usize>>), String>) {
     redraw_exportable(canvas, WIDTH, height, move |area, theme| match &drawing {
         Ok((t, motifs)) => drop(draw_tracks(area, t, motifs, theme)),
         Err(m) => drop(note(area, theme, m.clone())),

@@ -42,9 +42,9 @@ pub fn zip_archive(files: &[ArchiveFile]) -> Result<Vec<u8>, ArchiveError> {
     Ok(zip.finish().map_err(|e| fail(&e))?.into_inner())
 }
 
-/// A run's folder in an archive: its place (from 1, two digits) and its name in lower case,
-/// letters and digits kept, anything else one `-`, at most 48 characters: `01-kept-cnn-relu-sgd-lr-0-01`.
-pub fn folder_name(place: usize, name: &str) -> String {
+/// A run's name for a file or folder: in lower case, letters and digits kept, anything else one
+/// `-`, at most 48 characters, "run" when nothing is left: `kept-cnn-relu-sgd-lr-0-01`.
+pub fn slug(name: &str) -> String {
     let mut slug = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
@@ -55,7 +55,13 @@ pub fn folder_name(place: usize, name: &str) -> String {
     }
     let slug: String = slug.trim_end_matches('-').chars().take(48).collect();
     let slug = slug.trim_end_matches('-');
-    if slug.is_empty() { format!("{place:02}-run") } else { format!("{place:02}-{slug}") }
+    if slug.is_empty() { "run".to_string() } else { slug.to_string() }
+}
+
+/// A run's folder in an archive: its place (from 1, two digits) and its [`slug`]:
+/// `01-kept-cnn-relu-sgd-lr-0-01`.
+pub fn folder_name(place: usize, name: &str) -> String {
+    format!("{place:02}-{}", slug(name))
 }
 
 /// A run's loss per epoch as CSV, after [`csv_header`]'s comment naming `title` and `source`:
@@ -150,6 +156,7 @@ mod tests {
     fn folder_names_are_numbered_slugs() {
         assert_eq!(folder_name(1, "kept: CNN-dist (exp), adam lr 0.001"), "01-kept-cnn-dist-exp-adam-lr-0-001");
         assert_eq!(folder_name(12, "  ..//  "), "12-run");
+        assert_eq!(slug("kept: CNN (relu), sgd lr 0.01"), "kept-cnn-relu-sgd-lr-0-01");
         assert_eq!(folder_name(3, "Ünïcode → name"), "03-n-code-name");
         assert!(folder_name(2, &"a very long name ".repeat(10)).len() <= 3 + 48);
     }

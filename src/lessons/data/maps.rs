@@ -7,7 +7,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use crate::components::export::{CsvExport, PlotExport};
-use crate::components::plot_canvas::{describe, note, redraw_exportable};
+use crate::components::plot_canvas::describe;
 use crate::engine::RunData;
 use super::DataState;
 use super::results::test_pairs;
@@ -50,24 +50,17 @@ pub(super) fn MapsPanel(
     Effect::new(move |_| {
         let reply = maps_reply.get();
         let asked = explained.with(Option::is_some);
-        let mut summary = String::new();
         let tracks = match &reply {
-            Some((Ok(e), seq, run)) => {
-                let (t, _) = crate::lessons::explain::tracks(e, seq, None, run, crate::lessons::explain::Scored::Signed);
-                summary = format!("Attribution maps of {run}. {}", dnaplay_plots::describe::tracks(&t));
-                Ok(t)
-            }
+            Some((Ok(e), seq, run)) => Ok((crate::lessons::explain::tracks(e, seq, None, run, crate::lessons::explain::Scored::Signed).0, run)),
             Some((Err(e), _, _)) => Err(format!("Could not compute the maps: {e}")),
             None if asked => Err("Computing the maps…".to_string()),
             None => Err("Pick a test sequence: its saliency, ISM, integrated-gradients and DeepSHAP maps appear here".to_string()),
         };
-        if let Err(m) = &tracks {
-            summary = m.clone();
-        }
-        redraw_exportable(&maps_canvas, 960, 440, move |area, theme| match &tracks {
-            Ok(t) => drop(dnaplay_plots::draw_tracks(area, t, &[], theme)),
-            Err(m) => drop(note(area, theme, m.clone())),
-        });
+        let summary = match &tracks {
+            Ok((t, run)) => format!("Attribution maps of {run}. {}", dnaplay_plots::describe::tracks(t)),
+            Err(m) => m.clone(),
+        };
+        crate::lessons::explain::redraw_tracks(&maps_canvas, 440, tracks.map(|(t, _)| (t, Vec::new())));
         describe(&maps_canvas, &summary);
     });
 
