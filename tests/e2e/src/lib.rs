@@ -498,7 +498,7 @@ async fn open_at(driver_url: &str, browser: Browser) -> Result<Client> {
 /// What `test` returns, or a failure to start or close the browser.
 pub async fn with_browser<F>(webgpu: bool, test: F) -> Result<()>
 where
-    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+    F: AsyncFn(&Client, &str) -> Result<()>,
 {
     with_server(DistServer::start()?, webgpu, test).await
 }
@@ -509,21 +509,31 @@ where
 /// As [`with_browser`].
 pub async fn with_server<F>(server: DistServer, webgpu: bool, test: F) -> Result<()>
 where
-    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+    F: AsyncFn(&Client, &str) -> Result<()>,
 {
     with_engine(Browser::Chromium { webgpu }, server, test).await
 }
 
 /// Start `browser`'s driver and a session, run `test` with the client and `server`'s base URL,
-/// and close the browser whether `test` passed or not.
+/// and close the browser whether `test` passed or not. When Chromium's tab crashes, `test` runs
+/// once more in a fresh browser.
 ///
 /// # Errors
 /// What `test` returns, or a failure to start or close the browser.
 pub async fn with_engine<F>(browser: Browser, server: DistServer, test: F) -> Result<()>
 where
-    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+    F: AsyncFn(&Client, &str) -> Result<()>,
 {
-    with_engine_at(browser, &server.base, test).await
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (result, crashed) = one_session(browser, &server.base, &test).await;
+    if crashed && matches!(browser, Browser::Chromium { .. }) {
+        // Headless Chromium's renderer crashes now and then on this 2-core machine (data.rs's
+        // links test: 1 run in 16, at a different step each time, nothing in the page's log):
+        // the test runs once more in a fresh browser, and says so.
+        eprintln!("chromium: the tab crashed; the test runs once more in a fresh browser");
+        return one_session(browser, &server.base, &test).await.0;
+    }
+    result
 }
 
 /// [`with_engine`] on the app at `base`, for a caller that keeps its [`DistServer`] across
@@ -538,13 +548,30 @@ where
     // One session at a time, whichever helper opened it: the tests share two cores, and two
     // drivers starting at once once left one test connecting to a port nobody listened on.
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let driver = Driver::start_for(browser)?;
-    let client = open(&driver).await?;
+    one_session(browser, base, test).await.0
+}
+
+/// One driver and browser session for [`with_engine`] and [`with_engine_at`]: the test's result,
+/// and whether the browser's tab crashed.
+async fn one_session<F>(browser: Browser, base: &str, test: F) -> (Result<()>, bool)
+where
+    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+{
+    let driver = match Driver::start_for(browser) {
+        Ok(driver) => driver,
+        Err(e) => return (Err(e), false),
+    };
+    let client = match open(&driver).await {
+        Ok(client) => client,
+        Err(e) => return (Err(e), false),
+    };
     let result = test(&client, base).await;
+    let mut crashed = false;
     if let Err(e) = &result {
         // What the page met, for the failure's message.
         let errors = engine_errors(&client, browser).await;
         let state = js(&client, "return [location.href, document.readyState, document.body ? document.body.innerHTML.length : -1, performance.getEntriesByType('resource').map(r => r.name.split('/').pop() + ' ' + (r.responseStatus || '') + ' ' + Math.round(r.duration) + ' ms')]").await;
+        crashed = e.to_string().contains("tab crashed") || format!("{state:?}").contains("tab crashed");
         eprintln!("{} failed: {e}; the page's errors: {errors:?}; the page: {state:?}", browser.name());
         let _ = screenshot(&client, &format!("failed-{}", browser.name())).await;
     }
@@ -552,7 +579,7 @@ where
     if tokio::time::timeout(Duration::from_secs(30), client.close()).await.is_err() {
         eprintln!("{}: the session did not close within 30 s; its processes are killed", browser.name());
     }
-    result
+    (result, crashed)
 }
 
 /// Seed 002's CNN run set up natively on burn-flex with `seed` for the split, weights and
@@ -786,7 +813,7 @@ pub async fn errors(client: &Client) -> Result<Vec<String>> {
 /// What `test` returns, or a failure to start the browser.
 pub async fn session<F>(webgpu: bool, test: F) -> Result<()>
 where
-    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+    F: AsyncFn(&Client, &str) -> Result<()>,
 {
     session_on(DistServer::start()?, webgpu, test).await
 }
@@ -797,7 +824,7 @@ where
 /// As [`session`].
 pub async fn session_on<F>(server: DistServer, webgpu: bool, test: F) -> Result<()>
 where
-    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+    F: AsyncFn(&Client, &str) -> Result<()>,
 {
     session_in(Browser::Chromium { webgpu }, server, test).await
 }
@@ -810,7 +837,7 @@ where
 /// As [`session`].
 pub async fn session_in<F>(browser: Browser, server: DistServer, test: F) -> Result<()>
 where
-    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+    F: AsyncFn(&Client, &str) -> Result<()>,
 {
     with_engine(browser, server, async |client: &Client, base: &str| {
         test(client, base).await?;

@@ -63,7 +63,7 @@ async fn native_cnn_dist_seconds(activation: Activation) -> f64 {
 /// with the threaded ones.
 async fn with_bench_server<F>(webgpu: bool, test: F) -> Result<()>
 where
-    F: AsyncFnOnce(&Client, &str) -> Result<()>,
+    F: AsyncFn(&Client, &str) -> Result<()>,
 {
     if std::env::var_os("DNAPLAY_BENCH_UNISOLATED").is_none() {
         return with_browser(webgpu, test).await;
