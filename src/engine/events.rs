@@ -9,7 +9,7 @@ use dnaplay_protocol::{Event, FilterSnapshot, RunError, RunState};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::Engine;
+use super::{Engine, ParseAnswer};
 use super::device::Gpu;
 use super::link::Role;
 use super::run::{RunData, RunResults, RunView};
@@ -119,6 +119,15 @@ impl Engine {
                 Err(e) => self.weights_error.set(Some(format!("Run #{id}'s weights could not be read: {e}"))),
             },
             Event::Memory { bytes } => WORKER_MEMORY.with(|m| m[role as usize].set(bytes)),
+            Event::Parsing { key, bytes } => self.parse.set_value(Some((key, ParseAnswer::Read(bytes)))),
+            Event::Parsed { key, parsed, last } => self.parse.update_value(|p| {
+                let mut whole = match p.take() {
+                    Some((k, ParseAnswer::Receiving(w))) if k == key => w,
+                    _ => Box::default(),
+                };
+                whole.append((*parsed).into());
+                *p = Some((key, if last { ParseAnswer::Done(Arc::new(*whole)) } else { ParseAnswer::Receiving(whole) }));
+            }),
         }
     }
 

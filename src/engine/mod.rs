@@ -60,6 +60,7 @@ use device::{Gpu, PendingStart};
 use link::{CpuWorker, Link, Role};
 
 pub use events::{AttentionReply, Reply, worker_memory_bytes};
+
 pub use run::{RunData, RunResults, RunSpec, RunView, Until, UserSet};
 
 /// Why runs could not start ([`Engine::start`], [`Engine::load`]); its words are shown to the
@@ -144,6 +145,22 @@ pub struct Engine {
     gpu: StoredValue<Gpu, LocalStorage>,
     wanted: StoredValue<Option<BackendChoice>, LocalStorage>,
     pending: StoredValue<Option<PendingStart>, LocalStorage>,
+    /// The worker's latest answer about a file it parses ([`Engine::parse_piece`]): its key and
+    /// the bytes read, or the result.
+    parse: StoredValue<Option<(u64, ParseAnswer)>, LocalStorage>,
+}
+
+/// What the worker said about a file it parses.
+#[derive(Debug)]
+pub enum ParseAnswer {
+    /// Bytes read so far.
+    Read(f64),
+    /// The result's parts received so far ([`dnaplay_protocol::Event::Parsed`]).
+    Receiving(Box<dnaplay_model::upload::Parsed>),
+    /// The parse, once its last piece was read.
+    Done(std::sync::Arc<dnaplay_model::upload::Parsed>),
+    /// The CPU worker failed too often to be started again: why (the parse is lost).
+    Gone(String),
 }
 
 impl Default for Engine {
@@ -177,6 +194,7 @@ impl Engine {
             gpu: StoredValue::new_local(Gpu::NotAsked),
             wanted: StoredValue::new_local(None),
             pending: StoredValue::new_local(None),
+            parse: StoredValue::new_local(None),
         };
         let engine = match Capabilities::detect().no_threads() {
             None => {
@@ -471,6 +489,36 @@ impl Engine {
     /// Ask the worker for run `id`'s weights; they arrive in its [`RunView::weights`].
     pub fn request_weights(&self, id: usize) {
         self.send(self.role_of(self.device_of(id)), Command::Weights { id });
+    }
+
+    /// Start parsing a file in the CPU worker (lesson 13, a file over 2 MB): `name` (for the
+    /// format's detection), `format` when chosen, FASTA's `labels`. Returns the parse's key; its
+    /// bytes follow in [`Engine::parse_piece`], and the answers arrive in [`Engine::parse_answer`].
+    pub fn parse_start(&self, name: &str, format: Option<dnaplay_model::upload::Format>, labels: Option<String>) -> u64 {
+        let key = self.fresh_key();
+        self.parse.set_value(None);
+        self.send(self.role_of(BackendChoice::Flex), Command::Parse { key, name: name.to_string(), format, labels });
+        key
+    }
+
+    /// Send the next `bytes` of parse `key`'s file, `last` with its end.
+    pub fn parse_piece(&self, key: u64, bytes: Vec<u8>, last: bool) {
+        self.send(self.role_of(BackendChoice::Flex), Command::ParsePiece { key, bytes: serde_bytes::ByteBuf::from(bytes), last });
+    }
+
+    /// The worker's latest answer about parse `key`, if any; the result is handed over once
+    /// (not kept here as well). [`ParseAnswer::Gone`] when the CPU worker can no longer start.
+    pub fn parse_answer(&self, key: u64) -> Option<ParseAnswer> {
+        if let Some(why) = self.unavailable() {
+            return Some(ParseAnswer::Gone(why));
+        }
+        self.parse
+            .try_update_value(|p| match p {
+                Some((k, ParseAnswer::Done(_))) if *k == key => p.take().map(|(_, a)| a),
+                Some((k, ParseAnswer::Read(read))) if *k == key => Some(ParseAnswer::Read(*read)),
+                _ => None,
+            })
+            .flatten()
     }
 
     fn fresh_key(&self) -> u64 {

@@ -18,7 +18,7 @@ use dnaplay_model::models::ModelConfig;
 use dnaplay_model::scoring::ScoringRule;
 use dnaplay_model::tasks::ClassTaskKind;
 use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, Phase, StepProfile, TrainConfig};
-use dnaplay_model::upload::UserData;
+use dnaplay_model::upload::{Format, PackedParse, UserData};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
@@ -71,6 +71,13 @@ pub enum Command {
     /// Run `id`'s weights as burnpack bytes ([`dnaplay_model::checkpoint::save_weights`]);
     /// answered by [`Event::Weights`].
     Weights { id: usize },
+    /// Parse a student's file here (lesson 13, a file over 2 MB): `name` (for the format's
+    /// detection), `format` when chosen, FASTA's `labels` text. Its bytes follow in
+    /// [`Command::ParsePiece`]s under the same `key`; a newer `Parse` abandons an older one.
+    Parse { key: u64, name: String, format: Option<Format>, labels: Option<String> },
+    /// The next bytes of parse `key`'s file, `last` with its end ([`dnaplay_model::upload::ByteParser`]);
+    /// answered by [`Event::Parsing`], or after the last by [`Event::Parsed`].
+    ParsePiece { key: u64, bytes: serde_bytes::ByteBuf, last: bool },
 }
 
 /// What lesson 11 asks of a model: maps of `seqs` (equal length, the model's) by `methods`.
@@ -235,6 +242,12 @@ pub enum Event {
     /// Bytes of the worker's WebAssembly memory (a high-water mark), after it dropped or
     /// evaluated runs: what the memory test watches.
     Memory { bytes: f64 },
+    /// Parse `key` has read `bytes` bytes of its file: the page sends the next piece.
+    Parsing { key: u64, bytes: f64 },
+    /// Part of parse `key`'s result, once its last piece was read: its rows in parts
+    /// ([`PackedParse::parts`]), so that each is a short step for the page; `last` with the
+    /// last part.
+    Parsed { key: u64, parsed: Box<PackedParse>, last: bool },
 }
 
 /// Encode a message as CBOR in a fresh `Uint8Array`, with the transfer list that hands its
@@ -338,5 +351,32 @@ mod tests {
             Command::UserData { key: k, data: d } => assert_eq!((k, d), (key, data)),
             other => panic!("decoded as {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_file_parsed_in_the_worker_crosses_as_pieces_and_comes_back_in_parts() {
+        use dnaplay_model::upload::{ByteParser, PackedParse, Parsed, parse};
+        let text = "id,sequence,label\na,ACGT,1\nb,ACGX,0\nc,TTGA,0\nd,GGCC,1\n";
+        // The page's pieces, as the worker receives them.
+        let mut worker = ByteParser::new("mine.csv", None, None);
+        for piece in text.as_bytes().chunks(9) {
+            match round_trip(&Command::ParsePiece { key: 3, bytes: serde_bytes::ByteBuf::from(piece.to_vec()), last: false }) {
+                Command::ParsePiece { key: 3, bytes, .. } => worker.feed(&bytes),
+                other => panic!("decoded as {other:?}"),
+            }
+        }
+        // Its answer in parts of two rows, as the page puts them together.
+        let parts = PackedParse::parts(worker.finish(), 2);
+        assert_eq!(parts.len(), 2);
+        let mut page = Parsed::default();
+        for (i, part) in parts.into_iter().enumerate() {
+            match round_trip(&Event::Parsed { key: 3, parsed: Box::new(part), last: i == 1 }) {
+                Event::Parsed { key: 3, parsed, .. } => page.append((*parsed).into()),
+                other => panic!("decoded as {other:?}"),
+            }
+        }
+        assert_eq!(page, parse(text, dnaplay_model::upload::Format::Csv, None));
+        assert_eq!(page.records.len(), 3);
+        assert_eq!(page.problems.len(), 1);
     }
 }

@@ -30,7 +30,7 @@ use dnaplay_model::models::ModelConfig;
 use dnaplay_model::sequence::OneHot;
 use dnaplay_model::tasks::{SEED003_ALIGNMENT, filter_report};
 use dnaplay_model::trainer::{ClassEvaluation, StepOutcome, TrainConfig, Trainer, filter_maps, filter_weights, predict};
-use dnaplay_model::upload::UserData;
+use dnaplay_model::upload::{ByteParser, PackedParse, UserData};
 use dnaplay_protocol::clock::{now_ms, yield_now};
 use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, EpochProfile, Event, FilterSnapshot, KmerResults, RunError, RunState, Uploads, UserDataKey, decode, encode};
 use wasm_bindgen::JsCast;
@@ -49,6 +49,9 @@ pub const MAX_SLICE_MS: f64 = 150.0;
 /// Chromium or Firefox worker and 4.2 ms in WebKitGTK's (measured 2026-12-02), where 25-ms
 /// slices lost 17% of the time to looking.
 const SLICE_PER_YIELD: f64 = 40.0;
+/// Rows in each part of a parse's result sent to the page ([`Event::Parsed`]): 16,000 rows of
+/// 200 nt are 3.2 MB, a few milliseconds for the page to unpack between two frames.
+const PARSED_PART_ROWS: usize = 16_000;
 /// Data sets kept for reuse (a lesson's pair of runs, the timing before a start).
 const DATA_KEPT: usize = 3;
 
@@ -132,6 +135,8 @@ pub(crate) struct State {
     gpu: Option<Gpu>,
     /// How long a look at the messages takes, in milliseconds (a moving average).
     yield_ms: f64,
+    /// The student's file being parsed here, under its key ([`Command::Parse`]).
+    parse: Option<(u64, ByteParser)>,
 }
 
 thread_local! {
@@ -294,6 +299,31 @@ fn handle(command: Command) {
         Command::Weights { id } => spawn_local(questions::weights(id)),
         Command::Explain { id, key, request } => spawn_local(questions::explain(id, key, request)),
         Command::Insert { id, key, request } => spawn_local(questions::insert(id, key, request)),
+        Command::Parse { key, name, format, labels } => {
+            with(|s| s.parse = Some((key, ByteParser::new(&name, format, labels.as_deref()))));
+        }
+        Command::ParsePiece { key, bytes, last } => parse_piece(key, &bytes, last),
+    }
+}
+
+/// Read the next piece of the file parse `key` reads (an older parse's pieces are ignored), and
+/// answer with the bytes read so far, or after the last piece with the result.
+fn parse_piece(key: u64, bytes: &[u8], last: bool) {
+    let Some((current, mut parser)) = with(|s| s.parse.take()) else { return };
+    if current != key {
+        with(|s| s.parse = Some((current, parser)));
+        return;
+    }
+    parser.feed(bytes);
+    if last {
+        let parts = PackedParse::parts(parser.finish(), PARSED_PART_ROWS);
+        let n = parts.len();
+        for (i, part) in parts.into_iter().enumerate() {
+            send(&Event::Parsed { key, parsed: Box::new(part), last: i + 1 == n });
+        }
+    } else {
+        send(&Event::Parsing { key, bytes: parser.bytes() as f64 });
+        with(|s| s.parse = Some((key, parser)));
     }
 }
 

@@ -1,6 +1,7 @@
 //! Lesson 13's data: paste, pick a file or an example; the parse (in pieces, with progress, a
-//! newer Check cancelling an older one), the problems named line by line, the fit of unequal
-//! lengths, and the data set saved in IndexedDB and restored on the next visit.
+//! newer Check cancelling an older one; a file over 2 MB in the training worker), the problems
+//! named line by line, the fit of unequal lengths, and the data set saved in IndexedDB and
+//! restored on the next visit.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::engine::UserSet;
+use crate::engine::{Engine, ParseAnswer, UserSet};
 use crate::store;
 use super::DataState;
 use super::saved::get_saved_runs;
@@ -35,38 +36,50 @@ const KEY_FILE: &str = "data/file";
 
 
 
-/// Parse `file` in pieces of [`PARSE_PIECE`] bytes read with `Blob.slice`, with a paint between
-/// them, so neither the page's thread nor its memory ever holds the whole text. Each piece ends at
-/// a line end (a UTF-8 character never spans one). The format is `format`, else detected from the
-/// first piece. `Ok(None)` when `stale` says a newer parse started.
+/// Bytes of a file handed to the training worker at a time.
+const WORKER_PIECE: f64 = 1024.0 * 1024.0;
+/// How long the worker may take to answer about one piece, in milliseconds. It answers between
+/// training slices (150 ms at most), so a minute means it is gone.
+const WORKER_WAIT_MS: f64 = 60_000.0;
+
+/// Parse `file` in the CPU training worker (issue 27): the page reads it in pieces of
+/// [`WORKER_PIECE`] bytes with `Blob.slice` (the browser reads them off this thread) and hands
+/// each to the worker, which parses it ([`upload::ByteParser`]) and says how far it got; the next
+/// piece goes then. The page's thread only moves bytes and draws the progress, and neither
+/// thread holds the whole text. `Ok(None)` when `stale` says a newer parse started.
 ///
 /// # Errors
-/// The browser's reason when a piece cannot be read.
-async fn read_file_in_pieces(file: &web_sys::File, format: Option<Format>, labels: Option<&str>, progress: impl Fn(f64), stale: impl Fn() -> bool) -> Result<Option<Parsed>, String> {
+/// The browser's reason when a piece cannot be read; a worker that does not answer within
+/// [`WORKER_WAIT_MS`], or that failed too often to start again.
+async fn parse_in_worker(engine: Engine, file: &web_sys::File, format: Option<Format>, labels: Option<String>, progress: impl Fn(f64), stale: impl Fn() -> bool) -> Result<Option<Arc<Parsed>>, String> {
     let size = file.size();
-    let mut parser: Option<upload::Parser> = None;
-    let mut carry: Vec<u8> = Vec::new();
+    let key = engine.parse_start(&file.name(), format, labels);
     let mut at = 0.0;
-    while at < size {
-        let end = (at + PARSE_PIECE as f64).min(size);
+    loop {
+        let end = (at + WORKER_PIECE).min(size);
         let blob = file.slice_with_f64_and_f64(at, end).map_err(|e| format!("{e:?}"))?;
         let buf = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await.map_err(|e| format!("{e:?}"))?;
-        carry.extend(js_sys::Uint8Array::new(&buf).to_vec());
+        engine.parse_piece(key, js_sys::Uint8Array::new(&buf).to_vec(), end >= size);
         at = end;
-        let cut = if at < size { carry.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) } else { carry.len() };
-        let piece: Vec<u8> = carry.drain(..cut).collect();
-        let piece = String::from_utf8_lossy(&piece);
-        let p = parser.get_or_insert_with(|| upload::Parser::new(format.unwrap_or_else(|| Format::detect(Some(&file.name()), &piece)), labels));
-        p.feed(&piece);
-        progress(at / size);
-        dnaplay_protocol::clock::sleep_ms(0).await;
-        if stale() {
-            return Ok(None);
+        let asked = dnaplay_protocol::clock::now_ms();
+        loop {
+            if stale() {
+                return Ok(None);
+            }
+            match engine.parse_answer(key) {
+                Some(ParseAnswer::Done(parsed)) => return Ok(Some(parsed)),
+                Some(ParseAnswer::Read(read)) if read >= at => break,
+                Some(ParseAnswer::Gone(why)) => return Err(format!("the training worker cannot read it: {why}")),
+                _ => {}
+            }
+            if dnaplay_protocol::clock::now_ms() - asked > WORKER_WAIT_MS {
+                return Err(format!("the training worker did not answer within {} s", WORKER_WAIT_MS / 1000.0));
+            }
+            dnaplay_protocol::clock::sleep_ms(4).await;
         }
+        progress(at / size.max(1.0));
     }
-    Ok(Some(parser.unwrap_or_else(|| upload::Parser::new(Format::Csv, labels)).finish()))
 }
-
 
 /// The upload form: examples, file, text box, labels, format and Check, then the reading
 /// progress, the summary, the problems, the fit of unequal lengths and the data set made.
@@ -90,10 +103,14 @@ pub(super) fn UploadForm(
     let set_saved_note = state.saved_note.write_only();
     let (user_set, set_user_set) = state.user_set.split();
     let (parse_ms, set_parse_ms) = signal(None::<f64>);
+    // Where the last parse ran: "worker" (a file over SHOWN_BYTES) or "page".
+    let (parsed_in, set_parsed_in) = signal(None::<&'static str>);
+    let engine = state.lab.engine;
 
-    // Parse: the problems list and the summary. A large text is parsed in pieces of
-    // PARSE_PIECE bytes with a paint between them, so the page answers clicks and shows the
-    // progress; a newer Check cancels an older one.
+    // Parse: the problems list and the summary. A file over SHOWN_BYTES is parsed in the
+    // training worker; a large pasted text here, in pieces of PARSE_PIECE bytes with a paint
+    // between them, so the page answers clicks and shows the progress. A newer Check cancels an
+    // older one.
     let (progress, set_progress) = signal(None::<f64>);
     let parse_generation = StoredValue::new(0u64);
     // A file over SHOWN_BYTES is read from the file itself, piece by piece, never as one string.
@@ -106,15 +123,18 @@ pub(super) fn UploadForm(
         let file = big_file.get_value();
         let t = if file.is_some() { String::new() } else { text.get_untracked() };
         let size = file.as_ref().map_or(t.len() as f64, |f| f.size());
-        set_reading.set(Some(format!("Reading {:.1} MB…", size / 1e6)));
+        set_reading.set(Some(if file.is_some() { format!("Reading {:.1} MB in the training worker…", size / 1e6) } else { format!("Reading {:.1} MB…", size / 1e6) }));
         set_progress.set(Some(0.0));
         spawn_local(async move {
             dnaplay_protocol::clock::sleep_ms(16).await;
             let started = dnaplay_protocol::clock::now_ms();
             let labels = (!labels.trim().is_empty()).then_some(labels.as_str());
             let parsed = match file {
-                Some(file) => match read_file_in_pieces(&file, format.get_untracked(), labels, |f| set_progress.set(Some(f)), stale).await {
-                    Ok(Some(p)) => p,
+                Some(file) => match parse_in_worker(engine, &file, format.get_untracked(), labels.map(str::to_string), |f| set_progress.set(Some(f)), stale).await {
+                    Ok(Some(p)) => {
+                        set_parsed_in.set(Some("worker"));
+                        p
+                    }
                     Ok(None) => return,
                     Err(e) => {
                         set_reading.set(None);
@@ -122,7 +142,7 @@ pub(super) fn UploadForm(
                         return;
                     }
                 },
-                None if t.len() > upload::MAX_BYTES => upload::parse(&t, Format::Csv, None),
+                None if t.len() > upload::MAX_BYTES => Arc::new(upload::parse(&t, Format::Csv, None)),
                 None => {
                     let fmt = format.get_untracked().unwrap_or_else(|| Format::detect(Some(&name.get_untracked()), &t));
                     let mut parser = upload::Parser::new(fmt, labels);
@@ -138,11 +158,12 @@ pub(super) fn UploadForm(
                             }
                         }
                     }
-                    parser.finish()
+                    set_parsed_in.set(Some("page"));
+                    Arc::new(parser.finish())
                 }
             };
             set_parse_ms.set(Some(dnaplay_protocol::clock::now_ms() - started));
-            set_parsed.set(Some(Arc::new(parsed)));
+            set_parsed.set(Some(parsed));
             set_reading.set(None);
             set_progress.set(None);
         });
@@ -341,7 +362,7 @@ pub(super) fn UploadForm(
             </div>
             {move || reading.get().map(|m| view! { <p class="status" data-testid="upload-reading">
                 <progress max="1" prop:value=move || progress.get().unwrap_or(0.0) aria-label="Reading the data"></progress>" "{m}</p> })}
-            <p class="status" data-testid="upload-summary" data-parse-ms=move || parse_ms.get().map(|m| format!("{m:.0}"))>{summary}</p>
+            <p class="status" data-testid="upload-summary" data-parse-ms=move || parse_ms.get().map(|m| format!("{m:.0}")) data-parsed-in=move || parsed_in.get()>{summary}</p>
             <ul class="problems" data-testid="upload-errors" aria-live="polite">
                 {move || parsed.with(|p| p.as_ref().map(|p| {
                     let mut items: Vec<_> = p.problems.iter().map(|e| view! { <li class="error" data-testid="upload-error" data-line=e.line>{e.to_string()}</li> }.into_any()).collect();

@@ -421,6 +421,7 @@ async fn bench_upload_50mb() -> Result<()> {
         .await?;
         let to_summary = started.elapsed().as_secs_f64();
         let parse_ms = js(client, "return document.querySelector('[data-testid=upload-summary]').getAttribute('data-parse-ms')").await?;
+        let parsed_in = js(client, "return document.querySelector('[data-testid=upload-summary]').getAttribute('data-parsed-in') || 'page'").await?;
         let ready = wait_until("the data set", Duration::from_secs(300), || async { (!text(client, "upload-ready").await.is_empty()).then_some(()) }).await;
         let to_ready = started.elapsed().as_secs_f64();
         let probe = js(client, "clearInterval(window.__probe); window.__frames = false; return [window.__lags, window.__gaps]").await?;
@@ -431,7 +432,7 @@ async fn bench_upload_50mb() -> Result<()> {
         };
         let (lags, gaps) = (sorted(&probe[0]), sorted(&probe[1]));
         let heap = js(client, "return performance.memory ? performance.memory.usedJSHeapSize : null").await?;
-        println!("50 MB FASTA ({n} records): summary {to_summary:.1} s after the pick (parse {} ms in the page), data set ready {to_ready:.1} s ({})", parse_ms.as_str().unwrap_or("?"), if ready.is_ok() { "ok" } else { "not ready" });
+        println!("50 MB FASTA ({n} records): summary {to_summary:.1} s after the pick (parse {} ms in the {}), data set ready {to_ready:.1} s ({})", parse_ms.as_str().unwrap_or("?"), parsed_in.as_str().unwrap_or("?"), if ready.is_ok() { "ok" } else { "not ready" });
         println!("  {summary}");
         println!(
             "  while reading: timer lateness p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms ({} samples); frame gaps p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms ({} frames)",

@@ -19,6 +19,7 @@
 
 mod check;
 mod fasta;
+mod pieces;
 mod table;
 pub mod user;
 
@@ -28,6 +29,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use check::{UploadError, check_sequence};
+pub use pieces::{ByteParser, PackedParse};
 pub use user::{Fit, Lengths, MIN_SEQS, UserData, UserTask, data_csv_with_split, predictions_csv};
 
 use fasta::{Entry, parse_labels};
@@ -134,6 +136,15 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// Add `part`'s rows and problems after this parse's (the parts of
+    /// [`PackedParse::parts`], in order).
+    pub fn append(&mut self, part: Parsed) {
+        self.records.extend(part.records);
+        self.problems.extend(part.problems);
+        self.more_problems += part.more_problems;
+        self.header |= part.header;
+    }
+
     fn problem(&mut self, line: usize, message: String) {
         self.push_problem(Problem { line, message, in_labels: false });
     }
