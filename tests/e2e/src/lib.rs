@@ -279,6 +279,68 @@ pub async fn downloaded(client: &Client, name: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Press `{name}-png` and `{name}-svg` and check both files: a PNG of at least 200 × 100
+/// pixels and 8 colours whose `Source` text is the page's link, and an SVG with at least `shapes` drawn
+/// elements whose metadata names the link. Downloads must be caught first ([`CATCH_DOWNLOADS`]).
+///
+/// # Errors
+/// When a button or a file is missing, or a file does not parse.
+pub async fn check_plot(client: &Client, lesson: &str, name: &str, shapes: usize) -> Result<()> {
+    let link = client.current_url().await?.to_string();
+    click(client, &format!("{name}-png")).await?;
+    let png_bytes = wait_until(&format!("{name}.png"), Duration::from_secs(20), || async { downloaded(client, &dnaplay_plots::export::file_name(lesson, name, "png")).await.ok() }).await?;
+    let decoder = png::Decoder::new(std::io::Cursor::new(&png_bytes));
+    let mut reader = decoder.read_info().map_err(|e| format!("{name}.png does not decode: {e}"))?;
+    let mut buf = vec![0; reader.output_buffer_size().ok_or("too large")?];
+    let frame = reader.next_frame(&mut buf).map_err(|e| format!("{name}.png does not decode: {e}"))?;
+    assert!(frame.width >= 200 && frame.height >= 100, "{name}.png is {} × {}", frame.width, frame.height);
+    // Something is drawn: a blank canvas is one colour, a plot has its background, its axes'
+    // ink and its data's colours.
+    let pixel = frame.line_size / frame.width as usize;
+    let colours: std::collections::HashSet<&[u8]> = buf[..frame.buffer_size()].chunks(pixel).collect();
+    assert!(colours.len() >= 8, "{name}.png has only {} colours: is it blank?", colours.len());
+    let text: Vec<(String, String)> = reader.info().utf8_text.iter().map(|t| (t.keyword.clone(), t.get_text().unwrap_or_default())).collect();
+    assert!(text.iter().any(|(k, v)| k == "Source" && *v == link), "{name}.png names its link {link}: {text:?}");
+    assert!(text.iter().any(|(k, v)| k == "Title" && v.starts_with("DNA Playground: ")), "{name}.png has a title: {text:?}");
+
+    click(client, &format!("{name}-svg")).await?;
+    let svg = wait_until(&format!("{name}.svg"), Duration::from_secs(20), || async { downloaded(client, &dnaplay_plots::export::file_name(lesson, name, "svg")).await.ok() }).await?;
+    let svg = String::from_utf8(svg)?;
+    let doc = roxmltree::Document::parse(&svg).map_err(|e| format!("{name}.svg does not parse: {e}"))?;
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    let drawn = root.descendants().filter(|n| matches!(n.tag_name().name(), "rect" | "path" | "polyline" | "polygon" | "circle" | "line" | "text")).count();
+    assert!(drawn >= shapes, "{name}.svg draws {drawn} elements, fewer than {shapes}");
+    let source = root.descendants().find(|n| n.tag_name().name() == "source").and_then(|n| n.text()).unwrap_or_default();
+    assert_eq!(source, link, "{name}.svg names its link");
+    println!("{name}: PNG {} × {} ({} bytes), SVG {} elements ({} bytes)", frame.width, frame.height, png_bytes.len(), drawn, svg.len());
+    Ok(())
+}
+
+/// Press `{name}-csv` and check the file: the two comment lines (its title, and the page's
+/// link), then `header` and at least `rows` rows of as many fields. Returns the rows.
+///
+/// # Errors
+/// When the button or the file is missing, or the file does not parse.
+pub async fn check_csv(client: &Client, lesson: &str, name: &str, header: &str, rows: usize) -> Result<Vec<String>> {
+    let link = client.current_url().await?.to_string();
+    click(client, &format!("{name}-csv")).await?;
+    let bytes = wait_until(&format!("{name}.csv"), Duration::from_secs(20), || async { downloaded(client, &dnaplay_plots::export::file_name(lesson, name, "csv")).await.ok() }).await?;
+    let text = String::from_utf8(bytes)?;
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 3 + rows, "{name}.csv has {} lines: {text}", lines.len());
+    assert!(lines[0].starts_with("# DNA Playground: "), "{}", lines[0]);
+    assert_eq!(lines[1], format!("# made by DNA Playground: {link}"));
+    assert_eq!(lines[2], header, "{name}.csv's header");
+    let body = text.lines().skip(2).collect::<Vec<_>>().join("\n");
+    let mut reader = csv::ReaderBuilder::new().from_reader(body.as_bytes());
+    let width = reader.headers()?.len();
+    let records: Vec<csv::StringRecord> = reader.records().collect::<std::result::Result<_, _>>().map_err(|e| format!("{name}.csv: {e}"))?;
+    assert!(records.len() >= rows && records.iter().all(|r| r.len() == width), "{name}.csv: {} rows of {width} fields expected", records.len());
+    println!("{name}: CSV {} rows", records.len());
+    Ok(records.iter().map(|r| r.iter().collect::<Vec<_>>().join(",")).collect())
+}
+
 /// A WebDriver server process (chromedriver, geckodriver or WebKitWebDriver), killed on drop.
 pub struct Driver {
     child: Child,
@@ -998,11 +1060,15 @@ pub fn seed_trainer_and_test(seed: u64, num_epochs: usize) -> (Trainer, Regressi
     (seed_trainer(seed, num_epochs), data.subset(&s.test))
 }
 
-/// Press → on the page body (lesson navigation).
+/// Press → on the page body (lesson navigation), with no control focused.
 ///
 /// # Errors
 /// When the page has no body.
 pub async fn next_lesson(client: &Client) -> Result<()> {
+    // With no control focused: the arrow keys leave a focused button alone (src/lib.rs,
+    // `typing_in_control`), and Firefox sends the keys to the focused element, such as an export
+    // button just clicked.
+    js(client, "if (document.activeElement) document.activeElement.blur(); return 0").await?;
     let body = client.find(Locator::Css("body")).await?;
     body.send_keys(&fantoccini::key::Key::Right.to_string()).await?;
     Ok(())
