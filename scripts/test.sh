@@ -42,11 +42,11 @@ key="$( {
 } | sha256sum | cut -c1-16)"
 cache="$HOME/.cache/dna-playground/dist-$key"
 if [ ! -f "$cache/index.html" ]; then
-  say "building the app for wasm32 (wasm-release profile, as Trunk does; target dir $CARGO_TARGET_DIR)"
+  say "building the app for wasm32 (the page wasm-page, the worker wasm-release, as Trunk does; target dir $CARGO_TARGET_DIR)"
   # Two cargo runs, as Trunk makes them: the page without burn, then the training worker with it
   # (one run would unify their features and give the page burn). They run here, before Trunk, so
   # that they overlap the tool installs.
-  cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p dna-playground
+  cargo build --locked --profile wasm-page --target wasm32-unknown-unknown -p dna-playground
   cargo build --locked --profile wasm-release --target wasm32-unknown-unknown -p dnaplay-worker
 fi
 

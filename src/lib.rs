@@ -56,7 +56,6 @@ fn typing_in_control(ev: &web_sys::KeyboardEvent) -> bool {
         .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"))
 }
 
-/// The whole app.
 /// Where Index.html ships the JASPAR 2016 file, relative to the page.
 pub const MOTIF_FILE: &str = "motifs/JASPAR2016_CORE_vertebrates_non-redundant.jaspar";
 
@@ -72,6 +71,7 @@ pub async fn load_motifs() {
     }
 }
 
+/// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
     let (initial, notices) = Settings::from_query(&location_query());
