@@ -274,6 +274,36 @@ async fn a_page_whose_wasm_does_not_load_says_so_in_its_shell() -> Result<()> {
     .await
 }
 
+/// The motif file's fetch never answers (a stalled host): the app still mounts after its 4 s
+/// wait (src/main.rs, `MOTIF_WAIT_MS`) instead of leaving the shell up, and lesson 9's Train,
+/// which generates seed 003's Task 3 from the motifs, says the file did not load.
+#[tokio::test(flavor = "current_thread")]
+async fn a_stalled_motif_file_does_not_keep_the_app_from_starting() -> Result<()> {
+    with_browser(false, async |client: &Client, base: &str| {
+        before_page_scripts(
+            client,
+            r"const real = window.fetch; window.fetch = function (input, init) { const url = String((input && input.url) || input); return /motifs\/.*\.jaspar/.test(url) ? new Promise(() => {}) : real.call(this, input, init); };",
+        )
+        .await?;
+        let started = std::time::Instant::now();
+        client.goto(&format!("{base}/?lesson=exp&device=cpu")).await?;
+        let title = wait_until("the app to mount", Duration::from_secs(30), || async { Some(lesson_title(client).await).filter(|t| !t.is_empty()) }).await?;
+        let waited = started.elapsed().as_secs_f64();
+        assert_eq!(js(client, "return !!document.getElementById('app-shell')").await?.as_bool(), Some(false), "the shell gave way");
+        assert!(waited >= 3.5, "the app waited for the motifs first: mounted after {waited:.1} s");
+        click(client, "exp-train").await?;
+        let said = wait_until("lesson 9 to name the missing file", Duration::from_secs(30), || async {
+            let t = js(client, "return document.querySelector('main').textContent").await.ok()?;
+            t.as_str().filter(|t| t.contains("did not load")).map(str::to_string)
+        })
+        .await?;
+        println!("the motif fetch stalled: {title} mounted after {waited:.1} s; lesson 9 says the motifs did not load");
+        assert!(said.contains("JASPAR"), "{said}");
+        Ok(())
+    })
+    .await
+}
+
 /// The worker dies mid-run (as a panic in it would: an `error` event on the page's `Worker`):
 /// the run fails with the reason, its epochs stay, and the next Train runs on a fresh worker.
 #[tokio::test(flavor = "current_thread")]
