@@ -95,6 +95,7 @@ impl ModelArgs {
         train_config.num_epochs = num_epochs.unwrap_or(train_config.num_epochs);
         train_config.seed = self.seed;
         train_config.weight_decay = self.l2.unwrap_or(train_config.weight_decay);
+        train_config.first_layer_l2 = self.l2_first.unwrap_or(train_config.first_layer_l2);
         let rule = if self.position_dependent { ScoringRule::position_dependent() } else { ScoringRule::default() };
         let (class_task, model_config, train, val, test) = match class_kind {
             None => {

@@ -77,6 +77,9 @@ impl<'a> RunHead<'a> {
 struct RunSettings<'a> {
     optimizer: &'a str,
     init: &'a str,
+    /// Only when set ([`TrainConfig::first_layer_l2`]).
+    #[serde(skip_serializing_if = "is_zero")]
+    first_layer_l2: f64,
     learning_rate: f64,
     batch_size: usize,
     seed: u64,
@@ -86,7 +89,7 @@ struct RunSettings<'a> {
 
 impl<'a> RunSettings<'a> {
     fn new(model: &ModelConfig, train: &TrainConfig, total_seconds: f64) -> Self {
-        RunSettings { optimizer: train.optimizer.name(), init: model.init.name(), learning_rate: train.learning_rate, batch_size: train.batch_size, seed: train.seed, num_params: model.num_params(), total_seconds }
+        RunSettings { optimizer: train.optimizer.name(), init: model.init.name(), first_layer_l2: train.first_layer_l2, learning_rate: train.learning_rate, batch_size: train.batch_size, seed: train.seed, num_params: model.num_params(), total_seconds }
     }
 }
 
@@ -294,6 +297,11 @@ struct ClassMetrics<'a> {
     weight_decay: f64,
     #[serde(flatten)]
     settings: RunSettings<'a>,
+}
+
+/// Leaves a setting that is off (0) out of metrics.json.
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 /// Rows are the true class, columns the predicted one, as scikit-learn's `confusion_matrix`.

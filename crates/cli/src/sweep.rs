@@ -5,7 +5,7 @@
 //! A sweep folder may be filled by several invocations: cells whose folder already holds a
 //! finished run (`metrics.json`, or `error.txt` for a run that diverged) are skipped, so an
 //! interrupted sweep resumes, `--shard 1/2` and `--shard 2/2` can run side by side, and a second
-//! grid (say log-relu with `--l2 0.2`) can join the first. The summary covers every run folder.
+//! grid (say log-relu with `--l2-first 0.2`) can join the first. The summary covers every run folder.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use dnaplay_model::settings;
 use dnaplay_model::sweep::{BoxStats, Grid, RunSummary, parse_list, parse_seeds};
 use dnaplay_plots::{BoxOptions, BoxPanel, BoxSeries, LossOptions, LossSeries, Theme, draw_box_panels, draw_loss_curves};
 use serde_json::Value;
@@ -42,9 +43,12 @@ pub struct SweepArgs {
     /// Learning rates, comma-separated (e.g. 0.001,0.005,0.01,0.05,0.1) [default: the task's].
     #[arg(long)]
     lr: Option<String>,
-    /// L2 penalties, comma-separated (e.g. 0.2) [default: the task's].
+    /// L2 penalties, comma-separated (e.g. 1e-6,1e-4) [default: the task's].
     #[arg(long)]
     l2: Option<String>,
+    /// L2 penalties on the first layer's kernel alone, comma-separated (e.g. 0.2) [default: none].
+    #[arg(long)]
+    l2_first: Option<String>,
     /// Seeds: numbers and ranges, e.g. 1-5 or 1,2,7 [default: 17].
     #[arg(long, default_value = "17")]
     seeds: String,
@@ -111,11 +115,11 @@ fn usage_error(e: impl std::fmt::Display) -> anyhow::Error {
     anyhow::Error::new(UsageError(e.to_string()))
 }
 
-/// The grid the flags describe: model × activation × l2 × lr × seed, each axis present only when
-/// given (seeds always).
+/// The grid the flags describe: model × activation × l2 × l2first × lr × seed, each axis present
+/// only when given (seeds always).
 fn grid(args: &SweepArgs) -> Result<Grid> {
     let mut grid = Grid::new();
-    for (key, text) in [("model", &args.model), ("activation", &args.activation), ("l2", &args.l2), ("lr", &args.lr)] {
+    for (key, text) in [("model", &args.model), ("activation", &args.activation), ("l2", &args.l2), (settings::L2_FIRST.key, &args.l2_first), ("lr", &args.lr)] {
         if let Some(text) = text {
             grid = grid.axis(key, parse_list(key, text).map_err(usage_error)?).map_err(usage_error)?;
         }
@@ -173,6 +177,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
             lr: cell.get("lr").map(|s| parse_f64("lr", s)).transpose()?,
             batch_size: args.batch_size,
             l2: cell.get("l2").map(|s| parse_f64("l2", s)).transpose()?,
+            l2_first: cell.get(settings::L2_FIRST.key).map(|s| settings::L2_FIRST.parse_f64(s).map_err(usage_error)).transpose()?,
             seed: cell.get("seed").expect("seeds are always an axis").parse().map_err(usage_error)?,
             init: args.init,
         };
@@ -299,8 +304,8 @@ fn summarise(dir: &Path) -> Result<Vec<RunRow>> {
             }
         }
     }
-    // Grid order: model, activation, l2, lr, then seed.
-    let order = ["model", "activation", "l2", "lr", "seed"];
+    // Grid order: model, activation, l2, l2first, lr, then seed.
+    let order = ["model", "activation", "l2", settings::L2_FIRST.key, "lr", "seed"];
     keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()));
     let metrics: Vec<&str> = METRICS.iter().copied().filter(|m| rows.iter().any(|r| r.number(m).is_some())).collect();
 

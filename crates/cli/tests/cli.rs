@@ -403,6 +403,7 @@ fn task1_trains_a_multitask_model_and_scores_every_label() {
     refused(&["train", "--task", "task1", "--model", "cnn-dist"], "--model cnn-dist does not fit --task task1; use cnn-2, cnn-50 or cnn-deep");
     refused(&["train", "--task", "task3", "--model", "cnn-2"], "--model cnn-2 does not fit --task task3; use cnn-local, cnn-dist, cnn-dist-code or multiscale");
     refused(&["train", "--task", "task1", "--l2", "0"], "L2 penalty 0 is invalid");
+    refused(&["train", "--task", "task1", "--l2-first", "11"], "L2 penalty on the first layer 11 is invalid; it must be a number above 0 and at most 10");
 }
 
 #[test]
@@ -449,6 +450,31 @@ fn sweep_runs_every_cell_once_and_summarises_them() {
     refused(&["sweep", "--lr", "0.1,fast"], "--lr value 'fast' is not a number");
     refused(&["sweep", "--lr", "0.1,-1"], "learning rate -1 is invalid");
     refused(&["sweep", "--model", "cnn,cnn-2"], "--model cnn-2 does not fit --task 8mer");
+    refused(&["sweep", "--l2-first", "0.2,20"], "L2 penalty on the first layer 20 is invalid");
+}
+
+#[test]
+fn a_sweep_over_the_first_layer_penalty_names_it_in_folders_metrics_and_summary() {
+    // Seed 003's log-relu penalty (--l2-first) as a sweep axis (its effect on the kernel is
+    // tested in the model crate: trainer::tests::the_first_layer_penalty_…).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let args = ["sweep", "--k", "4", "--model", "cnn", "--l2-first", "0.001,10", "--seeds", "1", "--epochs", "2", "--out"];
+    dnaplay().args(args).arg(&out).assert().success().stdout(predicate::str::contains("[2/2] model cnn · l2first 10 · seed 1"));
+    let mut losses = Vec::new();
+    for value in ["0.001", "10"] {
+        let cell = out.join(format!("model=cnn_l2first={value}_seed=1"));
+        let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(cell.join("metrics.json")).unwrap()).unwrap();
+        assert_eq!(m["first_layer_l2"].as_f64(), Some(value.parse().unwrap()), "{m}");
+        losses.push(m["final_train_loss"].as_f64().unwrap());
+    }
+    // The penalty is part of the training loss, as Keras reports its regularisers.
+    assert!(losses[1] > losses[0], "{losses:?}");
+    assert!(std::fs::read_to_string(out.join("summary.csv")).unwrap().starts_with("model,l2first,seed,"));
+    // Runs without it do not mention it.
+    let plain = dir.path().join("plain");
+    dnaplay().args(["train", "--k", "4", "--epochs", "1", "--out"]).arg(&plain).assert().success();
+    assert!(!std::fs::read_to_string(plain.join("metrics.json")).unwrap().contains("first_layer_l2"));
 }
 
 #[test]

@@ -36,9 +36,11 @@ pub enum Activation {
     Elu,
     /// The identity.
     Linear,
-    /// relu(ln x): 0 up to 1, ln x above (seed 003, Extended Data Fig. 1e, trained there with
-    /// an L2 penalty of 0.2). ln is undefined at x ≤ 0, where this is 0 as relu's output
-    /// would be; computed as ln(max(x, 1)), so below 1 the gradient is 0.
+    /// relu(ln |x|): 0 for |x| up to 1, ln |x| beyond, on either side of 0 (seed 003, Extended
+    /// Data Fig. 1e, trained there with [`crate::settings::L2_FIRST`]). Seed 003's text says
+    /// "a relu activation after the log function"; its code (`log_relu` in tfomics's
+    /// `utils.py`, p-koo/tfomics) takes the log of |x| + 1e-10, so large negative responses
+    /// count as large positive ones. Computed as ln(max(|x|, 1)): for |x| < 1 the gradient is 0.
     LogRelu,
 }
 
@@ -65,7 +67,7 @@ impl Activation {
             Activation::Tanh => activation::tanh(x),
             Activation::Elu => activation::elu(x, 1.0),
             Activation::Linear => x,
-            Activation::LogRelu => x.clamp_min(1.0).log(),
+            Activation::LogRelu => x.abs().clamp_min(1.0).log(),
         }
     }
 
@@ -79,7 +81,7 @@ impl Activation {
             Activation::Tanh => x.tanh(),
             Activation::Elu => if x > 0.0 { x } else { x.exp_m1() },
             Activation::Linear => x,
-            Activation::LogRelu => x.max(1.0).ln(),
+            Activation::LogRelu => x.abs().max(1.0).ln(),
         }
     }
 }

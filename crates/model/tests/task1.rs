@@ -71,8 +71,10 @@ fn per_task_metrics_average_over_the_tasks() {
 }
 
 #[test]
-fn log_relu_is_zero_to_one_then_the_log() {
-    for (x, y) in [(-2.0f32, 0.0f32), (0.0, 0.0), (0.5, 0.0), (1.0, 0.0), (std::f32::consts::E, 1.0)] {
+fn log_relu_is_zero_within_one_of_zero_then_the_log_of_the_magnitude() {
+    // Seed 003's code: relu(log(|x| + 1e-10)) (tfomics's utils.py, `log_relu`).
+    let e = std::f32::consts::E;
+    for (x, y) in [(-0.5f32, 0.0f32), (0.0, 0.0), (0.5, 0.0), (1.0, 0.0), (-1.0, 0.0), (e, 1.0), (-e, 1.0), (-e * e, 2.0)] {
         assert!((Activation::LogRelu.apply_scalar(x) - y).abs() < 1e-6, "log-relu({x})");
     }
     assert_eq!("log-relu".parse::<Activation>().unwrap(), Activation::LogRelu);

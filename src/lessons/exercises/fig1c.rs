@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use dnaplay_model::models::{Activation, ModelConfig, ModelKind};
+use dnaplay_model::settings;
 use dnaplay_model::sweep::{BoxStats, RunSummary};
 use dnaplay_model::tasks::ClassTaskKind;
 use dnaplay_model::trainer::TrainConfig;
@@ -21,13 +22,12 @@ use super::GridProgress;
 
 /// The architectures of seed 003's Fig. 1c, top to bottom, with the paper's names.
 const FIG1C_MODELS: [(ModelKind, &str); 3] = [(ModelKind::Cnn2, "CNN-2"), (ModelKind::Cnn50, "CNN-50"), (ModelKind::CnnDeep, "CNN-deep")];
-/// Its first-layer activations (Fig. 1a's seven), and log-relu with L2 0.2 (Extended Data Fig. 1e).
+/// Its first-layer activations (Fig. 1a's seven), and log-relu with a first-layer L2 of 0.2 (Extended
+/// Data Fig. 1e; [`settings::L2_FIRST`]).
 const FIG1C_ACTIVATIONS: [Activation; 8] =
     [Activation::Relu, Activation::Exp, Activation::Sigmoid, Activation::Tanh, Activation::Softplus, Activation::Linear, Activation::Elu, Activation::LogRelu];
 /// The shipped grid, trained natively by `scripts/fig1c.sh` (copied from `assets/fig1c/`).
 const FIG1C_SUMMARY: &str = "fig1c/summary.json";
-/// Seed 003's L2 penalty for log-relu (Extended Data Fig. 1e); every other cell uses 1e-6.
-const LOG_RELU_L2: f64 = 0.2;
 
 /// The shipped runs of one cell.
 fn cell_runs<'a>(runs: &'a [RunSummary], kind: ModelKind, act: Activation) -> Vec<&'a RunSummary> {
@@ -128,7 +128,8 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
         let result = ClassData::generate(ClassTaskKind::Task1, st.class_seqs, st.seed).map_err(|e| e.to_string()).and_then(|data| {
             let model = ModelConfig::of_kind(kind, 200, act);
             let config = crate::training::class(Bench::Fig1c, ClassTaskKind::Task1, &st);
-            let config = if act == Activation::LogRelu { TrainConfig { weight_decay: LOG_RELU_L2, ..config } } else { config };
+            // Seed 003's log-relu penalty, on the first layer's kernel (Extended Data Fig. 1e).
+            let config = if act == Activation::LogRelu { TrainConfig { first_layer_l2: settings::L2_FIRST.default, ..config } } else { config };
             engine.start(Bench::Fig1c, RunData::Class(Arc::new(data)), vec![(model, config)], Until::End).map_err(|e| e.to_string())
         });
         set_error.set(result.err());

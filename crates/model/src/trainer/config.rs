@@ -134,6 +134,11 @@ pub struct TrainConfig {
     /// L2 penalty on every parameter (0 for none).
     #[serde(default)]
     pub weight_decay: f64,
+    /// L2 penalty on the first convolution's kernel alone, added to the loss as
+    /// `first_layer_l2 / 2 · Σw²` (0 for none; [`settings::L2_FIRST`]). Models without one
+    /// first layer of filters (the linear model, seed 000's multi-scale CNN) take none.
+    #[serde(default)]
+    pub first_layer_l2: f64,
 }
 
 impl Default for TrainConfig {
@@ -151,6 +156,7 @@ impl Default for TrainConfig {
             loss: LossKind::Mse,
             monitor: Monitor::ValLoss,
             weight_decay: 0.0,
+            first_layer_l2: 0.0,
         }
     }
 }
@@ -171,6 +177,7 @@ impl TrainConfig {
             loss: LossKind::BinaryCrossEntropy,
             monitor: Monitor::ValLoss,
             weight_decay: 0.0,
+            first_layer_l2: 0.0,
         }
     }
 
@@ -191,6 +198,7 @@ impl TrainConfig {
             loss: LossKind::BinaryCrossEntropy,
             monitor: Monitor::ValAuroc,
             weight_decay: 1e-6,
+            first_layer_l2: 0.0,
         }
     }
 }
@@ -234,6 +242,9 @@ impl TrainConfig {
         }
         if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
             return Err(Error::Setting(format!("the L2 weight decay must be 0 or more, got {}", self.weight_decay)));
+        }
+        if !(self.first_layer_l2.is_finite() && self.first_layer_l2 >= 0.0) {
+            return Err(Error::Setting(format!("the first layer's L2 penalty must be 0 or more, got {}", self.first_layer_l2)));
         }
         if matches!(self.monitor, Monitor::ValAuroc | Monitor::ValAupr) && self.loss != LossKind::BinaryCrossEntropy {
             return Err(Error::Setting("the validation AUROC or AUPR can only be monitored with the binary cross-entropy loss".into()));

@@ -135,6 +135,35 @@ mod tests {
     }
 
     #[test]
+    fn the_first_layer_penalty_adds_its_gradient_to_that_kernel_alone() {
+        // Seed 003's log-relu penalty (settings::L2_FIRST): λ/2 · Σw² on the first convolution's
+        // kernel, so one SGD step of rate η moves that kernel by a further −η · λ · w₀.
+        let (train, val, _) = task(8);
+        let (lr, l2) = (0.01, 0.2);
+        let step = |model: ModelConfig, first_layer_l2: f64| {
+            let config = TrainConfig { learning_rate: lr, batch_size: 32, num_epochs: 1, first_layer_l2, ..TrainConfig::default() };
+            let mut t = Trainer::new(model, config, &train, &val, &test_device()).unwrap();
+            let before = t.model().first_layer_weight().map(|w| w.into_data().try_to_vec::<f32>().unwrap());
+            block(t.step_batch()).unwrap();
+            let after = t.model().first_layer_weight().map(|w| w.into_data().try_to_vec::<f32>().unwrap());
+            let predictions = block(t.predict_seqs(&["ACGTACGT", "CCCCCTAT", "GGGGGGGG"])).unwrap();
+            (before, after, predictions)
+        };
+        let (Some(w0), Some(plain), _) = step(ModelConfig::cnn(8), 0.0) else { panic!("the 8-mer CNN has a first layer") };
+        let (_, Some(penalised), _) = step(ModelConfig::cnn(8), l2) else { panic!() };
+        assert_eq!(w0.len(), 32 * 4 * 3);
+        let worst = w0.iter().zip(plain.iter().zip(&penalised)).map(|(w, (a, b))| ((b - a) - (-(lr * l2) as f32 * w)).abs()).fold(0.0f32, f32::max);
+        assert!(worst < 1e-6, "largest departure from −η·λ·w₀: {worst}");
+        assert!(w0.iter().zip(&plain).any(|(w, a)| w != a), "the data's own gradient moved the kernel too");
+        // The linear model has no first layer of filters: the penalty changes nothing.
+        let (None, None, a) = step(ModelConfig::linear(8), 0.0) else { panic!("the linear model has no first layer") };
+        let (_, _, b) = step(ModelConfig::linear(8), l2);
+        assert_eq!(a, b);
+        let negative = TrainConfig { first_layer_l2: -0.2, ..TrainConfig::default() };
+        assert_eq!(negative.validate(1000).unwrap_err().to_string(), "invalid training setting: the first layer's L2 penalty must be 0 or more, got -0.2");
+    }
+
+    #[test]
     fn same_seed_same_run() {
         let (train, val, _) = task(4);
         let config = TrainConfig { batch_size: 16, num_epochs: 2, ..TrainConfig::default() };

@@ -288,6 +288,11 @@ impl Trainer {
                 BinaryCrossEntropyLossConfig::new().with_logits(true).init(&self.device).forward(out, targets)
             }
         };
+        // Seed 003's first-layer penalty, as Keras's kernel regulariser adds it to the loss.
+        let loss = match model.first_layer_weight() {
+            Some(w) if self.config.first_layer_l2 > 0.0 => loss + w.powi_scalar(2).sum().mul_scalar(self.config.first_layer_l2 / 2.0),
+            _ => loss,
+        };
         lap(&mut self.profile, Phase::Forward);
         // Read the batch's loss back now: a NaN or infinite loss stops training at the batch
         // where it appears, before the optimizer applies its gradients (and on WebGPU this
