@@ -54,7 +54,7 @@ pub fn jaspar_2016() -> Result<&'static str> {
     #[cfg(feature = "jaspar")]
     return Ok(JASPAR_2016_VERTEBRATES);
     #[cfg(not(feature = "jaspar"))]
-    JASPAR_GIVEN.get().map(String::as_str).ok_or_else(|| Error::Synthetic("the JASPAR 2016 motif file did not load (assets/motifs/JASPAR2016_CORE_vertebrates_non-redundant.jaspar): reload the page".into()))
+    JASPAR_GIVEN.get().map(String::as_str).ok_or_else(|| Error::Synthetic("the JASPAR 2016 motif file did not load (motifs/JASPAR2016_CORE_vertebrates_non-redundant.jaspar, beside the page): reload the page".into()))
 }
 
 /// Which classification task.

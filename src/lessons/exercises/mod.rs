@@ -53,18 +53,48 @@ pub fn ExercisesLesson() -> impl IntoView {
             "Seed 002 ends its parts with three questions for the student. Each panel below sets up the comparison a "
             "question asks for and runs it in one click; what it means is for you to work out."
         </p>
-        <div class="tabs" role="tablist">
+        <div class="tabs" role="tablist" aria-label="Exercises" on:keydown=move |ev| tab_keys(&lab, &ev)>
             {Exercise::ALL.into_iter().map(|e| view! {
-                <button role="tab" data-testid=format!("ex-tab-{}", e.slug()) aria-selected=move || (exercise() == e).to_string()
+                <button role="tab" id=tab_id(e) data-testid=tab_id(e) aria-selected=move || (exercise() == e).to_string()
+                    tabindex=move || if exercise() == e { "0" } else { "-1" }
                     class:selected=move || exercise() == e on:click=move |_| lab.settings.update(|s| s.exercise = e)>{e.title()}</button>
             }).collect_view()}
         </div>
-        {move || match exercise() {
-            Exercise::Position => view! { <PositionPanel /> }.into_any(),
-            Exercise::Sweep => view! { <SweepPanel /> }.into_any(),
-            Exercise::Improve => view! { <ImprovePanel /> }.into_any(),
-            Exercise::Fig1c => view! { <Fig1cPanel /> }.into_any(),
-        }}
+        <div role="tabpanel" aria-labelledby=move || tab_id(exercise())>
+            {move || match exercise() {
+                Exercise::Position => view! { <PositionPanel /> }.into_any(),
+                Exercise::Sweep => view! { <SweepPanel /> }.into_any(),
+                Exercise::Improve => view! { <ImprovePanel /> }.into_any(),
+                Exercise::Fig1c => view! { <Fig1cPanel /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The id (and test id) of an exercise's tab, e.g. `ex-tab-q1`.
+fn tab_id(e: Exercise) -> String {
+    format!("ex-tab-{}", e.slug())
+}
+
+/// The ARIA tabs pattern's keys on the exercise tabs: ← and → move to the previous and next tab
+/// (round the ends), Home and End to the first and last; the tab moved to is opened and focused.
+/// Only the open tab is in the Tab order (`tabindex` 0, the others −1).
+fn tab_keys(lab: &Lab, ev: &web_sys::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let all = Exercise::ALL;
+    let n = all.len();
+    let i = all.iter().position(|e| *e == lab.settings.with_untracked(|s| s.exercise)).unwrap_or(0);
+    let to = match ev.key().as_str() {
+        "ArrowRight" => (i + 1) % n,
+        "ArrowLeft" => (i + n - 1) % n,
+        "Home" => 0,
+        "End" => n - 1,
+        _ => return,
+    };
+    ev.prevent_default();
+    lab.settings.update(|s| s.exercise = all[to]);
+    if let Some(tab) = document().get_element_by_id(&tab_id(all[to])).and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = tab.focus();
     }
 }
 

@@ -226,3 +226,48 @@ async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
     })
     .await
 }
+
+/// The exercise tabs follow the ARIA tabs pattern (src/lessons/exercises/mod.rs, `tab_keys`): ←
+/// and → move between them (round the ends), Home and End go to the first and last, the tab moved
+/// to opens and takes the focus, only the open tab is in the Tab order, and the lesson stays put.
+/// A focused plain button leaves the arrows to the lesson pager (src/lib.rs, `typing_in_control`):
+/// a student who clicked Train and presses → moves on.
+#[tokio::test(flavor = "current_thread")]
+async fn the_exercise_tabs_take_the_arrow_keys_and_a_focused_button_leaves_them_to_the_pager() -> Result<()> {
+    use fantoccini::key::Key;
+    session(false, async |client: &Client, base: &str| {
+        client.goto(&format!("{base}/?lesson=exercises&ex=q1&device=cpu")).await?;
+        wait_for_text(client, "q1-stats-uniform", "the Q1 panel", Duration::from_secs(30)).await?;
+        let state = || async {
+            js(client, "return [document.activeElement.id, [...document.querySelectorAll('[role=tab]')].map(t => t.id.slice(7) + ':' + t.getAttribute('aria-selected') + ':' + t.tabIndex).join(' ')].join(' | ')")
+                .await
+                .map(|v| v.as_str().unwrap_or_default().to_string())
+        };
+        assert_eq!(state().await?, " | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1", "only the open tab is in the Tab order");
+        let press = |key: Key| async move {
+            let focused = client.active_element().await?;
+            focused.send_keys(&key.to_string()).await?;
+            state().await
+        };
+        client.find(Locator::Css("[data-testid=ex-tab-q1]")).await?.click().await?;
+        assert_eq!(press(Key::Right).await?, "ex-tab-q2 | q1:false:-1 q2:true:0 q3:false:-1 fig1c:false:-1");
+        assert_eq!(press(Key::End).await?, "ex-tab-fig1c | q1:false:-1 q2:false:-1 q3:false:-1 fig1c:true:0");
+        let url = client.current_url().await?;
+        assert!(url.as_str().contains("ex=fig1c"), "the link follows the open tab: {url}");
+        assert_eq!(press(Key::Right).await?, "ex-tab-q1 | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1", "→ on the last tab goes round to the first");
+        assert_eq!(press(Key::Left).await?, "ex-tab-fig1c | q1:false:-1 q2:false:-1 q3:false:-1 fig1c:true:0", "← on the first goes round to the last");
+        assert_eq!(press(Key::Home).await?, "ex-tab-q1 | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1");
+        assert!(lesson_title(client).await.starts_with("12."), "the tabs' arrows do not turn the lesson");
+
+        // A plain button with the focus: → turns the lesson.
+        client.goto(&format!("{base}/?lesson=train&device=cpu")).await?;
+        wait_until("lesson 5", Duration::from_secs(30), || async { lesson_title(client).await.starts_with("5.").then_some(()) }).await?;
+        let train = client.find(Locator::Css("[data-testid=train]")).await?;
+        js(client, "document.querySelector('[data-testid=train]').focus(); return 0").await?;
+        train.send_keys(&Key::Right.to_string()).await?;
+        wait_until("lesson 6 after → on a focused button", Duration::from_secs(10), || async { lesson_title(client).await.starts_with("6.").then_some(()) }).await?;
+        assert_alive(client).await?;
+        Ok(())
+    })
+    .await
+}
