@@ -257,13 +257,16 @@ async fn the_exercise_tabs_take_the_arrow_keys_and_a_focused_button_leaves_them_
         assert_eq!(press(Key::Right).await?, "ex-tab-q1 | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1", "→ on the last tab goes round to the first");
         assert_eq!(press(Key::Left).await?, "ex-tab-fig1c | q1:false:-1 q2:false:-1 q3:false:-1 fig1c:true:0", "← on the first goes round to the last");
         assert_eq!(press(Key::Home).await?, "ex-tab-q1 | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1");
+        let panel = js(client, "return document.querySelector('[role=tabpanel]').getAttribute('aria-labelledby')").await?;
+        assert_eq!(panel.as_str(), Some("ex-tab-q1"), "the panel is labelled by the open tab");
         assert!(lesson_title(client).await.starts_with("12."), "the tabs' arrows do not turn the lesson");
 
         // A plain button with the focus: → turns the lesson.
         client.goto(&format!("{base}/?lesson=train&device=cpu")).await?;
         wait_until("lesson 5", Duration::from_secs(30), || async { lesson_title(client).await.starts_with("5.").then_some(()) }).await?;
         let train = client.find(Locator::Css("[data-testid=train]")).await?;
-        js(client, "document.querySelector('[data-testid=train]').focus(); return 0").await?;
+        let focused = js(client, "const b = document.querySelector('[data-testid=train]'); b.focus(); return document.activeElement === b ? 'train' : String(document.activeElement && document.activeElement.outerHTML).slice(0, 80)").await?;
+        assert_eq!(focused.as_str(), Some("train"), "the Train button holds the focus before →");
         train.send_keys(&Key::Right.to_string()).await?;
         wait_until("lesson 6 after → on a focused button", Duration::from_secs(10), || async { lesson_title(client).await.starts_with("6.").then_some(()) }).await?;
         assert_alive(client).await?;
