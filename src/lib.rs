@@ -49,14 +49,17 @@ fn replace_query(query: &str) {
 }
 
 /// True when a key press belongs to a control that uses the arrow keys itself: typing, moving a
-/// slider, choosing in a list, or moving between tabs (the ARIA tabs pattern; lesson 12's
-/// exercise tabs). A plain button has no use for them, so with one focused (say the Train or
+/// slider, choosing in a list, moving between tabs (the ARIA tabs pattern; lesson 12's exercise
+/// tabs), or scrolling a wide table or sequence sideways (`ScrollX`'s region, or a control in
+/// it). A plain button elsewhere has no use for them, so with one focused (say the Train or
 /// export button just clicked) the arrows still turn the lesson.
 fn typing_in_control(ev: &web_sys::KeyboardEvent) -> bool {
     use wasm_bindgen::JsCast;
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") || e.get_attribute("role").as_deref() == Some("tab"))
+    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|e| {
+        matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+            || e.get_attribute("role").as_deref() == Some("tab")
+            || e.closest(components::SCROLL_X_SELECTOR).ok().flatten().is_some()
+    })
 }
 
 /// Where Index.html ships the JASPAR 2016 file, relative to the page.

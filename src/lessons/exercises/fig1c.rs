@@ -29,9 +29,15 @@ const FIG1C_ACTIVATIONS: [Activation; 8] =
 /// The shipped grid, trained natively by `scripts/fig1c.sh` (copied from `assets/fig1c/`).
 const FIG1C_SUMMARY: &str = "fig1c/summary.json";
 
-/// The shipped runs of one cell.
+/// The shipped runs of one cell. Log-relu's cells are the ones trained with seed 003's
+/// first-layer penalty ([`settings::L2_FIRST`]); every other cell's runs are those without it
+/// (the grid's relu control with the penalty is not a Fig. 1c cell).
 fn cell_runs<'a>(runs: &'a [RunSummary], kind: ModelKind, act: Activation) -> Vec<&'a RunSummary> {
+    let penalised = |r: &RunSummary| r.cell.contains_key(settings::L2_FIRST.key);
     RunSummary::select(runs, &[("model", kind.name()), ("activation", act.name())])
+        .into_iter()
+        .filter(|r| act == Activation::LogRelu || !penalised(r))
+        .collect()
 }
 
 /// The match fractions of one cell's shipped runs.
@@ -171,7 +177,7 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
                 <button class="primary" data-testid="fig1c-train" on:click=train disabled=move || engine.device.with(Option::is_none) || engine.is_training(Bench::Fig1c)>
                     {move || { let (k, a) = selected.get(); format!("▶ Train {} · {a} live", FIG1C_MODELS.iter().find(|m| m.0 == k).map(|m| m.1).unwrap_or("?")) }}</button>
             </div>
-            <p class="note">{move || lab.settings.with(|s| format!("Live: {} sequences, {} epochs, Adam at {} (lesson 9's settings; the shipped grid used 30,000 sequences, 10 epochs, 0.001).", thousands(s.class_seqs), s.class_epochs, s.exp_lr))}</p>
+            <p class="note">{move || lab.settings.with(|s| format!("Live: {} sequences, {} epochs, Adam at {} (lesson 9's settings; the shipped grid used 30,000 sequences, 10 epochs, 0.001). Log-relu trains with seed 003's L2 penalty of {} on the first layer's kernel, which its training loss includes; the shipped log-relu cells put 0.2 on every parameter.", thousands(s.class_seqs), s.class_epochs, s.exp_lr, settings::L2_FIRST.default))}</p>
             {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="fig1c-error">{m}</p> })}
             <GridProgress bench=Bench::Fig1c what="runs" />
             <p class="status" data-testid="fig1c-status">{status}</p>

@@ -56,11 +56,11 @@ pub fn ExercisesLesson() -> impl IntoView {
         <div class="tabs" role="tablist" aria-label="Exercises" on:keydown=move |ev| tab_keys(&lab, &ev)>
             {Exercise::ALL.into_iter().map(|e| view! {
                 <button role="tab" id=tab_id(e) data-testid=tab_id(e) aria-selected=move || (exercise() == e).to_string()
-                    tabindex=move || if exercise() == e { "0" } else { "-1" }
+                    tabindex=move || if exercise() == e { "0" } else { "-1" } aria-controls=move || (exercise() == e).then_some(EX_PANEL)
                     class:selected=move || exercise() == e on:click=move |_| lab.settings.update(|s| s.exercise = e)>{e.title()}</button>
             }).collect_view()}
         </div>
-        <div role="tabpanel" aria-labelledby=move || tab_id(exercise())>
+        <div role="tabpanel" id=EX_PANEL tabindex="0" aria-labelledby=move || tab_id(exercise())>
             {move || match exercise() {
                 Exercise::Position => view! { <PositionPanel /> }.into_any(),
                 Exercise::Sweep => view! { <SweepPanel /> }.into_any(),
@@ -70,6 +70,10 @@ pub fn ExercisesLesson() -> impl IntoView {
         </div>
     }
 }
+
+/// The id of the open exercise's panel (only the open tab's panel is in the page, so only that
+/// tab names it in `aria-controls`).
+const EX_PANEL: &str = "ex-panel";
 
 /// The id (and test id) of an exercise's tab, e.g. `ex-tab-q1`.
 fn tab_id(e: Exercise) -> String {
@@ -84,6 +88,9 @@ fn tab_keys(lab: &Lab, ev: &web_sys::KeyboardEvent) {
     let all = Exercise::ALL;
     let n = all.len();
     let i = all.iter().position(|e| *e == lab.settings.with_untracked(|s| s.exercise)).unwrap_or(0);
+    if ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+        return;
+    }
     let to = match ev.key().as_str() {
         "ArrowRight" => (i + 1) % n,
         "ArrowLeft" => (i + n - 1) % n,

@@ -234,43 +234,71 @@ async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
 /// a student who clicked Train and presses → moves on.
 #[tokio::test(flavor = "current_thread")]
 async fn the_exercise_tabs_take_the_arrow_keys_and_a_focused_button_leaves_them_to_the_pager() -> Result<()> {
-    use fantoccini::key::Key;
-    session(false, async |client: &Client, base: &str| {
-        client.goto(&format!("{base}/?lesson=exercises&ex=q1&device=cpu")).await?;
-        wait_for_text(client, "q1-stats-uniform", "the Q1 panel", Duration::from_secs(30)).await?;
-        let state = || async {
-            js(client, "return [document.activeElement.id, [...document.querySelectorAll('[role=tab]')].map(t => t.id.slice(7) + ':' + t.getAttribute('aria-selected') + ':' + t.tabIndex).join(' ')].join(' | ')")
-                .await
-                .map(|v| v.as_str().unwrap_or_default().to_string())
-        };
-        assert_eq!(state().await?, " | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1", "only the open tab is in the Tab order");
-        let press = |key: Key| async move {
-            let focused = client.active_element().await?;
-            focused.send_keys(&key.to_string()).await?;
-            state().await
-        };
-        client.find(Locator::Css("[data-testid=ex-tab-q1]")).await?.click().await?;
-        assert_eq!(press(Key::Right).await?, "ex-tab-q2 | q1:false:-1 q2:true:0 q3:false:-1 fig1c:false:-1");
-        assert_eq!(press(Key::End).await?, "ex-tab-fig1c | q1:false:-1 q2:false:-1 q3:false:-1 fig1c:true:0");
-        let url = client.current_url().await?;
-        assert!(url.as_str().contains("ex=fig1c"), "the link follows the open tab: {url}");
-        assert_eq!(press(Key::Right).await?, "ex-tab-q1 | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1", "→ on the last tab goes round to the first");
-        assert_eq!(press(Key::Left).await?, "ex-tab-fig1c | q1:false:-1 q2:false:-1 q3:false:-1 fig1c:true:0", "← on the first goes round to the last");
-        assert_eq!(press(Key::Home).await?, "ex-tab-q1 | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1");
-        let panel = js(client, "return document.querySelector('[role=tabpanel]').getAttribute('aria-labelledby')").await?;
-        assert_eq!(panel.as_str(), Some("ex-tab-q1"), "the panel is labelled by the open tab");
-        assert!(lesson_title(client).await.starts_with("12."), "the tabs' arrows do not turn the lesson");
+    session(false, exercise_tabs_and_arrows).await
+}
 
-        // A plain button with the focus: → turns the lesson.
-        client.goto(&format!("{base}/?lesson=train&device=cpu")).await?;
-        wait_until("lesson 5", Duration::from_secs(30), || async { lesson_title(client).await.starts_with("5.").then_some(()) }).await?;
-        let train = client.find(Locator::Css("[data-testid=train]")).await?;
-        let focused = js(client, "const b = document.querySelector('[data-testid=train]'); b.focus(); return document.activeElement === b ? 'train' : String(document.activeElement && document.activeElement.outerHTML).slice(0, 80)").await?;
-        assert_eq!(focused.as_str(), Some("train"), "the Train button holds the focus before →");
-        train.send_keys(&Key::Right.to_string()).await?;
-        wait_until("lesson 6 after → on a focused button", Duration::from_secs(10), || async { lesson_title(client).await.starts_with("6.").then_some(()) }).await?;
-        assert_alive(client).await?;
-        Ok(())
-    })
-    .await
+/// The same keys in Firefox and in Safari's engine.
+#[tokio::test(flavor = "current_thread")]
+async fn the_exercise_tabs_take_the_same_keys_in_firefox_and_webkit() -> Result<()> {
+    for browser in [Browser::Firefox, Browser::WebKit { sab: false }] {
+        with_engine(browser, DistServer::start()?, exercise_tabs_and_arrows).await.map_err(|e| format!("{}: {e}", browser.name()))?;
+    }
+    Ok(())
+}
+
+async fn exercise_tabs_and_arrows(client: &Client, base: &str) -> Result<()> {
+    use fantoccini::key::Key;
+    client.goto(&format!("{base}/?lesson=exercises&ex=q1&device=cpu")).await?;
+    wait_for_text(client, "q1-stats-uniform", "the Q1 panel", Duration::from_secs(30)).await?;
+    let state = || async {
+        js(client, "return [document.activeElement.id, [...document.querySelectorAll('[role=tab]')].map(t => t.id.slice(7) + ':' + t.getAttribute('aria-selected') + ':' + t.tabIndex).join(' ')].join(' | ')")
+            .await
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+    };
+    assert_eq!(state().await?, " | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1", "only the open tab is in the Tab order");
+    let press = |key: Key| async move {
+        let focused = client.active_element().await?;
+        focused.send_keys(&key.to_string()).await?;
+        state().await
+    };
+    client.find(Locator::Css("[data-testid=ex-tab-q1]")).await?.click().await?;
+    assert_eq!(press(Key::Right).await?, "ex-tab-q2 | q1:false:-1 q2:true:0 q3:false:-1 fig1c:false:-1");
+    assert_eq!(press(Key::End).await?, "ex-tab-fig1c | q1:false:-1 q2:false:-1 q3:false:-1 fig1c:true:0");
+    let url = client.current_url().await?;
+    assert!(url.as_str().contains("ex=fig1c"), "the link follows the open tab: {url}");
+    assert_eq!(press(Key::Right).await?, "ex-tab-q1 | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1", "→ on the last tab goes round to the first");
+    assert_eq!(press(Key::Left).await?, "ex-tab-fig1c | q1:false:-1 q2:false:-1 q3:false:-1 fig1c:true:0", "← on the first goes round to the last");
+    assert_eq!(press(Key::Home).await?, "ex-tab-q1 | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1");
+    let panel = js(client, "const p = document.querySelector('[role=tabpanel]'); return [p.getAttribute('aria-labelledby'), p.id, p.tabIndex, [...document.querySelectorAll('[role=tab][aria-controls]')].map(t => t.id + '→' + t.getAttribute('aria-controls')).join(' ')].join(' | ')").await?;
+    assert_eq!(panel.as_str(), Some("ex-tab-q1 | ex-panel | 0 | ex-tab-q1→ex-panel"), "the panel is labelled by the open tab, which alone controls it");
+    // Alt+→ is the browser's, not the tabs'.
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let alt = KeyActions::new("alt".into())
+        .then(KeyAction::Down { value: Key::Alt.into() })
+        .then(KeyAction::Down { value: Key::Right.into() })
+        .then(KeyAction::Up { value: Key::Right.into() })
+        .then(KeyAction::Up { value: Key::Alt.into() });
+    client.perform_actions(alt).await?;
+    client.release_actions().await?;
+    assert_eq!(state().await?, "ex-tab-q1 | q1:true:0 q2:false:-1 q3:false:-1 fig1c:false:-1", "Alt+→ leaves the tabs alone");
+    assert!(lesson_title(client).await.starts_with("12."), "the tabs' arrows do not turn the lesson");
+
+    // A button inside a wide table (ScrollX) keeps the arrows: they scroll it, not the lesson.
+    press(Key::End).await?;
+    let cell = client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css("[data-testid=fig1c-cell-cnn-2-exp]")).await?;
+    cell.click().await?;
+    cell.send_keys(&Key::Right.to_string()).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(lesson_title(client).await.starts_with("12."), "→ on a button in the Fig. 1c grid does not turn the lesson");
+
+    // A plain button with the focus: → turns the lesson.
+    client.goto(&format!("{base}/?lesson=train&device=cpu")).await?;
+    wait_until("lesson 5", Duration::from_secs(30), || async { lesson_title(client).await.starts_with("5.").then_some(()) }).await?;
+    let train = client.find(Locator::Css("[data-testid=train]")).await?;
+    let focused = js(client, "const b = document.querySelector('[data-testid=train]'); b.focus(); return document.activeElement === b ? 'train' : String(document.activeElement && document.activeElement.outerHTML).slice(0, 80)").await?;
+    assert_eq!(focused.as_str(), Some("train"), "the Train button holds the focus before →");
+    train.send_keys(&Key::Right.to_string()).await?;
+    wait_until("lesson 6 after → on a focused button", Duration::from_secs(10), || async { lesson_title(client).await.starts_with("6.").then_some(()) }).await?;
+    assert_alive(client).await?;
+    Ok(())
 }
