@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dnaplay_model::Error as ModelError;
 use dnaplay_model::interpret::AlignmentRule;
-use dnaplay_model::models::{Init, ModelKind};
+use dnaplay_model::models::Init;
 use dnaplay_model::settings::{self, Refusal};
 use dnaplay_model::tasks::ClassTaskKind;
 
@@ -223,18 +223,6 @@ impl std::error::Error for UsageError {}
 
 pub(crate) fn usage(e: ModelError) -> anyhow::Error {
     anyhow::Error::new(UsageError(e.to_string()))
-}
-
-/// `--l2-first` needs one first layer of filters (the 8-mer CNN and seed 003's CNNs,
-/// `Model::first_layer_weight`): refused for the linear and multi-scale models, not ignored.
-pub(crate) fn check_l2_first(l2_first: Option<f64>, kind: ModelKind) -> anyhow::Result<()> {
-    if l2_first.is_some() && matches!(kind, ModelKind::Linear | ModelKind::MultiScale) {
-        return Err(anyhow::Error::new(UsageError(format!(
-            "{} applies only to models with one first layer of filters (cnn, cnn-local, cnn-dist, cnn-dist-code, cnn-2, cnn-50, cnn-deep), not to --model {kind}",
-            settings::L2_FIRST.flag
-        ))));
-    }
-    Ok(())
 }
 
 pub(crate) fn refused(e: Refusal) -> anyhow::Error {

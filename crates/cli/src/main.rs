@@ -11,7 +11,7 @@ mod output;
 mod sweep;
 mod user;
 
-use args::{BenchArgs, Cli, Command, ModelArgs, ScoreArgs, Task, TrainArgs, UsageError, check_l2_first, parse_align, refused, usage};
+use args::{BenchArgs, Cli, Command, ModelArgs, ScoreArgs, Task, TrainArgs, UsageError, parse_align, refused, usage};
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -95,8 +95,8 @@ impl ModelArgs {
         train_config.num_epochs = num_epochs.unwrap_or(train_config.num_epochs);
         train_config.seed = self.seed;
         train_config.weight_decay = self.l2.unwrap_or(train_config.weight_decay);
-        check_l2_first(self.l2_first, kind)?;
         train_config.first_layer_l2 = self.l2_first.unwrap_or(train_config.first_layer_l2);
+        train_config.check_model(kind).map_err(usage)?;
         let rule = if self.position_dependent { ScoringRule::position_dependent() } else { ScoringRule::default() };
         let (class_task, model_config, train, val, test) = match class_kind {
             None => {

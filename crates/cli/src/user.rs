@@ -85,8 +85,8 @@ pub fn train_on_data(a: DataArgs) -> Result<()> {
     config.num_epochs = a.epochs.unwrap_or(config.num_epochs);
     config.seed = a.model.seed;
     config.weight_decay = a.model.l2.unwrap_or(config.weight_decay);
-    crate::args::check_l2_first(a.model.l2_first, kind)?;
     config.first_layer_l2 = a.model.l2_first.unwrap_or(config.first_layer_l2);
+    config.check_model(kind).map_err(usage)?;
     let (train, val, test) = (data.subset(&split.train), data.subset(&split.val), data.subset(&split.test));
     config.validate(train.len()).map_err(usage)?;
     let (choice, device) = device(a.device)?;

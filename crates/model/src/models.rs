@@ -101,6 +101,13 @@ impl ModelKind {
         }
     }
 
+    /// True for the models with one first layer of filters, whose kernel
+    /// [`Model::first_layer_weight`] returns and [`crate::settings::L2_FIRST`] penalises: every
+    /// model but the linear one and seed 000's multi-scale CNN (three parallel first layers).
+    pub fn has_first_layer(self) -> bool {
+        !matches!(self, ModelKind::Linear | ModelKind::MultiScale)
+    }
+
     /// The seed-003 layer specs (see [`ModelKind::deep_spec`]).
     pub fn conv_specs(self) -> Option<&'static [ConvSpec]> {
         self.deep_spec().map(|s| s.convs)

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::choice::named_choice;
 use crate::error::{Error, Result};
+use crate::models::ModelKind;
 use crate::settings;
 
 /// Optimizers.
@@ -136,7 +137,8 @@ pub struct TrainConfig {
     pub weight_decay: f64,
     /// L2 penalty on the first convolution's kernel alone, added to the loss as
     /// `first_layer_l2 / 2 · Σw²` (0 for none; [`settings::L2_FIRST`]). Models without one
-    /// first layer of filters (the linear model, seed 000's multi-scale CNN) take none.
+    /// first layer of filters (the linear model, seed 000's multi-scale CNN) take none:
+    /// [`TrainConfig::check_model`] refuses it for them.
     #[serde(default)]
     pub first_layer_l2: f64,
 }
@@ -221,6 +223,26 @@ impl TrainConfig {
     /// a schedule, penalty or monitor that does not fit.
     pub fn validate(&self, num_train: usize) -> Result<()> {
         self.validate_rate(num_train, &settings::LEARNING_RATE)
+    }
+
+    /// Check the settings against the model they train: the first layer's L2 penalty
+    /// ([`settings::L2_FIRST`]) needs a model with one first layer of filters
+    /// ([`ModelKind::has_first_layer`]). `Trainer::new` calls it; a shell may call it before
+    /// it generates the data, to refuse early.
+    ///
+    /// # Errors
+    /// [`Error::Setting`] naming the model and the models that take the penalty.
+    pub fn check_model(&self, kind: ModelKind) -> Result<()> {
+        if self.first_layer_l2 > 0.0 && !kind.has_first_layer() {
+            let takers: Vec<&str> = ModelKind::ALL.iter().filter(|k| k.has_first_layer()).map(|k| k.name()).collect();
+            return Err(Error::Setting(format!(
+                "the {} ({}) applies only to models with one first layer of filters ({}), not to the {kind} model",
+                settings::L2_FIRST.label,
+                settings::L2_FIRST.key,
+                takers.join(", ")
+            )));
+        }
+        Ok(())
     }
 
     /// [`TrainConfig::validate`] with the learning rate checked against `rate`, the setting it

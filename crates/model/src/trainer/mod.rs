@@ -40,7 +40,7 @@ mod tests {
     use super::*;
     use crate::data::RegressionData;
     use crate::error::Error;
-    use crate::models::ModelConfig;
+    use crate::models::{Activation, ModelConfig, ModelKind};
     use crate::scoring::ScoringRule;
     use crate::sequence::one_hot;
     use crate::backend::test_device;
@@ -155,10 +155,21 @@ mod tests {
         let worst = w0.iter().zip(plain.iter().zip(&penalised)).map(|(w, (a, b))| ((b - a) - (-(lr * l2) as f32 * w)).abs()).fold(0.0f32, f32::max);
         assert!(worst < 1e-6, "largest departure from −η·λ·w₀: {worst}");
         assert!(w0.iter().zip(&plain).any(|(w, a)| w != a), "the data's own gradient moved the kernel too");
-        // The linear model has no first layer of filters: the penalty changes nothing.
-        let (None, None, a) = step(ModelConfig::linear(8), 0.0) else { panic!("the linear model has no first layer") };
-        let (_, _, b) = step(ModelConfig::linear(8), l2);
-        assert_eq!(a, b);
+        // The linear and multi-scale models have no first layer of filters: the penalty is
+        // refused for them, and ModelKind::has_first_layer agrees with the model built.
+        for &kind in ModelKind::ALL {
+            let length = if matches!(kind, ModelKind::Linear | ModelKind::Cnn) { 8 } else { 200 };
+            let built = ModelConfig::of_kind(kind, length, Activation::Relu).init(&test_device(), 1).unwrap();
+            assert_eq!(kind.has_first_layer(), built.first_layer_weight().is_some(), "{kind}");
+        }
+        let penalised = TrainConfig { first_layer_l2: l2, ..TrainConfig::default() };
+        let refusal = Trainer::new(ModelConfig::linear(8), penalised.clone(), &train, &val, &test_device()).err().map(|e| e.to_string());
+        assert_eq!(
+            refusal.as_deref(),
+            Some("invalid training setting: the L2 penalty on the first layer (l2first) applies only to models with one first layer of filters (cnn, cnn-local, cnn-dist, cnn-dist-code, cnn-2, cnn-50, cnn-deep), not to the linear model")
+        );
+        assert!(penalised.check_model(ModelKind::MultiScale).is_err());
+        assert!(TrainConfig::default().check_model(ModelKind::MultiScale).is_ok());
         let negative = TrainConfig { first_layer_l2: -0.2, ..TrainConfig::default() };
         assert_eq!(negative.validate(1000).unwrap_err().to_string(), "invalid training setting: the first layer's L2 penalty must be 0 or more, got -0.2");
     }

@@ -95,12 +95,14 @@ impl Trainer {
     /// outputs ([`crate::models::ModelKind::outputs`]: seed 003's Task 1 models).
     ///
     /// # Errors
-    /// Invalid settings ([`TrainConfig::validate`], [`ModelConfig::validate`]), sequences that
+    /// Invalid settings ([`TrainConfig::validate`], [`TrainConfig::check_model`],
+    /// [`ModelConfig::validate`]), sequences that
     /// do not encode ([`one_hot`]), [`Error::ModelLength`] for a sequence length other than
     /// `model_config.seq_len`, or [`Error::Setting`] when the targets per sequence are not the
     /// model's outputs.
     pub fn new(model_config: ModelConfig, config: TrainConfig, train: &RegressionData, val: &RegressionData, device: &Device) -> Result<Self> {
         config.validate(train.len())?;
+        config.check_model(model_config.kind)?;
         model_config.validate()?;
         let train_x = train.one_hot()?;
         let val_x = val.one_hot()?;
