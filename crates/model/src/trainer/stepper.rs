@@ -291,9 +291,11 @@ impl Trainer {
             }
         };
         // Seed 003's first-layer penalty, as Keras's kernel regulariser adds it to the loss.
-        let loss = match model.first_layer_weight() {
-            Some(w) if self.config.first_layer_l2 > 0.0 => loss + w.powi_scalar(2).sum().mul_scalar(self.config.first_layer_l2 / 2.0),
-            _ => loss,
+        // (Only with a penalty: first_layer_weight clones the kernel into the graph.)
+        let l2 = self.config.first_layer_l2;
+        let loss = match (l2 > 0.0).then(|| model.first_layer_weight()).flatten() {
+            Some(w) => loss + w.powi_scalar(2).sum().mul_scalar(l2 / 2.0),
+            None => loss,
         };
         lap(&mut self.profile, Phase::Forward);
         // Read the batch's loss back now: a NaN or infinite loss stops training at the batch
