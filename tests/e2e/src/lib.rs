@@ -693,6 +693,13 @@ pub async fn cdp(client: &Client, cmd: &'static str, params: Value) -> Result<Va
     Ok(client.issue_cmd(Cdp { cmd, params }).await?)
 }
 
+/// A script for [`before_page_scripts`] that answers the page's `window.fetch` of any URL the
+/// JavaScript regular expression `url_pattern` (a literal, `/…/`) matches with the JavaScript
+/// expression `answer` (a promise), and passes every other request on.
+pub fn fetch_override(url_pattern: &str, answer: &str) -> String {
+    format!("const real = window.fetch; window.fetch = function (input, init) {{ const url = String((input && input.url) || input); return {url_pattern}.test(url) ? {answer} : real.call(this, input, init); }};")
+}
+
 /// Run `source` in every page the browser opens from now on, before the page's own scripts
 /// (CDP `Page.addScriptToEvaluateOnNewDocument`).
 ///

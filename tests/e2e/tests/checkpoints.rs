@@ -142,11 +142,7 @@ async fn loading_twice_at_once_keeps_one_pair_and_a_missing_file_is_reported() -
         assert_eq!(status.len(), 2, "one pair of runs, not two: {status:?}");
 
         // A checkpoint the host does not have: the lesson says which file and why, and trains on.
-        before_page_scripts(
-            client,
-            "const real = window.fetch; window.fetch = (u, o) => String(u).includes('lesson10') ? Promise.resolve(new Response('', { status: 404 })) : real(u, o);",
-        )
-        .await?;
+        before_page_scripts(client, &fetch_override("/lesson10/", "Promise.resolve(new Response('', { status: 404 }))")).await?;
         client.goto(&format!("{base}/?lesson=classify&device=cpu&n=1000&cepochs=1")).await?;
         device_is(client, "CPU").await?;
         click(client, "cls-load").await?;

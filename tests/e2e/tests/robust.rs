@@ -256,11 +256,7 @@ async fn a_training_worker_that_does_not_load_is_reported_and_the_page_answers()
 async fn a_page_whose_wasm_does_not_load_says_so_in_its_shell() -> Result<()> {
     // `with_browser`, not `session`: the failed start is logged as an error.
     with_browser(false, async |client: &Client, base: &str| {
-        before_page_scripts(
-            client,
-            r"const real = window.fetch; window.fetch = function (input, init) { const url = String((input && input.url) || input); return /dna-playground-[0-9a-f]+_bg\.wasm/.test(url) ? Promise.reject(new TypeError('blocked by the test')) : real.call(this, input, init); };",
-        )
-        .await?;
+        before_page_scripts(client, &fetch_override(r"/dna-playground-[0-9a-f]+_bg\.wasm/", "Promise.reject(new TypeError('blocked by the test'))")).await?;
         client.goto(&format!("{base}?lesson=train")).await?;
         let said = wait_until("the shell's message", Duration::from_secs(30), || async {
             let t = js(client, "const s = document.getElementById('app-shell-status'); return s ? s.textContent : ''").await.ok()?;
@@ -280,11 +276,7 @@ async fn a_page_whose_wasm_does_not_load_says_so_in_its_shell() -> Result<()> {
 #[tokio::test(flavor = "current_thread")]
 async fn a_stalled_motif_file_does_not_keep_the_app_from_starting() -> Result<()> {
     with_browser(false, async |client: &Client, base: &str| {
-        before_page_scripts(
-            client,
-            r"const real = window.fetch; window.fetch = function (input, init) { const url = String((input && input.url) || input); return /motifs\/.*\.jaspar/.test(url) ? new Promise(() => {}) : real.call(this, input, init); };",
-        )
-        .await?;
+        before_page_scripts(client, &fetch_override(r"/motifs\/.*\.jaspar/", "new Promise(() => {})")).await?;
         let started = std::time::Instant::now();
         client.goto(&format!("{base}/?lesson=exp&device=cpu")).await?;
         let title = wait_until("the app to mount", Duration::from_secs(30), || async { Some(lesson_title(client).await).filter(|t| !t.is_empty()) }).await?;
