@@ -98,7 +98,8 @@ pub(crate) struct ModelArgs {
     /// 20000 and 10000, the seeds'].
     #[arg(long, value_parser = |s: &str| settings::CLASS_SEQS.parse_usize(s))]
     pub(crate) num_seqs: Option<usize>,
-    /// Model: linear or cnn (8mer); cnn-2, cnn-50 or cnn-deep (task1); cnn-local, cnn-dist,
+    /// Model: linear or cnn (8mer); cnn-2, cnn-50, cnn-deep or cnn-deep-code (CNN-deep as seed
+    /// 003's code builds it) (task1); cnn-local, cnn-dist,
     /// cnn-dist-code (CNN-dist as seed 003's code builds it) or multiscale (task3, keras200)
     /// [default: cnn, cnn-deep for task1, cnn-dist for task3, multiscale for keras200].
     #[arg(long)]

@@ -62,7 +62,7 @@ impl ModelArgs {
         if !fits {
             let wanted = match class_kind {
                 None => "linear or cnn",
-                Some(ClassTaskKind::Task1) => "cnn-2, cnn-50 or cnn-deep",
+                Some(ClassTaskKind::Task1) => "cnn-2, cnn-50, cnn-deep or cnn-deep-code",
                 Some(_) => "cnn-local, cnn-dist, cnn-dist-code or multiscale",
             };
             return Err(anyhow::Error::new(UsageError(format!("--model {kind} does not fit --task {}; use {wanted}", self.task.name()))));
@@ -238,6 +238,9 @@ fn train(args: TrainArgs) -> Result<()> {
                 epoch_start = Instant::now();
                 bar.set_message(format!("{}/{epochs}", (record.epoch - epoch_offset + 2).min(epochs)));
                 history.push((record, seconds));
+                // Rewritten every epoch: a long run's progress (a sweep's cells are quiet), and
+                // what it did if it is stopped.
+                output::write_history(&args.out, &history, &match_fractions)?;
             }
             Err(e) => {
                 bar.abandon();

@@ -119,6 +119,8 @@ pub fn train_on_data(a: DataArgs) -> Result<()> {
                     println!("{record}");
                 }
                 history.push((record, epoch_start.elapsed().as_secs_f64()));
+                // Rewritten every epoch: a long run's progress, and what it did if stopped.
+                output::write_history(a.out, &history, &[])?;
                 epoch_start = Instant::now();
             }
             Err(e) => {

@@ -400,10 +400,10 @@ fn task1_trains_a_multitask_model_and_scores_every_label() {
     let header = std::fs::read_to_string(out.join("predictions.csv")).unwrap();
     assert!(header.starts_with("seq,label_Arid3a,probability_Arid3a,label_CEBPB"), "{}", &header[..80]);
     assert!(std::fs::read_to_string(out.join("history.csv")).unwrap().starts_with("epoch,train_loss,val_loss,seconds,val_auroc,val_aupr,match_fraction"));
-    refused(&["train", "--task", "task1", "--model", "cnn-dist"], "--model cnn-dist does not fit --task task1; use cnn-2, cnn-50 or cnn-deep");
+    refused(&["train", "--task", "task1", "--model", "cnn-dist"], "--model cnn-dist does not fit --task task1; use cnn-2, cnn-50, cnn-deep or cnn-deep-code");
     refused(&["train", "--task", "task3", "--model", "cnn-2"], "--model cnn-2 does not fit --task task3; use cnn-local, cnn-dist, cnn-dist-code or multiscale");
     refused(&["train", "--task", "task1", "--l2", "0"], "L2 penalty 0 is invalid");
-    refused(&["train", "--model", "linear", "--l2-first", "0.2"], "the L2 penalty on the first layer (l2first) applies only to models with one first layer of filters (cnn, cnn-local, cnn-dist, cnn-dist-code, cnn-2, cnn-50, cnn-deep), not to the linear model");
+    refused(&["train", "--model", "linear", "--l2-first", "0.2"], "the L2 penalty on the first layer (l2first) applies only to models with one first layer of filters (cnn, cnn-local, cnn-dist, cnn-dist-code, cnn-2, cnn-50, cnn-deep, cnn-deep-code), not to the linear model");
     refused(&["train", "--task", "keras200", "--l2-first", "0.2"], "not to the multiscale model");
     refused(&["train", "--task", "task1", "--l2-first", "11"], "L2 penalty on the first layer 11 is invalid; it must be a number above 0 and at most 10");
 }

@@ -258,6 +258,18 @@ pub const CNN_DEEP: [ConvSpec; 4] = [
     ConvSpec { filters: 96, width: 6, pool: 4, dropout: 0.3, valid: false },
     ConvSpec { filters: 128, width: 4, pool: 3, dropout: 0.4, valid: false },
 ];
+/// Seed 003's CNN-deep as its published code builds it (`code/model_zoo/cnn_deep.py` in
+/// p-koo/exponential_activations), where the Methods text differs: conv (32, 19, activation,
+/// "same"); conv (48, 7, relu, "same"), max-pool 4; conv (96, 7, relu, "valid"), max-pool 4;
+/// conv (128, 3, relu, "valid"), max-pool 3; dense 512 (relu); dense 12. Lengths
+/// 200 → 50 → 44 → 11 → 9 → 3, so the dense layer takes 128 · 3 = 384 inputs (512 in
+/// [`CNN_DEEP`]). Dropout as there.
+pub const CNN_DEEP_CODE: [ConvSpec; 4] = [
+    ConvSpec { filters: 32, width: 19, pool: 1, dropout: 0.1, valid: false },
+    ConvSpec { filters: 48, width: 7, pool: 4, dropout: 0.2, valid: false },
+    ConvSpec { filters: 96, width: 7, pool: 4, dropout: 0.3, valid: true },
+    ConvSpec { filters: 128, width: 3, pool: 3, dropout: 0.4, valid: true },
+];
 /// Units of the dense hidden layer of the Task 1 models (seed 003, Methods).
 pub const TASK1_DENSE_UNITS: usize = 512;
 /// Outputs of the Task 1 models: one sigmoid per transcription factor (seed 003, Methods).
@@ -510,7 +522,7 @@ mod tests {
     use burn::module::Module;
     use burn::tensor::{Distribution, Tensor};
 
-    use super::{CNN_2, CNN_50, CNN_DEEP, TASK1_DENSE_UNITS, TASK1_OUTPUTS, deep_output_length};
+    use super::{CNN_2, CNN_50, CNN_DEEP, CNN_DEEP_CODE, TASK1_DENSE_UNITS, TASK1_OUTPUTS, deep_output_length};
     use crate::backend::test_device;
     use crate::models::{Activation, Init, Model, ModelConfig, ModelKind};
 
@@ -571,9 +583,25 @@ mod tests {
     }
 
     #[test]
+    fn cnn_deep_code_follows_seed_003s_code() {
+        // code/model_zoo/cnn_deep.py: 200 → conv 19 same → 200 → conv 7 same, pool 4 → 50 →
+        // conv 7 valid, pool 4 → 11 → conv 3 valid, pool 3 → 3 positions of 128 channels.
+        let spec = ModelKind::CnnDeepCode.deep_spec().unwrap();
+        let lengths: Vec<usize> = (1..=4).map(|k| deep_output_length(&super::DeepSpec { convs: &spec.convs[..k], ..spec }, 200)).collect();
+        assert_eq!(lengths, [200, 50, 11, 3]);
+        let methods: Vec<usize> = (1..=4).map(|k| deep_output_length(&super::DeepSpec { convs: &CNN_DEEP[..k], ..spec }, 200)).collect();
+        assert_eq!(methods, [200, 50, 12, 4], "the Methods' CNN-deep keeps 4 positions (512 inputs to the dense layer)");
+        // By hand: convs 2,464 + 10,800 + 32,352 + 36,992 with batch norms 64 + 96 + 192 + 256;
+        // dense 384 · 512 + 512, batch norm 1,024; output 512 · 12 + 12.
+        let config = ModelConfig::of_kind(ModelKind::CnnDeepCode, 200, Activation::Relu);
+        assert_eq!(config.num_params(), 2464 + 64 + 10800 + 96 + 32352 + 192 + 36992 + 256 + 197_120 + 1024 + 6156);
+        assert!(ModelKind::CnnDeepCode.is_multitask() && ModelKind::CnnDeepCode.has_first_layer());
+    }
+
+    #[test]
     fn task1_models_have_12_outputs_and_windows_inside_the_sequence() {
         let device = test_device();
-        for (kind, convs) in [(ModelKind::Cnn2, &CNN_2[..]), (ModelKind::Cnn50, &CNN_50[..]), (ModelKind::CnnDeep, &CNN_DEEP[..])] {
+        for (kind, convs) in [(ModelKind::Cnn2, &CNN_2[..]), (ModelKind::Cnn50, &CNN_50[..]), (ModelKind::CnnDeep, &CNN_DEEP[..]), (ModelKind::CnnDeepCode, &CNN_DEEP_CODE[..])] {
             let config = ModelConfig::of_kind(kind, 200, Activation::Exp);
             assert_eq!((config.num_filters, config.filter_width), (32, 19), "{kind}");
             let model = config.init(&device, 1).unwrap();

@@ -23,7 +23,7 @@ use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::choice::named_choice;
-use crate::deep::{CNN_2, CNN_50, CNN_DEEP, CNN_DIST, CNN_DIST_CODE, CNN_LOCAL, ConvSpec, DENSE_DROPOUT, DENSE_UNITS, DeepSpec, MULTISCALE_FILTERS, MULTISCALE_WIDTHS, TASK1_DENSE_UNITS, TASK1_OUTPUTS, deep_output_length};
+use crate::deep::{CNN_2, CNN_50, CNN_DEEP, CNN_DEEP_CODE, CNN_DIST, CNN_DIST_CODE, CNN_LOCAL, ConvSpec, DENSE_DROPOUT, DENSE_UNITS, DeepSpec, MULTISCALE_FILTERS, MULTISCALE_WIDTHS, TASK1_DENSE_UNITS, TASK1_OUTPUTS, deep_output_length};
 #[cfg(feature = "burn")]
 use crate::deep::{DeepCnn, MultiScaleCnn};
 #[cfg(feature = "burn")]
@@ -56,6 +56,9 @@ pub enum ModelKind {
     Cnn50,
     /// Seed 003's CNN-deep for Task 1: four convolutions (32 × 19 first), 12 outputs.
     CnnDeep,
+    /// Seed 003's CNN-deep as its published code builds it (48 × 7 "same", then 96 × 7 and
+    /// 128 × 3 "valid"; [`crate::deep::CNN_DEEP_CODE`]).
+    CnnDeepCode,
 }
 
 named_choice!(ModelKind, "model", {
@@ -68,6 +71,7 @@ named_choice!(ModelKind, "model", {
     Cnn2 => "cnn-2",
     Cnn50 => "cnn-50",
     CnnDeep => "cnn-deep",
+    CnnDeepCode => "cnn-deep-code",
 });
 
 impl ModelKind {
@@ -78,7 +82,7 @@ impl ModelKind {
 
     /// True for seed 003's Task 1 models, which output 12 logits (one per transcription factor).
     pub fn is_multitask(self) -> bool {
-        matches!(self, ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep)
+        matches!(self, ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep | ModelKind::CnnDeepCode)
     }
 
     /// Outputs per sequence: 12 for the Task 1 models, 1 otherwise.
@@ -97,6 +101,7 @@ impl ModelKind {
             ModelKind::Cnn2 => Some(task1(&CNN_2)),
             ModelKind::Cnn50 => Some(task1(&CNN_50)),
             ModelKind::CnnDeep => Some(task1(&CNN_DEEP)),
+            ModelKind::CnnDeepCode => Some(task1(&CNN_DEEP_CODE)),
             _ => None,
         }
     }
@@ -169,7 +174,7 @@ impl ModelConfig {
             ModelKind::CnnLocal => Self::cnn_local(seq_len, activation),
             ModelKind::CnnDist => Self::cnn_dist(seq_len, activation),
             ModelKind::MultiScale => Self::multiscale(seq_len, activation),
-            ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
+            ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep | ModelKind::CnnDeepCode => {
                 let first = kind.conv_specs().expect("deep kinds have specs")[0];
                 ModelConfig { kind, seq_len, num_filters: first.filters, filter_width: first.width, activation, init: Init::Pytorch, outputs: None }
             }
@@ -249,7 +254,7 @@ impl ModelConfig {
                 let out_len = self.seq_len - self.filter_width + 1;
                 conv + self.num_filters * out_len + 1
             }
-            ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
+            ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep | ModelKind::CnnDeepCode => {
                 let deep = self.deep_spec().expect("deep kinds have specs");
                 let mut channels = 4;
                 let mut n = 0;
@@ -298,7 +303,7 @@ impl ModelConfig {
                 }
                 Model::Cnn(CnnModel { conv, activation: self.activation, linear: dense_with(self.init, self.num_filters * out_len, 1, &mut rng, device) })
             }
-            ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep => {
+            ModelKind::CnnLocal | ModelKind::CnnDist | ModelKind::CnnDistCode | ModelKind::Cnn2 | ModelKind::Cnn50 | ModelKind::CnnDeep | ModelKind::CnnDeepCode => {
                 let spec = self.deep_spec().expect("deep kinds have specs");
                 Model::Deep(DeepCnn::new(&spec, self.seq_len, self.activation, self.init, &mut rng, device))
             }

@@ -166,7 +166,7 @@ mod tests {
         let refusal = Trainer::new(ModelConfig::linear(8), penalised.clone(), &train, &val, &test_device()).err().map(|e| e.to_string());
         assert_eq!(
             refusal.as_deref(),
-            Some("invalid training setting: the L2 penalty on the first layer (l2first) applies only to models with one first layer of filters (cnn, cnn-local, cnn-dist, cnn-dist-code, cnn-2, cnn-50, cnn-deep), not to the linear model")
+            Some("invalid training setting: the L2 penalty on the first layer (l2first) applies only to models with one first layer of filters (cnn, cnn-local, cnn-dist, cnn-dist-code, cnn-2, cnn-50, cnn-deep, cnn-deep-code), not to the linear model")
         );
         assert!(penalised.check_model(ModelKind::MultiScale).is_err());
         assert!(TrainConfig::default().check_model(ModelKind::MultiScale).is_ok());
