@@ -163,6 +163,10 @@ pub enum Error {
     /// Saved weights or their description cannot be read, or do not fit the model.
     #[error("cannot load the checkpoint: {0}")]
     Checkpoint(String),
+    /// A run's state between epochs cannot be taken, read or resumed
+    /// ([`crate::trainer::Snapshot`]).
+    #[error("cannot save or resume the run: {0}")]
+    Snapshot(String),
     /// An attribution or in-silico experiment cannot run with these inputs.
     #[error("cannot explain the model: {0}")]
     Attribution(String),

@@ -3,13 +3,14 @@
 
 use burn::module::Module;
 use burn::nn::loss::{BinaryCrossEntropyLossConfig, MseLoss, Reduction};
-use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::optim::{GradientsParams, ModuleOptimizer, OptimizerRecord};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use rand::{Rng, SeedableRng};
 use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
 
 use super::record::EpochRecord;
+use super::resume::{FORMAT, RngState, Snapshot, SnapshotState};
 use super::config::{LossKind, Monitor, PLATEAU_MIN_DELTA, TrainConfig};
 use super::evaluation::{ClassEvaluation, Evaluation};
 use super::profile::{Clock, Phase, StepProfile};
@@ -181,6 +182,94 @@ impl Trainer {
             return Err(Error::Checkpoint("weights can be loaded only before training starts".into()));
         }
         self.model = Some(crate::checkpoint::load_weights(&self.model_config, bytes, &self.device)?);
+        Ok(())
+    }
+
+    /// The whole state between two epochs, to go on later with [`Trainer::resume`]: the same
+    /// run, epoch for epoch, as one that never stopped (tested).
+    ///
+    /// # Errors
+    /// [`Error::Snapshot`] in the middle of an epoch, after a loss diverged, or when burn
+    /// cannot write the optimizer's state; [`Error::Checkpoint`] when it cannot write the
+    /// weights.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        if self.cursor > 0 {
+            return Err(Error::Snapshot(format!("a snapshot is taken between epochs, not {} batches into epoch {}", self.batch_in_epoch(), self.epoch())));
+        }
+        if self.diverged {
+            return Err(Error::Snapshot("a run whose loss diverged cannot be resumed".into()));
+        }
+        let rng_state = |r: &ChaCha8Rng| -> Result<RngState> {
+            let word_pos = u64::try_from(r.get_word_pos()).map_err(|_| Error::Snapshot("the shuffling generator ran past 2⁶⁴ words".into()))?;
+            Ok(RngState { seed: r.get_seed(), word_pos })
+        };
+        let p = &self.plateau;
+        let finite = |v: f32| v.is_finite().then_some(v);
+        let state = SnapshotState {
+            format: FORMAT,
+            model_config: self.model_config.clone(),
+            config: self.config.clone(),
+            history: self.history.clone(),
+            learning_rate: self.learning_rate,
+            stopped_early: self.stopped_early,
+            best: finite(p.best),
+            since_best: p.since_best,
+            lr_best: finite(p.lr_best),
+            since_lr_best: p.since_lr_best,
+            rng: rng_state(&self.rng)?,
+            dropout_rng: rng_state(&self.dropout_rng)?,
+        };
+        let optimizer = self.optim.to_record().into_bytes().map_err(|e| Error::Snapshot(format!("could not write the optimizer's state: {e}")))?;
+        Ok(Snapshot {
+            state,
+            weights: crate::checkpoint::save_weights(&self.model().valid())?,
+            best_weights: p.best_model.as_ref().map(|m| crate::checkpoint::save_weights(&m.valid())).transpose()?,
+            optimizer: optimizer.to_vec(),
+        })
+    }
+
+    /// Go on from `snapshot` (of [`Trainer::snapshot`]), on this trainer's data: it must have
+    /// been made with this trainer's settings, and this trainer must not have trained yet.
+    ///
+    /// # Errors
+    /// [`Error::Snapshot`] naming the mismatch (other model or training settings, training
+    /// begun), or when the optimizer's state does not load; [`Error::Checkpoint`] when the
+    /// weights do not.
+    pub fn resume(&mut self, snapshot: Snapshot) -> Result<()> {
+        let Snapshot { state, weights, best_weights, optimizer } = snapshot;
+        if !self.history.is_empty() || self.cursor > 0 {
+            return Err(Error::Snapshot("a run can be resumed only before it trains".into()));
+        }
+        if state.model_config != self.model_config {
+            return Err(Error::Snapshot(format!("the snapshot is of another model ({:?}), not {:?}", state.model_config, self.model_config)));
+        }
+        if state.config != self.config {
+            return Err(Error::Snapshot(format!("the snapshot was trained with other settings ({:?}), not {:?}", state.config, self.config)));
+        }
+        // burn's weights record keeps each parameter's id (burn-core `store`), which the
+        // optimizer's record is keyed by, so Adam's moments find their parameters again.
+        let model = crate::checkpoint::load_weights(&self.model_config, &weights, &self.device)?;
+        let best_model = best_weights.map(|b| crate::checkpoint::load_weights(&self.model_config, &b, &self.device)).transpose()?;
+        let record = OptimizerRecord::from_bytes(burn::tensor::Bytes::from_bytes_vec(optimizer)).map_err(|e| Error::Snapshot(format!("the optimizer's state does not load: {e}")))?;
+        let rng = |r: &RngState| {
+            let mut g = ChaCha8Rng::from_seed(r.seed);
+            g.set_word_pos(u128::from(r.word_pos));
+            g
+        };
+        self.optim = self.config.optimizer.init(self.config.weight_decay).load_record(record);
+        self.model = Some(model);
+        self.rng = rng(&state.rng);
+        self.dropout_rng = rng(&state.dropout_rng);
+        self.learning_rate = state.learning_rate;
+        self.history = state.history;
+        self.stopped_early = state.stopped_early;
+        self.plateau = Plateau {
+            best: state.best.unwrap_or(f32::INFINITY),
+            since_best: state.since_best,
+            lr_best: state.lr_best.unwrap_or(f32::INFINITY),
+            since_lr_best: state.since_lr_best,
+            best_model,
+        };
         Ok(())
     }
 
