@@ -177,6 +177,12 @@ pub(crate) struct TrainArgs {
     /// Print only the final metrics.
     #[arg(long)]
     pub(crate) quiet: bool,
+    /// Keep the run's whole state in --out after every epoch (resume.bin, resume.json), and go
+    /// on from the state found there, if any, when run again with the same settings: a stopped
+    /// long run picks up at its next epoch, the same run as one that never stopped. The state
+    /// is removed when the run ends. `dnaplay sweep` always does this.
+    #[arg(long, conflicts_with_all = ["load", "data"])]
+    pub(crate) resume: bool,
     /// Train on your own sequences instead of a generated task: a CSV or TSV file
     /// (`sequence,label` or `id,sequence,label`) or FASTA (`>id label=3.2`), read as lesson 13
     /// reads it. Every bad row is listed by line. The split, the model and the training settings

@@ -8,6 +8,7 @@ mod args;
 mod explain;
 mod outdir;
 mod output;
+mod resume;
 mod sweep;
 mod user;
 
@@ -176,6 +177,8 @@ fn train(args: TrainArgs) -> Result<()> {
     let (choice, device) = device(&args.device)?;
     // Read the checkpoint before preparing the folders: --load may name the --out folder.
     let loaded = args.load.as_deref().map(|dir| read_checkpoint(dir, &args.model, &setup)).transpose()?;
+    // And a stopped run's state, which preparing the folder clears.
+    let stopped = if args.resume { resume::read(&args.out, &setup.model_config, &setup.train_config)? } else { None };
     outdir::prepare(&args.out)?;
     if let Some(dir) = args.save.as_deref().filter(|d| *d != args.out) {
         outdir::prepare(dir)?;
@@ -191,6 +194,14 @@ fn train(args: TrainArgs) -> Result<()> {
         match_fractions = meta.match_fractions.clone();
     }
     let epoch_offset = history.len();
+    if let Some(stopped) = stopped {
+        let n = stopped.snapshot.epochs();
+        trainer.resume(stopped.snapshot).map_err(usage)?;
+        (history, match_fractions) = (stopped.history, stopped.match_fractions);
+        if !args.quiet {
+            println!("resuming after epoch {} from {}", n.saturating_sub(1), args.out.join(outdir::RESUME_FILE).display());
+        }
+    }
     // With --load and no --epochs the model is only evaluated.
     let train_now = loaded.is_none() || args.epochs.is_some();
     let epochs = setup.train_config.num_epochs;
@@ -241,6 +252,9 @@ fn train(args: TrainArgs) -> Result<()> {
                 // Rewritten every epoch: a long run's progress (a sweep's cells are quiet), and
                 // what it did if it is stopped.
                 output::write_history(&args.out, &history, &match_fractions)?;
+                if args.resume {
+                    resume::write(&args.out, &trainer, &history, &match_fractions)?;
+                }
             }
             Err(e) => {
                 bar.abandon();
@@ -281,7 +295,7 @@ fn train(args: TrainArgs) -> Result<()> {
         if !args.quiet {
             println!("wrote {}", args.out.display());
         }
-        return Ok(());
+        return resume::clear(&args.out);
     }
 
     let eval = pollster::block_on(trainer.evaluate(&setup.test))?;
@@ -310,7 +324,7 @@ fn train(args: TrainArgs) -> Result<()> {
     if !args.quiet {
         println!("wrote {}", args.out.display());
     }
-    Ok(())
+    resume::clear(&args.out)
 }
 
 /// Read `dir`'s checkpoint and check that its weights fit the model `setup` builds.

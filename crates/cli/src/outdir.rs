@@ -13,9 +13,16 @@ use anyhow::{Context, Result};
 /// The marker of a folder written by `dnaplay train`.
 pub const MARKER: &str = ".dnaplay-run";
 
+/// A stopped run's state (`--resume`): [`dnaplay_model::trainer::Snapshot`]'s bytes.
+pub const RESUME_FILE: &str = "resume.bin";
+/// What the CLI adds to it: each epoch's seconds and match fraction.
+pub const RESUME_NOTES: &str = "resume.json";
+
 /// Every file a run may write.
-pub const RUN_FILES: [&str; 18] = [
+pub const RUN_FILES: [&str; 20] = [
     "cell.json",
+    RESUME_FILE,
+    RESUME_NOTES,
     "error.txt",
     "history.csv",
     "predictions.csv",

@@ -193,6 +193,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
             out,
             load: None,
             quiet: true,
+            resume: true,
             data: None,
             labels: None,
             fit: None,

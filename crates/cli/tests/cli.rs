@@ -408,6 +408,50 @@ fn task1_trains_a_multitask_model_and_scores_every_label() {
     refused(&["train", "--task", "task1", "--l2-first", "11"], "L2 penalty on the first layer 11 is invalid; it must be a number above 0 and at most 10");
 }
 
+/// `history.csv` without its seconds column.
+fn epochs_without_seconds(dir: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("history.csv")).unwrap();
+    text.lines().map(|l| l.split(',').enumerate().filter(|(i, _)| *i != 3).map(|(_, v)| v).collect::<Vec<_>>().join(",")).collect()
+}
+
+#[test]
+fn a_run_stopped_between_epochs_resumes_to_the_run_that_never_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["train", "--task", "task3", "--num-seqs", "1000", "--model", "cnn-local", "--epochs", "8", "--seed", "3", "--resume", "--out"];
+    let straight = dir.path().join("straight");
+    dnaplay().args(args).arg(&straight).assert().success();
+    assert!(!straight.join("resume.bin").exists() && !straight.join("resume.json").exists(), "a finished run leaves no state behind");
+    // The same run, killed once its second epoch is written (history.csv is rewritten every
+    // epoch), then started again.
+    let stopped = dir.path().join("stopped");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dnaplay")).args(args).arg(&stopped).stdout(std::process::Stdio::null()).spawn().unwrap();
+    loop {
+        let rows = std::fs::read_to_string(stopped.join("history.csv")).map(|t| t.lines().count()).unwrap_or(0);
+        if rows > 2 {
+            child.kill().unwrap();
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be stopped");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.wait().unwrap();
+    assert!(stopped.join("resume.bin").is_file() && !stopped.join("metrics.json").exists());
+    // Started again with other settings, it is refused, and the state is kept.
+    let mut other: Vec<&str> = args.to_vec();
+    other[8] = "9";
+    refused(&[&other[..], &[stopped.to_str().unwrap()]].concat(), "it was trained with other settings");
+    assert!(stopped.join("resume.bin").is_file());
+    dnaplay().args(args).arg(&stopped).assert().success().stdout(predicate::str::is_match(r"resuming after epoch [1-7] from ").unwrap());
+    assert_eq!(epochs_without_seconds(&stopped), epochs_without_seconds(&straight));
+    let (a, b) = (metrics(&straight), metrics(&stopped));
+    for key in ["test_auroc", "test_aupr", "match_fraction"] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    assert_eq!(std::fs::read_to_string(stopped.join("predictions.csv")).unwrap(), std::fs::read_to_string(straight.join("predictions.csv")).unwrap());
+    assert!(!stopped.join("resume.bin").exists());
+    refused(&["train", "--task", "task3", "--load", "x", "--resume"], "cannot be used with");
+}
+
 #[test]
 fn sweep_runs_every_cell_once_and_summarises_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -417,6 +461,7 @@ fn sweep_runs_every_cell_once_and_summarises_them() {
     for cell in ["model=linear_lr=0.01_seed=1", "model=cnn_lr=0.05_seed=2"] {
         assert!(out.join(cell).join("metrics.json").is_file(), "{cell}");
         assert!(out.join(cell).join("cell.json").is_file(), "{cell}");
+        assert!(!out.join(cell).join("resume.bin").exists(), "{cell}: a finished cell keeps no state to resume");
     }
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let lines: Vec<&str> = summary.lines().collect();

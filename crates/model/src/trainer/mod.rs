@@ -235,7 +235,7 @@ mod tests {
         };
         let other = TrainConfig { learning_rate: 0.02, ..config.clone() };
         let mut t = Trainer::new(ModelConfig::cnn(4), other, &train, &val, &test_device()).unwrap();
-        assert!(t.resume(snapshot.clone()).unwrap_err().to_string().contains("trained with other settings"));
+        assert!(t.resume(snapshot.clone()).unwrap_err().to_string().contains("cannot save or resume the run: it was trained with other settings"));
         let bytes = snapshot.to_bytes().unwrap();
         for (cut, why) in [(&bytes[..10], "it does not start as one"), (&bytes[..bytes.len() - 1], "cut short")] {
             let e = Snapshot::from_bytes(cut).unwrap_err().to_string();

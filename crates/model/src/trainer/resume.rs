@@ -74,6 +74,21 @@ impl Snapshot {
         &self.state.history
     }
 
+    /// Check that the snapshot is of a run with these settings, before anything is trained or
+    /// cleared for it.
+    ///
+    /// # Errors
+    /// [`Error::Snapshot`] naming the first setting that differs.
+    pub fn fits(&self, model_config: &ModelConfig, config: &TrainConfig) -> Result<()> {
+        if &self.state.model_config != model_config {
+            return Err(Error::Snapshot(format!("it is of another model ({:?}), not {model_config:?}", self.state.model_config)));
+        }
+        if &self.state.config != config {
+            return Err(Error::Snapshot(format!("it was trained with other settings ({:?}), not {config:?}", self.state.config)));
+        }
+        Ok(())
+    }
+
     /// The bytes of the snapshot (the module docs give the layout).
     ///
     /// # Errors

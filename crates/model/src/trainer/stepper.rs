@@ -236,16 +236,11 @@ impl Trainer {
     /// begun), or when the optimizer's state does not load; [`Error::Checkpoint`] when the
     /// weights do not.
     pub fn resume(&mut self, snapshot: Snapshot) -> Result<()> {
-        let Snapshot { state, weights, best_weights, optimizer } = snapshot;
         if !self.history.is_empty() || self.cursor > 0 {
             return Err(Error::Snapshot("a run can be resumed only before it trains".into()));
         }
-        if state.model_config != self.model_config {
-            return Err(Error::Snapshot(format!("the snapshot is of another model ({:?}), not {:?}", state.model_config, self.model_config)));
-        }
-        if state.config != self.config {
-            return Err(Error::Snapshot(format!("the snapshot was trained with other settings ({:?}), not {:?}", state.config, self.config)));
-        }
+        snapshot.fits(&self.model_config, &self.config)?;
+        let Snapshot { state, weights, best_weights, optimizer } = snapshot;
         // burn's weights record keeps each parameter's id (burn-core `store`), which the
         // optimizer's record is keyed by, so Adam's moments find their parameters again.
         let model = crate::checkpoint::load_weights(&self.model_config, &weights, &self.device)?;
