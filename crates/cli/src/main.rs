@@ -29,7 +29,7 @@ use dnaplay_model::settings;
 use dnaplay_model::sequence::{ALPHABET, one_hot};
 use dnaplay_model::matching::MatchConfig;
 use dnaplay_model::tasks::{ClassTask, ClassTaskKind, filter_report};
-use dnaplay_model::trainer::{EarlyStopping, EpochRecord, OptimizerKind, Phase, ReduceLrOnPlateau, StepOutcome, StepProfile, TrainConfig, Trainer};
+use dnaplay_model::trainer::{EarlyStopping, EpochRecord, OptimizerKind, Phase, ReduceLrOnPlateau, StepOutcome, StepProfile, TrainConfig, Trainer, data_fingerprint};
 use dnaplay_model::burn::tensor::Device;
 use dnaplay_model::BackendChoice;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -148,6 +148,23 @@ fn progress_bar(total: u64, enabled: bool) -> ProgressBar {
     bar
 }
 
+/// What `train` trains: the task's data, the model and the training settings with the
+/// schedule's options applied. The sweep checks every cell with it before the first run.
+///
+/// # Errors
+/// As [`ModelArgs::setup`].
+fn train_setup(args: &TrainArgs) -> Result<Setup> {
+    let mut setup = args.model.setup(args.epochs)?;
+    if let Some(patience) = args.early_stopping {
+        setup.train_config.early_stopping = Some(EarlyStopping { patience, ..EarlyStopping::default() });
+    }
+    if let Some(patience) = args.reduce_lr {
+        let base = setup.train_config.reduce_lr.unwrap_or_default();
+        setup.train_config.reduce_lr = Some(ReduceLrOnPlateau { patience, ..base });
+    }
+    Ok(setup)
+}
+
 fn train(args: TrainArgs) -> Result<()> {
     if let Some(data) = &args.data {
         return user::train_on_data(user::DataArgs {
@@ -164,21 +181,14 @@ fn train(args: TrainArgs) -> Result<()> {
             quiet: args.quiet,
         });
     }
-    let mut setup = args.model.setup(args.epochs)?;
-    if let Some(patience) = args.early_stopping {
-        setup.train_config.early_stopping = Some(EarlyStopping { patience, ..EarlyStopping::default() });
-    }
-    if let Some(patience) = args.reduce_lr {
-        let base = setup.train_config.reduce_lr.unwrap_or_default();
-        setup.train_config.reduce_lr = Some(ReduceLrOnPlateau { patience, ..base });
-    }
+    let setup = train_setup(&args)?;
     let default_align = if setup.class_task.is_some() { "max=0.5" } else { "threshold=1" };
     let align = parse_align(args.align.as_deref().unwrap_or(default_align))?;
     let (choice, device) = device(&args.device)?;
     // Read the checkpoint before preparing the folders: --load may name the --out folder.
     let loaded = args.load.as_deref().map(|dir| read_checkpoint(dir, &args.model, &setup)).transpose()?;
     // And a stopped run's state, which preparing the folder clears.
-    let stopped = if args.resume { resume::read(&args.out, &setup.model_config, &setup.train_config)? } else { None };
+    let stopped = if args.resume { resume::read(&args.out, &setup.model_config, &setup.train_config, data_fingerprint(&setup.train, &setup.val))? } else { None };
     outdir::prepare(&args.out)?;
     if let Some(dir) = args.save.as_deref().filter(|d| *d != args.out) {
         outdir::prepare(dir)?;
@@ -198,6 +208,10 @@ fn train(args: TrainArgs) -> Result<()> {
         let n = stopped.snapshot.epochs();
         trainer.resume(stopped.snapshot).map_err(usage)?;
         (history, match_fractions) = (stopped.history, stopped.match_fractions);
+        // Preparing the folder cleared them: written again at once, so a run cut off in its
+        // next epoch loses nothing.
+        output::write_history(&args.out, &history, &match_fractions)?;
+        resume::write(&args.out, &trainer, &history, &match_fractions)?;
         if !args.quiet {
             println!("resuming after epoch {} from {}", n.saturating_sub(1), args.out.join(outdir::RESUME_FILE).display());
         }
@@ -226,7 +240,8 @@ fn train(args: TrainArgs) -> Result<()> {
     let val_x = one_hot(&setup.val.seqs)?;
     let started = Instant::now();
     let mut epoch_start = Instant::now();
-    bar.set_message(format!("1/{epochs}"));
+    bar.set_position(per_epoch * trainer.epoch() as u64);
+    bar.set_message(format!("{}/{epochs}", (trainer.epoch() + 1).min(epochs)));
     while train_now && !trainer.is_finished() {
         match pollster::block_on(trainer.step_batch()) {
             Ok(StepOutcome::Batch { .. }) => bar.inc(1),
@@ -259,6 +274,8 @@ fn train(args: TrainArgs) -> Result<()> {
             Err(e) => {
                 bar.abandon();
                 output::write_history(&args.out, &history, &match_fractions)?;
+                // A diverged run would diverge again from its last state.
+                resume::clear(&args.out)?;
                 bail!(e);
             }
         }

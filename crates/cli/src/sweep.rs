@@ -204,7 +204,10 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     let mut runs = Vec::with_capacity(cells.len());
     for cell in &cells {
         let t = train_args(cell)?;
-        t.model.setup(t.epochs).with_context(|| format!("run {cell}"))?;
+        let setup = crate::train_setup(&t).with_context(|| format!("run {cell}"))?;
+        // A cell stopped mid-way must fit the state it kept, or the sweep would stop there.
+        let data = dnaplay_model::trainer::data_fingerprint(&setup.train, &setup.val);
+        crate::resume::read(&t.out, &setup.model_config, &setup.train_config, data).with_context(|| format!("run {cell}"))?;
         runs.push((cell, t));
     }
     prepare(&args.out)?;

@@ -33,7 +33,7 @@ pub use profile::{Clock, Phase, StepProfile};
 #[cfg(feature = "burn")]
 pub use readback::{EVAL_BATCH, MAX_BUFFER_BYTES, attention_maps, eval_chunk, filter_maps, filter_weights, predict};
 pub use record::EpochRecord;
-pub use resume::Snapshot;
+pub use resume::{Snapshot, data_fingerprint};
 #[cfg(feature = "burn")]
 pub use stepper::{StepOutcome, Trainer};
 
@@ -236,6 +236,19 @@ mod tests {
         let other = TrainConfig { learning_rate: 0.02, ..config.clone() };
         let mut t = Trainer::new(ModelConfig::cnn(4), other, &train, &val, &test_device()).unwrap();
         assert!(t.resume(snapshot.clone()).unwrap_err().to_string().contains("cannot save or resume the run: it was trained with other settings"));
+        // Other data (another split of the same task) is refused too.
+        let (other_train, other_val) = (val.clone(), train.clone());
+        let mut t = Trainer::new(ModelConfig::cnn(4), config.clone(), &other_train, &other_val, &test_device()).unwrap();
+        assert!(t.resume(snapshot.clone()).unwrap_err().to_string().contains("trained on other data"));
+        // Learning rates and losses read back to the bit (seed 003's × 0.3 cut of 0.0005).
+        let mut exact = snapshot.clone();
+        exact.state.learning_rate = 0.0005 * 0.3;
+        exact.state.history[0].learning_rate = 0.0005 * 0.3;
+        assert_eq!(Snapshot::from_bytes(&exact.to_bytes().unwrap()).unwrap(), exact);
+        let mut hostile = snapshot.clone();
+        hostile.state.since_best = usize::MAX;
+        let mut t = Trainer::new(ModelConfig::cnn(4), config.clone(), &train, &val, &test_device()).unwrap();
+        assert!(t.resume(hostile).unwrap_err().to_string().contains("schedule is out of range"));
         let bytes = snapshot.to_bytes().unwrap();
         for (cut, why) in [(&bytes[..10], "it does not start as one"), (&bytes[..bytes.len() - 1], "cut short")] {
             let e = Snapshot::from_bytes(cut).unwrap_err().to_string();

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::TrainConfig;
 use super::record::EpochRecord;
+use crate::data::RegressionData;
 use crate::error::{Error, Result};
 use crate::models::ModelConfig;
 
@@ -24,6 +25,29 @@ pub const MAGIC: &[u8] = b"dnaplay trainer snapshot\n";
 
 /// The layout of the state part; a snapshot of another layout is refused.
 pub const FORMAT: u32 = 1;
+
+/// A fingerprint of a run's training and validation data (64-bit FNV-1a over every sequence
+/// and the bits of every target), so a snapshot is resumed only on the data it was trained on.
+pub fn data_fingerprint(train: &RegressionData, val: &RegressionData) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+    };
+    for data in [train, val] {
+        eat(&(data.seqs.len() as u64).to_le_bytes());
+        for s in &data.seqs {
+            eat(s.as_bytes());
+            eat(b"\n");
+        }
+        for t in &data.targets {
+            eat(&t.to_bits().to_le_bytes());
+        }
+    }
+    h
+}
 
 /// A random generator's position: its seed and how many 32-bit words it has given (rand's
 /// ChaCha8Rng, `get_seed` and `get_word_pos`).
@@ -39,6 +63,8 @@ pub(crate) struct SnapshotState {
     pub(crate) format: u32,
     pub(crate) model_config: ModelConfig,
     pub(crate) config: TrainConfig,
+    /// [`data_fingerprint`] of the data it trains on.
+    pub(crate) data: u64,
     pub(crate) history: Vec<EpochRecord>,
     pub(crate) learning_rate: f64,
     pub(crate) stopped_early: bool,
@@ -74,17 +100,31 @@ impl Snapshot {
         &self.state.history
     }
 
-    /// Check that the snapshot is of a run with these settings, before anything is trained or
-    /// cleared for it.
+    /// Check that the snapshot is of a run with these settings and this data
+    /// ([`data_fingerprint`]), before anything is trained or cleared for it.
     ///
     /// # Errors
-    /// [`Error::Snapshot`] naming the first setting that differs.
-    pub fn fits(&self, model_config: &ModelConfig, config: &TrainConfig) -> Result<()> {
+    /// [`Error::Snapshot`] naming the first setting that differs, or the data.
+    pub fn fits(&self, model_config: &ModelConfig, config: &TrainConfig, data: u64) -> Result<()> {
         if &self.state.model_config != model_config {
             return Err(Error::Snapshot(format!("it is of another model ({:?}), not {model_config:?}", self.state.model_config)));
         }
         if &self.state.config != config {
             return Err(Error::Snapshot(format!("it was trained with other settings ({:?}), not {config:?}", self.state.config)));
+        }
+        if self.state.data != data {
+            return Err(Error::Snapshot("it was trained on other data (other sequences, labels or split)".into()));
+        }
+        let s = &self.state;
+        let epochs = config.num_epochs;
+        if s.history.len() > epochs || s.since_best > epochs || s.since_lr_best > epochs || !(s.learning_rate.is_finite() && s.learning_rate > 0.0) {
+            return Err(Error::Snapshot(format!(
+                "its schedule is out of range ({} epochs, {} and {} since the best, learning rate {})",
+                s.history.len(),
+                s.since_best,
+                s.since_lr_best,
+                s.learning_rate
+            )));
         }
         Ok(())
     }

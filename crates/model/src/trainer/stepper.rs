@@ -10,7 +10,7 @@ use rand::rngs::ChaCha8Rng;
 use rand::seq::SliceRandom;
 
 use super::record::EpochRecord;
-use super::resume::{FORMAT, RngState, Snapshot, SnapshotState};
+use super::resume::{FORMAT, RngState, Snapshot, SnapshotState, data_fingerprint};
 use super::config::{LossKind, Monitor, PLATEAU_MIN_DELTA, TrainConfig};
 use super::evaluation::{ClassEvaluation, Evaluation};
 use super::profile::{Clock, Phase, StepProfile};
@@ -73,6 +73,8 @@ pub struct Trainer {
     history: Vec<EpochRecord>,
     plateau: Plateau,
     stopped_early: bool,
+    /// [`data_fingerprint`] of the training and validation data, for snapshots.
+    data: u64,
     /// The clock [`Trainer::profile_with`] lent, and the phases timed with it.
     clock: Option<Clock>,
     profile: StepProfile,
@@ -145,6 +147,7 @@ impl Trainer {
             stopped_early: false,
             clock: None,
             profile: StepProfile::default(),
+            data: data_fingerprint(train, val),
             train_y: train.targets.clone(),
             val_y: val.targets.clone(),
             outputs,
@@ -209,6 +212,7 @@ impl Trainer {
             format: FORMAT,
             model_config: self.model_config.clone(),
             config: self.config.clone(),
+            data: self.data,
             history: self.history.clone(),
             learning_rate: self.learning_rate,
             stopped_early: self.stopped_early,
@@ -228,8 +232,9 @@ impl Trainer {
         })
     }
 
-    /// Go on from `snapshot` (of [`Trainer::snapshot`]), on this trainer's data: it must have
-    /// been made with this trainer's settings, and this trainer must not have trained yet.
+    /// Go on from `snapshot` (of [`Trainer::snapshot`]): it must have been made with this
+    /// trainer's settings and data ([`Snapshot::fits`]), and this trainer must not have trained
+    /// yet.
     ///
     /// # Errors
     /// [`Error::Snapshot`] naming the mismatch (other model or training settings, training
@@ -239,7 +244,7 @@ impl Trainer {
         if !self.history.is_empty() || self.cursor > 0 {
             return Err(Error::Snapshot("a run can be resumed only before it trains".into()));
         }
-        snapshot.fits(&self.model_config, &self.config)?;
+        snapshot.fits(&self.model_config, &self.config, self.data)?;
         let Snapshot { state, weights, best_weights, optimizer } = snapshot;
         // burn's weights record keeps each parameter's id (burn-core `store`), which the
         // optimizer's record is keyed by, so Adam's moments find their parameters again.
