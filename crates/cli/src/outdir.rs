@@ -54,6 +54,20 @@ impl std::fmt::Display for Refused {
 
 impl std::error::Error for Refused {}
 
+/// Remove those of `names` that are in `dir`.
+///
+/// # Errors
+/// An I/O error naming the file that cannot be removed.
+pub fn remove_files(dir: &Path, names: &[&str]) -> Result<()> {
+    for name in names {
+        let path = dir.join(name);
+        if path.exists() {
+            std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// Make `dir` ready for a run: create it, or clear a previous run's files from it.
 ///
 /// # Errors
@@ -65,12 +79,7 @@ pub fn prepare(dir: &Path) -> Result<()> {
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
     if dir.join(MARKER).is_file() {
-        for name in RUN_FILES {
-            let path = dir.join(name);
-            if path.exists() {
-                std::fs::remove_file(&path).with_context(|| format!("cannot remove {} of the previous run", path.display()))?;
-            }
-        }
+        remove_files(dir, &RUN_FILES)?;
     } else {
         let mut entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
         if let Some(entry) = entries.next() {

@@ -75,11 +75,5 @@ pub fn write(dir: &Path, trainer: &Trainer, history: &[(EpochRecord, f64)], matc
 /// # Errors
 /// When a file cannot be removed.
 pub fn clear(dir: &Path) -> Result<()> {
-    for name in [RESUME_FILE, RESUME_NOTES] {
-        let path = dir.join(name);
-        if path.exists() {
-            std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
-        }
-    }
-    Ok(())
+    outdir::remove_files(dir, &[RESUME_FILE, RESUME_NOTES])
 }
