@@ -11,8 +11,6 @@ pub mod checkpoint;
 mod choice;
 pub mod data;
 pub mod deep;
-#[cfg(feature = "burn")]
-mod dropout;
 pub mod error;
 pub mod interpret;
 mod layers;
