@@ -458,7 +458,8 @@ async fn page_seconds_per_epoch(client: &Client) -> Option<f64> {
 /// fractions show, and lesson 9's plain link from Train until its contrast shows (both runs at
 /// val AUROC ≥ 0.9, exp's match fraction ≥ 0.4, relu's ≤ 0.15), when `plain_link`.
 async fn engine_figures(browser: Browser, plain_link: bool) -> Result<String> {
-    let mut line = String::new();
+    // `with_engine` may run the session twice (a crashed renderer), so the closure is `Fn`.
+    let line = std::cell::RefCell::new(String::new());
     with_engine(browser, DistServer::start()?, async |client: &Client, base: &str| {
         let epochs: usize = std::env::var("DNAPLAY_BENCH_EPOCHS").ok().and_then(|e| e.parse().ok()).unwrap_or(10);
         client.goto(&format!("{base}/?lesson=train&device=cpu&epochs={epochs}&seed=17")).await?;
@@ -500,11 +501,11 @@ async fn engine_figures(browser: Browser, plain_link: bool) -> Result<String> {
                 tokio::time::sleep(Duration::from_millis(500)).await;
             };
         }
-        line = format!("| {} | {device} | {per_epoch:.3} | {wall:.1} | {load:.2} | {contrast} |", browser.name());
+        *line.borrow_mut() = format!("| {} | {device} | {per_epoch:.3} | {wall:.1} | {load:.2} | {contrast} |", browser.name());
         Ok(())
     })
     .await?;
-    Ok(line)
+    Ok(line.into_inner())
 }
 
 /// docs/performance.md's table of speed per engine, side by side in one run: Chromium, Firefox,
