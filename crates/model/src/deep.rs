@@ -35,6 +35,8 @@ use rand::rngs::ChaCha8Rng;
 #[cfg(feature = "burn")]
 use crate::attribution::deeplift::{rescale, rescale_max_pool};
 #[cfg(feature = "burn")]
+use crate::dropout::dropout;
+#[cfg(feature = "burn")]
 use crate::layers::{Activation, Init, dense_with, glorot_param, keras_dense, uniform_param};
 
 /// A convolution `[channels_in → channels_out]` of width `width` of seed 003's CNNs, weights
@@ -153,7 +155,7 @@ impl ConvBlock {
         if let Some(pool) = &self.pool {
             y = pool.forward(y);
         }
-        self.dropout.forward(y)
+        dropout(&self.dropout, y)
     }
 
     /// [`ConvBlock::forward`] of an input `x` (tracked) beside a reference `r`, under DeepLIFT's
@@ -196,7 +198,7 @@ impl DenseBlock {
     /// - input: `[batch, d_input]`
     /// - output: `[batch, units]`
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        self.dropout.forward(activation::relu(self.norm.forward(self.linear.forward(x))))
+        dropout(&self.dropout, activation::relu(self.norm.forward(self.linear.forward(x))))
     }
 
     /// [`DenseBlock::forward`] under DeepLIFT's rescale rule, as [`ConvBlock::forward_rescale`].
@@ -430,15 +432,25 @@ pub struct AttentionBranch {
 impl AttentionBranch {
     /// Features after dropout and the attention weights over positions.
     ///
+    /// The score layer is a dense layer over each position's features (seed 000's
+    /// `Dense(1, activation='tanh')` on `[batch, length, filters]`); it is applied here as the
+    /// weighted sum over the filter axis of `[batch, filters, length]`, the same numbers without
+    /// transposing the features (the transposes were a fifth of a training batch natively,
+    /// `perf`, 2026-12-04).
+    ///
     /// # Shapes
     /// - input: `[batch, 4, length]`
-    /// - output: features `[batch, length, filters]`, weights `[batch, length]` (each row sums
-    ///   to 1)
-    pub fn features_and_attention(&self, x: Tensor<3>) -> (Tensor<3>, Tensor<2>) {
-        let h = self.dropout.forward(self.norm.forward(self.activation.apply(self.conv.forward(x)))); // [batch, filters, length]
-        let h = h.swap_dims(1, 2); // [batch, length, filters]
-        let scores = activation::tanh(self.score.forward(h.clone())).squeeze_dim::<2>(2); // [batch, length]
-        (h, activation::softmax(scores, 1))
+    /// - output: features `[batch, filters, length]`, weights `[batch, 1, length]` (each row
+    ///   sums to 1)
+    pub fn features_and_attention(&self, x: Tensor<3>) -> (Tensor<3>, Tensor<3>) {
+        let h = dropout(&self.dropout, self.norm.forward(self.activation.apply(self.conv.forward(x)))); // [batch, filters, length]
+        let [filters, _] = self.score.weight.dims();
+        let w = self.score.weight.val().reshape([1, filters, 1]);
+        let mut scores = (h.clone() * w).sum_dim(1); // [batch, 1, length]
+        if let Some(bias) = &self.score.bias {
+            scores = scores + bias.val().reshape([1, 1, 1]);
+        }
+        (h, activation::softmax(activation::tanh(scores), 2))
     }
 
     /// # Shapes
@@ -446,8 +458,7 @@ impl AttentionBranch {
     /// - output: `[batch, filters]`
     pub fn forward(&self, x: Tensor<3>) -> Tensor<2> {
         let (h, weights) = self.features_and_attention(x);
-        let attended = h * weights.unsqueeze_dim::<3>(2); // [batch, length, filters]
-        attended.max_dim(1).squeeze_dim::<2>(1) // [batch, filters]
+        (h * weights).max_dim(2).squeeze_dim::<2>(2) // [batch, filters]
     }
 }
 
@@ -501,8 +512,8 @@ impl MultiScaleCnn {
     /// - output: `[batch, 1]` (logits)
     pub fn forward(&self, x: Tensor<3>) -> Tensor<2> {
         let merged = Tensor::cat(self.branches.iter().map(|b| b.forward(x.clone())).collect(), 1); // [batch, 256]
-        let h = self.dropout1.forward(self.norm1.forward(activation::relu(self.dense1.forward(merged))));
-        let h = self.dropout2.forward(self.norm2.forward(activation::relu(self.dense2.forward(h))));
+        let h = dropout(&self.dropout1, self.norm1.forward(activation::relu(self.dense1.forward(merged))));
+        let h = dropout(&self.dropout2, self.norm2.forward(activation::relu(self.dense2.forward(h))));
         self.output.forward(h)
     }
 
@@ -512,7 +523,7 @@ impl MultiScaleCnn {
     /// - input: `[batch, 4, length]`
     /// - output: `[branches, batch, length]`; each row sums to 1
     pub fn attention(&self, x: Tensor<3>) -> Tensor<3> {
-        Tensor::stack(self.branches.iter().map(|b| b.features_and_attention(x.clone()).1).collect(), 0)
+        Tensor::stack(self.branches.iter().map(|b| b.features_and_attention(x.clone()).1.squeeze_dim::<2>(1)).collect(), 0)
     }
 }
 

@@ -11,6 +11,8 @@ pub mod checkpoint;
 mod choice;
 pub mod data;
 pub mod deep;
+#[cfg(feature = "burn")]
+mod dropout;
 pub mod error;
 pub mod interpret;
 mod layers;

@@ -1,9 +1,11 @@
-//! Each run draws its own dropout masks ([`Trainer::step_batch`] reseeds the device's generator
-//! from the run's stream before every batch), so runs stepped side by side, as the page's worker
-//! steps lesson 9's pair, give what each gives alone.
+//! Each run draws its own dropout masks ([`Trainer::step_batch`] reseeds the mask generator,
+//! the model crate's per thread on the CPU devices and the device's own on WebGPU, from the
+//! run's stream before every batch), so runs stepped side by side, as the page's worker steps
+//! lesson 9's pair, give what each gives alone.
 //!
-//! A test binary of its own: burn-flex's generator is one per process, and unit tests running
-//! on other threads at the same time would draw from it between a reseed and its forward pass.
+//! A test binary of its own: burn-flex's generator (which the trainer also reseeds) is one per
+//! process, and unit tests running on other threads at the same time would draw from it between
+//! a reseed and its forward pass.
 #![cfg(not(target_family = "wasm"))]
 
 use dnaplay_model::BackendChoice;

@@ -60,9 +60,10 @@ pub struct Trainer {
     /// Targets (and model outputs) per sequence: 1, or 12 for seed 003's Task 1.
     outputs: usize,
     rng: ChaCha8Rng,
-    /// Seeds the device's generator before each batch, so dropout's masks are this run's own
-    /// stream: burn's generator is one per process (burn-flex `SEED`), and runs trained side by
-    /// side in one worker would otherwise draw from it in whatever order their slices fall.
+    /// Seeds the dropout masks' generator before each batch (the device's on WebGPU, the model
+    /// crate's on the CPU devices: [`crate::dropout`]), so the masks are this run's own stream:
+    /// those generators are one per process or thread, and runs trained side by side in one
+    /// worker would otherwise draw from them in whatever order their slices fall.
     dropout_rng: ChaCha8Rng,
     order: Vec<usize>,
     cursor: usize,
@@ -370,7 +371,10 @@ impl Trainer {
 
         let model = self.model.take().expect("the model should be present between steps");
         // Nothing awaits between this seed and the forward pass that draws the dropout masks.
-        self.device.seed(self.dropout_rng.next_u64());
+        // The device's generator draws them on WebGPU, the model crate's on the CPU devices.
+        let seed = self.dropout_rng.next_u64();
+        self.device.seed(seed);
+        crate::dropout::seed(seed);
         let out = model.forward(xs);
         let loss = match self.config.loss {
             LossKind::Mse => MseLoss::new().forward(out, ys, Reduction::Mean),
