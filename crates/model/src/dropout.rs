@@ -37,6 +37,7 @@ fn draws_here(device: &Device) -> bool {
         return true;
     }
     #[cfg(feature = "ndarray")]
+    #[allow(deprecated)] // burn-ndarray stays selectable (`--device ndarray`): crate::backend
     if plain == Device::ndarray() {
         return true;
     }
