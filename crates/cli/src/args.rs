@@ -10,6 +10,7 @@ use dnaplay_model::interpret::AlignmentRule;
 use dnaplay_model::models::Init;
 use dnaplay_model::settings::{self, Refusal};
 use dnaplay_model::tasks::ClassTaskKind;
+use dnaplay_model::trainer::Monitor;
 
 use crate::{explain, sweep};
 
@@ -149,13 +150,19 @@ pub(crate) struct TrainArgs {
     /// Device: cpu (the default CPU backend), flex, ndarray, or wgpu when built with it.
     #[arg(long, default_value = "cpu")]
     pub(crate) device: String,
-    /// Stop when the validation loss has not improved for this many epochs (seed 000 uses 10).
+    /// Stop when the monitored value (--monitor) has not improved for this many epochs (seed 000
+    /// uses 10).
     #[arg(long, value_name = "PATIENCE", value_parser = |s: &str| settings::PATIENCE.parse_usize(s))]
     pub(crate) early_stopping: Option<usize>,
-    /// Halve the learning rate when the validation loss has not improved for this many epochs
-    /// (seed 000 uses 5).
+    /// Cut the learning rate when the monitored value has not improved for this many epochs
+    /// (seed 000 halves it after 5).
     #[arg(long, value_name = "PATIENCE", value_parser = |s: &str| settings::PATIENCE.parse_usize(s))]
     pub(crate) reduce_lr: Option<usize>,
+    /// What early stopping, the learning-rate cuts and the kept weights follow: val-loss,
+    /// val-auroc (binary tasks) or val-aupr (Task 1) [default: val-loss for 8mer and keras200
+    /// (seed 000), val-auroc for task3, val-aupr for task1 (seed 003)].
+    #[arg(long, value_parser = |s: &str| s.parse::<Monitor>().map_err(|e| e.to_string()))]
+    pub(crate) monitor: Option<Monitor>,
     /// Logo alignment rule: `threshold=T` (seed 002: windows whose convolution output exceeds
     /// T) or `max=F` (seed 003: windows above F × the filter's maximum activation)
     /// [default: threshold=1 for 8mer, max=0.5 otherwise].

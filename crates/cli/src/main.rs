@@ -162,6 +162,10 @@ fn train_setup(args: &TrainArgs) -> Result<Setup> {
         let base = setup.train_config.reduce_lr.unwrap_or_default();
         setup.train_config.reduce_lr = Some(ReduceLrOnPlateau { patience, ..base });
     }
+    if let Some(monitor) = args.monitor {
+        setup.train_config.monitor = monitor;
+        setup.train_config.validate(setup.train.len()).map_err(usage)?;
+    }
     Ok(setup)
 }
 

@@ -188,6 +188,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
             device: args.device.clone(),
             early_stopping: args.early_stopping,
             reduce_lr: None,
+            monitor: None,
             align: None,
             save: args.save.then(|| out.clone()),
             out,

@@ -67,6 +67,12 @@ pub enum Monitor {
     ValAupr,
 }
 
+named_choice!(Monitor, "monitor", {
+    ValLoss => "val-loss",
+    ValAuroc => "val-auroc",
+    ValAupr => "val-aupr",
+});
+
 /// Stop when the validation loss has not improved for `patience` epochs (seed 000: Keras
 /// `EarlyStopping(monitor='val_loss', patience=10, restore_best_weights=True)`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
