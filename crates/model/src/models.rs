@@ -564,6 +564,24 @@ impl Model {
             _ => None,
         }
     }
+
+    /// Whether [`Model::recalibrate_norms`] changes this model: seed 000's multi-scale CNN,
+    /// whose dense batch norms follow dropout.
+    pub fn recalibrates_norms(&self) -> bool {
+        matches!(self, Model::MultiScale(_))
+    }
+
+    /// Re-estimates the running statistics of the batch norms that follow dropout from `x`, as
+    /// the model predicts ([`MultiScaleCnn::recalibrate_dense_norms`]); other models are left
+    /// alone. The trainer calls it before each validation.
+    ///
+    /// # Shapes
+    /// - input: `[batch, 4, length]`, on the plain (inference) device
+    pub fn recalibrate_norms(&self, x: Tensor<3>) {
+        if let Model::MultiScale(m) = self {
+            m.recalibrate_dense_norms(x);
+        }
+    }
 }
 
 #[cfg(feature = "burn")]

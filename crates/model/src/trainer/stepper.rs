@@ -14,13 +14,19 @@ use super::resume::{FORMAT, RngState, Snapshot, SnapshotState, data_fingerprint}
 use super::config::{LossKind, Monitor, PLATEAU_MIN_DELTA, TrainConfig};
 use super::evaluation::{ClassEvaluation, Evaluation};
 use super::profile::{Clock, Phase, StepProfile};
-use super::readback::{device_error, predict};
+use super::readback::{device_error, eval_chunk, predict};
 use crate::data::RegressionData;
 use crate::error::{Error, Result};
 use crate::metrics::{SpotCheck, auroc, bce_with_logits, mse, spot_check_sequences, spot_checks};
 use crate::models::{Model, ModelConfig};
 use crate::scoring::ScoringRule;
 use crate::sequence::{OneHot, one_hot};
+
+/// Training sequences whose pass through the model re-estimates the batch norms that follow
+/// dropout before each validation ([`Model::recalibrate_norms`]): enough for per-feature means
+/// and variances of the dense layers' 256 and 128 units, and a third of a validation pass on
+/// lesson 10's 6,000 sequences.
+pub const RECALIBRATION_SEQUENCES: usize = 512;
 
 /// What a call to [`Trainer::step_batch`] did.
 #[derive(Debug, Clone, PartialEq)]
@@ -419,6 +425,7 @@ impl Trainer {
         if !train_loss.is_finite() {
             return Err(self.stop_diverged("train", train_loss, epoch, None));
         }
+        self.recalibrate_norms();
         let (val_loss, val_auroc, val_aupr) = self.validation().await?;
         if !val_loss.is_finite() {
             return Err(self.stop_diverged("validation", val_loss, epoch, None));
@@ -501,6 +508,19 @@ impl Trainer {
     /// The model for inference: no autodiff, on the plain device.
     pub fn inference_model(&self) -> Model {
         self.model().valid()
+    }
+
+    /// Re-estimates the statistics of batch norms that follow dropout ([`Model::recalibrate_norms`])
+    /// from the first [`RECALIBRATION_SEQUENCES`] training sequences, so that validation, early
+    /// stopping and the kept weights see the model as it predicts.
+    fn recalibrate_norms(&self) {
+        let model = self.model();
+        if !model.recalibrates_norms() {
+            return;
+        }
+        let n = self.train_x.batch.min(RECALIBRATION_SEQUENCES).min(eval_chunk(model, self.train_x.length));
+        let chunk = self.train_x.gather(&(0..n).collect::<Vec<_>>());
+        model.recalibrate_norms(Tensor::<3>::from_data(TensorData::new(chunk.values, [n, 4, self.train_x.length]), &self.device()));
     }
 
     /// Validation loss, and the AUROC for classification; with several outputs, the AUROC and
