@@ -140,7 +140,8 @@ pub async fn load(lab: Lab, bench: Bench) -> Result<(), CheckpointError> {
     if bench.class_task().is_some() {
         let (n, seed) = (first.num_seqs, first.seed);
         lab.settings.update(|s| {
-            s.class_seqs = n.unwrap_or(s.class_seqs);
+            let seqs = crate::training::num_seqs_mut(bench, s);
+            *seqs = n.unwrap_or(*seqs);
             s.seed = seed;
         });
     }

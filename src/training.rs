@@ -4,7 +4,7 @@
 //! setting's row in `dnaplay_model::settings`) → [`TrainConfig::learning_rate`] (here) → the
 //! `Start` message → the worker's `Trainer` → the optimizer's step.
 
-use dnaplay_model::settings::{EXP_LR, KERAS_LR, LEARNING_RATE, Setting};
+use dnaplay_model::settings::{CLASS_EPOCHS, CLASS_SEQS, EXP_LR, KERAS_EPOCHS, KERAS_LR, KERAS_SEQS, LEARNING_RATE, Setting};
 use dnaplay_model::tasks::ClassTaskKind;
 use dnaplay_model::trainer::TrainConfig;
 use dnaplay_model::upload::UserTask;
@@ -42,6 +42,38 @@ pub fn learning_rate_mut(bench: Bench, st: &mut Settings) -> &mut f64 {
     }
 }
 
+/// The setting that holds `bench`'s number of sequences: lesson 10's ([`KERAS_SEQS`]) for seed
+/// 000's model, lesson 9's ([`CLASS_SEQS`]) for the other 200-nt runs.
+pub fn seqs_setting(bench: Bench) -> &'static Setting {
+    if bench == Bench::Keras { &KERAS_SEQS } else { &CLASS_SEQS }
+}
+
+/// `bench`'s number of 200-nt sequences in `st`, the value of its [`seqs_setting`].
+pub fn num_seqs(bench: Bench, st: &Settings) -> usize {
+    if bench == Bench::Keras { st.keras_seqs } else { st.class_seqs }
+}
+
+/// `bench`'s number of 200-nt sequences in `st`, to set (as [`num_seqs`]).
+pub fn num_seqs_mut(bench: Bench, st: &mut Settings) -> &mut usize {
+    if bench == Bench::Keras { &mut st.keras_seqs } else { &mut st.class_seqs }
+}
+
+/// The setting that holds `bench`'s epochs per 200-nt run: lesson 10's ([`KERAS_EPOCHS`]) for
+/// seed 000's model, lesson 9's ([`CLASS_EPOCHS`]) for the other 200-nt runs.
+pub fn epochs_setting(bench: Bench) -> &'static Setting {
+    if bench == Bench::Keras { &KERAS_EPOCHS } else { &CLASS_EPOCHS }
+}
+
+/// `bench`'s epochs per 200-nt run in `st`, the value of its [`epochs_setting`].
+pub fn class_epochs(bench: Bench, st: &Settings) -> usize {
+    if bench == Bench::Keras { st.keras_epochs } else { st.class_epochs }
+}
+
+/// `bench`'s epochs per 200-nt run in `st`, to set (as [`class_epochs`]).
+pub fn class_epochs_mut(bench: Bench, st: &mut Settings) -> &mut usize {
+    if bench == Bench::Keras { &mut st.keras_epochs } else { &mut st.class_epochs }
+}
+
 /// Lessons 5 to 8: the student's optimizer, learning rate, batch size, epochs and seed over
 /// seed 002's training ([`TrainConfig::default`]).
 pub fn kmer(st: &Settings) -> TrainConfig {
@@ -62,10 +94,10 @@ pub fn seed002_question(st: &Settings) -> TrainConfig {
 }
 
 /// A 200-nt lesson's runs on task `kind` (lessons 9, 10 and lesson 12's Fig. 1c): the task's
-/// seed training ([`ClassTaskKind::default_training`]) with the 200-nt epochs, `bench`'s
-/// learning rate and the seed.
+/// seed training ([`ClassTaskKind::default_training`]) with `bench`'s epochs and learning rate
+/// and the seed.
 pub fn class(bench: Bench, kind: ClassTaskKind, st: &Settings) -> TrainConfig {
-    TrainConfig { num_epochs: st.class_epochs, learning_rate: learning_rate(bench, st), seed: st.seed, ..kind.default_training() }
+    TrainConfig { num_epochs: class_epochs(bench, st), learning_rate: learning_rate(bench, st), seed: st.seed, ..kind.default_training() }
 }
 
 /// Lesson 13's runs on a student's data: the task's defaults ([`UserTask::default_training`])

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use dnaplay_model::models::ModelConfig;
-use dnaplay_model::settings::{CLASS_EPOCHS, CLASS_SEQS, SEED};
+use dnaplay_model::settings::SEED;
 use dnaplay_plots::thousands;
 use dnaplay_protocol::{Bench, ClassData, RunState};
 use leptos::prelude::*;
@@ -14,7 +14,7 @@ use crate::components::fields::NumberField;
 use crate::components::live::LiveStatus;
 use crate::engine::{RunData, RunView, Until};
 use crate::lab::Lab;
-use crate::training::{learning_rate, learning_rate_mut, rate_setting};
+use crate::training::{class_epochs, class_epochs_mut, epochs_setting, learning_rate, learning_rate_mut, num_seqs, num_seqs_mut, rate_setting, seqs_setting};
 
 /// Train: go on with the paused runs of `bench`, or generate the task from the settings and
 /// start one run per model, with the task's seed training and the lesson's epochs and learning
@@ -26,7 +26,7 @@ fn train(lab: Lab, bench: Bench, models: Vec<ModelConfig>) -> Result<(), String>
     }
     let kind = bench.class_task().ok_or("not a 200-nt lesson")?;
     let st = lab.settings.get_untracked();
-    let data = ClassData::generate(kind, st.class_seqs, st.seed).map_err(|e| e.to_string())?;
+    let data = ClassData::generate(kind, num_seqs(bench, &st), st.seed).map_err(|e| e.to_string())?;
     let config = crate::training::class(bench, kind, &st);
     let specs = models.into_iter().map(|m| (m, config.clone())).collect();
     engine.start(bench, RunData::Class(Arc::new(data)), specs, Until::End).map_err(|e| e.to_string())
@@ -59,17 +59,18 @@ pub fn ClassPanel(
         !r.is_empty() && r.iter().all(|r| !r.state.is_live())
     };
     let lr_setting = rate_setting(bench, None);
+    let (seqs_setting, epochs_setting) = (seqs_setting(bench), epochs_setting(bench));
     let (error, set_error) = signal(None::<String>);
     let (loading, load) = crate::checkpoints::load_action(lab, bench, "the trained models", set_error);
     view! {
         <section class="panel">
             <div class="controls">
-                <NumberField label=CLASS_SEQS.title()
-                    value=Signal::derive(move || settings.with(|s| s.class_seqs.to_string()))
-                    on_input={move |text: String| CLASS_SEQS.parse_usize(&text).map(|n| settings.update(|s| s.class_seqs = n)).err().map(|e| e.to_string())} />
-                <NumberField label=CLASS_EPOCHS.title()
-                    value=Signal::derive(move || settings.with(|s| s.class_epochs.to_string()))
-                    on_input={move |text: String| CLASS_EPOCHS.parse_usize(&text).map(|n| settings.update(|s| s.class_epochs = n)).err().map(|e| e.to_string())} />
+                <NumberField label=seqs_setting.title()
+                    value=Signal::derive(move || settings.with(|s| num_seqs(bench, s).to_string()))
+                    on_input={move |text: String| seqs_setting.parse_usize(&text).map(|n| settings.update(|s| *num_seqs_mut(bench, s) = n)).err().map(|e| e.to_string())} />
+                <NumberField label=epochs_setting.title()
+                    value=Signal::derive(move || settings.with(|s| class_epochs(bench, s).to_string()))
+                    on_input={move |text: String| epochs_setting.parse_usize(&text).map(|n| settings.update(|s| *class_epochs_mut(bench, s) = n)).err().map(|e| e.to_string())} />
                 <NumberField label=lr_setting.title()
                     value=Signal::derive(move || settings.with(|s| learning_rate(bench, s).to_string()))
                     on_input={move |text: String| lr_setting.parse_f64(&text).map(|x| settings.update(|s| *learning_rate_mut(bench, s) = x)).err().map(|e| e.to_string())} />

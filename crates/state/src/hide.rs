@@ -1,6 +1,6 @@
 //! The controls an instructor's link can hide (`hide=opt,lr,device`), named by their link keys.
 
-use dnaplay_model::settings::{BATCH_SIZE, CLASS_EPOCHS, CLASS_SEQS, EPOCHS, EXP_LR, KERAS_LR, LEARNING_RATE, SEED};
+use dnaplay_model::settings::{BATCH_SIZE, CLASS_EPOCHS, CLASS_SEQS, EPOCHS, EXP_LR, KERAS_EPOCHS, KERAS_LR, KERAS_SEQS, LEARNING_RATE, SEED};
 
 use crate::error::ValueError;
 use crate::link::NUMBERS;
@@ -9,7 +9,7 @@ use crate::shown;
 /// The controls a link can hide (`hide=`), by key, with what each is. The numeric settings'
 /// keys (and their labels, where the control shows the setting's own) come from
 /// [`dnaplay_model::settings`].
-pub const HIDEABLE: [(&str, &str); 20] = [
+pub const HIDEABLE: [(&str, &str); 22] = [
     ("model", "Model"),
     ("act", "First-layer activation"),
     ("opt", "Optimizer"),
@@ -21,6 +21,8 @@ pub const HIDEABLE: [(&str, &str); 20] = [
     (CLASS_SEQS.key, "sequences"),
     (CLASS_EPOCHS.key, "epochs per run"),
     (EXP_LR.key, EXP_LR.label),
+    (KERAS_SEQS.key, KERAS_SEQS.label),
+    (KERAS_EPOCHS.key, KERAS_EPOCHS.label),
     (KERAS_LR.key, KERAS_LR.label),
     ("igref", "reference of integrated gradients and DeepSHAP"),
     ("xseq", "sequence explained"),

@@ -59,12 +59,17 @@ pub struct Settings {
     pub device: Option<BackendChoice>,
     /// `rule` and `pos`: the scoring rule of lesson 1 (see [`format_rule`]).
     pub rule: ScoringRule,
-    /// `n`: sequences generated for the 200-nt lessons (seed 003 uses 20,000).
+    /// `n`: sequences generated for lesson 9 and lesson 12's 200-nt exercises (seed 003 uses
+    /// 20,000).
     pub class_seqs: usize,
-    /// `cepochs`: epochs of each run in the 200-nt lessons.
+    /// `cepochs`: epochs of each run in lesson 9 and lesson 12's 200-nt exercises.
     pub class_epochs: usize,
     /// `elr`: Adam's learning rate in lesson 9.
     pub exp_lr: f64,
+    /// `kn`: sequences generated for lesson 10 (seed 000 uses 10,000).
+    pub keras_seqs: usize,
+    /// `kepochs`: epochs of lesson 10's run.
+    pub keras_epochs: usize,
     /// `klr`: Adam's learning rate in lesson 10.
     pub keras_lr: f64,
     /// `igref`: the reference of integrated gradients in lesson 11.
@@ -113,6 +118,8 @@ impl Default for Settings {
             class_seqs: settings::CLASS_SEQS.default_usize(),
             class_epochs: settings::CLASS_EPOCHS.default_usize(),
             exp_lr: settings::EXP_LR.default,
+            keras_seqs: settings::KERAS_SEQS.default_usize(),
+            keras_epochs: settings::KERAS_EPOCHS.default_usize(),
             keras_lr: settings::KERAS_LR.default,
             reference: Reference::Shuffle,
             explain_seq: DEFAULT_EXPLAIN_SEQ.into(),
@@ -216,16 +223,22 @@ mod tests {
 
     #[test]
     fn the_200nt_settings_ride_in_the_link() {
-        let (s, notices) = Settings::from_query("?lesson=exp&n=4000&cepochs=5&elr=0.001&klr=0.02");
+        let (s, notices) = Settings::from_query("?lesson=exp&n=4000&cepochs=5&elr=0.001&kn=12000&kepochs=4&klr=0.02");
         assert!(notices.is_empty(), "{notices:?}");
         assert_eq!((s.lesson, s.class_seqs, s.class_epochs, s.exp_lr, s.keras_lr), (Lesson::Exp, 4000, 5, 0.001, 0.02));
-        assert!(s.to_query().ends_with("&n=4000&cepochs=5&elr=0.001&klr=0.02"), "{}", s.to_query());
+        // Lesson 10's sequences and epochs are its own: lesson 9's do not change them.
+        assert_eq!((s.keras_seqs, s.keras_epochs), (12000, 4));
+        assert!(s.to_query().ends_with("&n=4000&cepochs=5&elr=0.001&kn=12000&kepochs=4&klr=0.02"), "{}", s.to_query());
         assert_eq!(Settings::from_query(&s.to_query()).0, s);
         // The defaults stay out of the link.
         let q = Settings::default().to_query();
-        assert!(!q.contains("elr=") && !q.contains("klr="), "{q}");
-        let (s, notices) = Settings::from_query("n=50&cepochs=0&model=cnn-dist&elr=0&klr=x");
-        assert_eq!(notices.len(), 5, "{notices:?}");
+        assert!(!q.contains("elr=") && !q.contains("klr=") && !q.contains("kn=") && !q.contains("kepochs="), "{q}");
+        assert_eq!((Settings::default().keras_seqs, Settings::default().keras_epochs), (10_000, settings::KERAS_EPOCHS.default_usize()));
+        let (s, notices) = Settings::from_query("n=50&cepochs=0&model=cnn-dist&elr=0&klr=x&kn=999&kepochs=101");
+        assert_eq!(notices.len(), 7, "{notices:?}");
+        assert!(notices[5].starts_with("Ignored kn=999: number of lesson 10's sequences 999 is invalid"), "{}", notices[5]);
+        assert!(notices[6].starts_with("Ignored kepochs=101: ") && notices[6].contains("from 1 to 100"), "{}", notices[6]);
+        assert_eq!((s.keras_seqs, s.keras_epochs), (10_000, settings::KERAS_EPOCHS.default_usize()));
         assert!(notices[0].contains("from 1,000 to 30,000"), "{}", notices[0]);
         assert!(notices[2].starts_with("Ignored model=cnn-dist"), "the 8-mer lessons take linear or cnn: {}", notices[2]);
         assert!(notices[3].starts_with("Ignored elr=0: lesson 9's learning rate 0 is invalid"), "{}", notices[3]);

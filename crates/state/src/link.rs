@@ -53,7 +53,7 @@ macro_rules! number_field {
 
 /// The numeric settings a link holds, in the order it writes them: the first four in every
 /// link, the 200-nt lessons' only when changed.
-pub(crate) const NUMBERS: [NumberField; 8] = [
+pub(crate) const NUMBERS: [NumberField; 10] = [
     number_field!(LEARNING_RATE, learning_rate, parse_f64, always: true),
     number_field!(BATCH_SIZE, batch_size, parse_usize, always: true),
     number_field!(EPOCHS, num_epochs, parse_usize, always: true),
@@ -61,6 +61,8 @@ pub(crate) const NUMBERS: [NumberField; 8] = [
     number_field!(CLASS_SEQS, class_seqs, parse_usize, always: false),
     number_field!(CLASS_EPOCHS, class_epochs, parse_usize, always: false),
     number_field!(EXP_LR, exp_lr, parse_f64, always: false),
+    number_field!(KERAS_SEQS, keras_seqs, parse_usize, always: false),
+    number_field!(KERAS_EPOCHS, keras_epochs, parse_usize, always: false),
     number_field!(KERAS_LR, keras_lr, parse_f64, always: false),
 ];
 

@@ -258,7 +258,7 @@ async fn exp_lesson_trains_on_webgpu() -> Result<()> {
 #[tokio::test(flavor = "current_thread")]
 async fn classify_lesson_trains_the_multiscale_cnn_and_shows_attention() -> Result<()> {
     session(false, async |client: &Client, base: &str| {
-        client.goto(&format!("{base}?lesson=classify&device=cpu&n=4000&cepochs=2&seed=3&klr=0.0001")).await?;
+        client.goto(&format!("{base}?lesson=classify&device=cpu&kn=4000&kepochs=2&seed=3&klr=0.0001")).await?;
         device_is(client, "CPU").await?;
         assert_eq!(lesson_title(client).await, "10. Classifying 200-nt sequences");
         let samples = text(client, "class-samples").await;

@@ -143,7 +143,7 @@ async fn loading_twice_at_once_keeps_one_pair_and_a_missing_file_is_reported() -
 
         // A checkpoint the host does not have: the lesson says which file and why, and trains on.
         before_page_scripts(client, &fetch_override("/lesson10/", "Promise.resolve(new Response('', { status: 404 }))")).await?;
-        client.goto(&format!("{base}/?lesson=classify&device=cpu&n=1000&cepochs=1")).await?;
+        client.goto(&format!("{base}/?lesson=classify&device=cpu&kn=1000&kepochs=1")).await?;
         device_is(client, "CPU").await?;
         click(client, "cls-load").await?;
         let error = wait_for_text(client, "cls-error", "the error", Duration::from_secs(30)).await?;
@@ -179,7 +179,7 @@ async fn runs_of_lessons_5_9_and_10_survive_a_reload() -> Result<()> {
         let before9 = wait_until("lesson 9's runs", Duration::from_secs(300), || async { Some(status_lines(client, "exp").await).filter(|s| finished(s)) }).await?;
         assert_eq!(wait_until("lesson 9's runs kept", Duration::from_secs(30), || async { kept_runs(client, "keep/contrast").await }).await?, 2);
         // Lesson 10: the multi-scale CNN, 1 epoch on 1,000 sequences.
-        let lesson10 = format!("{base}/?lesson=classify&device=cpu&n=1000&cepochs=1&seed=3");
+        let lesson10 = format!("{base}/?lesson=classify&device=cpu&kn=1000&kepochs=1&seed=3");
         client.goto(&lesson10).await?;
         device_is(client, "CPU").await?;
         click(client, "cls-train").await?;

@@ -136,7 +136,7 @@ async fn lesson_9_checkpoints_load(client: &Client, base: &str, browser: Browser
 
 /// Lesson 10 trains the multi-scale CNN for one epoch on 1,000 sequences and shows its report.
 async fn lesson_10_trains_one_epoch_and_reports(client: &Client, base: &str, browser: Browser) -> Result<()> {
-    client.goto(&format!("{base}/?lesson=classify&device=cpu&n=1000&cepochs=1")).await?;
+    client.goto(&format!("{base}/?lesson=classify&device=cpu&kn=1000&kepochs=1")).await?;
     device_is(client, "CPU").await?;
     let started = Instant::now();
     click(client, "cls-train").await?;

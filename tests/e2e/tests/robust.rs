@@ -30,7 +30,7 @@ async fn reset_then_train_again_while_lessons_9_and_10_train() -> Result<()> {
     session(false, async |client: &Client, base: &str| {
         // Lesson 10: Train, Reset mid-run, Train again at once (the wasm used to panic with
         // "index out of bounds" in the evaluation after the loop).
-        client.goto(&format!("{base}/?lesson=classify&device=cpu&n=1000&cepochs=20")).await?;
+        client.goto(&format!("{base}/?lesson=classify&device=cpu&kn=1000&kepochs=20")).await?;
         device_is(client, "CPU").await?;
         click(client, "cls-train").await?;
         wait_training(client, "cls", 1).await?;
@@ -197,7 +197,7 @@ async fn trains_on_webgpu_and_pause_then_train_at_once_runs_one_loop() -> Result
 #[tokio::test(flavor = "current_thread")]
 async fn lesson_10_at_14000_sequences_evaluates_on_webgpu_in_chunks() -> Result<()> {
     session(true, async |client: &Client, base: &str| {
-        client.goto(&format!("{base}/?lesson=classify&device=webgpu&n=14000&cepochs=1&seed=3")).await?;
+        client.goto(&format!("{base}/?lesson=classify&device=webgpu&kn=14000&kepochs=1&seed=3")).await?;
         device_is(client, "WebGPU").await?;
         click(client, "cls-train").await?;
         wait_training(client, "cls", 1).await?;
