@@ -364,13 +364,11 @@ pub const KERAS_LR: Setting = Setting {
 /// more sequences in fewer epochs learned more in the same time: see [`KERAS_EPOCHS`].
 pub const KERAS_SEQS: Setting = Setting {
     key: "kn",
-    flag: "--num-seqs",
     label: "number of lesson 10's sequences",
-    unit: "sequences",
     default: 10_000.0,
-    range: Range::Whole { min: 1000, max: 30_000 },
     note: "seed 000 uses 10,000",
-    bytes_per_unit: ONE_HOT_BYTES_PER_200NT,
+    // The flag, unit, range and memory per sequence are [`CLASS_SEQS`]'s: one bound for both.
+    ..CLASS_SEQS
 };
 
 /// `kepochs`: epochs of lesson 10's run (the CLI's `--epochs` is [`EPOCHS`]). Seed 000 trains
@@ -382,13 +380,10 @@ pub const KERAS_SEQS: Setting = Setting {
 /// epochs, the same compute, seeds 1, 2, 3, 17 and 42 gave 0.77 to 0.81.
 pub const KERAS_EPOCHS: Setting = Setting {
     key: "kepochs",
-    flag: "--epochs",
     label: "epochs of lesson 10's run",
-    unit: "epochs",
     default: 6.0,
-    range: Range::Whole { min: 1, max: 100 },
     note: "seed 000 trains up to 30 at learning rate 0.001",
-    bytes_per_unit: 0.0,
+    ..CLASS_EPOCHS
 };
 
 /// `--k`: the length of the k-mers scored by seed 002's rule (Part 1: 8).

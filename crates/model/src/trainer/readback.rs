@@ -28,6 +28,13 @@ pub fn eval_chunk(model: &Model, length: usize) -> usize {
     (MAX_BUFFER_BYTES / 2 / per_sequence).clamp(1, EVAL_BATCH)
 }
 
+/// `x`'s sequences at `idx` as one input tensor on `device`, `[idx.len(), 4, x.length]`.
+pub(crate) fn gathered(x: &OneHot, idx: &[usize], device: &Device) -> Tensor<3> {
+    let chunk = x.gather(idx);
+    let shape = chunk.shape();
+    Tensor::from_data(TensorData::new(chunk.values, shape), device)
+}
+
 /// Predict with a model (use an inference model, e.g. [`Trainer::inference_model`]).
 ///
 /// Input `[batch, 4, length]`; output `batch × outputs` values, the model's `[batch, outputs]`
@@ -43,9 +50,7 @@ pub async fn predict(model: &Model, x: &OneHot, device: &Device) -> Result<Vec<f
     let chunk = eval_chunk(model, x.length);
     for start in (0..x.batch).step_by(chunk) {
         let idx: Vec<usize> = (start..(start + chunk).min(x.batch)).collect();
-        let chunk = x.gather(&idx);
-        let xs = Tensor::<3>::from_data(TensorData::new(chunk.values, [idx.len(), 4, x.length]), device);
-        let data = model.forward(xs).into_data_async().await.map_err(device_error)?;
+        let data = model.forward(gathered(x, &idx, device)).into_data_async().await.map_err(device_error)?;
         out.extend(data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?);
     }
     Ok(out)
@@ -65,9 +70,7 @@ pub async fn filter_maps(model: &Model, x: &OneHot, device: &Device) -> Result<O
     let step = eval_chunk(model, x.length);
     for start in (0..x.batch).step_by(step) {
         let idx: Vec<usize> = (start..(start + step).min(x.batch)).collect();
-        let chunk = x.gather(&idx);
-        let xs = Tensor::<3>::from_data(TensorData::new(chunk.values, [idx.len(), 4, x.length]), device);
-        let (a, b) = model.first_layer(xs).expect("checked above");
+        let (a, b) = model.first_layer(gathered(x, &idx, device)).expect("checked above");
         [_, num_filters, positions] = a.dims();
         for (t, dst) in [(a, &mut pre), (b, &mut post)] {
             let data = t.into_data_async().await.map_err(device_error)?;

@@ -14,7 +14,7 @@ use super::resume::{FORMAT, RngState, Snapshot, SnapshotState, data_fingerprint}
 use super::config::{LossKind, Monitor, PLATEAU_MIN_DELTA, TrainConfig};
 use super::evaluation::{ClassEvaluation, Evaluation};
 use super::profile::{Clock, Phase, StepProfile};
-use super::readback::{device_error, eval_chunk, predict};
+use super::readback::{device_error, eval_chunk, gathered, predict};
 use crate::data::RegressionData;
 use crate::error::{Error, Result};
 use crate::metrics::{SpotCheck, auroc, bce_with_logits, mse, spot_check_sequences, spot_checks};
@@ -519,8 +519,7 @@ impl Trainer {
             return;
         }
         let n = self.train_x.batch.min(RECALIBRATION_SEQUENCES).min(eval_chunk(model, self.train_x.length));
-        let chunk = self.train_x.gather(&(0..n).collect::<Vec<_>>());
-        model.recalibrate_norms(Tensor::<3>::from_data(TensorData::new(chunk.values, [n, 4, self.train_x.length]), &self.device()));
+        model.recalibrate_norms(gathered(&self.train_x, &(0..n).collect::<Vec<_>>(), &self.device()));
     }
 
     /// Validation loss, and the AUROC for classification; with several outputs, the AUROC and
