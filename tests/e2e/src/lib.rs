@@ -79,11 +79,21 @@ impl DistServer {
     }
 
     fn serve(isolated: bool) -> Result<DistServer> {
-        use std::sync::atomic::Ordering;
         let dist = dist_dir();
         if !dist.join("index.html").is_file() {
             return Err(format!("{} has no index.html: build the app first (`trunk build --release`, which scripts/test.sh runs)", dist.display()).into());
         }
+        Self::serve_dir(dist, isolated)
+    }
+
+    /// Serve the folder `dist` as [`DistServer::start`] serves the app (with the isolation
+    /// headers when `isolated`): for pages other than the app's, such as the TensorFlow.js
+    /// reference in `bench/tfjs`.
+    ///
+    /// # Errors
+    /// When no port on 127.0.0.1 can be listened on.
+    pub fn serve_dir(dist: PathBuf, isolated: bool) -> Result<DistServer> {
+        use std::sync::atomic::Ordering;
         let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
         listener.set_nonblocking(true)?;
         let base = format!("http://{}", listener.local_addr()?);

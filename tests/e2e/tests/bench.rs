@@ -532,3 +532,129 @@ async fn bench_engines() -> Result<()> {
     println!("\n{}", rows.join("\n"));
     Ok(())
 }
+
+/// `bench/tfjs`, TensorFlow.js's reference page, with its packages installed (`npm ci`, from
+/// its package-lock.json) and seed 002's split written as its `data.bin` (the model crate's
+/// seed 002 data, split with `seed`; the format in `bench/tfjs/bench.js`).
+fn tfjs_reference(seed: u64) -> Result<std::path::PathBuf> {
+    use dnaplay_model::data::{RegressionData, SplitFractions, split};
+    use dnaplay_model::scoring::ScoringRule;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/tfjs");
+    if !root.join("node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js").is_file() {
+        let status = std::process::Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root).status().map_err(|e| format!("npm ci in {}: {e} (install Node and npm)", root.display()))?;
+        if !status.success() {
+            return Err(format!("npm ci in {} failed: {status}", root.display()).into());
+        }
+    }
+    let data = RegressionData::kmer_task(8, &ScoringRule::default())?;
+    let s = split(data.len(), SplitFractions::default(), seed)?;
+    let mut bytes = Vec::new();
+    let (train, val) = (data.subset(&s.train), data.subset(&s.val));
+    let length = train.seqs[0].len();
+    for n in [train.len(), val.len(), length, 0] {
+        bytes.extend((n as u32).to_le_bytes());
+    }
+    for part in [&train, &val] {
+        // The model crate's one-hot is [rows, 4, length]; TensorFlow.js's conv1d reads
+        // [rows, length, 4].
+        let x = part.one_hot()?;
+        for row in 0..x.batch {
+            let seq = x.sequence(row);
+            for position in 0..length {
+                for base in 0..4 {
+                    bytes.extend(seq[base * length + position].to_le_bytes());
+                }
+            }
+        }
+        for t in &part.targets {
+            bytes.extend(t.to_le_bytes());
+        }
+    }
+    std::fs::write(root.join("data.bin"), bytes)?;
+    Ok(root)
+}
+
+/// Median of `values` (NaN when empty).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Seed 002's 8-mer CNN per epoch, side by side in one run (issue 26): TensorFlow.js 4.22's wasm
+/// backend (`bench/tfjs`, pinned by its package-lock.json) in headless Chromium; the page's
+/// lesson 5 on the CPU in the threaded worker (an isolated page) and in the one-thread worker
+/// (a page without isolation); and natively (burn-flex, this process's rayon threads).
+/// `DNAPLAY_BENCH_EPOCHS` epochs each (default 10). TensorFlow.js runs twice, on its own choice
+/// of threads and on all the cores, and the faster is the reference; its figure is the median
+/// epoch after its first, the page's what it shows, native's the mean after a warm-up epoch.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "benchmark: prints figures; run with --ignored --nocapture"]
+async fn bench_tfjs() -> Result<()> {
+    let epochs: usize = std::env::var("DNAPLAY_BENCH_EPOCHS").ok().and_then(|e| e.parse().ok()).unwrap_or(10);
+    let root = tfjs_reference(17)?;
+    // TensorFlow.js's own thread count (half the cores: 1 here), then all the cores.
+    let mut tfjs_runs = Vec::new();
+    for threads in [None, std::thread::available_parallelism().ok().map(|n| n.get())] {
+        let result = std::cell::RefCell::new(Value::Null);
+        let query = threads.map_or(String::new(), |t| format!("&threads={t}"));
+        with_engine(Browser::CHROMIUM, DistServer::serve_dir(root.clone(), true)?, async |client: &Client, base: &str| {
+            client.goto(&format!("{base}/index.html?epochs={epochs}{query}")).await?;
+            let r = wait_until("TensorFlow.js's run", Duration::from_secs(900), || async {
+                js(client, "return window.tfjsResult || null").await.ok().filter(|v| !v.is_null())
+            })
+            .await?;
+            if let Some(e) = r.get("error") {
+                return Err(format!("TensorFlow.js failed: {e}").into());
+            }
+            *result.borrow_mut() = r;
+            Ok(())
+        })
+        .await?;
+        let result = result.into_inner();
+        println!("TensorFlow.js: {result}");
+        let seconds: Vec<f64> = result["secondsPerEpoch"].as_array().map(|a| a.iter().skip(1).filter_map(Value::as_f64).collect()).unwrap_or_default();
+        tfjs_runs.push((median(seconds), result));
+    }
+    // The faster of the two is the reference.
+    let (tfjs_s, tfjs) = tfjs_runs.iter().min_by(|a, b| a.0.total_cmp(&b.0)).cloned().ok_or("no TensorFlow.js run")?;
+
+    let page = async |server: DistServer, isolated: bool| -> Result<(f64, String)> {
+        let figure = std::cell::RefCell::new((f64::NAN, String::new()));
+        with_engine(Browser::CHROMIUM, server, async |client: &Client, base: &str| {
+            if !isolated {
+                before_page_scripts(client, "window.dnaplayNoServiceWorker = true;").await?;
+            }
+            client.goto(&format!("{base}/?lesson=train&device=cpu&epochs={epochs}&seed=17")).await?;
+            device_is(client, "CPU").await?;
+            let device = text(client, "device").await;
+            click(client, "train").await?;
+            wait_for_r2(client, Duration::from_secs(900)).await?;
+            *figure.borrow_mut() = (page_seconds_per_epoch(client).await.unwrap_or(f64::NAN), device);
+            Ok(())
+        })
+        .await?;
+        Ok(figure.into_inner())
+    };
+    let (threaded, threaded_device) = page(DistServer::start()?, true).await?;
+    let (one, one_device) = page(DistServer::start_unisolated()?, false).await?;
+    let native = native_seconds_per_epoch(epochs).await;
+
+    println!("\n| seed 002's 8-mer CNN, {epochs} epochs | s per epoch | ÷ native | TensorFlow.js ÷ this |");
+    println!("|---|---|---|---|");
+    for (seconds, run) in &tfjs_runs {
+        println!(
+            "| TensorFlow.js {} wasm backend (SIMD {}, {} threads; {}), Chromium | {seconds:.3} | {:.1} | {:.1} |",
+            run["version"].as_str().unwrap_or("?"),
+            run["simd"],
+            run["threads"],
+            run["layer"].as_str().unwrap_or("?"),
+            seconds / native,
+            tfjs_s / seconds
+        );
+    }
+    println!("| the page, isolated: {threaded_device} | {threaded:.3} | {:.2} | {:.1} |", threaded / native, tfjs_s / threaded);
+    println!("| the page, not isolated: {one_device} | {one:.3} | {:.2} | {:.1} |", one / native, tfjs_s / one);
+    println!("| native, burn-flex, {} rayon threads | {native:.3} | 1.00 | {:.1} |", std::thread::available_parallelism().map_or(0, |n| n.get()), tfjs_s / native);
+    println!("TensorFlow.js validation R² after {epochs} epochs: {:.3}", tfjs["valR2"].as_f64().unwrap_or(f64::NAN));
+    Ok(())
+}
