@@ -421,13 +421,15 @@ fn a_run_stopped_between_epochs_resumes_to_the_run_that_never_stopped() {
     let straight = dir.path().join("straight");
     dnaplay().args(args).arg(&straight).assert().success();
     assert!(!straight.join("resume.bin").exists() && !straight.join("resume.json").exists(), "a finished run leaves no state behind");
-    // The same run, killed once its second epoch is written (history.csv is rewritten every
-    // epoch), then started again.
+    // The same run, killed once its third epoch is in history.csv (rewritten every epoch), then
+    // started again. Each epoch writes history.csv before its state (resume.bin), so with three
+    // epochs in the history the second's state is on disk; killed at two, the state could still
+    // be the first's (CI, 2026-12-04: "resuming after epoch 0").
     let stopped = dir.path().join("stopped");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dnaplay")).args(args).arg(&stopped).stdout(std::process::Stdio::null()).spawn().unwrap();
     loop {
         let rows = std::fs::read_to_string(stopped.join("history.csv")).map(|t| t.lines().count()).unwrap_or(0);
-        if rows > 2 {
+        if rows > 3 {
             child.kill().unwrap();
             break;
         }
