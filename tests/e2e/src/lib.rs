@@ -596,8 +596,15 @@ pub async fn with_engine<F>(browser: Browser, server: DistServer, test: F) -> Re
 where
     F: AsyncFn(&Client, &str) -> Result<()>,
 {
-    // `server` lives until the session (and a rerun) ends.
-    with_engine_at(browser, &server.base, &test).await
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (result, crash) = one_session(browser, &server.base, &test).await;
+    match crash {
+        Some(crash) => {
+            eprintln!("{}: {crash}; the test runs once more in a fresh browser", browser.name());
+            one_session(browser, &server.base, &test).await.0
+        }
+        None => result,
+    }
 }
 
 /// How an engine failed under a test, where the failure is the engine's and not the page's: the
