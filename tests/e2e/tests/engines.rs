@@ -120,12 +120,17 @@ async fn lesson_9_checkpoints_load(client: &Client, base: &str, browser: Browser
     device_is(client, "CPU").await?;
     let started = Instant::now();
     click(client, "exp-load").await?;
+    // A worker that stopped fails both runs at once: no need to wait out the limit.
     let shown = wait_until("both runs' match fractions", Duration::from_secs(180), || async {
-        Some((match_fraction(&text(client, "match-relu").await)?, match_fraction(&text(client, "match-exp").await)?))
+        if text(client, "worker-note").await.contains("stopped") {
+            return Some(None);
+        }
+        Some(Some((match_fraction(&text(client, "match-relu").await)?, match_fraction(&text(client, "match-exp").await)?)))
     })
     .await;
     let (relu, exp) = match shown {
-        Ok(pair) => pair,
+        Ok(Some(pair)) => pair,
+        Ok(None) => return Err(format!("the training worker stopped; the page: {}", page_state(client).await).into()),
         Err(e) => return Err(format!("{e}; the page: {}", page_state(client).await).into()),
     };
     println!("{}: lesson 9's checkpoints shown in {:.1} s; match fraction relu {relu:.2}, exp {exp:.2}", browser.name(), started.elapsed().as_secs_f64());
@@ -262,9 +267,21 @@ async fn lesson_13_uploads_trains_exports_and_reloads(client: &Client, base: &st
     assert_alive(client).await
 }
 
-/// After one visit, the app loads and trains with the server stopped (the service worker).
+/// After one visit, the app loads and trains with the server stopped (the service worker). Run
+/// once more on a fresh profile when the engine itself failed ([`Crash`]).
 async fn offline_after_one_visit(browser: Browser) -> Result<()> {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    match offline_once(browser).await {
+        Err(e) if let Some(crash) = Crash::seen_in(browser, &e.to_string()) => {
+            eprintln!("{}: offline after one visit: {crash} ({e}); once more, on a fresh profile", browser.name());
+            offline_once(browser).await
+        }
+        result => result,
+    }
+}
+
+/// [`offline_after_one_visit`], once.
+async fn offline_once(browser: Browser) -> Result<()> {
     let server = DistServer::start()?;
     let driver = Driver::start_for(browser)?;
     let client = open(&driver).await?;
@@ -289,7 +306,10 @@ async fn offline_after_one_visit(browser: Browser) -> Result<()> {
         client.goto(&url).await?;
         device_is(&client, "CPU").await?;
         click(&client, "train").await?;
-        let r2 = wait_for_r2(&client, Duration::from_secs(180)).await?;
+        let r2 = match wait_for_r2(&client, Duration::from_secs(180)).await {
+            Ok(r2) => r2,
+            Err(e) => return Err(format!("{e}; the page: {}", page_state(&client).await).into()),
+        };
         println!("{}: offline, the page loaded and trained 1 epoch, test R² {r2:.3}", browser.name());
         assert_alive(&client).await
     }
@@ -324,8 +344,9 @@ async fn reset_while_training(client: &Client, base: &str, _browser: Browser) ->
 /// The page checks one engine runs in one session (a browser start is seconds, and 24 of them
 /// were a minute of CI): each check opens its own link, and the page's error log is read after
 /// each one. Every check runs even when one before it failed; the test fails naming each that
-/// did. When the browser stops answering, the checks left go on in a fresh session, and the one
-/// that was running is rerun there once: a second failure counts.
+/// did. When the browser stops answering, or the engine itself failed ([`Crash`]), the checks
+/// left go on in a fresh session, and the one that was running is rerun there once: a second
+/// failure counts.
 async fn page_checks(browser: Browser) -> Result<()> {
     const CHECK_LIMIT: Duration = Duration::from_secs(540);
     type Check = for<'a> fn(&'a Client, &'a str, Browser) -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + 'a>>;
@@ -362,6 +383,12 @@ async fn page_checks(browser: Browser) -> Result<()> {
                 };
                 match result {
                     Ok(()) => eprintln!("{}: {name}: ok ({:.1} s)", browser.name(), started.elapsed().as_secs_f64()),
+                    Err(e) if rerun != Some(next) && Crash::seen_in(browser, &e.to_string()).is_some() => {
+                        let crash = Crash::seen_in(browser, &e.to_string()).expect("matched just now");
+                        eprintln!("{}: {name}: {crash} ({e}); this check once more, in a fresh session", browser.name());
+                        rerun = Some(next);
+                        return Ok(());
+                    }
                     Err(e) if rerun != Some(next) && !session_alive(client).await => {
                         eprintln!("{}: {name}: the browser stopped answering ({e}); this check once more, in a fresh session", browser.name());
                         rerun = Some(next);
