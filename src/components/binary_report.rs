@@ -154,16 +154,19 @@ pub fn BinaryReport(
             let c = e.report;
             let caption = caption.clone();
             view! {
-                <div class="cards">
+                <div class="cards tables">
                     <ScrollX label="Classification report">
-                        <table class="runs" data-testid=names.report>
+                        <table class="runs report" data-testid=names.report>
                             <caption>{format!("Classification report on {} test sequences (threshold 0.5)", thousands(e.labels.len()))}</caption>
                             <thead><tr><th></th><th>"precision"</th><th>"recall"</th><th>"F1"</th><th>"support"</th></tr></thead>
                             <tbody>
                                 {class_row("negative (0)", c.for_negative_class())}
                                 {class_row("positive (1)", c)}
                                 <tr><td>"accuracy"</td><td></td><td></td><td data-testid=format!("{}-accuracy", names.prefix)>{format!("{:.3}", c.accuracy())}</td><td>{thousands(e.labels.len())}</td></tr>
-                                <tr><td>"AUROC / AUPR"</td><td></td><td></td><td data-testid=format!("{}-auroc", names.prefix) data-value=e.auroc.map(|a| a.to_string())>{format!("{:.3} / {:.3}", e.auroc.unwrap_or(f64::NAN), e.aupr.unwrap_or(f64::NAN))}</td><td></td></tr>
+                                // One row each: "0.835 / 0.825" in the F1 column wrapped over three lines at
+                                // desktop width (the report shares its row with the confusion matrix).
+                                <tr><td>"AUROC"</td><td></td><td></td><td data-testid=format!("{}-auroc", names.prefix) data-value=e.auroc.map(|a| a.to_string())>{format!("{:.3}", e.auroc.unwrap_or(f64::NAN))}</td><td></td></tr>
+                                <tr><td>"AUPR"</td><td></td><td></td><td data-testid=format!("{}-aupr", names.prefix) data-value=e.aupr.map(|a| a.to_string())>{format!("{:.3}", e.aupr.unwrap_or(f64::NAN))}</td><td></td></tr>
                             </tbody>
                         </table>
                     </ScrollX>

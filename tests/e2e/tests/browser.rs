@@ -275,7 +275,7 @@ async fn classify_lesson_trains_the_multiscale_cnn_and_shows_attention() -> Resu
         eprintln!("{line}");
         let accuracy: f64 = wait_until("the report", Duration::from_secs(60), || async { text(client, "cls-accuracy").await.parse().ok() }).await?;
         let auroc_text = text(client, "cls-auroc").await;
-        eprintln!("test accuracy {accuracy} · AUROC / AUPR {auroc_text}");
+        eprintln!("test accuracy {accuracy} · AUROC {auroc_text} · AUPR {}", text(client, "cls-aupr").await);
         let auroc: f64 = auroc_text.split(" / ").next().and_then(|a| a.parse().ok()).unwrap_or(f64::NAN);
         // The page trains what the CLI trains: the same data, weights, shuffles and dropout
         // masks (each run draws its own), here two epochs on 2,560 training sequences. Only the
