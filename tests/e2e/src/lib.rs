@@ -609,13 +609,14 @@ pub enum Crash {
     TabCrashed,
     /// WebKitGTK 2.50 trapped in wasm on a function table, twice in CI under the full suite's
     /// load, never here alone: "RuntimeError: Out of bounds table access" in the page's first
-    /// load (share.rs, 2026-12-04), and "RuntimeError: call_indirect to a null table entry" in the
-    /// one-thread training worker while lesson 9's checkpoints loaded (engines.rs, the stop after
-    /// it). Both surfaced from js-sys's futures queue, whose one microtask polls every future of
-    /// the module, so the faulting code is any of them. The same tests passed 22 times of 22 here;
-    /// Chromium and Firefox never met it; the page and the worker have no `unsafe` code of their
-    /// own. The page itself survives the worker's trap (a fresh worker, the runs failed with the
-    /// reason: robust.rs), so a rerun tests what a student would do next.
+    /// load (share.rs, stop 41), and "RuntimeError: call_indirect to a null table entry" in the
+    /// one-thread training worker while lesson 9's checkpoints loaded (engines.rs, stop 42).
+    /// Both surfaced from the futures queue (js-sys 0.3.107's `futures::queue`, which
+    /// wasm-bindgen-futures uses), whose microtask polls every task woken since the last one, so
+    /// the faulting code can be any of the module's futures. The share.rs test passed 22 times of
+    /// 22 here; Chromium and Firefox never met either trap; the page and the worker have no
+    /// `unsafe` code of their own. The page survives the worker's trap (a fresh worker, the runs
+    /// failed with the reason: robust.rs), so a rerun tests what a student would do next.
     WasmTrap,
 }
 
@@ -635,7 +636,7 @@ impl std::fmt::Display for Crash {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Self::TabCrashed => "the tab crashed",
-            Self::WasmTrap => "the engine trapped in the page's wasm on a function table",
+            Self::WasmTrap => "the engine trapped in wasm (the page's or the worker's) on a function table",
         })
     }
 }

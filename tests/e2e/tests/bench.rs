@@ -279,7 +279,7 @@ async fn bench_plain_links() -> Result<()> {
         })
         .await?;
         let elapsed = started.elapsed().as_secs_f64();
-        let auroc = wait_until("the report", Duration::from_secs(60), || async { text(client, "cls-auroc").await.split(" / ").next().and_then(|a| a.parse::<f64>().ok()) }).await?;
+        let auroc = wait_until("the report", Duration::from_secs(60), || async { text(client, "cls-auroc").await.parse::<f64>().ok() }).await?;
         println!("lesson 10, plain link (device=cpu): {elapsed:.1} s from Train to finished; test AUROC {auroc:.3}, accuracy {}\n  {line}", text(client, "cls-accuracy").await);
         screenshot(client, "10-plain-link").await?;
         Ok(())

@@ -276,7 +276,7 @@ async fn classify_lesson_trains_the_multiscale_cnn_and_shows_attention() -> Resu
         let accuracy: f64 = wait_until("the report", Duration::from_secs(60), || async { text(client, "cls-accuracy").await.parse().ok() }).await?;
         let auroc_text = text(client, "cls-auroc").await;
         eprintln!("test accuracy {accuracy} · AUROC {auroc_text} · AUPR {}", text(client, "cls-aupr").await);
-        let auroc: f64 = auroc_text.split(" / ").next().and_then(|a| a.parse().ok()).unwrap_or(f64::NAN);
+        let auroc: f64 = auroc_text.parse().unwrap_or(f64::NAN);
         // The page trains what the CLI trains: the same data, weights, shuffles and dropout
         // masks (each run draws its own), here two epochs on 2,560 training sequences. Only the
         // order of the sums differs (wasm's 4-lane SIMD and rayon's split against native's),

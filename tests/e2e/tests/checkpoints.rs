@@ -184,15 +184,15 @@ async fn runs_of_lessons_5_9_and_10_survive_a_reload() -> Result<()> {
         device_is(client, "CPU").await?;
         click(client, "cls-train").await?;
         let accuracy: f64 = wait_until("lesson 10's report", Duration::from_secs(300), || async { text(client, "cls-accuracy").await.parse().ok() }).await?;
-        let auroc = (text(client, "cls-auroc").await, text(client, "cls-aupr").await);
+        let report = (text(client, "cls-auroc").await, text(client, "cls-aupr").await);
         wait_until("lesson 10's run kept", Duration::from_secs(30), || async { kept_runs(client, "keep/keras").await }).await?;
 
         // Reload each lesson: the runs are back without training.
         client.goto(&lesson10).await?;
         let again: f64 = wait_until("lesson 10's kept run evaluated", Duration::from_secs(60), || async { text(client, "cls-accuracy").await.parse().ok() }).await?;
-        assert_eq!((again, (text(client, "cls-auroc").await, text(client, "cls-aupr").await)), (accuracy, auroc.clone()), "lesson 10's test report after the reload");
+        assert_eq!((again, (text(client, "cls-auroc").await, text(client, "cls-aupr").await)), (accuracy, report.clone()), "lesson 10's test report after the reload");
         assert!(text(client, "cls-status").await.contains("kept from your last visit (1 epoch)"), "{}", text(client, "cls-status").await);
-        println!("lesson 10 after a reload: accuracy {again}, AUROC and AUPR {auroc:?}");
+        println!("lesson 10 after a reload: accuracy {again}, AUROC and AUPR {report:?}");
         client.goto(&lesson9).await?;
         let after9 = wait_until("lesson 9's kept runs", Duration::from_secs(60), || async { Some(status_lines(client, "exp").await).filter(|s| s.len() == 2) }).await?;
         println!("lesson 9 before: {before9:?}\nlesson 9 after a reload: {after9:?}");
