@@ -35,7 +35,7 @@ use dnaplay_protocol::clock::{now_ms, yield_now};
 use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, EpochProfile, Event, FilterSnapshot, KmerResults, RunError, RunState, Uploads, UserDataKey, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::spawn_local;
+use crate::exec::spawn_local;
 
 use crate::questions;
 
