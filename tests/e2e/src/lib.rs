@@ -618,6 +618,13 @@ pub enum Crash {
     /// `unsafe` code of their own. The page survives the worker's trap (a fresh worker, the runs
     /// failed with the reason: robust.rs), so a rerun tests what a student would do next.
     WasmTrap,
+    /// The page's watchdog ended a WebKit training worker that said nothing for 120 s and
+    /// failed its runs ([`STALLED_WORKER`]); a rerun tests what a student would do next.
+    /// WebKitGTK 2.50's threaded worker stalled for good in CI (lesson 5 at "batch 182 of 328",
+    /// 2026-12-04) and in 3 loops of lesson 5 in 134 here, though with its heartbeat still
+    /// coming: a task never woken, which the worker's own executor (`crates/worker/src/exec.rs`)
+    /// is to prevent. Chromium and Firefox never stalled.
+    Stalled,
 }
 
 impl Crash {
@@ -627,6 +634,7 @@ impl Crash {
         match browser {
             Browser::Chromium { .. } if text.contains("tab crashed") => Some(Self::TabCrashed),
             Browser::WebKit { .. } if ["RuntimeError: Out of bounds table access", "RuntimeError: call_indirect to a null table entry"].iter().any(|t| text.contains(t)) => Some(Self::WasmTrap),
+            Browser::WebKit { .. } if text.contains(STALLED_WORKER) => Some(Self::Stalled),
             _ => None,
         }
     }
@@ -637,6 +645,7 @@ impl std::fmt::Display for Crash {
         f.write_str(match self {
             Self::TabCrashed => "the tab crashed",
             Self::WasmTrap => "the engine trapped in wasm (the page's or the worker's) on a function table",
+            Self::Stalled => "the training worker stopped answering",
         })
     }
 }
@@ -1067,14 +1076,25 @@ pub async fn cpu_threads(client: &Client) -> Result<(u64, u64)> {
 /// Wait for the Training lesson's "test R² = …" line and return R².
 ///
 /// # Errors
-/// When it does not appear within `limit`.
+/// When it does not appear within `limit`, or at once when the run failed because the page's
+/// watchdog ended a worker that said nothing ([`STALLED_WORKER`]).
 pub async fn wait_for_r2(client: &Client, limit: Duration) -> Result<f64> {
-    wait_until("test R² after training", limit, || async {
+    let r2 = wait_until("test R² after training", limit, || async {
+        // A worker the page's watchdog ended never sends it: no use waiting on.
+        let failed = text(client, "run-error").await;
+        if failed.contains(STALLED_WORKER) {
+            return Some(Err(failed));
+        }
         let t = text(client, "r2").await;
-        t.split("test R² = ").nth(1).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse::<f64>().ok())
+        t.split("test R² = ").nth(1).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse::<f64>().ok()).map(Ok)
     })
-    .await
+    .await?;
+    Ok(r2?)
 }
+
+/// What a run's error says when the page's watchdog ended its worker for saying nothing
+/// (`src/engine/link.rs`, `Engine::watch`).
+pub const STALLED_WORKER: &str = "the training worker stopped (no word from it for";
 
 /// The page is alive: no crash message, and a lesson change still works (the "Next" button
 /// changes the title).
