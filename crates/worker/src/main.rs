@@ -10,7 +10,6 @@
 //!   `initThreadPool` first, then calls [`start_training_worker`].
 
 mod device;
-mod exec;
 mod questions;
 mod timing;
 mod worker;

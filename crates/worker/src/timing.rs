@@ -11,7 +11,7 @@ use dnaplay_model::trainer::{TrainConfig, Trainer};
 use dnaplay_protocol::clock::{now_ms, sleep_ms};
 use dnaplay_protocol::timing::{DeviceTiming, GPU_WAIT_MS, TIMED_BATCHES, gpu_not_timed};
 use dnaplay_protocol::{DataSpec, Event, RunError, Timed};
-use crate::exec::spawn_local;
+use wasm_bindgen_futures::spawn_local;
 
 use crate::worker::{WorkerData, data_for, device_of, send};
 

@@ -35,7 +35,7 @@ use dnaplay_protocol::clock::{now_ms, sleep_ms, yield_now};
 use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, EpochProfile, Event, FilterSnapshot, HEARTBEAT_MS, KmerResults, RunError, RunState, Uploads, UserDataKey, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use crate::exec::spawn_local;
+use wasm_bindgen_futures::spawn_local;
 
 use crate::questions;
 
