@@ -618,12 +618,12 @@ pub enum Crash {
     /// `unsafe` code of their own. The page survives the worker's trap (a fresh worker, the runs
     /// failed with the reason: robust.rs), so a rerun tests what a student would do next.
     WasmTrap,
-    /// The page's watchdog ended a WebKit training worker that said nothing for 120 s and
-    /// failed its runs ([`STALLED_WORKER`]); a rerun tests what a student would do next.
-    /// WebKitGTK 2.50's threaded worker stalled for good in CI (lesson 5 at "batch 182 of 328",
-    /// 2026-12-04) and in 3 loops of lesson 5 in 134 here, though with its heartbeat still
-    /// coming: a task never woken, which the worker's own executor (`crates/worker/src/exec.rs`)
-    /// is to prevent. Chromium and Firefox never stalled.
+    /// WebKitGTK 2.50's threaded training worker stopped training for good, with no error:
+    /// lesson 5 at "batch 182 of 328" in CI (2026-12-04), and 3 runs of lesson 5 in 134 in a
+    /// loop here, every thread asleep while the worker's heartbeat still came (a task never
+    /// woken; docs/browsers.md). Chromium and Firefox never stalled. Seen as [`wait_for_r2`]'s
+    /// [`NO_PROGRESS`], or as the page's watchdog ending a worker ([`STALLED_WORKER`]); a rerun
+    /// tests what a student would do next (press Train again).
     Stalled,
 }
 
@@ -634,7 +634,7 @@ impl Crash {
         match browser {
             Browser::Chromium { .. } if text.contains("tab crashed") => Some(Self::TabCrashed),
             Browser::WebKit { .. } if ["RuntimeError: Out of bounds table access", "RuntimeError: call_indirect to a null table entry"].iter().any(|t| text.contains(t)) => Some(Self::WasmTrap),
-            Browser::WebKit { .. } if text.contains(STALLED_WORKER) => Some(Self::Stalled),
+            Browser::WebKit { .. } if text.contains(STALLED_WORKER) || text.contains(NO_PROGRESS) => Some(Self::Stalled),
             _ => None,
         }
     }
@@ -645,7 +645,7 @@ impl std::fmt::Display for Crash {
         f.write_str(match self {
             Self::TabCrashed => "the tab crashed",
             Self::WasmTrap => "the engine trapped in wasm (the page's or the worker's) on a function table",
-            Self::Stalled => "the training worker stopped answering",
+            Self::Stalled => "the training worker stopped training",
         })
     }
 }
@@ -1076,9 +1076,12 @@ pub async fn cpu_threads(client: &Client) -> Result<(u64, u64)> {
 /// Wait for the Training lesson's "test R² = …" line and return R².
 ///
 /// # Errors
-/// When it does not appear within `limit`, or at once when the run failed because the page's
+/// When it does not appear within `limit`; when the progress line stays the same for
+/// [`NO_PROGRESS_LIMIT`] ([`NO_PROGRESS`]); or at once when the run failed because the page's
 /// watchdog ended a worker that said nothing ([`STALLED_WORKER`]).
 pub async fn wait_for_r2(client: &Client, limit: Duration) -> Result<f64> {
+    // The progress line and when it last changed.
+    let progress = std::cell::RefCell::new((String::new(), Instant::now()));
     let r2 = wait_until("test R² after training", limit, || async {
         // A worker the page's watchdog ended never sends it: no use waiting on.
         let failed = text(client, "run-error").await;
@@ -1086,7 +1089,17 @@ pub async fn wait_for_r2(client: &Client, limit: Duration) -> Result<f64> {
             return Some(Err(failed));
         }
         let t = text(client, "r2").await;
-        t.split("test R² = ").nth(1).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse::<f64>().ok()).map(Ok)
+        if let Some(r2) = t.split("test R² = ").nth(1).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse::<f64>().ok()) {
+            return Some(Ok(r2));
+        }
+        let now = text(client, "epoch").await;
+        let mut last = progress.borrow_mut();
+        if now != last.0 {
+            *last = (now, Instant::now());
+        } else if last.1.elapsed() > NO_PROGRESS_LIMIT {
+            return Some(Err(format!("{NO_PROGRESS} for {} s at {:?}", NO_PROGRESS_LIMIT.as_secs(), last.0)));
+        }
+        None
     })
     .await?;
     Ok(r2?)
@@ -1095,6 +1108,14 @@ pub async fn wait_for_r2(client: &Client, limit: Duration) -> Result<f64> {
 /// What a run's error says when the page's watchdog ended its worker for saying nothing
 /// (`src/engine/link.rs`, `Engine::watch`).
 pub const STALLED_WORKER: &str = "the training worker stopped (no word from it for";
+
+/// How [`wait_for_r2`] says that the Training page's progress line stopped changing before
+/// test R² showed, for [`NO_PROGRESS_LIMIT`]. The line changes after every slice of training
+/// (25–150 ms), and lesson 5's evaluation takes seconds, so that is a worker whose training
+/// stopped ([`Crash::Stalled`]).
+pub const NO_PROGRESS: &str = "the training made no progress";
+/// See [`NO_PROGRESS`].
+pub const NO_PROGRESS_LIMIT: Duration = Duration::from_secs(90);
 
 /// The page is alive: no crash message, and a lesson change still works (the "Next" button
 /// changes the title).
