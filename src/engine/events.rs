@@ -39,8 +39,6 @@ impl Engine {
                     self.send(role, c);
                 }
             }
-            // The heartbeat: hearing it is all (`Link::heard_ms`).
-            Event::Alive => {}
             Event::Gpu(result) => {
                 self.gpu.set_value(match result {
                     Ok(()) => Gpu::Ready,

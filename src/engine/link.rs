@@ -2,8 +2,8 @@
 //! a worker is ready), and what happens when one fails to load or dies.
 
 use dnaplay_model::BackendChoice;
-use dnaplay_protocol::clock::{now_ms, sleep_ms};
-use dnaplay_protocol::{Command, Event, HEARTBEAT_MS, RunError, RunState, Uploads, decode, encode};
+use dnaplay_protocol::clock::sleep_ms;
+use dnaplay_protocol::{Command, Event, RunError, RunState, Uploads, decode, encode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use crate::capabilities::js_text;
 use super::device::Gpu;
 use super::run::RunData;
-use super::{Engine, SILENT_MS, THREADED_START_MS, THREADED_WORKER_SCRIPT, WORKER_RESTARTS, WORKER_SCRIPT};
+use super::{Engine, THREADED_START_MS, THREADED_WORKER_SCRIPT, WORKER_RESTARTS, WORKER_SCRIPT};
 
 /// Which build trains on the CPU.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,8 +50,6 @@ pub(super) struct Link {
     /// ([`Command::UserData`]): the worker's own list, kept by the same rule
     /// ([`Uploads`]); emptied with the queue when a worker is replaced.
     pub(super) uploads: Uploads<()>,
-    /// When the page last heard from this worker ([`now_ms`]), for [`Engine::watch`].
-    pub(super) heard_ms: f64,
 }
 
 impl Engine {
@@ -86,12 +84,9 @@ impl Engine {
             }
         };
         let engine = *self;
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            engine.links.update_value(|l| l[role as usize].heard_ms = now_ms());
-            match decode::<Event>(&event.data()) {
-                Ok(e) => engine.on_event(role, e),
-                Err(e) => web_sys::console::error_1(&format!("DNA Playground ignored {e} from its worker").into()),
-            }
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| match decode::<Event>(&event.data()) {
+            Ok(e) => engine.on_event(role, e),
+            Err(e) => web_sys::console::error_1(&format!("DNA Playground ignored {e} from its worker").into()),
         });
         // An `ErrorEvent` for an error thrown in the worker; a plain `Event` when its script
         // could not be fetched, which has no message.
@@ -112,9 +107,6 @@ impl Engine {
             l.started += 1;
             l.started
         });
-        if let Some(generation) = generation {
-            spawn_local(engine.watch(role, generation));
-        }
         if threaded && let Some(generation) = generation {
             // A pool that never starts may hang without an error: after a while, one thread.
             spawn_local(async move {
@@ -124,36 +116,6 @@ impl Engine {
                     engine.worker_died(role, format!("it did not start within {} s", THREADED_START_MS / 1000));
                 }
             });
-        }
-    }
-
-    /// The watchdog of the `generation`th worker for `role`, until that worker is replaced:
-    /// once it is ready, a silence longer than [`silent_ms`] ends it as one that died
-    /// ([`Engine::worker_died`]). A page that was itself asleep (a hidden tab, a phone's lock
-    /// screen) heard nothing meanwhile, so it starts counting again.
-    async fn watch(self, role: Role, generation: usize) {
-        let limit = silent_ms();
-        let every = (limit / 4.0).min(f64::from(HEARTBEAT_MS));
-        let mut tick = now_ms();
-        loop {
-            sleep_ms(every as i32).await;
-            let now = now_ms();
-            let Some((current, ready, heard)) = self.links.try_with_value(|l| {
-                let l = &l[role as usize];
-                (l.started == generation && l.worker.is_some(), l.ready, l.heard_ms)
-            }) else {
-                return; // the engine is gone
-            };
-            if !current {
-                return;
-            }
-            if now - tick > 3.0 * every {
-                self.links.update_value(|l| l[role as usize].heard_ms = now);
-            } else if ready && now - heard > limit {
-                self.worker_died(role, format!("no word from it for {:.0} s", (now - heard) / 1000.0));
-                return;
-            }
-            tick = now;
         }
     }
 
@@ -311,15 +273,6 @@ impl Engine {
     pub(super) fn unavailable(&self) -> Option<String> {
         self.links.with_value(|l| l[Role::Cpu as usize].gone.clone())
     }
-}
-
-/// [`SILENT_MS`], or the page's `window.dnaplayWorkerSilentMs` where a test set one.
-fn silent_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &"dnaplayWorkerSilentMs".into()).ok())
-        .and_then(|ms| ms.as_f64())
-        .filter(|ms| ms.is_finite() && *ms > 0.0)
-        .unwrap_or(SILENT_MS)
 }
 
 /// `text` with its first letter in upper case, for a sentence of its own.

@@ -23,8 +23,7 @@
 //! - a device fault on WebGPU fails the run, marks WebGPU as failed for this page, and moves
 //!   the page to the CPU; every metric recorded so far stays;
 //! - a worker that dies (a crash, a script that does not load) fails the live runs with the
-//!   reason, and a fresh worker takes the next runs (at most [`WORKER_RESTARTS`] times); so does
-//!   a worker that stops answering (no heartbeat for [`SILENT_MS`]);
+//!   reason, and a fresh worker takes the next runs (at most [`WORKER_RESTARTS`] times);
 //! - where the browser can run threads ([`Capabilities::no_threads`]), the page trains on the
 //!   CPU in the threaded worker (every core) and on WebGPU in a one-thread worker beside it;
 //!   elsewhere the one-thread worker does both, and [`Engine::cpu_note`] says why. Run controls
@@ -104,15 +103,6 @@ pub const WORKER_RESTARTS: usize = 3;
 /// started) before the page trains on one thread instead, in milliseconds. A browser that
 /// cannot start the pool's workers may hang rather than fail.
 pub const THREADED_START_MS: i32 = 30_000;
-/// How long a worker that said it was ready may say nothing (no report, no
-/// [`Event::Alive`](dnaplay_protocol::Event::Alive) heartbeat) before the page takes it to have
-/// stopped answering, in milliseconds. It is then ended like a worker that died
-/// ([`Engine::worker_died`]): its live runs fail with the reason, a fresh worker takes the next.
-/// 24 heartbeats ([`dnaplay_protocol::HEARTBEAT_MS`]): far longer than one step can block the
-/// worker's thread. It bounds a worker whose thread stops for good (a wait never woken, a loop
-/// without end), which the page could not otherwise tell from a slow one. A test shortens it
-/// with `window.dnaplayWorkerSilentMs` (robust.rs).
-pub const SILENT_MS: f64 = 120_000.0;
 
 /// The page's one run engine. Cheap to copy: all fields are reactive handles.
 #[derive(Clone, Copy)]

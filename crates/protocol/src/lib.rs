@@ -14,6 +14,6 @@ pub mod run;
 pub mod timing;
 
 pub use data::{ClassData, Dataset, UPLOADS_KEPT, Uploads, UserDataKey};
-pub use message::{Command, DataSpec, DecodeError, Ended, EpochProfile, Event, HEARTBEAT_MS, ExplainRequest, Explanation, InsertRequest, KmerResults, Timed, decode, encode, from_cbor, to_cbor};
+pub use message::{Command, DataSpec, DecodeError, Ended, EpochProfile, Event, ExplainRequest, Explanation, InsertRequest, KmerResults, Timed, decode, encode, from_cbor, to_cbor};
 pub use run::{Bench, FilterSnapshot, RunError, RunState};
 pub use timing::DeviceTiming;

@@ -199,19 +199,11 @@ impl EpochProfile {
     }
 }
 
-/// Milliseconds between two [`Event::Alive`]. A slice of training yields to the worker's event
-/// loop every 25–150 ms, so the heartbeat is late only while one step (a batch, a validation
-/// pass, an evaluation) blocks the worker's thread.
-pub const HEARTBEAT_MS: i32 = 5_000;
-
 /// What the worker tells the page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Event {
     /// The worker is up; `threads` train on the CPU.
     Ready { threads: usize },
-    /// The worker's heartbeat, every [`HEARTBEAT_MS`] while its event loop turns: the page
-    /// takes a worker that says nothing for much longer to have stopped answering.
-    Alive,
     /// WebGPU's initialisation: ready, or why not.
     Gpu(Result<(), RunError>),
     /// A device timing, new or updated.

@@ -31,8 +31,8 @@ use dnaplay_model::sequence::OneHot;
 use dnaplay_model::tasks::{SEED003_ALIGNMENT, filter_report};
 use dnaplay_model::trainer::{ClassEvaluation, StepOutcome, TrainConfig, Trainer, filter_maps, filter_weights, predict};
 use dnaplay_model::upload::{ByteParser, PackedParse, UserData};
-use dnaplay_protocol::clock::{now_ms, sleep_ms, yield_now};
-use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, EpochProfile, Event, FilterSnapshot, HEARTBEAT_MS, KmerResults, RunError, RunState, Uploads, UserDataKey, decode, encode};
+use dnaplay_protocol::clock::{now_ms, yield_now};
+use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, EpochProfile, Event, FilterSnapshot, KmerResults, RunError, RunState, Uploads, UserDataKey, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -182,13 +182,6 @@ pub fn start() {
     // The worker lives as long as the page.
     on_message.forget();
     send(&Event::Ready { threads: cpu_threads() });
-    // The heartbeat the page's watchdog listens for (`Event::Alive`), for the worker's life.
-    spawn_local(async {
-        loop {
-            sleep_ms(HEARTBEAT_MS).await;
-            send(&Event::Alive);
-        }
-    });
 }
 
 /// The data `spec` describes, generated once and kept for the next runs.

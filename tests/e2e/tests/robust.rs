@@ -321,43 +321,6 @@ async fn a_worker_that_dies_mid_run_fails_the_run_and_a_fresh_one_trains_the_nex
     .await
 }
 
-/// The worker stops answering mid-run (as WebKitGTK's threaded worker once did, stalled for
-/// good): after the page's watchdog limit (`SILENT_MS`, shortened here to 15 s through
-/// `window.dnaplayWorkerSilentMs`), the run fails saying so, and the next Train runs on a fresh
-/// worker. The page stops hearing the worker by a wrapper that drops its messages.
-#[tokio::test(flavor = "current_thread")]
-async fn a_worker_that_stops_answering_fails_the_run_and_a_fresh_one_trains_the_next() -> Result<()> {
-    session(false, async |client: &Client, base: &str| {
-        before_page_scripts(
-            client,
-            "window.dnaplayWorkerSilentMs = 15000; const Real = window.Worker; window.__workers = []; \
-             window.Worker = function (url, options) { const w = new Real(url, options); window.__workers.push(w); let handler = null; \
-             w.addEventListener('message', e => { if (!w.__deaf && handler) handler.call(w, e); }); \
-             Object.defineProperty(w, 'onmessage', { get() { return handler; }, set(f) { handler = f; } }); return w; };",
-        )
-        .await?;
-        client.goto(&format!("{base}?lesson=train&device=cpu&epochs=3&seed=17")).await?;
-        device_is(client, "CPU").await?;
-        click(client, "train").await?;
-        wait_until("a batch", Duration::from_secs(60), || async { (!text(client, "epoch").await.contains("batch 0 of")).then_some(()) }).await?;
-        let deafened = std::time::Instant::now();
-        js(client, "window.__workers.forEach(w => w.__deaf = true); return 0").await?;
-        let failed = wait_for_text(client, "run-error", "the run to fail", Duration::from_secs(40)).await?;
-        let waited = deafened.elapsed().as_secs_f64();
-        println!("the worker went silent; after {waited:.1} s: {failed}");
-        assert!(failed.contains("the training worker stopped (no word from it for 1"), "{failed}");
-        assert!((14.0..35.0).contains(&waited), "the watchdog waited {waited:.1} s for a 15 s limit");
-        assert!(text(client, "worker-note").await.contains("a fresh worker was started"));
-        assert!(text(client, "epoch").await.starts_with("epoch "), "the run's progress stays shown");
-        click(client, "train").await?;
-        let r2 = wait_for_r2(client, Duration::from_secs(120)).await?;
-        assert!(r2 > 0.3, "R² {r2} after 3 epochs on the fresh worker");
-        assert_eq!(js(client, "return window.__workers.length").await?.as_u64(), Some(2), "one fresh worker");
-        assert_alive(client).await
-    })
-    .await
-}
-
 /// A static host that sends no cross-origin isolation headers, in a browser where the app's
 /// service worker is off: the page trains on one thread, says why, and trains to the end.
 #[tokio::test(flavor = "current_thread")]
