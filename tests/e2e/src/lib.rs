@@ -610,7 +610,9 @@ pub enum Crash {
     /// WebKitGTK 2.50 trapped in wasm on a function table, twice in CI under the full suite's
     /// load, never here alone: "RuntimeError: Out of bounds table access" in the page's first
     /// load (share.rs, stop 41), and "RuntimeError: call_indirect to a null table entry" in the
-    /// one-thread training worker while lesson 9's checkpoints loaded (engines.rs, stop 42).
+    /// one-thread training worker while lesson 9's checkpoints loaded (engines.rs, stop 42); then
+    /// "RuntimeError: Out of bounds memory access" in the page's closure-invoke shim at the first
+    /// load of `offline_after_one_visit` (CI, 2026-12-04): all three in wasm-bindgen's shims.
     /// Both surfaced from the futures queue (js-sys 0.3.107's `futures::queue`, which
     /// wasm-bindgen-futures uses), whose microtask polls every task woken since the last one, so
     /// the faulting code can be any of the module's futures. The share.rs test passed 22 times of
@@ -626,13 +628,21 @@ pub enum Crash {
     Stalled,
 }
 
+/// WebKitGTK 2.50's wasm traps in wasm-bindgen's closure-invoke shims ([`Crash::WasmTrap`]).
+const WEBKIT_TRAPS: [&str; 3] = [
+    "RuntimeError: Out of bounds table access",
+    "RuntimeError: call_indirect to a null table entry",
+    // In the page's shim, at offline_after_one_visit's first load (CI, 2026-12-04).
+    "RuntimeError: Out of bounds memory access",
+];
+
 impl Crash {
     /// The engine failure that `text` (a test's error, the page's error log or state) shows in
     /// `browser`, if any.
     pub fn seen_in(browser: Browser, text: &str) -> Option<Self> {
         match browser {
             Browser::Chromium { .. } if text.contains("tab crashed") => Some(Self::TabCrashed),
-            Browser::WebKit { .. } if ["RuntimeError: Out of bounds table access", "RuntimeError: call_indirect to a null table entry"].iter().any(|t| text.contains(t)) => Some(Self::WasmTrap),
+            Browser::WebKit { .. } if WEBKIT_TRAPS.iter().any(|t| text.contains(t)) => Some(Self::WasmTrap),
             Browser::WebKit { .. } if text.contains(NO_PROGRESS) => Some(Self::Stalled),
             _ => None,
         }
