@@ -607,16 +607,16 @@ pub enum Crash {
     /// Headless Chromium's renderer crashes now and then on this 2-core machine (data.rs's links
     /// test: 1 run in 16, at a different step each time, nothing in the page's log).
     TabCrashed,
-    /// WebKitGTK 2.50 trapped in wasm on a function table, twice in CI under the full suite's
-    /// load, never here alone: "RuntimeError: Out of bounds table access" in the page's first
-    /// load (share.rs, stop 41), and "RuntimeError: call_indirect to a null table entry" in the
-    /// one-thread training worker while lesson 9's checkpoints loaded (engines.rs, stop 42); then
-    /// "RuntimeError: Out of bounds memory access" in the page's closure-invoke shim at the first
-    /// load of `offline_after_one_visit` (CI, 2026-12-04): all three in wasm-bindgen's shims.
-    /// Both surfaced from the futures queue (js-sys 0.3.107's `futures::queue`, which
+    /// WebKitGTK 2.50 trapped in wasm ([`WEBKIT_TRAPS`]), three times in CI under the full
+    /// suite's load, never here alone: "RuntimeError: Out of bounds table access" in the page's
+    /// first load (share.rs, stop 41), "RuntimeError: call_indirect to a null table entry" in the
+    /// one-thread training worker while lesson 9's checkpoints loaded (engines.rs, stop 42), and
+    /// "RuntimeError: Out of bounds memory access" at the first load of `offline_after_one_visit`
+    /// (CI, 2026-12-04). All three were in wasm-bindgen's closure-invoke shims; the first two
+    /// surfaced from the futures queue (js-sys 0.3.107's `futures::queue`, which
     /// wasm-bindgen-futures uses), whose microtask polls every task woken since the last one, so
     /// the faulting code can be any of the module's futures. The share.rs test passed 22 times of
-    /// 22 here; Chromium and Firefox never met either trap; the page and the worker have no
+    /// 22 here; Chromium and Firefox never met these traps; the page and the worker have no
     /// `unsafe` code of their own. The page survives the worker's trap (a fresh worker, the runs
     /// failed with the reason: robust.rs), so a rerun tests what a student would do next.
     WasmTrap,
@@ -632,7 +632,6 @@ pub enum Crash {
 const WEBKIT_TRAPS: [&str; 3] = [
     "RuntimeError: Out of bounds table access",
     "RuntimeError: call_indirect to a null table entry",
-    // In the page's shim, at offline_after_one_visit's first load (CI, 2026-12-04).
     "RuntimeError: Out of bounds memory access",
 ];
 
@@ -653,7 +652,7 @@ impl std::fmt::Display for Crash {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Self::TabCrashed => "the tab crashed",
-            Self::WasmTrap => "the engine trapped in wasm (the page's or the worker's) on a function table",
+            Self::WasmTrap => "the engine trapped in wasm (the page's or the worker's) in a closure-invoke shim",
             Self::Stalled => "the training worker stopped training",
         })
     }
