@@ -158,6 +158,10 @@ pub(crate) struct TrainArgs {
     /// (seed 000 halves it after 5).
     #[arg(long, value_name = "PATIENCE", value_parser = |s: &str| settings::PATIENCE.parse_usize(s))]
     pub(crate) reduce_lr: Option<usize>,
+    /// The floor of the learning-rate cuts [default: 1e-6, seed 000's Keras `min_lr`]; needs a
+    /// task whose training cuts the rate (task1, task3, keras200) or --reduce-lr.
+    #[arg(long, value_parser = |s: &str| settings::MIN_LR.parse_f64(s))]
+    pub(crate) min_lr: Option<f64>,
     /// What early stopping, the learning-rate cuts and the kept weights follow: val-loss,
     /// val-auroc (binary tasks) or val-aupr (Task 1) [default: val-loss for 8mer and keras200
     /// (seed 000), val-auroc for task3, val-aupr for task1 (seed 003)].

@@ -162,6 +162,12 @@ fn train_setup(args: &TrainArgs) -> Result<Setup> {
         let base = setup.train_config.reduce_lr.unwrap_or_default();
         setup.train_config.reduce_lr = Some(ReduceLrOnPlateau { patience, ..base });
     }
+    if let Some(min_lr) = args.min_lr {
+        let Some(schedule) = setup.train_config.reduce_lr.as_mut() else {
+            return Err(anyhow::Error::new(UsageError(format!("{} is the floor of the learning-rate cuts, and --task {} trains without cuts; add --reduce-lr PATIENCE", settings::MIN_LR.flag, args.model.task.name()))));
+        };
+        schedule.min_lr = min_lr;
+    }
     if let Some(monitor) = args.monitor {
         setup.train_config.monitor = monitor;
         setup.train_config.validate(setup.train.len()).map_err(usage)?;

@@ -20,7 +20,7 @@ use dnaplay_model::synthetic::MotifSequence;
 use dnaplay_model::tasks::{ClassTask, filter_report};
 use dnaplay_model::models::{ModelConfig, ModelKind};
 use dnaplay_model::sequence::one_hot;
-use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, Evaluation, TrainConfig, Trainer, attention_maps, filter_maps, filter_weights, predict};
+use dnaplay_model::trainer::{ClassEvaluation, EpochRecord, Evaluation, ReduceLrOnPlateau, TrainConfig, Trainer, attention_maps, filter_maps, filter_weights, predict};
 use dnaplay_plots::{Logo, LossOptions, LossSeries, ParityOptions, Theme, draw_filter_heatmaps, draw_logos, draw_loss_curves, draw_parity, draw_pr, draw_roc};
 use plotters::prelude::*;
 use serde::Serialize;
@@ -81,6 +81,9 @@ struct RunSettings<'a> {
     #[serde(skip_serializing_if = "is_zero")]
     first_layer_l2: f64,
     learning_rate: f64,
+    /// The learning-rate cuts, when the run has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reduce_lr: Option<ReduceLrOnPlateau>,
     batch_size: usize,
     seed: u64,
     num_params: usize,
@@ -89,7 +92,7 @@ struct RunSettings<'a> {
 
 impl<'a> RunSettings<'a> {
     fn new(model: &ModelConfig, train: &TrainConfig, total_seconds: f64) -> Self {
-        RunSettings { optimizer: train.optimizer.name(), init: model.init.name(), first_layer_l2: train.first_layer_l2, learning_rate: train.learning_rate, batch_size: train.batch_size, seed: train.seed, num_params: model.num_params(), total_seconds }
+        RunSettings { optimizer: train.optimizer.name(), init: model.init.name(), first_layer_l2: train.first_layer_l2, learning_rate: train.learning_rate, reduce_lr: train.reduce_lr, batch_size: train.batch_size, seed: train.seed, num_params: model.num_params(), total_seconds }
     }
 }
 
@@ -108,7 +111,8 @@ struct Metrics<'a> {
 }
 
 /// history.csv: epoch, train_loss, val_loss, seconds; classification adds val_auroc and
-/// match_fraction (seed 003's, on the validation split) when there are any.
+/// match_fraction (seed 003's, on the validation split) when there are any; the last column,
+/// learning_rate, is the rate the epoch trained at (the cuts act after an epoch).
 pub fn write_history(dir: &Path, history: &[(EpochRecord, f64)], match_fractions: &[f64]) -> Result<()> {
     let path = dir.join("history.csv");
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -124,6 +128,7 @@ pub fn write_history(dir: &Path, history: &[(EpochRecord, f64)], match_fractions
     if !match_fractions.is_empty() {
         header.push("match_fraction");
     }
+    header.push("learning_rate");
     w.write_record(&header)?;
     for (i, (r, s)) in history.iter().enumerate() {
         let mut row = vec![r.epoch.to_string(), r.train_loss.to_string(), r.val_loss.to_string(), format!("{s:.4}")];
@@ -136,6 +141,7 @@ pub fn write_history(dir: &Path, history: &[(EpochRecord, f64)], match_fractions
         if !match_fractions.is_empty() {
             row.push(match_fractions.get(i).map(|m| m.to_string()).unwrap_or_default());
         }
+        row.push(r.learning_rate.to_string());
         w.write_record(&row)?;
     }
     write_file(&path, w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)

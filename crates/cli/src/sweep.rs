@@ -81,6 +81,9 @@ pub struct SweepArgs {
     /// the task's; seed 003's code used 20].
     #[arg(long, value_name = "PATIENCE", value_parser = |s: &str| dnaplay_model::settings::PATIENCE.parse_usize(s))]
     early_stopping: Option<usize>,
+    /// The floor of every run's learning-rate cuts [default: 1e-6, seed 000's Keras `min_lr`].
+    #[arg(long, value_parser = |s: &str| dnaplay_model::settings::MIN_LR.parse_f64(s))]
+    min_lr: Option<f64>,
     /// Initial weights of every run: pytorch or glorot (seed 003's Keras models).
     #[arg(long, default_value = "pytorch", value_parser = |s: &str| s.parse::<dnaplay_model::models::Init>().map_err(|e| e.to_string()))]
     init: dnaplay_model::models::Init,
@@ -145,6 +148,19 @@ fn prepare(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The floor of the learning-rate cuts a finished run in `dir` was made with (metrics.json's
+/// `reduce_lr.min_lr`; [`settings::MIN_LR`]'s default for runs written before it was recorded);
+/// `None` when it has no metrics.json or trained without cuts.
+fn kept_min_lr(dir: &Path) -> Option<f64> {
+    let text = std::fs::read_to_string(dir.join("metrics.json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    match json.get("reduce_lr") {
+        Some(r) => r.get("min_lr")?.as_f64(),
+        None if json.get("learning_rate").is_some() && json.get("task").and_then(|t| t.as_str()) != Some("8mer") => Some(settings::MIN_LR.default),
+        None => None,
+    }
+}
+
 /// The initialisation a finished run in `dir` was made with (`pytorch` for runs written before
 /// the setting existed); `None` when it has no metrics.json.
 fn kept_init(dir: &Path) -> Option<String> {
@@ -188,6 +204,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
             device: args.device.clone(),
             early_stopping: args.early_stopping,
             reduce_lr: None,
+            min_lr: args.min_lr,
             monitor: None,
             align: None,
             save: args.save.then(|| out.clone()),
@@ -209,18 +226,23 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
         // A cell stopped mid-way must fit the state it kept, or the sweep would stop there.
         let data = dnaplay_model::trainer::data_fingerprint(&setup.train, &setup.val);
         crate::resume::read(&t.out, &setup.model_config, &setup.train_config, data).with_context(|| format!("run {cell}"))?;
-        runs.push((cell, t));
+        runs.push((cell, t, setup.train_config.reduce_lr.map(|r| r.min_lr)));
     }
     prepare(&args.out)?;
     let (shard, shards) = args.shard.unwrap_or((1, 1));
-    let mine: Vec<_> = runs.into_iter().filter(|(c, _)| c.index % shards == shard - 1).collect();
+    let mine: Vec<_> = runs.into_iter().filter(|(c, _, _)| c.index % shards == shard - 1).collect();
     let started = Instant::now();
     let total = mine.len();
-    for (i, (cell, t)) in mine.into_iter().enumerate() {
+    for (i, (cell, t, min_lr)) in mine.into_iter().enumerate() {
         let dir = t.out.clone();
         if let Some(init) = kept_init(&dir) {
             if init != args.init.name() {
                 return Err(crate::outdir::Refused(format!("--out {}: run {cell} was made with --init {init}, this sweep asks for --init {}; finish it with --init {init} or choose another folder", args.out.display(), args.init)).into());
+            }
+        }
+        if let (Some(kept), Some(wanted)) = (kept_min_lr(&dir), min_lr) {
+            if kept != wanted {
+                return Err(crate::outdir::Refused(format!("--out {}: run {cell} was made with {} {kept}, this sweep asks for {wanted}; choose another folder", args.out.display(), settings::MIN_LR.flag)).into());
             }
         }
         if dir.join("metrics.json").is_file() || dir.join(ERROR_FILE).is_file() {

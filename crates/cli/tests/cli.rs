@@ -89,7 +89,7 @@ fn train_writes_every_output_file() {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
-    assert!(history.starts_with("epoch,train_loss,val_loss,seconds\n"));
+    assert!(history.starts_with("epoch,train_loss,val_loss,seconds,learning_rate\n0,"), "{history}");
     assert_eq!(history.lines().count(), 4);
     let metrics: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
     for key in ["task", "model", "activation", "device", "epochs", "seconds_per_epoch", "final_train_loss", "final_val_loss", "test_mse", "test_r2", "test_pearson_r"] {
@@ -160,7 +160,7 @@ fn task3_writes_the_classification_files() {
     assert!(std::fs::read_to_string(out.join("roc.svg")).unwrap().contains(&auroc), "roc.svg names {auroc}");
     assert!(std::fs::read_to_string(out.join("pr.svg")).unwrap().contains("chance (positives"), "pr.svg has its chance line");
     let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
-    assert!(history.starts_with("epoch,train_loss,val_loss,seconds,val_auroc,match_fraction\n"), "{history}");
+    assert!(history.starts_with("epoch,train_loss,val_loss,seconds,val_auroc,match_fraction,learning_rate\n"), "{history}");
 }
 
 #[test]
@@ -220,6 +220,50 @@ fn every_number_has_a_range_and_says_what_it_would_cost() {
     refused(&["train", "--early-stopping", "0"], "patience 0 is invalid; it must be a whole number from 1 to 1,000");
     refused(&["train", "--reduce-lr", "0"], "patience 0 is invalid");
     refused(&["train", "--num-filters", "100000"], "number of filters 100000 is invalid; it must be a whole number from 1 to 1,024");
+}
+
+#[test]
+fn the_learning_rate_floor_is_set_checked_and_recorded() {
+    refused(&["train", "--min-lr", "0"], "minimum learning rate 0 is invalid; it must be a number above 0 and at most 10 (seed 000 uses 1e-6)");
+    // The 8-mer task trains at one rate (seed 002), so a floor without cuts would do nothing.
+    refused(&["train", "--min-lr", "1e-4"], "--min-lr is the floor of the learning-rate cuts, and --task 8mer trains without cuts; add --reduce-lr PATIENCE");
+    refused(&["sweep", "--min-lr=-1"], "minimum learning rate -1 is invalid");
+    // Cut × 0.3 after every epoch without a lower validation loss, never below 4e-4: from 0.001
+    // the first cut lands on the floor (0.0003 would be under it). On this seed the validation
+    // loss rises at epoch 1, so epochs 2 to 5 train at the floor.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    dnaplay()
+        .args(["train", "--task", "task3", "--num-seqs", "1000", "--epochs", "6", "--reduce-lr", "1", "--min-lr", "4e-4", "--monitor", "val-loss", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let metrics: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(metrics["reduce_lr"], serde_json::json!({ "factor": 0.3, "patience": 1, "min_lr": 4e-4 }), "{metrics}");
+    let history = std::fs::read_to_string(out.join("history.csv")).unwrap();
+    let rates: Vec<f64> = history.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse().unwrap()).collect();
+    assert_eq!(rates, [0.001, 0.001, 4e-4, 4e-4, 4e-4, 4e-4], "{history}");
+    // A sweep's folder names do not show the floor, so a finished cell made with another one is
+    // refused rather than kept; cells written before metrics.json recorded it had seed 000's.
+    let sweep = dir.path().join("sweep");
+    let args = ["sweep", "--task", "task3", "--num-seqs", "1000", "--epochs", "1", "--out"];
+    dnaplay().args(args).arg(&sweep).assert().success();
+    let with_floor = |floor: &str| {
+        let mut a: Vec<String> = args[..args.len() - 1].iter().map(|s| s.to_string()).collect();
+        a.extend(["--min-lr".into(), floor.into(), "--out".into()]);
+        a
+    };
+    dnaplay()
+        .args(with_floor("1e-4"))
+        .arg(&sweep)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("run seed 17 was made with --min-lr 0.000001, this sweep asks for 0.0001"));
+    let metrics_file = sweep.join("seed=17").join("metrics.json");
+    let mut cell: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&metrics_file).unwrap()).unwrap();
+    cell.as_object_mut().unwrap().remove("reduce_lr");
+    std::fs::write(&metrics_file, cell.to_string()).unwrap();
+    dnaplay().args(with_floor("1e-6")).arg(&sweep).assert().success().stdout(predicate::str::contains("done before, kept"));
 }
 
 #[test]

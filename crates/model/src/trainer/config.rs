@@ -99,14 +99,14 @@ pub struct ReduceLrOnPlateau {
     pub factor: f64,
     /// Epochs without improvement before reducing.
     pub patience: usize,
-    /// The learning rate never goes below this.
+    /// The learning rate never goes below this ([`settings::MIN_LR`]).
     pub min_lr: f64,
 }
 
 impl Default for ReduceLrOnPlateau {
     /// Seed 000's settings: factor 0.5, patience 5, minimum 1e-6.
     fn default() -> Self {
-        ReduceLrOnPlateau { factor: 0.5, patience: 5, min_lr: 1e-6 }
+        ReduceLrOnPlateau { factor: 0.5, patience: 5, min_lr: settings::MIN_LR.default }
     }
 }
 
@@ -202,7 +202,7 @@ impl TrainConfig {
             num_epochs: 100,
             seed: 17,
             early_stopping: Some(EarlyStopping { patience: 10, restore_best: true }),
-            reduce_lr: Some(ReduceLrOnPlateau { factor: 0.3, patience: 5, min_lr: 1e-6 }),
+            reduce_lr: Some(ReduceLrOnPlateau { factor: 0.3, patience: 5, min_lr: settings::MIN_LR.default }),
             loss: LossKind::BinaryCrossEntropy,
             monitor: Monitor::ValAuroc,
             weight_decay: 1e-6,
@@ -267,6 +267,7 @@ impl TrainConfig {
             if !(r.factor > 0.0 && r.factor < 1.0) {
                 return Err(Error::Setting(format!("reduce-LR factor must be between 0 and 1, got {}", r.factor)));
             }
+            settings::MIN_LR.check_f64(r.min_lr)?;
         }
         if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
             return Err(Error::Setting(format!("the L2 weight decay must be 0 or more, got {}", self.weight_decay)));
