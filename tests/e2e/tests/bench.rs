@@ -446,11 +446,11 @@ async fn bench_upload_50mb() -> Result<()> {
     Ok(())
 }
 
-/// Seconds per epoch the page shows for the run on the Training page ("… · 0.16 s per epoch").
+/// Seconds per epoch of the run on the Training page, unrounded: the `data-seconds` of the
+/// figure it shows ("… · 0.16 s per epoch").
 async fn page_seconds_per_epoch(client: &Client) -> Option<f64> {
-    let status = js(client, "return document.querySelector('[data-testid=epoch]').parentElement.textContent").await.ok()?;
-    let s = status.as_str()?;
-    s.split(" s per epoch").next()?.rsplit(' ').next()?.parse().ok()
+    let seconds = js(client, "const e = document.querySelector('[data-testid=seconds-per-epoch]'); return e ? e.dataset.seconds : null").await.ok()?;
+    seconds.as_str()?.parse().ok()
 }
 
 /// One engine's figures, measured in one session: the 8-mer CNN's seconds per epoch (the last
