@@ -1,5 +1,5 @@
 //! Seed 003's Fig. 1c: its Task 1 grid (three models × eight activations) from the shipped
-//! summary, and one cell trained live.
+//! summaries, and one cell trained live.
 
 use std::sync::Arc;
 
@@ -26,8 +26,80 @@ const FIG1C_MODELS: [(ModelKind, &str); 3] = [(ModelKind::Cnn2, "CNN-2"), (Model
 /// Data Fig. 1e; [`settings::L2_FIRST`]).
 const FIG1C_ACTIVATIONS: [Activation; 8] =
     [Activation::Relu, Activation::Exp, Activation::Sigmoid, Activation::Tanh, Activation::Softplus, Activation::Linear, Activation::Elu, Activation::LogRelu];
-/// The shipped grid, trained natively by `scripts/fig1c.sh` (copied from `assets/fig1c/`).
+/// The 10-epoch grid, trained natively by `scripts/fig1c.sh` with 10 epochs (copied from
+/// `assets/fig1c/`).
 const FIG1C_SUMMARY: &str = "fig1c/summary.json";
+/// The converged grid so far (`scripts/fig1c.sh`'s recipe: seed 003's Methods, up to 100
+/// epochs; `docs/fig1c-converged/summary.json`). Its cells replace the 10-epoch grid's one by
+/// one as they finish.
+const FIG1C_CONVERGED: &str = "fig1c/converged.json";
+
+/// The shipped runs of both grids.
+#[derive(Debug, Clone, PartialEq)]
+struct Shipped {
+    converged: Vec<RunSummary>,
+    ten_epochs: Vec<RunSummary>,
+}
+
+impl Shipped {
+    /// One cell's shipped runs, the converged grid's when it has any, and whether they are.
+    fn cell(&self, kind: ModelKind, act: Activation) -> (Vec<&RunSummary>, bool) {
+        let converged = cell_runs(&self.converged, kind, act);
+        if converged.is_empty() { (cell_runs(&self.ten_epochs, kind, act), false) } else { (converged, true) }
+    }
+
+    /// One metric (`match_fraction`, `test_aupr`) of a cell's shipped runs, and whether they are
+    /// the converged grid's.
+    fn values(&self, kind: ModelKind, act: Activation, metric: &str) -> (Vec<f64>, bool) {
+        let (runs, converged) = self.cell(kind, act);
+        (runs.iter().filter_map(|r| r.metrics.get(metric).copied()).collect(), converged)
+    }
+}
+
+/// The mark of a cell from the 10-epoch grid.
+const TEN_EPOCHS_MARK: &str = "†";
+
+/// One Fig. 1c table, architectures down and activations across: each cell's `text`, in a
+/// button that selects the cell when `select` is given. Both tables are this one component, so
+/// the page's wasm holds its view code once.
+#[component]
+fn Fig1cTable(
+    testid: &'static str,
+    /// Prefix of each cell's test id: `{cell_testid}-{model}-{activation}`.
+    cell_testid: &'static str,
+    caption: &'static str,
+    text: Callback<(ModelKind, Activation), String>,
+    select: Option<(ReadSignal<(ModelKind, Activation)>, WriteSignal<(ModelKind, Activation)>)>,
+) -> impl IntoView {
+    view! {
+        <ScrollX label=caption>
+            <table class="runs fig1c" data-testid=testid>
+                <caption>{caption}</caption>
+                <thead><tr><th></th>{FIG1C_ACTIVATIONS.iter().map(|a| view! { <th>{a.name()}</th> }).collect_view()}</tr></thead>
+                <tbody>{FIG1C_MODELS.iter().map(|&(kind, title)| view! { <tr>
+                    <th>{title}</th>
+                    {FIG1C_ACTIVATIONS.iter().map(|&a| {
+                        let id = format!("{cell_testid}-{}-{}", kind.name(), a.name());
+                        let content = move || text.run((kind, a));
+                        match select {
+                            Some((selected, set_selected)) => view! { <td>
+                                <button data-testid=id class:selected=move || selected.get() == (kind, a)
+                                    aria-label=format!("{title} with {a}") on:click=move |_| set_selected.set((kind, a))>{content}</button>
+                            </td> }.into_any(),
+                            None => view! { <td data-testid=id>{content}</td> }.into_any(),
+                        }
+                    }).collect_view()}
+                </tr> }).collect_view()}</tbody>
+            </table>
+        </ScrollX>
+    }
+}
+
+/// Fetch and read one shipped summary.
+async fn fetch_summary(url: &str) -> Result<Vec<RunSummary>, String> {
+    let bytes = crate::checkpoints::fetch_static(url).await.map_err(|e| e.to_string())?;
+    RunSummary::list_from_json(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{url}: {e}"))
+}
 
 /// The shipped runs of one cell. Log-relu's cells are the ones trained with seed 003's
 /// first-layer penalty ([`settings::L2_FIRST`]); every other cell's runs are those without it
@@ -40,28 +112,25 @@ fn cell_runs<'a>(runs: &'a [RunSummary], kind: ModelKind, act: Activation) -> Ve
         .collect()
 }
 
-/// The match fractions of one cell's shipped runs.
-fn cell_fractions(runs: &[RunSummary], kind: ModelKind, act: Activation) -> Vec<f64> {
-    cell_runs(runs, kind, act).iter().filter_map(|r| r.metrics.get("match_fraction").copied()).collect()
-}
-
-/// Seed 003's Fig. 1c: the shipped grid (median match fraction per architecture and
-/// activation, and its box plot), and any cell trained live on Task 1 in the page.
+/// Seed 003's Fig. 1c: the shipped grids (median match fraction and test AUPR per architecture
+/// and activation, and the box plot of the match fraction), and any cell trained live on Task 1
+/// in the page.
 #[component]
 pub(super) fn Fig1cPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let engine = lab.engine;
-    let (shipped, set_shipped) = signal(None::<Result<Vec<RunSummary>, String>>);
+    let (shipped, set_shipped) = signal(None::<Result<Shipped, String>>);
     leptos::task::spawn_local(async move {
-        let read = crate::checkpoints::fetch_static(FIG1C_SUMMARY).await.map_err(|e| e.to_string()).and_then(|b| RunSummary::list_from_json(&String::from_utf8_lossy(&b)).map_err(|e| e.to_string()));
-        set_shipped.set(Some(read));
+        let converged = fetch_summary(FIG1C_CONVERGED).await;
+        let ten_epochs = fetch_summary(FIG1C_SUMMARY).await;
+        set_shipped.set(Some(converged.and_then(|converged| Ok(Shipped { converged, ten_epochs: ten_epochs? }))));
     });
     let (selected, set_selected) = signal((ModelKind::Cnn2, Activation::Exp));
     let (error, set_error) = signal(None::<String>);
     let boxes = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let grid = shipped.get();
-        let panels = |runs: &[RunSummary], theme: &dnaplay_plots::Theme| -> (Vec<BoxPanel>, BoxOptions) {
+        let panels = |runs: &Shipped, theme: &dnaplay_plots::Theme| -> (Vec<BoxPanel>, BoxOptions) {
             let panels = FIG1C_MODELS
                 .iter()
                 .map(|&(kind, title)| BoxPanel {
@@ -69,9 +138,10 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
                     boxes: FIG1C_ACTIVATIONS
                         .iter()
                         .map(|&a| {
-                            let values = cell_fractions(runs, kind, a);
+                            let (values, converged) = runs.values(kind, a, "match_fraction");
                             let stats = BoxStats::of(&values).map(|b| [b.min, b.q1, b.median, b.q3, b.max]);
-                            BoxSeries { label: a.name().into(), stats, values }
+                            let label = if converged || values.is_empty() { a.name().to_string() } else { format!("{a}{TEN_EPOCHS_MARK}") };
+                            BoxSeries { label, stats, values }
                         })
                         .collect(),
                 })
@@ -99,11 +169,19 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
     let live_fraction = move |kind: ModelKind, act: Activation| {
         engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::Fig1c && r.model.kind == kind && r.model.activation == act).and_then(|r| r.filters.as_ref().map(|f| f.report.match_fraction)))
     };
-    let cell_text = move |kind: ModelKind, act: Activation| {
-        let shipped_text = shipped.with(|s| match s {
-            Some(Ok(runs)) => BoxStats::of(&cell_fractions(runs, kind, act)).map(|b| format!("{:.2}", b.median)).unwrap_or_else(|| "–".into()),
+    // A cell's shipped median, to `digits` decimals, marked when from the 10-epoch grid.
+    let median_text = move |kind: ModelKind, act: Activation, metric: &'static str, digits: usize| {
+        shipped.with(|s| match s {
+            Some(Ok(runs)) => {
+                let (values, converged) = runs.values(kind, act, metric);
+                let mark = if converged { String::new() } else { format!(" {TEN_EPOCHS_MARK}") };
+                BoxStats::of(&values).map(|b| format!("{:.digits$}{mark}", b.median)).unwrap_or_else(|| "–".into())
+            }
             _ => "…".into(),
-        });
+        })
+    };
+    let cell_text = move |kind: ModelKind, act: Activation| {
+        let shipped_text = median_text(kind, act, "match_fraction", 2);
         let live_text = live_fraction(kind, act).map(|m| format!(" · live {m:.2}"));
         format!("{shipped_text}{}", live_text.unwrap_or_default())
     };
@@ -112,15 +190,21 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
         let name = FIG1C_MODELS.iter().find(|m| m.0 == kind).map(|m| m.1).unwrap_or("?");
         let shipped_line = shipped.with(|s| match s {
             Some(Ok(runs)) => {
-                let r = cell_runs(runs, kind, act);
-                let aupr: Vec<f64> = r.iter().filter_map(|r| r.metrics.get("test_aupr").copied()).collect();
-                match BoxStats::of(&cell_fractions(runs, kind, act)) {
-                    Some(b) if b.n > 1 => format!(
-                        "shipped: match fraction median {:.2} [{:.2}, {:.2}] over {} seeds; test AUPR median {:.3} ({} epochs on 30,000 sequences)",
-                        b.median, b.q1, b.q3, b.n, BoxStats::of(&aupr).map_or(f64::NAN, |a| a.median), r.first().map_or(0, |r| r.epochs)
+                let (r, converged) = runs.cell(kind, act);
+                let (fractions, _) = runs.values(kind, act, "match_fraction");
+                let (aupr, _) = runs.values(kind, act, "test_aupr");
+                let epochs = {
+                    let (lo, hi) = (r.iter().map(|r| r.epochs).min().unwrap_or(0), r.iter().map(|r| r.epochs).max().unwrap_or(0));
+                    if lo == hi { format!("{lo} epochs") } else { format!("{lo} to {hi} epochs") }
+                };
+                let grid = if converged { format!("{epochs} of seed 003's recipe") } else { format!("{TEN_EPOCHS_MARK} {epochs}, not yet trained to convergence") };
+                match (BoxStats::of(&fractions), BoxStats::of(&aupr)) {
+                    (Some(b), Some(a)) if b.n > 1 => format!(
+                        "shipped: match fraction median {:.2} [{:.2}, {:.2}] over {} seeds; test AUPR median {:.3} [{:.3}, {:.3}] ({grid}, 30,000 sequences)",
+                        b.median, b.q1, b.q3, b.n, a.median, a.q1, a.q3
                     ),
-                    Some(b) => format!("shipped: match fraction {:.2} (1 seed); test AUPR {:.3}", b.median, aupr.first().copied().unwrap_or(f64::NAN)),
-                    None => "not in the shipped grid".into(),
+                    (Some(b), a) => format!("shipped: match fraction {:.2} (1 seed); test AUPR {:.3} ({grid}, 30,000 sequences)", b.median, a.map_or(f64::NAN, |a| a.median)),
+                    (None, _) => "not in the shipped grid".into(),
                 }
             }
             Some(Err(e)) => e.clone(),
@@ -158,26 +242,24 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
                 "motifs from parts in deeper layers. Each cell shows the median over the shipped runs (trained natively "
                 "by scripts/fig1c.sh); click one to see it, and train it live here."
             </p>
-            <ScrollX label="Fig. 1c grid">
-                <table class="runs fig1c" data-testid="fig1c-grid">
-                    <thead><tr><th></th>{FIG1C_ACTIVATIONS.iter().map(|a| view! { <th>{a.name()}</th> }).collect_view()}</tr></thead>
-                    <tbody>{FIG1C_MODELS.iter().map(|&(kind, title)| view! { <tr>
-                        <th>{title}</th>
-                        {FIG1C_ACTIVATIONS.iter().map(|&a| view! { <td>
-                            <button data-testid=format!("fig1c-cell-{}-{}", kind.name(), a.name()) class:selected=move || selected.get() == (kind, a)
-                                aria-label=format!("{title} with {a}") on:click=move |_| set_selected.set((kind, a))>{move || cell_text(kind, a)}</button>
-                        </td> }).collect_view()}
-                    </tr> }).collect_view()}</tbody>
-                </table>
-            </ScrollX>
+            <p class="note" data-testid="fig1c-recipe">
+                "Relu and exp (5 seeds each) and CNN-deep's log-relu were trained as seed 003 trains them: Glorot initialisation, "
+                "Adam from 0.001 cut by 0.3 after 5 epochs without a better validation AUPR, up to 100 epochs, the best "
+                "validation epoch kept. Cells marked " {TEN_EPOCHS_MARK} " come from a 10-epoch grid on seed 1; they are "
+                "being trained to convergence the same way."
+            </p>
+            <Fig1cTable testid="fig1c-grid" cell_testid="fig1c-cell" caption="Match fraction: the share of the 32 first-layer filters that match a planted motif (median over the shipped runs; click a cell)"
+                text=Callback::new(move |(k, a)| cell_text(k, a)) select=Some((selected, set_selected)) />
             <p class="metric" data-testid="fig1c-detail">{detail}</p>
+            <Fig1cTable testid="fig1c-aupr" cell_testid="fig1c-aupr" caption="Test AUPR, mean over the 12 labels (median over the shipped runs; the paper's models reach about 0.98)"
+                text=Callback::new(move |(k, a)| median_text(k, a, "test_aupr", 3)) select=None />
             <p class="note">"Reading it: compare each architecture's relu cell with its exp cell, then the rows with each other. "
                 "What does CNN-50's pooling force on its first layer that CNN-2's does not?"</p>
             <div class="controls buttons">
                 <button class="primary" data-testid="fig1c-train" on:click=train disabled=move || engine.device.with(Option::is_none) || engine.is_training(Bench::Fig1c)>
                     {move || { let (k, a) = selected.get(); format!("▶ Train {} · {a} live", FIG1C_MODELS.iter().find(|m| m.0 == k).map(|m| m.1).unwrap_or("?")) }}</button>
             </div>
-            <p class="note">{move || lab.settings.with(|s| format!("Live: {} sequences, {} epochs, Adam at {} (lesson 9's settings; the shipped grid used 30,000 sequences, 10 epochs, 0.001). Log-relu trains with seed 003's L2 penalty of {} on the first layer's kernel, which its training loss includes; the shipped log-relu cells put 0.2 on every parameter.", thousands(s.class_seqs), s.class_epochs, s.exp_lr, settings::L2_FIRST.default))}</p>
+            <p class="note">{move || lab.settings.with(|s| format!("Live: {} sequences, {} epochs, Adam at {} (lesson 9's settings; the shipped grids used 30,000 sequences and Adam from 0.001). Log-relu trains with seed 003's L2 penalty of {} on the first layer's kernel, which its training loss includes, as CNN-deep's shipped log-relu cell did; the {TEN_EPOCHS_MARK} log-relu cells of CNN-2 and CNN-50 put 0.2 on every parameter.", thousands(s.class_seqs), s.class_epochs, s.exp_lr, settings::L2_FIRST.default))}</p>
             {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="fig1c-error">{m}</p> })}
             <GridProgress bench=Bench::Fig1c what="runs" />
             <p class="status" data-testid="fig1c-status">{status}</p>
@@ -185,14 +267,14 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
         <canvas role="img" node_ref=boxes data-testid="fig1c-boxplot" aria-label="Box plots of the match fraction per activation, one panel per architecture, over the shipped runs"></canvas>
         <p class="exports">
             <PlotExport canvas=boxes name="fig1c-boxplot" title="the Fig. 1c box plot" />
-            <CsvExport name="fig1c-grid" title="the shipped Fig. 1c runs: match fraction and test AUPR per cell and seed" rows=Callback::new(move |()| {
+            <CsvExport name="fig1c-grid" title="the shipped Fig. 1c runs of both grids: match fraction and test AUPR per cell and seed" rows=Callback::new(move |()| {
                 let runs = shipped.with_untracked(|s| s.as_ref().and_then(|s| s.as_ref().ok()).cloned())?;
-                let rows = runs.iter().map(|r| {
+                let rows = [("converged", &runs.converged), ("10 epochs", &runs.ten_epochs)].into_iter().flat_map(|(grid, runs)| runs.iter().map(move |r| {
                     let get = |k: &str| r.cell.get(k).cloned().unwrap_or_default();
                     let metric = |k: &str| r.metrics.get(k).map(|v| v.to_string()).unwrap_or_default();
-                    vec![get("model"), get("activation"), get("seed"), r.epochs.to_string(), metric("match_fraction"), metric("test_aupr"), metric("test_auroc")]
-                });
-                Some(csv_table(&["model", "activation", "seed", "epochs", "match_fraction", "test_aupr", "test_auroc"], rows))
+                    vec![grid.to_string(), get("model"), get("activation"), get(settings::L2_FIRST.key), get("l2"), get("seed"), r.epochs.to_string(), metric("match_fraction"), metric("test_aupr"), metric("test_auroc")]
+                }));
+                Some(csv_table(&["grid", "model", "activation", "l2first", "l2", "seed", "epochs", "match_fraction", "test_aupr", "test_auroc"], rows))
             }) />
         </p>
         <canvas role="img" node_ref=logos_canvas data-testid="fig1c-logos" aria-label="Sequence logos of the live run's first-layer filters, labelled with the motif each matches"></canvas>

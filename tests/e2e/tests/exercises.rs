@@ -208,9 +208,21 @@ async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
         // Seed 003's pattern: CNN-2 matches with exp, much less with relu; CNN-50 with relu.
         assert!(exp > relu + 0.3 && cnn50_relu > 0.5, "CNN-2 exp {exp}, relu {relu}; CNN-50 relu {cnn50_relu}");
         assert!(coloured_pixels(client, "fig1c-boxplot").await? > 2_000, "the box plot drawn");
+        // Relu and exp come from the converged grid (docs/fig1c-converged: CNN-2's test AUPR
+        // 0.922 and 0.931 over 5 seeds), the other activations from the 10-epoch grid, marked.
+        let aupr: f64 = text(client, "fig1c-aupr-cnn-2-exp").await.parse().unwrap_or(f64::NAN);
+        assert!((0.9..0.95).contains(&aupr), "CNN-2 exp's converged test AUPR: {aupr}");
+        let sigmoid = text(client, "fig1c-aupr-cnn-2-sigmoid").await;
+        assert!(sigmoid.ends_with(" †"), "a 10-epoch cell is marked: {sigmoid}");
+        assert_eq!(text(client, "fig1c-cell-cnn-2-sigmoid").await, "0.00 †");
         click(client, "fig1c-cell-cnn-50-relu").await?;
         let detail = text(client, "fig1c-detail").await;
-        assert!(detail.starts_with("CNN-50 · relu: shipped: match fraction median"), "{detail}");
+        assert!(detail.starts_with("CNN-50 · relu: shipped: match fraction median 0.88 [0.84, 0.88] over 5 seeds; test AUPR median 0.905"), "{detail}");
+        assert!(detail.contains("44 to 100 epochs of seed 003's recipe"), "{detail}");
+        click(client, "fig1c-cell-cnn-2-tanh").await?;
+        let detail = text(client, "fig1c-detail").await;
+        assert!(detail.contains("† 10 epochs, not yet trained to convergence"), "{detail}");
+        click(client, "fig1c-cell-cnn-50-relu").await?;
         click(client, "fig1c-train").await?;
         all_ended(client, 1, Duration::from_secs(120)).await?;
         let cell = wait_until("the live match fraction in its cell", Duration::from_secs(30), || async {
