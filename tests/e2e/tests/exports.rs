@@ -83,7 +83,7 @@ async fn lessons_5_to_12_export_png_svg_and_csv_that_parse_back() -> Result<()> 
         open_at(client, base, "?lesson=exercises&ex=fig1c", "12.").await?;
         wait_until("the shipped grid", Duration::from_secs(30), || async { text(client, "fig1c-detail").await.contains("shipped: match fraction").then_some(()) }).await?;
         check_plot(client, "exercises", "fig1c-boxplot", 20).await?;
-        check_csv(client, "exercises", "fig1c-grid", "model,activation,seed,epochs,match_fraction,test_aupr,test_auroc", 30).await?;
+        check_csv(client, "exercises", "fig1c-grid", "grid,model,activation,l2first,l2,seed,epochs,match_fraction,test_aupr,test_auroc", 60).await?;
         Ok(())
     })
     .await
