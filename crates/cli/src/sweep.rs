@@ -149,16 +149,13 @@ fn prepare(dir: &Path) -> Result<()> {
 }
 
 /// The floor of the learning-rate cuts a finished run in `dir` was made with (metrics.json's
-/// `reduce_lr.min_lr`; [`settings::MIN_LR`]'s default for runs written before it was recorded);
-/// `None` when it has no metrics.json or trained without cuts.
+/// `reduce_lr.min_lr`; [`settings::MIN_LR`]'s default for runs written before it was recorded,
+/// which is what every run with cuts had then); `None` when it has no metrics.json. Asked only
+/// for cells whose settings have cuts.
 fn kept_min_lr(dir: &Path) -> Option<f64> {
     let text = std::fs::read_to_string(dir.join("metrics.json")).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    match json.get("reduce_lr") {
-        Some(r) => r.get("min_lr")?.as_f64(),
-        None if json.get("learning_rate").is_some() && json.get("task").and_then(|t| t.as_str()) != Some("8mer") => Some(settings::MIN_LR.default),
-        None => None,
-    }
+    Some(json.get("reduce_lr").and_then(|r| r.get("min_lr")?.as_f64()).unwrap_or(settings::MIN_LR.default))
 }
 
 /// The initialisation a finished run in `dir` was made with (`pytorch` for runs written before
@@ -240,8 +237,8 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
                 return Err(crate::outdir::Refused(format!("--out {}: run {cell} was made with --init {init}, this sweep asks for --init {}; finish it with --init {init} or choose another folder", args.out.display(), args.init)).into());
             }
         }
-        if let (Some(kept), Some(wanted)) = (kept_min_lr(&dir), min_lr) {
-            if kept != wanted {
+        if let Some(wanted) = min_lr {
+            if let Some(kept) = kept_min_lr(&dir).filter(|&kept| kept != wanted) {
                 return Err(crate::outdir::Refused(format!("--out {}: run {cell} was made with {} {kept}, this sweep asks for {wanted}; choose another folder", args.out.display(), settings::MIN_LR.flag)).into());
             }
         }
