@@ -1262,7 +1262,8 @@ pub async fn hostile_links(client: &Client, base: &str) -> Result<()> {
 /// How many runs `key` (e.g. `keep/kmers`) counts in the page's IndexedDB, once it counts any.
 pub async fn kept_runs(client: &Client, key: &str) -> Option<u64> {
     let script = format!(
-        "return new Promise(done => {{ const r = indexedDB.open('dnaplay'); r.onerror = () => done(null); r.onsuccess = () => {{ \
+        "return new Promise(done => {{ const r = indexedDB.open('dnaplay'); r.onerror = () => done(null); \
+         r.onupgradeneeded = () => r.transaction.abort(); r.onsuccess = () => {{ \
          const g = r.result.transaction('work').objectStore('work').get({key:?}); g.onerror = () => done(null); \
          g.onsuccess = () => done(g.result ? Number(g.result) : null); }}; }})"
     );

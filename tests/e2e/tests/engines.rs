@@ -165,6 +165,18 @@ async fn lesson_10_trains_one_epoch_and_reports(client: &Client, base: &str, bro
 /// My runs after lessons 5 and 10 have trained: both runs kept, set side by side (a regression
 /// beside a classifier), on a phone's width without sideways scrolling.
 async fn my_runs_compares_two_runs(client: &Client, base: &str, browser: Browser) -> Result<()> {
+    // The runs it compares are kept in the session's profile: a check rerun in a fresh session
+    // (after a WebKit trap in lesson 10, as in CI once) leaves the profile without the runs of
+    // the checks before it, so those are made again here.
+    if kept_runs(client, "keep/kmers").await.is_none() {
+        println!("{}: My runs: no lesson 5 run in this session's profile; lesson 5 again first", browser.name());
+        lesson_5_trains_and_its_plots_draw(client, base, browser).await?;
+    }
+    if kept_runs(client, "keep/keras").await.is_none() {
+        println!("{}: My runs: no lesson 10 run in this session's profile; lesson 10 again first", browser.name());
+        lesson_10_trains_one_epoch_and_reports(client, base, browser).await?;
+    }
+    wait_until("lesson 5's run kept", Duration::from_secs(30), || async { kept_runs(client, "keep/kmers").await }).await?;
     wait_until("lesson 10's run kept", Duration::from_secs(30), || async { kept_runs(client, "keep/keras").await }).await?;
     client.goto(&format!("{base}/?lesson=train&device=cpu")).await?;
     device_is(client, "CPU").await?;
@@ -401,6 +413,11 @@ async fn page_checks(browser: Browser) -> Result<()> {
                     }
                     Err(e) => {
                         eprintln!("{}: {name}: FAILED: {e}", browser.name());
+                        // What the page showed: CI keeps no screenshots.
+                        let shown = async { format!("{} at {:?}", page_state(client).await, client.current_url().await.map(|u| u.to_string())) };
+                        if let Ok(shown) = tokio::time::timeout(Duration::from_secs(20), shown).await {
+                            eprintln!("{}: {name}: the page showed: {shown}", browser.name());
+                        }
                         failed.push(format!("{name}: {e}"));
                         if !session_alive(client).await {
                             next += 1;
