@@ -52,8 +52,13 @@ impl Shipped {
     /// the converged grid's.
     fn values(&self, kind: ModelKind, act: Activation, metric: &str) -> (Vec<f64>, bool) {
         let (runs, converged) = self.cell(kind, act);
-        (runs.iter().filter_map(|r| r.metrics.get(metric).copied()).collect(), converged)
+        (metric_of(&runs, metric), converged)
     }
+}
+
+/// One metric (`match_fraction`, `test_aupr`) of each run that records it.
+fn metric_of(runs: &[&RunSummary], metric: &str) -> Vec<f64> {
+    runs.iter().filter_map(|r| r.metrics.get(metric).copied()).collect()
 }
 
 /// The mark of a cell from the 10-epoch grid.
@@ -191,8 +196,7 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
         let shipped_line = shipped.with(|s| match s {
             Some(Ok(runs)) => {
                 let (r, converged) = runs.cell(kind, act);
-                let (fractions, _) = runs.values(kind, act, "match_fraction");
-                let (aupr, _) = runs.values(kind, act, "test_aupr");
+                let (fractions, aupr) = (metric_of(&r, "match_fraction"), metric_of(&r, "test_aupr"));
                 let epochs = {
                     let (lo, hi) = (r.iter().map(|r| r.epochs).min().unwrap_or(0), r.iter().map(|r| r.epochs).max().unwrap_or(0));
                     if lo == hi { format!("{lo} epochs") } else { format!("{lo} to {hi} epochs") }
