@@ -125,6 +125,9 @@ pub struct RunView {
     pub config: TrainConfig,
     /// The device it trains on.
     pub device: BackendChoice,
+    /// It trains on the CPU in the one-thread worker beside the threaded one ("Fastest" timed
+    /// its model faster on one thread, [`dnaplay_protocol::timing`]).
+    pub one_thread: bool,
     /// The data it trains on.
     pub data: RunData,
     /// One record per finished epoch.
@@ -174,6 +177,7 @@ impl RunView {
             model,
             config,
             device,
+            one_thread: false,
             data,
             history: Vec::new(),
             match_fractions: Vec::new(),
@@ -189,6 +193,11 @@ impl RunView {
             predictions: None,
             weights: None,
         }
+    }
+
+    /// The device it trains on, for the page: "CPU", "CPU, 1 thread" or "WebGPU".
+    pub fn device_label(&self) -> &'static str {
+        if self.one_thread { "CPU, 1 thread" } else { self.device.label() }
     }
 
     /// Train and validation loss per epoch, the two curves of a loss chart.
