@@ -479,8 +479,9 @@ fn serve_dist() -> Result<()> {
     Ok(())
 }
 
-/// Open `DNAPLAY_DEBUG_QUERY` in `DNAPLAY_DEBUG_ENGINE` (firefox, webkit, webkit-sab, chromium)
-/// and print what the page shows every second for 10 s: a tool for debugging by hand.
+/// Open `DNAPLAY_DEBUG_QUERY` in `DNAPLAY_DEBUG_ENGINE` (firefox, webkit, webkit-sab, chromium),
+/// in a window of `DNAPLAY_DEBUG_SIZE` (e.g. `390x844`) when given, and print what the page shows
+/// every second for 10 s: a tool for debugging by hand.
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "a tool: opens a link in one engine and prints the page's state"]
 async fn debug_open() -> Result<()> {
@@ -493,6 +494,9 @@ async fn debug_open() -> Result<()> {
     let query = std::env::var("DNAPLAY_DEBUG_QUERY").unwrap_or_else(|_| "lesson=train&device=cpu".into());
     with_engine(browser, DistServer::start()?, async |client: &Client, base: &str| {
         let base = std::env::var("DNAPLAY_DEBUG_BASE").unwrap_or_else(|_| base.to_string());
+        if let Some((w, h)) = std::env::var("DNAPLAY_DEBUG_SIZE").ok().and_then(|s| Some((s.split_once('x')?.0.parse().ok()?, s.split_once('x')?.1.parse().ok()?))) {
+            client.set_window_size(w, h).await?;
+        }
         client.goto(&format!("{base}/?{query}")).await?;
         for i in 0..10 {
             tokio::time::sleep(Duration::from_secs(1)).await;
