@@ -119,8 +119,6 @@ impl DeviceTiming {
     /// 130 ms per batch · WebGPU 65 ms per batch → WebGPU", for a CPU of `threads` threads.
     pub fn describe(&self, threads: usize) -> String {
         let figure = |r: &Result<f64, RunError>| match r {
-            // A tenth of a millisecond under 10 ms: small models' CPU figures are a few.
-            Ok(ms) if *ms < 10.0 => format!("{ms:.1} ms per batch"),
             Ok(ms) => format!("{ms:.0} ms per batch"),
             Err(e) => e.to_string(),
         };
