@@ -14,16 +14,8 @@ use dnaplay_model::models::ModelConfig;
 
 use crate::run::RunError;
 
-/// Batches timed per device, at least, after one warm-up batch at least (which compiles
-/// WebGPU's kernels).
+/// Batches timed per device, after one warm-up batch (which compiles WebGPU's kernels).
 pub const TIMED_BATCHES: usize = 3;
-
-/// The least time a device is warmed up for, and then timed over, in milliseconds. A batch of a
-/// small model takes a few milliseconds on the CPU, and the browser's engine compiles the hot
-/// wasm functions again, optimised, while they run (V8's dynamic tiering), so figures of three
-/// such batches ranked one CPU thread against two by the order of the compiles: 7 ms against 2
-/// for seed 002's 8-mer CNN in batches of 1,024, in Chromium 156 on 2 cores (2026-12-05).
-pub const TIMED_MS: f64 = 250.0;
 
 /// The longest the choice waits for WebGPU's warm-up and timed batches, in milliseconds. A
 /// software adapter, or a first compilation of the kernels, can take minutes; the runs then

@@ -9,33 +9,22 @@ use dnaplay_model::Error;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::trainer::{TrainConfig, Trainer};
 use dnaplay_protocol::clock::{now_ms, sleep_ms};
-use dnaplay_protocol::timing::{DeviceTiming, GPU_WAIT_MS, TIMED_BATCHES, TIMED_MS, gpu_not_timed};
+use dnaplay_protocol::timing::{DeviceTiming, GPU_WAIT_MS, TIMED_BATCHES, gpu_not_timed};
 use dnaplay_protocol::{DataSpec, Event, RunError, Timed};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::worker::{WorkerData, data_for, device_of, send};
 
-/// Warm up for one batch and [`TIMED_MS`] at least, then time [`TIMED_BATCHES`] batches and
-/// [`TIMED_MS`] at least: milliseconds per batch. Both stay within the first epoch, before its
-/// last batch (which validates too), taking half of it each at most; only the
-/// [`TIMED_BATCHES`] + 1 batches at least may reach past it, as they always could.
+/// Train one warm-up batch, then time [`TIMED_BATCHES`] more: milliseconds per batch.
 async fn time_batches(trainer: &mut Trainer, device: BackendChoice) -> Result<f64, RunError> {
     let on_webgpu = device == BackendChoice::Wgpu;
     let failed = |e: Error| RunError::from_training(&e, on_webgpu);
-    let room = trainer.batches_per_epoch().saturating_sub(1);
-    let warm = now_ms();
     trainer.step_batch().await.map_err(failed)?;
-    let mut stepped = 1;
-    while now_ms() - warm < TIMED_MS && stepped < room / 2 {
+    let start = now_ms();
+    for _ in 0..TIMED_BATCHES {
         trainer.step_batch().await.map_err(failed)?;
-        stepped += 1;
     }
-    let (start, mut batches) = (now_ms(), 0);
-    while batches < TIMED_BATCHES || (now_ms() - start < TIMED_MS && stepped < room) {
-        trainer.step_batch().await.map_err(failed)?;
-        (batches, stepped) = (batches + 1, stepped + 1);
-    }
-    Ok((now_ms() - start) / batches as f64)
+    Ok((now_ms() - start) / TIMED_BATCHES as f64)
 }
 
 /// Time a model on the devices `devices` names. Both: the CPU, then WebGPU in a task of its
