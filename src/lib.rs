@@ -187,7 +187,6 @@ pub fn App() -> impl IntoView {
                     </select>
                 </label>
                 <span class="device">"In use: "<b data-testid="device">{move || match (engine.device.get(), engine.threads.get()) {
-                    (Some(k), Some(_)) if k.is_cpu() && engine.one_thread.get() => dnaplay_protocol::timing::cpu_label(1),
                     (Some(k), Some(threads)) if k.is_cpu() => dnaplay_protocol::timing::cpu_label(threads),
                     (Some(k), Some(_)) => k.label().to_string(),
                     _ => "starting…".into(),

@@ -1,13 +1,12 @@
 //! The device runs train on: the student's choice, WebGPU's initialisation, and "Fastest",
-//! which times a model on both devices before its first runs start ([`dnaplay_protocol::timing`]);
-//! with the threaded CPU worker, on one CPU thread as well, in the worker beside it.
+//! which times a model on both devices before its first runs start ([`dnaplay_protocol::timing`]).
 
 use dnaplay_model::BackendChoice;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::trainer::TrainConfig;
 use dnaplay_protocol::clock::{now_ms, sleep_ms};
 use dnaplay_protocol::timing::{DeviceTiming, GPU_WAIT_MS, NO_WEBGPU, browser_has_webgpu, gpu_not_timed};
-use dnaplay_protocol::{Bench, Command, RunError, Timed};
+use dnaplay_protocol::{Bench, Command, Timed};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -26,16 +25,6 @@ pub(super) enum Gpu {
     Ready,
     /// Failed, lost, or missing: why, for the page.
     Failed(String),
-}
-
-/// The figures of the one-thread worker beside the threaded one for one timing, each `None`
-/// until it arrives.
-#[derive(Clone, Default)]
-pub(super) struct BesideTimes {
-    /// One CPU thread.
-    pub(super) one_thread: Option<Result<f64, RunError>>,
-    /// WebGPU.
-    pub(super) gpu: Option<Result<f64, RunError>>,
 }
 
 /// A start that waits for WebGPU or for the device timing.
@@ -64,11 +53,9 @@ impl Engine {
         }
     }
 
-    /// Time a model on both devices. One worker times both and chooses. With the threaded CPU
-    /// worker, it times every core; once its figure is in, the one-thread worker beside it
-    /// times one CPU thread and then WebGPU (one after the other, so that no figure shares the
-    /// processors with another), and the page chooses the fastest of the three, waiting for the
-    /// second worker's figures at most [`GPU_WAIT_MS`] after the first, as the one worker does.
+    /// Time a model on both devices. One worker times both and chooses; with the threaded CPU
+    /// worker, each worker times its own device and the page chooses, waiting for WebGPU's
+    /// figure at most [`GPU_WAIT_MS`] after the CPU's, as the one worker does.
     pub(super) fn time_devices(&self, key: String, run_data: &RunData, model: ModelConfig, config: TrainConfig) {
         let data = run_data.spec();
         self.send_data(Role::Cpu, run_data);
@@ -77,8 +64,9 @@ impl Engine {
             return;
         }
         self.send_data(Role::Gpu, run_data);
-        self.beside_times.update_value(|g| g.retain(|(k, _)| *k != key));
-        self.send(Role::Cpu, Command::Time { key: key.clone(), data: data.clone(), model: model.clone(), config: config.clone(), devices: Timed::Cpu });
+        self.gpu_times.update_value(|g| g.retain(|(k, _)| *k != key));
+        self.send(Role::Gpu, Command::Time { key: key.clone(), data: data.clone(), model: model.clone(), config: config.clone(), devices: Timed::Gpu });
+        self.send(Role::Cpu, Command::Time { key: key.clone(), data, model, config, devices: Timed::Cpu });
         let engine = *self;
         spawn_local(async move {
             let still_waiting = || engine.pending.with_value(|p| p.as_ref().is_some_and(|p| p.key.as_deref() == Some(key.as_str())));
@@ -86,55 +74,23 @@ impl Engine {
             while still_waiting() && !has_cpu() {
                 sleep_ms(50).await;
             }
-            if !still_waiting() {
-                return;
-            }
-            engine.send(Role::Gpu, Command::Time { key: key.clone(), data, model, config, devices: Timed::OneThreadThenGpu });
             let begun = now_ms();
-            let beside = || engine.beside_times.with_value(|g| g.iter().find(|(k, _)| *k == key).map(|(_, b)| b.clone()).unwrap_or_default());
-            while still_waiting() && beside().gpu.is_none() && now_ms() - begun < GPU_WAIT_MS {
+            let gpu = || engine.gpu_times.with_value(|g| g.iter().find(|(k, _)| *k == key).map(|(_, r)| r.clone()));
+            while still_waiting() && gpu().is_none() && now_ms() - begun < GPU_WAIT_MS {
                 sleep_ms(50).await;
             }
             if !still_waiting() {
                 return;
             }
-            let beside = beside();
-            let one_thread_ms = beside.one_thread.unwrap_or_else(|| Err(RunError::Unavailable(format!("not timed within {:.0} s", GPU_WAIT_MS / 1000.0))));
-            let gpu_ms = beside.gpu.unwrap_or_else(|| Err(gpu_not_timed()));
+            let gpu_ms = gpu().unwrap_or_else(|| Err(gpu_not_timed()));
             engine.timings.update(|t| {
                 if let Some(t) = t.iter_mut().find(|t| t.model == key) {
-                    let (chosen, one_thread) = DeviceTiming::choose_of_three(&t.cpu_ms, &one_thread_ms, &gpu_ms);
-                    (t.chosen, t.one_thread) = (Some(chosen), one_thread);
-                    (t.one_thread_ms, t.gpu_ms) = (Some(one_thread_ms), Some(gpu_ms));
+                    t.chosen = Some(DeviceTiming::choose(&t.cpu_ms, &gpu_ms));
+                    t.gpu_ms = Some(gpu_ms);
                 }
             });
             engine.timing_decided(&key);
         });
-    }
-
-    /// A figure from the one-thread worker beside the threaded one (`one_thread`: one CPU
-    /// thread, else WebGPU): kept for the choice, or, after it, shown as late (the choice
-    /// stands).
-    pub(super) fn beside_time(&self, key: String, one_thread: bool, result: Result<f64, RunError>) {
-        self.timings.update(|t| {
-            if let Some(t) = t.iter_mut().find(|t| t.model == key && t.chosen.is_some()) {
-                *(if one_thread { &mut t.one_thread_ms } else { &mut t.gpu_ms }) = Some(result.clone());
-                t.late = true;
-            }
-        });
-        self.beside_times.update_value(|g| {
-            let i = g.iter().position(|(k, _)| *k == key).unwrap_or_else(|| {
-                g.push((key, BesideTimes::default()));
-                g.len() - 1
-            });
-            *(if one_thread { &mut g[i].1.one_thread } else { &mut g[i].1.gpu }) = Some(result);
-        });
-    }
-
-    /// Whether the one-thread worker beside the threaded one can take runs: the page has two
-    /// workers, and that one has not failed for good.
-    pub(super) fn beside_alive(&self) -> bool {
-        self.split && self.links.with_value(|l| l[Role::Gpu as usize].started > 0 && l[Role::Gpu as usize].gone.is_none())
     }
     /// Change the device runs start on. Live runs (their weights live on the old device) are
     /// stopped, keeping their metrics; so are the kept models of ended runs.

@@ -59,8 +59,16 @@ impl Engine {
                     self.timing_decided(&key);
                 }
             }
-            Event::GpuTime { key, result } => self.beside_time(key, false, result),
-            Event::OneThreadTime { key, result } => self.beside_time(key, true, result),
+            Event::GpuTime { key, result } => {
+                // A figure after the page chose is shown as late; the choice stands.
+                self.timings.update(|t| {
+                    if let Some(t) = t.iter_mut().find(|t| t.model == key && t.chosen.is_some()) {
+                        t.gpu_ms = Some(result.clone());
+                        t.late = true;
+                    }
+                });
+                self.gpu_times.update_value(|g| g.push((key, result)));
+            }
             Event::Progress { id, batch } => self.update_live(id, |r| {
                 r.batch = batch;
                 r.state.started();

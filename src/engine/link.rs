@@ -55,13 +55,7 @@ pub(super) struct Link {
 impl Engine {
     /// The worker that trains on `device`.
     pub(super) fn role_of(&self, device: BackendChoice) -> Role {
-        self.role_for(device, false)
-    }
-
-    /// The worker that trains on `device`, the one-thread worker beside the threaded one when
-    /// `one_thread` ([`RunView::one_thread`](super::RunView::one_thread)).
-    pub(super) fn role_for(&self, device: BackendChoice, one_thread: bool) -> Role {
-        if self.split && (!device.is_cpu() || one_thread) { Role::Gpu } else { Role::Cpu }
+        if self.split && !device.is_cpu() { Role::Gpu } else { Role::Cpu }
     }
 
     /// The worker that holds WebGPU.
@@ -225,7 +219,7 @@ impl Engine {
     /// ones, and the loaded ones whose results it had not sent yet (they never come).
     fn fail_runs_of(&self, role: Role, reason: &str) {
         self.runs.update(|runs| {
-            for r in runs.iter_mut().filter(|r| self.role_for(r.device, r.one_thread) == role) {
+            for r in runs.iter_mut().filter(|r| self.role_of(r.device) == role) {
                 if r.state.is_live() {
                     r.state = RunState::Failed(RunError::WorkerDied(format!("{reason}; press Train to start again")));
                 } else if r.awaits_evaluation() {
@@ -269,7 +263,7 @@ impl Engine {
     /// Send `command` to every worker started (run controls: a worker ignores ids it does not
     /// hold).
     pub(super) fn broadcast(&self, command: Command) {
-        if self.beside_alive() {
+        if self.split && self.links.with_value(|l| l[Role::Gpu as usize].started > 0 && l[Role::Gpu as usize].gone.is_none()) {
             self.send(Role::Gpu, command.clone());
         }
         self.send(Role::Cpu, command);

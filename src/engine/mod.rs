@@ -25,10 +25,9 @@
 //! - a worker that dies (a crash, a script that does not load) fails the live runs with the
 //!   reason, and a fresh worker takes the next runs (at most [`WORKER_RESTARTS`] times);
 //! - where the browser can run threads ([`Capabilities::no_threads`]), the page trains on the
-//!   CPU in the threaded worker (every core) and on WebGPU in a one-thread worker beside it,
-//!   and, with "Fastest", a model timed faster on one CPU thread on the CPU in that worker
-//!   ([`Engine::one_thread`]); elsewhere the one-thread worker does both, and
-//!   [`Engine::cpu_note`] says why. Run controls go to both; each ignores runs it lacks;
+//!   CPU in the threaded worker (every core) and on WebGPU in a one-thread worker beside it;
+//!   elsewhere the one-thread worker does both, and [`Engine::cpu_note`] says why. Run controls
+//!   go to both; each ignores runs it lacks;
 //! - a worker that fails to load or start moves to the next kind at once, never retried: the
 //!   threaded worker to the one-thread worker (the runs waiting for it start there), the WebGPU
 //!   worker to the CPU. Training is unavailable only when the one-thread worker cannot load.
@@ -51,13 +50,13 @@ use dnaplay_model::models::ModelConfig;
 use dnaplay_model::trainer::TrainConfig;
 use dnaplay_protocol::clock::{now_ms, sleep_ms};
 use dnaplay_protocol::timing::{DeviceTiming, GPU_WAIT_MS, timing_key};
-use dnaplay_protocol::{Bench, Command, ExplainRequest, Explanation, InsertRequest, RunState};
+use dnaplay_protocol::{Bench, Command, ExplainRequest, Explanation, InsertRequest, RunError, RunState};
 use dnaplay_model::attribution::Experiment;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::capabilities::{Capabilities, NoThreads};
-use device::{BesideTimes, Gpu, PendingStart};
+use device::{Gpu, PendingStart};
 use link::{CpuWorker, Link, Role};
 
 pub use events::{AttentionReply, Reply, worker_memory_bytes};
@@ -120,9 +119,6 @@ pub struct Engine {
     pub probing: RwSignal<Option<Bench>>,
     /// Threads the worker trains on with the CPU, once it is up.
     pub threads: RwSignal<Option<usize>>,
-    /// New CPU runs train in the one-thread worker beside the threaded one: "Fastest" timed
-    /// their model faster on one thread ([`dnaplay_protocol::timing`]).
-    pub one_thread: RwSignal<bool>,
     /// What happened to the training worker, when it died.
     pub worker_note: RwSignal<Option<String>>,
     /// The latest attention answer ([`Engine::request_attention`]).
@@ -141,9 +137,9 @@ pub struct Engine {
     split: bool,
     cpu_worker: StoredValue<CpuWorker, LocalStorage>,
     links: StoredValue<[Link; 2], LocalStorage>,
-    /// The figures of the one-thread worker beside the threaded one (one CPU thread, WebGPU),
-    /// by timing key, for the choice the page makes when the workers are split.
-    beside_times: StoredValue<Vec<(String, BesideTimes)>, LocalStorage>,
+    /// WebGPU's figures from the WebGPU worker, by timing key, for the choice the page makes
+    /// when the workers are split.
+    gpu_times: StoredValue<Vec<(String, Result<f64, RunError>)>, LocalStorage>,
     next_id: StoredValue<usize, LocalStorage>,
     next_key: StoredValue<u64, LocalStorage>,
     gpu: StoredValue<Gpu, LocalStorage>,
@@ -183,7 +179,6 @@ impl Engine {
             timings: RwSignal::new(Vec::new()),
             probing: RwSignal::new(None),
             threads: RwSignal::new(None),
-            one_thread: RwSignal::new(false),
             worker_note: RwSignal::new(None),
             attention: RwSignal::new(None),
             explanations: RwSignal::new(Vec::new()),
@@ -193,7 +188,7 @@ impl Engine {
             split: false,
             cpu_worker: StoredValue::new_local(CpuWorker::OneThread),
             links: StoredValue::new_local(Default::default()),
-            beside_times: StoredValue::new_local(Vec::new()),
+            gpu_times: StoredValue::new_local(Vec::new()),
             next_id: StoredValue::new_local(1),
             next_key: StoredValue::new_local(1),
             gpu: StoredValue::new_local(Gpu::NotAsked),
@@ -276,8 +271,6 @@ impl Engine {
         for (data, model, config) in &specs {
             data.check(model, config, crate::training::rate_setting(bench, data.user_task()))?;
         }
-        // The CPU in the one-thread worker only where a timing chose it, below.
-        self.one_thread.set(false);
         if self.wanted.get_value().is_none() {
             match self.gpu.get_value() {
                 Gpu::Pending => {
@@ -292,12 +285,7 @@ impl Engine {
                         }
                         let Some(p) = engine.pending.try_update_value(|p| if p.as_ref().is_some_and(|p| p.key.is_none()) { p.take() } else { None }).flatten() else { return };
                         engine.probing.set(None);
-                        let started = if engine.gpu.get_value() == Gpu::Pending {
-                            engine.one_thread.set(false);
-                            engine.start_on_device(p.bench, p.specs, p.until)
-                        } else {
-                            engine.start_many(p.bench, p.specs, p.until)
-                        };
+                        let started = if engine.gpu.get_value() == Gpu::Pending { engine.start_on_device(p.bench, p.specs, p.until) } else { engine.start_many(p.bench, p.specs, p.until) };
                         if let Err(e) = started {
                             engine.device_note.set(Some(format!("The runs could not start: {e}")));
                         }
@@ -307,11 +295,8 @@ impl Engine {
                 Gpu::Ready => {
                     if let Some((data, model, config)) = specs.first().cloned() {
                         let key = timing_key(&model, config.batch_size);
-                        match self.timings.with_untracked(|t| t.iter().find(|t| t.model == key).and_then(|t| Some((t.chosen?, t.one_thread)))) {
-                            Some((choice, one_thread)) => {
-                                self.device.set(Some(choice));
-                                self.one_thread.set(one_thread && choice.is_cpu() && self.beside_alive());
-                            }
+                        match self.timings.with_untracked(|t| t.iter().find(|t| t.model == key).and_then(|t| t.chosen)) {
+                            Some(choice) => self.device.set(Some(choice)),
                             None => {
                                 self.probing.set(Some(bench));
                                 self.time_devices(key.clone(), &data, model, config);
@@ -329,14 +314,12 @@ impl Engine {
 
     pub(super) fn start_on_device(&self, bench: Bench, specs: Vec<RunSpec>, until: Until) -> Result<(), StartError> {
         let device = self.open_runs(bench, specs.len())?;
-        let one_thread = device.is_cpu() && self.one_thread.get_untracked();
-        let role = self.role_for(device, one_thread);
         for (data, model, config) in specs {
             let id = self.new_id();
             let pause_at = (until == Until::NextEpoch).then_some(1);
-            self.send_data(role, &data);
-            self.send(role, Command::Start { id, bench, data: data.spec(), model: model.clone(), config: config.clone(), device, pause_at });
-            let run = RunView { pause_at, one_thread, ..RunView::queued(id, bench, model, config, device, data.clone()) };
+            self.send_data(self.role_of(device), &data);
+            self.send(self.role_of(device), Command::Start { id, bench, data: data.spec(), model: model.clone(), config: config.clone(), device, pause_at });
+            let run = RunView { pause_at, ..RunView::queued(id, bench, model, config, device, data.clone()) };
             self.runs.update(|r| r.push(run));
         }
         Ok(())
@@ -484,14 +467,14 @@ impl Engine {
     /// Ask the worker for the multi-scale model's attention over test sequence `index` of run
     /// `id`; the answer arrives in [`Engine::attention`].
     pub fn request_attention(&self, id: usize, index: usize) {
-        self.send(self.role_of_run(id), Command::Attention { id, index });
+        self.send(self.role_of(self.device_of(id)), Command::Attention { id, index });
     }
 
     /// Ask the worker for attribution maps of run `id`'s model; the answer arrives in
     /// [`Engine::explanations`] under the returned key.
     pub fn request_explanation(&self, id: usize, request: ExplainRequest) -> u64 {
         let key = self.fresh_key();
-        self.send(self.role_of_run(id), Command::Explain { id, key, request });
+        self.send(self.role_of(self.device_of(id)), Command::Explain { id, key, request });
         key
     }
 
@@ -499,13 +482,13 @@ impl Engine {
     /// [`Engine::insertions`] under the returned key.
     pub fn request_insertion(&self, id: usize, request: InsertRequest) -> u64 {
         let key = self.fresh_key();
-        self.send(self.role_of_run(id), Command::Insert { id, key, request });
+        self.send(self.role_of(self.device_of(id)), Command::Insert { id, key, request });
         key
     }
 
     /// Ask the worker for run `id`'s weights; they arrive in its [`RunView::weights`].
     pub fn request_weights(&self, id: usize) {
-        self.send(self.role_of_run(id), Command::Weights { id });
+        self.send(self.role_of(self.device_of(id)), Command::Weights { id });
     }
 
     /// Start parsing a file in the CPU worker (lesson 13, a file over 2 MB): `name` (for the
@@ -544,10 +527,9 @@ impl Engine {
         key
     }
 
-    /// The worker that holds run `id` (the CPU's for a run no longer listed).
-    fn role_of_run(&self, id: usize) -> Role {
-        let (device, one_thread) = self.runs.with_untracked(|r| r.iter().find(|r| r.id == id).map(|r| (r.device, r.one_thread))).unwrap_or((BackendChoice::Flex, false));
-        self.role_for(device, one_thread)
+    /// The device run `id` trains on (the CPU for a run no longer listed).
+    fn device_of(&self, id: usize) -> BackendChoice {
+        self.runs.with_untracked(|r| r.iter().find(|r| r.id == id).map(|r| r.device)).unwrap_or(BackendChoice::Flex)
     }
 
 }

@@ -125,9 +125,6 @@ pub struct RunView {
     pub config: TrainConfig,
     /// The device it trains on.
     pub device: BackendChoice,
-    /// It trains on the CPU in the one-thread worker beside the threaded one ("Fastest" timed
-    /// its model faster on one thread, [`dnaplay_protocol::timing`]).
-    pub one_thread: bool,
     /// The data it trains on.
     pub data: RunData,
     /// One record per finished epoch.
@@ -177,7 +174,6 @@ impl RunView {
             model,
             config,
             device,
-            one_thread: false,
             data,
             history: Vec::new(),
             match_fractions: Vec::new(),
@@ -193,11 +189,6 @@ impl RunView {
             predictions: None,
             weights: None,
         }
-    }
-
-    /// The device it trains on, for the page: "CPU", "CPU, 1 thread" or "WebGPU".
-    pub fn device_label(&self) -> &'static str {
-        if self.one_thread { "CPU, 1 thread" } else { self.device.label() }
     }
 
     /// Train and validation loss per epoch, the two curves of a loss chart.

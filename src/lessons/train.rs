@@ -176,7 +176,7 @@ pub fn TrainLesson() -> impl IntoView {
         <pre class="epoch-log" data-testid="epoch-log" aria-label="Loss per epoch, in the seed's format">{move || current().map(|r| {
             r.history.iter().map(|h| h.to_string()).collect::<Vec<_>>().join("\n")
         }).unwrap_or_default()}</pre>
-        <TimeBreakdown run=Memo::new(move |_| current().filter(|r| r.profile.phases.epochs > 0).map(|r| (r.label(), r.device_label().to_string(), r.profile))) />
+        <TimeBreakdown run=Memo::new(move |_| current().filter(|r| r.profile.phases.epochs > 0).map(|r| (r.label(), r.device.label().to_string(), r.profile))) />
         <RunTable />
     }
 }
@@ -230,7 +230,7 @@ pub fn RunTable() -> impl IntoView {
                             let last = r.history.last();
                             let status = r.state.describe();
                             view! { <tr>
-                                <td>{r.label()}</td><td>{r.device_label()}</td><td>{r.history.len()}</td>
+                                <td>{r.label()}</td><td>{r.device.label()}</td><td>{r.history.len()}</td>
                                 <td>{last.map(|h| format!("{:.3}", h.train_loss)).unwrap_or_default()}</td>
                                 <td>{last.map(|h| format!("{:.3}", h.val_loss)).unwrap_or_default()}</td>
                                 <td>{r.results.as_ref().map(|x| format!("{:.3}", x.r_squared)).unwrap_or_default()}</td>

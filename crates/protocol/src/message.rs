@@ -129,9 +129,6 @@ pub enum Timed {
     Cpu,
     /// WebGPU alone: one [`Event::GpuTime`], however long it takes.
     Gpu,
-    /// The one-thread worker beside the threaded one: its CPU on one thread
-    /// ([`Event::OneThreadTime`]), then WebGPU ([`Event::GpuTime`], however long it takes).
-    OneThreadThenGpu,
 }
 
 /// An 8-mer run's results, computed in the worker (the page's `RunResults` without the data,
@@ -213,9 +210,6 @@ pub enum Event {
     Timing(DeviceTiming),
     /// Milliseconds per batch on WebGPU for the timing under `key` ([`Timed::Gpu`]), or why not.
     GpuTime { key: String, result: Result<f64, RunError> },
-    /// Milliseconds per batch on one CPU thread for the timing under `key`
-    /// ([`Timed::OneThreadThenGpu`]), or why not.
-    OneThreadTime { key: String, result: Result<f64, RunError> },
     /// Batches done in the current epoch of run `id`, and batches per epoch.
     Progress { id: usize, batch: (usize, usize) },
     /// Run `id` finished an epoch: its record, training seconds per epoch so far, the filters

@@ -2,12 +2,6 @@
 //! "Fastest", the run engine times a few batches on the CPU and on WebGPU and trains on the
 //! faster. Small models often train faster on the CPU than through WebGPU, whose every batch
 //! pays for kernel launches and a read-back.
-//!
-//! Where the page trains on the CPU in the threaded worker, the one-thread worker beside it (the
-//! one that holds WebGPU) times the CPU on one thread as well, and the fastest of the three is
-//! chosen (issue 26's threads per model): a small model, seed 002's 8-mer CNN, trains faster
-//! on one thread than on two, whose every operation pays to share the work and the memory
-//! (0.105 against 0.122 s per epoch, docs/performance.md).
 
 use dnaplay_model::BackendChoice;
 use dnaplay_model::models::ModelConfig;
@@ -73,15 +67,8 @@ pub struct DeviceTiming {
     pub cpu_ms: Result<f64, RunError>,
     /// Milliseconds per batch on WebGPU, `None` while it is still being measured.
     pub gpu_ms: Option<Result<f64, RunError>>,
-    /// Milliseconds per batch on one CPU thread, in the one-thread worker beside the threaded
-    /// one; `None` where the page has one worker (whose `cpu_ms` is one thread already), or
-    /// while it is being measured.
-    pub one_thread_ms: Option<Result<f64, RunError>>,
     /// The device the runs of this model train on, once chosen.
     pub chosen: Option<BackendChoice>,
-    /// The chosen CPU is the one-thread worker's ([`DeviceTiming::one_thread_ms`] was the
-    /// fastest).
-    pub one_thread: bool,
     /// WebGPU's figure came after the choice (which stands).
     pub late: bool,
 }
@@ -89,22 +76,11 @@ pub struct DeviceTiming {
 impl DeviceTiming {
     /// The device to train on: the faster, the CPU when WebGPU failed or was not timed in time.
     pub fn choose(cpu_ms: &Result<f64, RunError>, gpu_ms: &Result<f64, RunError>) -> BackendChoice {
-        Self::choose_of_three(cpu_ms, &Err(RunError::Unavailable(String::new())), gpu_ms).0
-    }
-
-    /// The fastest of the CPU (`cpu_ms`, the threaded worker's where there is one), one CPU
-    /// thread in the one-thread worker (`one_thread_ms`) and WebGPU (`gpu_ms`): the device, and
-    /// whether the CPU is the one-thread worker's. A figure that failed loses; on a tie the
-    /// earlier in that order wins; with no figure at all, the CPU.
-    pub fn choose_of_three(cpu_ms: &Result<f64, RunError>, one_thread_ms: &Result<f64, RunError>, gpu_ms: &Result<f64, RunError>) -> (BackendChoice, bool) {
-        [(cpu_ms, (BackendChoice::Flex, false)), (one_thread_ms, (BackendChoice::Flex, true)), (gpu_ms, (BackendChoice::Wgpu, false))]
-            .into_iter()
-            .filter_map(|(ms, choice)| ms.as_ref().ok().filter(|ms| ms.is_finite()).map(|ms| (*ms, choice)))
-            .fold(None, |best: Option<(f64, _)>, (ms, choice)| match best {
-                Some((b, _)) if b <= ms => best,
-                _ => Some((ms, choice)),
-            })
-            .map_or((BackendChoice::Flex, false), |(_, choice)| choice)
+        match (cpu_ms, gpu_ms) {
+            (Ok(c), Ok(g)) if g < c => BackendChoice::Wgpu,
+            (Err(_), Ok(_)) => BackendChoice::Wgpu,
+            _ => BackendChoice::Flex,
+        }
     }
 
     /// One line for the page, e.g. "cnn-dist on 200 nt, batches of 100: CPU, 1 thread (of 8)
@@ -118,47 +94,12 @@ impl DeviceTiming {
             None => "being timed…".to_string(),
             Some(r) => figure(r),
         };
-        let one_thread = match &self.one_thread_ms {
-            Some(r) => format!(" · {} {}", cpu_label(1), figure(r)),
-            None => String::new(),
-        };
         let chosen = match self.chosen {
-            Some(c) if c.is_cpu() && self.one_thread => " → CPU, 1 thread".to_string(),
             Some(c) if c.is_cpu() => " → CPU".to_string(),
             Some(c) => format!(" → {}", c.label()),
             None => String::new(),
         };
-        let late = if self.late { " (a figure came after the choice, which stands)" } else { "" };
-        format!("{}: {} {}{one_thread} · WebGPU {gpu}{chosen}{late}", self.model, cpu_label(threads), figure(&self.cpu_ms))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn not_timed() -> Result<f64, RunError> {
-        Err(gpu_not_timed())
-    }
-
-    #[test]
-    fn the_fastest_of_three_is_chosen_and_a_failed_figure_loses() {
-        let three = |c: Result<f64, RunError>, o: Result<f64, RunError>, g: Result<f64, RunError>| DeviceTiming::choose_of_three(&c, &o, &g);
-        // docs/performance.md, seed 002's 8-mer CNN: one thread 0.105 s per epoch, two 0.122.
-        assert_eq!(three(Ok(12.2), Ok(10.5), Ok(40.0)), (BackendChoice::Flex, true));
-        assert_eq!(three(Ok(10.5), Ok(12.2), Ok(40.0)), (BackendChoice::Flex, false));
-        assert_eq!(three(Ok(130.0), Ok(250.0), Ok(65.0)), (BackendChoice::Wgpu, false));
-        // A tie goes to the earlier: every core, then one thread, then WebGPU.
-        assert_eq!(three(Ok(10.0), Ok(10.0), Ok(10.0)), (BackendChoice::Flex, false));
-        assert_eq!(three(not_timed(), Ok(10.0), Ok(10.0)), (BackendChoice::Flex, true));
-        // Failures, and a figure that is not a number, never win.
-        assert_eq!(three(Ok(50.0), not_timed(), not_timed()), (BackendChoice::Flex, false));
-        assert_eq!(three(Ok(f64::NAN), Ok(50.0), not_timed()), (BackendChoice::Flex, true));
-        assert_eq!(three(not_timed(), not_timed(), Ok(99.0)), (BackendChoice::Wgpu, false));
-        assert_eq!(three(not_timed(), not_timed(), not_timed()), (BackendChoice::Flex, false));
-        // Two devices, as a page with one worker chooses.
-        assert_eq!(DeviceTiming::choose(&Ok(20.0), &Ok(10.0)), BackendChoice::Wgpu);
-        assert_eq!(DeviceTiming::choose(&Ok(10.0), &not_timed()), BackendChoice::Flex);
-        assert_eq!(DeviceTiming::choose(&not_timed(), &Ok(10.0)), BackendChoice::Wgpu);
+        let late = if self.late { " (WebGPU's figure came after the choice)" } else { "" };
+        format!("{}: {} {} · WebGPU {gpu}{chosen}{late}", self.model, cpu_label(threads), figure(&self.cpu_ms))
     }
 }

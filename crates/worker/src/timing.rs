@@ -29,8 +29,7 @@ async fn time_batches(trainer: &mut Trainer, device: BackendChoice) -> Result<f6
 
 /// Time a model on the devices `devices` names. Both: the CPU, then WebGPU in a task of its
 /// own; after [`GPU_WAIT_MS`] the CPU is chosen and WebGPU's figure is reported when it comes
-/// (marked late). One device: its figure alone, for the page to choose; the CPU on one thread
-/// then WebGPU, one after the other, each figure as it comes, for the page to choose.
+/// (marked late). One device: its figure alone, for the page to choose.
 pub(crate) async fn time_devices(key: String, spec: DataSpec, model: ModelConfig, config: TrainConfig, devices: Timed) {
     let data = match data_for(&spec) {
         Ok(d) => d,
@@ -38,23 +37,15 @@ pub(crate) async fn time_devices(key: String, spec: DataSpec, model: ModelConfig
             let e = RunError::Refused(e.to_string());
             return match devices {
                 Timed::Gpu => send(&Event::GpuTime { key, result: Err(e) }),
-                Timed::OneThreadThenGpu => {
-                    send(&Event::OneThreadTime { key: key.clone(), result: Err(e.clone()) });
-                    send(&Event::GpuTime { key, result: Err(e) });
-                }
-                Timed::Both | Timed::Cpu => send(&Event::Timing(DeviceTiming { model: key, cpu_ms: Err(e.clone()), gpu_ms: Some(Err(e)), one_thread_ms: None, chosen: Some(BackendChoice::Flex), one_thread: false, late: false })),
+                _ => send(&Event::Timing(DeviceTiming { model: key, cpu_ms: Err(e.clone()), gpu_ms: Some(Err(e)), chosen: Some(BackendChoice::Flex), late: false })),
             };
         }
     };
-    if devices == Timed::OneThreadThenGpu {
-        // One after the other: the CPU's figure is not shared with WebGPU's kernel compiles.
-        send(&Event::OneThreadTime { key: key.clone(), result: time_on(&data, model.clone(), config.clone(), BackendChoice::Flex).await });
-    }
-    if matches!(devices, Timed::Gpu | Timed::OneThreadThenGpu) {
+    if devices == Timed::Gpu {
         return send(&Event::GpuTime { key, result: time_on(&data, model, config, BackendChoice::Wgpu).await });
     }
     let cpu_ms = time_on(&data, model.clone(), config.clone(), BackendChoice::Flex).await;
-    send(&Event::Timing(DeviceTiming { model: key.clone(), cpu_ms: cpu_ms.clone(), gpu_ms: None, one_thread_ms: None, chosen: None, one_thread: false, late: false }));
+    send(&Event::Timing(DeviceTiming { model: key.clone(), cpu_ms: cpu_ms.clone(), gpu_ms: None, chosen: None, late: false }));
     if devices == Timed::Cpu {
         return;
     }
@@ -67,7 +58,7 @@ pub(crate) async fn time_devices(key: String, spec: DataSpec, model: ModelConfig
             *cell.borrow_mut() = Some(result.clone());
             // A late figure is shown; the choice already made stands.
             if let Some(chosen) = chosen_cell.get() {
-                send(&Event::Timing(DeviceTiming { model: key, cpu_ms, gpu_ms: Some(result), one_thread_ms: None, chosen: Some(chosen), one_thread: false, late: true }));
+                send(&Event::Timing(DeviceTiming { model: key, cpu_ms, gpu_ms: Some(result), chosen: Some(chosen), late: true }));
             }
         });
     }
@@ -78,7 +69,7 @@ pub(crate) async fn time_devices(key: String, spec: DataSpec, model: ModelConfig
     let gpu_ms = gpu_result.borrow().clone().unwrap_or_else(|| Err(gpu_not_timed()));
     let chosen = DeviceTiming::choose(&cpu_ms, &gpu_ms);
     chosen_cell.set(Some(chosen));
-    send(&Event::Timing(DeviceTiming { model: key, chosen: Some(chosen), cpu_ms, gpu_ms: Some(gpu_ms), one_thread_ms: None, one_thread: false, late: false }));
+    send(&Event::Timing(DeviceTiming { model: key, chosen: Some(chosen), cpu_ms, gpu_ms: Some(gpu_ms), late: false }));
 }
 
 /// Milliseconds per batch of `model` on `device`.
