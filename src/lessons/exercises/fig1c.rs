@@ -254,7 +254,7 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
             </p>
             <Fig1cTable testid="fig1c-grid" cell_testid="fig1c-cell" caption="Match fraction: the share of the 32 first-layer filters that match a planted motif (median over the shipped runs; click a cell)"
                 text=Callback::new(move |(k, a)| cell_text(k, a)) select=Some((selected, set_selected)) />
-            <p class="metric" data-testid="fig1c-detail">{detail}</p>
+            <p class="cell-detail" data-testid="fig1c-detail">{detail}</p>
             <Fig1cTable testid="fig1c-aupr" cell_testid="fig1c-aupr" caption="Test AUPR, mean over the 12 labels (median over the shipped runs; the paper's models reach about 0.98)"
                 text=Callback::new(move |(k, a)| median_text(k, a, "test_aupr", 3)) select=None />
             <p class="note">"Reading it: compare each architecture's relu cell with its exp cell, then the rows with each other. "

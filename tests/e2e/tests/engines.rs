@@ -480,8 +480,9 @@ fn serve_dist() -> Result<()> {
 }
 
 /// Open `DNAPLAY_DEBUG_QUERY` in `DNAPLAY_DEBUG_ENGINE` (firefox, webkit, webkit-sab, chromium),
-/// in a window of `DNAPLAY_DEBUG_SIZE` (e.g. `390x844`) when given, and print what the page shows
-/// every second for 10 s: a tool for debugging by hand.
+/// in a window of `DNAPLAY_DEBUG_SIZE` (e.g. `390x844`) when given, print what the page shows
+/// every second for 10 s, and take a screenshot, scrolled to the element whose test id is
+/// `DNAPLAY_DEBUG_SCROLL` when given: a tool for debugging by hand.
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "a tool: opens a link in one engine and prints the page's state"]
 async fn debug_open() -> Result<()> {
@@ -502,6 +503,10 @@ async fn debug_open() -> Result<()> {
             tokio::time::sleep(Duration::from_secs(1)).await;
             let v = js(client, "return [performance.getEntriesByType('resource').map(r => r.name.split('/').pop()).join(' '), document.body.innerHTML.length, (document.querySelector('[data-testid=device]') || {}).textContent || '', (document.querySelector('[data-testid=threads-note]') || {}).textContent || '', window.dnaplayErrors, !!(navigator.serviceWorker && navigator.serviceWorker.controller)]").await?;
             println!("{i}: {v}");
+        }
+        if let Ok(id) = std::env::var("DNAPLAY_DEBUG_SCROLL") {
+            js(client, &format!("document.querySelector('[data-testid={id}]').scrollIntoView()")).await?;
+            tokio::time::sleep(Duration::from_millis(500)).await;
         }
         screenshot(client, &format!("debug-{}", browser.name())).await
     })
