@@ -167,12 +167,14 @@ async fn lesson_10_trains_one_epoch_and_reports(client: &Client, base: &str, bro
 async fn my_runs_compares_two_runs(client: &Client, base: &str, browser: Browser) -> Result<()> {
     // The runs it compares are kept in the session's profile: a check rerun in a fresh session
     // (after a WebKit trap in lesson 10, as in CI once) leaves the profile without the runs of
-    // the checks before it, so those are made again here.
-    if kept_runs(client, "keep/kmers").await.is_none() {
+    // the checks before it, so those are made again here. A run is kept a moment after its
+    // check ends, so each is waited for a little before it counts as missing.
+    let missing = async |key: &str| wait_until("a kept run", Duration::from_secs(10), || async { kept_runs(client, key).await }).await.is_err();
+    if missing("keep/kmers").await {
         println!("{}: My runs: no lesson 5 run in this session's profile; lesson 5 again first", browser.name());
         lesson_5_trains_and_its_plots_draw(client, base, browser).await?;
     }
-    if kept_runs(client, "keep/keras").await.is_none() {
+    if missing("keep/keras").await {
         println!("{}: My runs: no lesson 10 run in this session's profile; lesson 10 again first", browser.name());
         lesson_10_trains_one_epoch_and_reports(client, base, browser).await?;
     }
