@@ -497,7 +497,7 @@ async fn debug_open() -> Result<()> {
     let query = std::env::var("DNAPLAY_DEBUG_QUERY").unwrap_or_else(|_| "lesson=train&device=cpu".into());
     with_engine(browser, DistServer::start()?, async |client: &Client, base: &str| {
         let base = std::env::var("DNAPLAY_DEBUG_BASE").unwrap_or_else(|_| base.to_string());
-        if let Some((w, h)) = std::env::var("DNAPLAY_DEBUG_SIZE").ok().and_then(|s| Some((s.split_once('x')?.0.parse().ok()?, s.split_once('x')?.1.parse().ok()?))) {
+        if let Some((w, h)) = std::env::var("DNAPLAY_DEBUG_SIZE").ok().and_then(|s| s.split_once('x').and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))) {
             client.set_window_size(w, h).await?;
         }
         client.goto(&format!("{base}/?{query}")).await?;
