@@ -283,9 +283,12 @@ async fn classify_lesson_trains_the_multiscale_cnn_and_shows_attention() -> Resu
         // and training amplifies that: at lesson 10's learning rate, 0.003, one epoch gave
         // 0.575 in the page and 0.539 natively, four 0.619 and 0.601. At 0.0001 the weights
         // move little, so what is compared is the data, the weights, the shuffles and the masks.
+        // The native sums' order depends on the CPU too: within 0.01 on an Intel Xeon, 0.525 in
+        // the page against 0.513 natively on an AMD EPYC (2026-12-05, a fresh machine's CI), as
+        // a model this close to chance ranks many near-tied scores; hence 0.02.
         let native = native_keras200_auroc(4000, 2, 3, 0.0001).await;
         eprintln!("test AUROC: page {auroc:.3} · native {native:.3}");
-        assert!((auroc - native).abs() <= 0.01, "page test AUROC {auroc} against native {native}");
+        assert!((auroc - native).abs() <= 0.02, "page test AUROC {auroc} against native {native}");
         assert!((0.0..=1.0).contains(&accuracy), "accuracy {accuracy}");
         let confusion = text(client, "cls-confusion").await;
         let cells: u64 = confusion.split_whitespace().filter_map(|w| w.replace(',', "").parse::<u64>().ok()).filter(|&v| v != 0 && v != 1).sum();
