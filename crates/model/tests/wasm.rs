@@ -1,8 +1,10 @@
 //! The model crate in wasm32 (run by wasm-bindgen-test-runner in Node): the split is the same
-//! as natively, and the CNN trains on the Flex CPU backend.
+//! as natively, the CNN trains on the Flex CPU backend, and Flex's matrix product stays within
+//! the dot-product error bound (also with `+relaxed-simd`'s fused multiply-adds).
 #![cfg(target_arch = "wasm32")]
 
 use dnaplay_model::BackendChoice;
+use dnaplay_model::burn::tensor::{Device, Tensor, TensorData};
 use dnaplay_model::data::{GOLDEN_TRAIN_SEED_17, RegressionData, SplitFractions, split};
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::scoring::ScoringRule;
@@ -40,6 +42,48 @@ async fn cnn_loss_falls_on_flex() {
         last = trainer.step_epoch().await.unwrap();
     }
     assert!(last.val_loss < 0.6 * first.val_loss, "{first:?} → {last:?}");
+}
+
+/// Burn-flex's matrix product (gemm's wasm microkernels: a multiply and an add, or with
+/// `+relaxed-simd` one `f32x4.relaxed_madd`, crates/patched/README.md) against the same product
+/// in f64, within the forward error bound of a dot product of length k in any summation order,
+/// |ĉ − c| ≤ γₖ·Σ|a||b| with γₖ = k·u/(1 − k·u) and u = 2⁻²⁴ (Higham, *Accuracy and Stability of
+/// Numerical Algorithms*, 2nd ed., §3.1); a fused multiply-add rounds once where the pair rounds
+/// twice, so the bound holds for both builds. The shapes are the trainers': the 8-mer CNN's
+/// dense layer, CNN-dist's im2col products, and odd sizes that leave gemm's edge kernels work.
+#[wasm_bindgen_test]
+fn matmul_is_within_the_dot_product_bound() {
+    let device = Device::flex();
+    // A fixed sequence in [-1, 1) (a 64-bit LCG, Knuth's MMIX constants): no rand needed.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+    };
+    for (m, k, n) in [(768, 12, 32), (1, 192, 128), (2000, 168, 24), (100, 384, 64), (37, 201, 19)] {
+        let a: Vec<f32> = (0..m * k).map(|_| next()).collect();
+        let b: Vec<f32> = (0..k * n).map(|_| next()).collect();
+        let ta = Tensor::<2>::from_data(TensorData::new(a.clone(), [m, k]), &device);
+        let tb = Tensor::<2>::from_data(TensorData::new(b.clone(), [k, n]), &device);
+        let c = ta.matmul(tb).into_data().try_to_vec::<f32>().unwrap();
+        let u = 2f64.powi(-24);
+        let gamma = k as f64 * u / (1.0 - k as f64 * u);
+        let mut worst = 0f64;
+        for i in 0..m {
+            for j in 0..n {
+                let (mut exact, mut abs) = (0f64, 0f64);
+                for p in 0..k {
+                    let t = a[i * k + p] as f64 * b[p * n + j] as f64;
+                    exact += t;
+                    abs += t.abs();
+                }
+                let err = (c[i * n + j] as f64 - exact).abs();
+                assert!(err <= gamma * abs, "({m}×{k})·({k}×{n}) at [{i}, {j}]: {} against {exact}, error {err:e} over the bound {:e}", c[i * n + j], gamma * abs);
+                worst = worst.max(err / (gamma * abs));
+            }
+        }
+        console_log!("({m}×{k})·({k}×{n}): largest error {worst:.3} of the bound");
+    }
 }
 
 /// Seconds per epoch of seed 002's CNN run on each CPU backend built in, in wasm (a benchmark,
