@@ -29,7 +29,9 @@ if (typeof window === "undefined") {
   };
   // The files a visit needs, stored at install: the page, its hashed script, wasm, style and
   // snippets (read from the page and its script), and the training workers' fixed names.
-  const WORKERS = ["./dnaplay-worker-loader.js", "./dnaplay-worker.js", "./dnaplay-worker_bg.wasm", "./dnaplay-worker-mt-loader.js", "./dnaplay-worker-mt.js", "./dnaplay-worker-mt_bg.wasm", "./coi-serviceworker.js"];
+  // The threaded worker's relaxed-SIMD build is in relaxed/ (scripts/build-worker-threads.sh);
+  // both builds are stored, since its loader picks one per engine.
+  const WORKERS = ["./dnaplay-worker-loader.js", "./dnaplay-worker.js", "./dnaplay-worker_bg.wasm", "./dnaplay-worker-mt-loader.js", "./dnaplay-worker-mt.js", "./dnaplay-worker-mt_bg.wasm", "./relaxed/dnaplay-worker-mt.js", "./relaxed/dnaplay-worker-mt_bg.wasm", "./coi-serviceworker.js"];
   const precache = async () => {
     await caches.delete(CACHE);
     const cache = await caches.open(CACHE);
@@ -38,19 +40,21 @@ if (typeof window === "undefined") {
     if (!page.ok) return;
     const html = await page.clone().text();
     await cache.put(new URL("./", scope).href, page);
-    const urls = new Set(WORKERS);
-    for (const m of html.matchAll(/(?:href|src)="(\.\/[^"]+)"/g)) urls.add(m[1]);
+    // Absolute URLs: a script's snippets are relative to the script (relaxed/snippets/… for
+    // the relaxed-SIMD build).
+    const urls = new Set(WORKERS.map((u) => new URL(u, scope).href));
+    for (const m of html.matchAll(/(?:href|src)="(\.\/[^"]+)"/g)) urls.add(new URL(m[1], scope).href);
     for (const u of [...urls]) {
-      if (!/^\.\/(dna-playground-[^/]*|dnaplay-worker-mt)\.js$/.test(u)) continue;
-      const r = await fetch(new URL(u, scope));
+      if (!/\/(dna-playground-[^/]*|dnaplay-worker-mt)\.js$/.test(u)) continue;
+      const r = await fetch(u);
       if (!r.ok) continue;
       const js = await r.text();
-      for (const m of js.matchAll(/["'](\.\/snippets\/[^"']+)["']/g)) urls.add(m[1]);
+      for (const m of js.matchAll(/["'](\.\/snippets\/[^"']+)["']/g)) urls.add(new URL(m[1], u).href);
     }
     await Promise.all(
       [...urls].map((u) =>
-        fetch(new URL(u, scope))
-          .then((r) => (r.ok ? cache.put(new URL(u, scope).href, r) : null))
+        fetch(u)
+          .then((r) => (r.ok ? cache.put(u, r) : null))
           .catch(() => null),
       ),
     );

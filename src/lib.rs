@@ -187,7 +187,7 @@ pub fn App() -> impl IntoView {
                     </select>
                 </label>
                 <span class="device">"In use: "<b data-testid="device">{move || match (engine.device.get(), engine.threads.get()) {
-                    (Some(k), Some(threads)) if k.is_cpu() => dnaplay_protocol::timing::cpu_label(threads),
+                    (Some(k), Some(threads)) if k.is_cpu() => dnaplay_protocol::timing::cpu_label(threads, engine.relaxed_simd.get()),
                     (Some(k), Some(_)) => k.label().to_string(),
                     _ => "starting…".into(),
                 }}</b></span>
@@ -195,7 +195,7 @@ pub fn App() -> impl IntoView {
                     <span class="device" data-testid="threads-note">{format!("One thread: {why}")}</span>
                 })}
                 {move || engine.probing.get().map(|_| view! { <span class="device" data-testid="device-probing">"Timing the CPU and WebGPU on a few batches…"</span> })}
-                {move || engine.timings.with(|t| t.last().map(|t| view! { <span class="device timing" data-testid="device-timing">{t.describe(engine.threads.get().unwrap_or(1))}</span> }))}
+                {move || engine.timings.with(|t| t.last().map(|t| view! { <span class="device timing" data-testid="device-timing">{t.describe(engine.threads.get().unwrap_or(1), engine.relaxed_simd.get())}</span> }))}
             </div>
         </header>
         <div inert=move || holding.get()><components::share::SharePanel settings open=share_open /></div>

@@ -185,6 +185,7 @@ impl Engine {
             self.probing.set(None);
             self.pending.set_value(None);
             self.threads.set(None);
+            self.relaxed_simd.set(false);
         }
         if role == self.gpu_role() {
             self.gpu.set_value(Gpu::NotAsked);

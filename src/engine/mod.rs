@@ -119,6 +119,9 @@ pub struct Engine {
     pub probing: RwSignal<Option<Bench>>,
     /// Threads the worker trains on with the CPU, once it is up.
     pub threads: RwSignal<Option<usize>>,
+    /// Whether the CPU worker is the relaxed-SIMD build (`relaxed/` in dist, picked by its
+    /// loader where the browser validates relaxed SIMD).
+    pub relaxed_simd: RwSignal<bool>,
     /// What happened to the training worker, when it died.
     pub worker_note: RwSignal<Option<String>>,
     /// The latest attention answer ([`Engine::request_attention`]).
@@ -179,6 +182,7 @@ impl Engine {
             timings: RwSignal::new(Vec::new()),
             probing: RwSignal::new(None),
             threads: RwSignal::new(None),
+            relaxed_simd: RwSignal::new(false),
             worker_note: RwSignal::new(None),
             attention: RwSignal::new(None),
             explanations: RwSignal::new(Vec::new()),

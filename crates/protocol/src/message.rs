@@ -202,8 +202,10 @@ impl EpochProfile {
 /// What the worker tells the page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Event {
-    /// The worker is up; `threads` train on the CPU.
-    Ready { threads: usize },
+    /// The worker is up; `threads` train on the CPU, with relaxed SIMD's fused multiply-adds in
+    /// the matrix products where `relaxed_simd` (the threaded worker's second build,
+    /// crates/patched/README.md).
+    Ready { threads: usize, relaxed_simd: bool },
     /// WebGPU's initialisation: ready, or why not.
     Gpu(Result<(), RunError>),
     /// A device timing, new or updated.

@@ -42,13 +42,14 @@ pub fn hardware_threads() -> Option<usize> {
     (n >= 1.0).then_some(n as usize)
 }
 
-/// What the CPU trains on, for the page: "CPU, 1 thread (of 8)", given the threads the
-/// training worker reported.
-pub fn cpu_label(threads: usize) -> String {
+/// What the CPU trains on, for the page: "CPU, 1 thread (of 8)", or "CPU, 8 threads (of 8),
+/// relaxed SIMD", given what the training worker reported ([`crate::message::Event::Ready`]).
+pub fn cpu_label(threads: usize, relaxed_simd: bool) -> String {
     let threads = if threads == 1 { "1 thread".to_string() } else { format!("{threads} threads") };
+    let simd = if relaxed_simd { ", relaxed SIMD" } else { "" };
     match hardware_threads() {
-        Some(n) => format!("CPU, {threads} (of {n})"),
-        None => format!("CPU, {threads}"),
+        Some(n) => format!("CPU, {threads} (of {n}){simd}"),
+        None => format!("CPU, {threads}{simd}"),
     }
 }
 
@@ -84,8 +85,9 @@ impl DeviceTiming {
     }
 
     /// One line for the page, e.g. "cnn-dist on 200 nt, batches of 100: CPU, 1 thread (of 8)
-    /// 130 ms per batch · WebGPU 65 ms per batch → WebGPU", for a CPU of `threads` threads.
-    pub fn describe(&self, threads: usize) -> String {
+    /// 130 ms per batch · WebGPU 65 ms per batch → WebGPU", for a CPU of `threads` threads (and
+    /// relaxed SIMD where `relaxed_simd`, as in [`cpu_label`]).
+    pub fn describe(&self, threads: usize, relaxed_simd: bool) -> String {
         let figure = |r: &Result<f64, RunError>| match r {
             Ok(ms) => format!("{ms:.0} ms per batch"),
             Err(e) => e.to_string(),
@@ -100,6 +102,6 @@ impl DeviceTiming {
             None => String::new(),
         };
         let late = if self.late { " (WebGPU's figure came after the choice)" } else { "" };
-        format!("{}: {} {} · WebGPU {gpu}{chosen}{late}", self.model, cpu_label(threads), figure(&self.cpu_ms))
+        format!("{}: {} {} · WebGPU {gpu}{chosen}{late}", self.model, cpu_label(threads, relaxed_simd), figure(&self.cpu_ms))
     }
 }

@@ -181,7 +181,7 @@ pub fn start() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The worker lives as long as the page.
     on_message.forget();
-    send(&Event::Ready { threads: cpu_threads() });
+    send(&Event::Ready { threads: cpu_threads(), relaxed_simd: cfg!(target_feature = "relaxed-simd") });
 }
 
 /// The data `spec` describes, generated once and kept for the next runs.

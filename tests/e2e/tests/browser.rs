@@ -50,6 +50,9 @@ async fn lessons_train_on_the_cpu_and_draw_every_plot() -> Result<()> {
         // Served cross-origin isolated (as `trunk serve` does): the CPU trains on every core.
         let (threads, cores) = cpu_threads(client).await?;
         assert_eq!(threads, cores, "threads training on the CPU");
+        // Chromium validates relaxed SIMD, so the threaded worker's relaxed-SIMD build trains.
+        let device = text(client, "device").await;
+        assert!(device.ends_with(", relaxed SIMD"), "the relaxed-SIMD build in Chromium: the header shows {device:?}");
         assert_eq!(js(client, "return self.crossOriginIsolated").await?.as_bool(), Some(true));
         assert!(coloured_pixels(client, "score-histogram").await? > 2_000, "score histogram drawn");
         screenshot(client, "1-rule").await?;

@@ -34,7 +34,8 @@ async fn downloaded_bytes(client: &Client, name: &str) -> Result<u64> {
 }
 
 /// What the header should say about the CPU's threads in `browser`, on an isolated page:
-/// every core, except in WebKit without `SharedArrayBuffer` (one thread, and why).
+/// every core, except in WebKit without `SharedArrayBuffer` (one thread, and why); and relaxed
+/// SIMD in the engines that have it.
 async fn check_threads(client: &Client, browser: Browser) -> Result<()> {
     let (threads, cores) = cpu_threads(client).await?;
     match browser {
@@ -47,6 +48,11 @@ async fn check_threads(client: &Client, browser: Browser) -> Result<()> {
         }
         _ => assert_eq!(threads, cores, "{} trains on every core", browser.name()),
     }
+    // The threaded worker's relaxed-SIMD build where the engine has relaxed SIMD (Chromium and
+    // Firefox), its baseline build in WebKit (assets/dnaplay-worker-mt-loader.js).
+    let device = text(client, "device").await;
+    let relaxed = matches!(browser, Browser::Chromium { .. } | Browser::Firefox);
+    assert_eq!(device.ends_with(", relaxed SIMD"), relaxed, "{}: the header shows {device:?}; relaxed SIMD expected: {relaxed}", browser.name());
     assert!(text(client, "worker-note").await.is_empty(), "no worker failure: {}", text(client, "worker-note").await);
     Ok(())
 }
@@ -317,7 +323,9 @@ async fn offline_once(browser: Browser) -> Result<()> {
                 .await
                 .ok()?;
             let urls: Vec<String> = v.as_array()?.iter().filter_map(|u| u.as_str().map(String::from)).collect();
-            (urls.iter().any(|u| u.ends_with("dnaplay-worker_bg.wasm")) && urls.iter().any(|u| u.contains("dna-playground-") && u.ends_with("_bg.wasm"))).then_some(())
+            // Both builds of the threaded worker, and the relaxed one's own snippets folder.
+            let stored = |end: &str| urls.iter().any(|u| u.ends_with(end));
+            (stored("/dnaplay-worker_bg.wasm") && stored("/dnaplay-worker-mt_bg.wasm") && stored("/relaxed/dnaplay-worker-mt_bg.wasm") && urls.iter().any(|u| u.contains("/relaxed/snippets/")) && urls.iter().any(|u| u.contains("dna-playground-") && u.ends_with("_bg.wasm"))).then_some(())
         })
         .await?;
         server.stop();
