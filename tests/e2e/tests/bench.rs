@@ -11,7 +11,8 @@
 //! `bench_responsiveness` prints input-to-next-paint and pause latency while lessons 9 and 10
 //! train with their defaults (the Event Timing API, measured in the page). `bench_plain_links`
 //! times lessons 9 and 10 opened with their plain links, from Train to their results.
-//! `bench_attribution` times lesson 11's plain link (CPU and WebGPU) and each attribution method
+//! `bench_simd_builds` sets the threaded worker's relaxed-SIMD build against its baseline build on
+//! CNN-dist, alternating. `bench_attribution` times lesson 11's plain link (CPU and WebGPU) and each attribution method
 //! on 100 Task 3 sequences in the page's worker beside the same natively.
 
 use std::io::Write;
@@ -582,8 +583,9 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 /// Seed 002's 8-mer CNN per epoch, side by side in one run (issue 26): TensorFlow.js 4.22's wasm
 /// backend (`bench/tfjs`, pinned by its package-lock.json) in headless Chromium; the page's
-/// lesson 5 on the CPU in the threaded worker (an isolated page) and in the one-thread worker
-/// (a page without isolation); and natively (burn-flex, this process's rayon threads).
+/// lesson 5 on the CPU in the threaded worker (an isolated page; its relaxed-SIMD build where
+/// Chromium has relaxed SIMD, then its baseline build), in the one-thread worker (a page without
+/// isolation); and natively (burn-flex, this process's rayon threads).
 /// `DNAPLAY_BENCH_EPOCHS` epochs each (default 10). TensorFlow.js runs twice, on its own choice
 /// of threads and on all the cores, and the faster is the reference; its figure is the median
 /// epoch after its first, the page's what it shows, native's the mean after a warm-up epoch.
@@ -636,6 +638,9 @@ async fn bench_tfjs() -> Result<()> {
         Ok(figure.into_inner())
     };
     let (threaded, threaded_device) = page(DistServer::start()?, true).await?;
+    let baseline_dist = baseline_simd_dist()?;
+    let (baseline, baseline_device) = page(DistServer::serve_dir(baseline_dist.clone(), true)?, true).await?;
+    let _ = std::fs::remove_dir_all(&baseline_dist);
     let (one, one_device) = page(DistServer::start_unisolated()?, false).await?;
     let native = native_seconds_per_epoch(epochs).await;
 
@@ -653,8 +658,89 @@ async fn bench_tfjs() -> Result<()> {
         );
     }
     println!("| the page, isolated: {threaded_device} | {threaded:.3} | {:.2} | {:.1} |", threaded / native, tfjs_s / threaded);
+    println!("| the page, isolated, the baseline build: {baseline_device} | {baseline:.3} | {:.2} | {:.1} |", baseline / native, tfjs_s / baseline);
     println!("| the page, not isolated: {one_device} | {one:.3} | {:.2} | {:.1} |", one / native, tfjs_s / one);
     println!("| native, burn-flex, {} rayon threads | {native:.3} | 1.00 | {:.1} |", std::thread::available_parallelism().map_or(0, |n| n.get()), tfjs_s / native);
     println!("TensorFlow.js validation R² after {epochs} epochs: {:.3}", tfjs["valR2"].as_f64().unwrap_or(f64::NAN));
+    Ok(())
+}
+
+/// A copy of dist/ whose `relaxed/` holds the threaded worker's baseline build, so that an engine
+/// with relaxed SIMD loads the baseline: the two builds side by side in one browser. The caller
+/// removes the folder.
+fn baseline_simd_dist() -> Result<std::path::PathBuf> {
+    fn copy(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            let target = to.join(entry.file_name());
+            if entry.file_type()?.is_dir() {
+                copy(&entry.path(), &target)?;
+            } else {
+                std::fs::copy(entry.path(), target)?;
+            }
+        }
+        Ok(())
+    }
+    let dist = dist_dir();
+    let out = std::env::temp_dir().join(format!("dnaplay-dist-baseline-simd-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    copy(&dist, &out)?;
+    let relaxed = out.join("relaxed");
+    std::fs::remove_dir_all(&relaxed).map_err(|e| format!("{} has no relaxed/ build: {e}", dist.display()))?;
+    std::fs::create_dir_all(&relaxed)?;
+    for name in ["dnaplay-worker-mt.js", "dnaplay-worker-mt_bg.wasm"] {
+        std::fs::copy(dist.join(name), relaxed.join(name))?;
+    }
+    copy(&dist.join("snippets"), &relaxed.join("snippets"))?;
+    Ok(out)
+}
+
+/// The threaded worker's two builds side by side in Chromium (issue 26): relaxed SIMD (fused
+/// multiply-adds in gemm's microkernel) against the baseline (SIMD128), on lesson 9's CNN-dist at
+/// seed 003's size (14,000 training sequences, one epoch each of relu and exp, as
+/// [`bench_exp_lesson`]), alternating builds over `DNAPLAY_BENCH_ROUNDS` rounds (default 2); then
+/// the same epochs natively (burn-flex, every core). Prints seconds per epoch as the page reports
+/// them, and each build's ratio to native.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "benchmark: prints figures; run with --ignored --nocapture"]
+async fn bench_simd_builds() -> Result<()> {
+    let rounds: usize = std::env::var("DNAPLAY_BENCH_ROUNDS").ok().and_then(|e| e.parse().ok()).unwrap_or(2);
+    let baseline_dist = baseline_simd_dist()?;
+    let mut rows: Vec<(String, String, Vec<f64>)> = Vec::new();
+    for round in 1..=rounds {
+        for (build, dir) in [("relaxed SIMD", dist_dir()), ("baseline", baseline_dist.clone())] {
+            let seen = std::cell::RefCell::new((String::new(), Vec::new()));
+            with_engine(Browser::CHROMIUM, DistServer::serve_dir(dir, true)?, async |client: &Client, base: &str| {
+                client.goto(&format!("{base}/?lesson=exp&n=20000&cepochs=1&seed=1&device=cpu")).await?;
+                device_is(client, "CPU").await?;
+                let device = text(client, "device").await;
+                click(client, "exp-train").await?;
+                let lines = wait_until("both runs to finish one epoch", Duration::from_secs(1800), || async {
+                    let s = status_lines(client, "exp").await;
+                    (s.len() == 2 && s.iter().all(|l| l.contains("finished"))).then_some(s)
+                })
+                .await?;
+                let seconds = lines.iter().filter_map(|l| l.split(" · ").find(|p| p.ends_with("s per epoch")).and_then(|p| p.split_whitespace().next()?.parse().ok())).collect();
+                *seen.borrow_mut() = (device, seconds);
+                Ok(())
+            })
+            .await?;
+            let (device, seconds) = seen.into_inner();
+            println!("round {round}, {build}: {device}: CNN-dist relu and exp, s per epoch {seconds:?}");
+            rows.push((build.to_string(), device, seconds));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&baseline_dist);
+    let native: Vec<f64> = vec![native_cnn_dist_seconds(Activation::Relu).await, native_cnn_dist_seconds(Activation::Exp).await];
+    println!("native burn-flex, {} threads: relu {:.1}, exp {:.1} s per epoch", std::thread::available_parallelism().map_or(0, |n| n.get()), native[0], native[1]);
+    println!("\n| CNN-dist, Task 3, 14,000 sequences ({}) | round | relu s/epoch | exp s/epoch | ÷ native |", machine());
+    println!("|---|---|---|---|---|");
+    for (i, (build, device, seconds)) in rows.iter().enumerate() {
+        let ratio = seconds.iter().zip(&native).map(|(p, n)| p / n).sum::<f64>() / seconds.len().max(1) as f64;
+        let at = |k: usize| seconds.get(k).map_or("?".to_string(), |s| format!("{s:.1}"));
+        println!("| the page, {build} ({device}) | {} | {} | {} | {ratio:.2} |", i / 2 + 1, at(0), at(1));
+    }
+    println!("| native, burn-flex | | {:.1} | {:.1} | 1.00 |", native[0], native[1]);
     Ok(())
 }
