@@ -215,6 +215,10 @@ async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
         let sigmoid = text(client, "fig1c-aupr-cnn-2-sigmoid").await;
         assert!(sigmoid.ends_with(" †"), "a 10-epoch cell is marked: {sigmoid}");
         assert_eq!(text(client, "fig1c-cell-cnn-2-sigmoid").await, "0.00 †");
+        // An other-activation cell whose converged run is in (CNN-50 sigmoid, seed 1: 80
+        // epochs, test AUPR 0.792) is shown unmarked.
+        let cnn50_sigmoid = text(client, "fig1c-aupr-cnn-50-sigmoid").await;
+        assert_eq!(cnn50_sigmoid, "0.792", "CNN-50 sigmoid's converged test AUPR, unmarked");
         click(client, "fig1c-cell-cnn-50-relu").await?;
         let detail = text(client, "fig1c-detail").await;
         assert!(detail.starts_with("CNN-50 · relu: shipped: match fraction median 0.88 [0.84, 0.88] over 5 seeds; test AUPR median 0.905"), "{detail}");
