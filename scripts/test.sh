@@ -96,8 +96,8 @@ cargo test "${native_tests[@]}"
 if [ "${1:-}" = "--wasm-node" ]; then
   say "wasm32 tests in Node (wasm-bindgen-test-runner)"
   command -v node >/dev/null || apt_install nodejs
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test --locked --release --target wasm32-unknown-unknown -p dnaplay-model --features simd --test wasm
+  wasm_tests=(--locked --release --target wasm32-unknown-unknown -p dnaplay-model --features simd --test wasm)
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test "${wasm_tests[@]}"
   # The same tests with relaxed SIMD, as the threaded worker's second build compiles gemm
   # (crates/patched): Node 20 validates it behind a V8 flag, given here by a `node` shim.
   say "wasm32 tests in Node with relaxed SIMD (target dir ${CARGO_TARGET_DIR}-relaxed)"
@@ -106,7 +106,6 @@ if [ "${1:-}" = "--wasm-node" ]; then
   chmod +x "$shim/node"
   PATH="$shim:$PATH" RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test --locked --release --target wasm32-unknown-unknown --target-dir "${CARGO_TARGET_DIR}-relaxed" \
-    -p dnaplay-model --features simd --test wasm
+    cargo test "${wasm_tests[@]}" --target-dir "${CARGO_TARGET_DIR}-relaxed"
   rm -rf "$shim"
 fi

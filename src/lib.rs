@@ -18,6 +18,7 @@ pub mod store;
 pub mod training;
 
 use dnaplay_model::BackendChoice;
+use dnaplay_protocol::timing::CpuBuild;
 use dnaplay_state::Settings;
 use leptos::ev;
 use leptos::prelude::*;
@@ -186,16 +187,16 @@ pub fn App() -> impl IntoView {
                         <option value="cpu">"CPU"</option>
                     </select>
                 </label>
-                <span class="device">"In use: "<b data-testid="device">{move || match (engine.device.get(), engine.threads.get()) {
-                    (Some(k), Some(threads)) if k.is_cpu() => dnaplay_protocol::timing::cpu_label(threads, engine.relaxed_simd.get()),
+                <span class="device">"In use: "<b data-testid="device">{move || match (engine.device.get(), engine.cpu.get()) {
+                    (Some(k), Some(cpu)) if k.is_cpu() => cpu.label(),
                     (Some(k), Some(_)) => k.label().to_string(),
                     _ => "starting…".into(),
                 }}</b></span>
-                {move || engine.cpu_note.get().filter(|_| engine.threads.get() == Some(1) && dnaplay_protocol::timing::hardware_threads().is_some_and(|n| n > 1)).map(|why| view! {
+                {move || engine.cpu_note.get().filter(|_| engine.cpu.get().is_some_and(|c| c.threads == 1) && dnaplay_protocol::timing::hardware_threads().is_some_and(|n| n > 1)).map(|why| view! {
                     <span class="device" data-testid="threads-note">{format!("One thread: {why}")}</span>
                 })}
                 {move || engine.probing.get().map(|_| view! { <span class="device" data-testid="device-probing">"Timing the CPU and WebGPU on a few batches…"</span> })}
-                {move || engine.timings.with(|t| t.last().map(|t| view! { <span class="device timing" data-testid="device-timing">{t.describe(engine.threads.get().unwrap_or(1), engine.relaxed_simd.get())}</span> }))}
+                {move || engine.timings.with(|t| t.last().map(|t| view! { <span class="device timing" data-testid="device-timing">{t.describe(engine.cpu.get().unwrap_or(CpuBuild { threads: 1, relaxed_simd: false }))}</span> }))}
             </div>
         </header>
         <div inert=move || holding.get()><components::share::SharePanel settings open=share_open /></div>

@@ -27,14 +27,13 @@ const REPLIES_KEPT: usize = 8;
 impl Engine {
     pub(super) fn on_event(&self, role: Role, event: Event) {
         match event {
-            Event::Ready { threads, relaxed_simd } => {
+            Event::Ready(build) => {
                 let queued = self.links.try_update_value(|l| {
                     l[role as usize].ready = true;
                     std::mem::take(&mut l[role as usize].queue)
                 });
                 if role == Role::Cpu {
-                    self.threads.set(Some(threads));
-                    self.relaxed_simd.set(relaxed_simd);
+                    self.cpu.set(Some(build));
                 }
                 for c in queued.into_iter().flatten() {
                     self.send(role, c);

@@ -184,8 +184,7 @@ impl Engine {
         if role == Role::Cpu {
             self.probing.set(None);
             self.pending.set_value(None);
-            self.threads.set(None);
-            self.relaxed_simd.set(false);
+            self.cpu.set(None);
         }
         if role == self.gpu_role() {
             self.gpu.set_value(Gpu::NotAsked);

@@ -49,7 +49,7 @@ use dnaplay_model::checkpoint::CheckpointMeta;
 use dnaplay_model::models::ModelConfig;
 use dnaplay_model::trainer::TrainConfig;
 use dnaplay_protocol::clock::{now_ms, sleep_ms};
-use dnaplay_protocol::timing::{DeviceTiming, GPU_WAIT_MS, timing_key};
+use dnaplay_protocol::timing::{CpuBuild, DeviceTiming, GPU_WAIT_MS, timing_key};
 use dnaplay_protocol::{Bench, Command, ExplainRequest, Explanation, InsertRequest, RunError, RunState};
 use dnaplay_model::attribution::Experiment;
 use leptos::prelude::*;
@@ -117,11 +117,8 @@ pub struct Engine {
     pub timings: RwSignal<Vec<DeviceTiming>>,
     /// The lesson whose runs wait while the devices are timed.
     pub probing: RwSignal<Option<Bench>>,
-    /// Threads the worker trains on with the CPU, once it is up.
-    pub threads: RwSignal<Option<usize>>,
-    /// Whether the CPU worker is the relaxed-SIMD build (`relaxed/` in dist, picked by its
-    /// loader where the browser validates relaxed SIMD).
-    pub relaxed_simd: RwSignal<bool>,
+    /// The CPU worker's build (its threads, and whether relaxed SIMD), once it is up.
+    pub cpu: RwSignal<Option<CpuBuild>>,
     /// What happened to the training worker, when it died.
     pub worker_note: RwSignal<Option<String>>,
     /// The latest attention answer ([`Engine::request_attention`]).
@@ -181,8 +178,7 @@ impl Engine {
             device_note: RwSignal::new(None),
             timings: RwSignal::new(Vec::new()),
             probing: RwSignal::new(None),
-            threads: RwSignal::new(None),
-            relaxed_simd: RwSignal::new(false),
+            cpu: RwSignal::new(None),
             worker_note: RwSignal::new(None),
             attention: RwSignal::new(None),
             explanations: RwSignal::new(Vec::new()),

@@ -24,7 +24,7 @@ use wasm_bindgen::JsValue;
 
 use crate::data::UserDataKey;
 use crate::run::{Bench, FilterSnapshot, RunError};
-use crate::timing::DeviceTiming;
+use crate::timing::{CpuBuild, DeviceTiming};
 
 /// How to generate a run's data; the page and the worker generate the same from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -202,10 +202,8 @@ impl EpochProfile {
 /// What the worker tells the page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Event {
-    /// The worker is up; `threads` train on the CPU, with relaxed SIMD's fused multiply-adds in
-    /// the matrix products where `relaxed_simd` (the threaded worker's second build,
-    /// crates/patched/README.md).
-    Ready { threads: usize, relaxed_simd: bool },
+    /// The worker is up, and trains on the CPU as its build says.
+    Ready(CpuBuild),
     /// WebGPU's initialisation: ready, or why not.
     Gpu(Result<(), RunError>),
     /// A device timing, new or updated.

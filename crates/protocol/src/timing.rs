@@ -42,14 +42,33 @@ pub fn hardware_threads() -> Option<usize> {
     (n >= 1.0).then_some(n as usize)
 }
 
-/// What the CPU trains on, for the page: "CPU, 1 thread (of 8)", or "CPU, 8 threads (of 8),
-/// relaxed SIMD", given what the training worker reported ([`crate::message::Event::Ready`]).
-pub fn cpu_label(threads: usize, relaxed_simd: bool) -> String {
-    let threads = if threads == 1 { "1 thread".to_string() } else { format!("{threads} threads") };
-    let simd = if relaxed_simd { ", relaxed SIMD" } else { "" };
-    match hardware_threads() {
-        Some(n) => format!("CPU, {threads} (of {n}){simd}"),
-        None => format!("CPU, {threads}{simd}"),
+/// The CPU worker's build, as it reports it once up ([`crate::message::Event::Ready`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CpuBuild {
+    /// Threads the worker trains on: 1, or as many as the browser reports in a cross-origin
+    /// isolated page.
+    pub threads: usize,
+    /// The threaded worker's second build, with relaxed SIMD's fused multiply-adds in the
+    /// matrix products (`relaxed/` in dist, picked by its loader where the browser validates
+    /// relaxed SIMD; crates/patched/README.md).
+    pub relaxed_simd: bool,
+}
+
+impl CpuBuild {
+    /// What the CPU trains on, for the page: "CPU, 1 thread (of 8)", or "CPU, 8 threads (of
+    /// 8), relaxed SIMD", with the processors the browser reports ([`hardware_threads`]).
+    pub fn label(&self) -> String {
+        self.label_with(hardware_threads())
+    }
+
+    /// [`CpuBuild::label`] given the logical processors `hardware` (none where unknown).
+    pub fn label_with(&self, hardware: Option<usize>) -> String {
+        let threads = if self.threads == 1 { "1 thread".to_string() } else { format!("{} threads", self.threads) };
+        let simd = if self.relaxed_simd { ", relaxed SIMD" } else { "" };
+        match hardware {
+            Some(n) => format!("CPU, {threads} (of {n}){simd}"),
+            None => format!("CPU, {threads}{simd}"),
+        }
     }
 }
 
@@ -85,9 +104,9 @@ impl DeviceTiming {
     }
 
     /// One line for the page, e.g. "cnn-dist on 200 nt, batches of 100: CPU, 1 thread (of 8)
-    /// 130 ms per batch · WebGPU 65 ms per batch → WebGPU", for a CPU of `threads` threads (and
-    /// relaxed SIMD where `relaxed_simd`, as in [`cpu_label`]).
-    pub fn describe(&self, threads: usize, relaxed_simd: bool) -> String {
+    /// 130 ms per batch · WebGPU 65 ms per batch → WebGPU", the CPU named by `cpu`'s
+    /// [`CpuBuild::label`].
+    pub fn describe(&self, cpu: CpuBuild) -> String {
         let figure = |r: &Result<f64, RunError>| match r {
             Ok(ms) => format!("{ms:.0} ms per batch"),
             Err(e) => e.to_string(),
@@ -102,6 +121,30 @@ impl DeviceTiming {
             None => String::new(),
         };
         let late = if self.late { " (WebGPU's figure came after the choice)" } else { "" };
-        format!("{}: {} {} · WebGPU {gpu}{chosen}{late}", self.model, cpu_label(threads, relaxed_simd), figure(&self.cpu_ms))
+        format!("{}: {} {} · WebGPU {gpu}{chosen}{late}", self.model, cpu.label(), figure(&self.cpu_ms))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cpu_build_is_labelled_with_its_threads_and_simd() {
+        let one = CpuBuild { threads: 1, relaxed_simd: false };
+        assert_eq!(one.label_with(Some(8)), "CPU, 1 thread (of 8)");
+        assert_eq!(one.label_with(None), "CPU, 1 thread");
+        let relaxed = CpuBuild { threads: 2, relaxed_simd: true };
+        assert_eq!(relaxed.label_with(Some(2)), "CPU, 2 threads (of 2), relaxed SIMD");
+        assert_eq!(relaxed.label_with(None), "CPU, 2 threads, relaxed SIMD");
+    }
+
+    #[test]
+    fn the_ready_event_carries_the_build_over_the_wire() {
+        let build = CpuBuild { threads: 4, relaxed_simd: true };
+        match crate::from_cbor::<crate::Event>(&crate::to_cbor(&crate::Event::Ready(build))) {
+            Ok(crate::Event::Ready(back)) => assert_eq!(back, build),
+            other => panic!("decoded {other:?}"),
+        }
     }
 }

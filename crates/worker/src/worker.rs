@@ -32,6 +32,7 @@ use dnaplay_model::tasks::{SEED003_ALIGNMENT, filter_report};
 use dnaplay_model::trainer::{ClassEvaluation, StepOutcome, TrainConfig, Trainer, filter_maps, filter_weights, predict};
 use dnaplay_model::upload::{ByteParser, PackedParse, UserData};
 use dnaplay_protocol::clock::{now_ms, yield_now};
+use dnaplay_protocol::timing::CpuBuild;
 use dnaplay_protocol::{Bench, ClassData, Command, DataSpec, Dataset, Ended, EpochProfile, Event, FilterSnapshot, KmerResults, RunError, RunState, Uploads, UserDataKey, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -181,7 +182,7 @@ pub fn start() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The worker lives as long as the page.
     on_message.forget();
-    send(&Event::Ready { threads: cpu_threads(), relaxed_simd: cfg!(target_feature = "relaxed-simd") });
+    send(&Event::Ready(CpuBuild { threads: cpu_threads(), relaxed_simd: cfg!(target_feature = "relaxed-simd") }));
 }
 
 /// The data `spec` describes, generated once and kept for the next runs.

@@ -639,8 +639,8 @@ async fn bench_tfjs() -> Result<()> {
     };
     let (threaded, threaded_device) = page(DistServer::start()?, true).await?;
     let baseline_dist = baseline_simd_dist()?;
-    let (baseline, baseline_device) = page(DistServer::serve_dir(baseline_dist.clone(), true)?, true).await?;
-    let _ = std::fs::remove_dir_all(&baseline_dist);
+    let (baseline, baseline_device) = page(DistServer::serve_dir(baseline_dist.0.clone(), true)?, true).await?;
+    drop(baseline_dist);
     let (one, one_device) = page(DistServer::start_unisolated()?, false).await?;
     let native = native_seconds_per_epoch(epochs).await;
 
@@ -666,9 +666,9 @@ async fn bench_tfjs() -> Result<()> {
 }
 
 /// A copy of dist/ whose `relaxed/` holds the threaded worker's baseline build, so that an engine
-/// with relaxed SIMD loads the baseline: the two builds side by side in one browser. The caller
-/// removes the folder.
-fn baseline_simd_dist() -> Result<std::path::PathBuf> {
+/// with relaxed SIMD loads the baseline: the two builds side by side in one browser. The folder is
+/// removed when the returned guard drops, whether the bench passes or fails.
+fn baseline_simd_dist() -> Result<RemovedOnDrop> {
     fn copy(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
         std::fs::create_dir_all(to)?;
         for entry in std::fs::read_dir(from)? {
@@ -683,7 +683,8 @@ fn baseline_simd_dist() -> Result<std::path::PathBuf> {
         Ok(())
     }
     let dist = dist_dir();
-    let out = std::env::temp_dir().join(format!("dnaplay-dist-baseline-simd-{}", std::process::id()));
+    let guard = RemovedOnDrop(std::env::temp_dir().join(format!("dnaplay-dist-baseline-simd-{}", std::process::id())));
+    let out = guard.0.clone();
     let _ = std::fs::remove_dir_all(&out);
     copy(&dist, &out)?;
     let relaxed = out.join("relaxed");
@@ -693,7 +694,16 @@ fn baseline_simd_dist() -> Result<std::path::PathBuf> {
         std::fs::copy(dist.join(name), relaxed.join(name))?;
     }
     copy(&dist.join("snippets"), &relaxed.join("snippets"))?;
-    Ok(out)
+    Ok(guard)
+}
+
+/// A temporary folder, removed with everything in it when this drops.
+struct RemovedOnDrop(std::path::PathBuf);
+
+impl Drop for RemovedOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The threaded worker's two builds side by side in Chromium (issue 26): relaxed SIMD (fused
@@ -709,7 +719,7 @@ async fn bench_simd_builds() -> Result<()> {
     let baseline_dist = baseline_simd_dist()?;
     let mut rows: Vec<(String, String, Vec<f64>)> = Vec::new();
     for round in 1..=rounds {
-        for (build, dir) in [("relaxed SIMD", dist_dir()), ("baseline", baseline_dist.clone())] {
+        for (build, dir) in [("relaxed SIMD", dist_dir()), ("baseline", baseline_dist.0.clone())] {
             let seen = std::cell::RefCell::new((String::new(), Vec::new()));
             with_engine(Browser::CHROMIUM, DistServer::serve_dir(dir, true)?, async |client: &Client, base: &str| {
                 client.goto(&format!("{base}/?lesson=exp&n=20000&cepochs=1&seed=1&device=cpu")).await?;
@@ -731,7 +741,7 @@ async fn bench_simd_builds() -> Result<()> {
             rows.push((build.to_string(), device, seconds));
         }
     }
-    let _ = std::fs::remove_dir_all(&baseline_dist);
+    drop(baseline_dist);
     let native: Vec<f64> = vec![native_cnn_dist_seconds(Activation::Relu).await, native_cnn_dist_seconds(Activation::Exp).await];
     println!("native burn-flex, {} threads: relu {:.1}, exp {:.1} s per epoch", std::thread::available_parallelism().map_or(0, |n| n.get()), native[0], native[1]);
     println!("\n| CNN-dist, Task 3, 14,000 sequences ({}) | round | relu s/epoch | exp s/epoch | ÷ native |", machine());

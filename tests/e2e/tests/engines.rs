@@ -323,9 +323,11 @@ async fn offline_once(browser: Browser) -> Result<()> {
                 .await
                 .ok()?;
             let urls: Vec<String> = v.as_array()?.iter().filter_map(|u| u.as_str().map(String::from)).collect();
-            // Both builds of the threaded worker, and the relaxed one's own snippets folder.
+            // Both builds of the threaded worker (the baseline outside relaxed/, which would
+            // also end with its name), and the relaxed one's own snippets folder.
             let stored = |end: &str| urls.iter().any(|u| u.ends_with(end));
-            (stored("/dnaplay-worker_bg.wasm") && stored("/dnaplay-worker-mt_bg.wasm") && stored("/relaxed/dnaplay-worker-mt_bg.wasm") && urls.iter().any(|u| u.contains("/relaxed/snippets/")) && urls.iter().any(|u| u.contains("dna-playground-") && u.ends_with("_bg.wasm"))).then_some(())
+            let baseline = |end: &str| urls.iter().any(|u| u.ends_with(end) && !u.contains("/relaxed/"));
+            (baseline("/dnaplay-worker_bg.wasm") && baseline("/dnaplay-worker-mt_bg.wasm") && stored("/relaxed/dnaplay-worker-mt_bg.wasm") && urls.iter().any(|u| u.contains("/relaxed/snippets/")) && urls.iter().any(|u| u.contains("dna-playground-") && u.ends_with("_bg.wasm"))).then_some(())
         })
         .await?;
         server.stop();
