@@ -13,6 +13,24 @@ use serde::{Deserialize, Serialize};
 use crate::choice::named_choice;
 use crate::error::{Error, Result};
 
+/// Whether `device` (plain or with autodiff) is one of the CPU backends, burn-flex or
+/// burn-ndarray, rather than burn-wgpu.
+#[cfg(feature = "burn")]
+pub(crate) fn is_cpu_device(device: &Device) -> bool {
+    let plain = device.clone().inner();
+    #[cfg(feature = "flex")]
+    if plain == Device::flex() {
+        return true;
+    }
+    #[cfg(feature = "ndarray")]
+    #[allow(deprecated)] // burn-ndarray stays selectable (`--device ndarray`): crate::backend
+    if plain == Device::ndarray() {
+        return true;
+    }
+    let _ = plain;
+    false
+}
+
 /// A compute backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -29,20 +29,10 @@ pub(crate) fn seed(seed: u64) {
     MASK_RNG.with(|r| *r.borrow_mut() = ChaCha8Rng::seed_from_u64(seed));
 }
 
-/// Whether masks for tensors on `device` are drawn here rather than by burn.
+/// Whether masks for tensors on `device` are drawn here rather than by burn: on the CPU
+/// devices.
 fn draws_here(device: &Device) -> bool {
-    let plain = device.clone().inner();
-    #[cfg(feature = "flex")]
-    if plain == Device::flex() {
-        return true;
-    }
-    #[cfg(feature = "ndarray")]
-    #[allow(deprecated)] // burn-ndarray stays selectable (`--device ndarray`): crate::backend
-    if plain == Device::ndarray() {
-        return true;
-    }
-    let _ = plain;
-    false
+    crate::backend::is_cpu_device(device)
 }
 
 /// A dropout mask of `n` elements: each is `1 / (1 − prob)` with probability `1 − prob` and 0

@@ -60,6 +60,31 @@ impl OneHot {
         OneHot { values, batch: indices.len(), length: self.length }
     }
 
+    /// Each base's code, `[batch, length]` row-major: its channel (0 to 3 for A, C, G, T) or 4
+    /// for N (an all-zero column), as [`crate::models::CnnModel::forward_codes`] reads them.
+    /// `None` when a column is neither one 1.0 among 0.0s nor all zero (a soft input, such as
+    /// a position probability matrix or an interpolation of integrated gradients).
+    pub fn base_codes(&self) -> Option<Vec<u8>> {
+        let l = self.length;
+        let mut codes = Vec::with_capacity(self.batch * l);
+        for b in 0..self.batch {
+            let s = self.sequence(b);
+            for i in 0..l {
+                let mut code = 4u8;
+                for c in 0..4u8 {
+                    let v = s[usize::from(c) * l + i];
+                    if v == 1.0 && code == 4 {
+                        code = c;
+                    } else if v != 0.0 {
+                        return None;
+                    }
+                }
+                codes.push(code);
+            }
+        }
+        Some(codes)
+    }
+
     /// Decode back to strings: the base whose channel is largest, N for an all-zero column.
     pub fn decode(&self) -> Vec<String> {
         (0..self.batch)
@@ -224,6 +249,18 @@ mod tests {
         }
         assert_eq!(reverse_complement("TATAAA").unwrap(), "TTTATA");
         assert!(matches!(reverse_complement("AXG"), Err(Error::InvalidBase { character: 'X', position: 1, .. })));
+    }
+
+    #[test]
+    fn base_codes_name_each_channel_and_n_and_refuse_soft_input() {
+        let oh = one_hot(&["ACGTN", "TTNAa"]).unwrap();
+        assert_eq!(oh.base_codes(), Some(vec![0, 1, 2, 3, 4, 3, 3, 4, 0, 0]));
+        let mut soft = oh.clone();
+        soft.values[0] = 0.5; // sequence 0, A at base 0
+        assert_eq!(soft.base_codes(), None);
+        let mut two = oh;
+        two.values[5] = 1.0; // sequence 0, C at base 0 beside its A
+        assert_eq!(two.base_codes(), None);
     }
 
     #[test]

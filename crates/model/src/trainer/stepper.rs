@@ -59,6 +59,9 @@ pub struct Trainer {
     model: Option<Model>,
     optim: ModuleOptimizer,
     train_x: OneHot,
+    /// `train_x`'s base codes, `[sequences, length]`, where the model trains on them
+    /// ([`Model::uses_codes`]) and the sequences are one-hot: worked out once, gathered per batch.
+    train_codes: Option<Vec<u8>>,
     /// Row-major `[sequences, outputs]` targets.
     train_y: Vec<f32>,
     val_x: OneHot,
@@ -139,6 +142,7 @@ impl Trainer {
         }
         let device = device.clone().autodiff();
         let model = model_config.init(&device, config.seed)?;
+        let train_codes = model.uses_codes(config.batch_size, train_x.length).then(|| train_x.base_codes()).flatten();
         Ok(Trainer {
             optim: config.optimizer.init(config.weight_decay),
             rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x5eed_5eed),
@@ -159,6 +163,7 @@ impl Trainer {
             val_y: val.targets.clone(),
             outputs,
             train_x,
+            train_codes,
             val_x,
             device,
             config,
@@ -370,6 +375,9 @@ impl Trainer {
         let end = (self.cursor + self.config.batch_size).min(n);
         let idx = &self.order[self.cursor..end];
         let x = self.train_x.gather(idx);
+        // The CNN's one-hot batches go in as base codes (Model::forward_train).
+        let length = x.length;
+        let codes: Option<Vec<u8>> = self.train_codes.as_ref().map(|c| idx.iter().flat_map(|&i| &c[i * length..(i + 1) * length]).copied().collect());
         let k = self.outputs;
         let y: Vec<f32> = idx.iter().flat_map(|&i| self.train_y[i * k..(i + 1) * k].iter().copied()).collect();
         let (xs, ys) = batch_tensors(x, y, k, &self.device);
@@ -381,7 +389,7 @@ impl Trainer {
         let seed = self.dropout_rng.next_u64();
         self.device.seed(seed);
         crate::dropout::seed(seed);
-        let out = model.forward(xs);
+        let out = model.forward_train(xs, codes.as_deref());
         let loss = match self.config.loss {
             LossKind::Mse => MseLoss::new().forward(out, ys, Reduction::Mean),
             LossKind::BinaryCrossEntropy => {
