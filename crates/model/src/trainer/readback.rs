@@ -46,11 +46,22 @@ pub(crate) fn gathered(x: &OneHot, idx: &[usize], device: &Device) -> Tensor<3> 
 /// # Errors
 /// [`Error::Device`] when a read-back fails.
 pub async fn predict(model: &Model, x: &OneHot, device: &Device) -> Result<Vec<f32>> {
+    predict_with_codes(model, x, None, device).await
+}
+
+/// [`predict`], given `x`'s base codes (`[batch, length]`) where the model takes them
+/// ([`Model::forward_train`]): the trainer's validation pass, whose sequences it encoded once.
+///
+/// # Errors
+/// [`Error::Device`] when a read-back fails.
+pub(crate) async fn predict_with_codes(model: &Model, x: &OneHot, codes: Option<&[u8]>, device: &Device) -> Result<Vec<f32>> {
     let mut out = Vec::with_capacity(x.batch);
     let chunk = eval_chunk(model, x.length);
     for start in (0..x.batch).step_by(chunk) {
-        let idx: Vec<usize> = (start..(start + chunk).min(x.batch)).collect();
-        let data = model.forward(gathered(x, &idx, device)).into_data_async().await.map_err(device_error)?;
+        let end = (start + chunk).min(x.batch);
+        let idx: Vec<usize> = (start..end).collect();
+        let chunk_codes = codes.map(|c| &c[start * x.length..end * x.length]);
+        let data = model.forward_train(gathered(x, &idx, device), chunk_codes).into_data_async().await.map_err(device_error)?;
         out.extend(data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?);
     }
     Ok(out)

@@ -14,7 +14,7 @@ use super::resume::{FORMAT, RngState, Snapshot, SnapshotState, data_fingerprint}
 use super::config::{LossKind, Monitor, PLATEAU_MIN_DELTA, TrainConfig};
 use super::evaluation::{ClassEvaluation, Evaluation};
 use super::profile::{Clock, Phase, StepProfile};
-use super::readback::{device_error, eval_chunk, gathered, predict};
+use super::readback::{EVAL_BATCH, device_error, eval_chunk, gathered, predict, predict_with_codes};
 use crate::data::RegressionData;
 use crate::error::{Error, Result};
 use crate::metrics::{SpotCheck, auroc, bce_with_logits, mse, spot_check_sequences, spot_checks};
@@ -65,6 +65,8 @@ pub struct Trainer {
     /// Row-major `[sequences, outputs]` targets.
     train_y: Vec<f32>,
     val_x: OneHot,
+    /// `val_x`'s base codes, as `train_codes`, for the validation pass.
+    val_codes: Option<Vec<u8>>,
     val_y: Vec<f32>,
     /// Targets (and model outputs) per sequence: 1, or 12 for seed 003's Task 1.
     outputs: usize,
@@ -143,6 +145,7 @@ impl Trainer {
         let device = device.clone().autodiff();
         let model = model_config.init(&device, config.seed)?;
         let train_codes = model.uses_codes(config.batch_size, train_x.length).then(|| train_x.base_codes()).flatten();
+        let val_codes = model.uses_codes(EVAL_BATCH, val_x.length).then(|| val_x.base_codes()).flatten();
         Ok(Trainer {
             optim: config.optimizer.init(config.weight_decay),
             rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x5eed_5eed),
@@ -165,6 +168,7 @@ impl Trainer {
             train_x,
             train_codes,
             val_x,
+            val_codes,
             device,
             config,
             model_config,
@@ -533,7 +537,7 @@ impl Trainer {
     /// Validation loss, and the AUROC for classification; with several outputs, the AUROC and
     /// AUPR are means over the tasks.
     async fn validation(&self) -> Result<(f32, Option<f32>, Option<f32>)> {
-        let out = predict(&self.inference_model(), &self.val_x, &self.device()).await?;
+        let out = predict_with_codes(&self.inference_model(), &self.val_x, self.val_codes.as_deref(), &self.device()).await?;
         Ok(match self.config.loss {
             LossKind::Mse => (mse(&self.val_y, &out) as f32, None, None),
             LossKind::BinaryCrossEntropy if self.outputs > 1 => {
