@@ -537,6 +537,23 @@ impl CnnModel {
     }
 }
 
+/// A batch of sequences as [`Model::forward_train`] takes it.
+#[cfg(feature = "burn")]
+pub enum Batch<'a> {
+    /// One-hot sequences, `[batch, 4, length]`.
+    OneHot(Tensor<3>),
+    /// The base codes of one-hot sequences ([`crate::sequence::OneHot::base_codes`]),
+    /// `[batch, length]` row-major, for a model on `device`.
+    Codes {
+        /// 0 to 3 for A, C, G, T; 4 for N.
+        codes: &'a [u8],
+        /// Bases per sequence.
+        length: usize,
+        /// The model's device.
+        device: &'a Device,
+    },
+}
+
 /// Any model of this crate.
 #[cfg(feature = "burn")]
 #[derive(Module, Debug)]
@@ -574,18 +591,22 @@ impl Model {
         matches!(self, Model::Cnn(m) if m.table_pays(batch, length))
     }
 
-    /// [`Model::forward`] of a training batch, given its base codes where the input is one-hot
-    /// and [`Model::uses_codes`] ([`crate::sequence::OneHot::base_codes`]): the CNN then scores
-    /// them through [`CnnModel::forward_codes`], which equals `forward(x)` up to the order of
-    /// its sums and needs no gradient for `x`. Without codes, `forward(x)`.
+    /// [`Model::forward`] of a training batch. Base codes, which the trainer gives where
+    /// [`Model::uses_codes`], go to the CNN's [`CnnModel::forward_codes`] (equal to `forward`
+    /// of their one-hot input up to the order of its sums; no gradient for the input), and to
+    /// any other model as their one-hot input.
     ///
     /// # Shapes
-    /// - `x`: `[batch, 4, length]`; `codes`: `[batch, length]` row-major
     /// - output: `[batch, outputs]`, as [`Model::forward`]
-    pub fn forward_train(&self, x: Tensor<3>, codes: Option<&[u8]>) -> Tensor<2> {
-        match (self, codes) {
-            (Model::Cnn(m), Some(codes)) => m.forward_codes(codes, x.dims()[2]),
-            _ => self.forward(x),
+    pub fn forward_train(&self, batch: Batch<'_>) -> Tensor<2> {
+        match (self, batch) {
+            (Model::Cnn(m), Batch::Codes { codes, length, .. }) => m.forward_codes(codes, length),
+            (_, Batch::OneHot(x)) => self.forward(x),
+            (_, Batch::Codes { codes, length, device }) => {
+                let x = crate::sequence::OneHot::from_codes(codes, length);
+                let shape = x.shape();
+                self.forward(Tensor::from_data(TensorData::new(x.values, shape), device))
+            }
         }
     }
 
@@ -784,7 +805,7 @@ mod tests {
                 (values, grad(cnn.conv.weight.val()), bias, dense)
             };
             let by_unfold = run(model.forward(xs.clone()));
-            let by_codes = run(model.forward_train(xs, Some(&codes)));
+            let by_codes = run(model.forward_train(Batch::Codes { codes: &codes, length: 8, device: &device }));
             let close = |a: &[f32], b: &[f32], what: &str| {
                 assert_eq!(a.len(), b.len(), "{what}");
                 for (p, q) in a.iter().zip(b) {
@@ -797,7 +818,13 @@ mod tests {
             close(&by_unfold.2, &by_codes.2, "bias gradient");
             close(&by_unfold.3, &by_codes.3, "dense gradient");
             assert!(by_codes.1.iter().any(|&g| g != 0.0), "the kernel gets a gradient");
+            assert_eq!(by_codes.0, run(model.forward_train(Batch::OneHot(xs))).0, "one-hot input goes through forward");
         }
+        // Another model given codes gets their one-hot input.
+        let linear = ModelConfig::linear(8).init(&device, 9).unwrap();
+        let xs = Tensor::<3>::from_data(TensorData::new(x.values.clone(), x.shape()), &device);
+        let by_codes = linear.forward_train(Batch::Codes { codes: &codes, length: 8, device: &device }).into_data().try_to_vec::<f32>().unwrap();
+        assert_eq!(by_codes, linear.forward(xs).into_data().try_to_vec::<f32>().unwrap());
     }
 
     #[test]

@@ -85,6 +85,20 @@ impl OneHot {
         Some(codes)
     }
 
+    /// One-hot sequences from their base codes ([`OneHot::base_codes`]): `[batch, length]`
+    /// row-major, 0 to 3 for A, C, G, T, anything else an N (an all-zero column).
+    pub fn from_codes(codes: &[u8], length: usize) -> OneHot {
+        let batch = codes.len() / length.max(1);
+        let mut values = vec![0.0; batch * 4 * length];
+        for (k, &code) in codes.iter().enumerate().take(batch * length) {
+            if code < 4 {
+                let (b, i) = (k / length, k % length);
+                values[(b * 4 + usize::from(code)) * length + i] = 1.0;
+            }
+        }
+        OneHot { values, batch, length }
+    }
+
     /// Decode back to strings: the base whose channel is largest, N for an all-zero column.
     pub fn decode(&self) -> Vec<String> {
         (0..self.batch)
@@ -255,6 +269,7 @@ mod tests {
     fn base_codes_name_each_channel_and_n_and_refuse_soft_input() {
         let oh = one_hot(&["ACGTN", "TTNAa"]).unwrap();
         assert_eq!(oh.base_codes(), Some(vec![0, 1, 2, 3, 4, 3, 3, 4, 0, 0]));
+        assert_eq!(OneHot::from_codes(&oh.base_codes().unwrap(), 5), oh, "and back");
         let mut soft = oh.clone();
         soft.values[0] = 0.5; // sequence 0, A at base 0
         assert_eq!(soft.base_codes(), None);

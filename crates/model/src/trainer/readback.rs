@@ -5,7 +5,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::error::{Error, Result};
 use crate::interpret::{FilterMaps, FilterWeights};
-use crate::models::Model;
+use crate::models::{Batch, Model};
 use crate::sequence::OneHot;
 
 /// Most sequences per forward pass when evaluating (no gradients), to bound memory and keep a
@@ -59,9 +59,11 @@ pub(crate) async fn predict_with_codes(model: &Model, x: &OneHot, codes: Option<
     let chunk = eval_chunk(model, x.length);
     for start in (0..x.batch).step_by(chunk) {
         let end = (start + chunk).min(x.batch);
-        let idx: Vec<usize> = (start..end).collect();
-        let chunk_codes = codes.map(|c| &c[start * x.length..end * x.length]);
-        let data = model.forward_train(gathered(x, &idx, device), chunk_codes).into_data_async().await.map_err(device_error)?;
+        let input = match codes {
+            Some(c) => Batch::Codes { codes: &c[start * x.length..end * x.length], length: x.length, device },
+            None => Batch::OneHot(gathered(x, &(start..end).collect::<Vec<_>>(), device)),
+        };
+        let data = model.forward_train(input).into_data_async().await.map_err(device_error)?;
         out.extend(data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?);
     }
     Ok(out)

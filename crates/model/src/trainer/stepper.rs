@@ -18,7 +18,7 @@ use super::readback::{EVAL_BATCH, device_error, eval_chunk, gathered, predict, p
 use crate::data::RegressionData;
 use crate::error::{Error, Result};
 use crate::metrics::{SpotCheck, auroc, bce_with_logits, mse, spot_check_sequences, spot_checks};
-use crate::models::{Model, ModelConfig};
+use crate::models::{Batch, Model, ModelConfig};
 use crate::scoring::ScoringRule;
 use crate::sequence::{OneHot, one_hot};
 
@@ -92,12 +92,13 @@ pub struct Trainer {
     profile: StepProfile,
 }
 
-fn batch_tensors(x: OneHot, y: Vec<f32>, outputs: usize, device: &Device) -> (Tensor<3>, Tensor<2>) {
-    let shape = x.shape();
-    let xs = Tensor::<3>::from_data(TensorData::new(x.values, shape), device);
-    let n = y.len() / outputs;
-    let ys = Tensor::<2>::from_data(TensorData::new(y, [n, outputs]), device);
-    (xs, ys)
+/// The rows `idx` of `rows`, each `width` long, one after the other.
+fn gather_rows(rows: &[u8], idx: &[usize], width: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(idx.len() * width);
+    for &i in idx {
+        out.extend_from_slice(&rows[i * width..(i + 1) * width]);
+    }
+    out
 }
 
 impl Trainer {
@@ -378,13 +379,16 @@ impl Trainer {
         }
         let end = (self.cursor + self.config.batch_size).min(n);
         let idx = &self.order[self.cursor..end];
-        let x = self.train_x.gather(idx);
         // The CNN's one-hot batches go in as base codes (Model::forward_train).
-        let length = x.length;
-        let codes: Option<Vec<u8>> = self.train_codes.as_ref().map(|c| idx.iter().flat_map(|&i| &c[i * length..(i + 1) * length]).copied().collect());
+        let length = self.train_x.length;
+        let codes = self.train_codes.as_ref().map(|c| gather_rows(c, idx, length));
+        let input = match &codes {
+            Some(codes) => Batch::Codes { codes, length, device: &self.device },
+            None => Batch::OneHot(gathered(&self.train_x, idx, &self.device)),
+        };
         let k = self.outputs;
         let y: Vec<f32> = idx.iter().flat_map(|&i| self.train_y[i * k..(i + 1) * k].iter().copied()).collect();
-        let (xs, ys) = batch_tensors(x, y, k, &self.device);
+        let ys = Tensor::<2>::from_data(TensorData::new(y, [idx.len(), k]), &self.device);
         lap(&mut self.profile, Phase::Data);
 
         let model = self.model.take().expect("the model should be present between steps");
@@ -393,7 +397,7 @@ impl Trainer {
         let seed = self.dropout_rng.next_u64();
         self.device.seed(seed);
         crate::dropout::seed(seed);
-        let out = model.forward_train(xs, codes.as_deref());
+        let out = model.forward_train(input);
         let loss = match self.config.loss {
             LossKind::Mse => MseLoss::new().forward(out, ys, Reduction::Mean),
             LossKind::BinaryCrossEntropy => {
