@@ -38,7 +38,7 @@ fn bench_profiles_the_phases_within_the_epochs_wall_time() {
         let line = out.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no {label} row in {out}"));
         line[label.len()..].split_whitespace().nth(1).unwrap().trim_end_matches('%').parse().unwrap()
     };
-    let shares: Vec<f64> = ["data", "forward + loss", "loss read-back", "backward", "optimizer step", "validation"].iter().map(|l| share(l)).collect();
+    let shares: Vec<f64> = ["data", "forward + loss", "read-back", "backward", "optimizer step", "validation"].iter().map(|l| share(l)).collect();
     assert!((shares.iter().sum::<f64>() - 100.0).abs() < 0.5, "shares {shares:?}");
     assert!(shares[1] > 0.0 && shares[3] > 0.0 && shares[4] > 0.0, "forward, backward and the optimizer take time: {shares:?}");
     // The phases lie inside the timed epochs, so they cover at most all of their wall time.

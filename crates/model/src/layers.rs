@@ -71,7 +71,8 @@ impl Activation {
         }
     }
 
-    /// Apply to one number (for plotting the functions, seed 003 Fig. 1a).
+    /// Apply to one number (for plotting the functions, seed 003 Fig. 1a, and for the
+    /// hand-written training step of [`crate::cnn_step`]).
     pub fn apply_scalar(self, x: f32) -> f32 {
         match self {
             Activation::Relu => x.max(0.0),
@@ -82,6 +83,22 @@ impl Activation {
             Activation::Elu => if x > 0.0 { x } else { x.exp_m1() },
             Activation::Linear => x,
             Activation::LogRelu => x.abs().max(1.0).ln(),
+        }
+    }
+
+    /// The derivative at `x`, given `y = self.apply_scalar(x)`, as burn's autodiff takes it
+    /// through [`Activation::apply`]: relu's is 0 at 0, and log-relu's is 0 for |x| ≤ 1 and
+    /// 1/x beyond (the hand-written backward pass of [`crate::cnn_step`]).
+    pub fn derivative_scalar(self, x: f32, y: f32) -> f32 {
+        match self {
+            Activation::Relu => if x > 0.0 { 1.0 } else { 0.0 },
+            Activation::Exp => y,
+            Activation::Softplus => 1.0 / (1.0 + (-x).exp()),
+            Activation::Sigmoid => y * (1.0 - y),
+            Activation::Tanh => 1.0 - y * y,
+            Activation::Elu => if x > 0.0 { 1.0 } else { x.exp() },
+            Activation::Linear => 1.0,
+            Activation::LogRelu => if x.abs() > 1.0 { 1.0 / x } else { 0.0 },
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod attribution;
 pub mod backend;
 pub mod checkpoint;
+pub mod cnn_step;
 mod choice;
 pub mod data;
 pub mod deep;

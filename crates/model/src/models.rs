@@ -19,7 +19,11 @@ use burn::nn::conv::{Conv1d, Conv1dConfig};
 #[cfg(feature = "burn")]
 use burn::nn::Linear;
 #[cfg(feature = "burn")]
+use burn::optim::GradientsParams;
+#[cfg(feature = "burn")]
 use burn::tensor::{Device, Int, Tensor, TensorData};
+#[cfg(feature = "burn")]
+use crate::cnn_step::{CnnGradients, CnnParams};
 use serde::{Deserialize, Serialize};
 
 use crate::choice::named_choice;
@@ -463,7 +467,9 @@ impl CnnModel {
     /// `[12, 32]` product instead of `[768, 12]` by `[12, 32]`, and a backward pass that adds
     /// each window's gradient into its row. The result equals [`CnnModel::forward`] up to the
     /// order of the sums (checked in the tests). With the trainer's codes, seed 002's epoch
-    /// takes 14% less time natively and 20 to 31% less in wasm (docs/performance.md).
+    /// took 14% less time natively and 20 to 31% less in wasm (docs/performance.md). The
+    /// trainer now takes the MSE-trained, single-output CNN's steps by hand
+    /// ([`crate::cnn_step`]); this pass serves its other losses and outputs.
     ///
     /// # Shapes
     /// - `codes`: `[batch, length]` row-major, 0 to 4
@@ -485,6 +491,50 @@ impl CnnModel {
         }
         let x = self.activation.apply(out.reshape([batch, positions, filters]));
         self.linear.forward(x.flatten::<2>(1, 2)) // [batch, 1]
+    }
+
+    /// Outputs per sequence: 1 for seed 002's CNN.
+    pub fn outputs(&self) -> usize {
+        self.linear.weight.dims()[1]
+    }
+
+    /// The parameters, read back to the host for the hand-written training step of
+    /// [`crate::cnn_step`], which is for a single-output model ([`CnnModel::outputs`]; the
+    /// dense layer's first column otherwise).
+    ///
+    /// # Errors
+    /// [`Error::Device`] when a read-back fails.
+    pub async fn host_params(&self) -> Result<CnnParams> {
+        use crate::trainer::readback::read_vec;
+        let [filters, _, width] = self.conv.weight.dims();
+        let conv_bias = match &self.conv.bias {
+            Some(b) => read_vec(b.val()).await?,
+            None => vec![0.0; filters],
+        };
+        let [inputs, outputs] = self.linear.weight.dims();
+        let dense = read_vec(self.linear.weight.val()).await?.iter().step_by(outputs.max(1)).copied().collect::<Vec<_>>();
+        debug_assert_eq!(dense.len(), inputs);
+        let dense_bias = match &self.linear.bias {
+            Some(b) => read_vec(b.val()).await?.first().copied().unwrap_or(0.0),
+            None => 0.0,
+        };
+        Ok(CnnParams { kernel: read_vec(self.conv.weight.val()).await?, conv_bias, dense, dense_bias, filters, width, activation: self.activation })
+    }
+
+    /// `gradients` as burn's optimizer takes them: a tensor per parameter on the plain (not
+    /// autodiff) `device`, registered under the parameter's id. For a single-output model.
+    pub fn gradients_params(&self, gradients: CnnGradients, device: &Device) -> GradientsParams {
+        let CnnGradients { kernel, conv_bias, dense, dense_bias } = gradients;
+        let mut params = GradientsParams::new();
+        params.register(self.conv.weight.id, Tensor::<3>::from_data(TensorData::new(kernel, self.conv.weight.dims()), device));
+        if let Some(b) = &self.conv.bias {
+            params.register(b.id, Tensor::<1>::from_data(TensorData::new(conv_bias, b.dims()), device));
+        }
+        params.register(self.linear.weight.id, Tensor::<2>::from_data(TensorData::new(dense, self.linear.weight.dims()), device));
+        if let Some(b) = &self.linear.bias {
+            params.register(b.id, Tensor::<1>::from_data(TensorData::new(vec![dense_bias], b.dims()), device));
+        }
+        params
     }
 
     /// First-layer filter responses before and after the activation.
@@ -825,6 +875,56 @@ mod tests {
         let xs = Tensor::<3>::from_data(TensorData::new(x.values.clone(), x.shape()), &device);
         let by_codes = linear.forward_train(Batch::Codes { codes: &codes, length: 8, device: &device }).into_data().try_to_vec::<f32>().unwrap();
         assert_eq!(by_codes, linear.forward(xs).into_data().try_to_vec::<f32>().unwrap());
+    }
+
+    #[test]
+    fn the_hand_written_step_equals_burns_autodiff() {
+        use crate::cnn_step::CnnParams;
+        use crate::sequence::one_hot;
+        use burn::nn::loss::{MseLoss, Reduction};
+        let device = test_device().autodiff();
+        let seqs = ["ACGTACGT", "TTTTNCCA", "GATTACAN", "CCCCCTAT", "NNNNNNNN", "AGGCTTAC"];
+        let targets = [25.875, -1.5, 3.0, 25.875, 0.0, 7.25];
+        let codes = one_hot(&seqs).unwrap().base_codes().unwrap();
+        let read = |t: Tensor<1>| t.into_data().try_to_vec::<f32>().unwrap();
+        for &activation in Activation::ALL {
+            for l2 in [0.0f32, 0.2] {
+                let model = ModelConfig { activation, ..ModelConfig::cnn(8) }.init(&device, 9).unwrap();
+                let Model::Cnn(cnn) = &model else { panic!("a CNN") };
+                // burn: forward on codes, MSE, the first-layer penalty, autodiff.
+                let ys = Tensor::<2>::from_data(TensorData::new(targets.to_vec(), [6, 1]), &device);
+                let out = model.forward_train(Batch::Codes { codes: &codes, length: 8, device: &device });
+                let w = cnn.conv.weight.val();
+                let loss = MseLoss::new().forward(out, ys, Reduction::Mean) + w.powi_scalar(2).sum().mul_scalar(l2 / 2.0);
+                let burn_loss: f32 = loss.clone().into_scalar();
+                let grads = loss.backward();
+                let burns = [
+                    read(cnn.conv.weight.val().grad(&grads).unwrap().flatten(0, 2)),
+                    read(cnn.conv.bias.as_ref().unwrap().val().grad(&grads).unwrap()),
+                    read(cnn.linear.weight.val().grad(&grads).unwrap().flatten(0, 1)),
+                    read(cnn.linear.bias.as_ref().unwrap().val().grad(&grads).unwrap()),
+                ];
+                // By hand, read through the same parameters and registered back for burn.
+                let params: CnnParams = pollster::block_on(cnn.host_params()).unwrap();
+                let forward = params.forward_train(&codes, 8);
+                let ours = params.mse_gradients(&forward, &targets, l2);
+                let ours_loss = params.mse(&forward, &targets, l2);
+                let registered = cnn.gradients_params(ours.clone(), &device.clone().without_autodiff());
+                let ours = [ours.kernel, ours.conv_bias, ours.dense, vec![ours.dense_bias]];
+                assert!((ours_loss - burn_loss).abs() <= 1e-5 * (1.0 + burn_loss.abs()), "{activation} l2 {l2}: loss {ours_loss} against {burn_loss}");
+                for (what, (a, b)) in ["kernel", "conv bias", "dense", "dense bias"].iter().zip(ours.iter().zip(&burns)) {
+                    assert_eq!(a.len(), b.len(), "{activation} {what}");
+                    for (p, q) in a.iter().zip(b) {
+                        assert!((p - q).abs() <= 1e-5 * (1.0 + q.abs()), "{activation} l2 {l2} {what}: {p} against {q}");
+                    }
+                }
+                assert!(ours[0].iter().any(|&g| g != 0.0) || activation == Activation::LogRelu, "{activation}: the kernel gets a gradient");
+                assert_eq!(registered.len(), 4, "kernel, both biases and the dense weights");
+                let kernel = registered.get::<3>(cnn.conv.weight.id).unwrap();
+                assert_eq!(kernel.dims(), [32, 4, 3]);
+                assert_eq!(read(kernel.flatten(0, 2)), ours[0]);
+            }
+        }
     }
 
     #[test]

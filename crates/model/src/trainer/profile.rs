@@ -14,10 +14,12 @@ pub enum Phase {
     Data,
     /// The model's forward pass and the loss.
     Forward,
-    /// Reading the batch's loss back to the host (the divergence check). On a lazy backend this
-    /// is where queued work is waited for.
+    /// Reading the batch's loss back to the host (the divergence check), or the parameters for
+    /// the CNN's hand-written step ([`crate::cnn_step`]), which computes its loss on the host.
+    /// On a lazy backend this is where queued work is waited for.
     Readback,
-    /// The backward pass (autodiff) and collecting the gradients per parameter.
+    /// The backward pass (autodiff, or the hand-written step's) and collecting the gradients
+    /// per parameter.
     Backward,
     /// The optimizer's update of every parameter.
     Optimizer,
@@ -36,7 +38,7 @@ impl Phase {
         match self {
             Phase::Data => "data",
             Phase::Forward => "forward + loss",
-            Phase::Readback => "loss read-back",
+            Phase::Readback => "read-back",
             Phase::Backward => "backward",
             Phase::Optimizer => "optimizer step",
             Phase::Release => "freeing the batch",

@@ -51,10 +51,17 @@ pub async fn predict(model: &Model, x: &OneHot, device: &Device) -> Result<Vec<f
 
 /// [`predict`], given `x`'s base codes (`[batch, length]`) where the model takes them
 /// ([`Model::forward_train`]): the trainer's validation pass, whose sequences it encoded once.
+/// The single-output CNN scores them on the host ([`crate::cnn_step::CnnParams::forward`]).
 ///
 /// # Errors
 /// [`Error::Device`] when a read-back fails.
 pub(crate) async fn predict_with_codes(model: &Model, x: &OneHot, codes: Option<&[u8]>, device: &Device) -> Result<Vec<f32>> {
+    // The single-output CNN scores its codes on the host, as its training step does.
+    if let (Some(codes), Model::Cnn(cnn)) = (codes, model) {
+        if cnn.outputs() == 1 {
+            return Ok(cnn.host_params().await?.forward(codes, x.length));
+        }
+    }
     let mut out = Vec::with_capacity(x.batch);
     let chunk = eval_chunk(model, x.length);
     for start in (0..x.batch).step_by(chunk) {

@@ -388,9 +388,35 @@ impl Trainer {
         };
         let k = self.outputs;
         let y: Vec<f32> = idx.iter().flat_map(|&i| self.train_y[i * k..(i + 1) * k].iter().copied()).collect();
+        lap(&mut self.profile, Phase::Data);
+        let epoch = self.history.len();
+        let batch = self.cursor / self.config.batch_size.max(1);
+        let l2 = self.config.first_layer_l2;
+
+        // The 8-mer CNN on base codes with the MSE loss trains by the hand-written step of
+        // crate::cnn_step: its parameters are read back, its loss and gradients computed on the
+        // host, and burn's optimizer applies them.
+        if let (Some(codes), Some(Model::Cnn(cnn)), LossKind::Mse, 1) = (&codes, self.model.as_ref(), self.config.loss, k) {
+            let params = cnn.host_params().await?;
+            lap(&mut self.profile, Phase::Readback);
+            let forward = params.forward_train(codes, length);
+            let batch_loss = params.mse(&forward, &y, l2 as f32);
+            lap(&mut self.profile, Phase::Forward);
+            if !batch_loss.is_finite() {
+                return Err(self.stop_diverged("train", batch_loss, epoch, Some(batch)));
+            }
+            self.loss_sum += f64::from(batch_loss) * idx.len() as f64;
+            let model = self.model.take().expect("the model should be present between steps");
+            let Model::Cnn(cnn) = &model else { unreachable!("matched as a CNN above") };
+            let grads = cnn.gradients_params(params.mse_gradients(&forward, &y, l2 as f32), &self.device());
+            lap(&mut self.profile, Phase::Backward);
+            self.model = Some(self.optim.step(self.learning_rate, model, grads));
+            lap(&mut self.profile, Phase::Optimizer);
+            return self.end_batch(end, n).await;
+        }
+
         let ys = Tensor::<2>::from_data(TensorData::new(y, [idx.len(), k]), &self.device);
         lap(&mut self.profile, Phase::Data);
-
         let model = self.model.take().expect("the model should be present between steps");
         // Nothing awaits between this seed and the forward pass that draws the dropout masks.
         // The device's generator draws them on WebGPU, the model crate's on the CPU devices.
@@ -407,7 +433,6 @@ impl Trainer {
         };
         // Seed 003's first-layer penalty, as Keras's kernel regulariser adds it to the loss.
         // (Only with a penalty: first_layer_weight clones the kernel into the graph.)
-        let l2 = self.config.first_layer_l2;
         let loss = match (l2 > 0.0).then(|| model.first_layer_weight()).flatten() {
             Some(w) => loss + w.powi_scalar(2).sum().mul_scalar(l2 / 2.0),
             None => loss,
@@ -418,8 +443,6 @@ impl Trainer {
         // bounds the queue of submitted batches to one, so a pause lands at once).
         let batch_loss = loss.clone().detach().into_scalar_async::<f32>().await.map_err(device_error)?;
         lap(&mut self.profile, Phase::Readback);
-        let epoch = self.history.len();
-        let batch = self.cursor / self.config.batch_size.max(1);
         if !batch_loss.is_finite() {
             return Err(self.stop_diverged("train", batch_loss, epoch, Some(batch)));
         }
@@ -430,8 +453,17 @@ impl Trainer {
         lap(&mut self.profile, Phase::Optimizer);
         drop(loss);
         lap(&mut self.profile, Phase::Release);
+        self.end_batch(end, n).await
+    }
+
+    /// After a batch's update: move the cursor to `end` of `n` training sequences, and at the
+    /// end of an epoch run the validation and the schedule and return the epoch's record.
+    async fn end_batch(&mut self, end: usize, n: usize) -> Result<StepOutcome> {
         self.profile.batches += 1;
         self.cursor = end;
+        let epoch = self.history.len();
+        let clock = self.clock;
+        let start = clock.map(|c| c());
 
         if self.cursor < n {
             return Ok(StepOutcome::Batch { batch: self.batch_in_epoch(), batches_per_epoch: self.batches_per_epoch() });
@@ -454,7 +486,9 @@ impl Trainer {
             Monitor::ValAuroc => -val_auroc.unwrap_or(0.5),
             Monitor::ValAupr => -val_aupr.unwrap_or(0.0),
         });
-        lap(&mut self.profile, Phase::Validation);
+        if let (Some(start), Some(now)) = (start, clock.map(|c| c())) {
+            self.profile.add(Phase::Validation, now - start);
+        }
         self.profile.epochs += 1;
         Ok(StepOutcome::Epoch(record))
     }
