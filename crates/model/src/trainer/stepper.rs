@@ -92,6 +92,10 @@ pub struct Trainer {
     profile: StepProfile,
 }
 
+/// How often, in batches, the hand-written step sweeps burn-autodiff's graph of the
+/// parameters it replaced ([`Trainer::step_batch`]).
+const SWEEP_EVERY: usize = 64;
+
 /// The rows `idx` of `rows`, each `width` long, one after the other.
 fn gather_rows(rows: &[u8], idx: &[usize], width: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(idx.len() * width);
@@ -320,6 +324,13 @@ impl Trainer {
         self.cursor.div_ceil(self.config.batch_size)
     }
 
+    /// Whether [`Trainer::step_batch`] trains by the hand-written step of [`crate::cnn_step`]:
+    /// the CNN on base codes ([`Model::uses_codes`]: CPU devices, seed 002's width), with the
+    /// MSE loss and one output. Otherwise burn's autodiff takes the gradients.
+    pub fn uses_hand_step(&self) -> bool {
+        self.train_codes.is_some() && matches!(self.model, Some(Model::Cnn(_))) && self.config.loss == LossKind::Mse && self.outputs == 1
+    }
+
     /// True when all epochs ran or early stopping fired.
     pub fn is_finished(&self) -> bool {
         self.stopped_early || self.history.len() >= self.config.num_epochs
@@ -396,7 +407,9 @@ impl Trainer {
         // The 8-mer CNN on base codes with the MSE loss trains by the hand-written step of
         // crate::cnn_step: its parameters are read back, its loss and gradients computed on the
         // host, and burn's optimizer applies them.
-        if let (Some(codes), Some(Model::Cnn(cnn)), LossKind::Mse, 1) = (&codes, self.model.as_ref(), self.config.loss, k) {
+        if self.uses_hand_step()
+            && let (Some(codes), Some(Model::Cnn(cnn))) = (&codes, self.model.as_ref())
+        {
             let params = cnn.host_params().await?;
             lap(&mut self.profile, Phase::Readback);
             let forward = params.forward_train(codes, length);
@@ -411,6 +424,14 @@ impl Trainer {
             let grads = cnn.gradients_params(params.mse_gradients(&forward, &y, l2 as f32), &self.device());
             lap(&mut self.profile, Phase::Backward);
             self.model = Some(self.optim.step(self.learning_rate, model, grads));
+            // The step registered the new parameters as autodiff roots (`require_grad`), and
+            // burn-autodiff 0.22 frees the entries of dropped roots only inside a backward pass
+            // (`GraphMutexClient::backward` runs `cleanup_orphaned_entries`), which this path
+            // never runs: without a sweep the old parameters' entries pile up, about 1.7 MB an
+            // epoch. A one-element backward pass every SWEEP_EVERY batches frees them.
+            if batch % SWEEP_EVERY == 0 {
+                drop(Tensor::<1>::zeros([1], &self.device).require_grad().sum().backward());
+            }
             lap(&mut self.profile, Phase::Optimizer);
             return self.end_batch(end, n).await;
         }
