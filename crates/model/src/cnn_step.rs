@@ -12,7 +12,8 @@
 //!
 //! burn keeps the parameters and the optimizer: [`crate::models::CnnModel`] reads its
 //! parameters into a [`CnnParams`] and registers a [`CnnGradients`] as burn's
-//! `GradientsParams`. The tests check the loss and every gradient against burn's autodiff.
+//! `GradientsParams`. The tests here check the gradients against finite differences;
+//! `models.rs`'s check the loss and every gradient against burn's autodiff.
 
 use crate::models::{window_rows, Activation};
 
@@ -230,8 +231,10 @@ impl CnnParams {
         let mut codes_of = vec![0usize; width];
         for (r, (g, slope)) in by_spelling.chunks_exact_mut(filters.max(1)).zip(slope.chunks_exact(filters.max(1))).enumerate() {
             spell(r, &mut codes_of);
-            for ((g, s), b) in g.iter_mut().zip(slope).zip(conv_bias.iter_mut()) {
-                *g *= s;
+            // A spelling no window used has no gradient, whatever its slope: exp's can be
+            // infinite there (burn never evaluates those rows), and 0 · ∞ would be NaN.
+            for ((g, &s), b) in g.iter_mut().zip(slope).zip(conv_bias.iter_mut()) {
+                *g = if *g == 0.0 { 0.0 } else { *g * s };
                 *b += *g;
             }
             for (j, &c) in codes_of.iter().enumerate().filter(|&(_, &c)| c < 4) {
@@ -288,10 +291,25 @@ mod tests {
     }
 
     #[test]
+    fn a_spelling_no_window_uses_gives_no_gradient_even_where_exp_overflows() {
+        // Filter 0 weighs every base -10 and has a bias of 95: windows of A, C, G, T respond
+        // 75 (e^75 is finite), but NN would respond 95, whose exp is infinite in f32. No window
+        // of N-free data spells NN, so its row must add nothing (burn never evaluates it).
+        let m = CnnParams { kernel: [vec![-10.0; 8], vec![0.0; 8]].concat(), conv_bias: vec![95.0, 0.0], dense: vec![1e-30, 1.0, 1e-30, 1.0], dense_bias: 0.0, filters: 2, width: 2, activation: Activation::Exp };
+        let forward = m.forward_train(&[0, 1, 2], 3);
+        let g = m.mse_gradients(&forward, &[1.0], 0.0);
+        assert!(m.mse(&forward, &[1.0], 0.0).is_finite());
+        assert!(g.kernel.iter().chain(&g.conv_bias).chain(&g.dense).all(|v| v.is_finite()), "{g:?}");
+        assert!(g.conv_bias[0] != 0.0, "the used spellings still give filter 0 a gradient");
+    }
+
+    #[test]
     fn gradients_match_finite_differences() {
         let codes = [0u8, 3, 0, 1, 2, 4, 3, 3, 1];
         let targets = [1.0, -0.5, 2.0];
-        for activation in [Activation::Relu, Activation::Exp, Activation::Tanh, Activation::Elu, Activation::Softplus] {
+        // The tiny CNN's responses (0.1, 0.5, 1.5 to 3.5 and -0.9) sit on both sides of log-relu's
+        // bend at |x| = 1 and away from every kink.
+        for &activation in Activation::ALL {
             let m = tiny(activation);
             let forward = m.forward_train(&codes, 3);
             let (loss, g) = (m.mse(&forward, &targets, 0.1), m.mse_gradients(&forward, &targets, 0.1));

@@ -77,7 +77,8 @@ impl Activation {
         match self {
             Activation::Relu => x.max(0.0),
             Activation::Exp => x.exp(),
-            Activation::Softplus => x.exp().ln_1p(),
+            // Past 20, x itself, as burn's softplus (its threshold) and as f32 rounds it.
+            Activation::Softplus => if x > 20.0 { x } else { x.exp().ln_1p() },
             Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
             Activation::Tanh => x.tanh(),
             Activation::Elu => if x > 0.0 { x } else { x.exp_m1() },
@@ -87,8 +88,9 @@ impl Activation {
     }
 
     /// The derivative at `x`, given `y = self.apply_scalar(x)`, as burn's autodiff takes it
-    /// through [`Activation::apply`]: relu's is 0 at 0, and log-relu's is 0 for |x| ≤ 1 and
-    /// 1/x beyond (the hand-written backward pass of [`crate::cnn_step`]).
+    /// through [`Activation::apply`]: relu's is 0 at 0, and log-relu's is 0 for |x| < 1 and
+    /// 1/x from there (`clamp_min` passes the gradient at its bound). For the hand-written
+    /// backward pass of [`crate::cnn_step`].
     pub fn derivative_scalar(self, x: f32, y: f32) -> f32 {
         match self {
             Activation::Relu => if x > 0.0 { 1.0 } else { 0.0 },
@@ -98,7 +100,7 @@ impl Activation {
             Activation::Tanh => 1.0 - y * y,
             Activation::Elu => if x > 0.0 { 1.0 } else { x.exp() },
             Activation::Linear => 1.0,
-            Activation::LogRelu => if x.abs() > 1.0 { 1.0 / x } else { 0.0 },
+            Activation::LogRelu => if x.abs() >= 1.0 { 1.0 / x } else { 0.0 },
         }
     }
 }

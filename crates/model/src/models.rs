@@ -469,7 +469,7 @@ impl CnnModel {
     /// order of the sums (checked in the tests). With the trainer's codes, seed 002's epoch
     /// took 14% less time natively and 20 to 31% less in wasm (docs/performance.md). The
     /// trainer now takes the MSE-trained, single-output CNN's steps by hand
-    /// ([`crate::cnn_step`]); this pass serves its other losses and outputs.
+    /// ([`crate::cnn_step`]); this pass serves the binary cross-entropy loss.
     ///
     /// # Shapes
     /// - `codes`: `[batch, length]` row-major, 0 to 4
@@ -923,6 +923,11 @@ mod tests {
                 let kernel = registered.get::<3>(cnn.conv.weight.id).unwrap();
                 assert_eq!(kernel.dims(), [32, 4, 3]);
                 assert_eq!(read(kernel.flatten(0, 2)), ours[0]);
+                assert_eq!(read(registered.get::<1>(cnn.conv.bias.as_ref().unwrap().id).unwrap()), ours[1]);
+                let dense = registered.get::<2>(cnn.linear.weight.id).unwrap();
+                assert_eq!(dense.dims(), [6 * 32, 1]);
+                assert_eq!(read(dense.flatten(0, 1)), ours[2]);
+                assert_eq!(read(registered.get::<1>(cnn.linear.bias.as_ref().unwrap().id).unwrap()), ours[3]);
             }
         }
     }

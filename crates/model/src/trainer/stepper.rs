@@ -92,8 +92,8 @@ pub struct Trainer {
     profile: StepProfile,
 }
 
-/// How often, in batches, the hand-written step sweeps burn-autodiff's graph of the
-/// parameters it replaced ([`Trainer::step_batch`]).
+/// How often, in batches of an epoch (from its first), the hand-written step sweeps
+/// burn-autodiff's graph of the parameters it replaced ([`Trainer::step_batch`]).
 const SWEEP_EVERY: usize = 64;
 
 /// The rows `idx` of `rows`, each `width` long, one after the other.
@@ -325,8 +325,9 @@ impl Trainer {
     }
 
     /// Whether [`Trainer::step_batch`] trains by the hand-written step of [`crate::cnn_step`]:
-    /// the CNN on base codes ([`Model::uses_codes`]: CPU devices, seed 002's width), with the
-    /// MSE loss and one output. Otherwise burn's autodiff takes the gradients.
+    /// the CNN on base codes ([`Model::uses_codes`]: CPU devices, a width whose 5^width
+    /// spellings are fewer than a batch's windows), with the MSE loss and one output.
+    /// Otherwise burn's autodiff takes the gradients.
     pub fn uses_hand_step(&self) -> bool {
         self.train_codes.is_some() && matches!(self.model, Some(Model::Cnn(_))) && self.config.loss == LossKind::Mse && self.outputs == 1
     }
@@ -428,7 +429,8 @@ impl Trainer {
             // burn-autodiff 0.22 frees the entries of dropped roots only inside a backward pass
             // (`GraphMutexClient::backward` runs `cleanup_orphaned_entries`), which this path
             // never runs: without a sweep the old parameters' entries pile up, about 1.7 MB an
-            // epoch. A one-element backward pass every SWEEP_EVERY batches frees them.
+            // epoch. A one-element backward pass on each epoch's first batch and every
+            // SWEEP_EVERY-th after it frees them.
             if batch % SWEEP_EVERY == 0 {
                 drop(Tensor::<1>::zeros([1], &self.device).require_grad().sum().backward());
             }
