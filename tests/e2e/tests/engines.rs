@@ -516,6 +516,16 @@ async fn debug_open() -> Result<()> {
             let v = js(client, "return [performance.getEntriesByType('resource').map(r => r.name.split('/').pop()).join(' '), document.body.innerHTML.length, (document.querySelector('[data-testid=device]') || {}).textContent || '', (document.querySelector('[data-testid=threads-note]') || {}).textContent || '', window.dnaplayErrors, !!(navigator.serviceWorker && navigator.serviceWorker.controller)]").await?;
             println!("{i}: {v}");
         }
+        // Optionally click a control (`DNAPLAY_DEBUG_CLICK`, a data-testid, e.g. train), wait
+        // `DNAPLAY_DEBUG_WAIT` seconds (default 10), and run a script (`DNAPLAY_DEBUG_JS`).
+        if let Ok(id) = std::env::var("DNAPLAY_DEBUG_CLICK") {
+            click(client, &id).await?;
+            let wait = std::env::var("DNAPLAY_DEBUG_WAIT").ok().and_then(|w| w.parse().ok()).unwrap_or(10);
+            tokio::time::sleep(Duration::from_secs(wait)).await;
+        }
+        if let Ok(script) = std::env::var("DNAPLAY_DEBUG_JS") {
+            js(client, &format!("{script}; return 0")).await?;
+        }
         if let Ok(id) = std::env::var("DNAPLAY_DEBUG_SCROLL") {
             js(client, &format!("document.querySelector('[data-testid={id}]').scrollIntoView()")).await?;
             tokio::time::sleep(Duration::from_millis(500)).await;
