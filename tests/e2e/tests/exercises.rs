@@ -212,18 +212,22 @@ async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
         // 0.922 and 0.931 over 5 seeds), the other activations from the 10-epoch grid, marked.
         let aupr: f64 = text(client, "fig1c-aupr-cnn-2-exp").await.parse().unwrap_or(f64::NAN);
         assert!((0.9..0.95).contains(&aupr), "CNN-2 exp's converged test AUPR: {aupr}");
-        let sigmoid = text(client, "fig1c-aupr-cnn-2-sigmoid").await;
+        let sigmoid = text(client, "fig1c-aupr-cnn-deep-sigmoid").await;
         assert!(sigmoid.ends_with(" †"), "a 10-epoch cell is marked: {sigmoid}");
-        assert_eq!(text(client, "fig1c-cell-cnn-2-sigmoid").await, "0.00 †");
-        // An other-activation cell whose converged run is in (CNN-50 sigmoid, seed 1: 80
-        // epochs, test AUPR 0.792) is shown unmarked.
+        assert_eq!(text(client, "fig1c-cell-cnn-deep-sigmoid").await, "0.00 †");
+        // Other-activation cells whose converged runs are in (CNN-50 sigmoid, seed 1: 80 epochs,
+        // test AUPR 0.792; CNN-2 sigmoid: 97 epochs, 0.921) are shown unmarked.
         let cnn50_sigmoid = text(client, "fig1c-aupr-cnn-50-sigmoid").await;
         assert_eq!(cnn50_sigmoid, "0.792", "CNN-50 sigmoid's converged test AUPR, unmarked");
+        assert_eq!(text(client, "fig1c-aupr-cnn-2-sigmoid").await, "0.921", "CNN-2 sigmoid's converged test AUPR, unmarked");
         click(client, "fig1c-cell-cnn-50-relu").await?;
         let detail = text(client, "fig1c-detail").await;
         assert!(detail.starts_with("CNN-50 · relu: shipped: match fraction median 0.88 [0.84, 0.88] over 5 seeds; test AUPR median 0.905"), "{detail}");
         assert!(detail.contains("44 to 100 epochs of seed 003's recipe"), "{detail}");
         click(client, "fig1c-cell-cnn-2-tanh").await?;
+        let detail = text(client, "fig1c-detail").await;
+        assert!(detail.contains("test AUPR 0.921 (100 epochs of seed 003's recipe"), "CNN-2 tanh's converged cell: {detail}");
+        click(client, "fig1c-cell-cnn-deep-tanh").await?;
         let detail = text(client, "fig1c-detail").await;
         assert!(detail.contains("† 10 epochs, not yet trained to convergence"), "{detail}");
         click(client, "fig1c-cell-cnn-50-relu").await?;
