@@ -15,7 +15,7 @@
 //! `GradientsParams`. The tests here check the gradients against finite differences;
 //! `models.rs`'s check the loss and every gradient against burn's autodiff.
 
-use crate::models::{window_rows, Activation};
+use crate::models::{spell, window_rows, Activation, CODE_SYMBOLS};
 
 /// The CNN's parameters on the host, in burn's layouts.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,19 +63,6 @@ pub struct CnnForward {
     pub out: Vec<f32>,
 }
 
-/// Base codes a window is spelled in: A, C, G, T and N.
-const SYMBOLS: usize = 5;
-
-/// The base codes of spelling `r` into `codes` (its width): the base-5 digits of `r`, the
-/// window's first base most significant, as [`crate::models::window_table`] orders them.
-fn spell(r: usize, codes: &mut [usize]) {
-    let mut digits = r;
-    for code in codes.iter_mut().rev() {
-        *code = digits % SYMBOLS;
-        digits /= SYMBOLS;
-    }
-}
-
 /// The activation and its slope at each of `pre`, the activation matched once rather than
 /// per value (so that each arm's loop is compiled for its function).
 fn activate(activation: Activation, pre: &[f32]) -> (Vec<f32>, Vec<f32>) {
@@ -118,7 +105,7 @@ impl CnnParams {
     /// the bias plus the kernel's weight of each base present (an N adds nothing).
     fn responses(&self) -> Vec<f32> {
         let (filters, width) = (self.filters, self.width);
-        let spellings = SYMBOLS.pow(width as u32);
+        let spellings = CODE_SYMBOLS.pow(width as u32);
         // The kernel base-major, `[width, 4, filters]`, so that each base adds a row of filters.
         let mut by_base = vec![0.0; width * 4 * filters];
         for (f, kernel) in self.kernel.chunks_exact(4 * width).enumerate() {

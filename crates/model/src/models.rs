@@ -342,7 +342,7 @@ pub fn window_indices(channels: usize, length: usize, width: usize) -> Vec<i64> 
 
 /// Symbols a window of [`CnnModel::forward_codes`] is spelled in: A, C, G, T and N
 /// ([`crate::sequence::OneHot::base_codes`]).
-const CODE_SYMBOLS: usize = 5;
+pub(crate) const CODE_SYMBOLS: usize = 5;
 
 /// The 0/1 matrix that spells every window of `width` base codes as its one-hot input,
 /// `[5^width, 4 · width]` row-major: row `r` (its codes the base-5 digits of `r`, the window's
@@ -351,17 +351,27 @@ const CODE_SYMBOLS: usize = 5;
 pub fn window_table(width: usize) -> Vec<f32> {
     let rows = CODE_SYMBOLS.pow(width as u32);
     let mut table = vec![0.0; rows * 4 * width];
+    let mut codes = vec![0; width];
     for r in 0..rows {
-        let mut digits = r;
-        for j in (0..width).rev() {
-            let code = digits % CODE_SYMBOLS;
-            digits /= CODE_SYMBOLS;
+        spell(r, &mut codes);
+        for (j, &code) in codes.iter().enumerate() {
             if code < 4 {
                 table[r * 4 * width + code * width + j] = 1.0;
             }
         }
     }
     table
+}
+
+/// The base codes of spelling `r` into `codes` (its width): the base-5 digits of `r`, the
+/// window's first base most significant, the order of [`window_table`]'s rows and
+/// [`window_rows`]'s indices.
+pub(crate) fn spell(r: usize, codes: &mut [usize]) {
+    let mut digits = r;
+    for code in codes.iter_mut().rev() {
+        *code = digits % CODE_SYMBOLS;
+        digits /= CODE_SYMBOLS;
+    }
 }
 
 /// Each window's row in [`window_table`], position-major (`b · positions + p`), from the base

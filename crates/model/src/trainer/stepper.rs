@@ -484,13 +484,12 @@ impl Trainer {
     async fn end_batch(&mut self, end: usize, n: usize) -> Result<StepOutcome> {
         self.profile.batches += 1;
         self.cursor = end;
-        let epoch = self.history.len();
-        let clock = self.clock;
-        let start = clock.map(|c| c());
-
         if self.cursor < n {
             return Ok(StepOutcome::Batch { batch: self.batch_in_epoch(), batches_per_epoch: self.batches_per_epoch() });
         }
+        let epoch = self.history.len();
+        let clock = self.clock;
+        let start = clock.map(|c| c());
         self.cursor = 0;
         let train_loss = (std::mem::take(&mut self.loss_sum) / n as f64) as f32;
         if !train_loss.is_finite() {
