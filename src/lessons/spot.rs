@@ -39,9 +39,9 @@ pub fn SpotLesson() -> impl IntoView {
             Some(run) => {
                 let rows = run.results.spot_checks.clone();
                 view! {
-                    <ScrollX label="Spot checks">
+                    <ScrollX label="Spot checks" class="sticky-caption">
                         <table class="spot" data-testid="spot-table">
-                            <caption>{format!("Spot checks for run {}", run.label)}</caption>
+                            <caption><span>{format!("Spot checks for run {}", run.label)}</span></caption>
                             <thead><tr><th>"Group"</th><th>"8-mer"</th><th>"Predicted"</th><th>"Actual"</th><th>"Difference"</th></tr></thead>
                             <tbody>{rows.into_iter().map(|r| {
                                 let class = if r.difference.abs() > 1.0 { "off" } else { "" };

@@ -201,9 +201,9 @@ fn TimeBreakdown(run: Memo<Option<(String, String, EpochProfile)>>) -> impl Into
         <Show when=move || run.with(Option::is_some)>
             <details class="breakdown" data-testid="time-breakdown">
                 <summary>{summary}</summary>
-                <ScrollX label="Time per epoch by phase">
+                <ScrollX label="Time per epoch by phase" class="sticky-caption">
                     <table class="runs">
-                        <caption>{move || format!("Milliseconds per epoch ({:.0} batches each), and each phase's share of the wall time", batches())}</caption>
+                        <caption><span>{move || format!("Milliseconds per epoch ({:.0} batches each), and each phase's share of the wall time", batches())}</span></caption>
                         <thead><tr><th scope="col">"Phase"</th><th scope="col">"ms per epoch"</th><th scope="col">"Share"</th></tr></thead>
                         <tbody>{rows}</tbody>
                         <tfoot><tr><th scope="row">"wall time"</th><td data-testid="breakdown-wall">{move || format!("{:.1}", wall())}</td><td>"100%"</td></tr></tfoot>

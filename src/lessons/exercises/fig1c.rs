@@ -77,9 +77,9 @@ fn Fig1cTable(
     select: Option<(ReadSignal<(ModelKind, Activation)>, WriteSignal<(ModelKind, Activation)>)>,
 ) -> impl IntoView {
     view! {
-        <ScrollX label=caption>
+        <ScrollX label=caption class="sticky-caption">
             <table class="runs fig1c" data-testid=testid>
-                <caption>{caption}</caption>
+                <caption><span>{caption}</span></caption>
                 <thead><tr><th></th>{FIG1C_ACTIVATIONS.iter().map(|a| view! { <th>{a.name()}</th> }).collect_view()}</tr></thead>
                 <tbody>{FIG1C_MODELS.iter().map(|&(kind, title)| view! { <tr>
                     <th>{title}</th>
