@@ -124,11 +124,15 @@ fn cell_runs<'a>(runs: &'a [RunSummary], kind: ModelKind, act: Activation) -> Ve
 pub(super) fn Fig1cPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let engine = lab.engine;
-    let (shipped, set_shipped) = signal(None::<Result<Shipped, String>>);
-    leptos::task::spawn_local(async move {
-        let converged = fetch_summary(FIG1C_CONVERGED).await;
-        let ten_epochs = fetch_summary(FIG1C_SUMMARY).await;
-        set_shipped.set(Some(converged.and_then(|converged| Ok(Shipped { converged, ten_epochs: ten_epochs? }))));
+    // Both summaries are fetched at once; the grid shows when both are in, or the first error.
+    let (converged, set_converged) = signal(None::<Result<Vec<RunSummary>, String>>);
+    let (ten_epochs, set_ten_epochs) = signal(None::<Result<Vec<RunSummary>, String>>);
+    leptos::task::spawn_local(async move { set_converged.set(Some(fetch_summary(FIG1C_CONVERGED).await)) });
+    leptos::task::spawn_local(async move { set_ten_epochs.set(Some(fetch_summary(FIG1C_SUMMARY).await)) });
+    let shipped = Memo::new(move |_| match (converged.get(), ten_epochs.get()) {
+        (Some(Err(e)), _) | (_, Some(Err(e))) => Some(Err(e)),
+        (Some(Ok(converged)), Some(Ok(ten_epochs))) => Some(Ok(Shipped { converged, ten_epochs })),
+        _ => None,
     });
     let (selected, set_selected) = signal((ModelKind::Cnn2, Activation::Exp));
     let (error, set_error) = signal(None::<String>);
@@ -263,7 +267,7 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
                 <button class="primary" data-testid="fig1c-train" on:click=train disabled=move || engine.device.with(Option::is_none) || engine.is_training(Bench::Fig1c)>
                     {move || { let (k, a) = selected.get(); format!("▶ Train {} · {a} live", FIG1C_MODELS.iter().find(|m| m.0 == k).map(|m| m.1).unwrap_or("?")) }}</button>
             </div>
-            <p class="note">{move || lab.settings.with(|s| format!("Live: {} sequences, {} epochs, Adam at {} (lesson 9's settings; the shipped grids used 30,000 sequences and Adam from 0.001). Log-relu trains with seed 003's L2 penalty of {} on the first layer's kernel, which its training loss includes, as CNN-deep's shipped log-relu cell did; the {TEN_EPOCHS_MARK} log-relu cells of CNN-2 and CNN-50 put 0.2 on every parameter.", thousands(s.class_seqs), s.class_epochs, s.exp_lr, settings::L2_FIRST.default))}</p>
+            <p class="note">{move || lab.settings.with(|s| format!("Live: {} sequences, {} epochs, Adam at {} (lesson 9's settings; the shipped grids used 30,000 sequences and Adam from 0.001). Log-relu trains with seed 003's L2 penalty of {} on the first layer's kernel, which its training loss includes, as the converged grid's log-relu cells did; the 10-epoch grid's log-relu cells ({TEN_EPOCHS_MARK}) put 0.2 on every parameter.", thousands(s.class_seqs), s.class_epochs, s.exp_lr, settings::L2_FIRST.default))}</p>
             {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="fig1c-error">{m}</p> })}
             <GridProgress bench=Bench::Fig1c what="runs" />
             <p class="status" data-testid="fig1c-status">{status}</p>
