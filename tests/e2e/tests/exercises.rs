@@ -227,7 +227,9 @@ async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
         click(client, "fig1c-cell-cnn-2-tanh").await?;
         let detail = text(client, "fig1c-detail").await;
         assert!(detail.contains("test AUPR 0.921 (100 epochs of seed 003's recipe"), "CNN-2 tanh's converged cell: {detail}");
-        click(client, "fig1c-cell-cnn-deep-tanh").await?;
+        // CNN-deep tanh, seed 1: 91 epochs, test AUPR 0.781, no filter matching (docs/fig1c-converged).
+        assert_eq!(text(client, "fig1c-aupr-cnn-deep-tanh").await, "0.781", "CNN-deep tanh's converged test AUPR, unmarked");
+        click(client, "fig1c-cell-cnn-deep-elu").await?;
         let detail = text(client, "fig1c-detail").await;
         assert!(detail.contains("† 10 epochs, not yet trained to convergence"), "{detail}");
         click(client, "fig1c-cell-cnn-50-relu").await?;
