@@ -251,7 +251,8 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
                 "by scripts/fig1c.sh); click one to see it, and train it live here."
             </p>
             <p class="note" data-testid="fig1c-recipe">
-                "Relu and exp (5 seeds each) and CNN-deep's log-relu were trained as seed 003 trains them: Glorot initialisation, "
+                "Unmarked cells were trained as seed 003 trains them (relu and exp over 5 seeds, log-relu over up to 5, the "
+                "other activations on seed 1; a cell's detail names its runs): Glorot initialisation, "
                 "Adam from 0.001 cut by 0.3 after 5 epochs without a better validation AUPR, up to 100 epochs, the best "
                 "validation epoch kept. Cells marked " {TEN_EPOCHS_MARK} " come from a 10-epoch grid on seed 1; they are "
                 "being trained to convergence the same way."
