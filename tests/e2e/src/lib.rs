@@ -1119,14 +1119,22 @@ pub const NO_PROGRESS_LIMIT: Duration = Duration::from_secs(90);
 /// changes the title).
 ///
 /// # Errors
-/// When the page does not answer.
+/// When the page does not answer, or the title does not change within 10 s; the message then
+/// gives the button's place at the click and after it, to tell a layout shift from a stall.
 pub async fn assert_alive(client: &Client) -> Result<()> {
     let crashed = js(client, "return document.querySelector('[data-testid=crash]') ? document.querySelector('[data-testid=crash]').textContent : ''").await?;
     assert_eq!(crashed.as_str(), Some(""), "the app stopped");
     let before = lesson_title(client).await;
     let to = if before.starts_with("1.") { "next" } else { "prev" };
+    let place = format!("const r = document.querySelector('[data-testid={to}]').getBoundingClientRect(); return [Math.round(r.top + window.scrollY), Math.round(r.left), document.querySelector('main').inert]");
+    let at_click = js(client, &place).await?;
     click(client, to).await?;
-    wait_until("the lesson to change", Duration::from_secs(10), || async { (lesson_title(client).await != before).then_some(()) }).await?;
+    let changed = wait_until("the lesson to change", Duration::from_secs(10), || async { (lesson_title(client).await != before).then_some(()) }).await;
+    // Say whether the button moved under the click (a layout shift) or the page did not answer.
+    if let Err(e) = changed {
+        let now = js(client, &place).await.map_or_else(|e| format!("(no answer: {e})"), |v| v.to_string());
+        return Err(format!("{e}; the {to} button's page y, x and main's inert: {at_click} at the click, {now} now").into());
+    }
     Ok(())
 }
 

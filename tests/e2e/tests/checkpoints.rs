@@ -151,6 +151,10 @@ async fn loading_twice_at_once_keeps_one_pair_and_a_missing_file_is_reported() -
         assert!(status_lines(client, "cls").await.is_empty(), "no half-loaded run");
         click(client, "cls-train").await?;
         wait_until("a run of its own", Duration::from_secs(120), || async { text(client, "cls-status").await.contains("finished after 1 epoch").then_some(()) }).await?;
+        // The test report comes after the run's end (the worker predicts the test split first),
+        // and its tables push the pager down: a click aimed before that lands elsewhere (ci38's
+        // failure under load). Wait for it, as a student would see it.
+        wait_until("the test report", Duration::from_secs(60), || async { text(client, "cls-accuracy").await.parse::<f64>().ok() }).await?;
         assert_alive(client).await
     })
     .await
