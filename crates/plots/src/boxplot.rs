@@ -4,6 +4,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::{DrawResult, Theme};
 
@@ -55,25 +56,50 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BoxPane
     let t = &opts.theme;
     let n = panel.boxes.len().max(1);
     let (lo, hi) = opts.y_range;
+    let (margin, y_label_area, tick_gap) = (t.px(8.0), t.px(64.0), t.px(6.0));
+    // Where the labels would overlap side by side (a phone's width), every other one drops a
+    // line, so each has two boxes' width.
+    let tick_font = t.tick_font();
+    let (label_width, line_height) = panel.boxes.iter().fold((0, 0), |(w, h), b| {
+        let (bw, bh) = area.estimate_text_size(&b.label, &tick_font).unwrap_or((0, 0));
+        (w.max(bw), h.max(bh))
+    });
+    let slot = area.dim_in_pixel().0.saturating_sub(y_label_area + 2 * margin) / n as u32;
+    let staggered = label_width + t.px(6.0) > slot;
+    let x_label_area = t.px(30.0) + if staggered { line_height } else { 0 };
     let mut chart = ChartBuilder::on(area)
-        .margin(t.px(8.0))
+        .margin(margin)
         .caption(&panel.title, t.title_font())
-        .x_label_area_size(t.px(30.0))
-        .y_label_area_size(t.px(64.0))
+        .x_label_area_size(x_label_area)
+        .y_label_area_size(y_label_area)
         // Box i is centred at x = 100·i, with one tick there (plotters' own ticks on a float
         // axis need not fall on the boxes, and then their labels went missing).
         .build_cartesian_2d((-50..(n as i32 * 100 - 50)).with_key_points((0..n as i32).map(|i| i * 100).collect()), lo..hi)?;
+    // As many y labels as fit the panel's height with a line of room between them (plotters'
+    // default of 10 overlaps in a short panel).
+    let plot_height = chart.plotting_area().dim_in_pixel().1;
+    let y_labels = (plot_height / (2 * line_height.max(1))).clamp(2, 11) as usize;
     let labels: Vec<String> = panel.boxes.iter().map(|b| b.label.clone()).collect();
     chart
         .configure_mesh()
         .disable_x_mesh()
         .light_line_style(t.grid().0)
         .bold_line_style(t.grid().1)
-        .x_label_formatter(&|v: &i32| if v % 100 == 0 && *v >= 0 { labels.get((v / 100) as usize).cloned().unwrap_or_default() } else { String::new() })
+        .x_label_formatter(&|v: &i32| if !staggered && v % 100 == 0 && *v >= 0 { labels.get((v / 100) as usize).cloned().unwrap_or_default() } else { String::new() })
+        .y_labels(y_labels)
         .y_desc(opts.y_label.as_str())
         .axis_desc_style(t.label_font())
-        .label_style(t.tick_font())
+        .label_style(tick_font.clone())
         .draw()?;
+    if staggered {
+        let base = area.get_base_pixel();
+        let centred = tick_font.pos(Pos::new(HPos::Center, VPos::Top));
+        for (i, label) in labels.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(i as i32 * 100, lo));
+            let y = y + tick_gap as i32 + if i % 2 == 1 { line_height as i32 } else { 0 };
+            area.draw(&Text::new(label.clone(), (x - base.0, y - base.1), centred.clone()))?;
+        }
+    }
     let half = 30;
     for (i, b) in panel.boxes.iter().enumerate() {
         let x = i as i32 * 100;
@@ -131,5 +157,44 @@ mod tests {
         for n in names {
             assert!(text.contains(&format!(">{n}<")), "label {n}");
         }
+    }
+
+    /// Each `<text>`'s content and `y`, in the order drawn.
+    fn texts(svg: &str) -> Vec<(String, i64)> {
+        svg.split("<text").skip(1).filter_map(|t| {
+            let content = t.split('>').nth(1)?.split('<').next()?.trim();
+            let y = t.split("y=\"").nth(1)?.split('"').next()?.parse::<f64>().ok()? as i64;
+            Some((content.to_string(), y))
+        }).collect()
+    }
+
+    /// Fig. 1c's eight activations at a phone's width (lesson 12 at 390 px draws it about 340 px
+    /// wide): side by side the labels ran into each other ("expsigmoidtanh"), so every other one
+    /// drops a line; at a desktop's 760 px they stay on one line. The y axis keeps few enough
+    /// labels to read in a short panel (plotters' default of 10 overlapped).
+    #[test]
+    fn crowded_labels_take_two_lines_and_short_panels_fewer_ticks() {
+        let names = ["relu", "exp", "sigmoid", "tanh", "softplus", "linear", "elu", "log-relu"];
+        let boxes = names.iter().map(|n| BoxSeries { label: n.to_string(), stats: Some([0.1, 0.2, 0.3, 0.4, 0.5]), values: vec![0.3] }).collect();
+        let panels = ["CNN-2", "CNN-50", "CNN-deep"].map(|title| BoxPanel { title: title.into(), boxes: Vec::clone(&boxes) });
+        let opts = BoxOptions { y_label: "match fraction".into(), y_range: (0.0, 1.0), theme: Theme::default() };
+        let rows = |width: u32, height: u32| {
+            let svg = render_svg(width, height, |a| draw_box_panels(a, &panels, &opts).unwrap());
+            let all = texts(&svg);
+            let ys: Vec<_> = all.iter().filter(|(t, _)| names.contains(&t.as_str())).cloned().collect();
+            assert_eq!(ys.len(), 3 * names.len(), "every label in every panel at {width} px: {ys:?}");
+            let first_panel = &ys[..names.len()];
+            let mut distinct: Vec<i64> = first_panel.iter().map(|(_, y)| *y).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let ticks = all.iter().filter(|(t, _)| t.parse::<f64>().is_ok()).count();
+            (distinct.len(), first_panel.iter().position(|(n, _)| n == "exp").map(|i| first_panel[i].1 > first_panel[0].1), ticks)
+        };
+        let (desktop_lines, _, desktop_ticks) = rows(760, 620);
+        assert_eq!(desktop_lines, 1, "one line of labels at 760 px");
+        let (phone_lines, exp_below_relu, phone_ticks) = rows(340, 600);
+        assert_eq!((phone_lines, exp_below_relu), (2, Some(true)), "two lines at 340 px, the second label (exp) on the lower one");
+        assert!(phone_ticks <= 3 * 6, "at most 6 y labels a panel at 340 × 600: {phone_ticks}");
+        assert!(desktop_ticks >= 3 * 3, "at least 3 y labels a panel at 760 × 620: {desktop_ticks}");
     }
 }

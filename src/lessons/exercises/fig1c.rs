@@ -15,7 +15,7 @@ use leptos::prelude::*;
 
 use crate::components::ScrollX;
 use crate::components::export::{CsvExport, PlotExport, csv_table};
-use crate::components::plot_canvas::{describe, redraw_exportable, redraw_filter_grid};
+use crate::components::plot_canvas::{describe, fitted_height, redraw_filter_grid, redraw_sized_exportable};
 use crate::engine::{RunData, Until};
 use crate::lab::Lab;
 use super::GridProgress;
@@ -160,7 +160,8 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
         if let Some(Ok(runs)) = &grid {
             describe(&boxes, &dnaplay_plots::describe::boxes(&panels(runs, &dnaplay_plots::Theme::default()).0, "the match fraction of the shipped runs"));
         }
-        redraw_exportable(&boxes, 760, 620, move |area, theme| match &grid {
+        // Three panels stacked: on a phone's narrower canvas each keeps about 200 px of height.
+        redraw_sized_exportable(&boxes, 760, |w| fitted_height(760, 620, w).max(600), move |area, theme| match &grid {
             Some(Ok(runs)) => {
                 let (panels, opts) = panels(runs, theme);
                 let _ = draw_box_panels(area, &panels, &opts);
