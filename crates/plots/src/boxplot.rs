@@ -75,10 +75,10 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BoxPane
         // Box i is centred at x = 100·i, with one tick there (plotters' own ticks on a float
         // axis need not fall on the boxes, and then their labels went missing).
         .build_cartesian_2d((-50..(n as i32 * 100 - 50)).with_key_points((0..n as i32).map(|i| i * 100).collect()), lo..hi)?;
-    // As many y labels as fit the panel's height with 0.6 of a line between them (plotters'
-    // default of 10 overlaps in a short panel).
+    // As many y labels as fit the panel's height with 0.6 of the tick font's size between them
+    // (plotters' default of 10 overlaps in a short panel).
     let plot_height = chart.plotting_area().dim_in_pixel().1;
-    let y_labels = (plot_height * 10 / (16 * line_height.max(1))).clamp(2, 11) as usize;
+    let y_labels = (f64::from(plot_height) / (1.6 * t.tick_size())).clamp(2.0, 11.0) as usize;
     let labels: Vec<String> = panel.boxes.iter().map(|b| b.label.clone()).collect();
     chart
         .configure_mesh()

@@ -147,9 +147,14 @@ impl Theme {
         ("sans-serif", self.label_size * self.scale).into_font().color(&BLACK)
     }
 
+    /// The tick labels' font size in pixels.
+    pub(crate) fn tick_size(&self) -> f64 {
+        self.label_size * 0.85 * self.scale
+    }
+
     pub(crate) fn tick_font(&self) -> TextStyle<'static> {
         let color = if self.contrast { BLACK } else { RGBColor(60, 60, 60) };
-        ("sans-serif", self.label_size * 0.85 * self.scale).into_font().color(&color)
+        ("sans-serif", self.tick_size()).into_font().color(&color)
     }
 }
 
