@@ -212,9 +212,9 @@ async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
         // 0.922 and 0.931 over 5 seeds), the other activations from the 10-epoch grid, marked.
         let aupr: f64 = text(client, "fig1c-aupr-cnn-2-exp").await.parse().unwrap_or(f64::NAN);
         assert!((0.9..0.95).contains(&aupr), "CNN-2 exp's converged test AUPR: {aupr}");
-        let sigmoid = text(client, "fig1c-aupr-cnn-deep-sigmoid").await;
-        assert!(sigmoid.ends_with(" †"), "a 10-epoch cell is marked: {sigmoid}");
-        assert_eq!(text(client, "fig1c-cell-cnn-deep-sigmoid").await, "0.00 †");
+        let softplus = text(client, "fig1c-aupr-cnn-deep-softplus").await;
+        assert!(softplus.ends_with(" †"), "a 10-epoch cell is marked: {softplus}");
+        assert_eq!(text(client, "fig1c-cell-cnn-deep-softplus").await, "0.31 †");
         // Other-activation cells whose converged runs are in (CNN-50 sigmoid, seed 1: 80 epochs,
         // test AUPR 0.792; CNN-2 sigmoid: 97 epochs, 0.921) are shown unmarked.
         let cnn50_sigmoid = text(client, "fig1c-aupr-cnn-50-sigmoid").await;
@@ -227,8 +227,11 @@ async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
         click(client, "fig1c-cell-cnn-2-tanh").await?;
         let detail = text(client, "fig1c-detail").await;
         assert!(detail.contains("test AUPR 0.921 (100 epochs of seed 003's recipe"), "CNN-2 tanh's converged cell: {detail}");
-        // CNN-deep tanh, seed 1: 91 epochs, test AUPR 0.781, no filter matching (docs/fig1c-converged).
+        // CNN-deep tanh and sigmoid, seed 1: 91 and 96 epochs, test AUPR 0.781 and 0.757, no
+        // filter matching (docs/fig1c-converged).
         assert_eq!(text(client, "fig1c-aupr-cnn-deep-tanh").await, "0.781", "CNN-deep tanh's converged test AUPR, unmarked");
+        assert_eq!(text(client, "fig1c-aupr-cnn-deep-sigmoid").await, "0.757", "CNN-deep sigmoid's converged test AUPR, unmarked");
+        assert_eq!(text(client, "fig1c-cell-cnn-deep-sigmoid").await, "0.00", "CNN-deep sigmoid's converged match fraction, unmarked");
         click(client, "fig1c-cell-cnn-deep-elu").await?;
         let detail = text(client, "fig1c-detail").await;
         assert!(detail.contains("† 10 epochs, not yet trained to convergence"), "{detail}");
