@@ -65,9 +65,14 @@ pub fn report_csv(e: &ClassEvaluation) -> String {
     csv_table(&["row", "precision", "recall", "f1_or_value", "support_or_count"], rows)
 }
 
-/// Seed 000's report row for one class (`c` counted with that class as positive).
-fn class_row(name: &str, c: Classification) -> impl IntoView + use<> {
-    view! { <tr><td>{name.to_string()}</td><td>{format!("{:.2}", c.precision())}</td><td>{format!("{:.2}", c.recall())}</td><td>{format!("{:.2}", c.f1())}</td><td>{thousands(c.support())}</td></tr> }
+/// What a table cell shows before the run has a test report.
+const NOT_YET: &str = "–";
+
+/// Seed 000's report row for one class (`c` counted with that class as positive; dashes
+/// before there is one).
+fn class_row(name: &str, c: Option<Classification>) -> impl IntoView + use<> {
+    let f2 = move |v: fn(&Classification) -> f64| c.map_or_else(|| NOT_YET.to_string(), |c| format!("{:.2}", v(&c)));
+    view! { <tr><td>{name.to_string()}</td><td>{f2(Classification::precision)}</td><td>{f2(Classification::recall)}</td><td>{f2(Classification::f1)}</td><td>{c.map_or_else(|| NOT_YET.to_string(), |c| thousands(c.support()))}</td></tr> }
 }
 
 /// The report of `eval` (the newest run's test split; `None` before it has one).
@@ -122,8 +127,9 @@ pub fn BinaryReport(
             None => drop(draw_message(area, theme, WAITING)),
         });
     });
-    let cell = move |truth: bool, predicted: bool, count: usize| match on_cell {
-        Some((act, label)) => {
+    let cell = move |truth: bool, predicted: bool, count: Option<usize>| match (on_cell, count) {
+        (_, None) => view! { <td>{NOT_YET}</td> }.into_any(),
+        (Some((act, label)), Some(count)) => {
             let title = format!("{label}: the first test sequence that is {} and predicted {}", u8::from(truth), u8::from(predicted));
             view! {
                 <td class="cell"><button class="cell" title=title.clone() aria-label=format!("{}: {title}", thousands(count))
@@ -132,7 +138,7 @@ pub fn BinaryReport(
             }
             .into_any()
         }
-        None => view! { <td data-testid=format!("{}-cell-{}{}", names.prefix, u8::from(truth), u8::from(predicted))>{thousands(count)}</td> }.into_any(),
+        (None, Some(count)) => view! { <td data-testid=format!("{}-cell-{}{}", names.prefix, u8::from(truth), u8::from(predicted))>{thousands(count)}</td> }.into_any(),
     };
     let caption = match on_cell {
         Some((_, label)) => format!("Confusion matrix: rows the true class, columns the predicted one (a cell's button: {})", label.to_lowercase()),
@@ -150,38 +156,50 @@ pub fn BinaryReport(
             <PlotExport canvas=scores_canvas name=names.scores title="the score histograms by class" />
             <CsvExport name=names.report title="the classification report and confusion matrix (threshold 0.5)" rows=Callback::new(move |()| eval.with_untracked(|e| e.as_deref().map(report_csv))) />
         </p>
-        {move || eval.get().map(|e| {
-            let c = e.report;
+        // Before the run has a test report (it comes after the run's end or pause) the tables
+        // stand with dashes and without their test ids, so the page does not jump when it comes.
+        {move || {
+            let e = eval.get();
+            let c = e.as_ref().map(|e| e.report);
+            let ready = c.is_some();
             let caption = caption.clone();
+            let id = move |suffix: &str| ready.then(|| format!("{}-{suffix}", names.prefix));
+            let metric = move |v: Option<f64>| if ready { format!("{:.3}", v.unwrap_or(f64::NAN)) } else { NOT_YET.to_string() };
+            let (auroc, aupr, n) = (e.as_ref().and_then(|e| e.auroc), e.as_ref().and_then(|e| e.aupr), e.as_ref().map(|e| e.labels.len()));
+            let report_caption = match n {
+                Some(n) => format!("Classification report on {} test sequences (threshold 0.5)", thousands(n)),
+                None => "Classification report on the test split (threshold 0.5)".to_string(),
+            };
             view! {
                 <div class="cards tables">
                     <ScrollX label="Classification report">
-                        <table class="runs report" data-testid=names.report>
-                            <caption>{format!("Classification report on {} test sequences (threshold 0.5)", thousands(e.labels.len()))}</caption>
+                        <table class="runs report" data-testid=ready.then_some(names.report)>
+                            <caption>{report_caption}</caption>
                             <thead><tr><th></th><th>"precision"</th><th>"recall"</th><th>"F1"</th><th>"support"</th></tr></thead>
                             <tbody>
-                                {class_row("negative (0)", c.for_negative_class())}
+                                {class_row("negative (0)", c.map(|c| c.for_negative_class()))}
                                 {class_row("positive (1)", c)}
-                                <tr><td>"accuracy"</td><td></td><td></td><td data-testid=format!("{}-accuracy", names.prefix)>{format!("{:.3}", c.accuracy())}</td><td>{thousands(e.labels.len())}</td></tr>
+                                <tr><td>"accuracy"</td><td></td><td></td><td data-testid=id("accuracy")>{metric(c.map(|c| c.accuracy()))}</td>
+                                    <td>{n.map_or_else(|| NOT_YET.to_string(), thousands)}</td></tr>
                                 // One row each: "0.835 / 0.825" in the F1 column wrapped over three lines at
                                 // desktop width (the report shares its row with the confusion matrix).
-                                <tr><td>"AUROC"</td><td></td><td></td><td data-testid=format!("{}-auroc", names.prefix) data-value=e.auroc.map(|a| a.to_string())>{format!("{:.3}", e.auroc.unwrap_or(f64::NAN))}</td><td></td></tr>
-                                <tr><td>"AUPR"</td><td></td><td></td><td data-testid=format!("{}-aupr", names.prefix) data-value=e.aupr.map(|a| a.to_string())>{format!("{:.3}", e.aupr.unwrap_or(f64::NAN))}</td><td></td></tr>
+                                <tr><td>"AUROC"</td><td></td><td></td><td data-testid=id("auroc") data-value=auroc.map(|a| a.to_string())>{metric(auroc)}</td><td></td></tr>
+                                <tr><td>"AUPR"</td><td></td><td></td><td data-testid=id("aupr") data-value=aupr.map(|a| a.to_string())>{metric(aupr)}</td><td></td></tr>
                             </tbody>
                         </table>
                     </ScrollX>
                     <ScrollX label="Confusion matrix">
-                        <table class="runs confusion" data-testid=names.confusion>
+                        <table class="runs confusion" data-testid=ready.then_some(names.confusion)>
                             <caption>{caption}</caption>
                             <thead><tr><th></th><th>"predicted 0"</th><th>"predicted 1"</th></tr></thead>
                             <tbody>
-                                <tr><td>"true 0"</td>{cell(false, false, c.true_negatives)}{cell(false, true, c.false_positives)}</tr>
-                                <tr><td>"true 1"</td>{cell(true, false, c.false_negatives)}{cell(true, true, c.true_positives)}</tr>
+                                <tr><td>"true 0"</td>{cell(false, false, c.map(|c| c.true_negatives))}{cell(false, true, c.map(|c| c.false_positives))}</tr>
+                                <tr><td>"true 1"</td>{cell(true, false, c.map(|c| c.false_negatives))}{cell(true, true, c.map(|c| c.true_positives))}</tr>
                             </tbody>
                         </table>
                     </ScrollX>
                 </div>
             }
-        })}
+        }}
     }
 }

@@ -268,6 +268,11 @@ async fn classify_lesson_trains_the_multiscale_cnn_and_shows_attention() -> Resu
         assert_eq!(samples.matches("positive").count(), 3, "{samples}");
         let marked = js(client, "return document.querySelectorAll('[data-testid=class-samples] mark.motif').length").await?;
         assert_eq!(marked.as_u64(), Some(5), "3 positives' motifs and 2 decoys marked");
+        // Before a run the report's two tables stand with dashes and without their test ids, so
+        // the page does not jump when the report comes (it comes after the run's end).
+        let placeholder = js(client, "const t = [...document.querySelectorAll('table.report, table.confusion')]; return [t.length, t.map(x => x.textContent).join(' '), document.querySelectorAll('[data-testid=cls-report], [data-testid=cls-accuracy], [data-testid=cls-cell-11]').length]").await?;
+        assert_eq!((placeholder[0].as_u64(), placeholder[2].as_u64()), (Some(2), Some(0)), "both tables, no ids yet: {placeholder}");
+        assert!(placeholder[1].as_str().is_some_and(|t| t.contains("accuracy") && t.contains("predicted 1") && t.matches('–').count() >= 12), "dashes for the values: {placeholder}");
         click(client, "cls-train").await?;
         let line = wait_until("the run to finish", Duration::from_secs(400), || async {
             let s = text(client, "cls-status").await;
