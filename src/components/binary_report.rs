@@ -172,9 +172,9 @@ pub fn BinaryReport(
             };
             view! {
                 <div class="cards tables">
-                    <ScrollX label="Classification report">
+                    <ScrollX label="Classification report" class="sticky-caption">
                         <table class="runs report" data-testid=ready.then_some(names.report)>
-                            <caption>{report_caption}</caption>
+                            <caption><span>{report_caption}</span></caption>
                             <thead><tr><th></th><th>"precision"</th><th>"recall"</th><th>"F1"</th><th>"support"</th></tr></thead>
                             <tbody>
                                 {class_row("negative (0)", c.map(|c| c.for_negative_class()))}
@@ -188,9 +188,9 @@ pub fn BinaryReport(
                             </tbody>
                         </table>
                     </ScrollX>
-                    <ScrollX label="Confusion matrix">
+                    <ScrollX label="Confusion matrix" class="sticky-caption">
                         <table class="runs confusion" data-testid=ready.then_some(names.confusion)>
-                            <caption>{caption}</caption>
+                            <caption><span>{caption}</span></caption>
                             <thead><tr><th></th><th>"predicted 0"</th><th>"predicted 1"</th></tr></thead>
                             <tbody>
                                 <tr><td>"true 0"</td>{cell(false, false, c.map(|c| c.true_negatives))}{cell(false, true, c.map(|c| c.false_positives))}</tr>
