@@ -128,7 +128,9 @@ pub fn BinaryReport(
         });
     });
     let cell = move |truth: bool, predicted: bool, count: Option<usize>| match (on_cell, count) {
-        (_, None) => view! { <td>{NOT_YET}</td> }.into_any(),
+        // A disabled button where buttons will come, so the rows keep their height.
+        (Some(_), None) => view! { <td class="cell"><button class="cell" disabled=true aria-label="no count yet: it comes when a run ends or pauses">{NOT_YET}</button></td> }.into_any(),
+        (None, None) => view! { <td>{NOT_YET}</td> }.into_any(),
         (Some((act, label)), Some(count)) => {
             let title = format!("{label}: the first test sequence that is {} and predicted {}", u8::from(truth), u8::from(predicted));
             view! {
