@@ -318,6 +318,19 @@ fn read_runs(dir: &Path) -> Result<Vec<RunRow>> {
 const FIG1C: &str = "Seed 003, Fig. 1c: \"Boxplot of the fraction of filters that match ground truth motifs for CNN-2 (top), CNN-50 (middle), and CNN-deep (bottom) with various first layer activations trained on synthetic sequences of Task 1. Each boxplot represents the performance across 10 models with different random initialisations (box represents first and third quartile and the red line represents the median).\" Results: \"The filters in CNN-50 ... were also able to capture ground truth motifs with other activations, the exceptions being sigmoid and tanh ... CNN-2 and CNN-deep were unable to do so for most activation functions, with the exception being the exponential activation.\"";
 
 /// Write summary.csv, summary.md, the box plots and the loss plots of every run in `dir`.
+/// Where a group's value of one key sorts in the summary: models and activations in their own
+/// order (as Fig. 1c: relu, exp, ...), numbers by value, and a key the group's runs do not set
+/// (an empty value, as CNN-deep relu without `--l2-first` beside relu with it) before any value.
+fn group_rank(key: &str, v: &str) -> (usize, f64, String) {
+    let named = match key {
+        "model" => dnaplay_model::models::ModelKind::ALL.iter().position(|m| m.name() == v),
+        "activation" => dnaplay_model::models::Activation::ALL.iter().position(|m| m.name() == v),
+        _ => None,
+    };
+    let number = if v.is_empty() { f64::NEG_INFINITY } else { v.parse::<f64>().unwrap_or(f64::INFINITY) };
+    (named.unwrap_or(usize::MAX), number, v.to_string())
+}
+
 fn summarise(dir: &Path) -> Result<Vec<RunRow>> {
     let rows = read_runs(dir)?;
     let mut keys: Vec<String> = Vec::new();
@@ -369,18 +382,9 @@ fn summarise(dir: &Path) -> Result<Vec<RunRow>> {
             None => groups.push((g, vec![r])),
         }
     }
-    // The models' and activations' own order (as Fig. 1c: relu, exp, ...), numbers by value.
     groups.sort_by(|(a, _), (b, _)| {
-        let rank = |key: &str, v: &str| -> (usize, f64, String) {
-            let named = match key {
-                "model" => dnaplay_model::models::ModelKind::ALL.iter().position(|m| m.name() == v),
-                "activation" => dnaplay_model::models::Activation::ALL.iter().position(|m| m.name() == v),
-                _ => None,
-            };
-            (named.unwrap_or(usize::MAX), v.parse::<f64>().unwrap_or(f64::INFINITY), v.to_string())
-        };
-        let ra: Vec<_> = group_keys.iter().zip(a).map(|(k, v)| rank(k, v)).collect();
-        let rb: Vec<_> = group_keys.iter().zip(b).map(|(k, v)| rank(k, v)).collect();
+        let ra: Vec<_> = group_keys.iter().zip(a).map(|(k, v)| group_rank(k, v)).collect();
+        let rb: Vec<_> = group_keys.iter().zip(b).map(|(k, v)| group_rank(k, v)).collect();
         ra.partial_cmp(&rb).unwrap_or(std::cmp::Ordering::Equal)
     });
     let mut md = String::from("# Sweep summary\n\nMedian [first quartile, third quartile] over the runs of each group (seeds), NumPy's percentiles; `n` runs, `d` of them diverged.\n\n");
@@ -450,4 +454,22 @@ fn summarise(dir: &Path) -> Result<Vec<RunRow>> {
         svg(&dir.join(format!("loss-{model}.svg")), (900, 560), |a| draw_loss_curves(a, &series, &opts).map_err(plot_err))?;
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group_rank;
+
+    #[test]
+    fn groups_sort_in_the_models_own_order_with_unset_keys_first() {
+        let rank = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| group_rank(k, v)).collect::<Vec<_>>();
+        // CNN-deep relu without the first-layer penalty, then with it, then exp (docs/fig1c-converged).
+        let plain = rank(&[("model", "cnn-deep"), ("activation", "relu"), ("l2first", "")]);
+        let penalised = rank(&[("model", "cnn-deep"), ("activation", "relu"), ("l2first", "0.2")]);
+        let exp = rank(&[("model", "cnn-deep"), ("activation", "exp"), ("l2first", "")]);
+        assert!(plain < penalised && penalised < exp);
+        // Numbers by value, not as text; models in their own order.
+        assert!(group_rank("lr", "0.05") < group_rank("lr", "0.1") && group_rank("lr", "0.1") < group_rank("lr", "10"));
+        assert!(group_rank("model", "cnn-2") < group_rank("model", "cnn-50") && group_rank("model", "cnn-50") < group_rank("model", "cnn-deep"));
+    }
 }
