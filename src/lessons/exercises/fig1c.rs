@@ -134,6 +134,13 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
         (Some(Ok(converged)), Some(Ok(ten_epochs))) => Some(Ok(Shipped { converged, ten_epochs })),
         _ => None,
     });
+    // Whether any cell shown comes from the 10-epoch grid: the notes on the mark show only then.
+    let any_marked = Memo::new(move |_| {
+        shipped.with(|s| match s {
+            Some(Ok(runs)) => FIG1C_MODELS.iter().any(|&(kind, _)| FIG1C_ACTIVATIONS.iter().any(|&a| matches!(runs.cell(kind, a), (r, false) if !r.is_empty()))),
+            _ => false,
+        })
+    });
     let (selected, set_selected) = signal((ModelKind::Cnn2, Activation::Exp));
     let (error, set_error) = signal(None::<String>);
     let boxes = NodeRef::<Canvas>::new();
@@ -252,11 +259,12 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
                 "by scripts/fig1c.sh); click one to see it, and train it live here."
             </p>
             <p class="note" data-testid="fig1c-recipe">
-                "Unmarked cells were trained as seed 003 trains them (relu and exp over 5 seeds, log-relu over up to 5, the "
+                {move || if any_marked.get() { "Unmarked cells were" } else { "Every cell was" }}
+                " trained as seed 003 trains them (relu and exp over 5 seeds, log-relu over up to 5, the "
                 "other activations on seed 1; a cell's detail names its runs): Glorot initialisation, "
                 "Adam from 0.001 cut by 0.3 after 5 epochs without a better validation AUPR, up to 100 epochs, the best "
-                "validation epoch kept. Cells marked " {TEN_EPOCHS_MARK} " come from a 10-epoch grid on seed 1; they are "
-                "being trained to convergence the same way."
+                "validation epoch kept."
+                {move || any_marked.get().then(|| format!(" Cells marked {TEN_EPOCHS_MARK} come from a 10-epoch grid on seed 1; they are being trained to convergence the same way."))}
             </p>
             <Fig1cTable testid="fig1c-grid" cell_testid="fig1c-cell" caption="Match fraction: the share of the 32 first-layer filters that match a planted motif (median over the shipped runs; click a cell)"
                 text=Callback::new(move |(k, a)| cell_text(k, a)) select=Some((selected, set_selected)) />
@@ -269,7 +277,7 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
                 <button class="primary" data-testid="fig1c-train" on:click=train disabled=move || engine.device.with(Option::is_none) || engine.is_training(Bench::Fig1c)>
                     {move || { let (k, a) = selected.get(); format!("▶ Train {} · {a} live", FIG1C_MODELS.iter().find(|m| m.0 == k).map(|m| m.1).unwrap_or("?")) }}</button>
             </div>
-            <p class="note">{move || lab.settings.with(|s| format!("Live: {} sequences, {} epochs, Adam at {} (lesson 9's settings; the shipped grids used 30,000 sequences and Adam from 0.001). Log-relu trains with seed 003's L2 penalty of {} on the first layer's kernel, which its training loss includes, as the converged grid's log-relu cells did; the 10-epoch grid's log-relu cells ({TEN_EPOCHS_MARK}) put 0.2 on every parameter.", thousands(s.class_seqs), s.class_epochs, s.exp_lr, settings::L2_FIRST.default))}</p>
+            <p class="note">{move || lab.settings.with(|s| format!("Live: {} sequences, {} epochs, Adam at {} (lesson 9's settings; the shipped grids used 30,000 sequences and Adam from 0.001). Log-relu trains with seed 003's L2 penalty of {} on the first layer's kernel, which its training loss includes, as the shipped log-relu cells did.", thousands(s.class_seqs), s.class_epochs, s.exp_lr, settings::L2_FIRST.default))}</p>
             {move || error.get().map(|m| view! { <p class="error" role="alert" data-testid="fig1c-error">{m}</p> })}
             <GridProgress bench=Bench::Fig1c what="runs" />
             <p class="status" data-testid="fig1c-status">{status}</p>
