@@ -525,6 +525,9 @@ async fn debug_open() -> Result<()> {
         }
         if let Ok(script) = std::env::var("DNAPLAY_DEBUG_JS") {
             js(client, &format!("{script}; return 0")).await?;
+            // And wait `DNAPLAY_DEBUG_JS_WAIT` seconds after it (a run the script started).
+            let wait = std::env::var("DNAPLAY_DEBUG_JS_WAIT").ok().and_then(|w| w.parse().ok()).unwrap_or(0);
+            tokio::time::sleep(Duration::from_secs(wait)).await;
         }
         if let Ok(id) = std::env::var("DNAPLAY_DEBUG_SCROLL") {
             js(client, &format!("document.querySelector('[data-testid={id}]').scrollIntoView()")).await?;
