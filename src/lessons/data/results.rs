@@ -4,6 +4,7 @@
 //! histograms) and its first-layer logos; drawn by the same code on the canvas and into the exports' SVG.
 
 use dnaplay_model::metrics::{r_squared, sigmoid};
+use dnaplay_model::models::ModelKind;
 use dnaplay_model::trainer::ClassEvaluation;
 use dnaplay_model::upload::UserTask;
 use dnaplay_plots::{LossOptions, LossSeries, ParityOptions, Theme, draw_loss_curves, draw_message, draw_parity};
@@ -163,9 +164,17 @@ pub(super) fn Charts(
         _ => None,
     }));
     let filters = Memo::new(move |_| current().and_then(|r| r.filters.clone()));
+    // What stands in the logos' place: a model with no one first layer says so, rather than
+    // promising logos when its run ends (the multi-scale CNN's run ended with none).
+    let newest_kind = Memo::new(move |_| engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::User).map(|r| r.model.kind)));
     Effect::new(move |_| {
         let f = filters.get();
-        redraw_filter_grid(&logo_canvas, f.as_deref(), false, "A CNN's first-layer logos appear here when its run ends (Linear has no filters)");
+        let empty = match newest_kind.get() {
+            Some(ModelKind::Linear) => "A linear model has no filters: train a CNN to see its first-layer logos here",
+            Some(ModelKind::MultiScale) => "The multi-scale CNN's first layer is four branches of different widths, with no one set of filters to draw as logos: train another CNN to see them",
+            _ => "A CNN's first-layer logos appear here when its run ends",
+        };
+        redraw_filter_grid(&logo_canvas, f.as_deref(), false, empty);
     });
 
     view! {

@@ -419,6 +419,9 @@ async fn a_binary_upload_trains_the_multiscale_cnn_and_gets_the_full_report() ->
         }
         let roc = js(client, "return document.querySelector('[data-testid=data-roc]').getAttribute('aria-label')").await?;
         assert!(roc.as_str().is_some_and(|l| l.contains("AUROC") && l.contains("chance 0.5")), "the ROC curve describes itself: {roc}");
+        // The multi-scale CNN has no one first layer: the logos' place says so once it ended.
+        let logos = js(client, "return document.querySelector('[data-testid=data-logos]').getAttribute('aria-label')").await?;
+        assert!(logos.as_str().is_some_and(|l| l.contains("four branches of different widths")), "{logos}");
         screenshot_of(client, "data-report", "13-binary-report").await?;
         screenshot(client, "13-binary-report-page").await?;
         // The report's CSV: its comment lines, the header, 2 classes, accuracy, AUROC, AUPR, 4 cells.
