@@ -247,7 +247,9 @@ async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
             t.contains("live").then_some(t)
         })
         .await?;
-        println!("CNN-50 relu cell after a live run: {cell}; {}", text(client, "fig1c-status").await);
+        let status = text(client, "fig1c-status").await;
+        println!("CNN-50 relu cell after a live run: {cell}; {status}");
+        assert!(status.contains("of 32 filters match a planted motif"), "the live match in the status: {status}");
         assert!(coloured_pixels(client, "fig1c-logos").await? > 1_000, "the live run's logos drawn");
         screenshot(client, "12-fig1c").await?;
         screenshot_of(client, "fig1c-boxplot", "12-fig1c-boxplot").await?;
