@@ -247,12 +247,12 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
             redraw_filter_grid(&logos_canvas, f.as_ref().map(|(_, f)| &**f), true, "Train a cell live: its 32 first-layer logos appear here after each epoch");
         })
     });
-    // The run's status, and how many of its filters match a planted motif at its last snapshot
-    // (the number the cell's "live" fraction is).
+    // The run's status, and how many of its filters match a planted motif significantly at its
+    // last snapshot (the cell's "live" fraction, seed 003's match fraction: matching.rs).
     let status = move || {
         engine.runs.with(|r| {
             r.iter().rev().find(|r| r.bench == Bench::Fig1c).map(|r| {
-                let matched = r.filters.as_ref().map(|f| format!(" · {} of {} filters match a planted motif", f.report.matches.iter().flatten().count(), f.report.matches.len()));
+                let matched = r.filters.as_ref().map(|f| format!(" · {} of {} filters match a planted motif", f.report.matches.iter().flatten().filter(|m| m.significant).count(), f.report.matches.len()));
                 format!("{}{}", r.status_line(&r.label()), matched.unwrap_or_default())
             })
         })
