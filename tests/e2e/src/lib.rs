@@ -626,7 +626,18 @@ pub enum Crash {
     /// woken; docs/browsers.md). Chromium and Firefox never stalled. Seen as [`wait_for_r2`]'s
     /// [`NO_PROGRESS`]; a rerun tests what a student would do next (reload, train again).
     Stalled,
+    /// WebKitGTK 2.50's page panicked in a closure-invoke shim with "Dereferenced SendWrapper<T>
+    /// variable from a thread different to the one it has been created with" (tachys 0.2.19's
+    /// `Property::build`, [`WRONG_THREAD`]): once, at lesson 9's load in the page checks, with
+    /// the Fig. 1c grid beside them (2026-12-06). The page's wasm runs on one thread, so the
+    /// thread id `send_wrapper` stored and the one it read back can only differ when a value is
+    /// read wrong, as in [`Crash::WasmTrap`]'s shims. The same link opened three times more
+    /// loaded cleanly; Chromium and Firefox never showed it.
+    WrongThread,
 }
+
+/// The panic of [`Crash::WrongThread`].
+const WRONG_THREAD: &str = "SendWrapper<T> variable from a thread different to the one it has been created with";
 
 /// WebKitGTK 2.50's wasm traps in wasm-bindgen's closure-invoke shims ([`Crash::WasmTrap`]).
 const WEBKIT_TRAPS: [&str; 3] = [
@@ -643,6 +654,7 @@ impl Crash {
             Browser::Chromium { .. } if text.contains("tab crashed") => Some(Self::TabCrashed),
             Browser::WebKit { .. } if WEBKIT_TRAPS.iter().any(|t| text.contains(t)) => Some(Self::WasmTrap),
             Browser::WebKit { .. } if text.contains(NO_PROGRESS) => Some(Self::Stalled),
+            Browser::WebKit { .. } if text.contains(WRONG_THREAD) => Some(Self::WrongThread),
             _ => None,
         }
     }
@@ -654,6 +666,7 @@ impl std::fmt::Display for Crash {
             Self::TabCrashed => "the tab crashed",
             Self::WasmTrap => "the engine trapped in wasm (the page's or the worker's) in a closure-invoke shim",
             Self::Stalled => "the training worker stopped training",
+            Self::WrongThread => "the page's one thread read two thread ids, in a closure-invoke shim",
         })
     }
 }
@@ -922,6 +935,46 @@ pub async fn screenshot_of(client: &Client, id: &str, name: &str) -> Result<()> 
     let png = element.screenshot().await?;
     std::fs::write(Path::new(&dir).join(format!("{name}.png")), png)?;
     Ok(())
+}
+
+/// The test id of the frame [`open_phone_frame`] adds.
+pub const PHONE_FRAME: &str = "phone-frame";
+
+/// Open `query` (e.g. `lesson=train&device=cpu`) in a same-origin frame of `width` × `height`
+/// CSS px laid over the current page's top left corner, and wait until the app in it has mounted: a phone's
+/// viewport in every engine. Firefox's and WebKit's headless windows do not shrink below about
+/// 500 and 447 px (`innerWidth` after `set_window_size(390, 844)`, measured with the
+/// `debug_open` tool on 2026-12-06), so a window of 390 tests them at those widths instead.
+/// Run scripts in the frame with [`frame_js`]; [`screenshot_of`] with [`PHONE_FRAME`] takes
+/// its picture.
+///
+/// # Errors
+/// When the app in the frame has not mounted within 30 s.
+pub async fn open_phone_frame(client: &Client, base: &str, query: &str, (width, height): (u32, u32)) -> Result<()> {
+    js(
+        client,
+        &format!(
+            "document.querySelector('[data-testid={PHONE_FRAME}]')?.remove(); const f = document.createElement('iframe'); \
+             f.dataset.testid = '{PHONE_FRAME}'; f.width = {width}; f.height = {height}; \
+             f.style = 'border: 0; position: fixed; left: 0; top: 0; z-index: 2147483647; background: white'; \
+             f.src = '{base}/?{query}'; document.body.append(f)"
+        ),
+    )
+    .await?;
+    wait_until("the app in the phone frame", Duration::from_secs(30), || async {
+        frame_js(client, "return !!d?.querySelector('[data-testid=device]')").await.ok()?.as_bool().filter(|mounted| *mounted)
+    })
+    .await?;
+    Ok(())
+}
+
+/// Run `script` in the frame of [`open_phone_frame`], where `w` is its window and `d` its
+/// document.
+///
+/// # Errors
+/// When the script throws (as when there is no frame).
+pub async fn frame_js(client: &Client, script: &str) -> Result<Value> {
+    js(client, &format!("const f = document.querySelector('[data-testid={PHONE_FRAME}]'); const w = f.contentWindow, d = f.contentDocument; {script}")).await
 }
 
 /// The tests train models: one at a time, so their timings do not fight over the CPU.
