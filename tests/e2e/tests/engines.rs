@@ -518,7 +518,8 @@ fn serve_dist() -> Result<()> {
 /// Open `DNAPLAY_DEBUG_QUERY` in `DNAPLAY_DEBUG_ENGINE` (firefox, webkit, webkit-sab, chromium),
 /// in a window of `DNAPLAY_DEBUG_SIZE` (e.g. `390x844`) when given, print what the page shows
 /// every second for 10 s, and take a screenshot, scrolled to the element whose test id is
-/// `DNAPLAY_DEBUG_SCROLL` when given: a tool for debugging by hand.
+/// `DNAPLAY_DEBUG_SCROLL` when given, in a frame of `DNAPLAY_DEBUG_FRAME` when given: a tool
+/// for debugging by hand.
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "a tool: opens a link in one engine and prints the page's state"]
 async fn debug_open() -> Result<()> {
@@ -540,21 +541,30 @@ async fn debug_open() -> Result<()> {
             let v = js(client, "return [performance.getEntriesByType('resource').map(r => r.name.split('/').pop()).join(' '), document.body.innerHTML.length, (document.querySelector('[data-testid=device]') || {}).textContent || '', (document.querySelector('[data-testid=threads-note]') || {}).textContent || '', window.dnaplayErrors, !!(navigator.serviceWorker && navigator.serviceWorker.controller)]").await?;
             println!("{i}: {v}");
         }
+        // With `DNAPLAY_DEBUG_FRAME` (e.g. `390x844`), the same link again in a frame of that
+        // size over the window's top left: a phone's width in every engine (the headless
+        // windows stop at 447 to 500 px). The steps below then act in the frame, where a
+        // script reaches its document as `d` and its window as `w`.
+        let frame = std::env::var("DNAPLAY_DEBUG_FRAME").ok().and_then(|s| s.split_once('x').and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?))));
+        if let Some(size) = frame {
+            open_phone_frame(client, &base, &query, size).await?;
+        }
+        let run = async |script: String| if frame.is_some() { frame_js(client, &script).await } else { js(client, &format!("const w = window, d = document; {script}")).await };
         // Optionally click a control (`DNAPLAY_DEBUG_CLICK`, a data-testid, e.g. train), wait
         // `DNAPLAY_DEBUG_WAIT` seconds (default 10), and run a script (`DNAPLAY_DEBUG_JS`).
         if let Ok(id) = std::env::var("DNAPLAY_DEBUG_CLICK") {
-            click(client, &id).await?;
+            run(format!("d.querySelector('[data-testid={id}]').click()")).await?;
             let wait = std::env::var("DNAPLAY_DEBUG_WAIT").ok().and_then(|w| w.parse().ok()).unwrap_or(10);
             tokio::time::sleep(Duration::from_secs(wait)).await;
         }
         if let Ok(script) = std::env::var("DNAPLAY_DEBUG_JS") {
-            js(client, &format!("{script}; return 0")).await?;
+            run(format!("{script}; return 0")).await?;
             // And wait `DNAPLAY_DEBUG_JS_WAIT` seconds after it (a run the script started).
             let wait = std::env::var("DNAPLAY_DEBUG_JS_WAIT").ok().and_then(|w| w.parse().ok()).unwrap_or(0);
             tokio::time::sleep(Duration::from_secs(wait)).await;
         }
         if let Ok(id) = std::env::var("DNAPLAY_DEBUG_SCROLL") {
-            js(client, &format!("document.querySelector('[data-testid={id}]').scrollIntoView()")).await?;
+            run(format!("d.querySelector('[data-testid={id}]').scrollIntoView()")).await?;
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
         screenshot(client, &format!("debug-{}", browser.name())).await
