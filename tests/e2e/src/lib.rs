@@ -941,12 +941,12 @@ pub async fn screenshot_of(client: &Client, id: &str, name: &str) -> Result<()> 
 pub const PHONE_FRAME: &str = "phone-frame";
 
 /// Open `query` (e.g. `lesson=train&device=cpu`) in a same-origin frame of `width` × `height`
-/// CSS px laid over the current page's top left corner, and wait until the app in it has mounted: a phone's
-/// viewport in every engine. Firefox's and WebKit's headless windows do not shrink below about
-/// 500 and 447 px (`innerWidth` after `set_window_size(390, 844)`, measured with the
-/// `debug_open` tool on 2026-12-06), so a window of 390 tests them at those widths instead.
-/// Run scripts in the frame with [`frame_js`]; [`screenshot_of`] with [`PHONE_FRAME`] takes
-/// its picture.
+/// CSS px laid over the current page's top left corner, and wait until the app in it has
+/// mounted: a phone's viewport in every engine. Firefox's and WebKit's headless windows do not
+/// shrink below about 500 and 447 px (`innerWidth` after `set_window_size(390, 844)`, measured
+/// with the `debug_open` tool on 2026-12-06), so a window of 390 tests them at those widths
+/// instead. Run scripts in the frame with [`frame_js`]; take its picture with [`screenshot`]
+/// (the whole window: WebKitGTK draws an element screenshot of a frame mostly black).
 ///
 /// # Errors
 /// When the app in the frame has not mounted within 30 s.
