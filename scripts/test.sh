@@ -34,7 +34,16 @@ tools_pid=$!
 # codegen, a link, wasm-opt): on a fresh machine they left a third of the 2 cores idle.
 native_target="${CARGO_TARGET_DIR}-native"
 native_log="$DNAPLAY_TOOLS/native-build.log"
+# The two patched crates (crates/patched) from a copy outside the checkout, in a folder named by
+# their contents (the config's [patch] wins over the manifest's: cargo 1.56). Cargo names a path
+# package by its path, so from the checkout every fresh clone (CI's) was a new gemm-f32 and
+# macerator, and the native build compiled them again with burn and gemm above them.
+patched="$HOME/.cache/dna-playground/patched-$(find crates/patched -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+if [ ! -d "$patched" ]; then
+  rm -rf "$patched.tmp" && cp -r crates/patched "$patched.tmp" && mv "$patched.tmp" "$patched"
+fi
 native_tests=(--locked --release --config 'profile.release.package.burn-ndarray.opt-level=1' --target-dir "$native_target"
+  --config "patch.crates-io.gemm-f32.path='$patched/gemm-f32'" --config "patch.crates-io.macerator.path='$patched/macerator'"
   -p dnaplay-model -p dnaplay-plots -p dnaplay-state -p dnaplay-protocol -p dnaplay-cli -p dnaplay-e2e)
 say "building the native tests in the background (log: $native_log; target dir $native_target)"
 nice -n 10 cargo test --no-run "${native_tests[@]}" >"$native_log" 2>&1 &
