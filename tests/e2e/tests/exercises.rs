@@ -208,15 +208,16 @@ async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
         // Seed 003's pattern: CNN-2 matches with exp, much less with relu; CNN-50 with relu.
         assert!(exp > relu + 0.3 && cnn50_relu > 0.5, "CNN-2 exp {exp}, relu {relu}; CNN-50 relu {cnn50_relu}");
         assert!(coloured_pixels(client, "fig1c-boxplot").await? > 2_000, "the box plot drawn");
-        // Relu and exp come from the converged grid (docs/fig1c-converged: CNN-2's test AUPR
-        // 0.922 and 0.931 over 5 seeds), the other activations from the 10-epoch grid, marked.
+        // The converged grid (docs/fig1c-converged: CNN-2's test AUPR 0.922 with relu and 0.931
+        // with exp over 5 seeds).
         let aupr: f64 = text(client, "fig1c-aupr-cnn-2-exp").await.parse().unwrap_or(f64::NAN);
         assert!((0.9..0.95).contains(&aupr), "CNN-2 exp's converged test AUPR: {aupr}");
-        // CNN-deep elu is the last cell from the 10-epoch grid (test AUPR 0.636 there); while a
-        // cell is marked, the recipe note explains the mark.
-        assert_eq!(text(client, "fig1c-aupr-cnn-deep-elu").await, "0.636 †", "a 10-epoch cell is marked");
+        // Every cell is converged since 2026-12-06 (CNN-deep elu was the last from the 10-epoch
+        // grid, marked †): no cell carries the mark, and the recipe note no longer explains it.
+        let marked = js(client, "return [...document.querySelectorAll('[data-testid^=fig1c-cell-], [data-testid^=fig1c-aupr-]')].filter(c => c.textContent.includes('†')).map(c => c.dataset.testid)").await?;
+        assert_eq!(marked.as_array().map(Vec::len), Some(0), "marked cells: {marked}");
         let recipe = text(client, "fig1c-recipe").await;
-        assert!(recipe.starts_with("Unmarked cells were trained as seed 003 trains them") && recipe.contains("Cells marked † come from a 10-epoch grid"), "{recipe}");
+        assert!(recipe.starts_with("Every cell was trained as seed 003 trains them") && !recipe.contains('†'), "{recipe}");
         // CNN-deep softplus, converged (seed 1: 89 epochs, test AUPR 0.758; 0.611 after 10).
         assert_eq!(text(client, "fig1c-aupr-cnn-deep-softplus").await, "0.758", "CNN-deep softplus's converged test AUPR, unmarked");
         // Other-activation cells whose converged runs are in (CNN-50 sigmoid, seed 1: 80 epochs,
@@ -238,7 +239,7 @@ async fn fig1c_shows_the_shipped_grid_and_trains_a_cell_live() -> Result<()> {
         assert_eq!(text(client, "fig1c-cell-cnn-deep-sigmoid").await, "0.00", "CNN-deep sigmoid's converged match fraction, unmarked");
         click(client, "fig1c-cell-cnn-deep-elu").await?;
         let detail = text(client, "fig1c-detail").await;
-        assert!(detail.contains("† 10 epochs, not yet trained to convergence"), "{detail}");
+        assert!(detail.starts_with("CNN-deep · elu: shipped: match fraction") && detail.contains("of seed 003's recipe"), "{detail}");
         click(client, "fig1c-cell-cnn-50-relu").await?;
         click(client, "fig1c-train").await?;
         all_ended(client, 1, Duration::from_secs(120)).await?;
