@@ -317,7 +317,6 @@ fn read_runs(dir: &Path) -> Result<Vec<RunRow>> {
 /// Results).
 const FIG1C: &str = "Seed 003, Fig. 1c: \"Boxplot of the fraction of filters that match ground truth motifs for CNN-2 (top), CNN-50 (middle), and CNN-deep (bottom) with various first layer activations trained on synthetic sequences of Task 1. Each boxplot represents the performance across 10 models with different random initialisations (box represents first and third quartile and the red line represents the median).\" Results: \"The filters in CNN-50 ... were also able to capture ground truth motifs with other activations, the exceptions being sigmoid and tanh ... CNN-2 and CNN-deep were unable to do so for most activation functions, with the exception being the exponential activation.\"";
 
-/// Write summary.csv, summary.md, the box plots and the loss plots of every run in `dir`.
 /// Where a group's value of one key sorts in the summary: models and activations in their own
 /// order (as Fig. 1c: relu, exp, ...), numbers by value, and a key the group's runs do not set
 /// (an empty value, as CNN-deep relu without `--l2-first` beside relu with it) before any value.
@@ -331,6 +330,7 @@ fn group_rank(key: &str, v: &str) -> (usize, f64, String) {
     (named.unwrap_or(usize::MAX), number, v.to_string())
 }
 
+/// Write summary.csv, summary.md, the box plots and the loss plots of every run in `dir`.
 fn summarise(dir: &Path) -> Result<Vec<RunRow>> {
     let rows = read_runs(dir)?;
     let mut keys: Vec<String> = Vec::new();

@@ -181,12 +181,17 @@ pub fn match_filters(filters: &[Ppm], targets: &[Motif], config: &MatchConfig) -
         .collect()
 }
 
+/// Number of filters with a significant match.
+pub fn significant_matches(matches: &[Option<FilterMatch>]) -> usize {
+    matches.iter().filter(|m| m.as_ref().is_some_and(|m| m.significant)).count()
+}
+
 /// Share of filters with a significant match (seed 003's "match fraction"); 0 for no filters.
 pub fn match_fraction(matches: &[Option<FilterMatch>]) -> f64 {
     if matches.is_empty() {
         return 0.0;
     }
-    matches.iter().filter(|m| m.as_ref().is_some_and(|m| m.significant)).count() as f64 / matches.len() as f64
+    significant_matches(matches) as f64 / matches.len() as f64
 }
 
 #[cfg(test)]

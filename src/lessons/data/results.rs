@@ -163,13 +163,14 @@ pub(super) fn Charts(
         Some((_, truth, logits, UserTask::Binary)) => Some(std::sync::Arc::new(ClassEvaluation::new(truth, logits))),
         _ => None,
     }));
-    let filters = Memo::new(move |_| current().and_then(|r| r.filters.clone()));
-    // What stands in the logos' place: a model with no one first layer says so, rather than
-    // promising logos when its run ends (the multi-scale CNN's run ended with none).
-    let newest_kind = Memo::new(move |_| engine.runs.with(|r| r.iter().rev().find(|r| r.bench == Bench::User).map(|r| r.model.kind)));
+    // The newest run's model and filters. What stands in the logos' place: a model with no one
+    // first layer says so, rather than promising logos when its run ends (the multi-scale CNN's
+    // run ended with none).
+    let logos = Memo::new(move |_| current().map(|r| (r.model.kind, r.filters.clone())));
     Effect::new(move |_| {
-        let f = filters.get();
-        let empty = match newest_kind.get() {
+        let (kind, f) = logos.get().unzip();
+        let f = f.flatten();
+        let empty = match kind {
             Some(ModelKind::Linear) => "A linear model has no filters: train a CNN to see its first-layer logos here",
             Some(ModelKind::MultiScale) => "The multi-scale CNN's first layer is four branches of different widths, with no one set of filters to draw as logos: train another CNN to see them",
             _ => "A CNN's first-layer logos appear here when its run ends",

@@ -252,7 +252,7 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
     let status = move || {
         engine.runs.with(|r| {
             r.iter().rev().find(|r| r.bench == Bench::Fig1c).map(|r| {
-                let matched = r.filters.as_ref().map(|f| format!(" · {} of {} filters match a planted motif", f.report.matches.iter().flatten().filter(|m| m.significant).count(), f.report.matches.len()));
+                let matched = r.filters.as_ref().map(|f| format!(" · {} of {} filters match a planted motif", dnaplay_model::matching::significant_matches(&f.report.matches), f.report.matches.len()));
                 format!("{}{}", r.status_line(&r.label()), matched.unwrap_or_default())
             })
         })
