@@ -60,6 +60,17 @@ fn caption<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logo: &Logo, t: &T
     candidates.iter().find(|c| fits(c)).unwrap_or(&candidates[2]).clone()
 }
 
+/// How many positions apart two x labels must be to hold the widest number (`last`) with room
+/// to spare, and the label step: the smallest of 1, 2, 5, 10, 20, 50, … at least that far.
+/// Below it, numbers run together ("23456789101112") in a small logo grid.
+fn label_spacing<DB: DrawingBackend, C: CoordTranslate>(plot: &DrawingArea<DB, C>, positions: usize, last: usize, t: &Theme) -> (i64, i64) {
+    let per_position = plot.dim_in_pixel().0 as f64 / positions.max(1) as f64;
+    let label = plot.estimate_text_size(&last.to_string(), &t.tick_font()).map_or(t.px(14.0), |(w, _)| w) as f64;
+    let gap = ((label + t.px(4.0) as f64) / per_position.max(1e-3)).ceil().max(1.0) as i64;
+    let step = [1, 2, 5, 10, 20, 50, 100, 200, 500].into_iter().find(|&s| s >= gap).unwrap_or(1000);
+    (gap, step)
+}
+
 fn draw_logo<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logo: &Logo, widest: usize, y_title: bool, t: &Theme) -> DrawResult<DB> {
     let width = logo.heights.len().max(1);
     let start = logo.start as i64;
@@ -70,7 +81,14 @@ fn draw_logo<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logo: &Logo, wid
         .x_label_area_size(t.px(22.0))
         .y_label_area_size(t.px(if y_title { 46.0 } else { 30.0 }))
         .build_cartesian_2d(-0.5..(widest.max(width) as f64 - 0.5), 0.0..2.0)?;
-    let x_label = move |v: &f64| if v.round() < width as f64 { format!("{}", v.round() as i64 + start + 1) } else { String::new() };
+    // Multiples of the step, and the first position where the next multiple is far enough away.
+    let (gap, step) = label_spacing(chart.plotting_area(), widest.max(width), start as usize + width, t);
+    let first = start + 1;
+    let x_label = move |v: &f64| {
+        let n = v.round() as i64 + start + 1;
+        let shown = n % step == 0 || (n == first && (first / step + 1) * step - first >= gap);
+        if v.round() < width as f64 && shown { format!("{n}") } else { String::new() }
+    };
     let mut mesh = chart.configure_mesh();
     mesh.disable_x_mesh()
         .disable_y_mesh()
@@ -122,6 +140,27 @@ mod tests {
         assert!(svg.to_uppercase().contains("#FF0000"), "T in red");
         assert!(svg.to_uppercase().contains("#008000"), "A in green");
         assert!(svg.to_uppercase().contains("#FFA600"), "G in orange");
+    }
+
+    /// The x labels' texts, in the order drawn (plotters writes each tick label as one `<text>`).
+    fn numbers(svg: &str) -> Vec<u32> {
+        svg.split("<text").skip(1).filter_map(|t| t.split('>').nth(1)?.split('<').next()?.trim().parse().ok()).collect()
+    }
+
+    #[test]
+    fn position_numbers_thin_out_when_they_would_run_together() {
+        let logo = Logo { title: "Filter 1".into(), subtitle: None, heights: vec![[0.0, 0.0, 2.0, 0.0]; 19], start: 0 };
+        let wide = render_svg(900, 160, |a| draw_logos(a, std::slice::from_ref(&logo), 1, &Theme::default()).unwrap());
+        let all: Vec<u32> = numbers(&wide).into_iter().filter(|&n| n > 2).collect();
+        assert_eq!(all, (3..=19).collect::<Vec<_>>(), "every position numbered when there is room: {wide}");
+        // Lesson 12's grid: eight 19-wide logos across 760 px, under 20 px a position.
+        let small = render_svg(760, 120, |a| draw_logos(a, &vec![logo.clone(); 8], 8, &Theme::default()).unwrap());
+        let labels: Vec<u32> = numbers(&small).into_iter().filter(|&n| n > 2).take_while(|&n| n <= 19).collect();
+        assert!(!labels.is_empty() && labels.len() < 10, "fewer labels than positions: {labels:?}");
+        let step = labels[0];
+        assert!(labels.iter().all(|n| n % step == 0), "labels at multiples of one step: {labels:?}");
+        let ones = numbers(&small).iter().filter(|&&n| n == 1).count();
+        assert_eq!(ones, 2 * 8, "each logo's y axis has 1 bit and its x axis position 1, the next label being {step} away");
     }
 
     #[test]
