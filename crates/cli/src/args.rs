@@ -105,7 +105,7 @@ pub(crate) struct ModelArgs {
     /// [default: cnn, cnn-deep for task1, cnn-dist for task3, multiscale for keras200].
     #[arg(long)]
     pub(crate) model: Option<String>,
-    /// First-layer activation: relu, exp, softplus, sigmoid, tanh, elu, linear, log-relu.
+    /// First-layer activation: relu, exp, sigmoid, tanh, softplus, linear, elu, log-relu.
     #[arg(long, default_value = "relu")]
     pub(crate) activation: String,
     /// Number of first-layer filters of the 8-mer CNN (8mer only) [default: 32].

@@ -26,16 +26,16 @@ pub enum Activation {
     Relu,
     /// exp(x): seed 003's exponential activation, which favours whole, readable motifs.
     Exp,
-    /// ln(1 + e^x).
-    Softplus,
     /// 1 / (1 + e^−x).
     Sigmoid,
     /// tanh(x).
     Tanh,
-    /// x for x > 0, e^x − 1 otherwise (alpha = 1).
-    Elu,
+    /// ln(1 + e^x).
+    Softplus,
     /// The identity.
     Linear,
+    /// x for x > 0, e^x − 1 otherwise (alpha = 1).
+    Elu,
     /// relu(ln |x|): 0 for |x| up to 1, ln |x| beyond, on either side of 0 (seed 003, Extended
     /// Data Fig. 1e, trained there with [`crate::settings::L2_FIRST`]). Seed 003's text says
     /// "a relu activation after the log function"; its code (`log_relu` in tfomics's
@@ -44,14 +44,16 @@ pub enum Activation {
     LogRelu,
 }
 
+// Fig. 1a's order with relu, the baseline, first, then log-relu (Extended Data Fig. 1e): the
+// order of menus, of lesson 12's tables and of `dnaplay sweep`'s summaries.
 named_choice!(Activation, "activation", {
     Relu => "relu",
     Exp => "exp",
-    Softplus => "softplus",
     Sigmoid => "sigmoid",
     Tanh => "tanh",
-    Elu => "elu",
+    Softplus => "softplus",
     Linear => "linear",
+    Elu => "elu",
     LogRelu => "log-relu",
 });
 

@@ -986,7 +986,7 @@ mod tests {
         assert_eq!("EXP".parse::<Activation>().unwrap(), Activation::Exp);
         assert_eq!(
             "swish".parse::<Activation>().unwrap_err().to_string(),
-            "unknown activation 'swish'; expected one of: relu, exp, softplus, sigmoid, tanh, elu, linear, log-relu"
+            "unknown activation 'swish'; expected one of: relu, exp, sigmoid, tanh, softplus, linear, elu, log-relu"
         );
         assert_eq!("CNN".parse::<ModelKind>().unwrap(), ModelKind::Cnn);
     }

@@ -128,7 +128,7 @@ impl Settings {
                 Ok(_) => Err(ValueError::NotAnEightMerModel),
                 Err(_) => Err(ValueError::Expected("linear or cnn")),
             },
-            "act" => v.parse().map(|a| s.activation = a).map_err(|_| ValueError::Expected("relu, exp, softplus, sigmoid, tanh, elu or linear")),
+            "act" => v.parse().map(|a| s.activation = a).map_err(|_| ValueError::Expected("relu, exp, sigmoid, tanh, softplus, linear, elu or log-relu")),
             "opt" => v.parse().map(|o| s.optimizer = o).map_err(|_| ValueError::Expected("sgd or adam")),
             "device" => match v.to_ascii_lowercase().as_str() {
                 "cpu" => Ok(s.device = Some(BackendChoice::Flex)),

@@ -23,9 +23,8 @@ use super::GridProgress;
 /// The architectures of seed 003's Fig. 1c, top to bottom, with the paper's names.
 const FIG1C_MODELS: [(ModelKind, &str); 3] = [(ModelKind::Cnn2, "CNN-2"), (ModelKind::Cnn50, "CNN-50"), (ModelKind::CnnDeep, "CNN-deep")];
 /// Its first-layer activations (Fig. 1a's seven), and log-relu with a first-layer L2 of 0.2 (Extended
-/// Data Fig. 1e; [`settings::L2_FIRST`]).
-const FIG1C_ACTIVATIONS: [Activation; 8] =
-    [Activation::Relu, Activation::Exp, Activation::Sigmoid, Activation::Tanh, Activation::Softplus, Activation::Linear, Activation::Elu, Activation::LogRelu];
+/// Data Fig. 1e; [`settings::L2_FIRST`]): every activation, in the model crate's order.
+const FIG1C_ACTIVATIONS: &[Activation] = Activation::ALL;
 /// The 10-epoch grid, trained natively by `scripts/fig1c.sh` with 10 epochs (copied from
 /// `assets/fig1c/`).
 const FIG1C_SUMMARY: &str = "fig1c/summary.json";
