@@ -84,6 +84,7 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &BoxPane
         .configure_mesh()
         .disable_x_mesh()
         .light_line_style(t.grid().0)
+        .max_light_lines(crate::FINE_LINES)
         .bold_line_style(t.grid().1)
         .x_label_formatter(&|v: &i32| if !staggered && v % 100 == 0 && *v >= 0 { labels.get((v / 100) as usize).cloned().unwrap_or_default() } else { String::new() })
         .y_labels(y_labels)
@@ -173,6 +174,15 @@ mod tests {
     /// drops a line; at a desktop's 760 px they stay on one line. The y axis keeps few enough
     /// labels to read in a short panel (plotters' default of 10 overlapped), and a desktop's
     /// panel still reads in steps of 0.2.
+    #[test]
+    fn a_short_panel_has_one_fine_grid_line_between_labels() {
+        let panel = BoxPanel { title: "CNN-2".into(), boxes: vec![BoxSeries { label: "relu".into(), stats: Some([0.2, 0.25, 0.28, 0.3, 0.38]), values: vec![0.28] }] };
+        let opts = BoxOptions { y_label: "match fraction".into(), y_range: (0.0, 1.0), theme: Theme::default() };
+        let svg = render_svg(760, 210, |a| draw_box_panels(a, &[panel], &opts).unwrap());
+        let (fine, major) = (svg.to_uppercase().matches("#EEEEEE").count(), svg.to_uppercase().matches("#DADADA").count());
+        assert!(major >= 3 && fine <= major, "at most one fine line per labelled interval (plotters' default is 10): {fine} fine, {major} labelled");
+    }
+
     #[test]
     fn crowded_labels_take_two_lines_and_short_panels_fewer_ticks() {
         let names = ["relu", "exp", "sigmoid", "tanh", "softplus", "linear", "elu", "log-relu"];

@@ -52,6 +52,7 @@ pub fn draw_histograms<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series
         .configure_mesh()
         .disable_x_mesh()
         .light_line_style(theme.grid().0)
+        .max_light_lines(crate::FINE_LINES)
         .bold_line_style(theme.grid().1)
         .x_desc(x_label)
         .y_desc("Count")

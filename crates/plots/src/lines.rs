@@ -66,6 +66,7 @@ pub fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Li
     chart
         .configure_mesh()
         .light_line_style(t.grid().0)
+        .max_light_lines(crate::FINE_LINES)
         .bold_line_style(t.grid().1)
         .x_desc(opts.x_label.as_str())
         .y_desc(opts.y_label.as_str())

@@ -53,14 +53,36 @@ pub fn draw_loss_curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, runs:
         // within a decade (Linear's losses, 11 to 90) still has labelled ticks.
         let decade = 10f64.powf(lo.log10().floor());
         let lo = if 10f64.powf(lo.log10().ceil()) > hi { decade } else { lo };
-        draw(area, runs, opts, x_range, (lo..hi).log_scale())
+        // plotters puts a tick at 1, 2, …, 9 of every decade, which crowd at its top ("10.0 9.0
+        // 8.0"): label the ones a log axis is read by, fewer the more decades there are.
+        let decades = (hi / lo).log10();
+        let mantissas: &[u32] = if decades <= 2.0 { &[1, 2, 3, 5] } else if decades <= 4.0 { &[1, 2, 5] } else { &[1] };
+        draw(area, runs, opts, x_range, (lo..hi).log_scale(), Some(mantissas))
     } else {
         let (lo, hi) = padded_range(values());
-        draw(area, runs, opts, x_range, lo..hi)
+        draw(area, runs, opts, x_range, lo..hi, None)
     }
 }
 
-fn draw<DB: DrawingBackend, Y>(area: &DrawingArea<DB, Shift>, runs: &[LossSeries], opts: &LossOptions, x: std::ops::Range<f64>, y: Y) -> DrawResult<DB>
+/// `v` as a log axis label when its leading digit is one of `mantissas` (`20` → "20", `0.05` →
+/// "0.05"), else "".
+fn log_label(v: f64, mantissas: &[u32]) -> String {
+    if !(v.is_finite() && v > 0.0) {
+        return String::new();
+    }
+    let exponent = v.log10().floor();
+    let mantissa = v / 10f64.powf(exponent);
+    let digit = mantissa.round();
+    let digit = if digit >= 10.0 { 1.0 } else { digit };
+    if (mantissa - mantissa.round()).abs() > 1e-6 || !mantissas.contains(&(digit as u32)) {
+        return String::new();
+    }
+    format!("{v:.*}", (-exponent).max(0.0) as usize)
+}
+
+/// `log_mantissas`: on a log y axis, the leading digits that get a label (no fine grid lines
+/// there: between 9 and 10 they merge into a band).
+fn draw<DB: DrawingBackend, Y>(area: &DrawingArea<DB, Shift>, runs: &[LossSeries], opts: &LossOptions, x: std::ops::Range<f64>, y: Y, log_mantissas: Option<&[u32]>) -> DrawResult<DB>
 where
     Y: AsRangedCoord<Value = f64>,
     Y::CoordDescType: ValueFormatter<f64>,
@@ -72,9 +94,13 @@ where
         builder.caption(title, t.title_font());
     }
     let mut chart = builder.build_cartesian_2d(x, y)?;
-    chart
-        .configure_mesh()
-        .light_line_style(t.grid().0)
+    let log_format = |v: &f64| log_label(*v, log_mantissas.unwrap_or(&[]));
+    let mut mesh = chart.configure_mesh();
+    match log_mantissas {
+        Some(_) => mesh.max_light_lines(0).y_label_formatter(&log_format),
+        None => mesh.max_light_lines(crate::FINE_LINES),
+    };
+    mesh.light_line_style(t.grid().0)
         .bold_line_style(t.grid().1)
         .x_desc("Epoch")
         .y_desc(opts.y_label.as_str())
@@ -133,7 +159,33 @@ mod tests {
         let flat = LossSeries { label: "Linear", train: &[40.0, 13.2, 13.1], val: &[20.0, 13.1, 13.05] };
         let log = render_svg(640, 400, |a| draw_loss_curves(a, &[flat], &LossOptions { log_y: true, ..LossOptions::default() }).unwrap());
         let flat_text: String = log.chars().filter(|c| *c != '\n').collect();
-        assert!(flat_text.contains(">10.0<") && flat_text.contains(">20.0<"), "ticks at 10 and 20");
+        assert!(flat_text.contains(">10<") && flat_text.contains(">20<") && flat_text.contains(">30<"), "ticks at 10, 20 and 30: {log}");
+    }
+
+    /// The tick labels of an SVG, in the order drawn.
+    fn labels(svg: &str) -> Vec<String> {
+        svg.split("<text").skip(1).filter_map(|t| Some(t.split('>').nth(1)?.split('<').next()?.trim().to_string())).collect()
+    }
+
+    #[test]
+    fn a_log_axis_labels_its_decades_at_one_two_and_five_not_every_digit() {
+        // Seed 002's learning-rate sweep (lesson 12, Q2): losses from 36 down to 1.1.
+        let train: Vec<f32> = (0..30).map(|e| 30.0 * (-(e as f32) / 6.0).exp() + 0.8).collect();
+        let run = LossSeries { label: "lr 0.001", train: &train, val: &train };
+        let svg = render_svg(560, 400, |a| draw_loss_curves(a, &[run], &LossOptions { log_y: true, ..LossOptions::default() }).unwrap());
+        let labels = labels(&svg);
+        for want in ["1", "2", "3", "5", "10", "20"] {
+            assert!(labels.iter().any(|l| l == want), "a label {want} in {labels:?}");
+        }
+        for crowded in ["9", "9.0", "10.0", "8", "7"] {
+            assert!(!labels.iter().any(|l| l == crowded), "no label {crowded} in {labels:?}");
+        }
+        // plotters still draws one fine line, at the lowest label; 10 a decade without the fix.
+        assert!(svg.to_uppercase().matches("#EEEEEE").count() <= 1, "no fine grid lines on a log axis");
+        assert_eq!(log_label(0.05, &[1, 2, 5]), "0.05");
+        assert_eq!(log_label(0.3, &[1, 2, 5]), "");
+        assert_eq!(log_label(200.0, &[1, 2, 5]), "200");
+        assert_eq!(log_label(0.0, &[1]), "");
     }
 
     #[test]

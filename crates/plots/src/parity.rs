@@ -81,6 +81,7 @@ pub fn draw_parity<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .light_line_style(t.grid().0)
+        .max_light_lines(crate::FINE_LINES)
         .bold_line_style(t.grid().1)
         .x_desc("Actual score")
         .y_desc("Predicted score")
