@@ -364,6 +364,31 @@ impl DeepCnn {
         self.output.forward(self.hidden.forward(x.flatten::<2>(1, 2)))
     }
 
+    /// Re-estimates every batch norm's running statistics from `x` passed through the model as
+    /// it predicts (no dropout), layer by layer, as [`MultiScaleCnn::recalibrate_dense_norms`]
+    /// does for seed 000's model: each block's norm after the first follows dropout (0.1 to 0.5
+    /// in CNN-dist), whose variance shift the training statistics carry. Changes no weight.
+    ///
+    /// # Shapes
+    /// - input: `[batch, 4, length]`, on the plain (inference) device
+    pub fn recalibrate_norms(&self, x: Tensor<3>) {
+        let inference = self.clone().valid();
+        let mut h = x;
+        for (block, own) in inference.blocks.iter().zip(&self.blocks) {
+            let pre = block.conv.forward(h.clone()); // [batch, filters, positions]
+            let [_, filters, _] = pre.dims();
+            // Per channel over the batch and the positions, as batch norm normalises.
+            let (var, mean) = pre.swap_dims(0, 1).reshape([filters as i32, -1]).var_mean_bias(1); // [filters, 1]
+            let (mean, var) = (mean.reshape([1, filters]), var.reshape([1, filters]));
+            set_running_statistics(&block.norm, mean.clone(), var.clone());
+            set_running_statistics(&own.norm, mean, var);
+            h = block.forward(h);
+        }
+        let a = inference.hidden.linear.forward(h.flatten::<2>(1, 2)); // [batch, units]
+        let (var, mean) = a.var_mean_bias(0);
+        set_running_statistics(&self.hidden.norm, mean, var);
+    }
+
     /// [`DeepCnn::forward`] of `x` (tracked) beside a reference `r` under DeepLIFT's rescale
     /// rule: the logits of `x`, whose gradient gives the multipliers, and of `r`.
     ///
@@ -724,6 +749,45 @@ mod tests {
         assert!(means.iter().zip(&running).all(|(m, r)| (m - r).abs() < 1e-4), "{:?} vs {:?}", &means[..4], &running[..4]);
         assert!(worst(column_means(after)) < 1e-3, "centred after recalibration");
         assert!(worst(column_means(before)) > 0.5, "not centred before: the statistics set above are off");
+    }
+
+    #[test]
+    fn recalibration_fits_every_norm_of_cnn_dist_to_the_model_as_it_predicts() {
+        let device = test_device().autodiff();
+        let Model::Deep(model) = ModelConfig::cnn_dist(200, Activation::Relu).init(&device, 5).unwrap() else { panic!("CNN-dist is a deep CNN") };
+        let x = Tensor::<3>::random([64, 4, 200], Distribution::Bernoulli(0.25), &test_device());
+        // Every norm's output over `x` in inference, flattened to `[values, channels]`: the conv
+        // blocks' per channel over the batch and positions, the dense block's per unit.
+        let normalised = |m: &super::DeepCnn| {
+            let m = m.clone().valid();
+            let mut h = x.clone();
+            let mut outs = Vec::new();
+            for block in &m.blocks {
+                let y = block.norm.forward(block.conv.forward(h.clone())); // [batch, filters, positions]
+                let [_, filters, _] = y.dims();
+                outs.push(y.swap_dims(1, 2).reshape([-1, filters as i32]));
+                h = block.forward(h);
+            }
+            outs.push(m.hidden.norm.forward(m.hidden.linear.forward(h.flatten::<2>(1, 2))));
+            outs
+        };
+        // The largest |mean| and |variance − 1| over the channels of one norm's output.
+        let off = |t: Tensor<2>| {
+            let (var, mean) = t.var_mean_bias(0);
+            let worst = |t: Tensor<2>, by: f32| t.into_data().try_to_vec::<f32>().unwrap().iter().fold(0f32, |m, v| m.max((v - by).abs()));
+            (worst(mean, 0.0), worst(var, 1.0))
+        };
+        let before: Vec<(f32, f32)> = normalised(&model).into_iter().map(off).collect();
+        model.recalibrate_norms(x.clone());
+        let after: Vec<(f32, f32)> = normalised(&model).into_iter().map(off).collect();
+        assert_eq!(after.len(), 5, "four conv blocks and the dense block");
+        for (i, &(mean, var)) in after.iter().enumerate() {
+            // Batch norm's epsilon (1e-5) keeps a channel of small variance a little under 1.
+            assert!(mean < 1e-3 && var < 0.05, "norm {i}: |mean| {mean}, |var − 1| {var} after recalibration");
+        }
+        // At initialisation (running mean 0, variance 1) the first norm's input is far from
+        // those: recalibration is what centres it.
+        assert!(before[0].0 > 0.05 || before[0].1 > 0.2, "norm 0 before: {:?}", before[0]);
     }
 
     #[test]

@@ -755,14 +755,18 @@ impl Model {
     }
 
     /// Re-estimates the running statistics of the batch norms that follow dropout from `x`, as
-    /// the model predicts ([`MultiScaleCnn::recalibrate_dense_norms`]); other models are left
-    /// alone. The trainer calls it before each validation.
+    /// the model predicts ([`MultiScaleCnn::recalibrate_dense_norms`],
+    /// [`DeepCnn::recalibrate_norms`]); the 8-mer models, which have none, are left alone. The
+    /// trainer calls it before each validation for seed 000's model, and for the others when
+    /// [`TrainConfig::recalibrate_norms`](crate::trainer::TrainConfig::recalibrate_norms) asks.
     ///
     /// # Shapes
     /// - input: `[batch, 4, length]`, on the plain (inference) device
     pub fn recalibrate_norms(&self, x: Tensor<3>) {
-        if let Model::MultiScale(m) = self {
-            m.recalibrate_dense_norms(x);
+        match self {
+            Model::MultiScale(m) => m.recalibrate_dense_norms(x),
+            Model::Deep(m) => m.recalibrate_norms(x),
+            _ => {}
         }
     }
 }

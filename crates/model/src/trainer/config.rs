@@ -147,6 +147,14 @@ pub struct TrainConfig {
     /// [`TrainConfig::check_model`] refuses it for them.
     #[serde(default)]
     pub first_layer_l2: f64,
+    /// Re-estimate every batch norm's statistics from the training sequences, as the model
+    /// predicts, before each validation ([`Model::recalibrate_norms`](crate::models::Model::recalibrate_norms)):
+    /// the running statistics of CNN-local, CNN-dist and the Task 1 CNNs carry dropout's
+    /// variance shift and lag the weights, which on a small data set (lesson 13's uploads)
+    /// swings the validation loss between epochs. Seed 000's multi-scale CNN is recalibrated
+    /// either way. Off for the seeds' own recipes, which keep their running averages.
+    #[serde(default)]
+    pub recalibrate_norms: bool,
 }
 
 impl Default for TrainConfig {
@@ -165,6 +173,7 @@ impl Default for TrainConfig {
             monitor: Monitor::ValLoss,
             weight_decay: 0.0,
             first_layer_l2: 0.0,
+            recalibrate_norms: false,
         }
     }
 }
@@ -186,6 +195,7 @@ impl TrainConfig {
             monitor: Monitor::ValLoss,
             weight_decay: 0.0,
             first_layer_l2: 0.0,
+            recalibrate_norms: false,
         }
     }
 
@@ -207,6 +217,7 @@ impl TrainConfig {
             monitor: Monitor::ValAuroc,
             weight_decay: 1e-6,
             first_layer_l2: 0.0,
+            recalibrate_norms: false,
         }
     }
 }

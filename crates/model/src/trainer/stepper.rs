@@ -584,10 +584,11 @@ impl Trainer {
 
     /// Re-estimates the statistics of batch norms that follow dropout ([`Model::recalibrate_norms`])
     /// from the first [`RECALIBRATION_SEQUENCES`] training sequences, so that validation, early
-    /// stopping and the kept weights see the model as it predicts.
+    /// stopping and the kept weights see the model as it predicts: for seed 000's model always,
+    /// for the others when [`TrainConfig::recalibrate_norms`] asks.
     fn recalibrate_norms(&self) {
         let model = self.model();
-        if !model.recalibrates_norms() {
+        if !(model.recalibrates_norms() || self.config.recalibrate_norms) {
             return;
         }
         let n = self.train_x.batch.min(RECALIBRATION_SEQUENCES).min(eval_chunk(model, self.train_x.length));
