@@ -48,8 +48,10 @@ pub fn draw_histograms<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series
         .x_label_area_size(theme.px(44.0))
         .y_label_area_size(theme.px(64.0))
         .build_cartesian_2d(x0..x1, 0.0..max as f64 * 1.08)?;
+    let x_labels = crate::x_label_count(chart.plotting_area(), &crate::widest_tick(x0, x1), theme);
     chart
         .configure_mesh()
+        .x_labels(x_labels)
         .disable_x_mesh()
         .light_line_style(theme.grid().0)
         .max_light_lines(crate::FINE_LINES)
@@ -81,6 +83,21 @@ pub fn draw_histograms<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series
 mod tests {
     use super::*;
     use crate::render_svg;
+
+    #[test]
+    fn a_narrow_histogram_writes_fewer_x_labels_that_do_not_touch() {
+        // Lesson 13's score histogram: probabilities from 0 to 1 in a 250-px canvas.
+        let negative: Vec<f32> = (0..199).map(|i| i as f32 / 400.0).collect();
+        let positive: Vec<f32> = (0..201).map(|i| 0.5 + i as f32 / 402.0).collect();
+        let series = [HistogramSeries { label: "negative", values: &negative, alpha: 0.6 }, HistogramSeries { label: "positive", values: &positive, alpha: 0.6 }];
+        let texts = |svg: &str| -> Vec<String> { svg.split("<text").skip(1).filter_map(|t| Some(t.split('>').nth(1)?.split('<').next()?.trim().to_string())).collect() };
+        let decimals = |svg: &str| texts(svg).into_iter().filter(|t| t.contains('.')).count();
+        let narrow = render_svg(250, 180, |a| draw_histograms(a, &series, 30, "Predicted probability", &Theme::default()).unwrap());
+        let wide = render_svg(900, 300, |a| draw_histograms(a, &series, 30, "Predicted probability", &Theme::default()).unwrap());
+        assert!(decimals(&wide) >= 9, "a wide plot keeps a label every 0.1: {:?}", texts(&wide));
+        let n = decimals(&narrow);
+        assert!((2..=6).contains(&n), "a 250-px plot writes 2 to 6 x labels, not 11: {:?}", texts(&narrow));
+    }
 
     #[test]
     fn bars_and_counts() {

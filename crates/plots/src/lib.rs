@@ -37,6 +37,22 @@ pub use tracks::{Track, TrackKind, draw_tracks, motif_ranges};
 /// panel with a line every 2 px (a grey band), and a log axis's top decade with a solid one.
 pub const FINE_LINES: usize = 1;
 
+/// How many x labels fit `plot`'s width when each needs about as much room as `widest` (the
+/// widest label's text) and a gap: at least 2, at most plotters' default of 11, which ran
+/// "0.00.10.20.3…" together in lesson 13's 250-px score histogram. Plotters then picks that
+/// many round values or fewer (steps of 1, 2 or 5 times a power of ten).
+pub(crate) fn x_label_count<DB: DrawingBackend, C: CoordTranslate>(plot: &DrawingArea<DB, C>, widest: &str, t: &Theme) -> usize {
+    let label = plot.estimate_text_size(widest, &t.tick_font()).map_or(t.px(24.0), |(w, _)| w) + t.px(12.0);
+    ((plot.dim_in_pixel().0 / label.max(1)) as usize).clamp(2, 11)
+}
+
+/// The widest of the labels a plotters axis from `lo` to `hi` may write, as [`x_label_count`]
+/// measures: either end with one decimal (a minus sign counts).
+pub(crate) fn widest_tick(lo: f64, hi: f64) -> String {
+    let (a, b) = (format!("{lo:.1}"), format!("{hi:.1}"));
+    if a.len() > b.len() { a } else { b }
+}
+
 /// What a drawing function returns: plotters' error for the backend in use.
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 

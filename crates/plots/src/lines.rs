@@ -63,8 +63,10 @@ pub fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Li
         .y_label_area_size(t.px(60.0))
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let integer_x = opts.integer_x;
+    let x_labels = crate::x_label_count(chart.plotting_area(), &crate::widest_tick(x0, x1), t);
     chart
         .configure_mesh()
+        .x_labels(x_labels)
         .light_line_style(t.grid().0)
         .max_light_lines(crate::FINE_LINES)
         .bold_line_style(t.grid().1)

@@ -78,8 +78,10 @@ pub fn draw_parity<DB: DrawingBackend>(
         .x_label_area_size(t.px(44.0))
         .y_label_area_size(t.px(56.0))
         .build_cartesian_2d(lo..hi, lo..hi)?;
+    let x_labels = crate::x_label_count(chart.plotting_area(), &crate::widest_tick(lo, hi), t);
     chart
         .configure_mesh()
+        .x_labels(x_labels)
         .light_line_style(t.grid().0)
         .max_light_lines(crate::FINE_LINES)
         .bold_line_style(t.grid().1)
