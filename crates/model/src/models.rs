@@ -748,8 +748,10 @@ impl Model {
         }
     }
 
-    /// Whether [`Model::recalibrate_norms`] changes this model: seed 000's multi-scale CNN,
-    /// whose dense batch norms follow dropout.
+    /// Whether the trainer recalibrates this model's batch norms whatever its settings: seed
+    /// 000's multi-scale CNN, whose dense batch norms follow dropout. CNN-local, CNN-dist and
+    /// the Task 1 CNNs are recalibrated when
+    /// [`TrainConfig::recalibrate_norms`](crate::trainer::TrainConfig::recalibrate_norms) asks.
     pub fn recalibrates_norms(&self) -> bool {
         matches!(self, Model::MultiScale(_))
     }

@@ -338,6 +338,36 @@ mod tests {
     }
 
     #[test]
+    fn a_validation_split_of_one_class_keeps_the_epoch_of_the_lowest_loss() {
+        // A small upload's validation split can hold one class: its AUROC is undefined every
+        // epoch, and the kept epoch is the one of the lowest validation loss, not the first.
+        let (train, val, _) = task(5);
+        let median = { let mut t = train.targets.clone(); t.sort_by(f32::total_cmp); t[t.len() / 2] };
+        let train = RegressionData { seqs: train.seqs.clone(), targets: train.targets.iter().map(|&y| if y > median { 1.0 } else { 0.0 }).collect() };
+        // The validation split's positives alone (their true label, one class).
+        let positives: Vec<usize> = (0..val.len()).filter(|&i| val.targets[i] > median).collect();
+        let val = RegressionData { seqs: positives.iter().map(|&i| val.seqs[i].clone()).collect(), targets: vec![1.0; positives.len()] };
+        let config = TrainConfig {
+            loss: LossKind::BinaryCrossEntropy,
+            monitor: Monitor::ValAuroc,
+            early_stopping: Some(EarlyStopping { patience: 10, restore_best: true }),
+            ..crate::upload::UserTask::Binary.default_training()
+        };
+        let config = TrainConfig { num_epochs: 6, batch_size: 64, ..config };
+        let mut trainer = Trainer::new(ModelConfig::cnn(5), config, &train, &val, &test_device()).unwrap();
+        let mut history = Vec::new();
+        while !trainer.is_finished() {
+            history.push(block(trainer.step_epoch()).unwrap());
+        }
+        assert!(history.iter().all(|r| r.val_auroc.is_none()), "one class: no AUROC");
+        let best = history.iter().enumerate().min_by(|a, b| a.1.val_loss.total_cmp(&b.1.val_loss)).unwrap();
+        assert_ne!(best.0, 0, "the loss falls after the first epoch: {history:?}");
+        let kept = block(trainer.evaluate(&val)).unwrap();
+        let loss = crate::metrics::bce_with_logits(&val.targets, &kept.predictions);
+        assert!((loss - f64::from(best.1.val_loss)).abs() < 1e-4, "kept epoch's loss {loss}, best epoch {} at {}", best.0, best.1.val_loss);
+    }
+
+    #[test]
     fn early_stopping_and_plateau_schedule() {
         let (train, val, _) = task(4);
         let config = TrainConfig {

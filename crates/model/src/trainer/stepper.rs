@@ -502,11 +502,13 @@ impl Trainer {
         }
         let record = EpochRecord { epoch, train_loss, val_loss, val_auroc, val_aupr, learning_rate: self.learning_rate };
         self.history.push(record.clone());
-        // The schedule minimises: the loss, or minus the AUROC (0.5, chance, when undefined).
-        self.schedule(match self.config.monitor {
-            Monitor::ValLoss => val_loss,
-            Monitor::ValAuroc => -val_auroc.unwrap_or(0.5),
-            Monitor::ValAupr => -val_aupr.unwrap_or(0.0),
+        // The schedule minimises: the loss, or minus the AUROC or AUPR. Where those are
+        // undefined (a validation split of one class, as a small upload can have, every epoch)
+        // it watches the loss instead: a constant would keep the first epoch as the best.
+        self.schedule(match (self.config.monitor, val_auroc, val_aupr) {
+            (Monitor::ValAuroc, Some(auroc), _) => -auroc,
+            (Monitor::ValAupr, _, Some(aupr)) => -aupr,
+            _ => val_loss,
         });
         if let (Some(start), Some(now)) = (start, clock.map(|c| c())) {
             self.profile.add(Phase::Validation, now - start);
@@ -588,7 +590,8 @@ impl Trainer {
     /// for the others when [`TrainConfig::recalibrate_norms`] asks.
     fn recalibrate_norms(&self) {
         let model = self.model();
-        if !(model.recalibrates_norms() || self.config.recalibrate_norms) {
+        let asked = self.config.recalibrate_norms && matches!(model, Model::Deep(_));
+        if !(model.recalibrates_norms() || asked) {
             return;
         }
         let n = self.train_x.batch.min(RECALIBRATION_SEQUENCES).min(eval_chunk(model, self.train_x.length));
