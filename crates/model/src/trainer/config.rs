@@ -112,7 +112,7 @@ impl Default for ReduceLrOnPlateau {
 
 /// Keras's `min_delta` for `ReduceLROnPlateau`.
 #[cfg_attr(not(feature = "burn"), allow(dead_code))]
-pub(super) const PLATEAU_MIN_DELTA: f32 = 1e-4;
+pub(crate) const PLATEAU_MIN_DELTA: f32 = 1e-4;
 
 /// Training settings. Defaults are seed 002's: SGD, learning rate 0.01, batch 128, 50 epochs,
 /// seed 17.
