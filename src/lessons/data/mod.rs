@@ -156,7 +156,7 @@ pub fn DataLesson() -> impl IntoView {
                 </label>
             </div>
             <p class="note">{move || match task() {
-                Some(UserTask::Binary) => format!("Binary classification trains with seed 003's settings: Adam at lesson 9's learning rate ({}), batch 100, {} epochs (lesson 9's count), binary cross-entropy, the epoch with the best validation AUROC kept. Before each validation the batch norms are re-estimated on training sequences, which keeps a small data set's validation loss steady.", settings.with(|s| s.exp_lr), settings.with(|s| s.class_epochs)),
+                Some(UserTask::Binary) => format!("Binary classification trains with seed 003's settings: Adam at lesson 9's learning rate ({}), batch 100, {} epochs (lesson 9's count), binary cross-entropy; the learning rate × 0.3 after 5 epochs without a better validation AUROC, a stop after 10, and the best epoch's weights kept. Before each validation the batch norms are re-estimated on training sequences, which keeps a small data set's validation loss steady.", settings.with(|s| s.exp_lr), settings.with(|s| s.class_epochs)),
                 _ => format!("Regression trains with lesson 5's settings: {} at learning rate {}, batch {}, {} epochs, mean squared error.", settings.with(|s| s.optimizer), settings.with(|s| s.learning_rate), settings.with(|s| s.batch_size), settings.with(|s| s.num_epochs)),
             }}</p>
             <div class="controls buttons">
