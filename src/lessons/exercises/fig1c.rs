@@ -268,7 +268,7 @@ pub(super) fn Fig1cPanel() -> impl IntoView {
             </p>
             <p class="note" data-testid="fig1c-recipe">
                 {move || if any_marked.get() { "Unmarked cells were" } else { "Every cell was" }}
-                " trained as seed 003 trains them (relu and exp over 5 seeds, log-relu over up to 5, the "
+                " trained as seed 003 trains them (relu, exp and log-relu over 5 seeds, the "
                 "other activations on seed 1; a cell's detail names its runs): Glorot initialisation, "
                 "Adam from 0.001 cut by 0.3 after 5 epochs without a better validation AUPR, up to 100 epochs, the best "
                 "validation epoch kept."
