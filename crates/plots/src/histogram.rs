@@ -48,7 +48,7 @@ pub fn draw_histograms<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series
         .x_label_area_size(theme.px(44.0))
         .y_label_area_size(theme.px(64.0))
         .build_cartesian_2d(x0..x1, 0.0..max as f64 * 1.08)?;
-    let x_labels = crate::x_label_count(chart.plotting_area(), &crate::widest_tick(x0, x1), theme);
+    let x_labels = crate::x_label_count(chart.plotting_area(), x0, x1, theme);
     chart
         .configure_mesh()
         .x_labels(x_labels)
@@ -82,7 +82,7 @@ pub fn draw_histograms<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render_svg;
+    use crate::{render_svg, svg_texts};
 
     #[test]
     fn a_narrow_histogram_writes_fewer_x_labels_that_do_not_touch() {
@@ -90,13 +90,12 @@ mod tests {
         let negative: Vec<f32> = (0..199).map(|i| i as f32 / 400.0).collect();
         let positive: Vec<f32> = (0..201).map(|i| 0.5 + i as f32 / 402.0).collect();
         let series = [HistogramSeries { label: "negative", values: &negative, alpha: 0.6 }, HistogramSeries { label: "positive", values: &positive, alpha: 0.6 }];
-        let texts = |svg: &str| -> Vec<String> { svg.split("<text").skip(1).filter_map(|t| Some(t.split('>').nth(1)?.split('<').next()?.trim().to_string())).collect() };
-        let decimals = |svg: &str| texts(svg).into_iter().filter(|t| t.contains('.')).count();
+        let decimals = |svg: &str| svg_texts(svg).into_iter().filter(|t| t.contains('.')).count();
         let narrow = render_svg(250, 180, |a| draw_histograms(a, &series, 30, "Predicted probability", &Theme::default()).unwrap());
         let wide = render_svg(900, 300, |a| draw_histograms(a, &series, 30, "Predicted probability", &Theme::default()).unwrap());
-        assert!(decimals(&wide) >= 9, "a wide plot keeps a label every 0.1: {:?}", texts(&wide));
+        assert!(decimals(&wide) >= 9, "a wide plot keeps a label every 0.1: {:?}", svg_texts(&wide));
         let n = decimals(&narrow);
-        assert!((2..=6).contains(&n), "a 250-px plot writes 2 to 6 x labels, not 11: {:?}", texts(&narrow));
+        assert!((2..=6).contains(&n), "a 250-px plot writes 2 to 6 x labels, not 11: {:?}", svg_texts(&narrow));
     }
 
     #[test]

@@ -37,20 +37,16 @@ pub use tracks::{Track, TrackKind, draw_tracks, motif_ranges};
 /// panel with a line every 2 px (a grey band), and a log axis's top decade with a solid one.
 pub const FINE_LINES: usize = 1;
 
-/// How many x labels fit `plot`'s width when each needs about as much room as `widest` (the
-/// widest label's text) and a gap: at least 2, at most plotters' default of 11, which ran
-/// "0.00.10.20.3…" together in lesson 13's 250-px score histogram. Plotters then picks that
-/// many round values or fewer (steps of 1, 2 or 5 times a power of ten).
-pub(crate) fn x_label_count<DB: DrawingBackend, C: CoordTranslate>(plot: &DrawingArea<DB, C>, widest: &str, t: &Theme) -> usize {
-    let label = plot.estimate_text_size(widest, &t.tick_font()).map_or(t.px(24.0), |(w, _)| w) + t.px(12.0);
-    ((plot.dim_in_pixel().0 / label.max(1)) as usize).clamp(2, 11)
-}
-
-/// The widest of the labels a plotters axis from `lo` to `hi` may write, as [`x_label_count`]
-/// measures: either end with one decimal (a minus sign counts).
-pub(crate) fn widest_tick(lo: f64, hi: f64) -> String {
+/// How many x labels fit `plot`'s width for an axis from `lo` to `hi`: each needs about as much
+/// room as the wider end written with one decimal (a minus sign counts) and a gap. At least 2,
+/// at most plotters' default of 11, which ran "0.00.10.20.3…" together in lesson 13's 250-px
+/// score histogram. Plotters then picks that many round values or fewer (steps of 1, 2 or 5
+/// times a power of ten).
+pub(crate) fn x_label_count<DB: DrawingBackend, C: CoordTranslate>(plot: &DrawingArea<DB, C>, lo: f64, hi: f64, t: &Theme) -> usize {
     let (a, b) = (format!("{lo:.1}"), format!("{hi:.1}"));
-    if a.len() > b.len() { a } else { b }
+    let widest = if a.len() > b.len() { a } else { b };
+    let label = plot.estimate_text_size(&widest, &t.tick_font()).map_or(t.px(24.0), |(w, _)| w) + t.px(12.0);
+    ((plot.dim_in_pixel().0 / label.max(1)) as usize).clamp(2, 11)
 }
 
 /// What a drawing function returns: plotters' error for the backend in use.
@@ -249,6 +245,13 @@ pub(crate) fn padded_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
+/// The text of each `<text>` in `svg`, in the order drawn (plotters writes each tick label and
+/// title as one).
+#[cfg(test)]
+pub(crate) fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text").skip(1).filter_map(|t| Some(t.split('>').nth(1)?.split('<').next()?.trim().to_string())).collect()
+}
+
 #[cfg(test)]
 pub(crate) fn render_svg(w: u32, h: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>)) -> String {
     let mut out = String::new();
@@ -276,7 +279,7 @@ mod tests {
         assert_eq!(lines(1400), 1);
         // Every word is drawn once, in order.
         let svg = render_svg(340, 200, |area| draw_message(area, &Theme::default(), message).expect("drawn"));
-        let drawn: Vec<&str> = svg.split("<text").skip(1).filter_map(|t| Some(t.split('>').nth(1)?.split('<').next()?.trim())).collect();
+        let drawn = svg_texts(&svg);
         assert_eq!(drawn.join(" "), message);
     }
 }

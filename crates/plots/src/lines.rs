@@ -63,7 +63,7 @@ pub fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Li
         .y_label_area_size(t.px(60.0))
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let integer_x = opts.integer_x;
-    let x_labels = crate::x_label_count(chart.plotting_area(), &crate::widest_tick(x0, x1), t);
+    let x_labels = crate::x_label_count(chart.plotting_area(), x0, x1, t);
     chart
         .configure_mesh()
         .x_labels(x_labels)

@@ -126,7 +126,7 @@ fn draw_logo<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, logo: &Logo, wid
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render_svg;
+    use crate::{render_svg, svg_texts};
 
     #[test]
     fn letters_are_stacked_with_classic_colours() {
@@ -142,9 +142,9 @@ mod tests {
         assert!(svg.to_uppercase().contains("#FFA600"), "G in orange");
     }
 
-    /// The x labels' texts, in the order drawn (plotters writes each tick label as one `<text>`).
+    /// The numbers among the SVG's texts (the axes' labels), in the order drawn.
     fn numbers(svg: &str) -> Vec<u32> {
-        svg.split("<text").skip(1).filter_map(|t| t.split('>').nth(1)?.split('<').next()?.trim().parse().ok()).collect()
+        svg_texts(svg).iter().filter_map(|t| t.parse().ok()).collect()
     }
 
     #[test]

@@ -141,7 +141,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render_svg;
+    use crate::{render_svg, svg_texts};
 
     #[test]
     fn draws_dashed_train_and_solid_val_for_each_run() {
@@ -162,18 +162,13 @@ mod tests {
         assert!(flat_text.contains(">10<") && flat_text.contains(">20<") && flat_text.contains(">30<"), "ticks at 10, 20 and 30: {log}");
     }
 
-    /// The tick labels of an SVG, in the order drawn.
-    fn labels(svg: &str) -> Vec<String> {
-        svg.split("<text").skip(1).filter_map(|t| Some(t.split('>').nth(1)?.split('<').next()?.trim().to_string())).collect()
-    }
-
     #[test]
     fn a_log_axis_labels_its_decades_at_one_two_and_five_not_every_digit() {
         // Seed 002's learning-rate sweep (lesson 12, Q2): losses from 36 down to 1.1.
         let train: Vec<f32> = (0..30).map(|e| 30.0 * (-(e as f32) / 6.0).exp() + 0.8).collect();
         let run = LossSeries { label: "lr 0.001", train: &train, val: &train };
         let svg = render_svg(560, 400, |a| draw_loss_curves(a, &[run], &LossOptions { log_y: true, ..LossOptions::default() }).unwrap());
-        let labels = labels(&svg);
+        let labels = svg_texts(&svg);
         for want in ["1", "2", "3", "5", "10", "20"] {
             assert!(labels.iter().any(|l| l == want), "a label {want} in {labels:?}");
         }

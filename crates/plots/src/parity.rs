@@ -78,7 +78,7 @@ pub fn draw_parity<DB: DrawingBackend>(
         .x_label_area_size(t.px(44.0))
         .y_label_area_size(t.px(56.0))
         .build_cartesian_2d(lo..hi, lo..hi)?;
-    let x_labels = crate::x_label_count(chart.plotting_area(), &crate::widest_tick(lo, hi), t);
+    let x_labels = crate::x_label_count(chart.plotting_area(), lo, hi, t);
     chart
         .configure_mesh()
         .x_labels(x_labels)
