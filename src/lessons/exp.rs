@@ -54,7 +54,7 @@ fn LogoGrid(index: usize) -> impl IntoView {
         filters.with(|f| {
             f.as_ref().map(|f| {
                 let r = &f.report;
-                let n = r.matches.iter().filter(|m| m.as_ref().is_some_and(|m| m.significant)).count();
+                let n = dnaplay_model::matching::significant_matches(&r.matches);
                 format!("match fraction {:.2} ({n} of {} filters) after epoch {}", r.match_fraction, r.pfms.len(), f.epoch)
             })
         })
